@@ -1,0 +1,77 @@
+#pragma once
+
+#include "error.hpp"
+#include "time_range.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace summit::core {
+
+// How precisely an event's start is known.
+enum class Precision {
+  timed,   // a wall time in a zone
+  all_day, // one or more whole local days
+  month,   // announced for a month, day not yet fixed ("Sep 2025 (date TBA)")
+};
+
+enum class Status { confirmed, tentative, cancelled };
+
+const char *to_string(Precision p);
+const char *to_string(Status s);
+std::optional<Precision> precision_from_string(std::string_view s);
+std::optional<Status> status_from_string(std::string_view s);
+
+// A reminder: either an offset before the event's start or an absolute
+// instant. Exactly one of the two is set.
+struct Reminder {
+  std::optional<Seconds> before;
+  std::optional<SysSeconds> at;
+  bool operator==(const Reminder &) const = default;
+};
+
+// A calendar entry. The local wall times plus `tz` are the source of
+// truth; start_utc/end_utc are derived from them (derive_instants) and kept
+// only to index and sort. When tzdata changes a zone's rules the instants
+// are recomputed and the wall times stay.
+struct Event {
+  std::int64_t id = 0;
+  std::string uid;
+  std::string title;
+  Precision precision = Precision::timed;
+  // timed: the wall time; all_day: 00:00 of the first day; month: 00:00 of the 1st.
+  LocalSeconds start_local{};
+  // Exclusive. timed: end wall time; all_day: 00:00 of the day after the
+  // last; month: 00:00 of the 1st of the next month.
+  LocalSeconds end_local{};
+  // False when neither an end nor a duration was given: a timed event is then
+  // a point in time (end_local == start_local); all-day and month events
+  // span their day(s) or month regardless.
+  bool has_end = false;
+  std::string tz; // IANA zone name
+  // The start wall time falls in a DST overlap and means the later of the
+  // two instants (the user gave that offset). Ignored otherwise.
+  bool start_later = false;
+  SysSeconds start_utc{};
+  SysSeconds end_utc{};
+  std::string location;
+  std::string description;
+  std::vector<std::string> tags;
+  Status status = Status::confirmed;
+  std::vector<Reminder> reminders;
+  std::uint32_t owner_uid = 0;
+  SysSeconds created{};
+  SysSeconds updated{};
+
+  TimeRange span() const { return {start_utc, end_utc}; }
+};
+
+// Recomputes start_utc/end_utc from the wall times and zone (DST gaps move
+// forward, overlaps take the earlier instant unless start_later). Fails
+// only when tz names no known zone.
+Result<void> derive_instants(Event &event);
+
+} // namespace summit::core

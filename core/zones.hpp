@@ -1,0 +1,66 @@
+#pragma once
+
+#include "error.hpp"
+#include "time_range.hpp"
+
+#include <date/tz.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace summit::core {
+
+// Looks up an IANA zone name in the system tz database. On failure the
+// message names the zone and, where a known name is close
+// ("Europe/Minks"), suggests it: "unknown time zone 'Europe/Minks' (did you
+// mean Europe/Minsk?)".
+Result<const date::time_zone *> find_zone(std::string_view name);
+
+// A wall time tied to an instant.
+struct LocalResolution {
+  SysSeconds utc{};
+  LocalSeconds local{}; // the input, or moved forward if it fell in a gap
+  bool later = false;   // the input was ambiguous and the later instant was taken
+  // A sentence for the user when the input did not exist (gap) or was
+  // ambiguous (overlap); empty otherwise.
+  std::string note;
+};
+
+// Maps a wall time in `zone` to an instant as RFC 5545 says: a time that does
+// not exist (DST gap) is moved forward by the length of the gap; an ambiguous
+// one (DST overlap) takes the earlier instant, or the later when `later`.
+LocalResolution resolve_local(LocalSeconds local, const date::time_zone *zone,
+                              bool later = false);
+
+// Infers a zone from a free-text location using the system tzdata tables:
+// a city that names a zone ("Minsk", "Dushanbe", "New York") or a country
+// with a single zone ("Belarus", "Tajikistan"). Built from the text of
+// zone1970.tab, zone.tab and iso3166.tab so that it is testable with any
+// table; load_system() reads them from /usr/share/zoneinfo.
+class ZoneGazetteer {
+public:
+  struct Inference {
+    std::string zone;   // "Europe/Minsk"
+    std::string reason; // "Minsk is in Europe/Minsk"
+  };
+
+  static ZoneGazetteer parse(std::string_view zone1970_tab, std::string_view zone_tab,
+                             std::string_view iso3166_tab);
+  // Reads the tables from `dir`; missing files give an empty gazetteer that
+  // infers nothing (the caller then uses the client's zone).
+  static ZoneGazetteer load_system(const std::string &dir = "/usr/share/zoneinfo");
+
+  // The zone a location names, or nothing when the location is unknown or
+  // names a country with several zones ("Kazakhstan").
+  std::optional<Inference> infer(std::string_view location) const;
+
+private:
+  std::map<std::string, std::string> m_city_zone;                 // "minsk" -> Europe/Minsk
+  std::map<std::string, std::vector<std::string>> m_country_zones; // "belarus" -> {Europe/Minsk}
+  std::map<std::string, std::string> m_country_name;               // "belarus" -> "Belarus"
+};
+
+} // namespace summit::core

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "core/error.hpp"
+#include "core/event.hpp"
+#include "core/time_range.hpp"
+#include "daemon/store/migrations.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace summit::store {
+
+// What event.list asks for.
+struct ListQuery {
+  // Events overlapping [begin, end); a point event (no end) when its start
+  // lies inside. Use SysSeconds::max() for "no end".
+  core::TimeRange range;
+  std::optional<std::string> tag;
+  // Free text from the user, matched with FTS5 over title, location and
+  // description: every word must occur, each as a prefix. Never passed to
+  // MATCH unquoted, so no text can be an FTS syntax error.
+  std::optional<std::string> search;
+  std::size_t limit = 100;
+};
+
+struct ListPage {
+  std::vector<core::Event> events; // in (start_utc, id) order
+  bool more = false;               // more matched than `limit`
+};
+
+// An event whose UTC instant moved when tzdata changed.
+struct MovedEvent {
+  std::int64_t id;
+  std::string title;
+  std::string tz;
+  core::SysSeconds old_start_utc;
+  core::SysSeconds new_start_utc;
+};
+
+struct StoreOptions {
+  // Migrations to apply; defaults to the embedded ones. Tests pass their own
+  // to check ordering and failure.
+  const std::vector<Migration> *migrations = nullptr;
+};
+
+// The calendar in one SQLite file (WAL, synchronous=FULL so that every write
+// a client is told succeeded survives a crash or power loss). Every write
+// runs in a transaction; statements are prepared once and reused; SQLite
+// exceptions never leave this class: they come back as ErrorCode::storage
+// with a message that says what failed.
+class EventStore {
+public:
+  // Opens or creates the database at `path` (creating its parent folder with
+  // mode 0700 if missing), applies pending migrations in order, each in its
+  // own transaction, and records the version in PRAGMA user_version. A
+  // database whose user_version is newer than the newest migration is
+  // refused with a message naming both versions and left untouched.
+  static core::Result<std::unique_ptr<EventStore>> open(const std::filesystem::path &path,
+                                                         StoreOptions options = {});
+  ~EventStore();
+  EventStore(const EventStore &) = delete;
+  EventStore &operator=(const EventStore &) = delete;
+
+  // Inserts the event; assigns id (and a uid "<random>@summit" when empty).
+  // `conflict` when the uid is already used. Returns the stored event.
+  core::Result<core::Event> add(core::Event event);
+  // `not_found` naming the id when absent.
+  core::Result<core::Event> get(std::int64_t id);
+  // Replaces every field of the event with this id (tags and reminders too).
+  core::Result<core::Event> update(const core::Event &event);
+  core::Result<void> remove(std::int64_t id);
+  core::Result<ListPage> list(const ListQuery &query);
+
+  core::Result<std::int64_t> count();
+  int schema_version() const;
+
+  // The tzdata version the instants were last computed with ("" if never).
+  core::Result<std::string> tzdata_version();
+  // Recomputes start_utc/end_utc of every event from its wall time and zone
+  // (after a tzdata change), records `version`, and returns the events whose
+  // start moved. One transaction.
+  core::Result<std::vector<MovedEvent>> recompute_instants(const std::string &version);
+
+  // For tests and diagnostics.
+  SQLite::Database &database();
+
+private:
+  struct Impl;
+  explicit EventStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace summit::store
