@@ -1,0 +1,46 @@
+#pragma once
+
+#include "error.hpp"
+#include "event.hpp"
+#include "zones.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace summit::core {
+
+// What the daemon knows when it turns request params into an event.
+struct EventInputContext {
+  SysSeconds now{};
+  const ZoneGazetteer *gazetteer = nullptr; // may be null: no inference
+  std::uint32_t caller_uid = 0;
+};
+
+// A valid event plus sentences for the user (zone inferred, DST gap moved...).
+struct DraftedEvent {
+  Event event;
+  std::vector<std::string> notes;
+};
+
+// Builds a new event from event.add params (docs/PROTOCOL.md), validating
+// every field: an error names the field and says how to fix it, e.g.
+// "start: 2025-02-30 is not a date (February 2025 has 28 days)". Sets
+// created/updated to ctx.now and owner_uid to ctx.caller_uid; id stays 0.
+Result<DraftedEvent> event_from_add_params(const nlohmann::json &params,
+                                           const EventInputContext &ctx);
+
+// Applies event.update params (any subset of the add fields; null clears
+// end/duration, location, description) to `current`. Changing start without
+// end keeps the duration. Sets updated to ctx.now.
+Result<DraftedEvent> event_apply_update_params(Event current, const nlohmann::json &params,
+                                               const EventInputContext &ctx);
+
+// The event object of docs/PROTOCOL.md.
+nlohmann::json event_to_json(const Event &event);
+// The inverse, for clients (the CLI reads replies with it).
+Result<Event> event_from_json(const nlohmann::json &json);
+
+} // namespace summit::core
