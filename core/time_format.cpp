@@ -1,0 +1,152 @@
+#include "core/time_format.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+
+namespace summit::core {
+
+namespace {
+
+// English names on purpose: output must not depend on the host's locale.
+constexpr std::array<const char *, 7> k_weekday_names{"Sun", "Mon", "Tue", "Wed",
+                                                      "Thu", "Fri", "Sat"};
+constexpr std::array<const char *, 12> k_month_names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+struct Split {
+  date::year_month_day ymd;
+  date::hh_mm_ss<Seconds> tod;
+};
+
+Split split(LocalSeconds t) {
+  const auto day = date::floor<date::days>(t);
+  return Split{date::year_month_day{day}, date::hh_mm_ss<Seconds>{t - day}};
+}
+
+std::string iso_date(const date::year_month_day &ymd) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+std::string iso_time(const date::hh_mm_ss<Seconds> &tod) {
+  return fmt::format("{:02}:{:02}:{:02}", tod.hours().count(), tod.minutes().count(),
+                     tod.seconds().count());
+}
+
+std::string offset_text(Seconds offset) {
+  const char sign = offset < Seconds{0} ? '-' : '+';
+  const auto abs_minutes = std::abs(offset.count()) / 60;
+  return fmt::format("{}{:02}:{:02}", sign, abs_minutes / 60, abs_minutes % 60);
+}
+
+} // namespace
+
+std::string format_iso_local(LocalSeconds t) {
+  const auto parts = split(t);
+  return iso_date(parts.ymd) + "T" + iso_time(parts.tod);
+}
+
+std::string format_iso_date(LocalSeconds day) { return iso_date(split(day).ymd); }
+
+std::string format_iso_month(LocalSeconds t) {
+  const auto ymd = split(t).ymd;
+  return fmt::format("{:04}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()));
+}
+
+std::string format_iso_utc(SysSeconds t) {
+  return format_iso_local(LocalSeconds{t.time_since_epoch()}) + "Z";
+}
+
+std::string format_iso_offset(SysSeconds t, const date::time_zone *zone) {
+  const auto info = zone->get_info(t);
+  const LocalSeconds local{t.time_since_epoch() + info.offset};
+  return format_iso_local(local) + offset_text(info.offset);
+}
+
+std::string zone_abbrev(SysSeconds t, const date::time_zone *zone) {
+  return zone->get_info(t).abbrev;
+}
+
+std::string format_duration_iso(Seconds d) {
+  std::string out = d < Seconds{0} ? "-P" : "P";
+  auto rest = std::chrono::abs(d).count();
+  const auto days = rest / 86400;
+  rest %= 86400;
+  if (days != 0) {
+    out += fmt::format("{}D", days);
+  }
+  if (rest == 0) {
+    return days == 0 ? out + "T0S" : out;
+  }
+  out += "T";
+  const auto hours = rest / 3600;
+  const auto minutes = rest % 3600 / 60;
+  const auto seconds = rest % 60;
+  if (hours != 0) {
+    out += fmt::format("{}H", hours);
+  }
+  if (minutes != 0) {
+    out += fmt::format("{}M", minutes);
+  }
+  if (seconds != 0) {
+    out += fmt::format("{}S", seconds);
+  }
+  return out;
+}
+
+std::string format_duration_short(Seconds d) {
+  std::string out = d < Seconds{0} ? "-" : "";
+  auto rest = std::chrono::abs(d).count();
+  // Under two minutes, seconds read as people type them ("90s", not "1m30s").
+  if (rest < 120 && rest % 60 != 0) {
+    return out + fmt::format("{}s", rest);
+  }
+  if (rest == 0) {
+    return "0s";
+  }
+  const auto days = rest / 86400;
+  const auto hours = rest % 86400 / 3600;
+  const auto minutes = rest % 3600 / 60;
+  const auto seconds = rest % 60;
+  if (days != 0) {
+    out += fmt::format("{}d", days);
+  }
+  if (hours != 0) {
+    out += fmt::format("{}h", hours);
+  }
+  if (minutes != 0) {
+    out += fmt::format("{}m", minutes);
+  }
+  if (seconds != 0) {
+    out += fmt::format("{}s", seconds);
+  }
+  return out;
+}
+
+std::string format_human_date(LocalSeconds t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const date::weekday wd{day};
+  return fmt::format("{} {} {} {}", k_weekday_names[wd.c_encoding()],
+                     static_cast<unsigned>(ymd.day()),
+                     k_month_names[static_cast<unsigned>(ymd.month()) - 1],
+                     static_cast<int>(ymd.year()));
+}
+
+std::string format_human_datetime(LocalSeconds t) {
+  const auto tod = split(t).tod;
+  return fmt::format("{} {:02}:{:02}", format_human_date(t), tod.hours().count(),
+                     tod.minutes().count());
+}
+
+std::string format_month_tba(LocalSeconds t) {
+  const auto ymd = split(t).ymd;
+  return fmt::format("{} {} (date TBA)", k_month_names[static_cast<unsigned>(ymd.month()) - 1],
+                     static_cast<int>(ymd.year()));
+}
+
+} // namespace summit::core

@@ -1,0 +1,367 @@
+#include "core/zones.hpp"
+
+#include "core/time_format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace summit::core {
+
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Case-insensitive optimal-string-alignment distance: a swapped pair of
+// letters ("Minks") costs one edit, which is the typo people make.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto n = a.size();
+  const auto m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) {
+    d[i][0] = i;
+  }
+  for (std::size_t j = 0; j <= m; ++j) {
+    d[0][j] = j;
+  }
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+// "America/New_York" -> "New York": the part of a zone name people say.
+std::string city_of(std::string_view zone) {
+  const auto slash = zone.rfind('/');
+  std::string city(slash == std::string_view::npos ? zone : zone.substr(slash + 1));
+  std::replace(city.begin(), city.end(), '_', ' ');
+  return city;
+}
+
+std::vector<std::string> zone_names() {
+  std::vector<std::string> names;
+  // With USE_OS_TZDB, links (Europe/Kiev) are files and so appear as zones.
+  for (const auto &z : date::get_tzdb().zones) {
+    names.emplace_back(z.name());
+  }
+  return names;
+}
+
+// The known name closest to `name`, if any is close enough to be a typo.
+std::optional<std::string> closest_zone(std::string_view name) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  const bool bare_city = name.find('/') == std::string_view::npos;
+  for (const auto &candidate : zone_names()) {
+    auto distance = edit_distance(name, candidate);
+    if (bare_city) {
+      // "new york" or "Minks" alone: compare with the city part too.
+      distance = std::min(distance, edit_distance(name, city_of(candidate)));
+    }
+    if (!best || distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  // A third of the name may be wrong; beyond that the suggestion is noise.
+  const std::size_t limit = std::max<std::size_t>(1, name.size() / 3);
+  if (best && best_distance <= limit) {
+    return best;
+  }
+  return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Lower case, '_' as space, runs of blanks as one space: the key under which
+// places are stored and looked up.
+std::string place_key(std::string_view s) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : trim(s)) {
+    if (c == '_' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out += ' ';
+      pending_space = false;
+    }
+    out += lower(c);
+  }
+  return out;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = s.find(sep, start);
+    parts.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) {
+      return parts;
+    }
+    start = pos + 1;
+  }
+}
+
+// The data lines of a tzdata .tab file, split on tabs.
+std::vector<std::vector<std::string_view>> tab_rows(std::string_view text) {
+  std::vector<std::vector<std::string_view>> rows;
+  for (auto line : split(text, '\n')) {
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    rows.push_back(split(line, '\t'));
+  }
+  return rows;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return {};
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// Link names whose last part is not a place ("US/Eastern", "Australia/North").
+bool is_place_area(std::string_view zone) {
+  static const std::set<std::string_view> areas{"Africa",   "America",   "Antarctica",
+                                                "Arctic",   "Asia",      "Atlantic",
+                                                "Australia", "Europe",   "Indian",
+                                                "Pacific"};
+  static const std::set<std::string> not_places{"north",   "south",   "east",   "west",
+                                               "central", "eastern", "western", "act",
+                                               "nsw",     "lhi",     "yancowinna"};
+  const auto slash = zone.find('/');
+  if (slash == std::string_view::npos || areas.count(zone.substr(0, slash)) == 0) {
+    return false;
+  }
+  return not_places.count(place_key(city_of(zone))) == 0;
+}
+
+// Old and alternative names from tzdata.zi's link lines, so that "Kiev" and
+// "Calcutta" find the zones now called Europe/Kyiv and Asia/Kolkata.
+void add_link_cities(std::map<std::string, std::string> &city_zone, std::string_view tzdata_zi) {
+  for (auto line : split(tzdata_zi, '\n')) {
+    // Link lines in tzdata.zi: "L Europe/Kyiv Europe/Kiev".
+    if (line.size() < 2 || line[0] != 'L' || line[1] != ' ') {
+      continue;
+    }
+    const auto fields = split(trim(line.substr(2)), ' ');
+    if (fields.size() != 2 || !is_place_area(fields[1])) {
+      continue;
+    }
+    const auto target = std::find_if(city_zone.begin(), city_zone.end(), [&](const auto &kv) {
+      return kv.second == fields[0];
+    });
+    if (target == city_zone.end()) {
+      continue; // a link to a zone the tables do not list as a place
+    }
+    city_zone.emplace(place_key(city_of(fields[1])), std::string(fields[0]));
+  }
+}
+
+} // namespace
+
+Result<const date::time_zone *> find_zone(std::string_view name) {
+  if (trim(name).empty()) {
+    return fail(ErrorCode::invalid_params, "empty time zone name");
+  }
+  try {
+    return date::locate_zone(name);
+  } catch (const std::runtime_error &) {
+    // Fall through to the suggestion below.
+  }
+  auto message = fmt::format("unknown time zone '{}'", name);
+  if (const auto suggestion = closest_zone(name)) {
+    message += fmt::format(" (did you mean {}?)", *suggestion);
+  }
+  return fail(ErrorCode::invalid_params, std::move(message));
+}
+
+LocalResolution resolve_local(LocalSeconds local, const date::time_zone *zone, bool later) {
+  LocalResolution out;
+  out.local = local;
+  const auto info = zone->get_info(local);
+  switch (info.result) {
+  case date::local_info::unique:
+    out.utc = SysSeconds{local.time_since_epoch() - info.first.offset};
+    break;
+  case date::local_info::nonexistent: {
+    // RFC 5545: read the time with the offset before the gap, which moves
+    // it forward by exactly the gap's length.
+    const auto gap = info.second.offset - info.first.offset;
+    out.utc = SysSeconds{local.time_since_epoch() - info.first.offset};
+    out.local = local + gap;
+    out.note = fmt::format(
+        "{} does not exist in {} on {} (clocks jumped forward {}); moved to {}",
+        format_iso_local(local).substr(11, 5), zone->name(), format_iso_date(local),
+        format_duration_short(gap), format_iso_local(out.local).substr(11, 5));
+    break;
+  }
+  case date::local_info::ambiguous: {
+    const auto &taken = later ? info.second : info.first;
+    out.utc = SysSeconds{local.time_since_epoch() - taken.offset};
+    out.later = later;
+    out.note = fmt::format(
+        "{} on {} happens twice in {} (at {} {} and again at {} {}); using the {} one, {}",
+        format_iso_local(local).substr(11, 5), format_iso_date(local), zone->name(),
+        format_iso_offset(SysSeconds{local.time_since_epoch() - info.first.offset}, zone)
+            .substr(19),
+        info.first.abbrev,
+        format_iso_offset(SysSeconds{local.time_since_epoch() - info.second.offset}, zone)
+            .substr(19),
+        info.second.abbrev, later ? "later" : "earlier", format_iso_utc(out.utc));
+    break;
+  }
+  }
+  return out;
+}
+
+ZoneGazetteer ZoneGazetteer::parse(std::string_view zone1970_tab, std::string_view zone_tab,
+                                   std::string_view iso3166_tab) {
+  ZoneGazetteer g;
+  std::map<std::string, std::string> code_name; // "CH" -> "Switzerland"
+  for (const auto &row : tab_rows(iso3166_tab)) {
+    if (row.size() >= 2) {
+      code_name.emplace(std::string(trim(row[0])), std::string(trim(row[1])));
+    }
+  }
+
+  // Cities: zone1970.tab first (canonical names win), then zone.tab, which
+  // adds the per-country names kept for compatibility ("Europe/Vaduz").
+  auto add_cities = [&g](std::string_view tab) {
+    for (const auto &row : tab_rows(tab)) {
+      if (row.size() >= 3) {
+        const auto zone = trim(row[2]);
+        g.m_city_zone.emplace(place_key(city_of(zone)), std::string(zone));
+      }
+    }
+  };
+  add_cities(zone1970_tab);
+  add_cities(zone_tab);
+
+  // Countries: zone.tab has one row per (country, zone), so a country with
+  // one row has one zone. zone1970.tab only serves when zone.tab is absent.
+  std::map<std::string, std::vector<std::string>> code_zones;
+  auto add_country_zones = [&code_zones](std::string_view tab) {
+    for (const auto &row : tab_rows(tab)) {
+      if (row.size() < 3) {
+        continue;
+      }
+      for (auto code : split(row[0], ',')) {
+        auto &zones = code_zones[std::string(trim(code))];
+        const std::string zone(trim(row[2]));
+        if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+          zones.push_back(zone);
+        }
+      }
+    }
+  };
+  add_country_zones(zone_tab);
+  if (code_zones.empty()) {
+    add_country_zones(zone1970_tab);
+  }
+
+  // "Britain (UK)" is also "Britain" and "UK", "Myanmar (Burma)" also
+  // "Myanmar" and "Burma"; but "Samoa (American)" and "Samoa (western)", or
+  // "Congo (Rep.)" and "Congo (Dem. Rep.)", share their short name, which
+  // then names neither.
+  static const std::set<std::string> qualifiers{"american", "western", "french", "dutch",
+                                                "north",    "south",   "rep.",   "dem. rep."};
+  std::map<std::string, int> short_name_uses;
+  auto short_name = [](const std::string &name) -> std::optional<std::pair<std::string, std::string>> {
+    const auto paren = name.find(" (");
+    if (paren == std::string::npos || name.back() != ')') {
+      return std::nullopt;
+    }
+    return std::pair{name.substr(0, paren), name.substr(paren + 2, name.size() - paren - 3)};
+  };
+  for (const auto &[code, name] : code_name) {
+    if (const auto parts = short_name(name)) {
+      ++short_name_uses[place_key(parts->first)];
+    }
+  }
+  for (const auto &[code, name] : code_name) {
+    const auto zones = code_zones.find(code);
+    if (zones == code_zones.end()) {
+      continue;
+    }
+    std::vector<std::string> keys{place_key(name)};
+    if (const auto parts = short_name(name);
+        parts && short_name_uses[place_key(parts->first)] == 1) {
+      keys.push_back(place_key(parts->first));
+      if (qualifiers.count(place_key(parts->second)) == 0) {
+        keys.push_back(place_key(parts->second));
+      }
+    }
+    // Common names iso3166.tab does not use.
+    if (code == "GB") {
+      keys.emplace_back("united kingdom");
+    } else if (code == "US") {
+      keys.emplace_back("usa");
+    }
+    for (const auto &key : keys) {
+      g.m_country_zones.emplace(key, zones->second);
+      g.m_country_name.emplace(key, name);
+    }
+  }
+  return g;
+}
+
+ZoneGazetteer ZoneGazetteer::load_system(const std::string &dir) {
+  auto g = parse(read_file(dir + "/zone1970.tab"), read_file(dir + "/zone.tab"),
+                 read_file(dir + "/iso3166.tab"));
+  add_link_cities(g.m_city_zone, read_file(dir + "/tzdata.zi"));
+  return g;
+}
+
+std::optional<ZoneGazetteer::Inference> ZoneGazetteer::infer(std::string_view location) const {
+  const auto parts = split(location, ',');
+  // A city anywhere in the text is more precise than a country.
+  for (const auto part : parts) {
+    const auto city = m_city_zone.find(place_key(part));
+    if (city != m_city_zone.end()) {
+      return Inference{city->second, fmt::format("{} is in {}", trim(part), city->second)};
+    }
+  }
+  for (const auto part : parts) {
+    const auto key = place_key(part);
+    const auto zones = m_country_zones.find(key);
+    if (zones != m_country_zones.end() && zones->second.size() == 1) {
+      return Inference{zones->second.front(),
+                       fmt::format("{} has one time zone, {}", m_country_name.at(key),
+                                   zones->second.front())};
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace summit::core
