@@ -23,6 +23,7 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  std::string field = {}; // the request field at fault, when there is one
 };
 
 template <class T> using Result = tl::expected<T, Error>;
@@ -30,6 +31,13 @@ template <class T> using Result = tl::expected<T, Error>;
 // Shorthand for returning a failure from a function returning Result<T>.
 inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
   return tl::unexpected<Error>(Error{code, std::move(message)});
+}
+
+// An invalid_params failure blaming one field; the message starts with it.
+inline tl::unexpected<Error> fail_field(std::string field, std::string message) {
+  std::string text = field + ": " + message;
+  return tl::unexpected<Error>(
+      Error{ErrorCode::invalid_params, std::move(text), std::move(field)});
 }
 
 // The stable lower-case name of a code ("invalid_params", ...).

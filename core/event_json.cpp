@@ -1,0 +1,636 @@
+#include "core/event_json.hpp"
+
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+namespace summit::core {
+
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr std::size_t k_max_title = 1000;
+constexpr std::size_t k_max_location = 1000;
+constexpr std::size_t k_max_description = 100'000;
+constexpr std::size_t k_max_tags = 64;
+constexpr std::size_t k_max_tag = 100;
+constexpr std::size_t k_max_reminders = 64;
+constexpr std::size_t k_max_uid = 255;
+// Beyond these the arithmetic is meaningless for a calendar and date/tz has
+// no rules worth trusting; refusing keeps every later computation in range.
+constexpr int k_min_year = 1900;
+constexpr int k_max_year = 2399;
+
+constexpr std::array k_add_fields{"title",    "start", "end",  "duration",  "all_day",
+                                  "tz",       "location", "description", "tags",
+                                  "status",   "reminders", "uid"};
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::string type_name(const json &value) {
+  if (value.is_number_integer()) {
+    return "an integer";
+  }
+  if (value.is_number()) {
+    return "a number";
+  }
+  if (value.is_string()) {
+    return "a string";
+  }
+  if (value.is_boolean()) {
+    return "a boolean";
+  }
+  if (value.is_array()) {
+    return "an array";
+  }
+  if (value.is_object()) {
+    return "an object";
+  }
+  return "null";
+}
+
+Result<std::string> get_string(const json &params, const char *field, std::size_t max_length) {
+  const auto &value = params.at(field);
+  if (!value.is_string()) {
+    return fail_field(field, fmt::format("must be a string, not {}", type_name(value)));
+  }
+  auto text = value.get<std::string>();
+  if (text.size() > max_length) {
+    return fail_field(field, fmt::format("is {} bytes long; the limit is {}", text.size(), max_length));
+  }
+  if (text.find('\0') != std::string::npos) {
+    return fail_field(field, "must not contain NUL characters");
+  }
+  return text;
+}
+
+Result<void> check_year(const char *field, LocalSeconds t) {
+  const auto year = int(date::year_month_day{date::floor<date::days>(t)}.year());
+  if (year < k_min_year || year > k_max_year) {
+    return fail_field(field, fmt::format("year {} is outside {}-{}", year, k_min_year, k_max_year));
+  }
+  return {};
+}
+
+// The wire form of an event's start or end for its precision.
+std::string wire_form(Precision precision, LocalSeconds t) {
+  switch (precision) {
+  case Precision::timed:
+    return format_iso_local(t);
+  case Precision::all_day:
+    return format_iso_date(t);
+  case Precision::month:
+    return format_iso_month(t);
+  }
+  return format_iso_local(t);
+}
+
+LocalSeconds add_months(LocalSeconds t, int months) {
+  const auto ymd = date::year_month_day{date::floor<date::days>(t)};
+  const auto moved = date::year_month_day{ymd.year() / ymd.month() / 1} + date::months{months};
+  return LocalSeconds{date::local_days{moved}};
+}
+
+// A wall time in the event's zone from a parsed "when": instants are
+// converted, and `later` says whether the instant is the second of two that
+// share that wall time.
+struct ZonedWall {
+  LocalSeconds local;
+  bool later = false;
+};
+
+ZonedWall wall_in_zone(const When &when, const date::time_zone *zone) {
+  if (when.kind != When::Kind::instant) {
+    return {when.local, false};
+  }
+  const auto local = zone->to_local(when.instant);
+  const auto info = zone->get_info(local);
+  bool later = false;
+  if (info.result == date::local_info::ambiguous) {
+    later = (local - info.second.offset).time_since_epoch() == when.instant.time_since_epoch();
+  }
+  return {local, later};
+}
+
+Result<Reminder> parse_reminder(const json &item, std::size_t index, const date::time_zone *zone) {
+  const std::string field = fmt::format("reminders[{}]", index);
+  auto parse_before = [&](const json &value) -> Result<Reminder> {
+    if (!value.is_string()) {
+      return fail_field(field, "must be a duration such as \"P1D\" or \"1h\"");
+    }
+    auto d = parse_duration(value.get<std::string>());
+    if (!d) {
+      return fail_field(field, d.error().message);
+    }
+    if (*d > date::days{3660}) {
+      return fail_field(field, "a reminder more than ten years before the event makes no sense");
+    }
+    return Reminder{*d, std::nullopt};
+  };
+  if (item.is_string()) {
+    return parse_before(item);
+  }
+  if (!item.is_object() || item.size() != 1 || !(item.contains("before") || item.contains("at"))) {
+    return fail_field(field,
+                      R"(must be a duration ("P1D"), {"before": DURATION} or {"at": TIME})");
+  }
+  if (item.contains("before")) {
+    return parse_before(item.at("before"));
+  }
+  const auto &at = item.at("at");
+  if (!at.is_string()) {
+    return fail_field(field, "at must be a time string such as \"2025-09-25T09:00:00Z\"");
+  }
+  auto when = parse_iso(at.get<std::string>());
+  if (!when) {
+    return fail_field(field, when.error().message);
+  }
+  if (when->kind == When::Kind::instant) {
+    return Reminder{std::nullopt, when->instant};
+  }
+  if (when->kind == When::Kind::wall_time) {
+    return Reminder{std::nullopt, resolve_local(when->local, zone).utc};
+  }
+  return fail_field(field, "at must be a time of day, not a whole day or month");
+}
+
+} // namespace
+
+Result<DraftedEvent> event_from_add_params(const json &params, const EventInputContext &ctx) {
+  if (!params.is_object()) {
+    return fail(ErrorCode::invalid_params, "params must be an object");
+  }
+  for (const auto &[key, value] : params.items()) {
+    if (key == "id") {
+      continue; // event.update passes it through; it is not an add field
+    }
+    if (std::find(k_add_fields.begin(), k_add_fields.end(), key) == k_add_fields.end()) {
+      return fail_field(key, fmt::format("unknown field; the fields are {}",
+                                         fmt::join(k_add_fields, ", ")));
+    }
+  }
+
+  DraftedEvent drafted;
+  Event &event = drafted.event;
+  auto has = [&](const char *field) {
+    return params.contains(field) && !params.at(field).is_null();
+  };
+
+  // title
+  if (!has("title")) {
+    return fail_field("title", "is required: say what the event is");
+  }
+  auto title = get_string(params, "title", k_max_title);
+  if (!title) {
+    return tl::unexpected(title.error());
+  }
+  event.title = trim(*title);
+  if (event.title.empty()) {
+    return fail_field("title", "must not be empty: say what the event is");
+  }
+
+  // location, description (before tz: the location may name the zone)
+  if (has("location")) {
+    auto location = get_string(params, "location", k_max_location);
+    if (!location) {
+      return tl::unexpected(location.error());
+    }
+    event.location = trim(*location);
+  }
+  if (has("description")) {
+    auto description = get_string(params, "description", k_max_description);
+    if (!description) {
+      return tl::unexpected(description.error());
+    }
+    event.description = *description;
+  }
+
+  // tz: given, else inferred from the location, else refused. The daemon
+  // never falls back to its own host's zone.
+  if (has("tz")) {
+    auto tz = get_string(params, "tz", 100);
+    if (!tz) {
+      return tl::unexpected(tz.error());
+    }
+    auto zone = find_zone(trim(*tz));
+    if (!zone) {
+      return fail_field("tz", zone.error().message);
+    }
+    event.tz = (*zone)->name();
+  } else if (ctx.gazetteer != nullptr && !event.location.empty()) {
+    if (auto inferred = ctx.gazetteer->infer(event.location)) {
+      event.tz = inferred->zone;
+      drafted.notes.push_back(fmt::format("using time zone {} ({}); pass tz to override",
+                                          inferred->zone, inferred->reason));
+    }
+  }
+  if (event.tz.empty()) {
+    return fail_field("tz", "is required: name the event's IANA time zone (such as "
+                            "Europe/Minsk), or give a location whose city or country tzdata "
+                            "knows");
+  }
+  auto zone_result = find_zone(event.tz);
+  if (!zone_result) {
+    return fail_field("tz", zone_result.error().message);
+  }
+  const date::time_zone *zone = *zone_result;
+
+  // start
+  if (!has("start")) {
+    return fail_field("start", "is required: give a time (2025-09-26T10:00), a date "
+                               "(2025-09-26) or a month (2025-09)");
+  }
+  auto start_text = get_string(params, "start", 100);
+  if (!start_text) {
+    return tl::unexpected(start_text.error());
+  }
+  auto start = parse_iso(*start_text);
+  if (!start) {
+    return fail_field("start", start.error().message);
+  }
+  switch (start->kind) {
+  case When::Kind::month:
+    event.precision = Precision::month;
+    break;
+  case When::Kind::date:
+    event.precision = Precision::all_day;
+    break;
+  case When::Kind::wall_time:
+  case When::Kind::instant:
+    event.precision = Precision::timed;
+    break;
+  }
+  if (has("all_day")) {
+    const auto &all_day = params.at("all_day");
+    if (!all_day.is_boolean()) {
+      return fail_field("all_day", fmt::format("must be true or false, not {}", type_name(all_day)));
+    }
+    if (all_day.get<bool>() && event.precision == Precision::timed) {
+      return fail_field("all_day", "an all-day event starts on a date (2025-09-26), not at a time");
+    }
+    if (!all_day.get<bool>() && event.precision == Precision::all_day) {
+      return fail_field("all_day", "a date start makes an all-day event; give a time to make it timed");
+    }
+  }
+  const ZonedWall start_wall = wall_in_zone(*start, zone);
+  if (auto ok = check_year("start", start_wall.local); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (event.precision == Precision::timed) {
+    const auto resolved = resolve_local(start_wall.local, zone, start_wall.later);
+    event.start_local = resolved.local;
+    event.start_later = resolved.later;
+    if (!resolved.note.empty()) {
+      drafted.notes.push_back(resolved.note);
+    }
+  } else {
+    event.start_local = start_wall.local;
+  }
+
+  // end or duration
+  if (has("end") && has("duration")) {
+    return fail_field("end", "give end or duration, not both");
+  }
+  if (has("end")) {
+    auto end_text = get_string(params, "end", 100);
+    if (!end_text) {
+      return tl::unexpected(end_text.error());
+    }
+    auto end = parse_iso(*end_text);
+    if (!end) {
+      return fail_field("end", end.error().message);
+    }
+    const bool end_is_time = end->kind == When::Kind::wall_time || end->kind == When::Kind::instant;
+    if (event.precision == Precision::timed && !end_is_time) {
+      return fail_field("end", "a timed event ends at a time (2025-09-26T12:00), not a date or month");
+    }
+    if (event.precision == Precision::all_day && end->kind != When::Kind::date) {
+      return fail_field("end", "an all-day event ends on a date (exclusive: the day after the last day)");
+    }
+    if (event.precision == Precision::month && end->kind != When::Kind::month) {
+      return fail_field("end", "a month-precision event ends with a month (exclusive: 2025-10 for September)");
+    }
+    const ZonedWall end_wall = wall_in_zone(*end, zone);
+    if (auto ok = check_year("end", end_wall.local); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    event.end_local = end_wall.local;
+    event.has_end = true;
+    if (event.precision == Precision::timed) {
+      const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
+      const auto end_utc = end->kind == When::Kind::instant
+                               ? end->instant
+                               : resolve_local(event.end_local, zone).utc;
+      if (end_utc < start_utc) {
+        return fail_field("end", fmt::format("{} is before the start {}; the end must not come "
+                                             "before the start",
+                                             format_iso_local(event.end_local),
+                                             format_iso_local(event.start_local)));
+      }
+      event.end_local = zone->to_local(end_utc);
+    } else if (event.end_local <= event.start_local) {
+      return fail_field("end", fmt::format("{} is not after the start {} (the end is exclusive: "
+                                           "the day or month after the last)",
+                                           wire_form(event.precision, event.end_local),
+                                           wire_form(event.precision, event.start_local)));
+    }
+  } else if (has("duration")) {
+    if (!params.at("duration").is_string()) {
+      return fail_field("duration", "must be a duration such as \"PT2H\" or \"90m\"");
+    }
+    auto duration = parse_duration(params.at("duration").get<std::string>());
+    if (!duration) {
+      return fail_field("duration", duration.error().message);
+    }
+    if (*duration > date::days{3660}) {
+      return fail_field("duration", "is longer than ten years");
+    }
+    if (event.precision == Precision::month) {
+      return fail_field("duration", "a month-precision event spans its month; give an end month instead");
+    }
+    if (event.precision == Precision::all_day) {
+      if (*duration % date::days{1} != Seconds{0} || *duration == Seconds{0}) {
+        return fail_field("duration", "an all-day event lasts whole days (P1D, 3d)");
+      }
+      event.end_local = event.start_local + *duration;
+    } else {
+      // Exact (elapsed) duration, as RFC 5545 reads a DURATION with time parts.
+      const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
+      event.end_local = zone->to_local(start_utc + *duration);
+    }
+    event.has_end = true;
+  } else {
+    switch (event.precision) {
+    case Precision::timed:
+      event.end_local = event.start_local;
+      break;
+    case Precision::all_day:
+      event.end_local = event.start_local + date::days{1};
+      break;
+    case Precision::month:
+      event.end_local = add_months(event.start_local, 1);
+      break;
+    }
+    event.has_end = false;
+  }
+
+  // tags
+  if (has("tags")) {
+    const auto &tags = params.at("tags");
+    if (!tags.is_array()) {
+      return fail_field("tags", "must be an array of strings");
+    }
+    if (tags.size() > k_max_tags) {
+      return fail_field("tags", fmt::format("at most {} tags", k_max_tags));
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < tags.size(); ++i) {
+      const auto field = fmt::format("tags[{}]", i);
+      if (!tags[i].is_string()) {
+        return fail_field(field, "must be a string");
+      }
+      auto tag = trim(tags[i].get<std::string>());
+      if (tag.empty() || tag.size() > k_max_tag) {
+        return fail_field(field, fmt::format("must be 1 to {} characters", k_max_tag));
+      }
+      if (tag.find_first_of(std::string_view{",\n\r\0", 4}) != std::string::npos) {
+        return fail_field(field, "must not contain commas or line breaks");
+      }
+      if (seen.insert(tag).second) {
+        event.tags.push_back(tag);
+      }
+    }
+  }
+
+  // status
+  event.status = event.precision == Precision::month ? Status::tentative : Status::confirmed;
+  if (has("status")) {
+    const auto &status = params.at("status");
+    auto parsed = status.is_string() ? status_from_string(status.get<std::string>()) : std::nullopt;
+    if (!parsed) {
+      return fail_field("status", "must be \"confirmed\", \"tentative\" or \"cancelled\"");
+    }
+    event.status = *parsed;
+  }
+
+  // reminders
+  if (has("reminders")) {
+    const auto &reminders = params.at("reminders");
+    if (!reminders.is_array()) {
+      return fail_field("reminders", "must be an array such as [\"P7D\", \"P1D\"]");
+    }
+    if (reminders.size() > k_max_reminders) {
+      return fail_field("reminders", fmt::format("at most {} reminders", k_max_reminders));
+    }
+    for (std::size_t i = 0; i < reminders.size(); ++i) {
+      auto reminder = parse_reminder(reminders[i], i, zone);
+      if (!reminder) {
+        return tl::unexpected(reminder.error());
+      }
+      if (std::find(event.reminders.begin(), event.reminders.end(), *reminder) ==
+          event.reminders.end()) {
+        event.reminders.push_back(*reminder);
+      }
+    }
+  }
+
+  // uid
+  if (has("uid")) {
+    auto uid = get_string(params, "uid", k_max_uid);
+    if (!uid) {
+      return tl::unexpected(uid.error());
+    }
+    event.uid = trim(*uid);
+    if (event.uid.empty()) {
+      return fail_field("uid", "must not be empty (leave it out to have one generated)");
+    }
+  }
+
+  event.owner_uid = ctx.caller_uid;
+  event.created = ctx.now;
+  event.updated = ctx.now;
+  if (auto derived = derive_instants(event); !derived) {
+    return tl::unexpected(derived.error());
+  }
+  return drafted;
+}
+
+Result<DraftedEvent> event_apply_update_params(Event current, const json &params,
+                                               const EventInputContext &ctx) {
+  if (!params.is_object()) {
+    return fail(ErrorCode::invalid_params, "params must be an object");
+  }
+  // Express the current event as add params, overlay the update, and
+  // validate the result as a whole: one set of rules for add and update.
+  json merged = event_to_json(current);
+  json base = json::object();
+  for (const char *field : k_add_fields) {
+    if (merged.contains(field)) {
+      base[field] = merged[field];
+    }
+  }
+  base.erase("all_day");
+  if (!current.has_end) {
+    base.erase("end");
+  }
+  if (current.start_later) {
+    // Keep the later of two equal wall times: send the exact instant.
+    if (auto zone = find_zone(current.tz)) {
+      base["start"] = format_iso_offset(current.start_utc, *zone);
+    }
+  }
+
+  const bool start_changes = params.contains("start") && !params.at("start").is_null();
+  const bool end_given = params.contains("end") || params.contains("duration");
+  if (start_changes && !end_given && current.has_end) {
+    // Moving the start keeps the duration.
+    base.erase("end");
+    if (current.precision == Precision::timed) {
+      base["duration"] = format_duration_iso(current.end_utc - current.start_utc);
+    } else if (current.precision == Precision::all_day) {
+      base["duration"] = format_duration_iso(current.end_local - current.start_local);
+    }
+  }
+  if (end_given) {
+    base.erase("end");
+    base.erase("duration");
+  }
+  for (const auto &[key, value] : params.items()) {
+    if (key == "id") {
+      continue;
+    }
+    if (value.is_null()) {
+      if (key == "end" || key == "duration" || key == "location" || key == "description") {
+        base.erase(key);
+        continue;
+      }
+      return fail_field(key, "cannot be cleared (only end, duration, location and description can)");
+    }
+    base[key] = value;
+  }
+  // A precision change (timed -> month) makes an old end meaningless.
+  if (start_changes && !end_given && base.contains("duration")) {
+    auto start = parse_iso(base["start"].is_string() ? base["start"].get<std::string>() : "");
+    if (start && (start->kind == When::Kind::month ||
+                  (start->kind == When::Kind::date) != (current.precision == Precision::all_day))) {
+      base.erase("duration");
+    }
+  }
+
+  auto drafted = event_from_add_params(base, ctx);
+  if (!drafted) {
+    return drafted;
+  }
+  drafted->event.id = current.id;
+  drafted->event.uid = params.contains("uid") ? drafted->event.uid : current.uid;
+  drafted->event.owner_uid = current.owner_uid;
+  drafted->event.created = current.created;
+  drafted->event.updated = ctx.now;
+  return drafted;
+}
+
+json event_to_json(const Event &event) {
+  json reminders = json::array();
+  for (const auto &reminder : event.reminders) {
+    if (reminder.before) {
+      reminders.push_back({{"before", format_duration_iso(*reminder.before)}});
+    } else if (reminder.at) {
+      reminders.push_back({{"at", format_iso_utc(*reminder.at)}});
+    }
+  }
+  json out{{"id", event.id},
+           {"uid", event.uid},
+           {"title", event.title},
+           {"precision", to_string(event.precision)},
+           {"start", wire_form(event.precision, event.start_local)},
+           {"end", wire_form(event.precision, event.end_local)},
+           {"tz", event.tz},
+           {"start_utc", format_iso_utc(event.start_utc)},
+           {"end_utc", format_iso_utc(event.end_utc)},
+           {"has_end", event.has_end},
+           {"location", event.location},
+           {"description", event.description},
+           {"tags", event.tags},
+           {"status", to_string(event.status)},
+           {"reminders", std::move(reminders)},
+           {"owner_uid", event.owner_uid},
+           {"created", format_iso_utc(event.created)},
+           {"updated", format_iso_utc(event.updated)}};
+  if (auto zone = find_zone(event.tz)) {
+    out["start_offset"] = format_iso_offset(event.start_utc, *zone);
+  }
+  return out;
+}
+
+Result<Event> event_from_json(const json &in) {
+  if (!in.is_object()) {
+    return fail(ErrorCode::invalid_params, "an event must be a JSON object");
+  }
+  try {
+    Event event;
+    event.id = in.at("id").get<std::int64_t>();
+    event.uid = in.value("uid", "");
+    event.title = in.at("title").get<std::string>();
+    auto precision = precision_from_string(in.at("precision").get<std::string>());
+    if (!precision) {
+      return fail_field("precision", "unknown precision");
+    }
+    event.precision = *precision;
+    event.tz = in.at("tz").get<std::string>();
+    auto start = parse_iso(in.at("start").get<std::string>());
+    auto end = parse_iso(in.at("end").get<std::string>());
+    auto start_utc = parse_iso(in.at("start_utc").get<std::string>());
+    auto end_utc = parse_iso(in.at("end_utc").get<std::string>());
+    if (!start || !end || !start_utc || !end_utc) {
+      return fail(ErrorCode::invalid_params, "event times are not in the documented forms");
+    }
+    event.start_local = start->local;
+    event.end_local = end->local;
+    event.start_utc = start_utc->instant;
+    event.end_utc = end_utc->instant;
+    event.has_end = in.value("has_end", false);
+    event.location = in.value("location", "");
+    event.description = in.value("description", "");
+    event.tags = in.value("tags", std::vector<std::string>{});
+    event.status = status_from_string(in.value("status", "confirmed")).value_or(Status::confirmed);
+    for (const auto &item : in.value("reminders", json::array())) {
+      if (item.contains("before")) {
+        auto d = parse_duration(item.at("before").get<std::string>());
+        if (d) {
+          event.reminders.push_back({*d, std::nullopt});
+        }
+      } else if (item.contains("at")) {
+        auto at = parse_iso(item.at("at").get<std::string>());
+        if (at && at->kind == When::Kind::instant) {
+          event.reminders.push_back({std::nullopt, at->instant});
+        }
+      }
+    }
+    event.owner_uid = in.value("owner_uid", std::uint32_t{0});
+    if (auto created = parse_iso(in.value("created", "")); created) {
+      event.created = created->instant;
+    }
+    if (auto updated = parse_iso(in.value("updated", "")); updated) {
+      event.updated = updated->instant;
+    }
+    return event;
+  } catch (const json::exception &e) {
+    return fail(ErrorCode::invalid_params, fmt::format("malformed event object: {}", e.what()));
+  }
+}
+
+} // namespace summit::core
