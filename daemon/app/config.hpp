@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/error.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace summit::daemon {
+
+inline constexpr std::size_t k_default_max_line = 1024 * 1024;
+inline constexpr const char *k_default_tzdata_file = "/usr/share/zoneinfo/tzdata.zi";
+inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
+
+// summitd.toml. Every key is optional; unset ones fall back to the defaults
+// (paths.hpp) or the flags override them.
+//
+//   socket = "/run/user/1000/summit/summitd.sock"
+//   database = "/home/me/.local/share/summit/summit.db"
+//   log_level = "info"
+//   tzdata = "/usr/share/zoneinfo/tzdata.zi"   # where the tzdata version is read
+//   zoneinfo = "/usr/share/zoneinfo"           # zone.tab etc. for location -> zone
+//   [limits]
+//   max_line = 1048576                          # bytes per request line
+struct Config {
+  std::optional<std::filesystem::path> socket;
+  std::optional<std::filesystem::path> database;
+  std::optional<std::string> log_level;
+  std::filesystem::path tzdata_file = k_default_tzdata_file;
+  std::filesystem::path zoneinfo_dir = k_default_zoneinfo_dir;
+  std::size_t max_line = k_default_max_line;
+};
+
+// Parses configuration text. `origin` names the file in messages. Errors say
+// where and what: "summitd.toml:3: limits.max_line must be an integer between
+// 1024 and 1073741824", "summitd.toml:5: unknown key 'sokcet'".
+core::Result<Config> parse_config(std::string_view text, const std::string &origin);
+
+// Reads and parses a file. A missing file is an error unless `may_be_missing`
+// (the default location), in which case the defaults are returned.
+core::Result<Config> load_config(const std::filesystem::path &path, bool may_be_missing);
+
+// True when `level` is a spdlog level name we accept.
+bool is_log_level(std::string_view level);
+
+} // namespace summit::daemon

@@ -1,0 +1,159 @@
+#include "daemon/app/paths.hpp"
+
+#include "daemon/app/config.hpp"
+#include "daemon/app/options.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace summit::daemon {
+namespace {
+
+std::optional<std::string> env_value(const char *name) {
+  const char *value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+core::Result<std::filesystem::path> home_dir(const Environment &env) {
+  if (!env.home) {
+    return core::fail(core::ErrorCode::invalid_params,
+                      "HOME is not set: cannot find the default paths (set HOME or XDG_* "
+                      "variables, or pass --socket/--db/--config)");
+  }
+  return std::filesystem::path(*env.home);
+}
+
+core::Result<void> make_dir(const std::filesystem::path &dir, mode_t mode) {
+  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno)));
+  }
+  return {};
+}
+
+} // namespace
+
+const char *to_string(Mode mode) {
+  return mode == Mode::system ? "system" : "user";
+}
+
+Environment Environment::from_process() {
+  Environment env;
+  env.xdg_runtime_dir = env_value("XDG_RUNTIME_DIR");
+  env.xdg_data_home = env_value("XDG_DATA_HOME");
+  env.xdg_config_home = env_value("XDG_CONFIG_HOME");
+  env.home = env_value("HOME");
+  env.uid = ::getuid();
+  return env;
+}
+
+core::Result<std::filesystem::path> default_config_path(Mode mode, const Environment &env) {
+  if (mode == Mode::system) {
+    return std::filesystem::path("/etc/summit/summitd.toml");
+  }
+  if (env.xdg_config_home) {
+    return std::filesystem::path(*env.xdg_config_home) / "summit" / "summitd.toml";
+  }
+  auto home = home_dir(env);
+  if (!home) {
+    return tl::unexpected(home.error());
+  }
+  return *home / ".config" / "summit" / "summitd.toml";
+}
+
+core::Result<Paths> resolve_paths(Mode mode, const Options &options, const Config &config,
+                                  const Environment &env) {
+  Paths paths;
+  if (options.socket) {
+    paths.socket = *options.socket;
+  } else if (config.socket) {
+    paths.socket = *config.socket;
+  } else if (mode == Mode::system) {
+    paths.socket = "/run/summit/summitd.sock";
+  } else if (env.xdg_runtime_dir) {
+    paths.socket = std::filesystem::path(*env.xdg_runtime_dir) / "summit" / "summitd.sock";
+    paths.private_socket_dir = true;
+  } else {
+    paths.socket = fmt::format("/tmp/summit-{}/summitd.sock", env.uid);
+    paths.private_socket_dir = true;
+  }
+
+  if (options.database) {
+    paths.database = *options.database;
+  } else if (config.database) {
+    paths.database = *config.database;
+  } else if (mode == Mode::system) {
+    paths.database = "/var/lib/summit/summit.db";
+  } else if (env.xdg_data_home) {
+    paths.database = std::filesystem::path(*env.xdg_data_home) / "summit" / "summit.db";
+  } else {
+    auto home = home_dir(env);
+    if (!home) {
+      return tl::unexpected(home.error());
+    }
+    paths.database = *home / ".local" / "share" / "summit" / "summit.db";
+  }
+  return paths;
+}
+
+core::Result<void> prepare_socket_dir(const Paths &paths, Mode mode, unsigned uid) {
+  const auto dir = paths.socket.parent_path();
+  if (dir.empty()) {
+    return {};
+  }
+  if (!paths.private_socket_dir) {
+    // A folder the user named (or /run/summit): create what is missing and
+    // leave existing folders alone.
+    std::error_code ec;
+    if (std::filesystem::create_directories(dir, ec)) {
+      std::filesystem::permissions(dir,
+                                   mode == Mode::system
+                                       ? std::filesystem::perms{0755}
+                                       : std::filesystem::perms::owner_all,
+                                   ec);
+    }
+    if (ec) {
+      return core::fail(core::ErrorCode::storage,
+                        fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    }
+    return {};
+  }
+
+  // $XDG_RUNTIME_DIR itself exists (the login manager made it); /tmp too.
+  if (auto made = make_dir(dir, 0700); !made) {
+    return made;
+  }
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("cannot inspect {}: {}", dir.string(), std::strerror(errno)));
+  }
+  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+    return core::fail(core::ErrorCode::permission_denied,
+                      fmt::format("refusing to use {}: it is not a directory (a symlink or a "
+                                  "file); remove it or pass --socket",
+                                  dir.string()));
+  }
+  if (st.st_uid != uid) {
+    return core::fail(core::ErrorCode::permission_denied,
+                      fmt::format("refusing to use {}: it is owned by uid {}, not by us (uid "
+                                  "{}); remove it or pass --socket",
+                                  dir.string(), st.st_uid, uid));
+  }
+  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("cannot make {} private (mode 0700): {}", dir.string(),
+                                  std::strerror(errno)));
+  }
+  return {};
+}
+
+} // namespace summit::daemon

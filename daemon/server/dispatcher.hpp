@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "daemon/server/call_context.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace summit::server {
+
+// A failure a handler reports: an Error (code and message) plus, for
+// invalid params, the one field at fault (goes to error.data.field).
+struct HandlerError {
+  core::Error error;
+  std::string field;
+};
+
+using HandlerResult = tl::expected<nlohmann::json, HandlerError>;
+
+// One JSON-RPC method. `params` is always an object. Returns the `result`
+// member of the reply, or an error. May throw: the dispatcher turns any
+// exception into -32603 and logs it.
+using Handler = std::function<HandlerResult(const nlohmann::json &params, const CallContext &)>;
+
+// Shorthand for an invalid-params failure naming its field.
+tl::unexpected<HandlerError> invalid_param(std::string field, std::string message);
+// Wraps a core::Error; for invalid_params the field is taken from the
+// message when it starts with "NAME: " or "params.NAME " (core's style).
+tl::unexpected<HandlerError> handler_error(core::Error error);
+
+// Turns request lines into reply lines: the meaning of the protocol, with no
+// transport. Each method is a handler registered by name, so the whole
+// protocol is testable without a socket.
+class Dispatcher {
+public:
+  explicit Dispatcher(core::Clock clock);
+
+  // Registers (or replaces) the handler for `method`.
+  void add(std::string method, Handler handler);
+  bool has(std::string_view method) const;
+
+  // Decodes one line (without '\n'; a trailing '\r' is ignored), runs its
+  // handler and returns the reply line ('\n'-terminated), or nothing for a
+  // notification. Never throws: undecodable lines get -32700/-32600, unknown
+  // methods -32601, handler exceptions -32603.
+  std::optional<std::string> handle_line(std::string_view line, const Peer &peer);
+
+  // The reply to a line that exceeded the size limit (-32600, id null).
+  static std::string line_too_long_reply(std::size_t max_line);
+
+private:
+  nlohmann::json call(const nlohmann::json &id, const std::string &method,
+                      const nlohmann::json &params, const CallContext &context);
+
+  core::Clock m_clock;
+  std::map<std::string, Handler, std::less<>> m_handlers;
+};
+
+} // namespace summit::server

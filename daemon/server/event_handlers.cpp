@@ -1,0 +1,252 @@
+#include "daemon/server/event_handlers.hpp"
+
+#include "core/event_json.hpp"
+#include "core/time_parse.hpp"
+#include "core/zones.hpp"
+#include "daemon/server/param_reader.hpp"
+#include "daemon/store/event_store.hpp"
+
+#include <fmt/format.h>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace summit::server {
+namespace {
+
+constexpr std::int64_t k_max_list_limit = 10000;
+constexpr std::int64_t k_default_list_limit = 100;
+
+core::EventInputContext input_context(const CallContext &context,
+                                      const core::ZoneGazetteer *gazetteer) {
+  return core::EventInputContext{context.now, gazetteer, context.peer.uid};
+}
+
+nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::string> &notes) {
+  return {{"event", core::event_to_json(event)}, {"notes", notes}};
+}
+
+// Only the owner or root may change an event.
+tl::expected<void, HandlerError> check_owner(const core::Event &event,
+                                             const CallContext &context) {
+  if (context.peer.uid == 0 || context.peer.uid == event.owner_uid) {
+    return {};
+  }
+  return tl::unexpected(HandlerError{
+      {core::ErrorCode::permission_denied, permission_denied_message(event.id, event.owner_uid)},
+      {}});
+}
+
+// One end of an event.list range. Instants stand alone; the other forms are
+// wall times, days or months in `zone`. A day or month used as `to` means its
+// end (so from=2025-09&to=2025-09 is all of September).
+tl::expected<core::SysSeconds, HandlerError>
+range_bound(const std::string &field, const std::string &text, const date::time_zone *zone,
+            bool is_end) {
+  auto when = core::parse_iso(text);
+  if (!when) {
+    return invalid_param(field, fmt::format("params.{}: {}", field, when.error().message));
+  }
+  if (when->kind == core::When::Kind::instant) {
+    return when->instant;
+  }
+  if (zone == nullptr) {
+    return invalid_param("tz", fmt::format("params.{} '{}' has no offset: give params.tz (an "
+                                           "IANA zone such as Europe/Minsk) or a UTC instant "
+                                           "such as 2025-09-26T07:00:00Z",
+                                           field, text));
+  }
+  auto local = when->local;
+  if (is_end && when->kind == core::When::Kind::date) {
+    local += date::days{1};
+  } else if (is_end && when->kind == core::When::Kind::month) {
+    const auto ymd = date::year_month_day{date::floor<date::days>(local)};
+    local = date::local_days{(ymd.year() / ymd.month() + date::months{1}) / 1};
+  }
+  return core::resolve_local(local, zone).utc;
+}
+
+} // namespace
+
+std::string permission_denied_message(std::int64_t id, std::uint32_t owner_uid) {
+  std::string name;
+  passwd entry{};
+  passwd *found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwuid_r(owner_uid, &entry, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr && found->pw_name != nullptr) {
+    name = found->pw_name;
+  }
+  if (name.empty()) {
+    return fmt::format("permission denied: event {} is owned by uid {}", id, owner_uid);
+  }
+  return fmt::format("permission denied: event {} is owned by uid {} ({})", id, owner_uid, name);
+}
+
+EventHandlers::EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer)
+    : m_store(store), m_gazetteer(gazetteer) {}
+
+void EventHandlers::register_with(Dispatcher &dispatcher) {
+  dispatcher.add("event.add", [this](const auto &p, const auto &c) { return add(p, c); });
+  dispatcher.add("event.get", [this](const auto &p, const auto &c) { return get(p, c); });
+  dispatcher.add("event.list", [this](const auto &p, const auto &c) { return list(p, c); });
+  dispatcher.add("event.update", [this](const auto &p, const auto &c) { return update(p, c); });
+  dispatcher.add("event.remove", [this](const auto &p, const auto &c) { return remove(p, c); });
+}
+
+HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext &context) {
+  auto drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
+  if (!drafted) {
+    return handler_error(drafted.error());
+  }
+  auto stored = m_store.add(std::move(drafted->event));
+  if (!stored) {
+    return handler_error(stored.error());
+  }
+  return drafted_reply(*stored, drafted->notes);
+}
+
+HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext &) {
+  ParamReader reader(params);
+  auto id = reader.required_id();
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  auto event = m_store.get(*id);
+  if (!event) {
+    return handler_error(event.error());
+  }
+  return nlohmann::json{{"event", core::event_to_json(*event)}};
+}
+
+HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContext &context) {
+  ParamReader reader(params);
+  auto from = reader.optional_string("from");
+  auto to = reader.optional_string("to");
+  auto tz = reader.optional_string("tz");
+  auto tag = reader.optional_string("tag");
+  auto search = reader.optional_string("search");
+  auto limit = reader.optional_integer("limit", 1, k_max_list_limit);
+  for (const auto *failed : {&from, &to, &tz, &tag, &search}) {
+    if (!*failed) {
+      return tl::unexpected(failed->error());
+    }
+  }
+  if (!limit) {
+    return tl::unexpected(limit.error());
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+
+  const date::time_zone *zone = nullptr;
+  if (*tz) {
+    auto found = core::find_zone(**tz);
+    if (!found) {
+      return invalid_param("tz", "params.tz: " + found.error().message);
+    }
+    zone = *found;
+  }
+
+  store::ListQuery query;
+  query.range = {context.now, core::SysSeconds::max()};
+  if (*from) {
+    auto begin = range_bound("from", **from, zone, false);
+    if (!begin) {
+      return tl::unexpected(begin.error());
+    }
+    query.range.begin = *begin;
+  }
+  if (*to) {
+    auto end = range_bound("to", **to, zone, true);
+    if (!end) {
+      return tl::unexpected(end.error());
+    }
+    query.range.end = *end;
+  }
+  if (query.range.end <= query.range.begin) {
+    return invalid_param("to", fmt::format("params.to must be after params.from (the range "
+                                           "[{}, {}) is empty)",
+                                           date::format("%FT%TZ", query.range.begin),
+                                           date::format("%FT%TZ", query.range.end)));
+  }
+  if (*tag && !(*tag)->empty()) {
+    query.tag = **tag;
+  }
+  if (*search && !(*search)->empty()) {
+    query.search = **search;
+  }
+  query.limit = static_cast<std::size_t>(limit->value_or(k_default_list_limit));
+
+  auto page = m_store.list(query);
+  if (!page) {
+    return handler_error(page.error());
+  }
+  auto events = nlohmann::json::array();
+  for (const auto &event : page->events) {
+    events.push_back(core::event_to_json(event));
+  }
+  return nlohmann::json{{"events", std::move(events)}, {"more", page->more}};
+}
+
+HandlerResult EventHandlers::update(const nlohmann::json &params, const CallContext &context) {
+  ParamReader reader(params);
+  auto id = reader.required_id();
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  auto current = m_store.get(*id);
+  if (!current) {
+    return handler_error(current.error());
+  }
+  if (auto allowed = check_owner(*current, context); !allowed) {
+    return tl::unexpected(allowed.error());
+  }
+  const auto owner = current->owner_uid;
+  const auto created = current->created;
+  auto changes = params;
+  changes.erase("id");
+  auto drafted = core::event_apply_update_params(std::move(*current), changes,
+                                                 input_context(context, m_gazetteer));
+  if (!drafted) {
+    return handler_error(drafted.error());
+  }
+  // Identity and ownership are not the client's to change.
+  drafted->event.id = *id;
+  drafted->event.owner_uid = owner;
+  drafted->event.created = created;
+  auto stored = m_store.update(drafted->event);
+  if (!stored) {
+    return handler_error(stored.error());
+  }
+  return drafted_reply(*stored, drafted->notes);
+}
+
+HandlerResult EventHandlers::remove(const nlohmann::json &params, const CallContext &context) {
+  ParamReader reader(params);
+  auto id = reader.required_id();
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  auto current = m_store.get(*id);
+  if (!current) {
+    return handler_error(current.error());
+  }
+  if (auto allowed = check_owner(*current, context); !allowed) {
+    return tl::unexpected(allowed.error());
+  }
+  if (auto removed = m_store.remove(*id); !removed) {
+    return handler_error(removed.error());
+  }
+  return nlohmann::json{{"removed", *id}};
+}
+
+} // namespace summit::server
