@@ -1,0 +1,709 @@
+#include "daemon/store/event_store.hpp"
+
+#include "daemon/store/fts_query.hpp"
+#include "daemon/store/migrator.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <date/date.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace summit::store {
+
+namespace fs = std::filesystem;
+using core::ErrorCode;
+
+namespace {
+
+// Long enough to ride out a checkpoint or a second process briefly holding
+// the write lock; short enough that a stuck lock surfaces as an error.
+constexpr int k_busy_timeout_ms = 5000;
+// recompute_instants reads events in batches of this many, so that it never
+// holds every event in memory and never updates the table under a live scan.
+constexpr std::int64_t k_recompute_batch = 512;
+constexpr const char *k_tzdata_key = "tzdata_version";
+
+// A row whose stored text cannot be read back (hand-edited or damaged file).
+class DamagedRow : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Every column of an event, in the order read_event() expects. Reminders
+// come along as one JSON array built by a correlated subquery (an index
+// lookup per row) so that listing N events is one statement, not N + 1.
+constexpr const char *k_event_columns =
+    "e.id, e.uid, e.title, e.precision, e.start_local, e.end_local, e.has_end, e.tz, "
+    "e.start_later, e.start_utc, e.end_utc, e.location, e.description, e.tags, e.status, "
+    "e.owner_uid, e.created, e.updated, "
+    "(SELECT json_group_array(json_array(r.position, r.before_seconds, r.at_utc)) "
+    "FROM reminders r WHERE r.event_id = e.id)";
+
+// See schema/001_initial.sql for why this finds every event overlapping
+// [:from, :to) without visiting the past: :lower is :from minus the longest
+// span of any event, the earliest start an overlapping event can have.
+constexpr const char *k_overlaps = "(e.end_utc > :from OR e.start_utc >= :from)";
+
+std::string select_by_id_sql() {
+  return fmt::format("SELECT {} FROM events e WHERE e.id = :id", k_event_columns);
+}
+
+std::string list_sql() {
+  return fmt::format("SELECT {} FROM events e "
+                     "WHERE e.start_utc >= :lower AND e.start_utc < :to AND {} "
+                     "ORDER BY e.start_utc, e.id LIMIT :limit",
+                     k_event_columns, k_overlaps);
+}
+
+// Walks event_tags' primary key (tag, start_utc, event_id): already in list
+// order, so it stops after :limit rows. CROSS JOIN pins that loop order.
+std::string list_tag_sql() {
+  return fmt::format("SELECT {} FROM event_tags t CROSS JOIN events e ON e.id = t.event_id "
+                     "WHERE t.tag = :tag AND t.start_utc >= :lower AND t.start_utc < :to AND {} "
+                     "ORDER BY t.start_utc, t.event_id LIMIT :limit",
+                     k_event_columns, k_overlaps);
+}
+
+// Starts from the FTS matches (few, for the words people search for) and
+// sorts them; walking the range and testing each event against the index
+// would scan the whole future for a rare word.
+std::string list_search_sql(bool with_tag) {
+  return fmt::format(
+      "SELECT {} FROM events_fts f CROSS JOIN events e ON e.id = f.rowid "
+      "WHERE events_fts MATCH :search AND e.start_utc >= :lower AND e.start_utc < :to AND {} {}"
+      "ORDER BY e.start_utc, e.id LIMIT :limit",
+      k_event_columns, k_overlaps,
+      with_tag ? "AND EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = :tag AND "
+                 "t.start_utc = e.start_utc AND t.event_id = e.id) "
+               : "");
+}
+
+constexpr const char *k_event_values =
+    "uid = :uid, title = :title, precision = :precision, start_local = :start_local, "
+    "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, "
+    "start_utc = :start_utc, end_utc = :end_utc, location = :location, "
+    "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
+    "created = :created, updated = :updated";
+
+// Resets a prepared statement before use and again when the use ends, so
+// that a SELECT left half-stepped (limit reached, exception) never keeps a
+// read transaction, and with it an old WAL snapshot, open.
+class Use {
+public:
+  explicit Use(SQLite::Statement &statement) : m_statement(statement) {
+    m_statement.tryReset();
+    m_statement.clearBindings();
+  }
+  ~Use() { m_statement.tryReset(); }
+  Use(const Use &) = delete;
+  Use &operator=(const Use &) = delete;
+  SQLite::Statement *operator->() { return &m_statement; }
+  SQLite::Statement &operator*() { return m_statement; }
+
+private:
+  SQLite::Statement &m_statement;
+};
+
+// Runs `body`, turning whatever the database throws into a storage error
+// that says what failed: "could not add event: database or disk is full".
+template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception &e) {
+    return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
+  } catch (const DamagedRow &e) {
+    return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
+  } catch (const nlohmann::json::exception &e) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
+  }
+}
+
+std::int64_t to_unix(core::SysSeconds t) { return t.time_since_epoch().count(); }
+core::SysSeconds from_unix(std::int64_t s) { return core::SysSeconds{core::Seconds{s}}; }
+
+std::string local_text(core::LocalSeconds t) { return date::format("%FT%T", t); }
+
+core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
+  std::istringstream in(text);
+  core::LocalSeconds t{};
+  in >> date::parse("%FT%T", t);
+  if (in.fail()) {
+    throw DamagedRow(fmt::format("event {} has an unreadable wall time '{}'", id, text));
+  }
+  return t;
+}
+
+std::string random_uid() {
+  std::random_device device;
+  std::string uid;
+  // random_device yields 32 bits per call: four calls make 128.
+  for (int i = 0; i < 4; ++i) {
+    uid += fmt::format("{:08x}", static_cast<std::uint32_t>(device()));
+  }
+  return uid + "@summit";
+}
+
+// The invariants the schema enforces, checked first so that the caller gets
+// invalid_params and a sentence instead of "CHECK constraint failed".
+core::Result<void> check_storable(const core::Event &event) {
+  if (event.end_utc < event.start_utc) {
+    return core::fail(ErrorCode::invalid_params, "the event ends before it starts");
+  }
+  for (std::size_t i = 0; i < event.reminders.size(); ++i) {
+    const core::Reminder &reminder = event.reminders[i];
+    if (reminder.before.has_value() == reminder.at.has_value()) {
+      return core::fail(ErrorCode::invalid_params,
+                        fmt::format("reminder {} needs either an offset before the start or an "
+                                    "instant, and not both",
+                                    i + 1));
+    }
+  }
+  return {};
+}
+
+void bind_event(SQLite::Statement &s, const core::Event &event) {
+  s.bind(":uid", event.uid);
+  s.bind(":title", event.title);
+  s.bind(":precision", core::to_string(event.precision));
+  s.bind(":start_local", local_text(event.start_local));
+  s.bind(":end_local", local_text(event.end_local));
+  s.bind(":has_end", event.has_end ? 1 : 0);
+  s.bind(":tz", event.tz);
+  s.bind(":start_later", event.start_later ? 1 : 0);
+  s.bind(":start_utc", to_unix(event.start_utc));
+  s.bind(":end_utc", to_unix(event.end_utc));
+  s.bind(":location", event.location);
+  s.bind(":description", event.description);
+  s.bind(":tags", nlohmann::json(event.tags).dump());
+  s.bind(":status", core::to_string(event.status));
+  s.bind(":owner_uid", static_cast<std::int64_t>(event.owner_uid));
+  s.bind(":created", to_unix(event.created));
+  s.bind(":updated", to_unix(event.updated));
+}
+
+std::vector<core::Reminder> parse_reminders(const std::string &text) {
+  // [[position, before_seconds|null, at_utc|null], ...]; json_group_array
+  // promises no order, so sort by position here.
+  const auto rows = nlohmann::json::parse(text);
+  std::vector<std::pair<std::int64_t, core::Reminder>> positioned;
+  for (const auto &row : rows) {
+    core::Reminder reminder;
+    if (!row.at(1).is_null()) {
+      reminder.before = core::Seconds{row.at(1).get<std::int64_t>()};
+    }
+    if (!row.at(2).is_null()) {
+      reminder.at = from_unix(row.at(2).get<std::int64_t>());
+    }
+    positioned.emplace_back(row.at(0).get<std::int64_t>(), reminder);
+  }
+  std::sort(positioned.begin(), positioned.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  std::vector<core::Reminder> reminders;
+  reminders.reserve(positioned.size());
+  for (auto &[position, reminder] : positioned) {
+    reminders.push_back(reminder);
+  }
+  return reminders;
+}
+
+// Reads a row selected with k_event_columns.
+core::Event read_event(SQLite::Statement &s) {
+  core::Event event;
+  event.id = s.getColumn(0).getInt64();
+  event.uid = s.getColumn(1).getString();
+  event.title = s.getColumn(2).getString();
+  const std::string precision = s.getColumn(3).getString();
+  const auto parsed_precision = core::precision_from_string(precision);
+  if (!parsed_precision) {
+    throw DamagedRow(fmt::format("event {} has an unknown precision '{}'", event.id, precision));
+  }
+  event.precision = *parsed_precision;
+  event.start_local = parse_local(s.getColumn(4).getString(), event.id);
+  event.end_local = parse_local(s.getColumn(5).getString(), event.id);
+  event.has_end = s.getColumn(6).getInt() != 0;
+  event.tz = s.getColumn(7).getString();
+  event.start_later = s.getColumn(8).getInt() != 0;
+  event.start_utc = from_unix(s.getColumn(9).getInt64());
+  event.end_utc = from_unix(s.getColumn(10).getInt64());
+  event.location = s.getColumn(11).getString();
+  event.description = s.getColumn(12).getString();
+  event.tags = nlohmann::json::parse(s.getColumn(13).getString()).get<std::vector<std::string>>();
+  const std::string status = s.getColumn(14).getString();
+  const auto parsed_status = core::status_from_string(status);
+  if (!parsed_status) {
+    throw DamagedRow(fmt::format("event {} has an unknown status '{}'", event.id, status));
+  }
+  event.status = *parsed_status;
+  event.owner_uid = static_cast<std::uint32_t>(s.getColumn(15).getInt64());
+  event.created = from_unix(s.getColumn(16).getInt64());
+  event.updated = from_unix(s.getColumn(17).getInt64());
+  event.reminders = parse_reminders(s.getColumn(18).getString());
+  return event;
+}
+
+// Creates the missing folders above `path`, each with mode 0700: the
+// calendar is private to its owner, and XDG says so for $XDG_DATA_HOME.
+core::Result<void> make_parent_folders(const fs::path &path) {
+  const fs::path parent = path.parent_path();
+  std::error_code ec;
+  if (parent.empty() || fs::exists(parent, ec)) {
+    return {};
+  }
+  std::vector<fs::path> missing;
+  for (fs::path p = parent; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) {
+      break;
+    }
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (!fs::create_directory(*it, ec) && ec) {
+      return core::fail(ErrorCode::storage, fmt::format("could not create folder '{}' for the "
+                                                        "database: {}",
+                                                        it->string(), ec.message()));
+    }
+    fs::permissions(*it, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) {
+      return core::fail(ErrorCode::storage, fmt::format("could not make folder '{}' private: {}",
+                                                        it->string(), ec.message()));
+    }
+  }
+  return {};
+}
+
+tl::unexpected<core::Error> refuse(const fs::path &path, std::string_view why) {
+  return core::fail(ErrorCode::storage,
+                    fmt::format("will not open '{}': {}; the file was left untouched",
+                                path.string(), why));
+}
+
+// Reads the file's version before anything writes to it and refuses what
+// this summitd cannot use. Nothing here writes: journal_mode=WAL rewrites the
+// header of a rollback-journal file, so it comes only after these checks.
+core::Result<int> check_openable(SQLite::Database &db, const fs::path &path, int newest,
+                                 bool wal_existed) {
+  int version = 0;
+  try {
+    version = read_schema_version(db);
+  } catch (const SQLite::Exception &e) {
+    if (e.getErrorCode() == SQLITE_NOTADB) {
+      return refuse(path, "it is not a SQLite database");
+    }
+    throw;
+  }
+  if (version > newest) {
+    if (wal_existed) {
+      // Closing the last connection would checkpoint the newer summitd's
+      // WAL into the file; leave that to the summitd that wrote it.
+      sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    }
+    return refuse(path, fmt::format("its schema version is {} but this summitd knows versions up "
+                                    "to {}; upgrade summitd to use this database",
+                                    version, newest));
+  }
+  if (version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64() > 0) {
+    return refuse(path, "it is a SQLite database that some other program created (it has "
+                        "tables but no summit schema version)");
+  }
+  return version;
+}
+
+} // namespace
+
+struct EventStore::Impl {
+  Impl(SQLite::Database &&db, int version)
+      : m_db(std::move(db)), m_schema_version(version),
+        m_insert_event(m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
+                             "has_end, tz, start_later, start_utc, end_utc, location, "
+                             "description, tags, status, owner_uid, created, updated) VALUES "
+                             "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
+                             ":tz, :start_later, :start_utc, :end_utc, :location, :description, "
+                             ":tags, :status, :owner_uid, :created, :updated)"),
+        m_update_event(m_db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
+        m_delete_event(m_db, "DELETE FROM events WHERE id = :id"),
+        m_select_event(m_db, select_by_id_sql()),
+        m_select_uid(m_db, "SELECT uid FROM events WHERE id = :id"),
+        m_select_id_by_uid(m_db, "SELECT id FROM events WHERE uid = :uid"),
+        m_delete_tags(m_db, "DELETE FROM event_tags WHERE event_id = :id"),
+        // OR IGNORE: a tag given twice is one row in the filter table.
+        m_insert_tag(m_db, "INSERT OR IGNORE INTO event_tags (tag, start_utc, event_id) "
+                           "VALUES (:tag, :start_utc, :id)"),
+        m_delete_reminders(m_db, "DELETE FROM reminders WHERE event_id = :id"),
+        m_insert_reminder(m_db, "INSERT INTO reminders (event_id, position, before_seconds, "
+                                "at_utc) VALUES (:id, :position, :before, :at)"),
+        m_count(m_db, "SELECT count(*) FROM events"),
+        // Answered from the end of events_by_span (the min/max optimisation
+        // applies to the bare max() only, so no coalesce here).
+        m_max_span(m_db, "SELECT max(end_utc - start_utc) FROM events"),
+        m_list(m_db, list_sql()), m_list_tag(m_db, list_tag_sql()),
+        m_list_search(m_db, list_search_sql(false)),
+        m_list_tag_search(m_db, list_search_sql(true)),
+        m_select_instants(m_db, "SELECT id, title, precision, start_local, end_local, has_end, "
+                                "tz, start_later, start_utc, end_utc FROM events "
+                                "WHERE id > :after ORDER BY id LIMIT :batch"),
+        m_update_instants(m_db, "UPDATE events SET start_utc = :start_utc, end_utc = :end_utc "
+                                "WHERE id = :id"),
+        m_get_meta(m_db, "SELECT value FROM meta WHERE key = :key"),
+        m_set_meta(m_db, "INSERT INTO meta (key, value) VALUES (:key, :value) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {}
+
+  // Rewrites the tag filter rows and the reminders of event `id`.
+  void write_children(const core::Event &event) {
+    {
+      Use s(m_delete_tags);
+      s->bind(":id", event.id);
+      s->exec();
+    }
+    for (const std::string &tag : event.tags) {
+      Use s(m_insert_tag);
+      s->bind(":tag", tag);
+      s->bind(":start_utc", to_unix(event.start_utc));
+      s->bind(":id", event.id);
+      s->exec();
+    }
+    {
+      Use s(m_delete_reminders);
+      s->bind(":id", event.id);
+      s->exec();
+    }
+    for (std::size_t i = 0; i < event.reminders.size(); ++i) {
+      const core::Reminder &reminder = event.reminders[i];
+      Use s(m_insert_reminder);
+      s->bind(":id", event.id);
+      s->bind(":position", static_cast<std::int64_t>(i));
+      if (reminder.before) {
+        s->bind(":before", static_cast<std::int64_t>(reminder.before->count()));
+      }
+      if (reminder.at) {
+        s->bind(":at", to_unix(*reminder.at));
+      }
+      s->exec();
+    }
+  }
+
+  // The id of the event using `uid`, if any.
+  std::optional<std::int64_t> id_of_uid(const std::string &uid) {
+    Use s(m_select_id_by_uid);
+    s->bind(":uid", uid);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return s->getColumn(0).getInt64();
+  }
+
+  std::optional<core::Event> find(std::int64_t id) {
+    Use s(m_select_event);
+    s->bind(":id", id);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return read_event(*s);
+  }
+
+  // Members are destroyed in reverse order: the statements go before the
+  // connection they were prepared on.
+  SQLite::Database m_db;
+  int m_schema_version;
+  SQLite::Statement m_insert_event;
+  SQLite::Statement m_update_event;
+  SQLite::Statement m_delete_event;
+  SQLite::Statement m_select_event;
+  SQLite::Statement m_select_uid;
+  SQLite::Statement m_select_id_by_uid;
+  SQLite::Statement m_delete_tags;
+  SQLite::Statement m_insert_tag;
+  SQLite::Statement m_delete_reminders;
+  SQLite::Statement m_insert_reminder;
+  SQLite::Statement m_count;
+  SQLite::Statement m_max_span;
+  SQLite::Statement m_list;
+  SQLite::Statement m_list_tag;
+  SQLite::Statement m_list_search;
+  SQLite::Statement m_list_tag_search;
+  SQLite::Statement m_select_instants;
+  SQLite::Statement m_update_instants;
+  SQLite::Statement m_get_meta;
+  SQLite::Statement m_set_meta;
+};
+
+EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+EventStore::~EventStore() = default;
+
+core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
+                                                           StoreOptions options) {
+  const auto ordered =
+      ordered_migrations(options.migrations ? *options.migrations : embedded_migrations());
+  if (!ordered) {
+    return tl::unexpected(ordered.error());
+  }
+  const int newest = ordered->empty() ? 0 : ordered->back().version;
+  if (auto made = make_parent_folders(path); !made) {
+    return tl::unexpected(made.error());
+  }
+  try {
+    std::error_code ec;
+    const bool wal_existed = fs::exists(fs::path(path.string() + "-wal"), ec);
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, k_busy_timeout_ms);
+    const auto version = check_openable(db, path, newest, wal_existed);
+    if (!version) {
+      return tl::unexpected(version.error());
+    }
+    const std::string journal = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (journal != "wal") {
+      // Still correct (rollback journal), only slower for concurrent readers.
+      spdlog::warn("database '{}' could not switch to WAL mode (it is in '{}' mode)",
+                   path.string(), journal);
+    }
+    // synchronous=FULL: a write a client was told succeeded survives power
+    // loss. foreign_keys is per connection and cannot change inside a
+    // transaction, so it is set here, before the migrations.
+    db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
+    const auto reached = apply_migrations(db, *ordered);
+    if (!reached) {
+      return tl::unexpected(reached.error());
+    }
+    auto impl = std::make_unique<Impl>(std::move(db), *reached);
+    return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+  } catch (const SQLite::Exception &e) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("could not open database '{}': {}", path.string(), e.what()));
+  }
+}
+
+core::Result<core::Event> EventStore::add(core::Event event) {
+  if (auto ok = check_storable(event); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (event.uid.empty()) {
+    event.uid = random_uid();
+  }
+  return guarded("add event", [&]() -> core::Result<core::Event> {
+    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (const auto other = m_impl->id_of_uid(event.uid)) {
+      return core::fail(ErrorCode::conflict,
+                        fmt::format("uid '{}' is already used by event {}", event.uid, *other));
+    }
+    {
+      Use s(m_impl->m_insert_event);
+      bind_event(*s, event);
+      s->exec();
+    }
+    event.id = m_impl->m_db.getLastInsertRowid();
+    m_impl->write_children(event);
+    transaction.commit();
+    return event;
+  });
+}
+
+core::Result<core::Event> EventStore::get(std::int64_t id) {
+  return guarded(fmt::format("read event {}", id), [&]() -> core::Result<core::Event> {
+    auto event = m_impl->find(id);
+    if (!event) {
+      return core::fail(ErrorCode::not_found, fmt::format("no event with id {}", id));
+    }
+    return *event;
+  });
+}
+
+core::Result<core::Event> EventStore::update(const core::Event &event) {
+  if (auto ok = check_storable(event); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  return guarded(fmt::format("update event {}", event.id), [&]() -> core::Result<core::Event> {
+    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    core::Event stored = event;
+    {
+      Use s(m_impl->m_select_uid);
+      s->bind(":id", event.id);
+      if (!s->executeStep()) {
+        return core::fail(ErrorCode::not_found, fmt::format("no event with id {}", event.id));
+      }
+      if (stored.uid.empty()) {
+        stored.uid = s->getColumn(0).getString(); // an empty uid means "keep it"
+      }
+    }
+    if (const auto other = m_impl->id_of_uid(stored.uid); other && *other != event.id) {
+      return core::fail(ErrorCode::conflict,
+                        fmt::format("uid '{}' is already used by event {}", stored.uid, *other));
+    }
+    {
+      Use s(m_impl->m_update_event);
+      bind_event(*s, stored);
+      s->bind(":id", stored.id);
+      s->exec();
+    }
+    m_impl->write_children(stored);
+    transaction.commit();
+    return stored;
+  });
+}
+
+core::Result<void> EventStore::remove(std::int64_t id) {
+  return guarded(fmt::format("remove event {}", id), [&]() -> core::Result<void> {
+    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    Use s(m_impl->m_delete_event);
+    s->bind(":id", id);
+    // Tags and reminders go with it (ON DELETE CASCADE), the text index by trigger.
+    if (s->exec() == 0) {
+      return core::fail(ErrorCode::not_found, fmt::format("no event with id {}", id));
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+core::Result<ListPage> EventStore::list(const ListQuery &query) {
+  return guarded("list events", [&]() -> core::Result<ListPage> {
+    std::int64_t max_span = 0;
+    {
+      Use s(m_impl->m_max_span);
+      if (s->executeStep() && !s->isColumnNull(0)) {
+        max_span = s->getColumn(0).getInt64();
+      }
+    }
+    const std::int64_t from = to_unix(query.range.begin);
+    const std::int64_t lower = from < std::numeric_limits<std::int64_t>::min() + max_span
+                                   ? std::numeric_limits<std::int64_t>::min()
+                                   : from - max_span;
+    const std::optional<std::string> search =
+        query.search ? fts_query(*query.search) : std::nullopt;
+    const bool by_tag = query.tag.has_value();
+
+    SQLite::Statement &statement = search ? (by_tag ? m_impl->m_list_tag_search
+                                                    : m_impl->m_list_search)
+                                          : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
+    Use s(statement);
+    s->bind(":lower", lower);
+    s->bind(":from", from);
+    s->bind(":to", to_unix(query.range.end));
+    // One row more than asked tells whether there are more.
+    const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() - 1);
+    const std::size_t limit = std::min(query.limit, cap);
+    s->bind(":limit", static_cast<std::int64_t>(limit) + 1);
+    if (by_tag) {
+      s->bind(":tag", *query.tag);
+    }
+    if (search) {
+      s->bind(":search", *search);
+    }
+    ListPage page;
+    while (s->executeStep()) {
+      if (page.events.size() == limit) {
+        page.more = true;
+        break;
+      }
+      page.events.push_back(read_event(*s));
+    }
+    return page;
+  });
+}
+
+core::Result<std::int64_t> EventStore::count() {
+  return guarded("count events", [&]() -> core::Result<std::int64_t> {
+    Use s(m_impl->m_count);
+    s->executeStep();
+    return s->getColumn(0).getInt64();
+  });
+}
+
+int EventStore::schema_version() const { return m_impl->m_schema_version; }
+
+core::Result<std::string> EventStore::tzdata_version() {
+  return guarded("read the tzdata version", [&]() -> core::Result<std::string> {
+    Use s(m_impl->m_get_meta);
+    s->bind(":key", k_tzdata_key);
+    if (!s->executeStep()) {
+      return std::string();
+    }
+    return s->getColumn(0).getString();
+  });
+}
+
+core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::string &version) {
+  return guarded("recompute event times",
+                 [&]() -> core::Result<std::vector<MovedEvent>> {
+    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<MovedEvent> moved;
+    std::int64_t after = 0;
+    while (true) {
+      std::vector<core::Event> batch;
+      {
+        Use s(m_impl->m_select_instants);
+        s->bind(":after", after);
+        s->bind(":batch", k_recompute_batch);
+        while (s->executeStep()) {
+          core::Event event;
+          event.id = s->getColumn(0).getInt64();
+          event.title = s->getColumn(1).getString();
+          const auto precision = core::precision_from_string(s->getColumn(2).getString());
+          if (!precision) {
+            throw DamagedRow(fmt::format("event {} has an unknown precision", event.id));
+          }
+          event.precision = *precision;
+          event.start_local = parse_local(s->getColumn(3).getString(), event.id);
+          event.end_local = parse_local(s->getColumn(4).getString(), event.id);
+          event.has_end = s->getColumn(5).getInt() != 0;
+          event.tz = s->getColumn(6).getString();
+          event.start_later = s->getColumn(7).getInt() != 0;
+          event.start_utc = from_unix(s->getColumn(8).getInt64());
+          event.end_utc = from_unix(s->getColumn(9).getInt64());
+          batch.push_back(std::move(event));
+        }
+      }
+      if (batch.empty()) {
+        break;
+      }
+      after = batch.back().id;
+      for (core::Event &event : batch) {
+        const core::SysSeconds old_start = event.start_utc;
+        const core::SysSeconds old_end = event.end_utc;
+        if (auto derived = core::derive_instants(event); !derived) {
+          // The zone left tzdata. Keeping the last good instants beats
+          // refusing to start; the event stays listed where it was.
+          spdlog::warn("event {} ('{}'): kept its times, could not recompute them: {}", event.id,
+                       event.title, derived.error().message);
+          continue;
+        }
+        if (event.start_utc == old_start && event.end_utc == old_end) {
+          continue;
+        }
+        Use s(m_impl->m_update_instants);
+        s->bind(":start_utc", to_unix(event.start_utc));
+        s->bind(":end_utc", to_unix(event.end_utc));
+        s->bind(":id", event.id);
+        s->exec();
+        if (event.start_utc != old_start) {
+          moved.push_back(MovedEvent{event.id, event.title, event.tz, old_start, event.start_utc});
+        }
+      }
+    }
+    {
+      Use s(m_impl->m_set_meta);
+      s->bind(":key", k_tzdata_key);
+      s->bind(":value", version);
+      s->exec();
+    }
+    transaction.commit();
+    return moved;
+  });
+}
+
+SQLite::Database &EventStore::database() { return m_impl->m_db; }
+
+} // namespace summit::store

@@ -1,0 +1,41 @@
+#include "daemon/store/fts_query.hpp"
+
+namespace summit::store {
+
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+} // namespace
+
+std::optional<std::string> fts_query(std::string_view text) {
+  std::string query;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i])) {
+      ++i;
+    }
+    if (i == text.size()) {
+      break;
+    }
+    if (!query.empty()) {
+      query += ' ';
+    }
+    query += '"';
+    for (; i < text.size() && !is_space(text[i]); ++i) {
+      if (text[i] == '"') {
+        query += '"';
+      }
+      query += text[i];
+    }
+    query += "\"*";
+  }
+  if (query.empty()) {
+    return std::nullopt;
+  }
+  return query;
+}
+
+} // namespace summit::store
