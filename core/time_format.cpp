@@ -131,10 +131,9 @@ std::string format_human_date(LocalSeconds t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::weekday wd{day};
-  return fmt::format("{} {} {} {}", k_weekday_names[wd.c_encoding()],
-                     static_cast<unsigned>(ymd.day()),
-                     k_month_names[static_cast<unsigned>(ymd.month()) - 1],
-                     static_cast<int>(ymd.year()));
+  return fmt::format(
+      "{} {} {} {}", k_weekday_names[wd.c_encoding()], static_cast<unsigned>(ymd.day()),
+      k_month_names[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()));
 }
 
 std::string format_human_datetime(LocalSeconds t) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -152,13 +153,12 @@ std::string read_file(const std::string &path) {
 
 // Link names whose last part is not a place ("US/Eastern", "Australia/North").
 bool is_place_area(std::string_view zone) {
-  static const std::set<std::string_view> areas{"Africa",   "America",   "Antarctica",
-                                                "Arctic",   "Asia",      "Atlantic",
-                                                "Australia", "Europe",   "Indian",
-                                                "Pacific"};
-  static const std::set<std::string> not_places{"north",   "south",   "east",   "west",
-                                               "central", "eastern", "western", "act",
-                                               "nsw",     "lhi",     "yancowinna"};
+  static const std::set<std::string_view> areas{"Africa", "America",  "Antarctica", "Arctic",
+                                                "Asia",   "Atlantic", "Australia",  "Europe",
+                                                "Indian", "Pacific"};
+  static const std::set<std::string> not_places{"north",   "south",   "east",      "west",
+                                                "central", "eastern", "western",   "act",
+                                                "nsw",     "lhi",     "yancowinna"};
   const auto slash = zone.find('/');
   if (slash == std::string_view::npos || areas.count(zone.substr(0, slash)) == 0) {
     return false;
@@ -178,14 +178,20 @@ void add_link_cities(std::map<std::string, std::string> &city_zone, std::string_
     if (fields.size() != 2 || !is_place_area(fields[1])) {
       continue;
     }
-    const auto target = std::find_if(city_zone.begin(), city_zone.end(), [&](const auto &kv) {
-      return kv.second == fields[0];
-    });
+    const auto target = std::find_if(city_zone.begin(), city_zone.end(),
+                                     [&](const auto &kv) { return kv.second == fields[0]; });
     if (target == city_zone.end()) {
       continue; // a link to a zone the tables do not list as a place
     }
     city_zone.emplace(place_key(city_of(fields[1])), std::string(fields[0]));
   }
+}
+
+// "+02:00", "-05:00", "+05:45".
+std::string offset_text(Seconds offset) {
+  const auto abs_minutes = std::abs(offset.count()) / 60;
+  return fmt::format("{}{:02}:{:02}", offset < Seconds{0} ? '-' : '+', abs_minutes / 60,
+                     abs_minutes % 60);
 }
 
 } // namespace
@@ -220,25 +226,23 @@ LocalResolution resolve_local(LocalSeconds local, const date::time_zone *zone, b
     const auto gap = info.second.offset - info.first.offset;
     out.utc = SysSeconds{local.time_since_epoch() - info.first.offset};
     out.local = local + gap;
-    out.note = fmt::format(
-        "{} does not exist in {} on {} (clocks jumped forward {}); moved to {}",
-        format_iso_local(local).substr(11, 5), zone->name(), format_iso_date(local),
-        format_duration_short(gap), format_iso_local(out.local).substr(11, 5));
+    out.note =
+        fmt::format("{} does not exist in {} on {} (clocks jumped forward {}); moved to {}",
+                    format_iso_local(local).substr(11, 5), zone->name(), format_iso_date(local),
+                    format_duration_short(gap), format_iso_local(out.local).substr(11, 5));
     break;
   }
   case date::local_info::ambiguous: {
     const auto &taken = later ? info.second : info.first;
     out.utc = SysSeconds{local.time_since_epoch() - taken.offset};
     out.later = later;
-    out.note = fmt::format(
-        "{} on {} happens twice in {} (at {} {} and again at {} {}); using the {} one, {}",
-        format_iso_local(local).substr(11, 5), format_iso_date(local), zone->name(),
-        format_iso_offset(SysSeconds{local.time_since_epoch() - info.first.offset}, zone)
-            .substr(19),
-        info.first.abbrev,
-        format_iso_offset(SysSeconds{local.time_since_epoch() - info.second.offset}, zone)
-            .substr(19),
-        info.second.abbrev, later ? "later" : "earlier", format_iso_utc(out.utc));
+    // Name both readings so the user can pick the other with an offset.
+    out.note = fmt::format("{} on {} happens twice in {} (first at {} {}, then at {} {}); using "
+                           "the {}, {} {}",
+                           format_iso_local(local).substr(11, 5), format_iso_date(local),
+                           zone->name(), offset_text(info.first.offset), info.first.abbrev,
+                           offset_text(info.second.offset), info.second.abbrev,
+                           later ? "later" : "earlier", offset_text(taken.offset), taken.abbrev);
     break;
   }
   }
@@ -297,7 +301,8 @@ ZoneGazetteer ZoneGazetteer::parse(std::string_view zone1970_tab, std::string_vi
   static const std::set<std::string> qualifiers{"american", "western", "french", "dutch",
                                                 "north",    "south",   "rep.",   "dem. rep."};
   std::map<std::string, int> short_name_uses;
-  auto short_name = [](const std::string &name) -> std::optional<std::pair<std::string, std::string>> {
+  auto short_name =
+      [](const std::string &name) -> std::optional<std::pair<std::string, std::string>> {
     const auto paren = name.find(" (");
     if (paren == std::string::npos || name.back() != ')') {
       return std::nullopt;
@@ -356,9 +361,9 @@ std::optional<ZoneGazetteer::Inference> ZoneGazetteer::infer(std::string_view lo
     const auto key = place_key(part);
     const auto zones = m_country_zones.find(key);
     if (zones != m_country_zones.end() && zones->second.size() == 1) {
-      return Inference{zones->second.front(),
-                       fmt::format("{} has one time zone, {}", m_country_name.at(key),
-                                   zones->second.front())};
+      return Inference{
+          zones->second.front(),
+          fmt::format("{} has one time zone, {}", m_country_name.at(key), zones->second.front())};
     }
   }
   return std::nullopt;
