@@ -62,7 +62,8 @@ Result<void> derive_instants(Event &event) {
   if (event.precision == Precision::timed && !event.has_end) {
     event.end_utc = event.start_utc;
   } else {
-    event.end_utc = resolve_local(event.end_local, *zone).utc;
+    const bool end_later = event.precision == Precision::timed && event.end_later;
+    event.end_utc = resolve_local(event.end_local, *zone, end_later).utc;
   }
   if (event.end_utc < event.start_utc) {
     // A wall-time end inside the same overlap as a "later" start.

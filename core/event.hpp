@@ -55,6 +55,9 @@ struct Event {
   // The start wall time falls in a DST overlap and means the later of the
   // two instants (the user gave that offset). Ignored otherwise.
   bool start_later = false;
+  // The same for the end: an end computed from a duration can land on the
+  // second pass through an overlap.
+  bool end_later = false;
   SysSeconds start_utc{};
   SysSeconds end_utc{};
   std::string location;

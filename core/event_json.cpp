@@ -341,7 +341,9 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
                                              format_iso_local(event.end_local),
                                              format_iso_local(event.start_local)));
       }
-      event.end_local = zone->to_local(end_utc);
+      const ZonedWall exact = wall_in_zone(When{When::Kind::instant, {}, end_utc, {}}, zone);
+      event.end_local = exact.local;
+      event.end_later = exact.later;
     } else if (event.end_local <= event.start_local) {
       return fail_field("end", fmt::format("{} is not after the start {} (the end is exclusive: "
                                            "the day or month after the last)",
@@ -370,7 +372,10 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     } else {
       // Exact (elapsed) duration, as RFC 5545 reads a DURATION with time parts.
       const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
-      event.end_local = zone->to_local(start_utc + *duration);
+      const ZonedWall exact =
+          wall_in_zone(When{When::Kind::instant, {}, start_utc + *duration, {}}, zone);
+      event.end_local = exact.local;
+      event.end_later = exact.later;
     }
     event.has_end = true;
   } else {
@@ -484,13 +489,19 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
     }
   }
   base.erase("all_day");
+  if (current.uid.empty()) {
+    base.erase("uid");
+  }
   if (!current.has_end) {
     base.erase("end");
   }
-  if (current.start_later) {
-    // Keep the later of two equal wall times: send the exact instant.
-    if (auto zone = find_zone(current.tz)) {
+  // Keep the later of two equal wall times: send the exact instant.
+  if (auto zone = find_zone(current.tz); zone && current.precision == Precision::timed) {
+    if (current.start_later) {
       base["start"] = format_iso_offset(current.start_utc, *zone);
+    }
+    if (current.has_end && current.end_later) {
+      base["end"] = format_iso_offset(current.end_utc, *zone);
     }
   }
 

@@ -7,12 +7,14 @@
 
 using namespace summit::core;
 using namespace date::literals;
+using date::April, date::February, date::January, date::July, date::June, date::March,
+    date::November, date::October, date::September, date::December;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
 
-const SysSeconds k_now = date::sys_days{2025_y / March / 1} + 12h;
+const SysSeconds k_now = date::sys_days{2025_y / date::March / 1} + 12h;
 
 EventInputContext context(const ZoneGazetteer *gazetteer = nullptr) {
   return EventInputContext{k_now, gazetteer, 1000};
@@ -57,8 +59,9 @@ TEST(EventJson, a_timed_minsk_meeting_keeps_wall_time_and_derives_utc) {
 
 TEST(EventJson, the_zone_is_inferred_from_the_location_with_a_note) {
   const auto gazetteer = small_gazetteer();
-  auto drafted = add({{"title", "CIS"}, {"start", "2025-09-26T10:00"}, {"location", "Minsk, Belarus"}},
-                     &gazetteer);
+  auto drafted =
+      add({{"title", "CIS"}, {"start", "2025-09-26T10:00"}, {"location", "Minsk, Belarus"}},
+          &gazetteer);
   ASSERT_TRUE(drafted) << drafted.error().message;
   EXPECT_EQ(drafted->event.tz, "Europe/Minsk");
   ASSERT_EQ(drafted->notes.size(), 1u);
@@ -67,8 +70,9 @@ TEST(EventJson, the_zone_is_inferred_from_the_location_with_a_note) {
 
 TEST(EventJson, without_tz_or_a_known_location_the_daemon_refuses_to_guess) {
   const auto gazetteer = small_gazetteer();
-  auto drafted = add({{"title", "Somewhere"}, {"start", "2025-09-26T10:00"}, {"location", "Atlantis"}},
-                     &gazetteer);
+  auto drafted =
+      add({{"title", "Somewhere"}, {"start", "2025-09-26T10:00"}, {"location", "Atlantis"}},
+          &gazetteer);
   ASSERT_FALSE(drafted);
   EXPECT_EQ(drafted.error().field, "tz");
   EXPECT_NE(drafted.error().message.find("IANA"), std::string::npos);
@@ -92,13 +96,16 @@ TEST(EventJson, an_all_day_event_lasts_a_day_unless_an_exclusive_end_is_given) {
   ASSERT_TRUE(one);
   EXPECT_EQ(event_to_json(one->event)["end"], "2025-12-26");
 
-  auto three = add({{"title", "Summit"}, {"start", "2025-12-24"}, {"end", "2025-12-27"},
-                    {"tz", "Europe/Berlin"}, {"all_day", true}});
+  auto three = add({{"title", "Summit"},
+                    {"start", "2025-12-24"},
+                    {"end", "2025-12-27"},
+                    {"tz", "Europe/Berlin"},
+                    {"all_day", true}});
   ASSERT_TRUE(three) << three.error().message;
   EXPECT_EQ(event_to_json(three->event)["end_utc"], "2025-12-26T23:00:00Z");
 
-  auto timed_all_day = add({{"title", "x"}, {"start", "2025-12-24T10:00"}, {"tz", "UTC"},
-                            {"all_day", true}});
+  auto timed_all_day =
+      add({{"title", "x"}, {"start", "2025-12-24T10:00"}, {"tz", "UTC"}, {"all_day", true}});
   ASSERT_FALSE(timed_all_day);
   EXPECT_EQ(timed_all_day.error().field, "all_day");
 }
@@ -112,11 +119,13 @@ TEST(EventJson, a_wall_time_in_a_dst_gap_moves_forward_by_the_gap_and_says_so) {
 }
 
 TEST(EventJson, an_ambiguous_wall_time_takes_the_earlier_instant_unless_an_offset_says_otherwise) {
-  auto earlier = add({{"title", "Overlap"}, {"start", "2025-10-26T02:30"}, {"tz", "Europe/Berlin"}});
+  auto earlier =
+      add({{"title", "Overlap"}, {"start", "2025-10-26T02:30"}, {"tz", "Europe/Berlin"}});
   ASSERT_TRUE(earlier);
   EXPECT_EQ(utc(earlier->event), "2025-10-26T00:30:00Z");
 
-  auto later = add({{"title", "Overlap"}, {"start", "2025-10-26T02:30+01:00"}, {"tz", "Europe/Berlin"}});
+  auto later =
+      add({{"title", "Overlap"}, {"start", "2025-10-26T02:30+01:00"}, {"tz", "Europe/Berlin"}});
   ASSERT_TRUE(later) << later.error().message;
   EXPECT_EQ(utc(later->event), "2025-10-26T01:30:00Z");
   EXPECT_TRUE(later->event.start_later);
@@ -171,7 +180,8 @@ TEST(EventJson, bad_input_names_the_field_at_fault) {
     auto drafted = add(c.params);
     ASSERT_FALSE(drafted) << c.params.dump();
     EXPECT_EQ(drafted.error().code, ErrorCode::invalid_params) << c.params.dump();
-    EXPECT_EQ(drafted.error().field, c.field) << c.params.dump() << " -> " << drafted.error().message;
+    EXPECT_EQ(drafted.error().field, c.field)
+        << c.params.dump() << " -> " << drafted.error().message;
     EXPECT_EQ(drafted.error().message.rfind(std::string(c.field) + ": ", 0), 0u)
         << drafted.error().message;
   }
@@ -180,19 +190,25 @@ TEST(EventJson, bad_input_names_the_field_at_fault) {
 TEST(EventJson, an_unknown_zone_suggests_the_close_one) {
   auto drafted = add({{"title", "t"}, {"start", "2025-09-26T10:00"}, {"tz", "Europe/Minks"}});
   ASSERT_FALSE(drafted);
-  EXPECT_NE(drafted.error().message.find("Europe/Minsk"), std::string::npos) << drafted.error().message;
+  EXPECT_NE(drafted.error().message.find("Europe/Minsk"), std::string::npos)
+      << drafted.error().message;
 }
 
 TEST(EventJson, end_and_duration_together_are_refused) {
-  auto drafted = add({{"title", "t"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"},
-                      {"end", "2025-09-26T11:00"}, {"duration", "1h"}});
+  auto drafted = add({{"title", "t"},
+                      {"start", "2025-09-26T10:00"},
+                      {"tz", "UTC"},
+                      {"end", "2025-09-26T11:00"},
+                      {"duration", "1h"}});
   ASSERT_FALSE(drafted);
   EXPECT_NE(drafted.error().message.find("not both"), std::string::npos);
 }
 
 TEST(EventJson, a_duration_is_elapsed_time_across_a_dst_change) {
   // 01:30 + 2h on the night clocks go back in Berlin ends at 02:30 CET.
-  auto drafted = add({{"title", "Night"}, {"start", "2025-10-26T01:30"}, {"tz", "Europe/Berlin"},
+  auto drafted = add({{"title", "Night"},
+                      {"start", "2025-10-26T01:30"},
+                      {"tz", "Europe/Berlin"},
                       {"duration", "PT2H"}});
   ASSERT_TRUE(drafted);
   const json out = event_to_json(drafted->event);
@@ -202,15 +218,19 @@ TEST(EventJson, a_duration_is_elapsed_time_across_a_dst_change) {
 }
 
 TEST(EventJson, update_moves_the_start_and_keeps_the_duration) {
-  auto drafted = add({{"title", "t"}, {"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"},
-                      {"duration", "PT2H"}, {"location", "Minsk"}});
+  auto drafted = add({{"title", "t"},
+                      {"start", "2025-09-26T10:00"},
+                      {"tz", "Europe/Minsk"},
+                      {"duration", "PT2H"},
+                      {"location", "Minsk"}});
   ASSERT_TRUE(drafted);
   Event current = drafted->event;
   current.id = 2;
   current.uid = "abc@summit";
 
   const EventInputContext later_ctx{k_now + 1h, nullptr, 1000};
-  auto updated = event_apply_update_params(current, {{"id", 2}, {"start", "2025-09-26T11:00"}}, later_ctx);
+  auto updated =
+      event_apply_update_params(current, {{"id", 2}, {"start", "2025-09-26T11:00"}}, later_ctx);
   ASSERT_TRUE(updated) << updated.error().message;
   const json out = event_to_json(updated->event);
   EXPECT_EQ(out["id"], 2);
@@ -223,11 +243,15 @@ TEST(EventJson, update_moves_the_start_and_keeps_the_duration) {
 }
 
 TEST(EventJson, update_with_null_clears_and_a_new_zone_keeps_the_wall_time) {
-  auto drafted = add({{"title", "t"}, {"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"},
-                      {"location", "Minsk"}, {"end", "2025-09-26T12:00"}});
+  auto drafted = add({{"title", "t"},
+                      {"start", "2025-09-26T10:00"},
+                      {"tz", "Europe/Minsk"},
+                      {"location", "Minsk"},
+                      {"end", "2025-09-26T12:00"}});
   ASSERT_TRUE(drafted);
   auto updated = event_apply_update_params(
-      drafted->event, {{"location", nullptr}, {"end", nullptr}, {"tz", "Europe/Berlin"}}, context());
+      drafted->event, {{"location", nullptr}, {"end", nullptr}, {"tz", "Europe/Berlin"}},
+      context());
   ASSERT_TRUE(updated) << updated.error().message;
   const json out = event_to_json(updated->event);
   EXPECT_EQ(out["location"], "");
@@ -251,8 +275,11 @@ TEST(EventJson, confirming_a_month_event_with_an_exact_time_makes_it_timed) {
 }
 
 TEST(EventJson, the_wire_object_round_trips) {
-  auto drafted = add({{"title", "CIS"}, {"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"},
-                      {"end", "2025-09-26T18:00"}, {"tags", {"cis", "minsk"}},
+  auto drafted = add({{"title", "CIS"},
+                      {"start", "2025-09-26T10:00"},
+                      {"tz", "Europe/Minsk"},
+                      {"end", "2025-09-26T18:00"},
+                      {"tags", {"cis", "minsk"}},
                       {"reminders", json::array({"P7D", json{{"at", "2025-09-25T09:00:00Z"}}})},
                       {"description", "Agenda: \"economy\"\nsecond line"}});
   ASSERT_TRUE(drafted) << drafted.error().message;
