@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/time_range.hpp"
+#include "core/zones.hpp"
+
+#include <date/tz.h>
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <sys/types.h>
+
+namespace summit::cli {
+
+// Exit codes (docs/PROTOCOL.md's client contract, issue 2).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_refused = 1;     // the daemon refused; its message is printed
+inline constexpr int k_exit_usage = 2;       // the command line is wrong
+inline constexpr int k_exit_unreachable = 3; // no daemon answers on the socket
+
+// Everything `run` learns from outside the process's arguments. main()
+// builds it once with from_process(); tests build their own, so a test never
+// depends on the host's clock, zone or files.
+struct Environment {
+  core::SysSeconds now{};
+  std::function<std::optional<std::string>(const char *)> getenv;
+  uid_t uid = 0;
+  std::function<bool(const std::string &)> exists;             // is there a file at the path?
+  std::function<const date::time_zone *()> system_zone;        // /etc/localtime, or null
+  std::function<core::ZoneGazetteer()> load_gazetteer;         // the system zone tables
+
+  // The real process: reads the clock here, once (core::system_now()).
+  static Environment from_process();
+};
+
+// Runs one `summit` command line: parses it, talks to summitd, writes the
+// result to `out` and every message to `err` ("summit: ..."). Returns one
+// of the k_exit_* codes; never throws.
+int run(int argc, const char *const *argv, const Environment &env, std::ostream &out,
+        std::ostream &err);
+
+} // namespace summit::cli

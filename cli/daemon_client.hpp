@@ -1,0 +1,55 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+namespace summit::cli {
+
+// Why a call did not return a result.
+struct CallError {
+  enum class Kind {
+    unreachable, // no daemon answers on the socket, or it hung up
+    refused,     // the daemon answered with a JSON-RPC error
+    bad_reply,   // the daemon answered something that is not a reply to us
+  };
+  Kind kind = Kind::unreachable;
+  int code = 0;        // the JSON-RPC error code (refused only)
+  std::string message; // refused: the daemon's message; otherwise what failed
+};
+
+// A blocking JSON-RPC connection to summitd: one request line out, one reply
+// line back, in turn. Connects on the first call; later calls reuse the
+// connection. Each wait is bounded by `timeout`, so a wedged daemon cannot
+// hang the CLI forever.
+class DaemonClient {
+public:
+  explicit DaemonClient(std::string socket_path,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  ~DaemonClient();
+  DaemonClient(const DaemonClient &) = delete;
+  DaemonClient &operator=(const DaemonClient &) = delete;
+
+  const std::string &socket_path() const { return m_socket_path; }
+
+  // Sends `method` with `params` and returns the reply's `result`.
+  tl::expected<nlohmann::json, CallError> call(std::string_view method, nlohmann::json params);
+
+private:
+  tl::expected<void, CallError> connect();
+  tl::expected<void, CallError> send_all(std::string_view data);
+  tl::expected<std::string, CallError> read_line();
+
+  std::string m_socket_path;
+  std::chrono::milliseconds m_timeout;
+  int m_fd = -1;
+  std::int64_t m_next_id = 1;
+  std::string m_buffer; // bytes read past the last line
+};
+
+} // namespace summit::cli

@@ -1,0 +1,423 @@
+#include "cli/event_options.hpp"
+
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
+#include "core/zones.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace summit::cli {
+
+namespace {
+
+using core::ErrorCode;
+using core::fail;
+using core::When;
+using nlohmann::json;
+
+// The shape of an event's start decides what its end may be.
+enum class StartShape { timed, all_day, month };
+
+StartShape shape_of(When::Kind kind) {
+  switch (kind) {
+  case When::Kind::date:
+    return StartShape::all_day;
+  case When::Kind::month:
+    return StartShape::month;
+  case When::Kind::wall_time:
+  case When::Kind::instant:
+    break;
+  }
+  return StartShape::timed;
+}
+
+StartShape shape_of(core::Precision precision) {
+  switch (precision) {
+  case core::Precision::all_day:
+    return StartShape::all_day;
+  case core::Precision::month:
+    return StartShape::month;
+  case core::Precision::timed:
+    break;
+  }
+  return StartShape::timed;
+}
+
+core::Result<When> read_when(std::string_view option, const std::string &text,
+                             core::SysSeconds now, const date::time_zone *zone) {
+  auto when = core::parse_when(text, now, zone);
+  if (!when) {
+    return fail(ErrorCode::invalid_params, fmt::format("{}: {}", option, when.error().message));
+  }
+  return when;
+}
+
+core::LocalSeconds next_month(core::LocalSeconds t) {
+  const date::year_month_day ymd{date::floor<date::days>(t)};
+  const date::year_month next = date::year_month{ymd.year(), ymd.month()} + date::months{1};
+  return core::LocalSeconds{date::local_days{next / 1}};
+}
+
+// The wire form of a parsed time (docs/PROTOCOL.md, "Time values"). An
+// instant is written as the wall time it is in the event's zone with that
+// offset, so the daemon stores the wall time the user meant and the offset
+// still picks the right instant inside a DST overlap.
+std::string to_wire(const When &when, const date::time_zone *zone) {
+  switch (when.kind) {
+  case When::Kind::instant:
+    return core::format_iso_offset(when.instant, zone);
+  case When::Kind::date:
+    return core::format_iso_date(when.local);
+  case When::Kind::month:
+    return core::format_iso_month(when.local);
+  case When::Kind::wall_time:
+    break;
+  }
+  return core::format_iso_local(when.local);
+}
+
+struct WireStart {
+  std::string value;
+  StartShape shape = StartShape::timed;
+};
+
+core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, core::SysSeconds now,
+                                      const date::time_zone *zone) {
+  auto when = read_when("--at", text, now, zone);
+  if (!when) {
+    return tl::unexpected(when.error());
+  }
+  const StartShape shape = shape_of(when->kind);
+  if (all_day && shape == StartShape::timed) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--all-day: '{}' has a time of day; give a date such as 2025-09-26",
+                            text));
+  }
+  if (all_day && shape == StartShape::month) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--all-day: '{}' is a month; give a date such as 2025-09-26", text));
+  }
+  return WireStart{to_wire(*when, zone), shape};
+}
+
+// The protocol's end is exclusive; a person's end date or month is the last
+// one the event covers, so both move one step on.
+core::Result<std::string> end_to_wire(const std::string &text, StartShape shape,
+                                      core::SysSeconds now, const date::time_zone *zone) {
+  auto when = read_when("--end", text, now, zone);
+  if (!when) {
+    return tl::unexpected(when.error());
+  }
+  const StartShape end_shape = shape_of(when->kind);
+  switch (shape) {
+  case StartShape::all_day:
+    if (end_shape != StartShape::all_day) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--end: the event is all-day, so --end takes its last day "
+                              "(a date such as 2025-09-28), not '{}'",
+                              text));
+    }
+    return core::format_iso_date(when->local + date::days{1});
+  case StartShape::month:
+    if (end_shape != StartShape::month) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--end: the event's date is not known yet, so --end takes its "
+                              "last month (such as 2025-10), not '{}'",
+                              text));
+    }
+    return core::format_iso_month(next_month(when->local));
+  case StartShape::timed:
+    break;
+  }
+  if (end_shape != StartShape::timed) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--end: the event has a time of day, so its end needs one too "
+                            "(such as \"2025-09-26 12:00\"), not '{}'; or use --duration",
+                            text));
+  }
+  return to_wire(*when, zone);
+}
+
+core::Result<std::string> duration_to_wire(const std::string &text) {
+  auto duration = core::parse_duration(text);
+  if (!duration) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--duration: {}", duration.error().message));
+  }
+  return core::format_duration_iso(*duration);
+}
+
+// A reminder is a duration before the start ("7d", "PT1H") or, failing
+// that, a time at which to remind ("2025-09-19 09:00"), read in the event's
+// zone and sent as a UTC instant.
+core::Result<json> reminders_to_wire(const std::vector<std::string> &texts, core::SysSeconds now,
+                                     const date::time_zone *zone) {
+  json reminders = json::array();
+  for (const std::string &text : texts) {
+    if (auto before = core::parse_duration(text)) {
+      reminders.push_back(core::format_duration_iso(*before));
+      continue;
+    }
+    auto when = core::parse_when(text, now, zone);
+    if (when && when->kind == When::Kind::instant) {
+      reminders.push_back(json{{"at", core::format_iso_utc(when->instant)}});
+      continue;
+    }
+    if (when && when->kind == When::Kind::wall_time) {
+      const core::SysSeconds at = core::resolve_local(when->local, zone).utc;
+      reminders.push_back(json{{"at", core::format_iso_utc(at)}});
+      continue;
+    }
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--remind: '{}' is neither a duration before the start (7d, 1h, "
+                            "30m) nor a time to remind at (such as \"2025-09-19 09:00\")",
+                            text));
+  }
+  return reminders;
+}
+
+core::Result<std::string> status_to_wire(const std::string &text) {
+  if (!core::status_from_string(text)) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--status: '{}' is not a status (confirmed, tentative or cancelled)",
+                            text));
+  }
+  return text;
+}
+
+json tags_to_wire(const std::vector<std::string> &tags) {
+  json array = json::array();
+  for (const std::string &tag : tags) {
+    array.push_back(tag);
+  }
+  return array;
+}
+
+// Sets the fields add and edit share and that need no knowledge of the
+// start. Returns whether anything was set.
+core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds now,
+                                const date::time_zone *zone, bool empty_clears, json &params) {
+  bool changed = false;
+  if (options.title) {
+    params["title"] = *options.title;
+    changed = true;
+  }
+  if (options.duration) {
+    auto duration = duration_to_wire(*options.duration);
+    if (!duration) {
+      return tl::unexpected(duration.error());
+    }
+    params["duration"] = *duration;
+    changed = true;
+  }
+  // On edit an empty --location/--description clears the field (null on the
+  // wire); on add an empty one is simply empty.
+  auto text_field = [&](const char *name, const std::optional<std::string> &value) {
+    if (!value) {
+      return;
+    }
+    if (empty_clears && value->empty()) {
+      params[name] = nullptr;
+    } else {
+      params[name] = *value;
+    }
+    changed = true;
+  };
+  text_field("location", options.location);
+  text_field("description", options.description);
+  if (options.clear_tags && options.tags) {
+    return fail(ErrorCode::invalid_params, "give --tag or --no-tags, not both");
+  }
+  if (options.clear_tags) {
+    params["tags"] = json::array();
+    changed = true;
+  } else if (options.tags) {
+    params["tags"] = tags_to_wire(*options.tags);
+    changed = true;
+  }
+  if (options.clear_reminders && options.reminders) {
+    return fail(ErrorCode::invalid_params, "give --remind or --no-reminders, not both");
+  }
+  if (options.clear_reminders) {
+    params["reminders"] = json::array();
+    changed = true;
+  } else if (options.reminders) {
+    auto reminders = reminders_to_wire(*options.reminders, now, zone);
+    if (!reminders) {
+      return tl::unexpected(reminders.error());
+    }
+    params["reminders"] = std::move(*reminders);
+    changed = true;
+  }
+  if (options.status) {
+    auto status = status_to_wire(*options.status);
+    if (!status) {
+      return tl::unexpected(status.error());
+    }
+    params["status"] = *status;
+    changed = true;
+  }
+  return changed;
+}
+
+// The instant a --from/--to names. With `through_end` a day or month means
+// its end, so that `--to 2025-09-30` includes the 30th.
+core::SysSeconds instant_of(const When &when, const date::time_zone *zone, bool through_end) {
+  switch (when.kind) {
+  case When::Kind::instant:
+    return when.instant;
+  case When::Kind::date:
+    return core::resolve_local(through_end ? when.local + date::days{1} : when.local, zone).utc;
+  case When::Kind::month:
+    return core::resolve_local(through_end ? next_month(when.local) : when.local, zone).utc;
+  case When::Kind::wall_time:
+    break;
+  }
+  return core::resolve_local(when.local, zone).utc;
+}
+
+} // namespace
+
+core::Result<json> build_add_params(const EventOptions &options, core::SysSeconds now,
+                                    const date::time_zone *zone) {
+  if (!options.title) {
+    return fail(ErrorCode::invalid_params, "add: give the event's title");
+  }
+  if (!options.at) {
+    return fail(ErrorCode::invalid_params,
+                "add: give the start with --at (such as \"2025-09-26 10:00\" or 2025-09)");
+  }
+  if (options.end && options.duration) {
+    return fail(ErrorCode::invalid_params, "give --end or --duration, not both");
+  }
+  json params = json::object();
+  auto start = start_to_wire(*options.at, options.all_day, now, zone);
+  if (!start) {
+    return tl::unexpected(start.error());
+  }
+  params["start"] = start->value;
+  if (start->shape == StartShape::all_day) {
+    params["all_day"] = true;
+  }
+  params["tz"] = zone->name();
+  if (options.end) {
+    auto end = end_to_wire(*options.end, start->shape, now, zone);
+    if (!end) {
+      return tl::unexpected(end.error());
+    }
+    params["end"] = *end;
+  }
+  auto common = apply_common(options, now, zone, /*empty_clears=*/false, params);
+  if (!common) {
+    return tl::unexpected(common.error());
+  }
+  return params;
+}
+
+core::Result<json> build_update_params(const core::Event &current, const EventOptions &options,
+                                       core::SysSeconds now, const date::time_zone *zone) {
+  if ((options.end || options.duration) && options.clear_end) {
+    return fail(ErrorCode::invalid_params, "give --end/--duration or --no-end, not both");
+  }
+  if (options.end && options.duration) {
+    return fail(ErrorCode::invalid_params, "give --end or --duration, not both");
+  }
+  json params = json::object();
+  params["id"] = current.id;
+  bool changed = false;
+  StartShape shape = shape_of(current.precision);
+  if (options.at) {
+    auto start = start_to_wire(*options.at, options.all_day, now, zone);
+    if (!start) {
+      return tl::unexpected(start.error());
+    }
+    params["start"] = start->value;
+    shape = start->shape;
+    if (shape == StartShape::all_day) {
+      params["all_day"] = true;
+    }
+    changed = true;
+  } else if (options.all_day && shape == StartShape::month) {
+    return fail(ErrorCode::invalid_params,
+                "--all-day: the event's day is not known yet; give it with --at, such as "
+                "--at 2025-09-26 --all-day");
+  } else if (options.all_day && shape == StartShape::timed) {
+    // Keep the day the event is on and drop its time of day.
+    params["start"] = core::format_iso_date(date::floor<date::days>(current.start_local));
+    params["all_day"] = true;
+    shape = StartShape::all_day;
+    changed = true;
+  }
+  if (options.clear_end) {
+    params["end"] = nullptr;
+    changed = true;
+  }
+  if (options.end) {
+    auto end = end_to_wire(*options.end, shape, now, zone);
+    if (!end) {
+      return tl::unexpected(end.error());
+    }
+    params["end"] = *end;
+    changed = true;
+  }
+  auto common = apply_common(options, now, zone, /*empty_clears=*/true, params);
+  if (!common) {
+    return tl::unexpected(common.error());
+  }
+  changed = changed || *common;
+  // The zone always travels with the request (the daemon never guesses
+  // one); it is a change only when it differs from the event's.
+  params["tz"] = zone->name();
+  changed = changed || zone->name() != current.tz;
+  if (!changed) {
+    return fail(ErrorCode::invalid_params,
+                "edit: nothing to change; give --title, --at, --end, --duration, --tz, "
+                "--location, --description, --tag, --remind or --status");
+  }
+  return params;
+}
+
+core::Result<json> build_list_params(const ListOptions &options, core::SysSeconds now,
+                                     const date::time_zone *viewer_zone) {
+  json params = json::object();
+  params["tz"] = viewer_zone->name();
+  std::optional<core::SysSeconds> from;
+  std::optional<core::SysSeconds> to;
+  if (options.from) {
+    auto when = read_when("--from", *options.from, now, viewer_zone);
+    if (!when) {
+      return tl::unexpected(when.error());
+    }
+    from = instant_of(*when, viewer_zone, /*through_end=*/false);
+    params["from"] = core::format_iso_utc(*from);
+  }
+  if (options.to) {
+    auto when = read_when("--to", *options.to, now, viewer_zone);
+    if (!when) {
+      return tl::unexpected(when.error());
+    }
+    to = instant_of(*when, viewer_zone, /*through_end=*/true);
+    params["to"] = core::format_iso_utc(*to);
+  }
+  if (from && to && *to <= *from) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--to ({}) is not after --from ({})", *options.to, *options.from));
+  }
+  if (options.tag) {
+    params["tag"] = *options.tag;
+  }
+  if (options.search) {
+    params["search"] = *options.search;
+  }
+  if (options.limit) {
+    if (*options.limit < 1) {
+      return fail(ErrorCode::invalid_params, "--limit: give a number of events, 1 or more");
+    }
+    params["limit"] = *options.limit;
+  }
+  return params;
+}
+
+} // namespace summit::cli

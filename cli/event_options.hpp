@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/error.hpp"
+#include "core/event.hpp"
+#include "core/time_range.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace summit::cli {
+
+// What `add` or `edit` was given, as typed; an unset optional was not given.
+struct EventOptions {
+  std::optional<std::string> title;
+  std::optional<std::string> at;
+  std::optional<std::string> end; // all-day: the last day, inclusive
+  std::optional<std::string> duration;
+  bool all_day = false;
+  std::optional<std::string> tz;
+  std::optional<std::string> location;
+  std::optional<std::string> description;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::vector<std::string>> reminders;
+  std::optional<std::string> status;
+  // edit only: clear the end/duration, the tags, the reminders.
+  bool clear_end = false;
+  bool clear_tags = false;
+  bool clear_reminders = false;
+};
+
+// What `list` was given.
+struct ListOptions {
+  std::optional<std::string> from;
+  std::optional<std::string> to; // a date or month is inclusive (its last day)
+  std::optional<std::string> tag;
+  std::optional<std::string> search;
+  std::optional<int> limit;
+};
+
+// event.add params (docs/PROTOCOL.md) for `options`. Every time is read with
+// core::parse_when in `zone`, the event's zone, which is always sent as `tz`;
+// `now` gives relative and everyday forms their meaning. Times go on the
+// wire as wall times, instants with the zone's offset, dates or months; an
+// all-day --end (the last day) becomes the exclusive day after. Fails, with a
+// message naming the option, when a time, duration, reminder or status
+// cannot be read or does not fit the start (--all-day with a time of day).
+core::Result<nlohmann::json> build_add_params(const EventOptions &options, core::SysSeconds now,
+                                              const date::time_zone *zone);
+
+// event.update params changing `current` as `options` say. `zone` is the
+// zone the event will have (its own unless --tz or an inferred location
+// changes it); times are read in it. Fails like build_add_params, and when
+// nothing would change.
+core::Result<nlohmann::json> build_update_params(const core::Event &current,
+                                                 const EventOptions &options,
+                                                 core::SysSeconds now,
+                                                 const date::time_zone *zone);
+
+// event.list params. --from/--to are read in the viewer's zone and sent as
+// UTC instants; a date or month given to --to includes that whole day or
+// month. Fails when a time cannot be read or --to is not after --from.
+core::Result<nlohmann::json> build_list_params(const ListOptions &options, core::SysSeconds now,
+                                               const date::time_zone *viewer_zone);
+
+} // namespace summit::cli

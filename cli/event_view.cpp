@@ -1,0 +1,264 @@
+#include "cli/event_view.hpp"
+
+#include "core/time_format.hpp"
+#include "core/zones.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+namespace summit::cli {
+
+namespace {
+
+core::LocalSeconds local_in(core::SysSeconds t, const date::time_zone *zone) {
+  return date::floor<core::Seconds>(zone->to_local(t));
+}
+
+bool same_day(core::LocalSeconds a, core::LocalSeconds b) {
+  return date::floor<date::days>(a) == date::floor<date::days>(b);
+}
+
+std::string clock_time(core::LocalSeconds t) {
+  return date::format("%H:%M", t);
+}
+
+// The end of a span after its start: only the time when it ends the same day.
+std::string span_end(core::LocalSeconds start, core::LocalSeconds end) {
+  if (same_day(start, end)) {
+    return "–" + clock_time(end);
+  }
+  return " – " + core::format_human_datetime(end);
+}
+
+std::string format_timed(const core::Event &event, const date::time_zone *viewer) {
+  const bool with_end = event.has_end && event.end_utc > event.start_utc;
+  const core::LocalSeconds viewer_start = local_in(event.start_utc, viewer);
+  std::string text = core::format_human_datetime(viewer_start);
+  if (with_end) {
+    text += span_end(viewer_start, local_in(event.end_utc, viewer));
+  }
+  if (event.tz == viewer->name()) {
+    return text;
+  }
+  // Derive the event's local time from the instant rather than copying
+  // start_local, so both halves of the line describe the same instant even
+  // when the wall time was moved out of a DST gap.
+  auto zone = core::find_zone(event.tz);
+  const core::LocalSeconds own_start = zone ? local_in(event.start_utc, *zone) : event.start_local;
+  std::string own = same_day(own_start, viewer_start) ? clock_time(own_start)
+                                                      : core::format_human_datetime(own_start);
+  if (with_end) {
+    own += span_end(own_start, zone ? local_in(event.end_utc, *zone) : event.end_local);
+  }
+  return fmt::format("{}  ({} {})", text, own, event.tz);
+}
+
+std::string format_all_day(const core::Event &event) {
+  const date::local_days first = date::floor<date::days>(event.start_local);
+  const date::local_days last = date::floor<date::days>(event.end_local) - date::days{1};
+  if (last <= first) {
+    return core::format_human_date(first) + " (all day)";
+  }
+  return core::format_human_date(first) + " – " + core::format_human_date(last);
+}
+
+// Display width in terminal columns, close enough for our text: one column
+// per code point (UTF-8 continuation bytes do not count).
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+std::string join(const std::vector<std::string> &items, std::string_view separator) {
+  std::string joined;
+  for (const std::string &item : items) {
+    if (!joined.empty()) {
+      joined += separator;
+    }
+    joined += item;
+  }
+  return joined;
+}
+
+std::string marked_title(const core::Event &event) {
+  if (event.status == core::Status::cancelled) {
+    return "[cancelled] " + event.title;
+  }
+  // A month-precision event is tentative by nature; "date TBA" says so.
+  if (event.status == core::Status::tentative && event.precision != core::Precision::month) {
+    return "[tentative] " + event.title;
+  }
+  return event.title;
+}
+
+std::string format_start_exact(const core::Event &event) {
+  switch (event.precision) {
+  case core::Precision::all_day:
+    return core::format_iso_date(event.start_local) + " (all day)";
+  case core::Precision::month:
+    return core::format_iso_month(event.start_local) + " (date TBA)";
+  case core::Precision::timed:
+    break;
+  }
+  auto zone = core::find_zone(event.tz);
+  const std::string local =
+      zone ? core::format_iso_offset(event.start_utc, *zone) : core::format_iso_local(event.start_local);
+  return fmt::format("{} {} = {}", local, event.tz, core::format_iso_utc(event.start_utc));
+}
+
+std::string format_end_exact(const core::Event &event) {
+  switch (event.precision) {
+  case core::Precision::all_day:
+    return core::format_iso_date(event.end_local - date::days{1}) + " (last day)";
+  case core::Precision::month:
+    return core::format_iso_month(event.end_local) + " (exclusive)";
+  case core::Precision::timed:
+    break;
+  }
+  if (!event.has_end) {
+    return "none (a point in time)";
+  }
+  auto zone = core::find_zone(event.tz);
+  const std::string local =
+      zone ? core::format_iso_offset(event.end_utc, *zone) : core::format_iso_local(event.end_local);
+  return fmt::format("{} {} = {}", local, event.tz, core::format_iso_utc(event.end_utc));
+}
+
+std::string format_fields(const std::vector<std::pair<std::string, std::string>> &fields) {
+  std::size_t width = 0;
+  for (const auto &field : fields) {
+    width = std::max(width, field.first.size());
+  }
+  std::string text;
+  for (const auto &[name, value] : fields) {
+    std::string line = fmt::format("{:<{}}  {}", name + ":", width + 1, value);
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    text += line + "\n";
+  }
+  return text;
+}
+
+} // namespace
+
+std::string format_when(const core::Event &event, const date::time_zone *viewer) {
+  switch (event.precision) {
+  case core::Precision::all_day:
+    return format_all_day(event);
+  case core::Precision::month:
+    return core::format_month_tba(event.start_local);
+  case core::Precision::timed:
+    break;
+  }
+  return format_timed(event, viewer);
+}
+
+std::string format_reminder(const core::Reminder &reminder, const date::time_zone *viewer) {
+  if (reminder.before) {
+    return core::format_duration_short(*reminder.before) + " before";
+  }
+  if (reminder.at) {
+    return "at " + core::format_human_datetime(local_in(*reminder.at, viewer));
+  }
+  return "?";
+}
+
+std::string format_event_table(const std::vector<core::Event> &events,
+                               const date::time_zone *viewer) {
+  if (events.empty()) {
+    return "No events.\n";
+  }
+  constexpr std::size_t k_columns = 5;
+  using Row = std::array<std::string, k_columns>;
+  std::vector<Row> rows;
+  rows.push_back(Row{"ID", "WHEN", "TITLE", "LOCATION", "TAGS"});
+  for (const core::Event &event : events) {
+    rows.push_back(Row{std::to_string(event.id), format_when(event, viewer), marked_title(event),
+                       event.location, join(event.tags, ",")});
+  }
+  std::array<std::size_t, k_columns> widths{};
+  for (const Row &row : rows) {
+    for (std::size_t i = 0; i < k_columns; ++i) {
+      widths[i] = std::max(widths[i], display_width(row[i]));
+    }
+  }
+  std::string text;
+  for (const Row &row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < k_columns; ++i) {
+      line += row[i];
+      if (i + 1 < k_columns) {
+        line.append(widths[i] - display_width(row[i]) + 2, ' ');
+      }
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    text += line + "\n";
+  }
+  return text;
+}
+
+std::string format_event_details(const core::Event &event, const date::time_zone *viewer) {
+  std::vector<std::string> reminders;
+  for (const core::Reminder &reminder : event.reminders) {
+    reminders.push_back(format_reminder(reminder, viewer));
+  }
+  return format_fields({
+      {"id", std::to_string(event.id)},
+      {"title", event.title},
+      {"when", format_when(event, viewer)},
+      {"start", format_start_exact(event)},
+      {"end", format_end_exact(event)},
+      {"zone", event.tz},
+      {"status", core::to_string(event.status)},
+      {"location", event.location},
+      {"description", event.description},
+      {"tags", join(event.tags, ", ")},
+      {"reminders", reminders.empty() ? std::string("none") : join(reminders, ", ")},
+      {"uid", event.uid},
+      {"owner uid", std::to_string(event.owner_uid)},
+      {"created", core::format_iso_utc(event.created)},
+      {"updated", core::format_iso_utc(event.updated)},
+  });
+}
+
+std::string format_event_summary(const char *verb, const core::Event &event,
+                                 const date::time_zone *viewer) {
+  return fmt::format("{} event {}: {}, {}\n", verb, event.id, event.title,
+                     format_when(event, viewer));
+}
+
+std::string format_status(const nlohmann::json &status) {
+  static constexpr std::array<const char *, 9> k_documented{
+      "version", "pid", "uptime_seconds", "events", "schema_version",
+      "tzdata", "socket", "database", "mode"};
+  std::vector<std::pair<std::string, std::string>> fields;
+  auto text_of = [](const nlohmann::json &value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  };
+  for (const char *name : k_documented) {
+    if (status.contains(name)) {
+      fields.emplace_back(name, text_of(status.at(name)));
+    }
+  }
+  if (status.is_object()) {
+    for (const auto &[name, value] : status.items()) {
+      if (std::find_if(k_documented.begin(), k_documented.end(), [&](const char *known) {
+            return name == known;
+          }) == k_documented.end()) {
+        fields.emplace_back(name, text_of(value));
+      }
+    }
+  }
+  return format_fields(fields);
+}
+
+} // namespace summit::cli

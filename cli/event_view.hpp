@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core/event.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace summit::cli {
+
+// When an event happens, as a person reads it in `viewer`'s zone:
+//   timed:   "Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)" -- the event's own
+//            zone and local time beside it when the zones differ; an end
+//            shows as "08:00–09:30";
+//   all-day: "Fri 26 Sep 2025 (all day)", or "Fri 26 Sep 2025 – Sun 28 Sep
+//            2025" (local dates: they do not move with the viewer's zone);
+//   month:   "Sep 2025 (date TBA)".
+std::string format_when(const core::Event &event, const date::time_zone *viewer);
+
+// A reminder as `show` lists it: "7d before", or the time it is set for in
+// the viewer's zone.
+std::string format_reminder(const core::Reminder &reminder, const date::time_zone *viewer);
+
+// The `list` table: a header (ID, WHEN, TITLE, LOCATION, TAGS) and one
+// aligned row per event in the order given; cancelled and tentative events
+// are marked in the title column. "No events." when there are none.
+std::string format_event_table(const std::vector<core::Event> &events,
+                               const date::time_zone *viewer);
+
+// Every field of one event, one "name: value" line each (`show`).
+std::string format_event_details(const core::Event &event, const date::time_zone *viewer);
+
+// `add`/`edit` confirmations: "Added event 2: <title>, <when>".
+std::string format_event_summary(const char *verb, const core::Event &event,
+                                 const date::time_zone *viewer);
+
+// daemon.status's result, one "name: value" line per field, the documented
+// ones first in their documented order.
+std::string format_status(const nlohmann::json &status);
+
+} // namespace summit::cli

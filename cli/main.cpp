@@ -1,0 +1,8 @@
+#include "cli/app.hpp"
+
+#include <iostream>
+
+int main(int argc, char **argv) {
+  return summit::cli::run(argc, argv, summit::cli::Environment::from_process(), std::cout,
+                          std::cerr);
+}
