@@ -5,53 +5,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <exception>
 
 namespace summit::server {
 namespace rpc = core::rpc;
-namespace {
 
-bool is_field_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
-}
-
-// "start: 2025-02-30 is not a date" -> "start"; "params.limit must ..." ->
-// "limit". Empty when the message names no field.
-std::string field_of(std::string_view message) {
-  constexpr std::string_view k_params = "params.";
-  std::size_t begin = 0;
-  if (message.starts_with(k_params)) {
-    begin = k_params.size();
-  }
-  std::size_t end = begin;
-  while (end < message.size() && is_field_char(message[end])) {
-    ++end;
-  }
-  if (end == begin) {
-    return {};
-  }
-  const bool colon = end < message.size() && message[end] == ':';
-  const bool space = begin > 0 && end < message.size() && message[end] == ' ';
-  if (!colon && !space) {
-    return {};
-  }
-  return std::string(message.substr(begin, end - begin));
-}
-
-} // namespace
-
-tl::unexpected<HandlerError> invalid_param(std::string field, std::string message) {
+tl::unexpected<core::Error> invalid_param(std::string field, std::string message) {
   return tl::unexpected(
-      HandlerError{{core::ErrorCode::invalid_params, std::move(message)}, std::move(field)});
-}
-
-tl::unexpected<HandlerError> handler_error(core::Error error) {
-  std::string field;
-  if (error.code == core::ErrorCode::invalid_params) {
-    field = field_of(error.message);
-  }
-  return tl::unexpected(HandlerError{std::move(error), std::move(field)});
+      core::Error{core::ErrorCode::invalid_params, std::move(message), std::move(field)});
 }
 
 Dispatcher::Dispatcher(core::Clock clock) : m_clock(std::move(clock)) {}
@@ -115,16 +76,10 @@ nlohmann::json Dispatcher::call(const nlohmann::json &id, const std::string &met
       return rpc::make_result(id, std::move(*result));
     }
     const auto &failure = result.error();
-    if (failure.error.code == core::ErrorCode::internal ||
-        failure.error.code == core::ErrorCode::storage) {
-      spdlog::error("{} failed: {}", method, failure.error.message);
+    if (failure.code == core::ErrorCode::internal || failure.code == core::ErrorCode::storage) {
+      spdlog::error("{} failed: {}", method, failure.message);
     }
-    nlohmann::json data = nlohmann::json::object();
-    if (!failure.field.empty()) {
-      data["field"] = failure.field;
-    }
-    return rpc::make_error(id, rpc::code_for(failure.error.code), failure.error.message,
-                           std::move(data));
+    return rpc::make_error(id, failure);
   } catch (const std::exception &e) {
     spdlog::error("{} threw (a bug): {}", method, e.what());
     return rpc::make_error(id, rpc::k_internal_error,

@@ -14,14 +14,9 @@
 
 namespace summit::server {
 
-// A failure a handler reports: an Error (code and message) plus, for
-// invalid params, the one field at fault (goes to error.data.field).
-struct HandlerError {
-  core::Error error;
-  std::string field;
-};
-
-using HandlerResult = tl::expected<nlohmann::json, HandlerError>;
+// The `result` member of a reply, or a failure; an invalid_params failure
+// names its field (core::Error::field, sent as error.data.field).
+using HandlerResult = core::Result<nlohmann::json>;
 
 // One JSON-RPC method. `params` is always an object. Returns the `result`
 // member of the reply, or an error. May throw: the dispatcher turns any
@@ -29,10 +24,7 @@ using HandlerResult = tl::expected<nlohmann::json, HandlerError>;
 using Handler = std::function<HandlerResult(const nlohmann::json &params, const CallContext &)>;
 
 // Shorthand for an invalid-params failure naming its field.
-tl::unexpected<HandlerError> invalid_param(std::string field, std::string message);
-// Wraps a core::Error; for invalid_params the field is taken from the
-// message when it starts with "NAME: " or "params.NAME " (core's style).
-tl::unexpected<HandlerError> handler_error(core::Error error);
+tl::unexpected<core::Error> invalid_param(std::string field, std::string message);
 
 // Turns request lines into reply lines: the meaning of the protocol, with no
 // transport. Each method is a handler registered by name, so the whole

@@ -29,20 +29,19 @@ nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::st
 }
 
 // Only the owner or root may change an event.
-tl::expected<void, HandlerError> check_owner(const core::Event &event,
+core::Result<void> check_owner(const core::Event &event,
                                              const CallContext &context) {
   if (context.peer.uid == 0 || context.peer.uid == event.owner_uid) {
     return {};
   }
-  return tl::unexpected(HandlerError{
-      {core::ErrorCode::permission_denied, permission_denied_message(event.id, event.owner_uid)},
-      {}});
+  return core::fail(core::ErrorCode::permission_denied,
+                    permission_denied_message(event.id, event.owner_uid));
 }
 
 // One end of an event.list range. Instants stand alone; the other forms are
 // wall times, days or months in `zone`. A day or month used as `to` means its
 // end (so from=2025-09&to=2025-09 is all of September).
-tl::expected<core::SysSeconds, HandlerError>
+core::Result<core::SysSeconds>
 range_bound(const std::string &field, const std::string &text, const date::time_zone *zone,
             bool is_end) {
   auto when = core::parse_iso(text);
@@ -99,11 +98,11 @@ void EventHandlers::register_with(Dispatcher &dispatcher) {
 HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext &context) {
   auto drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
   if (!drafted) {
-    return handler_error(drafted.error());
+    return tl::unexpected(drafted.error());
   }
   auto stored = m_store.add(std::move(drafted->event));
   if (!stored) {
-    return handler_error(stored.error());
+    return tl::unexpected(stored.error());
   }
   return drafted_reply(*stored, drafted->notes);
 }
@@ -119,7 +118,7 @@ HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext
   }
   auto event = m_store.get(*id);
   if (!event) {
-    return handler_error(event.error());
+    return tl::unexpected(event.error());
   }
   return nlohmann::json{{"event", core::event_to_json(*event)}};
 }
@@ -185,7 +184,7 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
 
   auto page = m_store.list(query);
   if (!page) {
-    return handler_error(page.error());
+    return tl::unexpected(page.error());
   }
   auto events = nlohmann::json::array();
   for (const auto &event : page->events) {
@@ -202,7 +201,7 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   }
   auto current = m_store.get(*id);
   if (!current) {
-    return handler_error(current.error());
+    return tl::unexpected(current.error());
   }
   if (auto allowed = check_owner(*current, context); !allowed) {
     return tl::unexpected(allowed.error());
@@ -214,7 +213,7 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   auto drafted = core::event_apply_update_params(std::move(*current), changes,
                                                  input_context(context, m_gazetteer));
   if (!drafted) {
-    return handler_error(drafted.error());
+    return tl::unexpected(drafted.error());
   }
   // Identity and ownership are not the client's to change.
   drafted->event.id = *id;
@@ -222,7 +221,7 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   drafted->event.created = created;
   auto stored = m_store.update(drafted->event);
   if (!stored) {
-    return handler_error(stored.error());
+    return tl::unexpected(stored.error());
   }
   return drafted_reply(*stored, drafted->notes);
 }
@@ -238,13 +237,13 @@ HandlerResult EventHandlers::remove(const nlohmann::json &params, const CallCont
   }
   auto current = m_store.get(*id);
   if (!current) {
-    return handler_error(current.error());
+    return tl::unexpected(current.error());
   }
   if (auto allowed = check_owner(*current, context); !allowed) {
     return tl::unexpected(allowed.error());
   }
   if (auto removed = m_store.remove(*id); !removed) {
-    return handler_error(removed.error());
+    return tl::unexpected(removed.error());
   }
   return nlohmann::json{{"removed", *id}};
 }

@@ -18,7 +18,7 @@ namespace summit::server {
 // members the method does not take (a typo must not be silently ignored).
 class ParamReader {
 public:
-  template <class T> using Expected = tl::expected<T, HandlerError>;
+  template <class T> using Expected = core::Result<T>;
 
   // `params` must be an object and outlive the reader.
   explicit ParamReader(const nlohmann::json &params);

@@ -21,7 +21,7 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
   }
   auto events = m_store.count();
   if (!events) {
-    return handler_error(events.error());
+    return tl::unexpected(events.error());
   }
   const auto uptime = context.now > m_info.started ? (context.now - m_info.started).count() : 0;
   return nlohmann::json{

@@ -1,0 +1,70 @@
+#include "daemon/app/tzdata_check.hpp"
+
+#include "daemon/store/event_store.hpp"
+
+#include <date/date.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+namespace summit::daemon {
+
+std::optional<std::string> parse_tzdata_version(std::string_view first_line) {
+  constexpr std::string_view k_prefix = "# version ";
+  if (!first_line.starts_with(k_prefix)) {
+    return std::nullopt;
+  }
+  auto version = first_line.substr(k_prefix.size());
+  while (!version.empty() && (version.back() == '\r' || version.back() == ' ')) {
+    version.remove_suffix(1);
+  }
+  if (version.empty()) {
+    return std::nullopt;
+  }
+  return std::string(version);
+}
+
+std::optional<std::string> read_tzdata_version(const std::filesystem::path &tzdata_file) {
+  std::ifstream in(tzdata_file);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return std::nullopt;
+  }
+  return parse_tzdata_version(line);
+}
+
+core::Result<std::string> reconcile_tzdata(store::EventStore &store,
+                                           const std::filesystem::path &tzdata_file) {
+  const auto version = read_tzdata_version(tzdata_file);
+  if (!version) {
+    spdlog::warn("cannot read the tzdata version from {}; event times are not rechecked "
+                 "against changed zone rules",
+                 tzdata_file.string());
+    return std::string();
+  }
+  auto recorded = store.tzdata_version();
+  if (!recorded) {
+    return tl::unexpected(recorded.error());
+  }
+  if (*recorded == *version) {
+    return *version;
+  }
+  auto moved = store.recompute_instants(*version);
+  if (!moved) {
+    return tl::unexpected(moved.error());
+  }
+  if (recorded->empty()) {
+    spdlog::info("tzdata {} recorded", *version);
+  } else {
+    spdlog::info("tzdata changed from {} to {}: recomputed event times, {} moved", *recorded,
+                 *version, moved->size());
+  }
+  for (const auto &event : *moved) {
+    spdlog::warn("event {} \"{}\" ({}) moved with tzdata {}: {} -> {}", event.id, event.title,
+                 event.tz, *version, date::format("%FT%TZ", event.old_start_utc),
+                 date::format("%FT%TZ", event.new_start_utc));
+  }
+  return *version;
+}
+
+} // namespace summit::daemon

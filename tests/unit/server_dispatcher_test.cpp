@@ -1,0 +1,163 @@
+#include "core/rpc.hpp"
+#include "daemon/server/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+using namespace summit;
+using nlohmann::json;
+
+namespace {
+
+constexpr server::Peer k_alice{1000, 42};
+
+core::SysSeconds fixed_now() {
+  return date::sys_days{date::year{2025} / 9 / 26} + std::chrono::hours{7};
+}
+
+server::Dispatcher echo_dispatcher(int *clock_reads = nullptr) {
+  server::Dispatcher dispatcher([clock_reads] {
+    if (clock_reads != nullptr) {
+      ++*clock_reads;
+    }
+    return fixed_now();
+  });
+  dispatcher.add("test.echo", [](const json &params, const server::CallContext &context) {
+    return server::HandlerResult(json{{"params", params},
+                                      {"uid", context.peer.uid},
+                                      {"now", context.now.time_since_epoch().count()}});
+  });
+  return dispatcher;
+}
+
+json reply_of(server::Dispatcher &dispatcher, std::string_view line) {
+  auto reply = dispatcher.handle_line(line, k_alice);
+  EXPECT_TRUE(reply.has_value()) << "no reply to " << line;
+  if (!reply) {
+    return nullptr;
+  }
+  EXPECT_TRUE(reply->ends_with('\n'));
+  return json::parse(*reply);
+}
+
+} // namespace
+
+TEST(Dispatcher, routes_a_request_to_its_handler_with_the_caller_and_the_time) {
+  int clock_reads = 0;
+  auto dispatcher = echo_dispatcher(&clock_reads);
+  auto reply = reply_of(dispatcher,
+                        R"({"jsonrpc":"2.0","id":7,"method":"test.echo","params":{"a":1}})");
+  EXPECT_EQ(reply["jsonrpc"], "2.0");
+  EXPECT_EQ(reply["id"], 7);
+  EXPECT_EQ(reply["result"]["params"], (json{{"a", 1}}));
+  EXPECT_EQ(reply["result"]["uid"], 1000);
+  EXPECT_EQ(reply["result"]["now"], fixed_now().time_since_epoch().count());
+  EXPECT_EQ(clock_reads, 1);
+}
+
+TEST(Dispatcher, string_ids_come_back_unchanged) {
+  auto dispatcher = echo_dispatcher();
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":"abc","method":"test.echo"})");
+  EXPECT_EQ(reply["id"], "abc");
+  EXPECT_TRUE(reply.contains("result"));
+}
+
+TEST(Dispatcher, a_notification_runs_but_gets_no_reply) {
+  auto dispatcher = echo_dispatcher();
+  int calls = 0;
+  dispatcher.add("test.count", [&calls](const json &, const server::CallContext &) {
+    ++calls;
+    return server::HandlerResult(json{});
+  });
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","method":"test.count"})", k_alice));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Dispatcher, malformed_json_is_a_parse_error) {
+  auto dispatcher = echo_dispatcher();
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":)");
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_parse_error);
+  EXPECT_TRUE(reply["id"].is_null());
+}
+
+TEST(Dispatcher, invalid_utf8_is_a_parse_error_not_a_crash) {
+  auto dispatcher = echo_dispatcher();
+  auto reply = reply_of(dispatcher, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"te\xff\xfe\"}");
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_parse_error);
+}
+
+TEST(Dispatcher, wrong_member_types_are_an_invalid_request) {
+  auto dispatcher = echo_dispatcher();
+  EXPECT_EQ(reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":5})")["error"]["code"],
+            core::rpc::k_invalid_request);
+  EXPECT_EQ(reply_of(dispatcher, R"({"jsonrpc":"1.0","id":1,"method":"test.echo"})")["error"]
+                                 ["code"],
+            core::rpc::k_invalid_request);
+  EXPECT_EQ(reply_of(dispatcher, R"([{"jsonrpc":"2.0","id":1,"method":"test.echo"}])")["error"]
+                                 ["code"],
+            core::rpc::k_invalid_request);
+}
+
+TEST(Dispatcher, params_that_are_not_an_object_are_refused) {
+  auto dispatcher = echo_dispatcher();
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.echo","params":[1]})");
+  ASSERT_TRUE(reply.contains("error"));
+  EXPECT_TRUE(reply["error"]["code"] == core::rpc::k_invalid_params ||
+              reply["error"]["code"] == core::rpc::k_invalid_request);
+}
+
+TEST(Dispatcher, an_unknown_method_is_named_in_the_error) {
+  auto dispatcher = echo_dispatcher();
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":3,"method":"event.frobnicate"})");
+  EXPECT_EQ(reply["id"], 3);
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_method_not_found);
+  const auto message = reply["error"]["message"].get<std::string>();
+  EXPECT_NE(message.find("event.frobnicate"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.echo"), std::string::npos) << message;
+}
+
+TEST(Dispatcher, a_throwing_handler_becomes_an_internal_error) {
+  auto dispatcher = echo_dispatcher();
+  dispatcher.add("test.throw", [](const json &, const server::CallContext &)
+                     -> server::HandlerResult { throw std::runtime_error("boom"); });
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":4,"method":"test.throw"})");
+  EXPECT_EQ(reply["id"], 4);
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_internal_error);
+  // The dispatcher still works afterwards.
+  EXPECT_TRUE(reply_of(dispatcher, R"({"jsonrpc":"2.0","id":5,"method":"test.echo"})")
+                  .contains("result"));
+}
+
+TEST(Dispatcher, a_handler_error_keeps_its_code_kind_and_field) {
+  auto dispatcher = echo_dispatcher();
+  dispatcher.add("test.bad", [](const json &, const server::CallContext &) {
+    return server::HandlerResult(
+        server::invalid_param("limit", "params.limit must be an integer between 1 and 10000"));
+  });
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.bad"})");
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_invalid_params);
+  EXPECT_EQ(reply["error"]["message"], "params.limit must be an integer between 1 and 10000");
+  EXPECT_EQ(reply["error"]["data"]["kind"], "invalid_params");
+  EXPECT_EQ(reply["error"]["data"]["field"], "limit");
+}
+
+TEST(Dispatcher, a_not_found_error_has_its_code_and_no_field) {
+  auto dispatcher = echo_dispatcher();
+  dispatcher.add("test.missing", [](const json &, const server::CallContext &) {
+    return server::HandlerResult(core::fail(core::ErrorCode::not_found, "no event with id 7"));
+  });
+  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.missing"})");
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_not_found);
+  EXPECT_EQ(reply["error"]["data"]["kind"], "not_found");
+  EXPECT_FALSE(reply["error"]["data"].contains("field"));
+}
+
+TEST(Dispatcher, the_line_limit_reply_says_the_limit) {
+  auto reply = json::parse(server::Dispatcher::line_too_long_reply(1024));
+  EXPECT_EQ(reply["error"]["code"], core::rpc::k_invalid_request);
+  EXPECT_NE(reply["error"]["message"].get<std::string>().find("request line exceeds 1024 bytes"),
+            std::string::npos);
+  EXPECT_TRUE(reply["id"].is_null());
+}

@@ -1,0 +1,348 @@
+#include "core/rpc.hpp"
+#include "daemon/server/dispatcher.hpp"
+#include "daemon/server/server.hpp"
+#include "server_test_support.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+
+using namespace summit;
+using nlohmann::json;
+
+namespace {
+
+// A blocking test client on a raw socket, with timeouts so that a broken
+// server fails the test instead of hanging it.
+class Client {
+public:
+  explicit Client(const std::filesystem::path &path) {
+    m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    m_connected =
+        ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+  }
+  ~Client() { ::close(m_fd); }
+  Client(const Client &) = delete;
+  Client &operator=(const Client &) = delete;
+
+  bool connected() const { return m_connected; }
+  void half_close() { ::shutdown(m_fd, SHUT_WR); }
+
+  bool send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const auto sent = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (sent <= 0) {
+        return false;
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    return true;
+  }
+
+  // The next line without '\n', or nothing on EOF, error or timeout.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout =
+                                           std::chrono::seconds{10}) {
+    while (true) {
+      if (const auto end = m_buffer.find('\n'); end != std::string::npos) {
+        auto line = m_buffer.substr(0, end);
+        m_buffer.erase(0, end + 1);
+        return line;
+      }
+      pollfd waiting{m_fd, POLLIN, 0};
+      if (::poll(&waiting, 1, static_cast<int>(timeout.count())) <= 0) {
+        return std::nullopt;
+      }
+      char chunk[4096];
+      const auto got = ::recv(m_fd, chunk, sizeof chunk, 0);
+      if (got <= 0) {
+        return std::nullopt;
+      }
+      m_buffer.append(chunk, static_cast<std::size_t>(got));
+    }
+  }
+
+  json call(const json &request) {
+    send(request.dump() + "\n");
+    auto line = read_line();
+    return line ? json::parse(*line) : json();
+  }
+
+  // True when the server closed the connection (EOF or reset) in time.
+  bool closed_by_server() {
+    pollfd waiting{m_fd, POLLIN, 0};
+    if (::poll(&waiting, 1, 10000) <= 0) {
+      return false;
+    }
+    char chunk[4096];
+    while (true) {
+      const auto got = ::recv(m_fd, chunk, sizeof chunk, MSG_DONTWAIT);
+      if (got == 0 || (got < 0 && errno != EAGAIN)) {
+        return true;
+      }
+      if (got < 0) {
+        return false;
+      }
+    }
+  }
+
+private:
+  int m_fd = -1;
+  bool m_connected = false;
+  std::string m_buffer;
+};
+
+json request(int id, const std::string &method, json params = json::object()) {
+  return core::rpc::make_request(id, method, std::move(params));
+}
+
+// A server with a test.echo method, its io_context running on a thread of
+// its own (the test thread plays the clients).
+class ServerTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    m_dispatcher.add("test.echo", [](const json &params, const server::CallContext &context) {
+      return server::HandlerResult(json{{"params", params}, {"uid", context.peer.uid}});
+    });
+  }
+
+  void TearDown() override { stop(); }
+
+  server::ServerOptions options(std::size_t max_line = 1024) const {
+    server::ServerOptions result;
+    result.socket_path = socket_path();
+    result.max_line = max_line;
+    return result;
+  }
+
+  std::filesystem::path socket_path() const { return m_dir.path() / "summitd.sock"; }
+
+  core::Result<void> start(std::size_t max_line = 1024) {
+    m_server = std::make_unique<server::Server>(m_io, m_dispatcher, options(max_line));
+    auto listening = m_server->listen();
+    if (!listening) {
+      return listening;
+    }
+    m_server->start();
+    m_thread = std::thread([this] { m_io.run(); });
+    return {};
+  }
+
+  // Stops the server from its own thread, as the signal handler would.
+  void stop() {
+    if (m_thread.joinable()) {
+      boost::asio::post(m_io, [this] { m_server->stop(); });
+      m_thread.join();
+    }
+    m_server.reset();
+  }
+
+  test::TempDir m_dir;
+  server::Dispatcher m_dispatcher{[] { return core::SysSeconds{}; }};
+  boost::asio::io_context m_io{1};
+  std::unique_ptr<server::Server> m_server;
+  std::thread m_thread;
+};
+
+} // namespace
+
+TEST_F(ServerTest, answers_a_request_with_the_callers_uid) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  ASSERT_TRUE(client.connected());
+  auto reply = client.call(request(1, "test.echo", {{"x", "y"}}));
+  EXPECT_EQ(reply["id"], 1);
+  EXPECT_EQ(reply["result"]["params"]["x"], "y");
+  EXPECT_EQ(reply["result"]["uid"], ::getuid());
+}
+
+TEST_F(ServerTest, the_socket_file_is_private_to_the_user) {
+  ASSERT_TRUE(start());
+  struct stat st {};
+  ASSERT_EQ(::lstat(socket_path().c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(ServerTest, pipelined_requests_are_answered_in_order) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  std::string burst;
+  for (int id = 1; id <= 200; ++id) {
+    burst += core::rpc::to_line(request(id, "test.echo", {{"n", id}}));
+  }
+  ASSERT_TRUE(client.send(burst));
+  for (int id = 1; id <= 200; ++id) {
+    auto line = client.read_line();
+    ASSERT_TRUE(line) << "reply " << id << " missing";
+    EXPECT_EQ(json::parse(*line)["id"], id);
+  }
+}
+
+TEST_F(ServerTest, a_request_split_across_writes_is_one_request) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  const auto line = core::rpc::to_line(request(9, "test.echo"));
+  ASSERT_TRUE(client.send(line.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(client.send(line.substr(10)));
+  auto reply = client.read_line();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(json::parse(*reply)["id"], 9);
+}
+
+TEST_F(ServerTest, bad_lines_get_errors_and_the_connection_stays_open) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  ASSERT_TRUE(client.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\xff\xfe\"}\n"));
+  EXPECT_EQ(json::parse(client.read_line().value_or("null"))["error"]["code"],
+            core::rpc::k_parse_error);
+  ASSERT_TRUE(client.send("{not json\n"));
+  EXPECT_EQ(json::parse(client.read_line().value_or("null"))["error"]["code"],
+            core::rpc::k_parse_error);
+  ASSERT_TRUE(client.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":[]}\n"));
+  EXPECT_EQ(json::parse(client.read_line().value_or("null"))["error"]["code"],
+            core::rpc::k_invalid_request);
+  auto unknown = client.call(request(3, "no.such"));
+  EXPECT_EQ(unknown["error"]["code"], core::rpc::k_method_not_found);
+  auto fine = client.call(request(4, "test.echo"));
+  EXPECT_EQ(fine["id"], 4);
+  EXPECT_TRUE(fine.contains("result"));
+}
+
+TEST_F(ServerTest, a_line_over_the_limit_is_refused_and_closed_while_others_carry_on) {
+  ASSERT_TRUE(start(1024));
+  Client bystander(socket_path());
+  Client flooder(socket_path());
+  ASSERT_TRUE(bystander.call(request(1, "test.echo")).contains("result"));
+
+  flooder.send(std::string(4096, 'x'));
+  auto line = flooder.read_line();
+  ASSERT_TRUE(line);
+  auto error = json::parse(*line);
+  EXPECT_EQ(error["error"]["code"], core::rpc::k_invalid_request);
+  EXPECT_NE(error["error"]["message"].get<std::string>().find("request line exceeds 1024 bytes"),
+            std::string::npos);
+  EXPECT_TRUE(flooder.closed_by_server());
+
+  EXPECT_TRUE(bystander.call(request(2, "test.echo")).contains("result"));
+}
+
+TEST_F(ServerTest, a_line_just_under_the_limit_is_accepted) {
+  ASSERT_TRUE(start(1024));
+  Client client(socket_path());
+  auto params = json{{"pad", ""}};
+  auto line = request(1, "test.echo", params).dump();
+  params["pad"] = std::string(1024 - line.size(), 'p');
+  line = request(1, "test.echo", params).dump();
+  ASSERT_EQ(line.size(), 1024u);
+  ASSERT_TRUE(client.send(line + "\n"));
+  auto reply = client.read_line();
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(json::parse(*reply).contains("result"));
+}
+
+TEST_F(ServerTest, a_last_line_without_newline_is_answered_at_eof) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  ASSERT_TRUE(client.send(request(5, "test.echo").dump()));
+  // Half-close, as `printf ... | socat` does at the end of its input.
+  client.half_close();
+  auto reply = client.read_line();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(json::parse(*reply)["id"], 5);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, many_clients_at_once) {
+  ASSERT_TRUE(start());
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 50; ++i) {
+    clients.push_back(std::make_unique<Client>(socket_path()));
+    ASSERT_TRUE(clients.back()->connected());
+  }
+  for (int i = 0; i < 50; ++i) {
+    clients[static_cast<std::size_t>(i)]->send(core::rpc::to_line(request(i, "test.echo")));
+  }
+  for (int i = 0; i < 50; ++i) {
+    auto line = clients[static_cast<std::size_t>(i)]->read_line();
+    ASSERT_TRUE(line);
+    EXPECT_EQ(json::parse(*line)["id"], i);
+  }
+}
+
+TEST_F(ServerTest, stop_closes_clients_and_removes_the_socket_file) {
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  ASSERT_TRUE(client.call(request(1, "test.echo")).contains("result"));
+  ASSERT_TRUE(std::filesystem::exists(socket_path()));
+  stop();
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_FALSE(std::filesystem::exists(socket_path()));
+}
+
+TEST_F(ServerTest, a_stale_socket_file_is_replaced) {
+  {
+    // A socket bound and closed without unlinking: what a crash leaves.
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_path().c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0);
+    ::close(fd);
+  }
+  ASSERT_TRUE(std::filesystem::exists(socket_path()));
+  auto started = start();
+  ASSERT_TRUE(started) << started.error().message;
+  Client client(socket_path());
+  EXPECT_TRUE(client.call(request(1, "test.echo")).contains("result"));
+}
+
+TEST_F(ServerTest, a_second_server_on_a_live_socket_is_refused_and_leaves_it_alone) {
+  ASSERT_TRUE(start());
+  boost::asio::io_context other_io;
+  server::Dispatcher other_dispatcher([] { return core::SysSeconds{}; });
+  {
+    server::Server second(other_io, other_dispatcher, options());
+    auto listening = second.listen();
+    ASSERT_FALSE(listening);
+    const auto &message = listening.error().message;
+    EXPECT_NE(message.find("summitd is already running on " + socket_path().string()),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("(pid " + std::to_string(::getpid()) + ")"), std::string::npos)
+        << message;
+  }
+  ASSERT_TRUE(std::filesystem::exists(socket_path()));
+  Client client(socket_path());
+  EXPECT_TRUE(client.call(request(1, "test.echo")).contains("result"));
+}
+
+TEST_F(ServerTest, a_file_that_is_not_a_socket_is_never_removed) {
+  {
+    std::ofstream file(socket_path());
+    file << "precious";
+  }
+  auto started = start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("not a socket"), std::string::npos);
+  std::ifstream file(socket_path());
+  std::string content;
+  file >> content;
+  EXPECT_EQ(content, "precious");
+}
