@@ -168,14 +168,19 @@ bool is_place_area(std::string_view zone) {
 
 // Old and alternative names from tzdata.zi's link lines, so that "Kiev" and
 // "Calcutta" find the zones now called Europe/Kyiv and Asia/Kolkata.
-void add_link_cities(std::map<std::string, std::string> &city_zone, std::string_view tzdata_zi) {
+// A link named after a country ("Pacific/Samoa" -> Pago_Pago, American
+// Samoa) would make the country's name a city; `country_words` keeps those
+// out.
+void add_link_cities(std::map<std::string, std::string> &city_zone, std::string_view tzdata_zi,
+                     const std::set<std::string> &country_words) {
   for (auto line : split(tzdata_zi, '\n')) {
     // Link lines in tzdata.zi: "L Europe/Kyiv Europe/Kiev".
     if (line.size() < 2 || line[0] != 'L' || line[1] != ' ') {
       continue;
     }
     const auto fields = split(trim(line.substr(2)), ' ');
-    if (fields.size() != 2 || !is_place_area(fields[1])) {
+    if (fields.size() != 2 || !is_place_area(fields[1]) ||
+        country_words.count(place_key(city_of(fields[1]))) != 0) {
       continue;
     }
     const auto target = std::find_if(city_zone.begin(), city_zone.end(),
@@ -342,9 +347,22 @@ ZoneGazetteer ZoneGazetteer::parse(std::string_view zone1970_tab, std::string_vi
 }
 
 ZoneGazetteer ZoneGazetteer::load_system(const std::string &dir) {
-  auto g = parse(read_file(dir + "/zone1970.tab"), read_file(dir + "/zone.tab"),
-                 read_file(dir + "/iso3166.tab"));
-  add_link_cities(g.m_city_zone, read_file(dir + "/tzdata.zi"));
+  const auto iso3166 = read_file(dir + "/iso3166.tab");
+  auto g = parse(read_file(dir + "/zone1970.tab"), read_file(dir + "/zone.tab"), iso3166);
+  std::set<std::string> country_words;
+  for (const auto &row : tab_rows(iso3166)) {
+    if (row.size() < 2) {
+      continue;
+    }
+    // "Samoa (western)": "samoa (western)", "samoa" and "western".
+    const auto name = trim(row[1]);
+    country_words.insert(place_key(name));
+    if (const auto paren = name.find(" ("); paren != std::string_view::npos) {
+      country_words.insert(place_key(name.substr(0, paren)));
+      country_words.insert(place_key(name.substr(paren + 2, name.size() - paren - 3)));
+    }
+  }
+  add_link_cities(g.m_city_zone, read_file(dir + "/tzdata.zi"), country_words);
   return g;
 }
 
