@@ -136,13 +136,14 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_PACKAGE_CONTACT "summit maintainers <summit@localhost>")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "summit maintainers <summit@localhost>")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "event calendar and reminder daemon for meetings across time zones
- summitd keeps a calendar of events (local wall time plus IANA zone, all-day
- and month-precision \"date TBA\" events) in SQLite and fires reminders at the
- second they are due; summit is its command-line client over a Unix socket.
- Ships hardened systemd system and user units, socket activation, man pages
- and bash/zsh completions.")
+# The Debian description: CPack puts the summary on the first line and this
+# text, each line indented, below it.
+set(CPACK_PACKAGE_DESCRIPTION
+"summitd keeps a calendar of events (local wall time plus IANA zone, all-day
+and month-precision events whose date is to be announced) in SQLite and fires
+reminders at the second they are due; summit is its command-line client over
+a Unix socket. Ships hardened systemd system and user units with socket
+activation, man pages and bash/zsh completions.")
 set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
