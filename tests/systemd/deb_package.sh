@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The CPack .deb: its file list, its control fields, and an install, remove
+# and purge into a scratch root (dpkg --root with chrootless maintainer
+# scripts, which honour DPKG_ROOT) that leaves nothing behind.
+#   deb_package.sh BUILD_DIR
+set -euo pipefail
+build=$1
+for tool in cpack dpkg dpkg-deb; do
+    command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 125; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/out" >"$tmp/cpack.log" 2>&1 ||
+    { cat "$tmp/cpack.log"; echo "FAIL: cpack"; exit 1; }
+deb=$(ls "$tmp"/out/summit_*.deb)
+echo "built $(basename "$deb")"
+
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+[[ $(dpkg-deb -f "$deb" Package) == summit ]] || fail "package name"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+[[ $depends == *libc6* ]] || fail "Depends lacks libc6 (dpkg-shlibdeps did not run?)"
+[[ $depends == *libsystemd0* ]] || fail "Depends lacks libsystemd0"
+[[ -n $(dpkg-deb -f "$deb" Maintainer) ]] || fail "no Maintainer"
+
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/files"
+for f in /usr/bin/summitd /usr/bin/summit \
+    /usr/lib/systemd/system/summitd.service /usr/lib/systemd/system/summitd.socket \
+    /usr/lib/systemd/user/summitd.service /usr/lib/systemd/user/summitd.socket \
+    /usr/lib/systemd/user/summit-watch.service \
+    /usr/lib/sysusers.d/summit.conf /usr/lib/tmpfiles.d/summit.conf \
+    /usr/share/man/man1/summit.1 /usr/share/man/man5/summitd.conf.5 /usr/share/man/man8/summitd.8 \
+    /usr/share/bash-completion/completions/summit /usr/share/zsh/vendor-completions/_summit \
+    /usr/share/doc/summit/summitd.toml; do
+    grep -qxF "$f" "$tmp/files" && echo "ok: $f" || fail "$f not in the package"
+done
+dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q postinst || fail "no postinst"
+
+# The unit in the package starts the packaged binary.
+dpkg-deb -x "$deb" "$tmp/x"
+grep -qx 'ExecStart=/usr/bin/summitd --system' "$tmp/x/usr/lib/systemd/system/summitd.service" ||
+    fail "packaged unit does not run /usr/bin/summitd"
+
+# Install, remove and purge in a scratch root. Dependencies are not in that
+# root's (empty) database: --force-depends. Needs root (dpkg --root chowns).
+if [[ $(id -u) -ne 0 ]]; then
+    echo "(not root: skipping the scratch-root install)"
+    exit $status
+fi
+root="$tmp/root"
+host_summit=$(getent passwd summit || true)
+host_summitd=$( [[ -e /usr/bin/summitd ]] && echo yes || true)
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc" "$root/var/log"
+touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+dpkg_root() {
+    dpkg --root="$root" --force-script-chrootless --force-depends \
+        --force-not-root --log="$root/var/log/dpkg.log" "$@"
+}
+if dpkg_root -i "$deb" >"$tmp/dpkg-i.log" 2>&1; then
+    echo "ok: dpkg --root -i"
+else
+    cat "$tmp/dpkg-i.log"; fail "dpkg -i into a scratch root"
+fi
+[[ -x $root/usr/bin/summitd ]] || fail "summitd not installed in the scratch root"
+if command -v systemd-sysusers >/dev/null; then
+    grep -q '^summit:' "$root/etc/passwd" 2>/dev/null && echo "ok: postinst created user summit" ||
+        fail "postinst did not create user summit in the scratch root"
+    grep -q '^summit:' "$root/etc/group" 2>/dev/null || fail "postinst did not create group summit"
+fi
+if command -v systemd-tmpfiles >/dev/null; then
+    [[ -d $root/var/lib/summit ]] && [[ $(stat -c %a "$root/var/lib/summit") == 750 ]] &&
+        echo "ok: postinst created /var/lib/summit 0750" || fail "no /var/lib/summit 0750"
+fi
+# Nothing leaked into the real system.
+[[ $(getent passwd summit || true) == "$host_summit" ]] || fail "the host's passwd changed"
+[[ ! -e /usr/bin/summitd || -n $host_summitd ]] || fail "installed into the host's /usr"
+
+if dpkg_root -r summit >"$tmp/dpkg-r.log" 2>&1; then echo "ok: dpkg --root -r"; else
+    cat "$tmp/dpkg-r.log"; fail "dpkg -r"; fi
+[[ ! -e $root/usr/bin/summitd ]] || fail "summitd left behind after remove"
+[[ ! -e $root/usr/lib/systemd/system/summitd.service ]] || fail "unit left behind after remove"
+[[ -d $root/var/lib/summit ]] || fail "remove deleted /var/lib/summit (only purge should)"
+if dpkg_root -P summit >"$tmp/dpkg-p.log" 2>&1; then echo "ok: dpkg --root -P"; else
+    cat "$tmp/dpkg-p.log"; fail "dpkg -P"; fi
+[[ ! -e $root/var/lib/summit ]] || fail "purge left /var/lib/summit"
+left=$(cd "$root" && find usr -type f 2>/dev/null | head)
+[[ -z $left ]] || fail "files left after purge: $left"
+exit $status
