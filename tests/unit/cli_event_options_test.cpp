@@ -1,0 +1,233 @@
+#include "cli/event_options.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace summit::cli;
+using namespace date::literals;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using summit::core::Event;
+using summit::core::Precision;
+using summit::core::SysSeconds;
+using testing::HasSubstr;
+
+namespace {
+
+// Monday 1 September 2025, 12:00 UTC: every relative form below is read
+// against this, never against the machine's clock.
+const SysSeconds k_now = date::sys_days{2025_y / date::September / 1} + 12h;
+
+const date::time_zone *zone(const char *name) { return date::locate_zone(name); }
+
+EventOptions at(const char *when) {
+  EventOptions options;
+  options.title = "Council of Heads of Government of the CIS";
+  options.at = when;
+  return options;
+}
+
+// An event as event.get would return it: 10:00 in Minsk on 26 Sep 2025.
+Event minsk_meeting() {
+  Event event;
+  event.id = 2;
+  event.title = "Council of Heads of Government of the CIS";
+  event.precision = Precision::timed;
+  event.tz = "Europe/Minsk";
+  event.start_local = date::local_days{2025_y / date::September / 26} + 10h;
+  event.end_local = event.start_local;
+  event.start_utc = date::sys_days{2025_y / date::September / 26} + 7h;
+  event.end_utc = event.start_utc;
+  return event;
+}
+
+} // namespace
+
+TEST(AddParams, month_precision_event_sends_the_month_and_the_zone) {
+  EventOptions options = at("2025-09");
+  options.location = "Minsk, Belarus";
+  options.tags = std::vector<std::string>{"cis"};
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ(*params, (json{{"title", "Council of Heads of Government of the CIS"},
+                           {"start", "2025-09"},
+                           {"tz", "Europe/Minsk"},
+                           {"location", "Minsk, Belarus"},
+                           {"tags", {"cis"}}}));
+}
+
+TEST(AddParams, wall_time_with_reminders_travels_as_wall_time_and_iso_durations) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.reminders = std::vector<std::string>{"7d", "1d"};
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-26T10:00:00");
+  EXPECT_EQ((*params)["tz"], "Europe/Minsk");
+  EXPECT_EQ((*params)["reminders"], (json{"P7D", "P1D"}));
+  EXPECT_FALSE(params->contains("all_day"));
+}
+
+TEST(AddParams, instant_is_written_in_the_event_zone_with_its_offset) {
+  auto params = build_add_params(at("2025-09-26T07:00Z"), k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-26T10:00:00+03:00");
+}
+
+TEST(AddParams, everyday_words_are_read_against_the_given_now_and_zone) {
+  // 12:00 UTC on Mon 1 Sep is 15:00 in Minsk: "tomorrow" is Tue 2 Sep.
+  auto params = build_add_params(at("tomorrow 9am"), k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-02T09:00:00");
+}
+
+TEST(AddParams, all_day_end_is_the_last_day_and_is_sent_exclusive) {
+  EventOptions options = at("2025-09-26");
+  options.end = "2025-09-28";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-26");
+  EXPECT_EQ((*params)["end"], "2025-09-29");
+  EXPECT_EQ((*params)["all_day"], true);
+}
+
+TEST(AddParams, all_day_flag_with_a_time_of_day_is_a_usage_error) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.all_day = true;
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--all-day"));
+}
+
+TEST(AddParams, timed_event_with_a_date_end_is_refused) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.end = "2025-09-27";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--end"));
+}
+
+TEST(AddParams, month_end_is_the_last_month_and_is_sent_exclusive) {
+  EventOptions options = at("2025-09");
+  options.end = "2025-10";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["end"], "2025-11");
+}
+
+TEST(AddParams, duration_is_normalised_to_iso) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.duration = "90m";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["duration"], "PT1H30M");
+}
+
+TEST(AddParams, impossible_dates_and_times_name_the_option) {
+  for (const char *bad : {"2025-02-30", "2025-09-26 25:00"}) {
+    auto params = build_add_params(at(bad), k_now, zone("UTC"));
+    ASSERT_FALSE(params) << bad;
+    EXPECT_THAT(params.error().message, HasSubstr("--at")) << bad;
+  }
+}
+
+TEST(AddParams, absolute_reminder_is_read_in_the_event_zone) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.reminders = std::vector<std::string>{"2025-09-19 09:00"};
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["reminders"], (json{{{"at", "2025-09-19T06:00:00Z"}}}));
+}
+
+TEST(AddParams, unreadable_reminder_and_status_are_usage_errors) {
+  EventOptions options = at("2025-09-26 10:00");
+  options.reminders = std::vector<std::string>{"soonish"};
+  auto params = build_add_params(options, k_now, zone("UTC"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--remind"));
+
+  options = at("2025-09-26 10:00");
+  options.status = "maybe";
+  params = build_add_params(options, k_now, zone("UTC"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--status"));
+}
+
+TEST(UpdateParams, new_start_is_read_in_the_events_own_zone) {
+  EventOptions options;
+  options.at = "2025-09-26 11:00";
+  auto params = build_update_params(minsk_meeting(), options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ(*params,
+            (json{{"id", 2}, {"start", "2025-09-26T11:00:00"}, {"tz", "Europe/Minsk"}}));
+}
+
+TEST(UpdateParams, nothing_to_change_is_a_usage_error) {
+  auto params = build_update_params(minsk_meeting(), EventOptions{}, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("nothing to change"));
+}
+
+TEST(UpdateParams, a_new_zone_alone_is_a_change) {
+  auto params = build_update_params(minsk_meeting(), EventOptions{}, k_now, zone("Asia/Almaty"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ(*params, (json{{"id", 2}, {"tz", "Asia/Almaty"}}));
+}
+
+TEST(UpdateParams, empty_location_clears_it_and_no_end_clears_the_end) {
+  EventOptions options;
+  options.location = "";
+  options.clear_end = true;
+  auto params = build_update_params(minsk_meeting(), options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_TRUE((*params)["location"].is_null());
+  EXPECT_TRUE((*params)["end"].is_null());
+}
+
+TEST(UpdateParams, end_of_an_all_day_event_is_its_last_day) {
+  Event event = minsk_meeting();
+  event.precision = Precision::all_day;
+  event.start_local = date::local_days{2025_y / date::September / 26};
+  event.end_local = event.start_local + date::days{1};
+  EventOptions options;
+  options.end = "2025-09-27";
+  auto params = build_update_params(event, options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["end"], "2025-09-28");
+}
+
+TEST(UpdateParams, all_day_flag_alone_keeps_the_day) {
+  EventOptions options;
+  options.all_day = true;
+  auto params = build_update_params(minsk_meeting(), options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-26");
+  EXPECT_EQ((*params)["all_day"], true);
+}
+
+TEST(ListParams, dates_are_read_in_the_viewer_zone_and_sent_as_utc) {
+  ListOptions options;
+  options.from = "2025-01-01";
+  options.to = "2025-09-30"; // includes the 30th
+  options.tag = "cis";
+  auto params = build_list_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["from"], "2024-12-31T21:00:00Z");
+  EXPECT_EQ((*params)["to"], "2025-09-30T21:00:00Z");
+  EXPECT_EQ((*params)["tag"], "cis");
+  EXPECT_EQ((*params)["tz"], "Europe/Minsk");
+}
+
+TEST(ListParams, to_before_from_is_refused) {
+  ListOptions options;
+  options.from = "2025-09-26";
+  options.to = "2025-09-01";
+  auto params = build_list_params(options, k_now, zone("UTC"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--to"));
+}
+
+TEST(ListParams, nothing_given_sends_only_the_zone) {
+  auto params = build_list_params(ListOptions{}, k_now, zone("UTC"));
+  ASSERT_TRUE(params);
+  EXPECT_EQ(*params, (json{{"tz", "UTC"}}));
+}

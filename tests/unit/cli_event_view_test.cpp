@@ -1,0 +1,165 @@
+#include "cli/event_view.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace summit::cli;
+using namespace date::literals;
+using namespace std::chrono_literals;
+using summit::core::Event;
+using summit::core::Precision;
+using summit::core::Reminder;
+using summit::core::Status;
+using testing::HasSubstr;
+
+namespace {
+
+const date::time_zone *zone(const char *name) { return date::locate_zone(name); }
+
+Event timed(const char *tz, date::local_seconds local, date::sys_seconds utc) {
+  Event event;
+  event.id = 2;
+  event.title = "Council of Heads of Government of the CIS";
+  event.precision = Precision::timed;
+  event.tz = tz;
+  event.start_local = local;
+  event.end_local = local;
+  event.start_utc = utc;
+  event.end_utc = utc;
+  event.location = "Minsk, Belarus";
+  event.tags = {"cis"};
+  return event;
+}
+
+Event minsk_meeting() {
+  return timed("Europe/Minsk", date::local_days{2025_y / date::September / 26} + 10h,
+               date::sys_days{2025_y / date::September / 26} + 7h);
+}
+
+Event month_meeting() {
+  Event event;
+  event.id = 1;
+  event.title = "Council of Heads of Government of the CIS";
+  event.precision = Precision::month;
+  event.status = Status::tentative;
+  event.tz = "Europe/Minsk";
+  event.start_local = date::local_days{2025_y / date::September / 1};
+  event.end_local = date::local_days{2025_y / date::October / 1};
+  event.start_utc = date::sys_days{2025_y / date::August / 31} + 21h;
+  event.end_utc = date::sys_days{2025_y / date::September / 30} + 21h;
+  event.location = "Minsk, Belarus";
+  event.tags = {"cis"};
+  return event;
+}
+
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST(EventView, timed_event_shows_viewer_time_with_its_own_zone_beside) {
+  EXPECT_EQ(format_when(minsk_meeting(), zone("UTC")),
+            "Fri 26 Sep 2025 07:00  (10:00 Europe/Minsk)");
+}
+
+TEST(EventView, timed_event_in_the_viewers_zone_shows_no_second_time) {
+  EXPECT_EQ(format_when(minsk_meeting(), zone("Europe/Minsk")), "Fri 26 Sep 2025 10:00");
+}
+
+TEST(EventView, own_time_on_another_day_shows_its_date) {
+  Event event = timed("Asia/Tokyo", date::local_days{2025_y / date::September / 26} + 1h,
+                      date::sys_days{2025_y / date::September / 25} + 16h);
+  EXPECT_EQ(format_when(event, zone("UTC")),
+            "Thu 25 Sep 2025 16:00  (Fri 26 Sep 2025 01:00 Asia/Tokyo)");
+}
+
+TEST(EventView, end_on_the_same_day_shows_as_a_time_span) {
+  Event event = minsk_meeting();
+  event.has_end = true;
+  event.end_local = event.start_local + 90min;
+  event.end_utc = event.start_utc + 90min;
+  EXPECT_EQ(format_when(event, zone("UTC")),
+            "Fri 26 Sep 2025 07:00–08:30  (10:00–11:30 Europe/Minsk)");
+}
+
+TEST(EventView, month_precision_is_date_tba) {
+  EXPECT_EQ(format_when(month_meeting(), zone("UTC")), "Sep 2025 (date TBA)");
+}
+
+TEST(EventView, all_day_events_show_their_local_dates) {
+  Event event = minsk_meeting();
+  event.precision = Precision::all_day;
+  event.start_local = date::local_days{2025_y / date::September / 26};
+  event.end_local = date::local_days{2025_y / date::September / 27};
+  EXPECT_EQ(format_when(event, zone("America/New_York")), "Fri 26 Sep 2025 (all day)");
+  event.end_local = date::local_days{2025_y / date::September / 29};
+  EXPECT_EQ(format_when(event, zone("America/New_York")),
+            "Fri 26 Sep 2025 – Sun 28 Sep 2025");
+}
+
+TEST(EventView, reminders_read_as_offsets_or_times) {
+  EXPECT_EQ(format_reminder(Reminder{std::chrono::hours(24 * 7), std::nullopt}, zone("UTC")),
+            "7d before");
+  EXPECT_EQ(format_reminder(Reminder{std::nullopt, date::sys_days{2025_y / date::September / 19} +
+                                                       6h},
+                            zone("Europe/Minsk")),
+            "at Fri 19 Sep 2025 09:00");
+}
+
+TEST(EventView, table_is_aligned_and_marks_cancelled_events) {
+  Event cancelled = minsk_meeting();
+  cancelled.id = 12;
+  cancelled.status = Status::cancelled;
+  cancelled.location = "Dushanbe, Tajikistan";
+  const auto rows = lines(format_event_table({month_meeting(), cancelled}, zone("UTC")));
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0].rfind("ID", 0), 0U);
+  EXPECT_THAT(rows[1], HasSubstr("Sep 2025 (date TBA)"));
+  EXPECT_THAT(rows[2], HasSubstr("[cancelled] Council"));
+  // Every column starts at the same place on every row; "–"-free rows so
+  // byte offsets equal display columns here.
+  const auto title_at = rows[0].find("TITLE");
+  EXPECT_EQ(rows[1].find("Council"), title_at);
+  EXPECT_EQ(rows[2].find("[cancelled]"), title_at);
+  const auto location_at = rows[0].find("LOCATION");
+  EXPECT_EQ(rows[1].find("Minsk, Belarus"), location_at);
+  EXPECT_EQ(rows[2].find("Dushanbe"), location_at);
+}
+
+TEST(EventView, empty_table_says_so) {
+  EXPECT_EQ(format_event_table({}, zone("UTC")), "No events.\n");
+}
+
+TEST(EventView, details_list_every_field_including_reminders) {
+  Event event = minsk_meeting();
+  event.reminders = {Reminder{std::chrono::hours(24 * 7), std::nullopt},
+                     Reminder{std::chrono::hours(24), std::nullopt}};
+  const std::string text = format_event_details(event, zone("UTC"));
+  EXPECT_THAT(text, HasSubstr("reminders:    7d before, 1d before"));
+  EXPECT_THAT(text, HasSubstr("2025-09-26T10:00:00+03:00 Europe/Minsk = 2025-09-26T07:00:00Z"));
+  EXPECT_THAT(text, HasSubstr("location:     Minsk, Belarus"));
+  EXPECT_THAT(text, HasSubstr("status:       confirmed"));
+}
+
+TEST(EventView, summary_names_id_title_and_when) {
+  EXPECT_EQ(format_event_summary("Added", minsk_meeting(), zone("Europe/Minsk")),
+            "Added event 2: Council of Heads of Government of the CIS, Fri 26 Sep 2025 10:00\n");
+}
+
+TEST(EventView, status_lists_documented_fields_first) {
+  const auto rows = lines(format_status(
+      nlohmann::json{{"pid", 42}, {"version", "0.1.0"}, {"extra", true}, {"mode", "user"}}));
+  ASSERT_EQ(rows.size(), 4U);
+  EXPECT_EQ(rows[0], "version:  0.1.0");
+  EXPECT_EQ(rows[1], "pid:      42");
+  EXPECT_EQ(rows[2], "mode:     user");
+  EXPECT_EQ(rows[3], "extra:    true");
+}
