@@ -452,7 +452,8 @@ Result<When> parse_iso(std::string_view text) {
   auto rest = s.substr(11);
   // The time runs until an offset starts.
   const auto offset_at = rest.find_first_of("Zz+-");
-  const auto clock = rest.substr(0, offset_at);
+  // A blank before the offset ("10:00 +03:00") is tolerated.
+  const auto clock = trim(rest.substr(0, offset_at));
   const auto tod = scan_clock_time(clock, false);
   if (!tod) {
     return tl::unexpected(tod.error());

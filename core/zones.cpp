@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace summit::core {
 
@@ -51,25 +52,41 @@ std::string city_of(std::string_view zone) {
   return city;
 }
 
+// Debian's zoneinfo has "localtime" -> /etc/localtime: the host's zone,
+// which the daemon must never apply to a request.
+constexpr std::string_view k_host_zone = "localtime";
+
+// No zone name is this long; longer text gets no suggestion, which keeps the
+// edit-distance search cheap whatever a client sends.
+constexpr std::size_t k_max_suggest_length = 64;
+
 std::vector<std::string> zone_names() {
   std::vector<std::string> names;
   // With USE_OS_TZDB, links (Europe/Kiev) are files and so appear as zones.
   for (const auto &z : date::get_tzdb().zones) {
-    names.emplace_back(z.name());
+    if (z.name() != k_host_zone) {
+      names.emplace_back(z.name());
+    }
   }
   return names;
 }
 
 // The known name closest to `name`, if any is close enough to be a typo.
 std::optional<std::string> closest_zone(std::string_view name) {
+  if (name.size() > k_max_suggest_length) {
+    return std::nullopt;
+  }
   std::optional<std::string> best;
-  std::size_t best_distance = 0;
+  // (closest of name and city part, whole name): on a tie the whole name
+  // decides, so "utc" suggests UTC rather than Etc/UTC.
+  std::pair<std::size_t, std::size_t> best_distance{};
   const bool bare_city = name.find('/') == std::string_view::npos;
   for (const auto &candidate : zone_names()) {
-    auto distance = edit_distance(name, candidate);
+    const auto whole = edit_distance(name, candidate);
+    auto distance = std::pair{whole, whole};
     if (bare_city) {
       // "new york" or "Minks" alone: compare with the city part too.
-      distance = std::min(distance, edit_distance(name, city_of(candidate)));
+      distance.first = std::min(whole, edit_distance(name, city_of(candidate)));
     }
     if (!best || distance < best_distance) {
       best = candidate;
@@ -78,7 +95,7 @@ std::optional<std::string> closest_zone(std::string_view name) {
   }
   // A third of the name may be wrong; beyond that the suggestion is noise.
   const std::size_t limit = std::max<std::size_t>(1, name.size() / 3);
-  if (best && best_distance <= limit) {
+  if (best && best_distance.first <= limit) {
     return best;
   }
   return std::nullopt;
@@ -201,16 +218,26 @@ std::string offset_text(Seconds offset) {
 
 } // namespace
 
-Result<const date::time_zone *> find_zone(std::string_view name) {
-  if (trim(name).empty()) {
+Result<const date::time_zone *> find_zone(std::string_view text) {
+  const auto name = trim(text);
+  if (name.empty()) {
     return fail(ErrorCode::invalid_params, "empty time zone name");
+  }
+  if (name == k_host_zone) {
+    return fail(ErrorCode::invalid_params,
+                "'localtime' is the host's zone, not a time zone name; give an IANA name "
+                "such as Europe/Minsk");
   }
   try {
     return date::locate_zone(name);
   } catch (const std::runtime_error &) {
     // Fall through to the suggestion below.
   }
-  auto message = fmt::format("unknown time zone '{}'", name);
+  // Echo what was given, but not a megabyte of it.
+  const auto shown = name.size() > k_max_suggest_length
+                         ? std::string(name.substr(0, k_max_suggest_length)) + "..."
+                         : std::string(name);
+  auto message = fmt::format("unknown time zone '{}'", shown);
   if (const auto suggestion = closest_zone(name)) {
     message += fmt::format(" (did you mean {}?)", *suggestion);
   }

@@ -88,6 +88,8 @@ TEST(TimeParse, iso_with_offset_is_an_instant_that_keeps_the_written_wall_time) 
 
   EXPECT_EQ(parse_iso("2025-09-26T10:00Z")->instant, date::sys_days{2025_y / September / 26} + 10h);
   EXPECT_EQ(parse_iso("2025-09-26T10:00Z")->utc_offset, 0s);
+  EXPECT_EQ(parse_iso("2025-09-26 10:00 +03:00")->instant,
+            date::sys_days{2025_y / September / 26} + 7h);
   EXPECT_EQ(parse_iso("2025-09-26T10:00-0530")->instant,
             date::sys_days{2025_y / September / 26} + 15h + 30min);
 }

@@ -15,6 +15,7 @@ using date::April, date::February, date::January, date::July, date::June, date::
     date::November, date::October, date::September, date::December;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const date::time_zone *zone(const char *name) { return date::locate_zone(name); }
 
@@ -63,6 +64,34 @@ TEST(Zones, find_zone_does_not_suggest_for_garbage) {
   const auto z = find_zone("Qqqqqqq/Zzzzzzzzzz");
   ASSERT_FALSE(z);
   EXPECT_EQ(z.error().message, "unknown time zone 'Qqqqqqq/Zzzzzzzzzz'");
+}
+
+TEST(Zones, find_zone_prefers_the_whole_name_on_a_tie) {
+  const auto z = find_zone("utc");
+  ASSERT_FALSE(z);
+  EXPECT_THAT(z.error().message, HasSubstr("did you mean UTC?"));
+}
+
+TEST(Zones, find_zone_ignores_surrounding_blanks) {
+  const auto z = find_zone(" Europe/Minsk\n");
+  ASSERT_TRUE(z) << z.error().message;
+  EXPECT_EQ((*z)->name(), "Europe/Minsk");
+}
+
+TEST(Zones, find_zone_refuses_the_hosts_localtime) {
+  // Debian ships zoneinfo/localtime -> /etc/localtime; a request naming it
+  // would get the daemon's own zone.
+  const auto z = find_zone("localtime");
+  ASSERT_FALSE(z);
+  EXPECT_THAT(z.error().message, HasSubstr("host"));
+}
+
+TEST(Zones, find_zone_gives_no_suggestion_for_very_long_text) {
+  const std::string huge(100000, 'x');
+  const auto z = find_zone(huge);
+  ASSERT_FALSE(z);
+  EXPECT_THAT(z.error().message, Not(HasSubstr("did you mean")));
+  EXPECT_LT(z.error().message.size(), 200U);
 }
 
 TEST(Zones, find_zone_refuses_an_empty_name) {
