@@ -173,9 +173,11 @@ bool is_place_area(std::string_view zone) {
   static const std::set<std::string_view> areas{"Africa", "America",  "Antarctica", "Arctic",
                                                 "Asia",   "Atlantic", "Australia",  "Europe",
                                                 "Indian", "Pacific"};
-  static const std::set<std::string> not_places{"north",   "south",   "east",      "west",
-                                                "central", "eastern", "western",   "act",
-                                                "nsw",     "lhi",     "yancowinna"};
+  // Compass words and Australian states: "Victoria, Seychelles" must not
+  // land in Melbourne through the link Australia/Victoria.
+  static const std::set<std::string> not_places{
+      "north", "south", "east", "west",       "central",    "eastern",  "western",
+      "act",   "nsw",   "lhi",  "yancowinna", "queensland", "tasmania", "victoria"};
   const auto slash = zone.find('/');
   if (slash == std::string_view::npos || areas.count(zone.substr(0, slash)) == 0) {
     return false;

@@ -303,6 +303,8 @@ TEST_F(SystemGazetteer, old_city_names_from_links_still_work) {
   EXPECT_EQ(zone_of("Kiev, Ukraine"), "Europe/Kyiv");
   EXPECT_EQ(zone_of("Kyiv"), "Europe/Kyiv");
   EXPECT_EQ(zone_of("Calcutta"), "Asia/Kolkata");
+  // Australia/Victoria is a state's link, not the Seychelles' capital.
+  EXPECT_EQ(zone_of("Victoria, Seychelles"), "Indian/Mahe");
 }
 
 TEST_F(SystemGazetteer, short_and_alternative_country_names_work) {
