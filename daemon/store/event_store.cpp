@@ -11,12 +11,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <random>
+#include <sqlite3.h>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -80,8 +79,11 @@ std::string list_tag_sql() {
 }
 
 // Starts from the FTS matches (few, for the words people search for) and
-// sorts them; walking the range and testing each event against the index
-// would scan the whole future for a rare word.
+// sorts them. Measured on 1,000,000 events: a word in 1,000 events takes a
+// few ms; one in 143,000 takes ~100-400 ms, dominated by reading the FTS
+// doclist. The alternatives were worse or only partly better: testing each
+// event of the range with MATCH re-reads the doclist per row (seconds), and
+// `+e.id IN (matches)` walking the range helps only very common words (~3x).
 std::string list_search_sql(bool with_tag) {
   return fmt::format(
       "SELECT {} FROM events_fts f CROSS JOIN events e ON e.id = f.rowid "
@@ -288,9 +290,9 @@ core::Result<void> make_parent_folders(const fs::path &path) {
 }
 
 tl::unexpected<core::Error> refuse(const fs::path &path, std::string_view why) {
-  return core::fail(ErrorCode::storage,
-                    fmt::format("will not open '{}': {}; the file was left untouched",
-                                path.string(), why));
+  return core::fail(
+      ErrorCode::storage,
+      fmt::format("will not open '{}': {}; the file was left untouched", path.string(), why));
 }
 
 // Reads the file's version before anything writes to it and refuses what
@@ -350,9 +352,8 @@ struct EventStore::Impl {
         m_count(m_db, "SELECT count(*) FROM events"),
         // Answered from the end of events_by_span (the min/max optimisation
         // applies to the bare max() only, so no coalesce here).
-        m_max_span(m_db, "SELECT max(end_utc - start_utc) FROM events"),
-        m_list(m_db, list_sql()), m_list_tag(m_db, list_tag_sql()),
-        m_list_search(m_db, list_search_sql(false)),
+        m_max_span(m_db, "SELECT max(end_utc - start_utc) FROM events"), m_list(m_db, list_sql()),
+        m_list_tag(m_db, list_tag_sql()), m_list_search(m_db, list_search_sql(false)),
         m_list_tag_search(m_db, list_search_sql(true)),
         m_select_instants(m_db, "SELECT id, title, precision, start_local, end_local, has_end, "
                                 "tz, start_later, start_utc, end_utc FROM events "
@@ -467,8 +468,8 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
     const std::string journal = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (journal != "wal") {
       // Still correct (rollback journal), only slower for concurrent readers.
-      spdlog::warn("database '{}' could not switch to WAL mode (it is in '{}' mode)",
-                   path.string(), journal);
+      spdlog::warn("database '{}' could not switch to WAL mode (it is in '{}' mode)", path.string(),
+                   journal);
     }
     // synchronous=FULL: a write a client was told succeeded survives power
     // loss. foreign_keys is per connection and cannot change inside a
@@ -585,9 +586,9 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
         query.search ? fts_query(*query.search) : std::nullopt;
     const bool by_tag = query.tag.has_value();
 
-    SQLite::Statement &statement = search ? (by_tag ? m_impl->m_list_tag_search
-                                                    : m_impl->m_list_search)
-                                          : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
+    SQLite::Statement &statement =
+        search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
+               : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
     Use s(statement);
     s->bind(":lower", lower);
     s->bind(":from", from);
@@ -636,8 +637,7 @@ core::Result<std::string> EventStore::tzdata_version() {
 }
 
 core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::string &version) {
-  return guarded("recompute event times",
-                 [&]() -> core::Result<std::vector<MovedEvent>> {
+  return guarded("recompute event times", [&]() -> core::Result<std::vector<MovedEvent>> {
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<MovedEvent> moved;
     std::int64_t after = 0;

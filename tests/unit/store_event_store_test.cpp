@@ -352,9 +352,9 @@ TEST_F(EventStoreTest, a_range_lists_events_that_overlap_it_and_point_events_ins
   add(timed("overlaps to", k_sep26 + 11h, 2h));
   add(timed("starts at to", k_sep26 + 12h, 1h));
   add(timed("point inside", k_sep26 + 10h));
-  EXPECT_EQ(titles_between(nine, k_sep26 + 12h),
-            (std::vector<std::string>{"overlaps from", "point at from", "point inside",
-                                      "overlaps to"}));
+  EXPECT_EQ(
+      titles_between(nine, k_sep26 + 12h),
+      (std::vector<std::string>{"overlaps from", "point at from", "point inside", "overlaps to"}));
 }
 
 TEST_F(EventStoreTest, all_day_and_month_events_overlapping_the_range_start_are_listed) {
@@ -376,11 +376,10 @@ TEST_F(EventStoreTest, all_day_and_month_events_overlapping_the_range_start_are_
 // a year-long event that began long before `from` must still be found, and
 // removing it must not lose anything either.
 TEST_F(EventStoreTest, a_long_event_that_started_long_ago_is_still_listed) {
-  const Event year =
-      add(timed("mandate 2025", sys_days{2025_y / January / 1}, 365 * 24h));
+  const Event year = add(timed("mandate 2025", sys_days{2025_y / January / 1}, 365 * 24h));
   for (int day = 0; day < 30; ++day) {
-    add(timed("daily " + std::to_string(day),
-              sys_days{2025_y / September / 1} + day * 24h + 12h, 1h));
+    add(timed("daily " + std::to_string(day), sys_days{2025_y / September / 1} + day * 24h + 12h,
+              1h));
   }
   ListQuery q = between(k_sep26 + 6h, k_sep26 + 18h);
   EXPECT_EQ(titles(list(q)), (std::vector<std::string>{"mandate 2025", "daily 25"}));
@@ -467,9 +466,9 @@ TEST_F(EventStoreSearchTest, every_word_must_occur) {
 
 TEST_F(EventStoreSearchTest, quotes_and_fts_operators_in_the_text_are_plain_words) {
   // Each of these is an FTS5 syntax error or an operator if passed raw.
-  for (const char *text : {"\"", "minsk OR", "*", "NEAR(", "\"minsk", "minsk\"", "AND", "-",
-                           "title:minsk", "^minsk", "minsk + belarus", "(", "''", "NOT minsk",
-                           "\"\"\"", "{title}:x"}) {
+  for (const char *text :
+       {"\"", "minsk OR", "*", "NEAR(", "\"minsk", "minsk\"", "AND", "-", "title:minsk", "^minsk",
+        "minsk + belarus", "(", "''", "NOT minsk", "\"\"\"", "{title}:x"}) {
     ListQuery q = between(SysSeconds::min(), k_never);
     q.search = text;
     auto page = m_store->list(q);
@@ -478,9 +477,9 @@ TEST_F(EventStoreSearchTest, quotes_and_fts_operators_in_the_text_are_plain_word
   // "OR" is a word like any other: it must occur (as "Organising" does).
   EXPECT_EQ(search("minsk OR"), std::vector<std::string>{"Organising committee"});
   EXPECT_EQ(search("NEAR("), std::vector<std::string>{"Near East forum"});
-  EXPECT_EQ(search("\"minsk"), (std::vector<std::string>{
-                                   "Council of Heads of Government of the CIS",
-                                   "Organising committee"}));
+  EXPECT_EQ(search("\"minsk"),
+            (std::vector<std::string>{"Council of Heads of Government of the CIS",
+                                      "Organising committee"}));
   EXPECT_EQ(search("NOT minsk"), std::vector<std::string>{});
 }
 

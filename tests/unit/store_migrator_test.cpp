@@ -6,13 +6,13 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sqlite3.h>
 #include <string>
 #include <vector>
 
@@ -51,12 +51,14 @@ std::vector<Migration> with_steps(std::vector<Migration> extra) {
   all.insert(all.end(), extra.begin(), extra.end());
   return all;
 }
-const Migration k_step2{2, "002_trail.sql", "CREATE TABLE trail (step INTEGER);"
-                                            "INSERT INTO trail VALUES (2);"};
+const Migration k_step2{2, "002_trail.sql",
+                        "CREATE TABLE trail (step INTEGER);"
+                        "INSERT INTO trail VALUES (2);"};
 const Migration k_step3{3, "003_more.sql", "INSERT INTO trail VALUES (3);"};
-const Migration k_broken3{3, "003_broken.sql", "CREATE TABLE half (x INTEGER);"
-                                               "INSERT INTO trail VALUES (3);"
-                                               "INSERT INTO no_such_table VALUES (1);"};
+const Migration k_broken3{3, "003_broken.sql",
+                          "CREATE TABLE half (x INTEGER);"
+                          "INSERT INTO trail VALUES (3);"
+                          "INSERT INTO no_such_table VALUES (1);"};
 
 class OpenTest : public ::testing::Test {
 protected:
@@ -204,8 +206,7 @@ TEST_F(OpenTest, a_newer_schema_with_a_pending_wal_is_left_untouched) {
 
 TEST_F(OpenTest, a_file_that_is_not_a_database_is_refused_untouched) {
   for (const std::string &content :
-       {std::string("BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n"),
-        std::string(8192, '\x5a')}) {
+       {std::string("BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n"), std::string(8192, '\x5a')}) {
     {
       std::ofstream out(m_path, std::ios::binary | std::ios::trunc);
       out << content;
