@@ -1,0 +1,404 @@
+#include "daemon/notify/exec_channel.hpp"
+
+#include "core/time_format.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 // same number on every Linux architecture
+#endif
+
+namespace summit::notify {
+
+namespace {
+
+// Log text from a command's stderr on one line, control characters escaped,
+// so that a hook cannot forge log lines.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+struct Spawned {
+  pid_t pid = -1;
+  int stderr_fd = -1;
+  int error = 0; // errno-style; 0 on success
+  const char *what = "";
+};
+
+// posix_spawn with stdin/stdout on /dev/null, stderr into a new pipe, a new
+// process group, no blocked signals and every signal at its default (the
+// daemon may ignore SIGPIPE; a hook should not inherit that).
+Spawned spawn(const std::vector<std::string> &argv, const std::vector<std::string> &environment) {
+  std::array<int, 2> pipe_fds{};
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
+    return {-1, -1, errno, "pipe2"};
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigset_t all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+
+  // posix_spawn takes char *const[]; it does not write through them.
+  std::vector<char *> c_argv;
+  for (const auto &arg : argv) {
+    c_argv.push_back(const_cast<char *>(arg.c_str()));
+  }
+  c_argv.push_back(nullptr);
+  std::vector<char *> c_env;
+  for (const auto &entry : environment) {
+    c_env.push_back(const_cast<char *>(entry.c_str()));
+  }
+  c_env.push_back(nullptr);
+
+  pid_t pid = -1;
+  // A bare name is looked up in the daemon's PATH (posix_spawnp reads the
+  // caller's, not the child's); anything with a slash is taken as written.
+  const bool bare_name = argv[0].find('/') == std::string::npos;
+  const int rc = bare_name ? ::posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes,
+                                            c_argv.data(), c_env.data())
+                           : ::posix_spawn(&pid, argv[0].c_str(), &actions, &attributes,
+                                           c_argv.data(), c_env.data());
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  if (rc != 0) {
+    ::close(pipe_fds[0]);
+    return {-1, -1, rc, "posix_spawn"};
+  }
+  return {pid, pipe_fds[0], 0, ""};
+}
+
+} // namespace
+
+std::vector<std::string> safe_base_environment() {
+  std::vector<std::string> base;
+  const char *path = std::getenv("PATH");
+  base.push_back(std::string("PATH=") + (path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin"));
+  if (const char *home = std::getenv("HOME"); home != nullptr) {
+    base.push_back(std::string("HOME=") + home);
+  }
+  const char *lang = std::getenv("LANG");
+  base.push_back(std::string("LANG=") + (lang != nullptr ? lang : "C.UTF-8"));
+  return base;
+}
+
+std::vector<std::string> firing_environment(const scheduler::Firing &firing,
+                                            const std::vector<std::string> &base) {
+  std::vector<std::string> environment = base;
+  environment.push_back(fmt::format("SUMMIT_REMINDER_ID={}", firing.reminder_id));
+  environment.push_back(fmt::format("SUMMIT_EVENT_ID={}", firing.event_id));
+  environment.push_back("SUMMIT_TITLE=" + firing.title);
+  environment.push_back("SUMMIT_START=" + firing.start_local);
+  environment.push_back("SUMMIT_START_UTC=" + core::format_iso_utc(firing.start_utc));
+  environment.push_back("SUMMIT_TZ=" + firing.tz);
+  environment.push_back("SUMMIT_LOCATION=" + firing.location);
+  environment.push_back("SUMMIT_REMINDER=" + firing.reminder);
+  environment.push_back(fmt::format("SUMMIT_LATE_SECONDS={}", firing.lateness.count()));
+  return environment;
+}
+
+struct ExecChannel::Job {
+  std::size_t remaining = 0;
+  std::function<void()> on_delivered;
+};
+
+struct ExecChannel::Run {
+  explicit Run(const boost::asio::any_io_executor &executor)
+      : stderr_pipe(executor), pidfd(executor), timeout(executor) {}
+
+  ExecResult result;
+  std::string label; // "command '/usr/local/bin/page-me' for reminder 12"
+  pid_t pid = -1;
+  bool exited = false;
+  boost::asio::posix::stream_descriptor stderr_pipe;
+  boost::asio::posix::stream_descriptor pidfd;
+  boost::asio::steady_timer timeout;
+  std::array<char, 1024> buffer{};
+  std::shared_ptr<Job> job;
+};
+
+ExecChannel::ExecChannel(boost::asio::any_io_executor executor, std::vector<ExecCommand> commands,
+                         ExecOptions options)
+    : m_executor(std::move(executor)), m_commands(std::move(commands)),
+      m_options(std::move(options)) {
+  m_options.max_running = std::max<std::size_t>(m_options.max_running, 1);
+  // An empty argv cannot be run; refuse it here rather than at every firing.
+  std::erase_if(m_commands, [](const ExecCommand &command) {
+    if (command.argv.empty() || command.argv[0].empty()) {
+      spdlog::error("exec channel: ignoring a command with an empty argv");
+      return true;
+    }
+    return false;
+  });
+}
+
+void ExecChannel::deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) {
+  if (m_stopped) {
+    return; // left pending: delivered again at the next start
+  }
+  if (m_commands.empty()) {
+    on_delivered();
+    return;
+  }
+  auto job = std::make_shared<Job>(Job{m_commands.size(), std::move(on_delivered)});
+  const auto environment = firing_environment(firing, m_options.base_environment);
+  for (std::size_t i = 0; i < m_commands.size(); ++i) {
+    m_queue.push_back(Pending{i, environment, firing.firing_id, firing.reminder_id, job});
+  }
+  start_next();
+}
+
+void ExecChannel::stop() {
+  m_stopped = true;
+  m_queue.clear();
+  for (const auto &run : m_running) {
+    if (!run->exited) {
+      ::kill(-run->pid, SIGKILL);
+    }
+  }
+}
+
+void ExecChannel::start_next() {
+  while (!m_stopped && m_running.size() < m_options.max_running && !m_queue.empty()) {
+    auto pending = std::move(m_queue.front());
+    m_queue.pop_front();
+    start(std::move(pending));
+  }
+}
+
+namespace {
+
+void append_stderr(ExecResult &result, const char *data, std::size_t size, std::size_t limit) {
+  const auto room = limit - std::min(limit, result.stderr_text.size());
+  result.stderr_text.append(data, std::min(room, size));
+  if (size > room) {
+    result.stderr_truncated = true;
+  }
+}
+
+} // namespace
+
+void ExecChannel::start(Pending pending) {
+  const auto &command = m_commands[pending.command];
+  auto run = std::make_shared<Run>(m_executor);
+  run->job = std::move(pending.job);
+  run->result.command = pending.command;
+  run->result.firing_id = pending.firing_id;
+  run->result.reminder_id = pending.reminder_id;
+  run->label = fmt::format("command '{}' for reminder {}", command.argv[0], pending.reminder_id);
+
+  const auto spawned = spawn(command.argv, pending.environment);
+  if (spawned.error != 0) {
+    run->result.spawn_error = fmt::format("{}: {}", spawned.what, std::strerror(spawned.error));
+    run->exited = true;
+    m_running.push_back(run);
+    // Finish on a later turn, like every other outcome: never call the
+    // scheduler's completion from inside deliver().
+    boost::asio::post(m_executor, [self = shared_from_this(), run] { self->finished(run); });
+    return;
+  }
+  run->pid = spawned.pid;
+  m_running.push_back(run);
+
+  boost::system::error_code ec;
+  run->stderr_pipe.assign(spawned.stderr_fd, ec);
+  if (ec) {
+    ::close(spawned.stderr_fd);
+    spdlog::warn("{}: cannot watch its stderr: {}", run->label, ec.message());
+  } else {
+    read_stderr(run, m_options.stderr_limit);
+  }
+
+  run->timeout.expires_after(command.timeout);
+  run->timeout.async_wait([run, timeout = command.timeout](const boost::system::error_code &e) {
+    if (e) {
+      return; // cancelled: it exited in time
+    }
+    if (run->exited) {
+      return;
+    }
+    run->result.timed_out = true;
+    spdlog::warn("{} still running after {}: killing its process group", run->label,
+                 core::format_duration_short(timeout));
+    // Not yet reaped, so the pid (and the group it leads) cannot have been
+    // reused.
+    ::kill(-run->pid, SIGKILL);
+  });
+
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, run->pid, 0));
+  auto reap = [self = shared_from_this(), run] {
+    int status = 0;
+    const pid_t reaped = ::waitpid(run->pid, &status, WNOHANG);
+    if (reaped == 0) {
+      return false; // not yet: keep waiting
+    }
+    if (reaped < 0) {
+      spdlog::error("{}: waitpid failed: {}", run->label, std::strerror(errno));
+    } else if (WIFEXITED(status)) {
+      run->result.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+      run->result.signal = WTERMSIG(status);
+    }
+    self->finished(run);
+    return true;
+  };
+  if (pidfd >= 0) {
+    run->pidfd.assign(pidfd);
+    // Readable once the process has exited.
+    struct Waiter {
+      std::shared_ptr<Run> run;
+      decltype(reap) reap_now;
+      void operator()(const boost::system::error_code &e) {
+        if (e) {
+          if (e != boost::asio::error::operation_aborted) {
+            spdlog::error("{}: waiting for exit failed: {}", run->label, e.message());
+          }
+          return;
+        }
+        if (!reap_now()) {
+          run->pidfd.async_wait(boost::asio::posix::stream_descriptor::wait_read, *this);
+        }
+      }
+    };
+    run->pidfd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                          Waiter{run, std::move(reap)});
+    return;
+  }
+  // Kernels before 5.3 have no pidfd_open: wait on a thread of its own and
+  // reap on the loop. waitid(WNOWAIT) leaves the zombie for reap() so the
+  // pid stays ours until then.
+  spdlog::debug("{}: pidfd_open unavailable ({}); waiting on a thread", run->label,
+                std::strerror(errno));
+  std::thread([executor = m_executor, pid = run->pid, reap = std::move(reap)]() mutable {
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 &&
+           errno == EINTR) {
+    }
+    boost::asio::post(executor, [reap = std::move(reap)]() mutable { reap(); });
+  }).detach();
+}
+
+void ExecChannel::read_stderr(const std::shared_ptr<Run> &run, std::size_t limit) {
+  run->stderr_pipe.async_read_some(
+      boost::asio::buffer(run->buffer),
+      [run, limit](const boost::system::error_code &ec, std::size_t n) {
+        if (ec) {
+          // eof: the command (and all it started) closed stderr;
+          // operation_aborted: we closed it after the exit.
+          if (ec != boost::asio::error::eof && ec != boost::asio::error::operation_aborted) {
+            spdlog::debug("{}: reading stderr: {}", run->label, ec.message());
+          }
+          return;
+        }
+        append_stderr(run->result, run->buffer.data(), n, limit);
+        // Keep reading past the limit (discarding) so a chatty command never
+        // blocks on a full pipe.
+        read_stderr(run, limit);
+      });
+}
+
+void ExecChannel::finished(const std::shared_ptr<Run> &run) {
+  run->exited = true;
+  run->timeout.cancel();
+  if (run->stderr_pipe.is_open()) {
+    // What it wrote just before exiting is still in the pipe; take it now
+    // rather than wait for an EOF that a leftover grandchild could hold off.
+    std::array<char, 4096> chunk{};
+    for (;;) {
+      const auto n = ::read(run->stderr_pipe.native_handle(), chunk.data(), chunk.size());
+      if (n <= 0) {
+        break;
+      }
+      append_stderr(run->result, chunk.data(), static_cast<std::size_t>(n),
+                    m_options.stderr_limit);
+    }
+    boost::system::error_code ignored;
+    run->stderr_pipe.close(ignored);
+  }
+  if (run->pidfd.is_open()) {
+    boost::system::error_code ignored;
+    run->pidfd.close(ignored);
+  }
+
+  const auto &result = run->result;
+  std::string stderr_note;
+  if (!result.stderr_text.empty()) {
+    stderr_note = fmt::format("; stderr: {}{}", printable(result.stderr_text),
+                              result.stderr_truncated ? " [truncated]" : "");
+  }
+  if (!result.spawn_error.empty()) {
+    spdlog::error("{}: cannot run it: {}", run->label, result.spawn_error);
+  } else if (result.timed_out) {
+    spdlog::warn("{}: killed at its timeout{}", run->label, stderr_note);
+  } else if (result.exit_code == 0) {
+    spdlog::info("{}: exited with status 0{}", run->label, stderr_note);
+  } else if (result.exit_code) {
+    spdlog::warn("{}: exited with status {}{}", run->label, *result.exit_code, stderr_note);
+  } else if (result.signal) {
+    spdlog::warn("{}: killed by signal {} ({}){}", run->label, *result.signal,
+                 ::strsignal(*result.signal), stderr_note);
+  }
+  if (m_options.on_finished) {
+    m_options.on_finished(result);
+  }
+
+  std::erase(m_running, run);
+  // After stop() the firing stays pending: it goes out again next start.
+  if (--run->job->remaining == 0 && !m_stopped) {
+    auto on_delivered = std::exchange(run->job->on_delivered, nullptr);
+    if (on_delivered) {
+      on_delivered();
+    }
+  }
+  start_next();
+}
+
+} // namespace summit::notify

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "daemon/scheduler/channel.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace summit::notify {
+
+// One `[[notify.exec]]` entry of the configuration.
+struct ExecCommand {
+  // argv[0] is a path, or a bare name looked up in the daemon's own PATH.
+  // Run as is, never through a shell.
+  std::vector<std::string> argv;
+  core::Seconds timeout{30};
+};
+
+// How one command run for one firing ended; logged, and handed to
+// ExecOptions::on_finished.
+struct ExecResult {
+  std::size_t command = 0; // index into the configured commands
+  std::int64_t firing_id = 0;
+  std::int64_t reminder_id = 0;
+  std::optional<int> exit_code; // it exited
+  std::optional<int> signal;    // it was killed by this signal
+  bool timed_out = false;       // we killed it (its process group) at the timeout
+  std::string spawn_error;      // non-empty: it never started
+  std::string stderr_text;      // the first ExecOptions::stderr_limit bytes
+  bool stderr_truncated = false;
+};
+
+// "PATH=...", "HOME=...", "LANG=..." taken from the daemon's environment
+// (PATH defaults to /usr/local/bin:/usr/bin:/bin, LANG to C.UTF-8; HOME is
+// left out when unset). Nothing else of the daemon's environment reaches a
+// command: it may hold secrets or sockets the command should not see.
+std::vector<std::string> safe_base_environment();
+
+// `base` plus the firing's fields: SUMMIT_REMINDER_ID, SUMMIT_EVENT_ID,
+// SUMMIT_TITLE, SUMMIT_START (local, ISO 8601 with offset; a date or month
+// for events without a time of day), SUMMIT_START_UTC, SUMMIT_TZ,
+// SUMMIT_LOCATION, SUMMIT_REMINDER (P1D, or the absolute instant) and
+// SUMMIT_LATE_SECONDS. Values are passed verbatim, never interpreted.
+std::vector<std::string> firing_environment(const scheduler::Firing &firing,
+                                            const std::vector<std::string> &base);
+
+struct ExecOptions {
+  // More firings than this wait in a queue: 10,000 reminders at one second
+  // must not start 10,000 processes at once.
+  std::size_t max_running = 64;
+  std::size_t stderr_limit = 4096;
+  std::vector<std::string> base_environment = safe_base_environment();
+  // Called on the channel's executor after each command run ends (tests,
+  // status). Optional.
+  std::function<void(const ExecResult &)> on_finished;
+};
+
+// Runs the configured commands for each firing with posix_spawn: no shell,
+// stdin and stdout on /dev/null, stderr captured through a pipe (bounded)
+// and logged with the exit status, each command in its own process group so
+// that a timeout kills it and everything it started. Children are reaped
+// through a pidfd watched by the loop, so a hanging command delays nothing.
+// The firing counts as delivered when all its commands have ended, however
+// they ended (failures are logged, not retried).
+//
+// Create with std::make_shared: running commands keep the channel alive.
+// Single-threaded: call it on `executor`'s thread.
+class ExecChannel final : public scheduler::Channel,
+                          public std::enable_shared_from_this<ExecChannel> {
+public:
+  ExecChannel(boost::asio::any_io_executor executor, std::vector<ExecCommand> commands,
+              ExecOptions options = {});
+
+  std::string_view name() const override { return "exec"; }
+  void deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) override;
+
+  // Kills (SIGKILL, whole process group) every running command and drops
+  // the queued ones, for shutdown. Their firings are not marked delivered.
+  void stop();
+
+  std::size_t running() const { return m_running.size(); }
+  std::size_t queued() const { return m_queue.size(); }
+
+private:
+  struct Run;
+  struct Job; // one firing: its commands still to finish and its completion
+  struct Pending {
+    std::size_t command;
+    std::vector<std::string> environment;
+    std::int64_t firing_id;
+    std::int64_t reminder_id;
+    std::shared_ptr<Job> job;
+  };
+
+  void start_next();
+  void start(Pending pending);
+  void finished(const std::shared_ptr<Run> &run);
+  static void read_stderr(const std::shared_ptr<Run> &run, std::size_t limit);
+
+  boost::asio::any_io_executor m_executor;
+  std::vector<ExecCommand> m_commands;
+  ExecOptions m_options;
+  std::deque<Pending> m_queue;
+  std::vector<std::shared_ptr<Run>> m_running;
+  bool m_stopped = false;
+};
+
+} // namespace summit::notify

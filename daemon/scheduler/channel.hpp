@@ -1,0 +1,34 @@
+#pragma once
+
+#include "daemon/scheduler/firing.hpp"
+
+#include <functional>
+#include <string_view>
+
+namespace summit::scheduler {
+
+// A way a firing reaches the user: the log, socket subscribers, commands.
+class Channel {
+public:
+  virtual ~Channel() = default;
+
+  // The name recorded with each pending delivery ("log", "exec",
+  // "subscribers"). Stable across runs: a firing left pending for a name
+  // that is no longer registered at start-up is dropped with a warning.
+  virtual std::string_view name() const = 0;
+
+  // Starts delivering `firing` and returns at once: it never blocks, sleeps
+  // or waits for a child, a socket or a disk, because the scheduler's loop
+  // and every other channel wait behind it. `firing` is valid only during
+  // the call; copy what is needed.
+  //
+  // Calls `on_delivered` at most once, from any thread, when the channel is
+  // done with this firing — whatever the result: a command that failed or
+  // timed out is logged, not retried, and still counts as done. That call is
+  // what keeps the firing from being delivered again after a restart; a
+  // channel that never calls it gets the firing again (marked redelivery)
+  // at the next start-up.
+  virtual void deliver(const Firing &firing, std::function<void()> on_delivered) = 0;
+};
+
+} // namespace summit::scheduler

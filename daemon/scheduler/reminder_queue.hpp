@@ -1,0 +1,76 @@
+#pragma once
+
+#include "daemon/scheduler/firing.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace summit::scheduler {
+
+// What the scheduler needs from storage: the pending reminder instances and
+// the outbox of firings and their deliveries. The store implements it over
+// SQLite; tests use an in-memory fake. The scheduler knows nothing else of
+// the database.
+//
+// Words used below:
+//  - a *pending instance* is a reminder's next due instant that has not been
+//    taken yet (a reminder of an event, or a snoozed one re-entered);
+//  - a *firing* is an instance taken by take_due: an outbox row with its own
+//    firing_id, carrying the reminder_id and a snapshot of the event;
+//  - a *pending delivery* is (firing_id, channel name): recorded in the same
+//    transaction as the firing, removed by mark_delivered. A firing is
+//    delivered when it has no pending delivery left.
+//
+// Every method is called on the scheduler's thread only. A database failure
+// throws (any std::exception) and must leave the data as it was (the
+// transaction rolls back); the scheduler logs it and retries later.
+class ReminderQueue {
+public:
+  virtual ~ReminderQueue() = default;
+
+  // The due instant of the earliest pending instance, or nothing when none is
+  // pending. An indexed lookup (ORDER BY due LIMIT 1), not a scan: it runs
+  // after every firing and every replan.
+  virtual std::optional<core::SysSeconds> next_due() = 0;
+
+  struct DueBatch {
+    std::vector<Firing> fired;  // to deliver now
+    std::vector<Firing> missed; // recorded only: older than the grace period
+  };
+
+  // In ONE transaction (the outbox): every pending instance with due <= now
+  // stops being pending. Those with now - due <= grace become firings
+  // (fired_at = now, lateness = now - due, event snapshot via
+  // fill_event_fields) with one pending delivery per name in `channels`;
+  // older ones are recorded as missed (`summit missed` lists them) and never
+  // delivered. Both lists are ordered by (due, reminder_id, firing_id), the
+  // order channels see them in. Nothing due gives two empty lists. `late` and
+  // `redelivery` are left false (the scheduler sets them).
+  virtual DueBatch take_due(core::SysSeconds now, core::Seconds grace,
+                            const std::vector<std::string> &channels) = 0;
+
+  struct Undelivered {
+    Firing firing;
+    std::vector<std::string> channels; // names still pending, never empty
+  };
+
+  // Firings that still have a pending delivery (the daemon stopped or
+  // crashed before the channel finished), ordered by (due, reminder_id,
+  // firing_id), each with the same firing_id and reminder_id as when it
+  // fired. Called once at start-up.
+  virtual std::vector<Undelivered> undelivered() = 0;
+
+  struct Delivery {
+    std::int64_t firing_id = 0;
+    std::string channel;
+  };
+
+  // Removes these pending deliveries, all in one transaction (the scheduler
+  // batches the completions of one loop turn). Idempotent: a delivery
+  // already removed or a firing that no longer exists is ignored.
+  virtual void mark_delivered(const std::vector<Delivery> &deliveries) = 0;
+};
+
+} // namespace summit::scheduler

@@ -1,0 +1,271 @@
+#include "daemon/scheduler/scheduler.hpp"
+
+#include "core/time_format.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+namespace summit::scheduler {
+
+namespace {
+
+// Past this many, missed reminders are summarised rather than listed one by
+// one: a machine back from a month offline should not flood the journal.
+constexpr std::size_t k_missed_listed = 20;
+
+} // namespace
+
+Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue,
+                     core::Clock clock, std::unique_ptr<Timer> timer, SchedulerOptions options)
+    : m_executor(std::move(executor)), m_queue(queue), m_clock(std::move(clock)),
+      m_timer(std::move(timer)), m_options(options),
+      m_alive(std::make_shared<Scheduler *>(this)) {
+  m_options.delivery_batch = std::max<std::size_t>(m_options.delivery_batch, 1);
+}
+
+Scheduler::~Scheduler() {
+  // Completions already in hand would otherwise be redelivered next start.
+  if (!m_delivered.empty()) {
+    flush_deliveries();
+  }
+}
+
+void Scheduler::add_channel(std::shared_ptr<Channel> channel) {
+  if (find_channel(channel->name())) {
+    spdlog::error("scheduler: a channel named '{}' is already registered; ignoring the second",
+                  channel->name());
+    return;
+  }
+  m_channels.push_back(std::move(channel));
+}
+
+void Scheduler::start() {
+  if (m_started) {
+    return;
+  }
+  m_started = true;
+  std::vector<ReminderQueue::Undelivered> pending;
+  try {
+    pending = m_queue.undelivered();
+  } catch (const std::exception &e) {
+    // They stay in the outbox and are tried again at the next start.
+    spdlog::error("scheduler: cannot read undelivered reminders: {}", e.what());
+  }
+  if (!pending.empty()) {
+    spdlog::info("scheduler: delivering {} reminder(s) again after an unclean stop",
+                 pending.size());
+  }
+  for (auto &item : pending) {
+    std::vector<std::shared_ptr<Channel>> channels;
+    for (auto &name : item.channels) {
+      if (auto channel = find_channel(name)) {
+        channels.push_back(std::move(channel));
+      } else {
+        spdlog::warn("scheduler: {} was pending for channel '{}', which is no longer "
+                     "configured; dropping that delivery",
+                     describe(item.firing), name);
+        m_delivered.push_back({item.firing.firing_id, std::move(name)});
+      }
+    }
+    item.firing.redelivery = true;
+    item.firing.late = item.firing.lateness > m_options.late_after;
+    if (!channels.empty()) {
+      enqueue(std::move(item.firing), std::move(channels));
+    }
+  }
+  if (!m_delivered.empty()) {
+    flush_deliveries();
+  }
+  // Whatever fell due while the daemon was down fires now (late) or is
+  // recorded as missed; then the timer is armed for the next one.
+  fire();
+}
+
+void Scheduler::replan() { arm(); }
+
+void Scheduler::stop() {
+  if (m_stopped) {
+    return;
+  }
+  m_stopped = true;
+  m_timer->disarm();
+  m_armed_for.reset();
+  // Not yet handed to channels: they stay pending in the outbox and go out
+  // at the next start, so nothing is lost by dropping them here.
+  m_outgoing.clear();
+}
+
+void Scheduler::on_timer(Timer::Outcome outcome) {
+  switch (outcome) {
+  case Timer::Outcome::due:
+    fire();
+    return;
+  case Timer::Outcome::clock_changed:
+    // Re-read the clock: a step forward may have made reminders due, a step
+    // back moves the wake-up later. fire() does both.
+    spdlog::info("scheduler: the wall clock was set; re-planning");
+    fire();
+    return;
+  case Timer::Outcome::cancelled:
+    return;
+  }
+}
+
+void Scheduler::arm() {
+  if (!m_started || m_stopped) {
+    return;
+  }
+  std::optional<core::SysSeconds> next;
+  try {
+    next = m_queue.next_due();
+  } catch (const std::exception &e) {
+    next = m_clock() + m_options.retry_after;
+    spdlog::error("scheduler: cannot read the next due reminder: {}; trying again at {}",
+                  e.what(), core::format_iso_utc(*next));
+  }
+  if (!next) {
+    m_timer->disarm();
+    m_armed_for.reset();
+    return;
+  }
+  m_armed_for = next;
+  m_timer->wait_until(*next, [this](Timer::Outcome outcome) { on_timer(outcome); });
+}
+
+void Scheduler::fire() {
+  if (!m_started || m_stopped) {
+    return;
+  }
+  const auto now = m_clock();
+  ReminderQueue::DueBatch batch;
+  try {
+    batch = m_queue.take_due(now, m_options.grace, channel_names());
+  } catch (const std::exception &e) {
+    // Nothing changed in the database (the transaction rolled back): try
+    // again shortly rather than spin or give up.
+    spdlog::error("scheduler: cannot record due reminders: {}; trying again in {}", e.what(),
+                  core::format_duration_short(m_options.retry_after));
+    m_armed_for = now + m_options.retry_after;
+    m_timer->wait_until(*m_armed_for, [this](Timer::Outcome outcome) { on_timer(outcome); });
+    return;
+  }
+  for (std::size_t i = 0; i < batch.missed.size() && i < k_missed_listed; ++i) {
+    const auto &missed = batch.missed[i];
+    spdlog::warn("missed {}: {} late, beyond the {} grace period", describe(missed),
+                 core::format_duration_short(now - missed.due),
+                 core::format_duration_short(m_options.grace));
+  }
+  if (batch.missed.size() > k_missed_listed) {
+    spdlog::warn("missed {} more reminder(s); `summit missed` lists them all",
+                 batch.missed.size() - k_missed_listed);
+  }
+  for (auto &firing : batch.fired) {
+    firing.late = firing.lateness > m_options.late_after;
+    enqueue(std::move(firing), m_channels);
+  }
+  arm();
+  if (m_armed_for && *m_armed_for <= now) {
+    // The queue still reports something due that take_due did not take: a
+    // store bug. Do not spin on it.
+    m_armed_for = now + m_options.retry_after;
+    spdlog::error("scheduler: a reminder due at or before {} was not taken; retrying at {}",
+                  core::format_iso_utc(now), core::format_iso_utc(*m_armed_for));
+    m_timer->wait_until(*m_armed_for, [this](Timer::Outcome outcome) { on_timer(outcome); });
+  }
+  drain();
+}
+
+void Scheduler::enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels) {
+  m_outgoing.push_back(Outgoing{std::move(firing), std::move(channels)});
+}
+
+void Scheduler::drain() {
+  m_drain_posted = false;
+  std::size_t handed = 0;
+  while (!m_outgoing.empty() && handed < m_options.delivery_batch && !m_stopped) {
+    const Outgoing item = std::move(m_outgoing.front());
+    m_outgoing.pop_front();
+    for (const auto &channel : item.channels) {
+      auto on_delivered = [alive = std::weak_ptr<Scheduler *>(m_alive), executor = m_executor,
+                           firing_id = item.firing.firing_id,
+                           name = std::string(channel->name())] {
+        // Channels may complete on any thread; the record is made on ours.
+        boost::asio::post(executor, [alive, firing_id, name] {
+          if (const auto self = alive.lock()) {
+            (*self)->completed(firing_id, name);
+          }
+        });
+      };
+      try {
+        channel->deliver(item.firing, std::move(on_delivered));
+      } catch (const std::exception &e) {
+        // Left pending in the outbox: delivered again at the next start.
+        spdlog::error("channel '{}' failed on {}: {}", channel->name(), describe(item.firing),
+                      e.what());
+      }
+    }
+    ++handed;
+  }
+  if (!m_outgoing.empty() && !m_stopped && !m_drain_posted) {
+    // Let the loop serve clients between batches.
+    m_drain_posted = true;
+    boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
+      if (const auto self = alive.lock()) {
+        (*self)->drain();
+      }
+    });
+  }
+}
+
+void Scheduler::completed(std::int64_t firing_id, std::string channel) {
+  m_delivered.push_back({firing_id, std::move(channel)});
+  if (m_flush_posted) {
+    return;
+  }
+  // One transaction for every completion of this loop turn.
+  m_flush_posted = true;
+  boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
+    if (const auto self = alive.lock()) {
+      (*self)->m_flush_posted = false;
+      (*self)->flush_deliveries();
+    }
+  });
+}
+
+void Scheduler::flush_deliveries() {
+  auto deliveries = std::exchange(m_delivered, {});
+  if (deliveries.empty()) {
+    return;
+  }
+  try {
+    m_queue.mark_delivered(deliveries);
+  } catch (const std::exception &e) {
+    // At-least-once: still pending in the outbox, so they are delivered again
+    // (marked redelivery) at the next start rather than lost.
+    spdlog::error("scheduler: cannot record {} deliveries: {}", deliveries.size(), e.what());
+  }
+}
+
+std::vector<std::string> Scheduler::channel_names() const {
+  std::vector<std::string> names;
+  names.reserve(m_channels.size());
+  for (const auto &channel : m_channels) {
+    names.emplace_back(channel->name());
+  }
+  return names;
+}
+
+std::shared_ptr<Channel> Scheduler::find_channel(std::string_view name) const {
+  for (const auto &channel : m_channels) {
+    if (channel->name() == name) {
+      return channel;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace summit::scheduler
