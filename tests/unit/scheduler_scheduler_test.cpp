@@ -1,0 +1,525 @@
+#include "daemon/scheduler/scheduler.hpp"
+#include "daemon/scheduler/wall_timer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <numeric>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace summit::scheduler {
+namespace {
+
+using namespace date::literals;
+using namespace std::chrono_literals;
+
+const core::SysSeconds k_t0 = date::sys_days{2025_y / date::September / 26} + 7h;
+
+// The store's contract, in memory: pending instances, an outbox of firings
+// with per-channel pending deliveries, and missed ones.
+class FakeQueue : public ReminderQueue {
+public:
+  void add(std::int64_t reminder_id, core::SysSeconds due, std::int64_t event_id = 1) {
+    m_pending.push_back({reminder_id, event_id, due});
+  }
+  void remove(std::int64_t reminder_id) {
+    std::erase_if(m_pending, [&](const auto &p) { return p.reminder_id == reminder_id; });
+  }
+  // A firing left in the outbox by a previous run that stopped uncleanly.
+  void add_fired(std::int64_t firing_id, std::int64_t reminder_id, core::SysSeconds due,
+                 core::SysSeconds fired_at, std::set<std::string> pending_channels) {
+    Firing f;
+    f.firing_id = firing_id;
+    f.reminder_id = reminder_id;
+    f.due = due;
+    f.fired_at = fired_at;
+    f.lateness = fired_at - due;
+    m_outbox[firing_id] = {f, std::move(pending_channels)};
+    m_next_firing_id = std::max(m_next_firing_id, firing_id + 1);
+  }
+
+  std::optional<core::SysSeconds> next_due() override {
+    ++next_due_calls;
+    if (fail_next) {
+      throw std::runtime_error("database is locked");
+    }
+    if (m_pending.empty()) {
+      return std::nullopt;
+    }
+    return std::min_element(m_pending.begin(), m_pending.end(),
+                            [](const auto &a, const auto &b) { return a.due < b.due; })
+        ->due;
+  }
+
+  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
+                    const std::vector<std::string> &channels) override {
+    if (fail_take) {
+      throw std::runtime_error("disk I/O error");
+    }
+    std::vector<Instance> due;
+    std::erase_if(m_pending, [&](const Instance &p) {
+      if (p.due <= now) {
+        due.push_back(p);
+        return true;
+      }
+      return false;
+    });
+    std::sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
+      return a.due != b.due ? a.due < b.due : a.reminder_id < b.reminder_id;
+    });
+    DueBatch batch;
+    for (const auto &p : due) {
+      Firing f;
+      f.firing_id = m_next_firing_id++;
+      f.reminder_id = p.reminder_id;
+      f.event_id = p.event_id;
+      f.due = p.due;
+      f.fired_at = now;
+      f.lateness = now - p.due;
+      f.title = "Council of Heads of Government";
+      if (now - p.due > grace) {
+        missed.push_back(f);
+        batch.missed.push_back(f);
+      } else {
+        m_outbox[f.firing_id] = {f, {channels.begin(), channels.end()}};
+        batch.fired.push_back(f);
+      }
+    }
+    return batch;
+  }
+
+  std::vector<Undelivered> undelivered() override {
+    std::vector<Undelivered> out;
+    for (const auto &[id, entry] : m_outbox) {
+      if (!entry.pending.empty()) {
+        out.push_back({entry.firing, {entry.pending.begin(), entry.pending.end()}});
+      }
+    }
+    return out;
+  }
+
+  void mark_delivered(const std::vector<Delivery> &deliveries) override {
+    ++mark_delivered_calls;
+    for (const auto &d : deliveries) {
+      if (auto it = m_outbox.find(d.firing_id); it != m_outbox.end()) {
+        it->second.pending.erase(d.channel);
+      }
+    }
+  }
+
+  std::set<std::string> pending_channels(std::int64_t firing_id) {
+    return m_outbox.at(firing_id).pending;
+  }
+  std::size_t undelivered_count() { return undelivered().size(); }
+
+  std::vector<Firing> missed;
+  int mark_delivered_calls = 0;
+  int next_due_calls = 0;
+  bool fail_take = false;
+  bool fail_next = false;
+
+private:
+  struct Instance {
+    std::int64_t reminder_id;
+    std::int64_t event_id;
+    core::SysSeconds due;
+  };
+  struct Entry {
+    Firing firing;
+    std::set<std::string> pending;
+  };
+  std::vector<Instance> m_pending;
+  std::map<std::int64_t, Entry> m_outbox;
+  std::int64_t m_next_firing_id = 1;
+};
+
+// A timer the test fires by hand.
+class FakeTimer : public Timer {
+public:
+  void wait_until(core::SysSeconds when, Handler handler) override {
+    armed_for = when;
+    m_handler = std::move(handler);
+  }
+  void cancel() override {
+    armed_for.reset();
+    if (auto h = std::exchange(m_handler, nullptr)) {
+      h(Outcome::cancelled);
+    }
+  }
+  void disarm() override {
+    armed_for.reset();
+    m_handler = nullptr;
+  }
+  // What the kernel would do at the instant or on a clock change.
+  void fire(Outcome outcome = Outcome::due) {
+    ASSERT_TRUE(m_handler) << "the timer is not armed";
+    armed_for.reset();
+    std::exchange(m_handler, nullptr)(outcome);
+  }
+  std::optional<core::SysSeconds> armed_for;
+
+private:
+  Handler m_handler;
+};
+
+// Records what it is handed; completes at once unless told to hold.
+class RecordingChannel : public Channel {
+public:
+  explicit RecordingChannel(std::string name, bool hold = false)
+      : m_name(std::move(name)), m_hold(hold) {}
+  std::string_view name() const override { return m_name; }
+  void deliver(const Firing &firing, std::function<void()> on_delivered) override {
+    got.push_back(firing);
+    arrived_at.push_back(std::chrono::system_clock::now());
+    if (m_hold) {
+      held.push_back(std::move(on_delivered));
+    } else {
+      on_delivered();
+    }
+  }
+  std::vector<std::int64_t> reminder_ids() const {
+    std::vector<std::int64_t> ids;
+    for (const auto &f : got) {
+      ids.push_back(f.reminder_id);
+    }
+    return ids;
+  }
+  std::vector<Firing> got;
+  std::vector<std::chrono::system_clock::time_point> arrived_at;
+  std::vector<std::function<void()>> held;
+
+private:
+  std::string m_name;
+  bool m_hold;
+};
+
+struct Fixture {
+  boost::asio::io_context io;
+  FakeQueue queue;
+  core::SysSeconds now = k_t0;
+  FakeTimer *timer = nullptr;
+  std::shared_ptr<RecordingChannel> log = std::make_shared<RecordingChannel>("log");
+  std::unique_ptr<Scheduler> scheduler;
+
+  explicit Fixture(SchedulerOptions options = {}) { make(options); }
+  void make(SchedulerOptions options = {}) {
+    auto fake = std::make_unique<FakeTimer>();
+    timer = fake.get();
+    scheduler = std::make_unique<Scheduler>(
+        io.get_executor(), queue, [this] { return now; }, std::move(fake), options);
+  }
+  // Runs posted work (batches, completions) until there is none.
+  void settle() {
+    io.restart();
+    io.poll();
+  }
+  // The clock reaches the armed instant and the timer fires.
+  void advance_to_wake() {
+    ASSERT_TRUE(timer->armed_for);
+    now = *timer->armed_for;
+    timer->fire();
+    settle();
+  }
+};
+
+TEST(Scheduler, sleeps_until_the_earliest_due_reminder) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 20s);
+  f.queue.add(2, k_t0 + 10s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty());
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 10s);
+  EXPECT_EQ(f.scheduler->next_wake(), k_t0 + 10s);
+}
+
+TEST(Scheduler, fires_in_due_order_and_ties_by_reminder_id) {
+  Fixture f;
+  f.queue.add(3, k_t0 + 10s);
+  f.queue.add(1, k_t0 + 20s);
+  f.queue.add(2, k_t0 + 10s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.advance_to_wake();
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 20s);
+  f.advance_to_wake();
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{2, 3, 1}));
+  EXPECT_EQ(f.log->got[2].lateness, 0s);
+  EXPECT_FALSE(f.log->got[2].late);
+}
+
+TEST(Scheduler, nothing_pending_leaves_the_timer_disarmed) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 10s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.advance_to_wake();
+  EXPECT_FALSE(f.timer->armed_for);
+  EXPECT_FALSE(f.scheduler->next_wake());
+}
+
+TEST(Scheduler, ten_thousand_due_at_one_instant_all_fire_in_stable_order) {
+  Fixture f;
+  std::vector<std::int64_t> ids(10'000);
+  std::iota(ids.begin(), ids.end(), 1);
+  std::shuffle(ids.begin(), ids.end(), std::mt19937{42}); // insertion order must not matter
+  for (const auto id : ids) {
+    f.queue.add(id, k_t0 + 60s);
+  }
+  auto exec = std::make_shared<RecordingChannel>("exec");
+  f.scheduler->add_channel(f.log);
+  f.scheduler->add_channel(exec);
+  f.scheduler->start();
+  f.advance_to_wake();
+  std::vector<std::int64_t> expected(10'000);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(f.log->reminder_ids(), expected);
+  EXPECT_EQ(exec->reminder_ids(), expected);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+  // Completions are recorded in batches, not one transaction per firing.
+  EXPECT_LT(f.queue.mark_delivered_calls, 100);
+}
+
+TEST(Scheduler, large_batches_are_handed_out_over_several_loop_turns) {
+  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  for (int id = 1; id <= 1000; ++id) {
+    f.queue.add(id, k_t0 + 1s);
+  }
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.now = k_t0 + 1s;
+  f.timer->fire();
+  // Before the loop turns, only the first batch has gone out: clients
+  // waiting on the same loop get served in between.
+  EXPECT_EQ(f.log->got.size(), 100U);
+  f.settle();
+  EXPECT_EQ(f.log->got.size(), 1000U);
+}
+
+TEST(Scheduler, replan_after_an_add_wakes_earlier) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 1h);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 1h);
+  f.queue.add(2, k_t0 + 5min);
+  f.scheduler->replan();
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 5min);
+  f.advance_to_wake();
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 1h);
+}
+
+TEST(Scheduler, replan_after_a_remove_wakes_later_or_not_at_all) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 5min);
+  f.queue.add(2, k_t0 + 1h);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.queue.remove(1);
+  f.scheduler->replan();
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 1h);
+  f.queue.remove(2);
+  f.scheduler->replan();
+  EXPECT_FALSE(f.timer->armed_for);
+  EXPECT_TRUE(f.log->got.empty());
+}
+
+TEST(Scheduler, replan_before_start_does_nothing) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 5min);
+  f.scheduler->replan();
+  EXPECT_FALSE(f.timer->armed_for);
+  EXPECT_EQ(f.queue.next_due_calls, 0);
+}
+
+TEST(Scheduler, clock_set_forward_fires_what_became_due) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 10min);
+  f.queue.add(2, k_t0 + 2h);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  // Someone sets the clock 30 minutes ahead: the kernel cancels the wait.
+  f.now = k_t0 + 30min;
+  f.timer->fire(Timer::Outcome::clock_changed);
+  f.settle();
+  ASSERT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(f.log->got[0].lateness, 20min);
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 2h);
+}
+
+TEST(Scheduler, clock_set_back_rearms_for_the_same_instant) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 10min);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.now = k_t0 - 1h;
+  f.timer->fire(Timer::Outcome::clock_changed);
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty());
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 10min);
+}
+
+TEST(Scheduler, cancelled_wait_fires_nothing) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 10min);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.now = k_t0 + 10min;
+  f.timer->fire(Timer::Outcome::cancelled);
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty());
+}
+
+TEST(Scheduler, at_start_reminders_due_while_down_fire_late_within_grace_else_missed) {
+  Fixture f(SchedulerOptions{.grace = 24h, .late_after = 60s});
+  f.queue.add(1, k_t0 - 25h); // beyond the grace: missed
+  f.queue.add(2, k_t0 - 1h);  // late
+  f.queue.add(3, k_t0 - 30s); // a little behind, not late
+  f.queue.add(4, k_t0 + 1h);  // still ahead
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.settle();
+  ASSERT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{2, 3}));
+  EXPECT_TRUE(f.log->got[0].late);
+  EXPECT_EQ(f.log->got[0].lateness, 1h);
+  EXPECT_FALSE(f.log->got[1].late);
+  ASSERT_EQ(f.queue.missed.size(), 1U);
+  EXPECT_EQ(f.queue.missed[0].reminder_id, 1);
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 1h);
+}
+
+TEST(Scheduler, undelivered_firings_are_redelivered_at_start_with_the_same_ids) {
+  Fixture f;
+  // The previous run fired reminder 7 (firing 40); exec finished, log did not.
+  f.queue.add_fired(40, 7, k_t0 - 10min, k_t0 - 10min, {"log"});
+  auto exec = std::make_shared<RecordingChannel>("exec");
+  f.scheduler->add_channel(f.log);
+  f.scheduler->add_channel(exec);
+  f.scheduler->start();
+  f.settle();
+  ASSERT_EQ(f.log->got.size(), 1U);
+  EXPECT_EQ(f.log->got[0].reminder_id, 7);
+  EXPECT_EQ(f.log->got[0].firing_id, 40);
+  EXPECT_TRUE(f.log->got[0].redelivery);
+  EXPECT_TRUE(exec->got.empty()); // it had completed: not sent twice
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(Scheduler, a_channel_that_never_completes_gets_the_firing_again_after_a_restart) {
+  Fixture f;
+  f.queue.add(5, k_t0 + 1s);
+  auto stuck = std::make_shared<RecordingChannel>("exec", /*hold=*/true);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->add_channel(stuck);
+  f.scheduler->start();
+  f.advance_to_wake();
+  ASSERT_EQ(stuck->got.size(), 1U);
+  const auto firing_id = stuck->got[0].firing_id;
+  // Per channel: log is recorded, exec is still owed.
+  EXPECT_EQ(f.queue.pending_channels(firing_id), (std::set<std::string>{"exec"}));
+
+  // "Crash": a new scheduler over the same outbox.
+  f.scheduler.reset();
+  auto log2 = std::make_shared<RecordingChannel>("log");
+  auto exec2 = std::make_shared<RecordingChannel>("exec");
+  f.make();
+  f.scheduler->add_channel(log2);
+  f.scheduler->add_channel(exec2);
+  f.scheduler->start();
+  f.settle();
+  EXPECT_TRUE(log2->got.empty());
+  ASSERT_EQ(exec2->got.size(), 1U);
+  EXPECT_EQ(exec2->got[0].reminder_id, 5);
+  EXPECT_TRUE(exec2->got[0].redelivery);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+
+  // The old channel's late completion is harmless once its scheduler is gone.
+  stuck->held.at(0)();
+  f.settle();
+}
+
+TEST(Scheduler, completion_from_another_thread_is_recorded_on_the_loop) {
+  Fixture f;
+  f.queue.add(5, k_t0 + 1s);
+  auto slow = std::make_shared<RecordingChannel>("exec", /*hold=*/true);
+  f.scheduler->add_channel(slow);
+  f.scheduler->start();
+  f.advance_to_wake();
+  ASSERT_EQ(slow->held.size(), 1U);
+  std::thread([&] { slow->held[0](); }).join();
+  f.settle();
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(Scheduler, pending_delivery_for_a_channel_no_longer_configured_is_dropped) {
+  Fixture f;
+  f.queue.add_fired(40, 7, k_t0 - 10min, k_t0 - 10min, {"pager"});
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty());
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(Scheduler, a_failing_queue_is_retried_later_not_thrown) {
+  Fixture f(SchedulerOptions{.retry_after = 5s});
+  f.queue.add(1, k_t0 + 10s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.queue.fail_take = true;
+  f.now = k_t0 + 10s;
+  EXPECT_NO_THROW(f.timer->fire());
+  EXPECT_EQ(f.timer->armed_for, k_t0 + 15s);
+  f.queue.fail_take = false;
+  f.advance_to_wake();
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1}));
+}
+
+TEST(Scheduler, stop_disarms_and_fires_nothing_more) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 10s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.scheduler->stop();
+  EXPECT_FALSE(f.timer->armed_for);
+  f.scheduler->replan();
+  EXPECT_FALSE(f.timer->armed_for);
+}
+
+// The real timer and the real clock, end to end: a reminder one to two
+// seconds ahead arrives, and not before its second.
+TEST(Scheduler, with_the_wall_timer_a_reminder_arrives_and_not_early) {
+  boost::asio::io_context io;
+  FakeQueue queue;
+  const auto real_now = [] {
+    return std::chrono::time_point_cast<core::Seconds>(std::chrono::system_clock::now());
+  };
+  const auto due = real_now() + 2s;
+  queue.add(1, due);
+  auto log = std::make_shared<RecordingChannel>("log");
+  Scheduler scheduler(io.get_executor(), queue, real_now,
+                      std::make_unique<WallTimer>(io.get_executor()));
+  scheduler.add_channel(log);
+  scheduler.start();
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (log->got.empty() && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(50ms);
+    io.restart();
+  }
+  ASSERT_EQ(log->got.size(), 1U) << "the reminder never arrived";
+  EXPECT_GE(log->arrived_at[0], due) << "fired before its second";
+  EXPECT_EQ(log->got[0].due, due);
+  EXPECT_GE(log->got[0].fired_at, due);
+}
+
+} // namespace
+} // namespace summit::scheduler
