@@ -48,7 +48,8 @@ grep -qx 'ExecStart=/usr/bin/summitd --system' "$tmp/x/usr/lib/systemd/system/su
 # root's (empty) database: --force-depends. Needs root (dpkg --root chowns).
 if [[ $(id -u) -ne 0 ]]; then
     echo "(not root: skipping the scratch-root install)"
-    exit $status
+    echo "deb package checks: $([[ $status == 0 ]] && echo passed || echo FAILED)"
+exit $status
 fi
 root="$tmp/root"
 host_summit=$(getent passwd summit || true)
@@ -86,6 +87,7 @@ if dpkg_root -r summit >"$tmp/dpkg-r.log" 2>&1; then echo "ok: dpkg --root -r"; 
 if dpkg_root -P summit >"$tmp/dpkg-p.log" 2>&1; then echo "ok: dpkg --root -P"; else
     cat "$tmp/dpkg-p.log"; fail "dpkg -P"; fi
 [[ ! -e $root/var/lib/summit ]] || fail "purge left /var/lib/summit"
-left=$(cd "$root" && find usr -type f 2>/dev/null | head)
+left=$(find "$root/usr" -type f 2>/dev/null | head || true)
 [[ -z $left ]] || fail "files left after purge: $left"
+echo "deb package checks: $([[ $status == 0 ]] && echo passed || echo FAILED)"
 exit $status

@@ -21,7 +21,8 @@ expect_exec() {
 
 # Directories as cmake/Install.cmake derives them (pkg-config, relative to
 # the prefix); defaults on Debian 12.
-var() { grep "^$1:" "$build/CMakeCache.txt" | cut -d= -f2-; }
+# GNUInstallDirs leaves some cache entries empty and uses its defaults then.
+var() { local v; v=$(grep "^$1:" "$build/CMakeCache.txt" | cut -d= -f2-); echo "${v:-$2}"; }
 unitdir=$(var SUMMIT_SYSTEMD_SYSTEM_UNIT_DIR)
 userunitdir=$(var SUMMIT_SYSTEMD_USER_UNIT_DIR)
 sysusersdir=$(var SUMMIT_SYSUSERS_DIR)
@@ -29,8 +30,8 @@ tmpfilesdir=$(var SUMMIT_TMPFILES_DIR)
 bashdir=$(var SUMMIT_BASH_COMPLETION_DIR)
 zshdir=$(var SUMMIT_ZSH_COMPLETION_DIR)
 docdir=$(var SUMMIT_DOC_DIR)
-bindir=$(var CMAKE_INSTALL_BINDIR)
-mandir=$(var CMAKE_INSTALL_MANDIR)
+bindir=$(var CMAKE_INSTALL_BINDIR bin)
+mandir=$(var CMAKE_INSTALL_MANDIR share/man)
 for d in "$unitdir" "$userunitdir" "$sysusersdir" "$tmpfilesdir" "$bashdir" "$zshdir"; do
     [[ $d != /* ]] || { echo "FAIL: $d is absolute: --prefix and DESTDIR would not apply"; status=1; }
 done
