@@ -16,6 +16,8 @@ CREATE TABLE events (
   has_end     INTEGER NOT NULL CHECK (has_end IN (0, 1)),
   tz          TEXT    NOT NULL,
   start_later INTEGER NOT NULL DEFAULT 0 CHECK (start_later IN (0, 1)),
+  -- Likewise for an end that lands on the second pass through an overlap.
+  end_later INTEGER NOT NULL DEFAULT 0 CHECK (end_later IN (0, 1)),
   start_utc   INTEGER NOT NULL,
   -- Exclusive. Equal to start_utc for a point event (a timed event with no end).
   end_utc     INTEGER NOT NULL CHECK (end_utc >= start_utc),

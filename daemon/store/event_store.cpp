@@ -51,7 +51,7 @@ constexpr const char *k_event_columns =
     "e.start_later, e.start_utc, e.end_utc, e.location, e.description, e.tags, e.status, "
     "e.owner_uid, e.created, e.updated, "
     "(SELECT json_group_array(json_array(r.position, r.before_seconds, r.at_utc)) "
-    "FROM reminders r WHERE r.event_id = e.id)";
+    "FROM reminders r WHERE r.event_id = e.id), e.end_later";
 
 // See schema/001_initial.sql for why this finds every event overlapping
 // [:from, :to) without visiting the past: :lower is :from minus the longest
@@ -97,7 +97,7 @@ std::string list_search_sql(bool with_tag) {
 
 constexpr const char *k_event_values =
     "uid = :uid, title = :title, precision = :precision, start_local = :start_local, "
-    "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, "
+    "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, end_later = :end_later, "
     "start_utc = :start_utc, end_utc = :end_utc, location = :location, "
     "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
     "created = :created, updated = :updated";
@@ -188,6 +188,7 @@ void bind_event(SQLite::Statement &s, const core::Event &event) {
   s.bind(":has_end", event.has_end ? 1 : 0);
   s.bind(":tz", event.tz);
   s.bind(":start_later", event.start_later ? 1 : 0);
+  s.bind(":end_later", event.end_later ? 1 : 0);
   s.bind(":start_utc", to_unix(event.start_utc));
   s.bind(":end_utc", to_unix(event.end_utc));
   s.bind(":location", event.location);
@@ -256,6 +257,7 @@ core::Event read_event(SQLite::Statement &s) {
   event.created = from_unix(s.getColumn(16).getInt64());
   event.updated = from_unix(s.getColumn(17).getInt64());
   event.reminders = parse_reminders(s.getColumn(18).getString());
+  event.end_later = s.getColumn(19).getInt() != 0;
   return event;
 }
 
@@ -332,10 +334,10 @@ struct EventStore::Impl {
   Impl(SQLite::Database &&db, int version)
       : m_db(std::move(db)), m_schema_version(version),
         m_insert_event(m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
-                             "has_end, tz, start_later, start_utc, end_utc, location, "
+                             "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
                              "description, tags, status, owner_uid, created, updated) VALUES "
                              "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
-                             ":tz, :start_later, :start_utc, :end_utc, :location, :description, "
+                             ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
                              ":tags, :status, :owner_uid, :created, :updated)"),
         m_update_event(m_db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
         m_delete_event(m_db, "DELETE FROM events WHERE id = :id"),
@@ -356,7 +358,7 @@ struct EventStore::Impl {
         m_list_tag(m_db, list_tag_sql()), m_list_search(m_db, list_search_sql(false)),
         m_list_tag_search(m_db, list_search_sql(true)),
         m_select_instants(m_db, "SELECT id, title, precision, start_local, end_local, has_end, "
-                                "tz, start_later, start_utc, end_utc FROM events "
+                                "tz, start_later, start_utc, end_utc, end_later FROM events "
                                 "WHERE id > :after ORDER BY id LIMIT :batch"),
         m_update_instants(m_db, "UPDATE events SET start_utc = :start_utc, end_utc = :end_utc "
                                 "WHERE id = :id"),
@@ -663,6 +665,7 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
           event.start_later = s->getColumn(7).getInt() != 0;
           event.start_utc = from_unix(s->getColumn(8).getInt64());
           event.end_utc = from_unix(s->getColumn(9).getInt64());
+          event.end_later = s->getColumn(10).getInt() != 0;
           batch.push_back(std::move(event));
         }
       }
