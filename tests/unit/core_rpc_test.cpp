@@ -8,8 +8,8 @@ using namespace summit::core;
 using nlohmann::json;
 
 TEST(Rpc, decodes_a_request_with_named_params) {
-  auto request = rpc::decode_request(
-      R"({"jsonrpc":"2.0","id":7,"method":"event.get","params":{"id":3}})");
+  auto request =
+      rpc::decode_request(R"({"jsonrpc":"2.0","id":7,"method":"event.get","params":{"id":3}})");
   ASSERT_TRUE(request) << request.error().message;
   EXPECT_EQ(request->id, 7);
   EXPECT_FALSE(request->is_notification);
@@ -49,7 +49,8 @@ TEST(Rpc, invalid_utf8_is_a_parse_error_that_says_so) {
 }
 
 TEST(Rpc, batches_and_non_objects_are_invalid_requests) {
-  for (const char *line : {R"([{"jsonrpc":"2.0","id":1,"method":"a"}])", "42", R"("text")", "null"}) {
+  for (const char *line :
+       {R"([{"jsonrpc":"2.0","id":1,"method":"a"}])", "42", R"("text")", "null"}) {
     auto request = rpc::decode_request(line);
     ASSERT_FALSE(request) << line;
     EXPECT_EQ(request.error().code, rpc::k_invalid_request) << line;
@@ -76,7 +77,8 @@ TEST(Rpc, version_method_and_id_are_checked_and_the_id_is_echoed) {
 }
 
 TEST(Rpc, positional_params_are_refused_as_invalid_params) {
-  auto request = rpc::decode_request(R"({"jsonrpc":"2.0","id":1,"method":"event.get","params":[3]})");
+  auto request =
+      rpc::decode_request(R"({"jsonrpc":"2.0","id":1,"method":"event.get","params":[3]})");
   ASSERT_FALSE(request);
   EXPECT_EQ(request.error().code, rpc::k_invalid_params);
   EXPECT_EQ(request.error().id, 1);
@@ -92,8 +94,8 @@ TEST(Rpc, deeply_nested_json_is_refused_before_parsing) {
 }
 
 TEST(Rpc, brackets_inside_strings_do_not_count_as_nesting) {
-  std::string line = R"({"jsonrpc":"2.0","id":1,"method":"a","params":{"x":")" +
-                     std::string(200, '[') + R"("}})";
+  std::string line =
+      R"({"jsonrpc":"2.0","id":1,"method":"a","params":{"x":")" + std::string(200, '[') + R"("}})";
   EXPECT_TRUE(rpc::decode_request(line));
 }
 
