@@ -371,7 +371,11 @@ void ExecChannel::finished(const std::shared_ptr<Run> &run) {
   const auto &result = run->result;
   std::string stderr_note;
   if (!result.stderr_text.empty()) {
-    stderr_note = fmt::format("; stderr: {}{}", printable(result.stderr_text),
+    std::string_view text = result.stderr_text;
+    while (!text.empty() && text.back() == '\n') {
+      text.remove_suffix(1); // the usual final newline says nothing
+    }
+    stderr_note = fmt::format("; stderr: {}{}", printable(text),
                               result.stderr_truncated ? " [truncated]" : "");
   }
   if (!result.spawn_error.empty()) {

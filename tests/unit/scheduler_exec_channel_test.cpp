@@ -1,0 +1,299 @@
+#include "daemon/notify/exec_channel.hpp"
+#include "daemon/notify/log_channel.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace summit::notify {
+namespace {
+
+using namespace date::literals;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "summit-exec-XXXXXX").string();
+    m_path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(m_path, ignored);
+  }
+  const fs::path &path() const { return m_path; }
+
+private:
+  fs::path m_path;
+};
+
+fs::path write_script(const fs::path &path, const std::string &body) {
+  std::ofstream(path) << "#!/bin/sh\n" << body;
+  fs::permissions(path, fs::perms::owner_all);
+  return path;
+}
+
+std::string read_file(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `env -0` output as a map: exact, whatever the values contain.
+std::map<std::string, std::string> parse_env0(const std::string &text) {
+  std::map<std::string, std::string> env;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\0', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const auto entry = text.substr(start, end - start);
+    const auto eq = entry.find('=');
+    env[entry.substr(0, eq)] = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    start = end + 1;
+  }
+  return env;
+}
+
+scheduler::Firing sample_firing() {
+  scheduler::Firing f;
+  f.firing_id = 40;
+  f.reminder_id = 12;
+  f.event_id = 7;
+  f.due = date::sys_days{2025_y / date::September / 25} + 7h;
+  f.fired_at = f.due + 90s;
+  f.lateness = 90s;
+  f.title = "Council of Heads of Government of the CIS";
+  f.start_local = "2025-09-26T10:00:00+03:00";
+  f.start_utc = date::sys_days{2025_y / date::September / 26} + 7h;
+  f.tz = "Europe/Minsk";
+  f.location = "Minsk, Belarus";
+  f.reminder = "P1D";
+  return f;
+}
+
+bool run_until(boost::asio::io_context &io, const std::function<bool()> &done,
+               std::chrono::steady_clock::duration limit = 60s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(20ms);
+    io.restart();
+  }
+  return done();
+}
+
+struct Harness {
+  boost::asio::io_context io;
+  std::vector<ExecResult> results;
+  int delivered = 0;
+
+  std::shared_ptr<ExecChannel> channel(std::vector<ExecCommand> commands, ExecOptions options = {}) {
+    options.on_finished = [this](const ExecResult &r) { results.push_back(r); };
+    return std::make_shared<ExecChannel>(io.get_executor(), std::move(commands),
+                                         std::move(options));
+  }
+  std::function<void()> on_delivered() {
+    return [this] { ++delivered; };
+  }
+};
+
+TEST(ExecChannel, environment_holds_exactly_the_base_and_the_firing_fields) {
+  TempDir dir;
+  ::setenv("SUMMIT_TEST_SECRET", "must-not-leak", 1);
+  const auto out = dir.path() / "env";
+  const auto script = write_script(dir.path() / "hook", "/usr/bin/env -0 > \"$1\"\n");
+  Harness h;
+  ExecOptions options;
+  options.base_environment = {"PATH=/usr/bin:/bin", "HOME=" + dir.path().string(),
+                              "LANG=C.UTF-8"};
+  auto channel = h.channel({{{script.string(), out.string()}}}, options);
+  channel->deliver(sample_firing(), h.on_delivered());
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }));
+  ::unsetenv("SUMMIT_TEST_SECRET");
+
+  auto env = parse_env0(read_file(out));
+  // /bin/sh may add its own bookkeeping; nothing from the daemon may leak.
+  for (const char *shell_own : {"PWD", "OLDPWD", "SHLVL", "_"}) {
+    env.erase(shell_own);
+  }
+  const std::map<std::string, std::string> expected{
+      {"PATH", "/usr/bin:/bin"},
+      {"HOME", dir.path().string()},
+      {"LANG", "C.UTF-8"},
+      {"SUMMIT_REMINDER_ID", "12"},
+      {"SUMMIT_EVENT_ID", "7"},
+      {"SUMMIT_TITLE", "Council of Heads of Government of the CIS"},
+      {"SUMMIT_START", "2025-09-26T10:00:00+03:00"},
+      {"SUMMIT_START_UTC", "2025-09-26T07:00:00Z"},
+      {"SUMMIT_TZ", "Europe/Minsk"},
+      {"SUMMIT_LOCATION", "Minsk, Belarus"},
+      {"SUMMIT_REMINDER", "P1D"},
+      {"SUMMIT_LATE_SECONDS", "90"},
+  };
+  EXPECT_EQ(env, expected);
+  ASSERT_EQ(h.results.size(), 1U);
+  EXPECT_EQ(h.results[0].exit_code, 0);
+  EXPECT_EQ(h.results[0].reminder_id, 12);
+}
+
+TEST(ExecChannel, shell_metacharacters_in_the_title_arrive_verbatim_and_run_nothing) {
+  TempDir dir;
+  const auto home = dir.path() / "home";
+  fs::create_directories(home);
+  std::ofstream(home / "keep") << "still here";
+  const auto marker = dir.path() / "x";
+  const std::string title = "\"; rm -rf ~; $(touch " + marker.string() + ")";
+  const auto out = dir.path() / "title";
+  const auto script =
+      write_script(dir.path() / "hook", "printf '%s' \"$SUMMIT_TITLE\" > \"$1\"\n");
+  Harness h;
+  ExecOptions options;
+  options.base_environment = {"PATH=/usr/bin:/bin", "HOME=" + home.string()};
+  auto channel = h.channel({{{script.string(), out.string()}}}, options);
+  auto firing = sample_firing();
+  firing.title = title;
+  channel->deliver(firing, h.on_delivered());
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }));
+  EXPECT_EQ(read_file(out), title);
+  EXPECT_FALSE(fs::exists(marker)) << "the title was executed";
+  EXPECT_TRUE(fs::exists(home / "keep"));
+}
+
+TEST(ExecChannel, a_hanging_command_is_killed_at_its_timeout_while_another_completes) {
+  TempDir dir;
+  const auto out = dir.path() / "quick";
+  Harness h;
+  auto channel = h.channel({
+      {{"/bin/sh", "-c", "sleep 60"}, 2s},
+      {{"/bin/sh", "-c", "echo done > \"$0\"; echo quick >&2", out.string()}, 30s},
+  });
+  const auto started = std::chrono::steady_clock::now();
+  channel->deliver(sample_firing(), h.on_delivered());
+  // deliver() returns at once: both run while the loop is free.
+  EXPECT_EQ(channel->running(), 2U);
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }, 50s));
+  const auto took = std::chrono::steady_clock::now() - started;
+
+  ASSERT_EQ(h.results.size(), 2U);
+  // The quick one ended first, undelayed by the sleeper.
+  EXPECT_EQ(h.results[0].command, 1U);
+  EXPECT_EQ(h.results[0].exit_code, 0);
+  EXPECT_EQ(h.results[0].stderr_text, "quick\n");
+  EXPECT_EQ(read_file(out), "done\n");
+  EXPECT_EQ(h.results[1].command, 0U);
+  EXPECT_TRUE(h.results[1].timed_out);
+  EXPECT_EQ(h.results[1].signal, SIGKILL);
+  EXPECT_LT(took, 50s) << "the sleeper ran its full minute";
+  EXPECT_EQ(channel->running(), 0U);
+}
+
+TEST(ExecChannel, stderr_is_captured_up_to_the_limit_with_the_exit_status) {
+  TempDir dir;
+  // 100 KB of stderr: more than a pipe holds, so a reader that stopped at
+  // the limit would leave the command blocked forever.
+  const auto script = write_script(dir.path() / "hook",
+                                   "echo 'first line' >&2\n"
+                                   "head -c 100000 /dev/zero | tr '\\0' 'e' >&2\n"
+                                   "exit 3\n");
+  Harness h;
+  ExecOptions options;
+  options.stderr_limit = 4096;
+  auto channel = h.channel({{{script.string()}}}, options);
+  channel->deliver(sample_firing(), h.on_delivered());
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }));
+  ASSERT_EQ(h.results.size(), 1U);
+  EXPECT_EQ(h.results[0].exit_code, 3);
+  EXPECT_EQ(h.results[0].stderr_text.size(), 4096U);
+  EXPECT_THAT(h.results[0].stderr_text, ::testing::StartsWith("first line\neee"));
+  EXPECT_TRUE(h.results[0].stderr_truncated);
+}
+
+TEST(ExecChannel, a_command_that_cannot_start_is_reported_and_still_completes) {
+  Harness h;
+  auto channel = h.channel({{{"/nonexistent/summit-hook"}}});
+  channel->deliver(sample_firing(), h.on_delivered());
+  EXPECT_EQ(h.delivered, 0) << "never complete inside deliver()";
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }));
+  ASSERT_EQ(h.results.size(), 1U);
+  EXPECT_THAT(h.results[0].spawn_error, HasSubstr("No such file"));
+}
+
+TEST(ExecChannel, many_firings_run_concurrently_up_to_the_limit) {
+  Harness h;
+  ExecOptions options;
+  options.max_running = 4;
+  auto channel = h.channel({{{"/bin/sh", "-c", "sleep 0.2"}}}, options);
+  std::size_t most = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto firing = sample_firing();
+    firing.reminder_id = i;
+    channel->deliver(firing, h.on_delivered());
+    most = std::max(most, channel->running());
+  }
+  EXPECT_EQ(channel->running(), 4U);
+  EXPECT_EQ(channel->queued(), 16U);
+  ASSERT_TRUE(run_until(h.io, [&] {
+    most = std::max(most, channel->running());
+    return h.delivered == 20;
+  }));
+  EXPECT_EQ(most, 4U);
+  for (const auto &r : h.results) {
+    EXPECT_EQ(r.exit_code, 0);
+  }
+}
+
+TEST(ExecChannel, without_commands_a_firing_is_done_at_once) {
+  Harness h;
+  auto channel = h.channel({});
+  channel->deliver(sample_firing(), h.on_delivered());
+  EXPECT_EQ(h.delivered, 1);
+}
+
+TEST(ExecChannel, stop_kills_running_commands_and_leaves_the_firing_pending) {
+  Harness h;
+  auto channel = h.channel({{{"/bin/sh", "-c", "sleep 60"}}});
+  channel->deliver(sample_firing(), h.on_delivered());
+  channel->stop();
+  ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 1; }));
+  EXPECT_EQ(h.results[0].signal, SIGKILL);
+  EXPECT_EQ(h.delivered, 0);
+}
+
+TEST(FiringEnvironment, absolute_reminder_and_all_day_start) {
+  auto firing = sample_firing();
+  firing.reminder = "2025-09-20T08:00:00Z";
+  firing.start_local = "2025-09-26";
+  const auto env = firing_environment(firing, {});
+  EXPECT_THAT(env, ::testing::Contains("SUMMIT_REMINDER=2025-09-20T08:00:00Z"));
+  EXPECT_THAT(env, ::testing::Contains("SUMMIT_START=2025-09-26"));
+}
+
+TEST(LogChannel, one_line_per_firing_and_done_at_once) {
+  auto firing = sample_firing();
+  firing.late = true;
+  const auto line = log_line(firing);
+  EXPECT_EQ(line, "reminder 12 fired: 'Council of Heads of Government of the CIS' (event 7) "
+                  "starts 2025-09-26T10:00:00+03:00 Europe/Minsk, Minsk, Belarus; reminder P1D, "
+                  "due 2025-09-25T07:00:00Z, late by 90s");
+  LogChannel channel;
+  int delivered = 0;
+  channel.deliver(firing, [&] { ++delivered; });
+  EXPECT_EQ(delivered, 1);
+}
+
+} // namespace
+} // namespace summit::notify
