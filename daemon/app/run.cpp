@@ -61,6 +61,10 @@ Settings settle(const Options &options) {
     throw Fatal(paths.error().message);
   }
   settings.paths = std::move(*paths);
+  // Absolute, so that daemon.status and the logs say where things really are.
+  std::error_code ignored;
+  settings.paths.socket = std::filesystem::absolute(settings.paths.socket, ignored);
+  settings.paths.database = std::filesystem::absolute(settings.paths.database, ignored);
   if (auto prepared = prepare_socket_dir(settings.paths, settings.mode, env.uid); !prepared) {
     throw Fatal(prepared.error().message);
   }
