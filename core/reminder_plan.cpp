@@ -21,8 +21,8 @@ date::local_days landing_day(LocalSeconds first_day_midnight, Seconds before) {
 
 } // namespace
 
-SysSeconds reminder_due(const Event &event, const Reminder &reminder,
-                        const date::time_zone *zone, const ReminderPlanOptions &options) {
+SysSeconds reminder_due(const Event &event, const Reminder &reminder, const date::time_zone *zone,
+                        const ReminderPlanOptions &options) {
   if (reminder.at) {
     return *reminder.at;
   }

@@ -32,8 +32,8 @@ struct ReminderPlanOptions {
 //
 // The event's status is not consulted: whether a cancelled event is planned
 // at all is the caller's decision.
-SysSeconds reminder_due(const Event &event, const Reminder &reminder,
-                        const date::time_zone *zone, const ReminderPlanOptions &options = {});
+SysSeconds reminder_due(const Event &event, const Reminder &reminder, const date::time_zone *zone,
+                        const ReminderPlanOptions &options = {});
 
 // One reminder of an event and when it is due.
 struct PlannedReminder {
@@ -49,9 +49,9 @@ std::vector<PlannedReminder> plan_reminders(const Event &event, const date::time
 // A change of a zone's UTC offset: a DST transition or a tzdata rule change
 // (Asia/Almaty moving from +06 to +05 on 2024-03-01).
 struct ZoneChange {
-  SysSeconds at{};          // the first instant with the new offset
-  Seconds offset_before{};  // UTC offset just before `at`
-  Seconds offset_after{};   // UTC offset from `at`
+  SysSeconds at{};           // the first instant with the new offset
+  Seconds offset_before{};   // UTC offset just before `at`
+  Seconds offset_after{};    // UTC offset from `at`
   std::string abbrev_before; // "CEST"
   std::string abbrev_after;  // "CET"
   // For `summit explain`:
@@ -65,7 +65,6 @@ struct ZoneChange {
 // abbreviation or the DST flag changes) are not reported: a clock reading
 // does not move there. Empty when to <= from.
 std::vector<ZoneChange> zone_changes_between(SysSeconds from, SysSeconds to,
-                                             const date::time_zone *zone,
-                                             std::size_t limit = 16);
+                                             const date::time_zone *zone, std::size_t limit = 16);
 
 } // namespace summit::core

@@ -4,8 +4,8 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -357,8 +357,7 @@ void ExecChannel::finished(const std::shared_ptr<Run> &run) {
       if (n <= 0) {
         break;
       }
-      append_stderr(run->result, chunk.data(), static_cast<std::size_t>(n),
-                    m_options.stderr_limit);
+      append_stderr(run->result, chunk.data(), static_cast<std::size_t>(n), m_options.stderr_limit);
     }
     boost::system::error_code ignored;
     run->stderr_pipe.close(ignored);

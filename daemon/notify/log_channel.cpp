@@ -8,9 +8,9 @@
 namespace summit::notify {
 
 std::string log_line(const scheduler::Firing &firing) {
-  std::string line = fmt::format("reminder {} fired: '{}' (event {}) starts {} {}",
-                                 firing.reminder_id, firing.title, firing.event_id,
-                                 firing.start_local, firing.tz);
+  std::string line =
+      fmt::format("reminder {} fired: '{}' (event {}) starts {} {}", firing.reminder_id,
+                  firing.title, firing.event_id, firing.start_local, firing.tz);
   if (!firing.location.empty()) {
     line += fmt::format(", {}", firing.location);
   }

@@ -19,11 +19,10 @@ constexpr std::size_t k_missed_listed = 20;
 
 } // namespace
 
-Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue,
-                     core::Clock clock, std::unique_ptr<Timer> timer, SchedulerOptions options)
+Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue, core::Clock clock,
+                     std::unique_ptr<Timer> timer, SchedulerOptions options)
     : m_executor(std::move(executor)), m_queue(queue), m_clock(std::move(clock)),
-      m_timer(std::move(timer)), m_options(options),
-      m_alive(std::make_shared<Scheduler *>(this)) {
+      m_timer(std::move(timer)), m_options(options), m_alive(std::make_shared<Scheduler *>(this)) {
   m_options.delivery_batch = std::max<std::size_t>(m_options.delivery_batch, 1);
 }
 
@@ -124,8 +123,8 @@ void Scheduler::arm() {
     next = m_queue.next_due();
   } catch (const std::exception &e) {
     next = m_clock() + m_options.retry_after;
-    spdlog::error("scheduler: cannot read the next due reminder: {}; trying again at {}",
-                  e.what(), core::format_iso_utc(*next));
+    spdlog::error("scheduler: cannot read the next due reminder: {}; trying again at {}", e.what(),
+                  core::format_iso_utc(*next));
   }
   if (!next) {
     m_timer->disarm();
@@ -191,8 +190,7 @@ void Scheduler::drain() {
     m_outgoing.pop_front();
     for (const auto &channel : item.channels) {
       auto on_delivered = [alive = std::weak_ptr<Scheduler *>(m_alive), executor = m_executor,
-                           firing_id = item.firing.firing_id,
-                           name = std::string(channel->name())] {
+                           firing_id = item.firing.firing_id, name = std::string(channel->name())] {
         // Channels may complete on any thread; the record is made on ours.
         boost::asio::post(executor, [alive, firing_id, name] {
           if (const auto self = alive.lock()) {

@@ -43,10 +43,9 @@ void WallTimer::wait_until(core::SysSeconds when, Handler handler) {
 void WallTimer::cancel() {
   clear_kernel_timer();
   if (m_handler) {
-    boost::asio::post(m_descriptor.get_executor(),
-                      [handler = std::exchange(m_handler, nullptr)] {
-                        handler(Outcome::cancelled);
-                      });
+    boost::asio::post(m_descriptor.get_executor(), [handler = std::exchange(m_handler, nullptr)] {
+      handler(Outcome::cancelled);
+    });
   }
 }
 
@@ -114,10 +113,9 @@ void WallTimer::set_kernel_timer(core::SysSeconds when) {
   const int error = errno;
   if (error == ECANCELED && m_handler) {
     // The clock was set between our read of it and this call.
-    boost::asio::post(m_descriptor.get_executor(),
-                      [handler = std::exchange(m_handler, nullptr)] {
-                        handler(Outcome::clock_changed);
-                      });
+    boost::asio::post(m_descriptor.get_executor(), [handler = std::exchange(m_handler, nullptr)] {
+      handler(Outcome::clock_changed);
+    });
     return;
   }
   spdlog::error("wall timer: cannot arm for {}s after the epoch: {}", seconds,

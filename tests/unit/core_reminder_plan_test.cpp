@@ -206,15 +206,15 @@ TEST(ZoneChanges, interval_is_open_at_the_start_and_closed_at_the_end) {
 
 TEST(ZoneChanges, a_year_holds_both_changes_oldest_first_and_limit_applies) {
   const auto *berlin = zone("Europe/Berlin");
-  const auto year = zone_changes_between(utc(2025_y / January / 1, 0h),
-                                         utc(2026_y / January / 1, 0h), berlin);
+  const auto year =
+      zone_changes_between(utc(2025_y / January / 1, 0h), utc(2026_y / January / 1, 0h), berlin);
   ASSERT_EQ(year.size(), 2U);
   EXPECT_LT(year[0].at, year[1].at);
   EXPECT_EQ(year[0].offset_after, 2h);
-  EXPECT_EQ(zone_changes_between(utc(2020_y / January / 1, 0h), utc(2030_y / January / 1, 0h),
-                                 berlin, 3)
-                .size(),
-            3U);
+  EXPECT_EQ(
+      zone_changes_between(utc(2020_y / January / 1, 0h), utc(2030_y / January / 1, 0h), berlin, 3)
+          .size(),
+      3U);
 }
 
 } // namespace

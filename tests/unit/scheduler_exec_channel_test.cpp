@@ -101,7 +101,8 @@ struct Harness {
   std::vector<ExecResult> results;
   int delivered = 0;
 
-  std::shared_ptr<ExecChannel> channel(std::vector<ExecCommand> commands, ExecOptions options = {}) {
+  std::shared_ptr<ExecChannel> channel(std::vector<ExecCommand> commands,
+                                       ExecOptions options = {}) {
     options.on_finished = [this](const ExecResult &r) { results.push_back(r); };
     return std::make_shared<ExecChannel>(io.get_executor(), std::move(commands),
                                          std::move(options));
@@ -118,8 +119,7 @@ TEST(ExecChannel, environment_holds_exactly_the_base_and_the_firing_fields) {
   const auto script = write_script(dir.path() / "hook", "/usr/bin/env -0 > \"$1\"\n");
   Harness h;
   ExecOptions options;
-  options.base_environment = {"PATH=/usr/bin:/bin", "HOME=" + dir.path().string(),
-                              "LANG=C.UTF-8"};
+  options.base_environment = {"PATH=/usr/bin:/bin", "HOME=" + dir.path().string(), "LANG=C.UTF-8"};
   auto channel = h.channel({{{script.string(), out.string()}}}, options);
   channel->deliver(sample_firing(), h.on_delivered());
   ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }));
@@ -158,8 +158,7 @@ TEST(ExecChannel, shell_metacharacters_in_the_title_arrive_verbatim_and_run_noth
   const auto marker = dir.path() / "x";
   const std::string title = "\"; rm -rf ~; $(touch " + marker.string() + ")";
   const auto out = dir.path() / "title";
-  const auto script =
-      write_script(dir.path() / "hook", "printf '%s' \"$SUMMIT_TITLE\" > \"$1\"\n");
+  const auto script = write_script(dir.path() / "hook", "printf '%s' \"$SUMMIT_TITLE\" > \"$1\"\n");
   Harness h;
   ExecOptions options;
   options.base_environment = {"PATH=/usr/bin:/bin", "HOME=" + home.string()};
@@ -178,14 +177,15 @@ TEST(ExecChannel, a_hanging_command_is_killed_at_its_timeout_while_another_compl
   const auto out = dir.path() / "quick";
   Harness h;
   auto channel = h.channel({
-      {{"/bin/sh", "-c", "sleep 60"}, 2s},
+      {{"/bin/sh", "-c", "sleep 60"}, 5s},
       {{"/bin/sh", "-c", "echo done > \"$0\"; echo quick >&2", out.string()}, 30s},
   });
   const auto started = std::chrono::steady_clock::now();
   channel->deliver(sample_firing(), h.on_delivered());
   // deliver() returns at once: both run while the loop is free.
   EXPECT_EQ(channel->running(), 2U);
-  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 1; }, 50s));
+  ASSERT_TRUE(run_until(
+      h.io, [&] { return h.delivered == 1; }, 50s));
   const auto took = std::chrono::steady_clock::now() - started;
 
   ASSERT_EQ(h.results.size(), 2U);
@@ -205,10 +205,10 @@ TEST(ExecChannel, stderr_is_captured_up_to_the_limit_with_the_exit_status) {
   TempDir dir;
   // 100 KB of stderr: more than a pipe holds, so a reader that stopped at
   // the limit would leave the command blocked forever.
-  const auto script = write_script(dir.path() / "hook",
-                                   "echo 'first line' >&2\n"
-                                   "head -c 100000 /dev/zero | tr '\\0' 'e' >&2\n"
-                                   "exit 3\n");
+  const auto script =
+      write_script(dir.path() / "hook", "echo 'first line' >&2\n"
+                                        "head -c 100000 /dev/zero | tr '\\0' 'e' >&2\n"
+                                        "exit 3\n");
   Harness h;
   ExecOptions options;
   options.stderr_limit = 4096;
