@@ -75,6 +75,20 @@ std::size_t display_width(std::string_view text) {
   }));
 }
 
+// Text from the calendar goes to a terminal: a newline would break the
+// table and an escape sequence could rewrite the screen, so control
+// characters become spaces.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char &c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20U || byte == 0x7FU) {
+      c = ' ';
+    }
+  }
+  return out;
+}
+
 std::string join(const std::vector<std::string> &items, std::string_view separator) {
   std::string joined;
   for (const std::string &item : items) {
@@ -88,13 +102,13 @@ std::string join(const std::vector<std::string> &items, std::string_view separat
 
 std::string marked_title(const core::Event &event) {
   if (event.status == core::Status::cancelled) {
-    return "[cancelled] " + event.title;
+    return "[cancelled] " + printable(event.title);
   }
   // A month-precision event is tentative by nature; "date TBA" says so.
   if (event.status == core::Status::tentative && event.precision != core::Precision::month) {
-    return "[tentative] " + event.title;
+    return "[tentative] " + printable(event.title);
   }
-  return event.title;
+  return printable(event.title);
 }
 
 std::string format_start_exact(const core::Event &event) {
@@ -181,7 +195,7 @@ std::string format_event_table(const std::vector<core::Event> &events,
   rows.push_back(Row{"ID", "WHEN", "TITLE", "LOCATION", "TAGS"});
   for (const core::Event &event : events) {
     rows.push_back(Row{std::to_string(event.id), format_when(event, viewer), marked_title(event),
-                       event.location, join(event.tags, ",")});
+                       printable(event.location), printable(join(event.tags, ","))});
   }
   std::array<std::size_t, k_columns> widths{};
   for (const Row &row : rows) {
@@ -213,15 +227,15 @@ std::string format_event_details(const core::Event &event, const date::time_zone
   }
   return format_fields({
       {"id", std::to_string(event.id)},
-      {"title", event.title},
+      {"title", printable(event.title)},
       {"when", format_when(event, viewer)},
       {"start", format_start_exact(event)},
       {"end", format_end_exact(event)},
       {"zone", event.tz},
       {"status", core::to_string(event.status)},
-      {"location", event.location},
-      {"description", event.description},
-      {"tags", join(event.tags, ", ")},
+      {"location", printable(event.location)},
+      {"description", printable(event.description)},
+      {"tags", printable(join(event.tags, ", "))},
       {"reminders", reminders.empty() ? std::string("none") : join(reminders, ", ")},
       {"uid", event.uid},
       {"owner uid", std::to_string(event.owner_uid)},
@@ -232,7 +246,7 @@ std::string format_event_details(const core::Event &event, const date::time_zone
 
 std::string format_event_summary(const char *verb, const core::Event &event,
                                  const date::time_zone *viewer) {
-  return fmt::format("{} event {}: {}, {}\n", verb, event.id, event.title,
+  return fmt::format("{} event {}: {}, {}\n", verb, event.id, printable(event.title),
                      format_when(event, viewer));
 }
 

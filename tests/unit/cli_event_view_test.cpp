@@ -163,3 +163,11 @@ TEST(EventView, status_lists_documented_fields_first) {
   EXPECT_EQ(rows[2], "mode:     user");
   EXPECT_EQ(rows[3], "extra:    true");
 }
+
+TEST(EventView, control_characters_never_reach_the_terminal) {
+  Event event = minsk_meeting();
+  event.title = "line\nbreak \x1b[2J";
+  const std::string table = format_event_table({event}, zone("UTC"));
+  EXPECT_EQ(lines(table).size(), 2U);
+  EXPECT_EQ(table.find('\x1b'), std::string::npos);
+}
