@@ -88,11 +88,13 @@ Spawned spawn(const std::vector<std::string> &argv, const std::vector<std::strin
 
   // posix_spawn takes char *const[]; it does not write through them.
   std::vector<char *> c_argv;
+  c_argv.reserve(argv.size() + 1);
   for (const auto &arg : argv) {
     c_argv.push_back(const_cast<char *>(arg.c_str()));
   }
   c_argv.push_back(nullptr);
   std::vector<char *> c_env;
+  c_env.reserve(environment.size() + 1);
   for (const auto &entry : environment) {
     c_env.push_back(const_cast<char *>(entry.c_str()));
   }
