@@ -1,5 +1,6 @@
 #include "daemon/store/event_store.hpp"
 
+#include "core/zones.hpp"
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
 
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <set>
 #include <random>
 #include <sqlite3.h>
 #include <sstream>
@@ -331,7 +334,7 @@ core::Result<int> check_openable(SQLite::Database &db, const fs::path &path, int
 } // namespace
 
 struct EventStore::Impl {
-  Impl(SQLite::Database &&db, int version)
+  Impl(SQLite::Database &&db, int version, core::ReminderPlanOptions plan)
       : m_db(std::move(db)), m_schema_version(version),
         m_insert_event(m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
                              "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
@@ -364,7 +367,12 @@ struct EventStore::Impl {
                                 "WHERE id = :id"),
         m_get_meta(m_db, "SELECT value FROM meta WHERE key = :key"),
         m_set_meta(m_db, "INSERT INTO meta (key, value) VALUES (:key, :value) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {}
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        m_plan(plan) {
+    if (m_db.tableExists("reminder_instances")) {
+      m_planning.emplace(m_db);
+    }
+  }
 
   // Rewrites the tag filter rows and the reminders of event `id`.
   void write_children(const core::Event &event) {
@@ -443,6 +451,86 @@ struct EventStore::Impl {
   SQLite::Statement m_update_instants;
   SQLite::Statement m_get_meta;
   SQLite::Statement m_set_meta;
+  core::ReminderPlanOptions m_plan;
+  // Reminder planning (schema 002); absent while a test opens the store
+  // with fewer migrations.
+  struct Planning {
+    explicit Planning(SQLite::Database &db)
+        : delete_pending(db, "DELETE FROM reminder_instances WHERE event_id = :id "
+                             "AND state = 'pending' AND snooze_of IS NULL"),
+          pending_positions(db, "SELECT DISTINCT position FROM reminder_instances "
+                                "WHERE event_id = :id AND state = 'pending' AND snooze_of IS NULL"),
+          fired_before(db, "SELECT 1 FROM reminder_instances WHERE event_id = :id AND "
+                           "position = :position AND due = :due AND state <> 'pending' "
+                           "AND snooze_of IS NULL LIMIT 1"),
+          insert(db, "INSERT INTO reminder_instances (event_id, position, due) "
+                     "VALUES (:id, :position, :due)") {}
+    SQLite::Statement delete_pending;
+    SQLite::Statement pending_positions;
+    SQLite::Statement fired_before;
+    SQLite::Statement insert;
+  };
+  std::optional<Planning> m_planning;
+
+  // Replaces the event's pending instances (snoozes aside) with one per
+  // reminder due after `now`, or, with `only_positions`, re-plans just those
+  // positions whatever their due (tzdata moved an event: a still-pending
+  // reminder stays pending, even if its new instant has passed).
+  void plan_reminders(const core::Event &event, core::SysSeconds now,
+                      const std::set<std::int64_t> *only_positions = nullptr) {
+    if (!m_planning) {
+      return;
+    }
+    {
+      Use s(m_planning->delete_pending);
+      s->bind(":id", event.id);
+      s->exec();
+    }
+    if (event.status == core::Status::cancelled) {
+      return;
+    }
+    auto zone = core::find_zone(event.tz);
+    if (!zone) {
+      return;
+    }
+    for (const auto &planned : core::plan_reminders(event, *zone, m_plan)) {
+      const auto position = static_cast<std::int64_t>(planned.index);
+      if (only_positions != nullptr) {
+        if (only_positions->count(position) == 0) {
+          continue;
+        }
+      } else if (planned.due <= now) {
+        continue; // already past when planned: nothing to remind of
+      }
+      {
+        Use s(m_planning->fired_before);
+        s->bind(":id", event.id);
+        s->bind(":position", position);
+        s->bind(":due", to_unix(planned.due));
+        if (s->executeStep()) {
+          continue;
+        }
+      }
+      Use s(m_planning->insert);
+      s->bind(":id", event.id);
+      s->bind(":position", position);
+      s->bind(":due", to_unix(planned.due));
+      s->exec();
+    }
+  }
+
+  std::set<std::int64_t> pending_positions(std::int64_t event_id) {
+    std::set<std::int64_t> positions;
+    if (!m_planning) {
+      return positions;
+    }
+    Use s(m_planning->pending_positions);
+    s->bind(":id", event_id);
+    while (s->executeStep()) {
+      positions.insert(s->getColumn(0).getInt64());
+    }
+    return positions;
+  }
 };
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -481,7 +569,7 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
     if (!reached) {
       return tl::unexpected(reached.error());
     }
-    auto impl = std::make_unique<Impl>(std::move(db), *reached);
+    auto impl = std::make_unique<Impl>(std::move(db), *reached, options.reminder_plan);
     return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
   } catch (const SQLite::Exception &e) {
     return core::fail(ErrorCode::storage,
@@ -509,6 +597,7 @@ core::Result<core::Event> EventStore::add(core::Event event) {
     }
     event.id = m_impl->m_db.getLastInsertRowid();
     m_impl->write_children(event);
+    m_impl->plan_reminders(event, event.updated);
     transaction.commit();
     return event;
   });
@@ -552,6 +641,7 @@ core::Result<core::Event> EventStore::update(const core::Event &event) {
       s->exec();
     }
     m_impl->write_children(stored);
+    m_impl->plan_reminders(stored, stored.updated);
     transaction.commit();
     return stored;
   });
@@ -693,6 +783,13 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
         s->exec();
         if (event.start_utc != old_start) {
           moved.push_back(MovedEvent{event.id, event.title, event.tz, old_start, event.start_utc});
+          // Its pending reminders move with it; fired ones stay in history.
+          const auto positions = m_impl->pending_positions(event.id);
+          if (!positions.empty()) {
+            if (auto full = m_impl->find(event.id)) {
+              m_impl->plan_reminders(*full, {}, &positions);
+            }
+          }
         }
       }
     }

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/reminder_plan.hpp"
 #include "core/time_range.hpp"
 #include "daemon/store/migrations.hpp"
 
@@ -49,6 +50,8 @@ struct StoreOptions {
   // Migrations to apply; defaults to the embedded ones. Tests pass their own
   // to check ordering and failure.
   const std::vector<Migration> *migrations = nullptr;
+  // How reminders of all-day and month events are placed (morning hour).
+  core::ReminderPlanOptions reminder_plan = {};
 };
 
 // The calendar in one SQLite file (WAL, synchronous=FULL so that every write
@@ -69,6 +72,14 @@ public:
   EventStore(const EventStore &) = delete;
   EventStore &operator=(const EventStore &) = delete;
 
+  // add/update also plan the event's reminders in the same transaction:
+  // its pending reminder instances are replaced by one per reminder due
+  // after event.updated (the instant of the change; the store never reads the
+  // clock). A reminder that already fired at the same instant is not planned
+  // again, so editing a title never re-fires; a cancelled event has none.
+  // Snoozes stay. remove drops pending instances with the event; the outbox
+  // (firings) keeps its history.
+  //
   // Inserts the event; assigns id (and a uid "<random>@summit" when empty).
   // `conflict` when the uid is already used. Returns the stored event.
   core::Result<core::Event> add(core::Event event);

@@ -1,0 +1,436 @@
+#include "daemon/store/reminder_store.hpp"
+
+#include "core/zones.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+#include <utility>
+
+namespace summit::store {
+
+namespace {
+
+using core::ErrorCode;
+using nlohmann::json;
+
+std::int64_t to_unix(core::SysSeconds t) { return t.time_since_epoch().count(); }
+core::SysSeconds from_unix(std::int64_t s) { return core::SysSeconds{core::Seconds{s}}; }
+
+// Resets a statement before and after use so that no half-read SELECT keeps
+// a WAL snapshot open (the same rule as in event_store.cpp).
+class Use {
+public:
+  explicit Use(SQLite::Statement &statement) : m_statement(statement) {
+    m_statement.tryReset();
+    m_statement.clearBindings();
+  }
+  ~Use() { m_statement.tryReset(); }
+  Use(const Use &) = delete;
+  Use &operator=(const Use &) = delete;
+  SQLite::Statement *operator->() { return &m_statement; }
+
+private:
+  SQLite::Statement &m_statement;
+};
+
+template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception &e) {
+    return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
+  } catch (const json::exception &e) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
+  }
+}
+
+std::string snapshot_of(const scheduler::Firing &f) {
+  return json{{"title", f.title},
+              {"precision", core::to_string(f.precision)},
+              {"start_local", f.start_local},
+              {"start_utc", to_unix(f.start_utc)},
+              {"tz", f.tz},
+              {"location", f.location},
+              {"reminder", f.reminder}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void restore_snapshot(scheduler::Firing &f, const std::string &text) {
+  const json j = json::parse(text);
+  f.title = j.value("title", "");
+  f.precision =
+      core::precision_from_string(j.value("precision", "timed")).value_or(core::Precision::timed);
+  f.start_local = j.value("start_local", "");
+  f.start_utc = from_unix(j.value("start_utc", std::int64_t{0}));
+  f.tz = j.value("tz", "");
+  f.location = j.value("location", "");
+  f.reminder = j.value("reminder", "");
+}
+
+constexpr const char *k_firing_columns =
+    "f.id, f.reminder_id, f.event_id, f.due, f.fired_at, f.lateness, f.snapshot, f.missed, "
+    "f.acked_at";
+
+FiredReminder read_fired(SQLite::Statement &s) {
+  FiredReminder out;
+  scheduler::Firing &f = out.firing;
+  f.firing_id = s.getColumn(0).getInt64();
+  f.reminder_id = s.getColumn(1).getInt64();
+  f.event_id = s.getColumn(2).getInt64();
+  f.due = from_unix(s.getColumn(3).getInt64());
+  f.fired_at = from_unix(s.getColumn(4).getInt64());
+  f.lateness = core::Seconds{s.getColumn(5).getInt64()};
+  restore_snapshot(f, s.getColumn(6).getString());
+  out.missed = s.getColumn(7).getInt() != 0;
+  if (!s.getColumn(8).isNull()) {
+    out.acked_at = from_unix(s.getColumn(8).getInt64());
+  }
+  return out;
+}
+
+} // namespace
+
+struct ReminderStore::Impl {
+  explicit Impl(EventStore &events)
+      : m_events(events), m_db(events.database()),
+        m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
+                         "ORDER BY due, id LIMIT 1"),
+        m_select_due(m_db, "SELECT id, event_id, position, due FROM reminder_instances "
+                           "WHERE state = 'pending' AND due <= :now ORDER BY due, id"),
+        m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
+        m_insert_firing(m_db, "INSERT INTO firings (reminder_id, event_id, due, fired_at, "
+                              "lateness, missed, snapshot) VALUES (:reminder, :event, :due, "
+                              ":fired_at, :lateness, :missed, :snapshot)"),
+        m_insert_delivery(m_db, "INSERT OR IGNORE INTO pending_deliveries (firing_id, channel) "
+                                "VALUES (:firing, :channel)"),
+        m_undelivered(m_db, fmt::format("SELECT {}, group_concat(d.channel, char(31)) "
+                                        "FROM firings f JOIN pending_deliveries d "
+                                        "ON d.firing_id = f.id GROUP BY f.id "
+                                        "ORDER BY f.due, f.reminder_id, f.id",
+                                        k_firing_columns)),
+        m_delete_delivery(m_db, "DELETE FROM pending_deliveries WHERE firing_id = :firing "
+                                "AND channel = :channel"),
+        m_instance(m_db, "SELECT state, event_id, position FROM reminder_instances WHERE id = :id"),
+        m_insert_snooze(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
+                              "snooze_of) VALUES (:event, :position, :due, :of)"),
+        m_ack_firings(m_db, "UPDATE firings SET acked_at = :now WHERE reminder_id = :id "
+                            "AND acked_at IS NULL"),
+        m_missed(m_db, fmt::format("SELECT {} FROM firings f WHERE f.missed = 1 "
+                                   "ORDER BY f.due DESC, f.id DESC LIMIT :limit",
+                                   k_firing_columns)),
+        m_pending_for_event(m_db, "SELECT id, due FROM reminder_instances WHERE event_id = :id "
+                                  "AND state = 'pending' ORDER BY due, id") {}
+
+  EventStore &m_events;
+  SQLite::Database &m_db;
+  SQLite::Statement m_next_due;
+  SQLite::Statement m_select_due;
+  SQLite::Statement m_set_state;
+  SQLite::Statement m_insert_firing;
+  SQLite::Statement m_insert_delivery;
+  SQLite::Statement m_undelivered;
+  SQLite::Statement m_delete_delivery;
+  SQLite::Statement m_instance;
+  SQLite::Statement m_insert_snooze;
+  SQLite::Statement m_ack_firings;
+  SQLite::Statement m_missed;
+  SQLite::Statement m_pending_for_event;
+
+  struct Instance {
+    std::string state;
+    std::int64_t event_id = 0;
+    std::int64_t position = 0;
+  };
+
+  std::optional<Instance> instance(std::int64_t id) {
+    Use s(m_instance);
+    s->bind(":id", id);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return Instance{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
+                    s->getColumn(2).getInt64()};
+  }
+};
+
+ReminderStore::ReminderStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ReminderStore::~ReminderStore() = default;
+
+core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &events) {
+  if (!events.database().tableExists("reminder_instances")) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("the database is at schema version {}; reminders need 2",
+                                  events.schema_version()));
+  }
+  return guarded("open the reminder schedule",
+                 [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
+                   return std::unique_ptr<ReminderStore>(
+                       new ReminderStore(std::make_unique<Impl>(events)));
+                 });
+}
+
+std::optional<core::SysSeconds> ReminderStore::next_due() {
+  Use s(m_impl->m_next_due);
+  if (!s->executeStep()) {
+    return std::nullopt;
+  }
+  return from_unix(s->getColumn(0).getInt64());
+}
+
+ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
+                                                const std::vector<std::string> &channels) {
+  struct Row {
+    std::int64_t id;
+    std::int64_t event_id;
+    std::int64_t position;
+    core::SysSeconds due;
+  };
+  DueBatch batch;
+  SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<Row> rows;
+  {
+    Use s(m_impl->m_select_due);
+    s->bind(":now", to_unix(now));
+    while (s->executeStep()) {
+      rows.push_back(Row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
+                         s->getColumn(2).getInt64(), from_unix(s->getColumn(3).getInt64())});
+    }
+  }
+  if (rows.empty()) {
+    return batch;
+  }
+  // Many reminders of one event fall due together: read each event once.
+  std::unordered_map<std::int64_t, std::optional<core::Event>> events;
+  for (const Row &row : rows) {
+    auto cached = events.find(row.event_id);
+    if (cached == events.end()) {
+      auto event = m_impl->m_events.get(row.event_id);
+      cached = events.emplace(row.event_id, event ? std::optional(*event) : std::nullopt).first;
+    }
+    scheduler::Firing firing;
+    firing.reminder_id = row.id;
+    firing.due = row.due;
+    firing.fired_at = now;
+    firing.lateness = std::max(core::Seconds{0}, now - row.due);
+    if (cached->second) {
+      const core::Event &event = *cached->second;
+      const auto index = static_cast<std::size_t>(row.position);
+      const core::Reminder reminder = index < event.reminders.size()
+                                          ? event.reminders[index]
+                                          : core::Reminder{core::Seconds{0}, std::nullopt};
+      auto zone = core::find_zone(event.tz);
+      scheduler::fill_event_fields(firing, event, reminder, zone ? *zone : nullptr);
+    } else {
+      // Cannot happen while foreign keys cascade; recorded rather than lost.
+      firing.event_id = row.event_id;
+      firing.title = "(removed event)";
+    }
+    const bool missed = now - row.due > grace;
+    {
+      Use s(m_impl->m_set_state);
+      s->bind(":state", missed ? "missed" : "fired");
+      s->bind(":id", row.id);
+      s->exec();
+    }
+    {
+      Use s(m_impl->m_insert_firing);
+      s->bind(":reminder", row.id);
+      s->bind(":event", firing.event_id);
+      s->bind(":due", to_unix(firing.due));
+      s->bind(":fired_at", to_unix(firing.fired_at));
+      s->bind(":lateness", static_cast<std::int64_t>(firing.lateness.count()));
+      s->bind(":missed", missed ? 1 : 0);
+      s->bind(":snapshot", snapshot_of(firing));
+      s->exec();
+    }
+    firing.firing_id = m_impl->m_db.getLastInsertRowid();
+    if (missed) {
+      batch.missed.push_back(std::move(firing));
+      continue;
+    }
+    for (const std::string &channel : channels) {
+      Use s(m_impl->m_insert_delivery);
+      s->bind(":firing", firing.firing_id);
+      s->bind(":channel", channel);
+      s->exec();
+    }
+    batch.fired.push_back(std::move(firing));
+  }
+  transaction.commit();
+  return batch;
+}
+
+std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
+  std::vector<Undelivered> out;
+  Use s(m_impl->m_undelivered);
+  while (s->executeStep()) {
+    Undelivered item;
+    item.firing = read_fired(*s.operator->()).firing;
+    const std::string channels = s->getColumn(9).getString();
+    std::size_t begin = 0;
+    while (begin <= channels.size()) {
+      const auto end = channels.find('\x1f', begin);
+      const auto name = channels.substr(begin, end == std::string::npos ? std::string::npos
+                                                                        : end - begin);
+      if (!name.empty()) {
+        item.channels.push_back(name);
+      }
+      if (end == std::string::npos) {
+        break;
+      }
+      begin = end + 1;
+    }
+    if (!item.channels.empty()) {
+      out.push_back(std::move(item));
+    }
+  }
+  return out;
+}
+
+void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
+  if (deliveries.empty()) {
+    return;
+  }
+  SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  for (const Delivery &delivery : deliveries) {
+    Use s(m_impl->m_delete_delivery);
+    s->bind(":firing", delivery.firing_id);
+    s->bind(":channel", delivery.channel);
+    s->exec();
+  }
+  transaction.commit();
+}
+
+core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core::Seconds duration,
+                                                 core::SysSeconds now) {
+  return guarded(fmt::format("snooze reminder {}", reminder_id),
+                 [&]() -> core::Result<std::int64_t> {
+                   SQLite::Transaction transaction(m_impl->m_db,
+                                                   SQLite::TransactionBehavior::IMMEDIATE);
+                   const auto instance = m_impl->instance(reminder_id);
+                   if (!instance) {
+                     return core::fail(ErrorCode::not_found,
+                                       fmt::format("no reminder with id {} (its event may have "
+                                                   "been removed); `summit status` lists recent ones",
+                                                   reminder_id));
+                   }
+                   if (instance->state == "pending") {
+                     return core::fail(ErrorCode::conflict,
+                                       fmt::format("reminder {} has not fired yet; only a fired "
+                                                   "reminder can be snoozed",
+                                                   reminder_id));
+                   }
+                   Use s(m_impl->m_insert_snooze);
+                   s->bind(":event", instance->event_id);
+                   s->bind(":position", instance->position);
+                   s->bind(":due", to_unix(now + duration));
+                   s->bind(":of", reminder_id);
+                   s->exec();
+                   const auto id = m_impl->m_db.getLastInsertRowid();
+                   transaction.commit();
+                   return id;
+                 });
+}
+
+core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds now) {
+  return guarded(fmt::format("acknowledge reminder {}", reminder_id), [&]() -> core::Result<void> {
+    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto instance = m_impl->instance(reminder_id);
+    if (!instance) {
+      return core::fail(ErrorCode::not_found,
+                        fmt::format("no reminder with id {} (its event may have been removed)",
+                                    reminder_id));
+    }
+    if (instance->state == "pending") {
+      return core::fail(ErrorCode::conflict,
+                        fmt::format("reminder {} has not fired yet; nothing to acknowledge",
+                                    reminder_id));
+    }
+    {
+      Use s(m_impl->m_set_state);
+      s->bind(":state", "acked");
+      s->bind(":id", reminder_id);
+      s->exec();
+    }
+    {
+      Use s(m_impl->m_ack_firings);
+      s->bind(":now", to_unix(now));
+      s->bind(":id", reminder_id);
+      s->exec();
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+core::Result<std::int64_t> ReminderStore::event_of(std::int64_t reminder_id) {
+  return guarded("look up a reminder", [&]() -> core::Result<std::int64_t> {
+    const auto instance = m_impl->instance(reminder_id);
+    if (!instance) {
+      return core::fail(ErrorCode::not_found,
+                        fmt::format("no reminder with id {} (its event may have been removed)",
+                                    reminder_id));
+    }
+    return instance->event_id;
+  });
+}
+
+core::Result<std::vector<FiredReminder>> ReminderStore::missed(std::size_t limit) {
+  return guarded("list missed reminders", [&]() -> core::Result<std::vector<FiredReminder>> {
+    std::vector<FiredReminder> out;
+    Use s(m_impl->m_missed);
+    s->bind(":limit", static_cast<std::int64_t>(limit));
+    while (s->executeStep()) {
+      out.push_back(read_fired(*s.operator->()));
+    }
+    return out;
+  });
+}
+
+core::Result<ReminderStats> ReminderStore::stats(core::Seconds late_after) {
+  return guarded("count reminders", [&]() -> core::Result<ReminderStats> {
+    ReminderStats stats;
+    auto scalar = [&](const char *sql) {
+      SQLite::Statement s(m_impl->m_db, sql);
+      s.bind(1, static_cast<std::int64_t>(late_after.count()));
+      return s.executeStep() ? s.getColumn(0).getInt64() : 0;
+    };
+    // Status is asked rarely; these need no cached statements.
+    stats.pending =
+        scalar("SELECT count(*) FROM reminder_instances WHERE state = 'pending' AND ?1 = ?1");
+    stats.fired = scalar("SELECT count(*) FROM firings WHERE missed = 0 AND ?1 = ?1");
+    stats.late = scalar("SELECT count(*) FROM firings WHERE missed = 0 AND lateness > ?1");
+    stats.missed = scalar("SELECT count(*) FROM firings WHERE missed = 1 AND ?1 = ?1");
+    stats.undelivered =
+        scalar("SELECT count(DISTINCT firing_id) FROM pending_deliveries WHERE ?1 = ?1");
+    Use s(m_impl->m_next_due);
+    if (s->executeStep()) {
+      stats.next_due = from_unix(s->getColumn(0).getInt64());
+      stats.next_event_id = s->getColumn(1).getInt64();
+    }
+    return stats;
+  });
+}
+
+core::Result<std::vector<std::pair<std::int64_t, core::SysSeconds>>>
+ReminderStore::pending_for_event(std::int64_t event_id) {
+  using Pending = std::vector<std::pair<std::int64_t, core::SysSeconds>>;
+  return guarded("list pending reminders", [&]() -> core::Result<Pending> {
+    Pending out;
+    Use s(m_impl->m_pending_for_event);
+    s->bind(":id", event_id);
+    while (s->executeStep()) {
+      out.emplace_back(s->getColumn(0).getInt64(), from_unix(s->getColumn(1).getInt64()));
+    }
+    return out;
+  });
+}
+
+} // namespace summit::store

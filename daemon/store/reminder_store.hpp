@@ -1,0 +1,79 @@
+#pragma once
+
+#include "core/error.hpp"
+#include "core/time_range.hpp"
+#include "daemon/scheduler/reminder_queue.hpp"
+#include "daemon/store/event_store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace summit::store {
+
+// A fired (or missed) reminder as `summit missed` / `summit status` show it.
+struct FiredReminder {
+  scheduler::Firing firing; // reminder_id, event snapshot, due, fired_at, lateness
+  bool missed = false;
+  std::optional<core::SysSeconds> acked_at;
+};
+
+// Counts for `summit status`.
+struct ReminderStats {
+  std::int64_t pending = 0;
+  std::int64_t fired = 0;  // delivered or being delivered
+  std::int64_t late = 0;   // fired more than `late_after` after their due instant
+  std::int64_t missed = 0; // fell due beyond the grace period while the daemon was down
+  std::int64_t undelivered = 0;
+  std::optional<core::SysSeconds> next_due;
+  std::optional<std::int64_t> next_event_id;
+};
+
+// The reminder schedule and outbox over the EventStore's database (schema
+// 002). Implements the scheduler's ReminderQueue; the user-facing methods
+// (snooze, ack, missed, stats) return Results like the EventStore.
+//
+// Planning (which instances exist) happens in EventStore::add/update, in the
+// same transaction as the event write; this class takes instances off the
+// schedule and records what became of them.
+class ReminderStore final : public scheduler::ReminderQueue {
+public:
+  // `events` must outlive this object. Fails when the database has no
+  // schedule tables (schema older than 2).
+  static core::Result<std::unique_ptr<ReminderStore>> open(EventStore &events);
+  ~ReminderStore() override;
+
+  // scheduler::ReminderQueue (throws SQLite::Exception on database failure,
+  // after rolling back; the scheduler logs and retries).
+  std::optional<core::SysSeconds> next_due() override;
+  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
+                    const std::vector<std::string> &channels) override;
+  std::vector<Undelivered> undelivered() override;
+  void mark_delivered(const std::vector<Delivery> &deliveries) override;
+
+  // Plans a new instance of a fired or missed reminder `duration` after
+  // `now`; returns its (new) reminder id. `not_found` for an unknown
+  // reminder or one whose event was removed; `conflict` for one still pending.
+  core::Result<std::int64_t> snooze(std::int64_t reminder_id, core::Seconds duration,
+                                    core::SysSeconds now);
+  // Marks a fired reminder acknowledged (idempotent). `not_found` when it
+  // never fired; `conflict` while it is still pending.
+  core::Result<void> ack(std::int64_t reminder_id, core::SysSeconds now);
+  // The event a reminder belongs to (for permission checks), or not_found.
+  core::Result<std::int64_t> event_of(std::int64_t reminder_id);
+  // Missed reminders, newest first.
+  core::Result<std::vector<FiredReminder>> missed(std::size_t limit);
+  core::Result<ReminderStats> stats(core::Seconds late_after);
+  // The pending instances of one event, by due (for `summit explain`).
+  core::Result<std::vector<std::pair<std::int64_t, core::SysSeconds>>>
+  pending_for_event(std::int64_t event_id);
+
+private:
+  struct Impl;
+  explicit ReminderStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace summit::store

@@ -1,0 +1,254 @@
+// The reminder schedule and outbox on a real SQLite file with the real
+// migrations: planning on add/edit, take_due as one transaction, deliveries,
+// missed, snooze and ack, and what survives a reopen.
+#include "daemon/store/event_store.hpp"
+#include "daemon/store/reminder_store.hpp"
+
+#include <date/date.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace summit::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace date;
+using namespace std::chrono_literals;
+using core::Event;
+using core::Reminder;
+using core::SysSeconds;
+
+const SysSeconds k_added = sys_days{2025_y / September / 1} + 12h;
+// 2025-09-26 10:00 in Minsk (+03).
+const SysSeconds k_start = sys_days{2025_y / September / 26} + 7h;
+const std::vector<std::string> k_channels{"log", "subscribers"};
+
+Event minsk(std::vector<Reminder> reminders) {
+  Event e;
+  e.title = "Council of Heads of Government of the CIS";
+  e.tz = "Europe/Minsk";
+  e.start_local = local_days{2025_y / September / 26} + 10h;
+  e.end_local = e.start_local;
+  e.start_utc = k_start;
+  e.end_utc = k_start;
+  e.location = "Minsk, Belarus";
+  e.reminders = std::move(reminders);
+  e.created = k_added;
+  e.updated = k_added;
+  return e;
+}
+
+Reminder before(core::Seconds d) { return Reminder{d, std::nullopt}; }
+
+class ReminderStoreTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "summit-reminders-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    m_dir = pattern;
+    reopen();
+  }
+  void TearDown() override {
+    m_reminders.reset();
+    m_events.reset();
+    fs::remove_all(m_dir);
+  }
+  void reopen() {
+    m_reminders.reset();
+    m_events.reset();
+    auto events = EventStore::open(m_dir / "summit.db");
+    ASSERT_TRUE(events) << events.error().message;
+    m_events = std::move(*events);
+    auto reminders = ReminderStore::open(*m_events);
+    ASSERT_TRUE(reminders) << reminders.error().message;
+    m_reminders = std::move(*reminders);
+  }
+  Event add(Event e) {
+    auto added = m_events->add(std::move(e));
+    EXPECT_TRUE(added) << added.error().message;
+    return *added;
+  }
+
+  fs::path m_dir;
+  std::unique_ptr<EventStore> m_events;
+  std::unique_ptr<ReminderStore> m_reminders;
+};
+
+TEST_F(ReminderStoreTest, adding_an_event_plans_each_reminder_and_the_earliest_is_next) {
+  add(minsk({before(24h), before(date::days{7})}));
+  ASSERT_EQ(m_reminders->next_due(), k_start - date::days{7});
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->pending, 2);
+  EXPECT_EQ(stats->fired, 0);
+}
+
+TEST_F(ReminderStoreTest, nothing_is_due_before_its_instant) {
+  add(minsk({before(24h)}));
+  auto batch = m_reminders->take_due(k_start - 24h - 1s, 24h, k_channels);
+  EXPECT_TRUE(batch.fired.empty());
+  EXPECT_TRUE(batch.missed.empty());
+  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+}
+
+TEST_F(ReminderStoreTest, a_due_reminder_fires_once_with_the_event_snapshot) {
+  const Event event = add(minsk({before(24h)}));
+  const SysSeconds now = k_start - 24h + 2s;
+  auto batch = m_reminders->take_due(now, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  const auto &firing = batch.fired[0];
+  EXPECT_EQ(firing.event_id, event.id);
+  EXPECT_EQ(firing.title, "Council of Heads of Government of the CIS");
+  EXPECT_EQ(firing.start_local, "2025-09-26T10:00:00+03:00");
+  EXPECT_EQ(firing.tz, "Europe/Minsk");
+  EXPECT_EQ(firing.reminder, "P1D");
+  EXPECT_EQ(firing.lateness, 2s);
+  EXPECT_EQ(firing.due, k_start - 24h);
+  // Taken off the schedule: asking again gives nothing.
+  EXPECT_TRUE(m_reminders->take_due(now + 1s, 24h, k_channels).fired.empty());
+  EXPECT_FALSE(m_reminders->next_due());
+}
+
+TEST_F(ReminderStoreTest, deliveries_are_owed_per_channel_until_marked_and_survive_a_reopen) {
+  add(minsk({before(24h)}));
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  const auto firing_id = batch.fired[0].firing_id;
+  const auto reminder_id = batch.fired[0].reminder_id;
+
+  m_reminders->mark_delivered({{firing_id, "log"}});
+  reopen(); // a crash before "subscribers" completed
+  auto owed = m_reminders->undelivered();
+  ASSERT_EQ(owed.size(), 1u);
+  EXPECT_EQ(owed[0].firing.reminder_id, reminder_id);
+  EXPECT_EQ(owed[0].firing.title, "Council of Heads of Government of the CIS");
+  EXPECT_EQ(owed[0].channels, std::vector<std::string>{"subscribers"});
+
+  m_reminders->mark_delivered({{firing_id, "subscribers"}, {firing_id, "subscribers"}});
+  EXPECT_TRUE(m_reminders->undelivered().empty());
+  reopen();
+  EXPECT_TRUE(m_reminders->undelivered().empty());
+  EXPECT_TRUE(m_reminders->take_due(k_start + 1h, 24h, k_channels).fired.empty());
+}
+
+TEST_F(ReminderStoreTest, beyond_the_grace_period_a_reminder_is_missed_not_fired) {
+  add(minsk({before(date::days{7}), before(1h)}));
+  // The daemon was down from before the 7-day reminder until 30 min before the start.
+  auto batch = m_reminders->take_due(k_start - 30min, 24h, k_channels);
+  ASSERT_EQ(batch.missed.size(), 1u);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(batch.missed[0].reminder, "P7D");
+  EXPECT_EQ(batch.fired[0].reminder, "PT1H");
+  EXPECT_EQ(batch.fired[0].lateness, 30min);
+  // Missed ones owe no delivery and are listed.
+  auto owed = m_reminders->undelivered();
+  ASSERT_EQ(owed.size(), 1u);
+  EXPECT_EQ(owed[0].firing.reminder, "PT1H");
+  auto missed = m_reminders->missed(10);
+  ASSERT_TRUE(missed);
+  ASSERT_EQ(missed->size(), 1u);
+  EXPECT_TRUE((*missed)[0].missed);
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->missed, 1);
+  EXPECT_EQ(stats->fired, 1);
+  EXPECT_EQ(stats->late, 1);
+}
+
+TEST_F(ReminderStoreTest, reminders_already_past_when_planned_are_not_planned) {
+  Event e = minsk({before(date::days{30}), before(24h)});
+  add(e); // 30 days before is 2025-08-27, before k_added
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->pending, 1);
+  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+}
+
+TEST_F(ReminderStoreTest, editing_the_start_replans_pending_and_editing_the_title_never_refires) {
+  Event event = add(minsk({before(date::days{7}), before(24h)}));
+  auto first = m_reminders->take_due(k_start - date::days{7}, 24h, k_channels);
+  ASSERT_EQ(first.fired.size(), 1u);
+
+  event.title = "CIS heads of government";
+  event.updated = k_start - date::days{6};
+  ASSERT_TRUE(m_events->update(event));
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->pending, 1); // only the 1-day one; the 7-day one fired already
+  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+
+  // Moved one hour later: the pending reminder moves with it.
+  event.start_local += 1h;
+  event.end_local += 1h;
+  event.start_utc += 1h;
+  event.end_utc += 1h;
+  ASSERT_TRUE(m_events->update(event));
+  EXPECT_EQ(m_reminders->next_due(), k_start + 1h - 24h);
+}
+
+TEST_F(ReminderStoreTest, a_cancelled_or_removed_event_has_no_pending_reminders_but_keeps_history) {
+  Event event = add(minsk({before(date::days{7}), before(24h)}));
+  ASSERT_EQ(m_reminders->take_due(k_start - date::days{7}, 24h, k_channels).fired.size(), 1u);
+  event.status = core::Status::cancelled;
+  ASSERT_TRUE(m_events->update(event));
+  EXPECT_FALSE(m_reminders->next_due());
+
+  ASSERT_TRUE(m_events->remove(event.id));
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->fired, 1); // the outbox keeps what happened
+  EXPECT_EQ(stats->pending, 0);
+}
+
+TEST_F(ReminderStoreTest, snooze_plans_a_new_instance_of_a_fired_reminder) {
+  add(minsk({before(24h)}));
+  auto pending_id = [&] {
+    auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+    return batch.fired.at(0).reminder_id;
+  };
+  const auto fired_id = pending_id();
+  const SysSeconds now = k_start - 24h + 10s;
+  auto snoozed = m_reminders->snooze(fired_id, 15min, now);
+  ASSERT_TRUE(snoozed) << snoozed.error().message;
+  EXPECT_NE(*snoozed, fired_id);
+  EXPECT_EQ(m_reminders->next_due(), now + 15min);
+
+  // A pending one cannot be snoozed or acknowledged; unknown ids are not found.
+  auto again = m_reminders->snooze(*snoozed, 5min, now);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(m_reminders->ack(*snoozed, now).error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(m_reminders->snooze(9999, 5min, now).error().code, core::ErrorCode::not_found);
+
+  auto refired = m_reminders->take_due(now + 15min, 24h, k_channels);
+  ASSERT_EQ(refired.fired.size(), 1u);
+  EXPECT_EQ(refired.fired[0].reminder_id, *snoozed);
+  EXPECT_EQ(refired.fired[0].reminder, "P1D");
+  ASSERT_TRUE(m_reminders->ack(*snoozed, now + 16min));
+  ASSERT_TRUE(m_reminders->ack(*snoozed, now + 17min)); // idempotent
+}
+
+TEST_F(ReminderStoreTest, many_reminders_due_at_one_instant_fire_together_in_a_stable_order) {
+  constexpr int k_events = 400;
+  for (int i = 0; i < k_events; ++i) {
+    Event e = minsk({before(24h), before(2h), before(1h)});
+    e.title = "meeting " + std::to_string(i);
+    add(e);
+  }
+  auto batch = m_reminders->take_due(k_start - 1h, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), std::size_t{3 * k_events});
+  for (std::size_t i = 1; i < batch.fired.size(); ++i) {
+    const auto &a = batch.fired[i - 1];
+    const auto &b = batch.fired[i];
+    ASSERT_TRUE(a.due < b.due || (a.due == b.due && a.reminder_id < b.reminder_id)) << i;
+  }
+  EXPECT_EQ(batch.fired.front().reminder, "P1D");
+  EXPECT_EQ(batch.fired.back().reminder, "PT1H");
+}
+
+} // namespace
+} // namespace summit::store
