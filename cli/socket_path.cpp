@@ -5,13 +5,14 @@
 namespace summit::cli {
 
 std::string user_socket_path(const std::optional<std::string> &xdg_runtime_dir, uid_t uid) {
-  // Must match summitd's fallback, or `summit` and `scripts/run` would look
-  // in different places on machines without a login session (containers, ssh
-  // without pam_systemd).
-  std::string runtime = xdg_runtime_dir && !xdg_runtime_dir->empty()
-                            ? *xdg_runtime_dir
-                            : fmt::format("/tmp/summit-{}", uid);
-  return runtime + "/summit/summitd.sock";
+  // Must match summitd (daemon/app/paths.cpp, docs/PROTOCOL.md), or the CLI
+  // would look elsewhere on machines without a login session (containers,
+  // ssh without pam_systemd). Without XDG_RUNTIME_DIR the daemon's private
+  // folder /tmp/summit-$UID holds the socket directly.
+  if (xdg_runtime_dir && !xdg_runtime_dir->empty()) {
+    return *xdg_runtime_dir + "/summit/summitd.sock";
+  }
+  return fmt::format("/tmp/summit-{}/summitd.sock", uid);
 }
 
 std::string resolve_socket_path(const SocketPathInputs &inputs) {

@@ -24,7 +24,7 @@ inline constexpr const char *k_system_socket = "/run/summit/summitd.sock";
 
 // The user daemon's default socket, exactly as summitd computes it:
 // `$XDG_RUNTIME_DIR/summit/summitd.sock`, or with XDG_RUNTIME_DIR unset or
-// empty `/tmp/summit-$UID/summit/summitd.sock`.
+// empty `/tmp/summit-$UID/summitd.sock` (docs/PROTOCOL.md).
 std::string user_socket_path(const std::optional<std::string> &xdg_runtime_dir, uid_t uid);
 
 // The socket to talk to: --socket, then $SUMMIT_SOCKET (when non-empty),

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <sys/stat.h>
@@ -104,4 +106,28 @@ TEST_F(Lifecycle, many_clients_at_once_are_all_served) {
     const json reply = (*it)->call("daemon.status", json::object());
     EXPECT_TRUE(reply.contains("result")) << reply.dump();
   }
+}
+
+TEST_F(Lifecycle, cli_finds_the_daemon_on_the_default_user_socket) {
+  ASSERT_EQ(stop_daemon(), 0);
+  // XDG_RUNTIME_DIR exists before any daemon starts (the login manager
+  // makes it), private to its user.
+  const std::string runtime = dir() / "run";
+  std::filesystem::create_directory(runtime);
+  std::filesystem::permissions(runtime, std::filesystem::perms::owner_all);
+
+  BackgroundProcess daemon(k_summitd, {"--db", database()}, daemon_environment(),
+                           dir() / "default.log");
+  const std::string default_socket = runtime + "/summit/summitd.sock";
+  ASSERT_TRUE(wait_until_serving(default_socket, daemon));
+
+  std::vector<std::string> env = inherited_environment();
+  env.push_back("XDG_RUNTIME_DIR=" + runtime);
+  env.push_back("HOME=" + dir().path());
+  env.push_back("TZ=UTC");
+  const ProcessResult status = run_process(k_summit, {"--json", "status"}, env);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(json::parse(status.out)["socket"], default_socket);
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(std::chrono::seconds(15)), std::optional<int>(0));
 }

@@ -49,7 +49,7 @@ TEST(SocketPath, user_default_is_under_xdg_runtime_dir) {
 }
 
 TEST(SocketPath, without_xdg_runtime_dir_it_matches_the_daemons_tmp_fallback) {
-  EXPECT_EQ(resolve_socket_path(inputs()), "/tmp/summit-1000/summit/summitd.sock");
+  EXPECT_EQ(resolve_socket_path(inputs()), "/tmp/summit-1000/summitd.sock");
 }
 
 TEST(SocketPath, system_socket_when_only_it_exists) {

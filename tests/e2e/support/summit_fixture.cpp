@@ -52,24 +52,28 @@ std::unique_ptr<BackgroundProcess> SummitTest::spawn_daemon(const std::string &s
       daemon_environment(), log_path);
 }
 
-void SummitTest::start_daemon() {
-  m_daemon = spawn_daemon(m_socket, m_database, m_log);
+bool SummitTest::wait_until_serving(const std::string &socket, BackgroundProcess &process) {
   const auto deadline = std::chrono::steady_clock::now() + k_start_deadline;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (!m_daemon->running()) {
-      FAIL() << "summitd exited during start-up:\n" << daemon_log();
+    if (!process.running()) {
+      return false;
     }
-    RawClient probe(m_socket);
+    RawClient probe(socket);
     if (probe.connected()) {
       const nlohmann::json reply = probe.call("daemon.status", nlohmann::json::object());
       if (reply.is_object() && reply.contains("result")) {
-        return;
+        return true;
       }
     }
     std::this_thread::sleep_for(k_poll_interval);
   }
-  FAIL() << "summitd did not answer on " << m_socket << " within "
-         << std::chrono::duration_cast<std::chrono::seconds>(k_start_deadline).count() << "s";
+  return false;
+}
+
+void SummitTest::start_daemon() {
+  m_daemon = spawn_daemon(m_socket, m_database, m_log);
+  ASSERT_TRUE(wait_until_serving(m_socket, *m_daemon))
+      << "summitd did not start serving on " << m_socket << " (see its log below)";
 }
 
 int SummitTest::stop_daemon() {

@@ -40,6 +40,10 @@ protected:
                                                   const std::string &database,
                                                   const std::string &log_path) const;
 
+  // Polls (bounded) until `process` answers daemon.status on `socket`;
+  // false when it exits or the deadline passes.
+  static bool wait_until_serving(const std::string &socket, BackgroundProcess &process);
+
   // Runs the real `summit` with SUMMIT_SOCKET pointing at our daemon and TZ
   // set explicitly (never the host's).
   ProcessResult summit(const std::vector<std::string> &args, const std::string &tz = "UTC") const;
