@@ -12,13 +12,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <vector>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace summit::cli {
 
@@ -30,17 +30,16 @@ constexpr const char *k_start_hint =
     "is summitd running? start it with `summitd` or `systemctl --user start summitd`";
 
 // The options add and edit share. `edit` adds the ones that clear a field.
-void add_event_options(CLI::App &command, EventOptions &options,
-                       std::vector<std::string> &tags, std::vector<std::string> &reminders,
-                       bool edit) {
+void add_event_options(CLI::App &command, EventOptions &options, std::vector<std::string> &tags,
+                       std::vector<std::string> &reminders, bool edit) {
   command.add_option("--at", options.at,
                      "Start: \"2025-09-26 10:00\", 2025-09-26 (all day), 2025-09 (month, date "
                      "TBA), \"tomorrow 9am\", \"next friday 14:30\", +2h, ...");
   auto *end = command.add_option("--end", options.end,
                                  "End (for an all-day event its last day, for a month event its "
                                  "last month)");
-  auto *duration = command.add_option("--duration", options.duration,
-                                      "Length: 90m, 2h, 3d, 1w, PT1H30M");
+  auto *duration =
+      command.add_option("--duration", options.duration, "Length: 90m, 2h, 3d, 1w, PT1H30M");
   end->excludes(duration);
   command.add_flag("--all-day", options.all_day, "A whole-day event (--at takes a date)");
   command.add_option("--tz", options.tz,
@@ -55,8 +54,7 @@ void add_event_options(CLI::App &command, EventOptions &options,
       ->allow_extra_args(false);
   command.add_option("--status", options.status, "confirmed, tentative or cancelled");
   if (edit) {
-    auto *clear_end =
-        command.add_flag("--no-end", options.clear_end, "Remove the end or duration");
+    auto *clear_end = command.add_flag("--no-end", options.clear_end, "Remove the end or duration");
     clear_end->excludes(end);
     clear_end->excludes(duration);
     command.add_flag("--no-tags", options.clear_tags, "Remove every tag");
@@ -72,7 +70,7 @@ public:
       : m_env(env), m_out(out), m_err(err), m_client(client), m_viewer(viewer),
         m_global_tz(std::move(global_tz)), m_json(json_output) {}
 
-  int add(EventOptions options) {
+  int add(const EventOptions &options) {
     auto zone = event_zone(options, m_viewer);
     if (!zone) {
       return usage(zone.error().message);
@@ -89,7 +87,7 @@ public:
     return print_event_result(*result, "Added");
   }
 
-  int edit(std::int64_t id, EventOptions options) {
+  int edit(std::int64_t id, const EventOptions &options) {
     auto current = fetch(id);
     if (!current) {
       return current.error();
@@ -261,8 +259,8 @@ private:
   int report(const CallError &error) {
     switch (error.kind) {
     case CallError::Kind::unreachable:
-      say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(),
-                      error.message, k_start_hint));
+      say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
+                      k_start_hint));
       return k_exit_unreachable;
     case CallError::Kind::bad_reply:
       return bad_reply(error.message);
@@ -367,9 +365,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   if (!viewer->note.empty()) {
     err << "summit: " << viewer->note << "\n";
   }
-  DaemonClient client(resolve_socket_path(SocketPathInputs{
-      socket_flag, env_value(env, "SUMMIT_SOCKET"), env_value(env, "XDG_RUNTIME_DIR"), env.uid,
-      env.exists}));
+  DaemonClient client(resolve_socket_path(
+      SocketPathInputs{socket_flag, env_value(env, "SUMMIT_SOCKET"),
+                       env_value(env, "XDG_RUNTIME_DIR"), env.uid, env.exists}));
   Session session(env, out, err, client, viewer->zone, tz_flag, json_output);
   if (add->parsed()) {
     return session.add(add_options);

@@ -5,12 +5,12 @@
 
 #include <date/tz.h>
 
+#include <sys/types.h>
+
 #include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
-
-#include <sys/types.h>
 
 namespace summit::cli {
 
@@ -27,9 +27,9 @@ struct Environment {
   core::SysSeconds now{};
   std::function<std::optional<std::string>(const char *)> getenv;
   uid_t uid = 0;
-  std::function<bool(const std::string &)> exists;             // is there a file at the path?
-  std::function<const date::time_zone *()> system_zone;        // /etc/localtime, or null
-  std::function<core::ZoneGazetteer()> load_gazetteer;         // the system zone tables
+  std::function<bool(const std::string &)> exists;      // is there a file at the path?
+  std::function<const date::time_zone *()> system_zone; // /etc/localtime, or null
+  std::function<core::ZoneGazetteer()> load_gazetteer;  // the system zone tables
 
   // The real process: reads the clock here, once (core::system_now()).
   static Environment from_process();

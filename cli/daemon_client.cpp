@@ -4,14 +4,15 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <utility>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <utility>
 
 namespace summit::cli {
 
@@ -19,15 +20,13 @@ namespace {
 
 // A reply larger than this is not one summitd would send (its own request
 // limit is 1 MiB, a full list is at most 10000 events).
-constexpr std::size_t k_max_reply = 256U * 1024U * 1024U;
+constexpr std::size_t k_max_reply = std::size_t{256} * 1024 * 1024;
 
 tl::unexpected<CallError> failure(CallError::Kind kind, std::string message) {
   return tl::unexpected(CallError{kind, 0, std::move(message)});
 }
 
-std::string errno_text(int error) {
-  return std::strerror(error);
-}
+std::string errno_text(int error) { return std::strerror(error); }
 
 } // namespace
 
@@ -44,9 +43,9 @@ tl::expected<void, CallError> DaemonClient::connect() {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (m_socket_path.size() >= sizeof(address.sun_path)) {
-    return failure(CallError::Kind::unreachable,
-                   fmt::format("the socket path is longer than {} bytes",
-                               sizeof(address.sun_path) - 1));
+    return failure(
+        CallError::Kind::unreachable,
+        fmt::format("the socket path is longer than {} bytes", sizeof(address.sun_path) - 1));
   }
   std::memcpy(address.sun_path, m_socket_path.c_str(), m_socket_path.size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -104,8 +103,8 @@ tl::expected<std::string, CallError> DaemonClient::read_line() {
     if (ready <= 0) {
       return failure(CallError::Kind::unreachable, "summitd did not reply in time");
     }
-    char chunk[65536];
-    const ssize_t got = ::recv(m_fd, chunk, sizeof(chunk), 0);
+    std::array<char, 65536> chunk{};
+    const ssize_t got = ::recv(m_fd, chunk.data(), chunk.size(), 0);
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) {
         continue;
@@ -116,7 +115,7 @@ tl::expected<std::string, CallError> DaemonClient::read_line() {
     if (got == 0) {
       return failure(CallError::Kind::unreachable, "summitd closed the connection");
     }
-    m_buffer.append(chunk, static_cast<std::size_t>(got));
+    m_buffer.append(chunk.data(), static_cast<std::size_t>(got));
   }
 }
 
@@ -128,7 +127,8 @@ tl::expected<nlohmann::json, CallError> DaemonClient::call(std::string_view meth
     }
   }
   const std::int64_t id = m_next_id++;
-  if (auto sent = send_all(core::rpc::to_line(core::rpc::make_request(id, method, std::move(params))));
+  if (auto sent =
+          send_all(core::rpc::to_line(core::rpc::make_request(id, method, std::move(params))));
       !sent) {
     return tl::unexpected(sent.error());
   }

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <tl/expected.hpp>
 
 namespace summit::cli {
 
@@ -35,7 +34,7 @@ public:
   DaemonClient(const DaemonClient &) = delete;
   DaemonClient &operator=(const DaemonClient &) = delete;
 
-  const std::string &socket_path() const { return m_socket_path; }
+  [[nodiscard]] const std::string &socket_path() const { return m_socket_path; }
 
   // Sends `method` with `params` and returns the reply's `result`.
   tl::expected<nlohmann::json, CallError> call(std::string_view method, nlohmann::json params);

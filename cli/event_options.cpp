@@ -45,8 +45,8 @@ StartShape shape_of(core::Precision precision) {
   return StartShape::timed;
 }
 
-core::Result<When> read_when(std::string_view option, const std::string &text,
-                             core::SysSeconds now, const date::time_zone *zone) {
+core::Result<When> read_when(std::string_view option, const std::string &text, core::SysSeconds now,
+                             const date::time_zone *zone) {
   auto when = core::parse_when(text, now, zone);
   if (!when) {
     return fail(ErrorCode::invalid_params, fmt::format("{}: {}", option, when.error().message));
@@ -91,9 +91,9 @@ core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, cor
   }
   const StartShape shape = shape_of(when->kind);
   if (all_day && shape == StartShape::timed) {
-    return fail(ErrorCode::invalid_params,
-                fmt::format("--all-day: '{}' has a time of day; give a date such as 2025-09-26",
-                            text));
+    return fail(
+        ErrorCode::invalid_params,
+        fmt::format("--all-day: '{}' has a time of day; give a date such as 2025-09-26", text));
   }
   if (all_day && shape == StartShape::month) {
     return fail(ErrorCode::invalid_params,
@@ -143,8 +143,7 @@ core::Result<std::string> end_to_wire(const std::string &text, StartShape shape,
 core::Result<std::string> duration_to_wire(const std::string &text) {
   auto duration = core::parse_duration(text);
   if (!duration) {
-    return fail(ErrorCode::invalid_params,
-                fmt::format("--duration: {}", duration.error().message));
+    return fail(ErrorCode::invalid_params, fmt::format("--duration: {}", duration.error().message));
   }
   return core::format_duration_iso(*duration);
 }
@@ -180,9 +179,9 @@ core::Result<json> reminders_to_wire(const std::vector<std::string> &texts, core
 
 core::Result<std::string> status_to_wire(const std::string &text) {
   if (!core::status_from_string(text)) {
-    return fail(ErrorCode::invalid_params,
-                fmt::format("--status: '{}' is not a status (confirmed, tentative or cancelled)",
-                            text));
+    return fail(
+        ErrorCode::invalid_params,
+        fmt::format("--status: '{}' is not a status (confirmed, tentative or cancelled)", text));
   }
   return text;
 }

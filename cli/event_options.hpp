@@ -57,8 +57,7 @@ core::Result<nlohmann::json> build_add_params(const EventOptions &options, core:
 // changes it); times are read in it. Fails like build_add_params, and when
 // nothing would change.
 core::Result<nlohmann::json> build_update_params(const core::Event &current,
-                                                 const EventOptions &options,
-                                                 core::SysSeconds now,
+                                                 const EventOptions &options, core::SysSeconds now,
                                                  const date::time_zone *zone);
 
 // event.list params. --from/--to are read in the viewer's zone and sent as

@@ -23,9 +23,7 @@ bool same_day(core::LocalSeconds a, core::LocalSeconds b) {
   return date::floor<date::days>(a) == date::floor<date::days>(b);
 }
 
-std::string clock_time(core::LocalSeconds t) {
-  return date::format("%H:%M", t);
-}
+std::string clock_time(core::LocalSeconds t) { return date::format("%H:%M", t); }
 
 // The end of a span after its start: only the time when it ends the same day.
 std::string span_end(core::LocalSeconds start, core::LocalSeconds end) {
@@ -121,8 +119,8 @@ std::string format_start_exact(const core::Event &event) {
     break;
   }
   auto zone = core::find_zone(event.tz);
-  const std::string local =
-      zone ? core::format_iso_offset(event.start_utc, *zone) : core::format_iso_local(event.start_local);
+  const std::string local = zone ? core::format_iso_offset(event.start_utc, *zone)
+                                 : core::format_iso_local(event.start_local);
   return fmt::format("{} {} = {}", local, event.tz, core::format_iso_utc(event.start_utc));
 }
 
@@ -139,8 +137,8 @@ std::string format_end_exact(const core::Event &event) {
     return "none (a point in time)";
   }
   auto zone = core::find_zone(event.tz);
-  const std::string local =
-      zone ? core::format_iso_offset(event.end_utc, *zone) : core::format_iso_local(event.end_local);
+  const std::string local = zone ? core::format_iso_offset(event.end_utc, *zone)
+                                 : core::format_iso_local(event.end_local);
   return fmt::format("{} {} = {}", local, event.tz, core::format_iso_utc(event.end_utc));
 }
 
@@ -252,8 +250,8 @@ std::string format_event_summary(const char *verb, const core::Event &event,
 
 std::string format_status(const nlohmann::json &status) {
   static constexpr std::array<const char *, 9> k_documented{
-      "version", "pid", "uptime_seconds", "events", "schema_version",
-      "tzdata", "socket", "database", "mode"};
+      "version", "pid",    "uptime_seconds", "events", "schema_version",
+      "tzdata",  "socket", "database",       "mode"};
   std::vector<std::pair<std::string, std::string>> fields;
   auto text_of = [](const nlohmann::json &value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
@@ -264,11 +262,13 @@ std::string format_status(const nlohmann::json &status) {
     }
   }
   if (status.is_object()) {
-    for (const auto &[name, value] : status.items()) {
-      if (std::find_if(k_documented.begin(), k_documented.end(), [&](const char *known) {
-            return name == known;
-          }) == k_documented.end()) {
-        fields.emplace_back(name, text_of(value));
+    for (const auto &item : status.items()) {
+      const std::string &name = item.key();
+      const bool documented =
+          std::find_if(k_documented.begin(), k_documented.end(),
+                       [&name](const char *known) { return name == known; }) != k_documented.end();
+      if (!documented) {
+        fields.emplace_back(name, text_of(item.value()));
       }
     }
   }

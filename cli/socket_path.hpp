@@ -1,10 +1,10 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <optional>
 #include <string>
-
-#include <sys/types.h>
 
 namespace summit::cli {
 
