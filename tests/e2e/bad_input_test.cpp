@@ -123,7 +123,8 @@ TEST_F(BadInput, wrong_parameter_types_are_invalid_params) {
   const std::vector<std::pair<std::string, json>> requests{
       {"event.add", {{"title", 42}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}}},
       {"event.add", {{"title", "x"}, {"start", 20250926}, {"tz", "UTC"}}},
-      {"event.add", {{"title", "x"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}, {"tags", "cis"}}},
+      {"event.add",
+       {{"title", "x"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}, {"tags", "cis"}}},
       {"event.get", {{"id", "two"}}},
       {"event.update", {{"id", 2}, {"title", json::array()}}},
       {"event.remove", {{"id", 1.5}}},
@@ -131,7 +132,8 @@ TEST_F(BadInput, wrong_parameter_types_are_invalid_params) {
   };
   for (const auto &[method, params] : requests) {
     const json reply = client.call(method, params);
-    EXPECT_EQ(error_code(reply), -32602) << method << " " << params.dump() << " -> " << reply.dump();
+    EXPECT_EQ(error_code(reply), -32602)
+        << method << " " << params.dump() << " -> " << reply.dump();
     EXPECT_FALSE(error_message(reply).empty());
   }
   // params that are not an object at all.

@@ -35,8 +35,8 @@ std::size_t index_of_row(const std::vector<std::string> &rows, int id) {
 using Examples = SummitTest;
 
 TEST_F(Examples, month_precision_add_infers_minsk_and_says_so) {
-  const ProcessResult added = summit({"add", k_cis_title, "--at", "2025-09", "--location",
-                                      "Minsk, Belarus", "--tag", "cis"});
+  const ProcessResult added = summit(
+      {"add", k_cis_title, "--at", "2025-09", "--location", "Minsk, Belarus", "--tag", "cis"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_EQ(added.out, "Added event 1: " + k_cis_title + ", Sep 2025 (date TBA)\n");
   EXPECT_THAT(added.err, HasSubstr("summit: using time zone Europe/Minsk ("));
@@ -53,8 +53,8 @@ TEST_F(Examples, month_precision_add_infers_minsk_and_says_so) {
 
 TEST_F(Examples, timed_add_with_tz_and_reminders_prints_its_id) {
   const ProcessResult added =
-      summit({"add", k_cis_title, "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk",
-              "--location", "Minsk, Belarus", "--remind", "7d", "--remind", "1d", "--tag", "cis"});
+      summit({"add", k_cis_title, "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk", "--location",
+              "Minsk, Belarus", "--remind", "7d", "--remind", "1d", "--tag", "cis"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_EQ(added.out,
             "Added event 1: " + k_cis_title + ", Fri 26 Sep 2025 07:00  (10:00 Europe/Minsk)\n");
@@ -160,14 +160,15 @@ TEST_F(Examples, show_prints_every_field_with_reminders) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, HasSubstr(k_cis_title));
   EXPECT_THAT(shown.out, HasSubstr("7d before, 1d before"));
-  EXPECT_THAT(shown.out, HasSubstr("2025-09-26T10:00:00+03:00 Europe/Minsk = 2025-09-26T07:00:00Z"));
+  EXPECT_THAT(shown.out,
+              HasSubstr("2025-09-26T10:00:00+03:00 Europe/Minsk = 2025-09-26T07:00:00Z"));
   EXPECT_THAT(shown.out, HasSubstr("Minsk, Belarus"));
 }
 
 TEST_F(Examples, location_naming_a_single_zone_country_sets_the_zone) {
-  const ProcessResult added = summit(
-      {"--json", "add", "CIS summit", "--at", "2025-10-10 10:00", "--location", "Dushanbe, Tajikistan"},
-      "America/New_York");
+  const ProcessResult added = summit({"--json", "add", "CIS summit", "--at", "2025-10-10 10:00",
+                                      "--location", "Dushanbe, Tajikistan"},
+                                     "America/New_York");
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_THAT(added.err, HasSubstr("summit: using time zone Asia/Dushanbe ("));
   const json event = json::parse(added.out);
@@ -197,9 +198,8 @@ TEST_F(Examples, all_day_end_is_the_last_day) {
 }
 
 TEST_F(Examples, everyday_words_are_accepted) {
-  const ProcessResult added =
-      summit({"--json", "add", "Call", "--at", "tomorrow 9am", "--duration", "30m", "--tz",
-              "Europe/Berlin"});
+  const ProcessResult added = summit({"--json", "add", "Call", "--at", "tomorrow 9am", "--duration",
+                                      "30m", "--tz", "Europe/Berlin"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   const json event = json::parse(added.out);
   EXPECT_EQ(event["precision"], "timed");

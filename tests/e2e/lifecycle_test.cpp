@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -14,8 +16,6 @@
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <sys/stat.h>
 
 using namespace summit::e2e;
 using nlohmann::json;
@@ -89,8 +89,8 @@ TEST_F(Lifecycle, status_reports_the_daemon) {
   const json status = json::parse(as_json.out);
   EXPECT_EQ(status["events"], 2);
   EXPECT_EQ(status["socket"], socket());
-  for (const char *field : {"version", "pid", "uptime_seconds", "schema_version", "tzdata",
-                            "database", "mode"}) {
+  for (const char *field :
+       {"version", "pid", "uptime_seconds", "schema_version", "tzdata", "database", "mode"}) {
     EXPECT_TRUE(status.contains(field)) << field;
   }
 }

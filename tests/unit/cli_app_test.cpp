@@ -1,10 +1,13 @@
 #include "cli/app.hpp"
-
 #include "core/event_json.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -15,10 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 using namespace summit::cli;
 using namespace date::literals;
@@ -148,12 +147,13 @@ const std::string k_no_socket = "/nonexistent/summit-test/summitd.sock";
 
 TEST(App, add_infers_the_zone_from_the_location_says_so_and_prints_the_id) {
   FakeDaemon daemon([](const json &) {
-    return json{{"result", {{"event", summit::core::event_to_json(minsk_meeting())},
-                            {"notes", json::array()}}}};
+    return json{
+        {"result",
+         {{"event", summit::core::event_to_json(minsk_meeting())}, {"notes", json::array()}}}};
   });
   auto outcome = run_summit({"add", "Council of Heads of Government of the CIS", "--at",
-                         "2025-09-26 10:00", "--location", "Minsk, Belarus", "--remind", "7d"},
-                        daemon.path());
+                             "2025-09-26 10:00", "--location", "Minsk, Belarus", "--remind", "7d"},
+                            daemon.path());
   EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
   EXPECT_THAT(outcome.err, HasSubstr("summit: using time zone Europe/Minsk ("));
   EXPECT_EQ(outcome.out, "Added event 2: Council of Heads of Government of the CIS, "
@@ -168,11 +168,12 @@ TEST(App, add_infers_the_zone_from_the_location_says_so_and_prints_the_id) {
 
 TEST(App, daemon_notes_go_to_stderr) {
   FakeDaemon daemon([](const json &) {
-    return json{{"result", {{"event", summit::core::event_to_json(minsk_meeting())},
-                            {"notes", {"02:30 does not exist on 2025-03-30; moved to 03:30"}}}}};
+    return json{{"result",
+                 {{"event", summit::core::event_to_json(minsk_meeting())},
+                  {"notes", {"02:30 does not exist on 2025-03-30; moved to 03:30"}}}}};
   });
-  auto outcome = run_summit({"add", "x", "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk"},
-                        daemon.path());
+  auto outcome =
+      run_summit({"add", "x", "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk"}, daemon.path());
   EXPECT_EQ(outcome.code, k_exit_ok);
   EXPECT_THAT(outcome.err, HasSubstr("summit: 02:30 does not exist"));
 }
@@ -188,8 +189,9 @@ TEST(App, refusal_prints_the_daemons_message_and_exits_1) {
 
 TEST(App, edit_reads_the_event_then_sends_the_change_in_its_zone) {
   FakeDaemon daemon([](const json &) {
-    return json{{"result", {{"event", summit::core::event_to_json(minsk_meeting())},
-                            {"notes", json::array()}}}};
+    return json{
+        {"result",
+         {{"event", summit::core::event_to_json(minsk_meeting())}, {"notes", json::array()}}}};
   });
   auto outcome = run_summit({"edit", "2", "--at", "2025-09-26 11:00"}, daemon.path());
   EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
@@ -205,8 +207,8 @@ TEST(App, json_list_prints_the_events_array) {
   FakeDaemon daemon([&](const json &) {
     return json{{"result", {{"events", {event}}, {"more", false}}}};
   });
-  auto outcome = run_summit({"--json", "list", "--from", "2025-01-01", "--tag", "cis"},
-                        daemon.path());
+  auto outcome =
+      run_summit({"--json", "list", "--from", "2025-01-01", "--tag", "cis"}, daemon.path());
   EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
   EXPECT_EQ(json::parse(outcome.out), json::array({event}));
   EXPECT_EQ(daemon.requests()[0]["params"],
@@ -232,8 +234,8 @@ TEST(App, bad_input_is_a_usage_error_before_any_connection) {
     auto outcome = run_summit(args, k_no_socket);
     EXPECT_EQ(outcome.code, k_exit_usage) << testing::PrintToString(args) << outcome.err;
   }
-  auto outcome = run_summit({"add", "x", "--at", "2025-09-26 10:00", "--tz", "Europe/Minks"},
-                        k_no_socket);
+  auto outcome =
+      run_summit({"add", "x", "--at", "2025-09-26 10:00", "--tz", "Europe/Minks"}, k_no_socket);
   EXPECT_THAT(outcome.err, HasSubstr("did you mean Europe/Minsk"));
 }
 

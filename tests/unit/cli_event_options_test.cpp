@@ -157,8 +157,7 @@ TEST(UpdateParams, new_start_is_read_in_the_events_own_zone) {
   options.at = "2025-09-26 11:00";
   auto params = build_update_params(minsk_meeting(), options, k_now, zone("Europe/Minsk"));
   ASSERT_TRUE(params) << params.error().message;
-  EXPECT_EQ(*params,
-            (json{{"id", 2}, {"start", "2025-09-26T11:00:00"}, {"tz", "Europe/Minsk"}}));
+  EXPECT_EQ(*params, (json{{"id", 2}, {"start", "2025-09-26T11:00:00"}, {"tz", "Europe/Minsk"}}));
 }
 
 TEST(UpdateParams, nothing_to_change_is_a_usage_error) {

@@ -101,17 +101,16 @@ TEST(EventView, all_day_events_show_their_local_dates) {
   event.end_local = date::local_days{2025_y / date::September / 27};
   EXPECT_EQ(format_when(event, zone("America/New_York")), "Fri 26 Sep 2025 (all day)");
   event.end_local = date::local_days{2025_y / date::September / 29};
-  EXPECT_EQ(format_when(event, zone("America/New_York")),
-            "Fri 26 Sep 2025 – Sun 28 Sep 2025");
+  EXPECT_EQ(format_when(event, zone("America/New_York")), "Fri 26 Sep 2025 – Sun 28 Sep 2025");
 }
 
 TEST(EventView, reminders_read_as_offsets_or_times) {
   EXPECT_EQ(format_reminder(Reminder{std::chrono::hours(24 * 7), std::nullopt}, zone("UTC")),
             "7d before");
-  EXPECT_EQ(format_reminder(Reminder{std::nullopt, date::sys_days{2025_y / date::September / 19} +
-                                                       6h},
-                            zone("Europe/Minsk")),
-            "at Fri 19 Sep 2025 09:00");
+  EXPECT_EQ(
+      format_reminder(Reminder{std::nullopt, date::sys_days{2025_y / date::September / 19} + 6h},
+                      zone("Europe/Minsk")),
+      "at Fri 19 Sep 2025 09:00");
 }
 
 TEST(EventView, table_is_aligned_and_marks_cancelled_events) {

@@ -1,5 +1,11 @@
 #include "support/process.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -8,12 +14,6 @@
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace summit::e2e {
 
@@ -78,8 +78,7 @@ TempDir::~TempDir() {
 }
 
 ProcessResult run_process(const std::string &program, const std::vector<std::string> &args,
-                          const std::vector<std::string> &env,
-                          std::chrono::milliseconds timeout) {
+                          const std::vector<std::string> &env, std::chrono::milliseconds timeout) {
   std::array<int, 2> out_pipe{};
   std::array<int, 2> err_pipe{};
   if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
@@ -173,8 +172,8 @@ BackgroundProcess::BackgroundProcess(const std::string &program,
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
+  ::posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
   ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
   try {
     m_pid = spawn(program, args, env, &actions);

@@ -1,12 +1,12 @@
 #include "support/raw_client.hpp"
 
-#include <cerrno>
-#include <cstring>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace summit::e2e {
 
@@ -121,8 +121,8 @@ bool RawClient::closed_by_peer(std::chrono::milliseconds timeout) {
 
 nlohmann::json RawClient::call(const std::string &method, const nlohmann::json &params,
                                const nlohmann::json &id) {
-  const nlohmann::json request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method},
-                               {"params", params}};
+  const nlohmann::json request{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
   return exchange(request.dump());
 }
 

@@ -24,10 +24,10 @@ public:
 
   // Writes all of `bytes`; false when the peer stopped reading (closed the
   // connection) or the write did not finish within `timeout`.
-  bool send(std::string_view bytes,
-            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  bool send(std::string_view bytes, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The next line without its '\n', or nothing on EOF, error or timeout.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::optional<std::string>
+  read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the peer has closed the connection (EOF or reset) within
   // `timeout`, discarding anything still unread.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -107,12 +107,12 @@ nlohmann::json SummitTest::all_events() const {
 }
 
 void SummitTest::add_issue_examples() const {
-  const ProcessResult month = summit({"add", k_cis_title, "--at", "2025-09", "--location",
-                                      "Minsk, Belarus", "--tag", "cis"});
+  const ProcessResult month = summit(
+      {"add", k_cis_title, "--at", "2025-09", "--location", "Minsk, Belarus", "--tag", "cis"});
   ASSERT_EQ(month.exit_code, 0) << month.err;
   const ProcessResult timed =
-      summit({"add", k_cis_title, "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk",
-              "--location", "Minsk, Belarus", "--remind", "7d", "--remind", "1d", "--tag", "cis"});
+      summit({"add", k_cis_title, "--at", "2025-09-26 10:00", "--tz", "Europe/Minsk", "--location",
+              "Minsk, Belarus", "--remind", "7d", "--remind", "1d", "--tag", "cis"});
   ASSERT_EQ(timed.exit_code, 0) << timed.err;
 }
 
