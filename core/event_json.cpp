@@ -546,6 +546,12 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
   if (!drafted) {
     return drafted;
   }
+  // Giving an announced month its day confirms it, unless the caller says
+  // what the status is.
+  if (current.precision == Precision::month && drafted->event.precision != Precision::month &&
+      current.status == Status::tentative && !params.contains("status")) {
+    drafted->event.status = Status::confirmed;
+  }
   drafted->event.id = current.id;
   drafted->event.uid = params.contains("uid") ? drafted->event.uid : current.uid;
   drafted->event.owner_uid = current.owner_uid;

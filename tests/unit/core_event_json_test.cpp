@@ -274,6 +274,19 @@ TEST(EventJson, confirming_a_month_event_with_an_exact_time_makes_it_timed) {
   EXPECT_EQ(utc(confirmed->event), "2025-09-26T07:00:00Z");
 }
 
+TEST(EventJson, giving_a_month_event_its_day_confirms_it_unless_a_status_is_given) {
+  auto drafted = add({{"title", "CIS"}, {"start", "2025-09"}, {"tz", "Europe/Minsk"}});
+  ASSERT_TRUE(drafted);
+  auto dated = event_apply_update_params(drafted->event, {{"start", "2025-09-26"}}, context());
+  ASSERT_TRUE(dated) << dated.error().message;
+  EXPECT_EQ(dated->event.status, Status::confirmed);
+  EXPECT_EQ(dated->event.precision, Precision::all_day);
+  auto still = event_apply_update_params(
+      drafted->event, {{"start", "2025-09-26T10:00"}, {"status", "tentative"}}, context());
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->event.status, Status::tentative);
+}
+
 TEST(EventJson, the_wire_object_round_trips) {
   auto drafted = add({{"title", "CIS"},
                       {"start", "2025-09-26T10:00"},
