@@ -1,12 +1,16 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/time_range.hpp"
+#include "daemon/notify/exec_channel.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace summit::daemon {
 
@@ -24,6 +28,24 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   zoneinfo = "/usr/share/zoneinfo"           # zone.tab etc. for location -> zone
 //   [limits]
 //   max_line = 1048576                          # bytes per request line
+//   [reminders]
+//   defaults = ["1d", "1h"]    # for new events that give none (default: none)
+//   grace = "24h"              # older ones found at start-up are missed, not fired
+//   morning_hour = 9           # all-day and month events remind at this local hour
+//   late_after = "60s"         # a firing later than this is marked late
+//   [[notify.exec]]            # one entry per command, run for every reminder
+//   command = ["/usr/local/bin/page-me", "--urgent"]
+//   timeout = "30s"
+//   [subscribers]
+//   queue = 256                # notifications kept for a subscriber that lags
+struct ReminderConfig {
+  // Durations as written ("1d"), each already checked with parse_duration.
+  std::vector<std::string> defaults;
+  core::Seconds grace = std::chrono::hours{24};
+  int morning_hour = 9;
+  core::Seconds late_after{60};
+};
+
 struct Config {
   std::optional<std::filesystem::path> socket;
   std::optional<std::filesystem::path> database;
@@ -31,11 +53,15 @@ struct Config {
   std::filesystem::path tzdata_file = k_default_tzdata_file;
   std::filesystem::path zoneinfo_dir = k_default_zoneinfo_dir;
   std::size_t max_line = k_default_max_line;
+  ReminderConfig reminders;
+  std::vector<notify::ExecCommand> exec_commands;
+  std::size_t subscriber_queue = 256;
 };
 
 // Parses configuration text. `origin` names the file in messages. Errors say
 // where and what: "summitd.toml:3: limits.max_line must be an integer between
-// 1024 and 1073741824", "summitd.toml:5: unknown key 'sokcet'".
+// 1024 and 1073741824", "summitd.toml:5: unknown key 'sokcet'",
+// "summitd.toml:9: reminders.grace: 'soon' is not a duration ...".
 core::Result<Config> parse_config(std::string_view text, const std::string &origin);
 
 // Reads and parses a file. A missing file is an error unless `may_be_missing`

@@ -1,6 +1,7 @@
 #include "daemon/app/run.hpp"
 
 #include "core/clock.hpp"
+#include "core/time_format.hpp"
 #include "core/zones.hpp"
 #include "daemon/app/config.hpp"
 #include "daemon/app/fatal.hpp"
@@ -8,20 +9,30 @@
 #include "daemon/app/options.hpp"
 #include "daemon/app/paths.hpp"
 #include "daemon/app/tzdata_check.hpp"
+#include "daemon/notify/exec_channel.hpp"
+#include "daemon/notify/log_channel.hpp"
+#include "daemon/scheduler/scheduler.hpp"
+#include "daemon/scheduler/wall_timer.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/server/event_handlers.hpp"
+#include "daemon/server/reminder_handlers.hpp"
 #include "daemon/server/server.hpp"
 #include "daemon/server/status_handler.hpp"
+#include "daemon/server/subscriber_channel.hpp"
 #include "daemon/store/event_store.hpp"
+#include "daemon/store/reminder_store.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -71,6 +82,23 @@ Settings settle(const Options &options) {
   return settings;
 }
 
+// The log channel, which also has the daemon refresh its STATUS= line after
+// each firing (the next reminder moved on). Same name as LogChannel, so the
+// outbox cannot tell them apart.
+class LogAndRefresh final : public scheduler::Channel {
+public:
+  explicit LogAndRefresh(std::function<void()> refresh) : m_refresh(std::move(refresh)) {}
+  std::string_view name() const override { return m_log.name(); }
+  void deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) override {
+    m_log.deliver(firing, std::move(on_delivered));
+    m_refresh();
+  }
+
+private:
+  notify::LogChannel m_log;
+  std::function<void()> m_refresh;
+};
+
 // The running daemon. Members are declared so that they are destroyed in a
 // safe order: the io_context (and with it every session) before the
 // dispatcher and handlers it calls, those before the store.
@@ -94,7 +122,9 @@ public:
       throw Fatal(listening.error().message);
     }
 
-    auto store = store::EventStore::open(m_settings.paths.database);
+    store::StoreOptions store_options;
+    store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
+    auto store = store::EventStore::open(m_settings.paths.database, store_options);
     if (!store) {
       throw Fatal(fmt::format("cannot open the database {}: {}",
                               m_settings.paths.database.string(), store.error().message));
@@ -106,16 +136,26 @@ public:
                               tzdata.error().message));
     }
     m_gazetteer = core::ZoneGazetteer::load_system(m_settings.config.zoneinfo_dir.string());
+    start_scheduler();
 
-    m_events = std::make_unique<server::EventHandlers>(*m_store, &m_gazetteer);
+    server::EventHandlerOptions event_options;
+    event_options.default_reminders = m_settings.config.reminders.defaults;
+    event_options.on_change = [this] { changed(); };
+    m_events =
+        std::make_unique<server::EventHandlers>(*m_store, &m_gazetteer, std::move(event_options));
     m_events->register_with(m_dispatcher);
+    m_reminder_methods = std::make_unique<server::ReminderHandlers>(
+        *m_store, *m_reminders, store_options.reminder_plan, [this] { changed(); });
+    m_reminder_methods->register_with(m_dispatcher);
+    m_subscribers->register_with(m_dispatcher);
     server::DaemonInfo info;
     info.socket = m_server->socket_path().string();
     info.database = m_settings.paths.database.string();
     info.mode = to_string(m_settings.mode);
     info.tzdata = *tzdata;
     info.started = core::system_now();
-    m_status = std::make_unique<server::StatusHandler>(*m_store, std::move(info));
+    m_status = std::make_unique<server::StatusHandler>(*m_store, std::move(info), m_reminders.get(),
+                                                       m_settings.config.reminders.late_after);
     m_status->register_with(m_dispatcher);
 
     m_signals.async_wait([this](const boost::system::error_code &error, int signal) {
@@ -127,13 +167,12 @@ public:
     });
     m_server->start();
 
-    const auto count = m_store->count();
-    const auto status = fmt::format("serving {} events on {}", count ? *count : 0,
-                                    m_server->socket_path().string());
+    const auto status = status_line();
     spdlog::info("summitd {} ready ({} mode{}): {}, database {}", SUMMIT_VERSION,
                  to_string(m_settings.mode), activated ? ", socket-activated" : "", status,
                  m_settings.paths.database.string());
     sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str());
+    m_last_status = status;
     start_watchdog();
 
     m_io.run();
@@ -141,11 +180,97 @@ public:
   }
 
 private:
+  // The scheduler and its channels, started before READY=1 so that
+  // reminders that fell due while we were down go out first.
+  //
+  // Channels: "log" always, "subscribers" always, "exec" only when
+  // [[notify.exec]] commands are configured (no outbox rows for a channel
+  // that does nothing). A delivery left pending for "exec" by a crash and
+  // found after the commands were removed is dropped with a warning.
+  void start_scheduler() {
+    auto reminders = store::ReminderStore::open(*m_store);
+    if (!reminders) {
+      throw Fatal(fmt::format("cannot open the reminder schedule in {}: {}",
+                              m_settings.paths.database.string(), reminders.error().message));
+    }
+    m_reminders = std::move(*reminders);
+    const auto &config = m_settings.config;
+    scheduler::SchedulerOptions options;
+    options.grace = config.reminders.grace;
+    options.late_after = config.reminders.late_after;
+    // At most half a subscriber's queue per turn of the loop: a subscriber
+    // that keeps reading then never loses a reminder to a burst (its queue
+    // empties into the socket between turns).
+    options.delivery_batch =
+        std::clamp<std::size_t>(config.subscriber_queue / 2, 1, options.delivery_batch);
+    m_scheduler = std::make_unique<scheduler::Scheduler>(
+        m_io.get_executor(), *m_reminders, [] { return core::system_now(); },
+        std::make_unique<scheduler::WallTimer>(m_io.get_executor()), options);
+    m_scheduler->add_channel(std::make_shared<LogAndRefresh>([this] { refresh_status_soon(); }));
+    m_subscribers = std::make_shared<server::SubscriberChannel>(config.subscriber_queue);
+    m_scheduler->add_channel(m_subscribers);
+    if (!config.exec_commands.empty()) {
+      m_exec = std::make_shared<notify::ExecChannel>(m_io.get_executor(), config.exec_commands);
+      m_scheduler->add_channel(m_exec);
+    }
+    m_scheduler->start();
+  }
+
+  // An event or a reminder changed: re-plan, then tell systemd.
+  void changed() {
+    if (m_scheduler) {
+      m_scheduler->replan();
+    }
+    refresh_status_soon();
+  }
+
+  // Coalesced: 10,000 firings in one turn of the loop send one STATUS=.
+  void refresh_status_soon() {
+    if (m_status_posted || !m_scheduler) {
+      return;
+    }
+    m_status_posted = true;
+    boost::asio::post(m_io, [this] {
+      m_status_posted = false;
+      if (!m_scheduler) {
+        return;
+      }
+      auto status = status_line();
+      if (status != m_last_status) {
+        sd_notifyf(0, "STATUS=%s", status.c_str());
+        m_last_status = std::move(status);
+      }
+    });
+  }
+
+  // "serving 3 events on /run/summit/summitd.sock; next reminder 2025-09-25T07:00:00Z"
+  std::string status_line() {
+    const auto count = m_store->count();
+    auto line = fmt::format("serving {} events on {}", count ? *count : 0,
+                            m_server->socket_path().string());
+    const auto next = m_scheduler ? m_scheduler->next_wake() : std::nullopt;
+    if (next) {
+      line += "; next reminder " + core::format_iso_utc(*next);
+    } else {
+      line += "; no reminder pending";
+    }
+    return line;
+  }
+
   void shutdown() {
     sd_notify(0, "STOPPING=1");
     m_watchdog.cancel();
     m_signals.cancel();
     m_server->stop();
+    if (m_exec) {
+      m_exec->stop();
+    }
+    if (m_scheduler) {
+      m_scheduler->stop();
+      // Its timer keeps a wait on the loop; destroying it ends the wait (and
+      // records completions already in hand).
+      m_scheduler.reset();
+    }
   }
 
   void start_watchdog() {
@@ -175,15 +300,23 @@ private:
 
   Settings m_settings;
   std::unique_ptr<store::EventStore> m_store;
+  std::unique_ptr<store::ReminderStore> m_reminders;
   core::ZoneGazetteer m_gazetteer;
+  std::shared_ptr<server::SubscriberChannel> m_subscribers;
   server::Dispatcher m_dispatcher{[] { return core::system_now(); }};
   std::unique_ptr<server::EventHandlers> m_events;
+  std::unique_ptr<server::ReminderHandlers> m_reminder_methods;
   std::unique_ptr<server::StatusHandler> m_status;
+  std::string m_last_status;
+  bool m_status_posted = false;
   boost::asio::io_context m_io{1};
   boost::asio::signal_set m_signals{m_io, SIGTERM, SIGINT};
   boost::asio::steady_timer m_watchdog{m_io};
   std::chrono::microseconds m_watchdog_interval{0};
   std::unique_ptr<server::Server> m_server;
+  // After the io_context: their descriptors must go before it does.
+  std::shared_ptr<notify::ExecChannel> m_exec;
+  std::unique_ptr<scheduler::Scheduler> m_scheduler;
 };
 
 } // namespace

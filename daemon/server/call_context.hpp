@@ -2,7 +2,10 @@
 
 #include "core/time_range.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 
 namespace summit::server {
 
@@ -12,11 +15,31 @@ struct Peer {
   std::int32_t pid = 0; // 0 when unknown
 };
 
+// A client connection as the handlers and channels see it: something that
+// can be pushed notification lines. Sessions implement it; tests use fakes.
+// Owned by shared_ptr; whoever keeps one for later (a subscriber channel)
+// keeps a weak_ptr, so a closed connection is freed at once.
+class Connection {
+public:
+  virtual ~Connection() = default;
+
+  // Queues a notification line ('\n'-terminated) behind any replies. At
+  // most `bound` notifications wait (the one being written does not count);
+  // past that the oldest waiting one is dropped to make room. Never blocks.
+  // Returns how many were dropped; a closed connection drops
+  // nothing and queues nothing.
+  virtual std::size_t notify(std::string line, std::size_t bound) = 0;
+  virtual bool closed() const = 0;
+  virtual const Peer &peer() const = 0;
+};
+
 // What a handler knows about the request beyond its params: the caller and
 // the instant the request arrived (the clock is read once, at the edge).
 struct CallContext {
   Peer peer;
   core::SysSeconds now{};
+  // The connection the request came on; empty outside a socket (tests).
+  std::weak_ptr<Connection> connection = {};
 };
 
 } // namespace summit::server

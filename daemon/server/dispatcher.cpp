@@ -31,7 +31,8 @@ std::string Dispatcher::line_too_long_reply(std::size_t max_line) {
       fmt::format("request line exceeds {} bytes; the connection will be closed", max_line)));
 }
 
-std::optional<std::string> Dispatcher::handle_line(std::string_view line, const Peer &peer) {
+std::optional<std::string> Dispatcher::handle_line(std::string_view line, const Peer &peer,
+                                                   std::weak_ptr<Connection> connection) {
   if (line.ends_with('\r')) {
     line.remove_suffix(1);
   }
@@ -43,7 +44,7 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
           rpc::make_error(request.error().id, request.error().code, request.error().message));
     }
     // The clock is read once per request, here at the edge.
-    const CallContext context{peer, m_clock()};
+    const CallContext context{peer, m_clock(), std::move(connection)};
     auto reply = call(request->id, request->method, request->params, context);
     if (request->is_notification) {
       return std::nullopt;

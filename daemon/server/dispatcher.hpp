@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +41,10 @@ public:
   // Decodes one line (without '\n'; a trailing '\r' is ignored), runs its
   // handler and returns the reply line ('\n'-terminated), or nothing for a
   // notification. Never throws: undecodable lines get -32700/-32600, unknown
-  // methods -32601, handler exceptions -32603.
-  std::optional<std::string> handle_line(std::string_view line, const Peer &peer);
+  // methods -32601, handler exceptions -32603. `connection`, when given, is
+  // what the handler sees as CallContext::connection (reminder.subscribe).
+  std::optional<std::string> handle_line(std::string_view line, const Peer &peer,
+                                         std::weak_ptr<Connection> connection = {});
 
   // The reply to a line that exceeded the size limit (-32600, id null).
   static std::string line_too_long_reply(std::size_t max_line);

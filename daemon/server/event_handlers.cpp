@@ -28,16 +28,6 @@ nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::st
   return {{"event", core::event_to_json(event)}, {"notes", notes}};
 }
 
-// Only the owner or root may change an event.
-core::Result<void> check_owner(const core::Event &event,
-                                             const CallContext &context) {
-  if (context.peer.uid == 0 || context.peer.uid == event.owner_uid) {
-    return {};
-  }
-  return core::fail(core::ErrorCode::permission_denied,
-                    permission_denied_message(event.id, event.owner_uid));
-}
-
 // One end of an event.list range. Instants stand alone; the other forms are
 // wall times, days or months in `zone`. A day or month used as `to` means its
 // end (so from=2025-09&to=2025-09 is all of September).
@@ -69,6 +59,14 @@ range_bound(const std::string &field, const std::string &text, const date::time_
 
 } // namespace
 
+core::Result<void> check_owner(const core::Event &event, const CallContext &context) {
+  if (context.peer.uid == 0 || context.peer.uid == event.owner_uid) {
+    return {};
+  }
+  return core::fail(core::ErrorCode::permission_denied,
+                    permission_denied_message(event.id, event.owner_uid));
+}
+
 std::string permission_denied_message(std::int64_t id, std::uint32_t owner_uid) {
   std::string name;
   passwd entry{};
@@ -84,8 +82,15 @@ std::string permission_denied_message(std::int64_t id, std::uint32_t owner_uid) 
   return fmt::format("permission denied: event {} is owned by uid {} ({})", id, owner_uid, name);
 }
 
-EventHandlers::EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer)
-    : m_store(store), m_gazetteer(gazetteer) {}
+EventHandlers::EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer,
+                             EventHandlerOptions options)
+    : m_store(store), m_gazetteer(gazetteer), m_options(std::move(options)) {}
+
+void EventHandlers::changed() const {
+  if (m_options.on_change) {
+    m_options.on_change();
+  }
+}
 
 void EventHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add("event.add", [this](const auto &p, const auto &c) { return add(p, c); });
@@ -96,7 +101,14 @@ void EventHandlers::register_with(Dispatcher &dispatcher) {
 }
 
 HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext &context) {
-  auto drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
+  core::Result<core::DraftedEvent> drafted;
+  if (params.contains("reminders") || m_options.default_reminders.empty()) {
+    drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
+  } else {
+    auto with_defaults = params;
+    with_defaults["reminders"] = m_options.default_reminders;
+    drafted = core::event_from_add_params(with_defaults, input_context(context, m_gazetteer));
+  }
   if (!drafted) {
     return tl::unexpected(drafted.error());
   }
@@ -104,6 +116,7 @@ HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext
   if (!stored) {
     return tl::unexpected(stored.error());
   }
+  changed();
   return drafted_reply(*stored, drafted->notes);
 }
 
@@ -223,6 +236,7 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   if (!stored) {
     return tl::unexpected(stored.error());
   }
+  changed();
   return drafted_reply(*stored, drafted->notes);
 }
 
@@ -245,6 +259,7 @@ HandlerResult EventHandlers::remove(const nlohmann::json &params, const CallCont
   if (auto removed = m_store.remove(*id); !removed) {
     return tl::unexpected(removed.error());
   }
+  changed();
   return nlohmann::json{{"removed", *id}};
 }
 

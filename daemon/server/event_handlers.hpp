@@ -2,14 +2,29 @@
 
 #include "daemon/server/dispatcher.hpp"
 
+#include <functional>
+#include <string>
+#include <vector>
+
 namespace summit::core {
 class ZoneGazetteer;
-}
+struct Event;
+} // namespace summit::core
 namespace summit::store {
 class EventStore;
 }
 
 namespace summit::server {
+
+struct EventHandlerOptions {
+  // Reminders given to a new event whose event.add params have no
+  // "reminders" member (an explicit [] means none): durations such as "1d",
+  // already checked by the configuration.
+  std::vector<std::string> default_reminders;
+  // Called after every successful add, update or remove (the daemon
+  // re-plans the scheduler and refreshes its status). May be empty.
+  std::function<void()> on_change;
+};
 
 // The event.* methods of docs/PROTOCOL.md over an EventStore: add, get,
 // list, update, remove. Events record the caller's uid as their owner; only
@@ -18,7 +33,8 @@ class EventHandlers {
 public:
   // Both must outlive the handlers; `gazetteer` may be null (no zone
   // inference from locations).
-  EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer);
+  EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer,
+                EventHandlerOptions options = {});
 
   // Registers the five methods; the dispatcher keeps a pointer to this.
   void register_with(Dispatcher &dispatcher);
@@ -30,9 +46,16 @@ public:
   HandlerResult remove(const nlohmann::json &params, const CallContext &context);
 
 private:
+  void changed() const;
+
   store::EventStore &m_store;
   const core::ZoneGazetteer *m_gazetteer;
+  EventHandlerOptions m_options;
 };
+
+// Only the owner or root may change an event (or snooze its reminders):
+// permission_denied naming the owner otherwise.
+core::Result<void> check_owner(const core::Event &event, const CallContext &context);
 
 // "permission denied: event 7 is owned by uid 1001 (alice)"; the name is
 // left out when the uid has no passwd entry.

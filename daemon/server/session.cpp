@@ -7,6 +7,8 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 namespace summit::server {
 namespace {
 
@@ -88,7 +90,7 @@ void Session::handle_line(std::string_view line) {
   if (line.empty() || line == "\r") {
     return; // blank lines between requests are harmless
   }
-  if (auto reply = m_dispatcher.handle_line(line, m_peer)) {
+  if (auto reply = m_dispatcher.handle_line(line, m_peer, weak_from_this())) {
     send(std::move(*reply));
   }
 }
@@ -104,10 +106,45 @@ void Session::send(std::string line) {
   }
 }
 
+std::size_t Session::notify(std::string line, std::size_t bound) {
+  if (closed()) {
+    return 0;
+  }
+  std::size_t dropped = 0;
+  while (!m_notifications.empty() && m_notifications.size() >= std::max<std::size_t>(bound, 1)) {
+    m_notifications.pop_front();
+    ++dropped;
+  }
+  m_notifications.push_back(std::move(line));
+  if (!m_writing) {
+    write_next();
+  }
+  return dropped;
+}
+
 void Session::write_next() {
+  // Everything waiting goes out in one gathered write: replies first (in
+  // request order), then notifications (in firing order). A burst of
+  // reminders then costs one system call per turn of the loop, not one per
+  // line, and a subscriber that keeps reading keeps up.
+  m_in_flight.clear();
+  while (!m_queue.empty()) {
+    m_in_flight.push_back(std::move(m_queue.front()));
+    m_queue.pop_front();
+  }
+  while (!m_notifications.empty()) {
+    m_queued_bytes += m_notifications.front().size();
+    m_in_flight.push_back(std::move(m_notifications.front()));
+    m_notifications.pop_front();
+  }
+  std::vector<boost::asio::const_buffer> buffers;
+  buffers.reserve(m_in_flight.size());
+  for (const auto &line : m_in_flight) {
+    buffers.emplace_back(boost::asio::buffer(line));
+  }
   m_writing = true;
   boost::asio::async_write(
-      m_socket, boost::asio::buffer(m_queue.front()),
+      m_socket, buffers,
       [self = shared_from_this()](const boost::system::error_code &error, std::size_t) {
         self->on_write(error);
       });
@@ -125,9 +162,11 @@ void Session::on_write(const boost::system::error_code &error) {
   if (m_closed) {
     return;
   }
-  m_queued_bytes -= m_queue.front().size();
-  m_queue.pop_front();
-  if (!m_queue.empty()) {
+  for (const auto &line : m_in_flight) {
+    m_queued_bytes -= line.size();
+  }
+  m_in_flight.clear();
+  if (!m_queue.empty() || !m_notifications.empty()) {
     write_next();
     return;
   }
@@ -151,8 +190,8 @@ void Session::close() {
   m_closed = true;
   boost::system::error_code ignored;
   m_socket.shutdown(Socket::shutdown_both, ignored);
-  // The queue stays: an aborted write may still point into its front line
-  // until its handler runs; the session frees it.
+  // The lines in flight stay: an aborted write may still point into them
+  // until its handler runs; the session frees them.
   m_socket.close(ignored);
   spdlog::debug("client disconnected (uid {}, pid {})", m_peer.uid, m_peer.pid);
 }

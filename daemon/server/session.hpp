@@ -11,16 +11,19 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace summit::server {
 
 class Dispatcher;
 
 // One client connection: reads '\n'-framed request lines, hands each to the
-// dispatcher and writes the replies in request order, one write in flight
-// with a queue behind it. Owned by the shared_ptrs its pending operations
-// hold; when the last one completes (peer gone, or close()) it is freed.
-class Session : public std::enable_shared_from_this<Session> {
+// dispatcher and writes the replies in request order, one (gathered) write in
+// flight with queues behind it: replies, and a bounded queue of
+// notifications that lose their oldest when a client stops reading. Owned by the shared_ptrs its pending
+// operations hold; when the last one completes (peer gone, or close()) it is
+// freed.
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
 public:
   using Socket = boost::asio::local::stream_protocol::socket;
 
@@ -29,12 +32,15 @@ public:
 
   // Starts reading. Call once, on a session owned by a shared_ptr.
   void start();
-  // Queues a line (with its '\n') for the client, e.g. a notification.
+  // Queues a reply line (with its '\n') for the client.
   void send(std::string line);
   // Closes the connection now; pending operations complete as aborted.
   void close();
 
-  const Peer &peer() const { return m_peer; }
+  // Connection
+  std::size_t notify(std::string line, std::size_t bound) override;
+  bool closed() const override { return m_closed || m_close_when_drained; }
+  const Peer &peer() const override { return m_peer; }
 
 private:
   void read_next();
@@ -50,7 +56,9 @@ private:
   std::size_t m_max_line;
   Peer m_peer;
   std::string m_buffer;
-  std::deque<std::string> m_queue;
+  std::deque<std::string> m_queue;         // replies waiting to be written
+  std::deque<std::string> m_notifications; // notifications waiting (bounded)
+  std::vector<std::string> m_in_flight;    // the lines the current write sends
   std::size_t m_queued_bytes = 0;
   bool m_writing = false;
   bool m_reading = false;

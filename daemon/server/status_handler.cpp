@@ -1,14 +1,17 @@
 #include "daemon/server/status_handler.hpp"
 
+#include "core/time_format.hpp"
 #include "daemon/server/param_reader.hpp"
 #include "daemon/store/event_store.hpp"
+#include "daemon/store/reminder_store.hpp"
 
 #include <unistd.h>
 
 namespace summit::server {
 
-StatusHandler::StatusHandler(store::EventStore &store, DaemonInfo info)
-    : m_store(store), m_info(std::move(info)) {}
+StatusHandler::StatusHandler(store::EventStore &store, DaemonInfo info,
+                             store::ReminderStore *reminders, core::Seconds late_after)
+    : m_store(store), m_info(std::move(info)), m_reminders(reminders), m_late_after(late_after) {}
 
 void StatusHandler::register_with(Dispatcher &dispatcher) {
   dispatcher.add("daemon.status",
@@ -24,7 +27,7 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
     return tl::unexpected(events.error());
   }
   const auto uptime = context.now > m_info.started ? (context.now - m_info.started).count() : 0;
-  return nlohmann::json{
+  nlohmann::json reply{
       {"version", SUMMIT_VERSION},
       {"pid", static_cast<std::int64_t>(::getpid())},
       {"uptime_seconds", uptime},
@@ -35,6 +38,24 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
       {"database", m_info.database},
       {"mode", m_info.mode},
   };
+  if (m_reminders != nullptr) {
+    auto stats = m_reminders->stats(m_late_after);
+    if (!stats) {
+      return tl::unexpected(stats.error());
+    }
+    reply["reminders"] = {
+        {"pending", stats->pending},
+        {"fired", stats->fired},
+        {"late", stats->late},
+        {"missed", stats->missed},
+        {"undelivered", stats->undelivered},
+        {"next_due", stats->next_due ? nlohmann::json(core::format_iso_utc(*stats->next_due))
+                                     : nlohmann::json()},
+        {"next_event_id",
+         stats->next_event_id ? nlohmann::json(*stats->next_event_id) : nlohmann::json()},
+    };
+  }
+  return reply;
 }
 
 } // namespace summit::server

@@ -7,7 +7,8 @@
 
 namespace summit::store {
 class EventStore;
-}
+class ReminderStore;
+} // namespace summit::store
 
 namespace summit::server {
 
@@ -21,10 +22,15 @@ struct DaemonInfo {
 };
 
 // daemon.status: version, pid, uptime, event count, schema and tzdata
-// versions, paths and mode.
+// versions, paths and mode, and with a ReminderStore the reminder counts and
+// the next due reminder.
 class StatusHandler {
 public:
-  StatusHandler(store::EventStore &store, DaemonInfo info);
+  // `reminders` may be null (no "reminders" member); `late_after` is what
+  // counts as late (the scheduler's setting).
+  StatusHandler(store::EventStore &store, DaemonInfo info,
+                store::ReminderStore *reminders = nullptr,
+                core::Seconds late_after = core::Seconds{60});
 
   void register_with(Dispatcher &dispatcher);
   HandlerResult status(const nlohmann::json &params, const CallContext &context);
@@ -32,6 +38,8 @@ public:
 private:
   store::EventStore &m_store;
   DaemonInfo m_info;
+  store::ReminderStore *m_reminders;
+  core::Seconds m_late_after;
 };
 
 } // namespace summit::server

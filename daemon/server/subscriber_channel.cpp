@@ -1,0 +1,129 @@
+#include "daemon/server/subscriber_channel.hpp"
+
+#include "core/rpc.hpp"
+#include "core/time_format.hpp"
+#include "daemon/server/param_reader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace summit::server {
+namespace {
+
+// At most one "dropped notifications" warning per subscriber this often, so
+// that a stuck client during a burst of 100,000 firings logs one line, not
+// 100,000. Measured on firing times: no clock is read here.
+constexpr core::Seconds k_warning_interval{10};
+
+} // namespace
+
+nlohmann::json fired_params(const scheduler::Firing &firing) {
+  return {
+      {"reminder_id", firing.reminder_id},
+      {"firing_id", firing.firing_id},
+      {"event_id", firing.event_id},
+      {"title", firing.title},
+      {"start", firing.start_local},
+      {"start_utc", core::format_iso_utc(firing.start_utc)},
+      {"tz", firing.tz},
+      {"location", firing.location},
+      {"reminder", firing.reminder},
+      {"due", core::format_iso_utc(firing.due)},
+      {"fired_at", core::format_iso_utc(firing.fired_at)},
+      {"late_seconds", firing.lateness.count()},
+      {"late", firing.late},
+      {"redelivery", firing.redelivery},
+  };
+}
+
+std::string fired_notification_line(const scheduler::Firing &firing) {
+  return core::rpc::to_line(core::rpc::make_notification("reminder.fired", fired_params(firing)));
+}
+
+SubscriberChannel::SubscriberChannel(std::size_t queue_bound)
+    : m_queue_bound(std::max<std::size_t>(queue_bound, 1)) {}
+
+void SubscriberChannel::deliver(const scheduler::Firing &firing,
+                                std::function<void()> on_delivered) {
+  forget_closed();
+  if (!m_subscribers.empty()) {
+    const auto line = fired_notification_line(firing);
+    for (auto &subscriber : m_subscribers) {
+      if (auto connection = subscriber.connection.lock()) {
+        const auto dropped = connection->notify(line, m_queue_bound);
+        if (dropped > 0) {
+          note_dropped(subscriber, dropped, firing.fired_at);
+        }
+      }
+    }
+  }
+  // In every subscriber's queue (or nobody is watching): done.
+  on_delivered();
+}
+
+void SubscriberChannel::note_dropped(Subscriber &subscriber, std::size_t dropped,
+                                     core::SysSeconds when) {
+  subscriber.dropped_unreported += dropped;
+  subscriber.dropped_total += dropped;
+  if (subscriber.last_warning && when - *subscriber.last_warning < k_warning_interval) {
+    return;
+  }
+  spdlog::warn("subscriber uid {} pid {} is not reading its reminders: dropped the oldest {} "
+               "queued notification(s) ({} in all; its queue holds {})",
+               subscriber.peer.uid, subscriber.peer.pid, subscriber.dropped_unreported,
+               subscriber.dropped_total, m_queue_bound);
+  subscriber.dropped_unreported = 0;
+  subscriber.last_warning = when;
+}
+
+void SubscriberChannel::subscribe(const std::shared_ptr<Connection> &connection) {
+  forget_closed();
+  const auto known = std::find_if(m_subscribers.begin(), m_subscribers.end(), [&](const auto &s) {
+    return s.connection.lock() == connection;
+  });
+  if (known != m_subscribers.end()) {
+    return;
+  }
+  Subscriber subscriber;
+  subscriber.connection = connection;
+  subscriber.peer = connection->peer();
+  m_subscribers.push_back(std::move(subscriber));
+  spdlog::debug("uid {} pid {} subscribed to reminders ({} subscriber(s))",
+                connection->peer().uid, connection->peer().pid, m_subscribers.size());
+}
+
+std::size_t SubscriberChannel::subscriber_count() {
+  forget_closed();
+  return m_subscribers.size();
+}
+
+void SubscriberChannel::forget_closed() {
+  std::erase_if(m_subscribers, [](const Subscriber &subscriber) {
+    const auto connection = subscriber.connection.lock();
+    return !connection || connection->closed();
+  });
+}
+
+void SubscriberChannel::register_with(Dispatcher &dispatcher) {
+  dispatcher.add("reminder.subscribe", [this](const auto &params, const auto &context) {
+    return subscribe_method(params, context);
+  });
+}
+
+HandlerResult SubscriberChannel::subscribe_method(const nlohmann::json &params,
+                                                  const CallContext &context) {
+  if (auto unknown = ParamReader(params).reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  const auto connection = context.connection.lock();
+  if (!connection) {
+    return core::fail(core::ErrorCode::unavailable,
+                      "reminder.subscribe needs a connection to push reminders to");
+  }
+  subscribe(connection);
+  return nlohmann::json{{"subscribed", true}};
+}
+
+} // namespace summit::server
