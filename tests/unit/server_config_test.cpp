@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <string>
+#include <vector>
 
 using namespace summit;
 
@@ -77,3 +80,100 @@ TEST(Config, a_missing_default_file_is_fine_but_a_named_one_is_not) {
   EXPECT_NE(named.error().message.find("none.toml"), std::string::npos);
 }
 
+
+TEST(Config, reminder_keys_default_to_no_reminders_a_day_of_grace_and_9_am) {
+  auto config = daemon::parse_config("", "summitd.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->reminders.defaults.empty());
+  EXPECT_EQ(config->reminders.grace, std::chrono::hours{24});
+  EXPECT_EQ(config->reminders.morning_hour, 9);
+  EXPECT_EQ(config->reminders.late_after, std::chrono::seconds{60});
+  EXPECT_TRUE(config->exec_commands.empty());
+  EXPECT_EQ(config->subscriber_queue, 256u);
+}
+
+TEST(Config, reads_every_reminder_key) {
+  auto config = daemon::parse_config(R"(
+[reminders]
+defaults = ["1d", "1h", "PT15M"]
+grace = "6h"
+morning_hour = 7
+late_after = "90s"
+
+[[notify.exec]]
+command = ["/usr/local/bin/page-me", "--urgent"]
+timeout = "10s"
+
+[[notify.exec]]
+command = ["logger", "-t", "summit"]
+
+[subscribers]
+queue = 32
+)",
+                                     "summitd.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->reminders.defaults, (std::vector<std::string>{"1d", "1h", "PT15M"}));
+  EXPECT_EQ(config->reminders.grace, std::chrono::hours{6});
+  EXPECT_EQ(config->reminders.morning_hour, 7);
+  EXPECT_EQ(config->reminders.late_after, std::chrono::seconds{90});
+  ASSERT_EQ(config->exec_commands.size(), 2u);
+  EXPECT_EQ(config->exec_commands[0].argv,
+            (std::vector<std::string>{"/usr/local/bin/page-me", "--urgent"}));
+  EXPECT_EQ(config->exec_commands[0].timeout, std::chrono::seconds{10});
+  EXPECT_EQ(config->exec_commands[1].argv, (std::vector<std::string>{"logger", "-t", "summit"}));
+  EXPECT_EQ(config->exec_commands[1].timeout, std::chrono::seconds{30}) << "the default";
+  EXPECT_EQ(config->subscriber_queue, 32u);
+}
+
+TEST(Config, an_empty_defaults_list_means_no_default_reminders) {
+  auto config = daemon::parse_config("[reminders]\ndefaults = []\n", "c.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->reminders.defaults.empty());
+}
+
+TEST(Config, bad_reminder_values_are_refused_with_line_and_reason) {
+  struct Case {
+    const char *text;
+    const char *expected; // a part of the message, after "c.toml:LINE: "
+  };
+  const Case cases[] = {
+      {"[reminders]\ndefaults = \"1d\"\n", "c.toml:2: reminders.defaults must be an array"},
+      {"[reminders]\ndefaults = [\"1d\",\n  \"soon\"]\n",
+       "c.toml:3: reminders.defaults[1]: "},
+      {"[reminders]\ndefaults = [5]\n", "c.toml:2: reminders.defaults[0] must be a duration"},
+      {"[reminders]\ngrace = \"forever\"\n", "c.toml:2: reminders.grace: "},
+      {"[reminders]\ngrace = 3600\n", "c.toml:2: reminders.grace must be a duration"},
+      {"[reminders]\nmorning_hour = 24\n",
+       "c.toml:2: reminders.morning_hour must be an integer between 0 and 23"},
+      {"[reminders]\nmorning_hour = \"9\"\n", "c.toml:2: reminders.morning_hour must be"},
+      {"[reminders]\nlate_after = \"-5s\"\n", "c.toml:2: reminders.late_after"},
+      {"[reminders]\nremind = [\"1d\"]\n", "c.toml:2: unknown key 'reminders.remind'"},
+      {"reminders = 5\n", "c.toml:1: reminders must be a table"},
+      {"[[notify.exec]]\ncommand = \"/bin/true\"\n",
+       "c.toml:2: notify.exec[0].command must be a non-empty array"},
+      {"[[notify.exec]]\ncommand = []\n", "c.toml:2: notify.exec[0].command must be"},
+      {"[[notify.exec]]\ncommand = [\"/bin/true\", 5]\n", "c.toml:2: notify.exec[0].command"},
+      {"[[notify.exec]]\ntimeout = \"5s\"\n", "notify.exec[0] has no command"},
+      {"[[notify.exec]]\ncommand = [\"/bin/true\"]\ntimeout = \"0s\"\n",
+       "c.toml:3: notify.exec[0].timeout must be between 1s and 1d"},
+      {"[[notify.exec]]\ncommand = [\"/bin/true\"]\nshell = true\n",
+       "c.toml:3: unknown key 'notify.exec[0].shell'"},
+      {"[notify]\nexec = \"/bin/true\"\n", "c.toml:2: notify.exec must be a list"},
+      {"[notify]\nmail = \"me@example.org\"\n", "c.toml:2: unknown key 'notify.mail'"},
+      {"[subscribers]\nqueue = 0\n", "c.toml:2: subscribers.queue must be an integer between 1"},
+      {"[subscribers]\nqueue = \"big\"\n", "c.toml:2: subscribers.queue must be an integer"},
+      {"[subscribers]\nsize = 5\n", "c.toml:2: unknown key 'subscribers.size'"},
+  };
+  for (const auto &c : cases) {
+    auto config = daemon::parse_config(c.text, "c.toml");
+    ASSERT_FALSE(config) << c.text;
+    EXPECT_NE(config.error().message.find(c.expected), std::string::npos)
+        << "for:\n" << c.text << "\ngot: " << config.error().message;
+  }
+}
+
+TEST(Config, the_example_file_is_valid) {
+  auto config =
+      daemon::load_config(std::filesystem::path(SUMMIT_SOURCE_DIR) / "examples/summitd.toml", false);
+  ASSERT_TRUE(config) << config.error().message;
+}
