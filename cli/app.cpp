@@ -3,10 +3,14 @@
 #include "cli/daemon_client.hpp"
 #include "cli/event_options.hpp"
 #include "cli/event_view.hpp"
+#include "cli/reminder_view.hpp"
 #include "cli/socket_path.hpp"
+#include "cli/watch.hpp"
 #include "cli/zone_choice.hpp"
 #include "core/clock.hpp"
 #include "core/event_json.hpp"
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -15,9 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace summit::cli {
@@ -181,7 +188,74 @@ public:
     if (m_json) {
       print_json(*result);
     } else {
-      m_out << format_status(*result);
+      m_out << format_status(*result, m_viewer);
+    }
+    return k_exit_ok;
+  }
+
+  int snooze(std::int64_t reminder_id, const std::string &duration) {
+    // Checked here so that a typo is a usage error naming the argument; the
+    // daemon reads the same forms.
+    if (auto parsed = core::parse_duration(duration); !parsed) {
+      return usage("DURATION: " + parsed.error().message);
+    }
+    auto result = m_client.call("reminder.snooze",
+                                json{{"reminder_id", reminder_id}, {"duration", duration}});
+    if (!result) {
+      return report(result.error());
+    }
+    if (m_json) {
+      print_json(*result);
+      return k_exit_ok;
+    }
+    const std::string due_text = result->value("due", std::string());
+    auto due = core::parse_iso(due_text);
+    const std::string when = due && due->kind == core::When::Kind::instant
+                                 ? core::format_human_datetime(date::floor<core::Seconds>(
+                                       m_viewer->to_local(due->instant)))
+                                 : due_text;
+    m_out << fmt::format("Snoozed reminder {}: it fires again at {} as reminder {}\n",
+                         reminder_id, when, result->value("reminder_id", std::int64_t{0}));
+    return k_exit_ok;
+  }
+
+  int ack(std::int64_t reminder_id) {
+    auto result = m_client.call("reminder.ack", json{{"reminder_id", reminder_id}});
+    if (!result) {
+      return report(result.error());
+    }
+    if (m_json) {
+      print_json(*result);
+    } else {
+      m_out << fmt::format("Acknowledged reminder {}\n",
+                           result->value("acked", reminder_id));
+    }
+    return k_exit_ok;
+  }
+
+  int missed(int limit) {
+    auto result = m_client.call("reminder.missed", json{{"limit", limit}});
+    if (!result) {
+      return report(result.error());
+    }
+    const json missed = result->value("missed", json::array());
+    if (m_json) {
+      print_json(missed);
+    } else {
+      m_out << format_missed_table(missed, m_viewer);
+    }
+    return k_exit_ok;
+  }
+
+  int explain(std::int64_t id) {
+    auto result = m_client.call("event.explain", json{{"id", id}});
+    if (!result) {
+      return report(result.error());
+    }
+    if (m_json) {
+      print_json(*result);
+    } else {
+      m_out << format_explanation(*result, m_viewer);
     }
     return k_exit_ok;
   }
@@ -286,6 +360,23 @@ std::optional<std::string> env_value(const Environment &env, const char *name) {
 
 int run_parsed(int argc, const char *const *argv, const Environment &env, std::ostream &out,
                std::ostream &err) {
+  // `watch --exec CMD ARG...`: everything after --exec is the command, even
+  // arguments that look like our options; the parser never sees them.
+  std::vector<std::string> given(argv + std::min(argc, 1), argv + argc);
+  const std::optional<ExecSplit> exec_split = split_watch_exec(given);
+  std::vector<const char *> parser_argv;
+  if (exec_split) {
+    if (exec_split->command.empty()) {
+      err << "summit: watch: --exec needs a command: --exec CMD [ARG...]\n";
+      return k_exit_usage;
+    }
+    parser_argv.push_back(argc > 0 ? argv[0] : "summit");
+    for (const std::string &arg : exec_split->parser_args) {
+      parser_argv.push_back(arg.c_str());
+    }
+    argc = static_cast<int>(parser_argv.size());
+    argv = parser_argv.data();
+  }
   CLI::App app{"summit: the command-line client of summitd, the event calendar and reminder "
                "daemon",
                "summit"};
@@ -337,7 +428,42 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   auto *rm = app.add_subcommand("rm", "Remove an event");
   rm->add_option("id", rm_id, "The event's id")->required()->check(CLI::PositiveNumber);
 
-  auto *status = app.add_subcommand("status", "Show the daemon's status");
+  auto *status = app.add_subcommand("status", "Show the daemon's status and reminder counts");
+
+  WatchOptions watch_options;
+  auto *watch = app.add_subcommand(
+      "watch", "Print each reminder as it fires until interrupted (with --json: one JSON object "
+               "per line); reconnects when summitd restarts");
+  watch->add_flag("--notify", watch_options.notify,
+                  "Also raise a desktop notification (D-Bus session bus)");
+  std::vector<std::string> exec_command;
+  watch->add_option("--exec", exec_command,
+                    "CMD [ARG...]: run CMD for each reminder, no shell, with SUMMIT_* environment "
+                    "variables; takes the rest of the command line, so put it last");
+
+  std::int64_t snooze_id = 0;
+  std::string snooze_duration;
+  auto *snooze = app.add_subcommand("snooze", "Fire a fired reminder again after a while");
+  snooze->add_option("id", snooze_id, "The reminder's id (from watch or missed)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  snooze->add_option("duration", snooze_duration, "How long: 15m, 1h, 1d, PT15M")->required();
+
+  std::int64_t ack_id = 0;
+  auto *ack = app.add_subcommand("ack", "Acknowledge a fired or missed reminder");
+  ack->add_option("id", ack_id, "The reminder's id")->required()->check(CLI::PositiveNumber);
+
+  int missed_limit = 100;
+  auto *missed = app.add_subcommand(
+      "missed", "List reminders that fell due while summitd was down, past the grace period");
+  missed->add_option("--limit", missed_limit, "At most this many (default 100)")
+      ->check(CLI::Range(1, 10000));
+
+  std::int64_t explain_id = 0;
+  auto *explain = app.add_subcommand(
+      "explain", "Show when an event's reminders fire, in your zone and the event's, and the "
+                 "zone changes before then");
+  explain->add_option("id", explain_id, "The event's id")->required()->check(CLI::PositiveNumber);
 
   try {
     app.parse(argc, argv);
@@ -365,9 +491,19 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   if (!viewer->note.empty()) {
     err << "summit: " << viewer->note << "\n";
   }
-  DaemonClient client(resolve_socket_path(
-      SocketPathInputs{socket_flag, env_value(env, "SUMMIT_SOCKET"),
-                       env_value(env, "XDG_RUNTIME_DIR"), env.uid, env.exists}));
+  const std::string socket_path = resolve_socket_path(SocketPathInputs{
+      socket_flag, env_value(env, "SUMMIT_SOCKET"), env_value(env, "XDG_RUNTIME_DIR"), env.uid,
+      env.exists});
+  if (watch->parsed()) {
+    watch_options.json = json_output;
+    if (exec_split) {
+      watch_options.exec = exec_split->command;
+    } else if (!exec_command.empty()) {
+      watch_options.exec = exec_command; // only reached when the split above missed it
+    }
+    return run_watch(watch_options, socket_path, viewer->zone, out, err);
+  }
+  DaemonClient client(socket_path);
   Session session(env, out, err, client, viewer->zone, tz_flag, json_output);
   if (add->parsed()) {
     return session.add(add_options);
@@ -386,6 +522,18 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   }
   if (status->parsed()) {
     return session.status();
+  }
+  if (snooze->parsed()) {
+    return session.snooze(snooze_id, snooze_duration);
+  }
+  if (ack->parsed()) {
+    return session.ack(ack_id);
+  }
+  if (missed->parsed()) {
+    return session.missed(missed_limit);
+  }
+  if (explain->parsed()) {
+    return session.explain(explain_id);
   }
   err << app.help();
   return k_exit_usage;

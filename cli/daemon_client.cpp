@@ -28,6 +28,11 @@ tl::unexpected<CallError> failure(CallError::Kind kind, std::string message) {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
+// A JSON-RPC notification: a method and no id.
+bool is_notification(const nlohmann::json &message) {
+  return message.is_object() && message.contains("method") && !message.contains("id");
+}
+
 } // namespace
 
 DaemonClient::DaemonClient(std::string socket_path, std::chrono::milliseconds timeout)
@@ -85,12 +90,42 @@ tl::expected<void, CallError> DaemonClient::send_all(std::string_view data) {
   return {};
 }
 
+std::optional<std::string> DaemonClient::take_line() {
+  auto newline = m_buffer.find('\n');
+  if (newline == std::string::npos) {
+    return std::nullopt;
+  }
+  std::string line = m_buffer.substr(0, newline);
+  m_buffer.erase(0, newline + 1);
+  return line;
+}
+
+tl::expected<void, CallError> DaemonClient::receive_some() {
+  for (;;) {
+    std::array<char, 65536> chunk{};
+    const ssize_t got = ::recv(m_fd, chunk.data(), chunk.size(), 0);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN) {
+        return {};
+      }
+      return failure(CallError::Kind::unreachable,
+                     fmt::format("reading the reply failed: {}", errno_text(errno)));
+    }
+    if (got == 0) {
+      return failure(CallError::Kind::unreachable, "summitd closed the connection");
+    }
+    m_buffer.append(chunk.data(), static_cast<std::size_t>(got));
+    return {};
+  }
+}
+
 tl::expected<std::string, CallError> DaemonClient::read_line() {
   for (;;) {
-    if (auto newline = m_buffer.find('\n'); newline != std::string::npos) {
-      std::string line = m_buffer.substr(0, newline);
-      m_buffer.erase(0, newline + 1);
-      return line;
+    if (auto line = take_line()) {
+      return std::move(*line);
     }
     if (m_buffer.size() > k_max_reply) {
       return failure(CallError::Kind::bad_reply, "the reply is too large");
@@ -103,19 +138,50 @@ tl::expected<std::string, CallError> DaemonClient::read_line() {
     if (ready <= 0) {
       return failure(CallError::Kind::unreachable, "summitd did not reply in time");
     }
-    std::array<char, 65536> chunk{};
-    const ssize_t got = ::recv(m_fd, chunk.data(), chunk.size(), 0);
-    if (got < 0) {
-      if (errno == EINTR || errno == EAGAIN) {
+    if (auto got = receive_some(); !got) {
+      return tl::unexpected(got.error());
+    }
+  }
+}
+
+tl::expected<std::optional<nlohmann::json>, CallError>
+DaemonClient::next_notification(int interrupt_fd) {
+  for (;;) {
+    if (!m_notifications.empty()) {
+      nlohmann::json message = std::move(m_notifications.front());
+      m_notifications.pop_front();
+      return message;
+    }
+    if (m_fd < 0) {
+      return failure(CallError::Kind::unreachable, "not connected");
+    }
+    while (auto line = take_line()) {
+      nlohmann::json message = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
+      if (is_notification(message)) {
+        return message;
+      }
+      // A stray reply or a line that is not JSON: nothing waits for it.
+    }
+    if (m_buffer.size() > k_max_reply) {
+      return failure(CallError::Kind::bad_reply, "a message from summitd is too large");
+    }
+    std::array<pollfd, 2> waiting{pollfd{m_fd, POLLIN, 0}, pollfd{interrupt_fd, POLLIN, 0}};
+    const int ready = ::poll(waiting.data(), interrupt_fd >= 0 ? 2 : 1, -1);
+    if (ready < 0) {
+      if (errno == EINTR) {
         continue;
       }
       return failure(CallError::Kind::unreachable,
-                     fmt::format("reading the reply failed: {}", errno_text(errno)));
+                     fmt::format("waiting for summitd failed: {}", errno_text(errno)));
     }
-    if (got == 0) {
-      return failure(CallError::Kind::unreachable, "summitd closed the connection");
+    if (interrupt_fd >= 0 && (waiting[1].revents & POLLIN) != 0) {
+      return std::nullopt;
     }
-    m_buffer.append(chunk.data(), static_cast<std::size_t>(got));
+    if (waiting[0].revents != 0) {
+      if (auto got = receive_some(); !got) {
+        return tl::unexpected(got.error());
+      }
+    }
   }
 }
 
@@ -132,13 +198,21 @@ tl::expected<nlohmann::json, CallError> DaemonClient::call(std::string_view meth
       !sent) {
     return tl::unexpected(sent.error());
   }
-  auto line = read_line();
-  if (!line) {
-    return tl::unexpected(line.error());
-  }
-  nlohmann::json reply = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
-  if (reply.is_discarded() || !reply.is_object()) {
-    return failure(CallError::Kind::bad_reply, "summitd sent a reply that is not JSON");
+  nlohmann::json reply;
+  for (;;) {
+    auto line = read_line();
+    if (!line) {
+      return tl::unexpected(line.error());
+    }
+    reply = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
+    if (reply.is_discarded() || !reply.is_object()) {
+      return failure(CallError::Kind::bad_reply, "summitd sent a reply that is not JSON");
+    }
+    if (!is_notification(reply)) {
+      break;
+    }
+    // A subscribed connection interleaves notifications with replies.
+    m_notifications.push_back(std::move(reply));
   }
   if (auto error = reply.find("error"); error != reply.end()) {
     CallError refused{CallError::Kind::refused, 0, "summitd refused the request"};

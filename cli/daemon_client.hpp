@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,10 +39,24 @@ public:
   [[nodiscard]] const std::string &socket_path() const { return m_socket_path; }
 
   // Sends `method` with `params` and returns the reply's `result`.
+  // Notifications (reminder.fired on a subscribed connection) that arrive
+  // before the reply are kept for next_notification().
   tl::expected<nlohmann::json, CallError> call(std::string_view method, nlohmann::json params);
+
+  // The next notification (a JSON-RPC message with a method and no id) on
+  // this connection, waiting for it without a time limit; nothing when
+  // `interrupt_fd` (ignored when negative) becomes readable first, so a
+  // caller can wake on a signal. Fails (unreachable) when the daemon hangs
+  // up or the connection breaks; lines that are not JSON objects are
+  // skipped. Call after a successful call(): it does not connect.
+  tl::expected<std::optional<nlohmann::json>, CallError> next_notification(int interrupt_fd);
 
 private:
   tl::expected<void, CallError> connect();
+  // One recv() into m_buffer; fails on EOF or an error.
+  tl::expected<void, CallError> receive_some();
+  // A complete line from m_buffer, if there is one.
+  std::optional<std::string> take_line();
   tl::expected<void, CallError> send_all(std::string_view data);
   tl::expected<std::string, CallError> read_line();
 
@@ -49,6 +65,7 @@ private:
   int m_fd = -1;
   std::int64_t m_next_id = 1;
   std::string m_buffer; // bytes read past the last line
+  std::deque<nlohmann::json> m_notifications; // received while waiting for a reply
 };
 
 } // namespace summit::cli

@@ -1,6 +1,7 @@
 #include "cli/event_view.hpp"
 
 #include "core/time_format.hpp"
+#include "core/time_parse.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
@@ -248,7 +250,7 @@ std::string format_event_summary(const char *verb, const core::Event &event,
                      format_when(event, viewer));
 }
 
-std::string format_status(const nlohmann::json &status) {
+std::string format_status(const nlohmann::json &status, const date::time_zone *viewer) {
   static constexpr std::array<const char *, 9> k_documented{
       "version", "pid",    "uptime_seconds", "events", "schema_version",
       "tzdata",  "socket", "database",       "mode"};
@@ -261,9 +263,38 @@ std::string format_status(const nlohmann::json &status) {
       fields.emplace_back(name, text_of(status.at(name)));
     }
   }
+  if (status.is_object() && status.contains("reminders") && status.at("reminders").is_object()) {
+    const nlohmann::json &reminders = status.at("reminders");
+    auto count = [&reminders](const char *name) {
+      auto it = reminders.find(name);
+      return it != reminders.end() && it->is_number_integer() ? it->get<std::int64_t>()
+                                                              : std::int64_t{0};
+    };
+    fields.emplace_back("reminders",
+                        fmt::format("{} pending, {} fired ({} late), {} missed, {} undelivered",
+                                    count("pending"), count("fired"), count("late"),
+                                    count("missed"), count("undelivered")));
+    std::string next = "none";
+    const std::string due_text = reminders.value("next_due", nlohmann::json()).is_string()
+                                     ? reminders.at("next_due").get<std::string>()
+                                     : std::string();
+    if (auto due = core::parse_iso(due_text);
+        due && due->kind == core::When::Kind::instant) {
+      const date::time_zone *zone = viewer != nullptr ? viewer : date::locate_zone("UTC");
+      next = fmt::format("{} {}", core::format_human_datetime(local_in(due->instant, zone)),
+                         core::zone_abbrev(due->instant, zone));
+      if (count("next_event_id") != 0) {
+        next += fmt::format(" (event {})", count("next_event_id"));
+      }
+    }
+    fields.emplace_back("next reminder", next);
+  }
   if (status.is_object()) {
     for (const auto &item : status.items()) {
       const std::string &name = item.key();
+      if (name == "reminders" && item.value().is_object()) {
+        continue;
+      }
       const bool documented =
           std::find_if(k_documented.begin(), k_documented.end(),
                        [&name](const char *known) { return name == known; }) != k_documented.end();

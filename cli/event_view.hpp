@@ -37,7 +37,10 @@ std::string format_event_summary(const char *verb, const core::Event &event,
                                  const date::time_zone *viewer);
 
 // daemon.status's result, one "name: value" line per field, the documented
-// ones first in their documented order.
-std::string format_status(const nlohmann::json &status);
+// ones first in their documented order. `reminders` becomes two lines:
+// "reminders: 2 pending, 5 fired (1 late), 0 missed, 0 undelivered" and
+// "next reminder: Thu 25 Sep 2025 10:00 (event 2)" in `viewer`'s zone (UTC
+// when null), or "none".
+std::string format_status(const nlohmann::json &status, const date::time_zone *viewer = nullptr);
 
 } // namespace summit::cli
