@@ -267,9 +267,10 @@ private:
     }
     if (m_scheduler) {
       m_scheduler->stop();
-      // Its timer keeps a wait on the loop; destroying it ends the wait (and
-      // records completions already in hand).
-      m_scheduler.reset();
+      // Its timer keeps a wait on the loop; destroying it ends the wait and
+      // records the completions in hand. Posted, so that completions already
+      // queued on the loop are in hand by then (not delivered twice).
+      boost::asio::post(m_io, [this] { m_scheduler.reset(); });
     }
   }
 

@@ -46,8 +46,7 @@ std::string reminder_text(const core::Reminder &reminder) {
 } // namespace
 
 ReminderHandlers::ReminderHandlers(store::EventStore &events, store::ReminderStore &reminders,
-                                   core::ReminderPlanOptions plan,
-                                   std::function<void()> on_change)
+                                   core::ReminderPlanOptions plan, std::function<void()> on_change)
     : m_events(events), m_reminders(reminders), m_plan(plan), m_on_change(std::move(on_change)) {}
 
 void ReminderHandlers::register_with(Dispatcher &dispatcher) {
@@ -100,10 +99,10 @@ HandlerResult ReminderHandlers::snooze(const nlohmann::json &params, const CallC
     return invalid_param("duration", "params.duration: " + duration.error().message);
   }
   if (*duration <= core::Seconds{0} || *duration > k_max_snooze) {
-    return invalid_param("duration", fmt::format("params.duration must be more than 0s and at "
-                                                 "most {}, not '{}'",
-                                                 core::format_duration_short(k_max_snooze),
-                                                 **text));
+    return invalid_param("duration",
+                         fmt::format("params.duration must be more than 0s and at "
+                                     "most {}, not '{}'",
+                                     core::format_duration_short(k_max_snooze), **text));
   }
   if (auto owned = owned_event_of(*reminder_id, context); !owned) {
     return tl::unexpected(owned.error());
@@ -192,13 +191,13 @@ HandlerResult ReminderHandlers::explain(const nlohmann::json &params, const Call
   auto reminders = nlohmann::json::array();
   auto until = std::max(event->start_utc, context.now);
   for (const auto &[reminder_id, due] : *pending) {
-    const auto planned = std::find_if(plan.begin(), plan.end(),
-                                      [due = due](const auto &p) { return p.due == due; });
-    nlohmann::json item{
-        {"reminder_id", reminder_id},
-        {"reminder", planned == plan.end() ? std::string("snooze")
-                                           : reminder_text(event->reminders[planned->index])},
-        {"due", core::format_iso_utc(due)}};
+    const auto planned =
+        std::find_if(plan.begin(), plan.end(), [due = due](const auto &p) { return p.due == due; });
+    nlohmann::json item{{"reminder_id", reminder_id},
+                        {"reminder", planned == plan.end()
+                                         ? std::string("snooze")
+                                         : reminder_text(event->reminders[planned->index])},
+                        {"due", core::format_iso_utc(due)}};
     if (zone != nullptr) {
       item["due_local"] = core::format_iso_offset(due, zone);
     }

@@ -80,9 +80,8 @@ void SubscriberChannel::note_dropped(Subscriber &subscriber, std::size_t dropped
 
 void SubscriberChannel::subscribe(const std::shared_ptr<Connection> &connection) {
   forget_closed();
-  const auto known = std::find_if(m_subscribers.begin(), m_subscribers.end(), [&](const auto &s) {
-    return s.connection.lock() == connection;
-  });
+  const auto known = std::find_if(m_subscribers.begin(), m_subscribers.end(),
+                                  [&](const auto &s) { return s.connection.lock() == connection; });
   if (known != m_subscribers.end()) {
     return;
   }
@@ -90,8 +89,8 @@ void SubscriberChannel::subscribe(const std::shared_ptr<Connection> &connection)
   subscriber.connection = connection;
   subscriber.peer = connection->peer();
   m_subscribers.push_back(std::move(subscriber));
-  spdlog::debug("uid {} pid {} subscribed to reminders ({} subscriber(s))",
-                connection->peer().uid, connection->peer().pid, m_subscribers.size());
+  spdlog::debug("uid {} pid {} subscribed to reminders ({} subscriber(s))", connection->peer().uid,
+                connection->peer().pid, m_subscribers.size());
 }
 
 std::size_t SubscriberChannel::subscriber_count() {

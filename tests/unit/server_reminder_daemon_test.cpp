@@ -9,10 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -110,12 +110,12 @@ TEST(ReminderDaemon, a_reminder_due_two_seconds_ahead_reaches_a_subscriber_not_e
   const auto start = due + date::days{1};
   auto editor = connect_when_ready(socket);
   ASSERT_TRUE(editor);
-  auto added = editor->call(core::rpc::make_request(
-      1, "event.add",
-      {{"title", "Council of Heads of Government of the CIS"},
-       {"start", core::format_iso_utc(start)},
-       {"tz", "UTC"},
-       {"reminders", {"1d"}}}));
+  auto added =
+      editor->call(core::rpc::make_request(1, "event.add",
+                                           {{"title", "Council of Heads of Government of the CIS"},
+                                            {"start", core::format_iso_utc(start)},
+                                            {"tz", "UTC"},
+                                            {"reminders", {"1d"}}}));
   ASSERT_TRUE(added.contains("result")) << added.dump();
   const auto event_id = added["result"]["event"]["id"];
 

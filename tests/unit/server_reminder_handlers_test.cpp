@@ -48,9 +48,8 @@ protected:
     options.on_change = [this] { ++m_replans; };
     m_events = std::make_unique<server::EventHandlers>(*m_store, nullptr, options);
     m_events->register_with(m_dispatcher);
-    m_methods = std::make_unique<server::ReminderHandlers>(*m_store, *m_reminders,
-                                                           core::ReminderPlanOptions{},
-                                                           [this] { ++m_replans; });
+    m_methods = std::make_unique<server::ReminderHandlers>(
+        *m_store, *m_reminders, core::ReminderPlanOptions{}, [this] { ++m_replans; });
     m_methods->register_with(m_dispatcher);
     server::DaemonInfo info{"/tmp/x.sock", "/tmp/x.db", "user", "2026f", m_now};
     m_status = std::make_unique<server::StatusHandler>(*m_store, info, m_reminders.get(), 60s);
@@ -201,8 +200,8 @@ TEST_F(ReminderHandlersTest, snooze_is_for_the_owner_or_root_of_a_fired_reminder
   auto plan = m_reminders->pending_for_event(*pending);
   ASSERT_TRUE(plan);
   ASSERT_FALSE(plan->empty());
-  EXPECT_EQ(error_code(call("reminder.snooze",
-                            {{"reminder_id", plan->back().first}, {"duration", "5m"}})),
+  EXPECT_EQ(error_code(
+                call("reminder.snooze", {{"reminder_id", plan->back().first}, {"duration", "5m"}})),
             core::rpc::k_conflict);
 }
 

@@ -132,21 +132,20 @@ TEST(SubscriberChannel, the_notification_carries_every_field_of_the_firing) {
   EXPECT_EQ(message["jsonrpc"], "2.0");
   EXPECT_EQ(message["method"], "reminder.fired");
   EXPECT_FALSE(message.contains("id"));
-  EXPECT_EQ(message["params"],
-            (json{{"reminder_id", 12},
-                  {"firing_id", 1012},
-                  {"event_id", 7},
-                  {"title", "Council of Heads of Government of the CIS"},
-                  {"start", "2025-09-26T10:00:00+03:00"},
-                  {"start_utc", "2025-09-26T07:00:00Z"},
-                  {"tz", "Europe/Minsk"},
-                  {"location", "Minsk, Belarus"},
-                  {"reminder", "P1D"},
-                  {"due", "2025-09-25T07:00:00Z"},
-                  {"fired_at", "2025-09-25T07:00:02Z"},
-                  {"late_seconds", 2},
-                  {"late", false},
-                  {"redelivery", true}}));
+  EXPECT_EQ(message["params"], (json{{"reminder_id", 12},
+                                     {"firing_id", 1012},
+                                     {"event_id", 7},
+                                     {"title", "Council of Heads of Government of the CIS"},
+                                     {"start", "2025-09-26T10:00:00+03:00"},
+                                     {"start_utc", "2025-09-26T07:00:00Z"},
+                                     {"tz", "Europe/Minsk"},
+                                     {"location", "Minsk, Belarus"},
+                                     {"reminder", "P1D"},
+                                     {"due", "2025-09-25T07:00:00Z"},
+                                     {"fired_at", "2025-09-25T07:00:02Z"},
+                                     {"late_seconds", 2},
+                                     {"late", false},
+                                     {"redelivery", true}}));
 }
 
 TEST(SubscriberChannel, with_nobody_subscribed_a_firing_is_delivered_at_once) {
