@@ -37,7 +37,7 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   command = ["/usr/local/bin/page-me", "--urgent"]
 //   timeout = "30s"
 //   [subscribers]
-//   queue = 256                # notifications kept for a subscriber that lags
+//   queue = 4096               # notifications kept for a subscriber that lags
 struct ReminderConfig {
   // Durations as written ("1d"), each already checked with parse_duration.
   std::vector<std::string> defaults;
@@ -55,7 +55,7 @@ struct Config {
   std::size_t max_line = k_default_max_line;
   ReminderConfig reminders;
   std::vector<notify::ExecCommand> exec_commands;
-  std::size_t subscriber_queue = 256;
+  std::size_t subscriber_queue = 4096;
 };
 
 // Parses configuration text. `origin` names the file in messages. Errors say

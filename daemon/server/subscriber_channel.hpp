@@ -30,7 +30,7 @@ namespace summit::server {
 // call it on the io_context's thread.
 class SubscriberChannel final : public scheduler::Channel {
 public:
-  explicit SubscriberChannel(std::size_t queue_bound = 256);
+  explicit SubscriberChannel(std::size_t queue_bound = 4096);
 
   std::string_view name() const override { return "subscribers"; }
   void deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) override;

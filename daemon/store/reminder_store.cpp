@@ -95,6 +95,31 @@ FiredReminder read_fired(SQLite::Statement &s) {
   return out;
 }
 
+// Runs the outbox writes (take_due, mark_delivered) with synchronous=NORMAL
+// instead of the store's FULL: in WAL mode that skips the fsync on commit,
+// which is most of the time between a reminder's due second and its delivery.
+// It is safe for the promise made: a process crash loses nothing (the WAL is
+// in the OS), and a power loss can only roll back the newest firings, whose
+// instances are then pending again and fire once more after the reboot with
+// the same reminder id: a marked re-delivery, never a loss. The next FULL
+// commit (any client write) syncs these frames too.
+class RelaxedSync {
+public:
+  explicit RelaxedSync(SQLite::Database &db) : m_db(db) { m_db.exec("PRAGMA synchronous = NORMAL"); }
+  ~RelaxedSync() {
+    try {
+      m_db.exec("PRAGMA synchronous = FULL");
+    } catch (const SQLite::Exception &e) {
+      spdlog::error("could not restore synchronous=FULL: {}", e.what());
+    }
+  }
+  RelaxedSync(const RelaxedSync &) = delete;
+  RelaxedSync &operator=(const RelaxedSync &) = delete;
+
+private:
+  SQLite::Database &m_db;
+};
+
 } // namespace
 
 struct ReminderStore::Impl {
@@ -193,6 +218,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     core::SysSeconds due;
   };
   DueBatch batch;
+  const RelaxedSync relaxed(m_impl->m_db);
   SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<Row> rows;
   {
@@ -298,6 +324,7 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   if (deliveries.empty()) {
     return;
   }
+  const RelaxedSync relaxed(m_impl->m_db);
   SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
   for (const Delivery &delivery : deliveries) {
     Use s(m_impl->m_delete_delivery);

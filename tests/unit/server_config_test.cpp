@@ -89,7 +89,7 @@ TEST(Config, reminder_keys_default_to_no_reminders_a_day_of_grace_and_9_am) {
   EXPECT_EQ(config->reminders.morning_hour, 9);
   EXPECT_EQ(config->reminders.late_after, std::chrono::seconds{60});
   EXPECT_TRUE(config->exec_commands.empty());
-  EXPECT_EQ(config->subscriber_queue, 256u);
+  EXPECT_EQ(config->subscriber_queue, 4096u);
 }
 
 TEST(Config, reads_every_reminder_key) {
