@@ -211,11 +211,11 @@ public:
     const std::string due_text = result->value("due", std::string());
     auto due = core::parse_iso(due_text);
     const std::string when = due && due->kind == core::When::Kind::instant
-                                 ? core::format_human_datetime(date::floor<core::Seconds>(
-                                       m_viewer->to_local(due->instant)))
+                                 ? core::format_human_datetime(
+                                       date::floor<core::Seconds>(m_viewer->to_local(due->instant)))
                                  : due_text;
-    m_out << fmt::format("Snoozed reminder {}: it fires again at {} as reminder {}\n",
-                         reminder_id, when, result->value("reminder_id", std::int64_t{0}));
+    m_out << fmt::format("Snoozed reminder {}: it fires again at {} as reminder {}\n", reminder_id,
+                         when, result->value("reminder_id", std::int64_t{0}));
     return k_exit_ok;
   }
 
@@ -227,8 +227,7 @@ public:
     if (m_json) {
       print_json(*result);
     } else {
-      m_out << fmt::format("Acknowledged reminder {}\n",
-                           result->value("acked", reminder_id));
+      m_out << fmt::format("Acknowledged reminder {}\n", result->value("acked", reminder_id));
     }
     return k_exit_ok;
   }
@@ -491,9 +490,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   if (!viewer->note.empty()) {
     err << "summit: " << viewer->note << "\n";
   }
-  const std::string socket_path = resolve_socket_path(SocketPathInputs{
-      socket_flag, env_value(env, "SUMMIT_SOCKET"), env_value(env, "XDG_RUNTIME_DIR"), env.uid,
-      env.exists});
+  const std::string socket_path =
+      resolve_socket_path(SocketPathInputs{socket_flag, env_value(env, "SUMMIT_SOCKET"),
+                                           env_value(env, "XDG_RUNTIME_DIR"), env.uid, env.exists});
   if (watch->parsed()) {
     watch_options.json = json_output;
     if (exec_split) {

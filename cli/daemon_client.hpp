@@ -64,7 +64,7 @@ private:
   std::chrono::milliseconds m_timeout;
   int m_fd = -1;
   std::int64_t m_next_id = 1;
-  std::string m_buffer; // bytes read past the last line
+  std::string m_buffer;                       // bytes read past the last line
   std::deque<nlohmann::json> m_notifications; // received while waiting for a reply
 };
 

@@ -52,9 +52,8 @@ tl::expected<void, std::string> DesktopNotifier::notify(const std::string &summa
   if (r >= 0) {
     // app_name, replaces_id, app_icon, summary, body, actions (none), hints
     // (none), expire_timeout (-1: the server's default).
-    r = sd_bus_message_append(call, "susssasa{sv}i", "summit", std::uint32_t{0},
-                              "appointment-soon", summary.c_str(), body.c_str(), 0, 0,
-                              std::int32_t{-1});
+    r = sd_bus_message_append(call, "susssasa{sv}i", "summit", std::uint32_t{0}, "appointment-soon",
+                              summary.c_str(), body.c_str(), 0, 0, std::int32_t{-1});
   }
   if (r < 0) {
     sd_bus_message_unref(call);

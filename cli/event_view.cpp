@@ -278,8 +278,7 @@ std::string format_status(const nlohmann::json &status, const date::time_zone *v
     const std::string due_text = reminders.value("next_due", nlohmann::json()).is_string()
                                      ? reminders.at("next_due").get<std::string>()
                                      : std::string();
-    if (auto due = core::parse_iso(due_text);
-        due && due->kind == core::When::Kind::instant) {
+    if (auto due = core::parse_iso(due_text); due && due->kind == core::When::Kind::instant) {
       const date::time_zone *zone = viewer != nullptr ? viewer : date::locate_zone("UTC");
       next = fmt::format("{} {}", core::format_human_datetime(local_in(due->instant, zone)),
                          core::zone_abbrev(due->instant, zone));

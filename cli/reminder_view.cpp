@@ -83,19 +83,34 @@ std::string plural(std::int64_t count, const char *unit) {
   return fmt::format("{} {}{}", count, unit, count == 1 ? "" : "s");
 }
 
-// How far the start is from the firing, as the watch line says it.
+// How far the start is from the firing, as the watch line says it: the
+// offset as set when the reminder fired as planned (due = start - offset),
+// otherwise (snoozed, absolute, or an all-day event's morning hour) the time
+// from firing to the start, to the minute.
 std::string lead_text(const json &params) {
   const std::string reminder = text_member(params, "reminder");
-  if (auto offset = core::parse_duration(reminder); offset && reminder.starts_with('P')) {
-    return fmt::format("in {} ({})", format_duration_words(*offset), reminder);
+  std::optional<core::Seconds> offset;
+  if (reminder.starts_with('P')) {
+    if (auto parsed = core::parse_duration(reminder)) {
+      offset = *parsed;
+    }
   }
   auto start = instant_of(text_member(params, "start_utc"));
+  auto due = instant_of(text_member(params, "due"));
   auto fired = instant_of(text_member(params, "fired_at"));
+  if (offset && start && due && *start - *due == *offset) {
+    return fmt::format("in {} ({})", format_duration_words(*offset), reminder);
+  }
   if (!start || !fired) {
     return reminder.empty() ? std::string() : fmt::format("({})", printable(reminder));
   }
-  const core::Seconds lead = *start - *fired;
-  const char *how = reminder == "snooze" ? " (snoozed)" : "";
+  core::Seconds lead = *start - *fired;
+  if (std::chrono::abs(lead) >= std::chrono::minutes(2)) {
+    lead = date::round<std::chrono::minutes>(lead);
+  }
+  const std::string how = offset                 ? fmt::format(" ({})", reminder)
+                          : reminder == "snooze" ? std::string(" (snoozed)")
+                                                 : std::string();
   if (lead > core::Seconds{0}) {
     return fmt::format("in {}{}", format_duration_words(lead), how);
   }
@@ -207,8 +222,8 @@ std::string format_reminder_start(std::string_view start, std::string_view tz,
   }
   // The event's own wall time is the one written in `start`.
   const bool same_day = date::floor<date::days>(seen) == date::floor<date::days>(when->local);
-  const std::string own = same_day ? date::format("%H:%M", when->local)
-                                   : core::format_human_datetime(when->local);
+  const std::string own =
+      same_day ? date::format("%H:%M", when->local) : core::format_human_datetime(when->local);
   return fmt::format("{} ({} {})", core::format_human_datetime(seen), own, printable(tz));
 }
 
@@ -241,8 +256,9 @@ std::string format_fired_line(const json &params, const date::time_zone *viewer)
     line += ", " + lead;
   }
   if (bool_member(params, "late")) {
-    line += fmt::format(" [late {}]",
-                        core::format_duration_short(core::Seconds{int_member(params, "late_seconds")}));
+    line +=
+        fmt::format(" [late {}]",
+                    core::format_duration_short(core::Seconds{int_member(params, "late_seconds")}));
   }
   if (bool_member(params, "redelivery")) {
     line += " [redelivered]";
@@ -314,11 +330,11 @@ std::string format_explanation(const json &result, const date::time_zone *viewer
     if (!due) {
       continue;
     }
-    rows.push_back(
-        {*due, 1,
-         {fmt::format("reminder {} ({})", int_member(item, "reminder_id"),
-                      format_reminder_setting(text_member(item, "reminder"), viewer)),
-          in_zone(*due, viewer), two_zones ? in_zone(*due, own) : std::string()}});
+    rows.push_back({*due,
+                    1,
+                    {fmt::format("reminder {} ({})", int_member(item, "reminder_id"),
+                                 format_reminder_setting(text_member(item, "reminder"), viewer)),
+                     in_zone(*due, viewer), two_zones ? in_zone(*due, own) : std::string()}});
   }
   const json changes = result.is_object() ? result.value("zone_changes", json::array()) : json();
   for (const json &item : changes) {
@@ -326,10 +342,8 @@ std::string format_explanation(const json &result, const date::time_zone *viewer
     if (!at) {
       continue;
     }
-    rows.push_back({*at,
-                    0,
-                    {"note", in_zone(*at, viewer),
-                     printable(text_member(item, "description"))}});
+    rows.push_back(
+        {*at, 0, {"note", in_zone(*at, viewer), printable(text_member(item, "description"))}});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
     return a.at != b.at ? a.at < b.at : a.order < b.order;

@@ -103,10 +103,9 @@ std::int64_t id_member(const json &params, const char *name) {
 
 class Watch {
 public:
-  Watch(const WatchOptions &options, const std::string &socket_path,
-        const date::time_zone *viewer, std::ostream &out, std::ostream &err)
-      : m_options(options), m_socket_path(socket_path), m_viewer(viewer), m_out(out),
-        m_err(err) {}
+  Watch(const WatchOptions &options, const std::string &socket_path, const date::time_zone *viewer,
+        std::ostream &out, std::ostream &err)
+      : m_options(options), m_socket_path(socket_path), m_viewer(viewer), m_out(out), m_err(err) {}
 
   int run() {
     if (m_signals.fd() < 0) {
@@ -153,9 +152,10 @@ public:
       if (first && m_options.notify) {
         open_notifier();
       }
-      if (!first) {
-        say("reconnected to summitd");
-      }
+      // Tells a person (and a script waiting for it) that nothing fired
+      // from now on will be missed.
+      say(fmt::format("{} summitd at {}; waiting for reminders",
+                      first ? "subscribed to" : "reconnected to", m_socket_path));
       first = false;
       reported_gone = false;
       backoff = k_first_backoff;
@@ -247,15 +247,16 @@ private:
       }
     }
     if (m_notifier) {
-      if (auto shown = m_notifier->notify(notification_summary(params),
-                                          notification_body(params, m_viewer));
+      if (auto shown =
+              m_notifier->notify(notification_summary(params), notification_body(params, m_viewer));
           !shown) {
         say("--notify: " + shown.error());
       }
     }
   }
 
-  void say(const std::string &sentence) { m_err << "summit: " << sentence << std::endl; }
+  // One write per message, so that it never lands inside an output line.
+  void say(const std::string &sentence) { m_err << ("summit: " + sentence + "\n") << std::flush; }
 
   const WatchOptions &m_options;
   const std::string &m_socket_path;

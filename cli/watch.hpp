@@ -17,9 +17,9 @@ namespace summit::cli {
 
 // What `summit watch` was asked to do with each reminder besides printing it.
 struct WatchOptions {
-  bool json = false;              // one JSON object (the notification's params) per line
-  bool notify = false;            // a desktop notification over D-Bus
-  std::vector<std::string> exec;  // a command (argv) to run per reminder; empty: none
+  bool json = false;             // one JSON object (the notification's params) per line
+  bool notify = false;           // a desktop notification over D-Bus
+  std::vector<std::string> exec; // a command (argv) to run per reminder; empty: none
 };
 
 // The firings a watch has shown, so that a re-delivery after a daemon crash

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -32,8 +34,12 @@ namespace {
 class FakeDaemon {
 public:
   using Handler = std::function<json(const json &request)>;
+  // Runs after each reply is written, with the connection: lets a test push
+  // notifications the way a subscribed summitd does.
+  using AfterReply = std::function<void(int fd, const json &request)>;
 
-  explicit FakeDaemon(Handler handler) : m_handler(std::move(handler)) {
+  explicit FakeDaemon(Handler handler, AfterReply after = {})
+      : m_handler(std::move(handler)), m_after(std::move(after)) {
     char pattern[] = "/tmp/summit-cli-test-XXXXXX";
     m_dir = ::mkdtemp(pattern);
     m_path = m_dir + "/d.sock";
@@ -80,12 +86,16 @@ private:
         reply["id"] = request["id"];
         const std::string line = reply.dump() + "\n";
         EXPECT_EQ(::write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+        if (m_after) {
+          m_after(fd, request);
+        }
       }
     }
     ::close(fd);
   }
 
   Handler m_handler;
+  AfterReply m_after;
   std::string m_dir;
   std::string m_path;
   int m_listener = -1;
@@ -243,4 +253,128 @@ TEST(App, help_exits_0) {
   auto outcome = run_summit({"--help"}, k_no_socket);
   EXPECT_EQ(outcome.code, k_exit_ok);
   EXPECT_THAT(outcome.out, HasSubstr("add"));
+}
+
+TEST(App, watch_prints_each_reminder_once_and_exits_0_on_sigterm) {
+  const pthread_t watcher = ::pthread_self();
+  const json fired{{"reminder_id", 12},
+                   {"firing_id", 30},
+                   {"event_id", 2},
+                   {"title", "Council of Heads of Government of the CIS"},
+                   {"start", "2025-09-26T10:00:00+03:00"},
+                   {"start_utc", "2025-09-26T07:00:00Z"},
+                   {"tz", "Europe/Minsk"},
+                   {"location", "Minsk, Belarus"},
+                   {"reminder", "P1D"},
+                   {"due", "2025-09-25T07:00:00Z"},
+                   {"fired_at", "2025-09-25T07:00:02Z"},
+                   {"late_seconds", 2},
+                   {"late", false},
+                   {"redelivery", false}};
+  FakeDaemon daemon(
+      [](const json &) {
+        return json{{"result", {{"subscribed", true}}}};
+      },
+      [&](int fd, const json &request) {
+        EXPECT_EQ(request["method"], "reminder.subscribe");
+        json redelivered = fired;
+        redelivered["redelivery"] = true;
+        std::string lines;
+        for (const json &params : {fired, redelivered}) {
+          lines +=
+              json{{"jsonrpc", "2.0"}, {"method", "reminder.fired"}, {"params", params}}.dump() +
+              "\n";
+        }
+        EXPECT_EQ(::write(fd, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
+        // Give watch time to print both before it is told to stop.
+        std::this_thread::sleep_for(200ms);
+        ::pthread_kill(watcher, SIGTERM);
+      });
+  auto outcome = run_summit({"watch", "--json"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_EQ(outcome.out, fired.dump() + "\n");
+  EXPECT_THAT(outcome.err, HasSubstr("reminder 12 was delivered again"));
+}
+
+TEST(App, watch_against_a_daemon_without_reminder_subscribe_exits_1_saying_so) {
+  FakeDaemon daemon([](const json &) {
+    return json{{"error", {{"code", -32601}, {"message", "unknown method 'reminder.subscribe'"}}}};
+  });
+  auto outcome = run_summit({"watch"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_refused);
+  EXPECT_THAT(outcome.err, HasSubstr("too old for `summit watch`"));
+}
+
+TEST(App, watch_with_no_daemon_exits_3) {
+  auto outcome = run_summit({"watch"}, k_no_socket);
+  EXPECT_EQ(outcome.code, k_exit_unreachable);
+  EXPECT_THAT(outcome.err, HasSubstr(k_no_socket));
+}
+
+TEST(App, watch_exec_needs_a_command) {
+  auto outcome = run_summit({"watch", "--exec"}, k_no_socket);
+  EXPECT_EQ(outcome.code, k_exit_usage);
+  EXPECT_THAT(outcome.err, HasSubstr("--exec needs a command"));
+}
+
+TEST(App, snooze_checks_the_duration_sends_it_and_says_when_it_fires_again) {
+  FakeDaemon daemon([](const json &) {
+    return json{{"result", {{"reminder_id", 5}, {"due", "2025-09-01T12:15:00Z"}}}};
+  });
+  auto outcome = run_summit({"--tz", "Europe/Minsk", "snooze", "3", "15m"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_EQ(outcome.out,
+            "Snoozed reminder 3: it fires again at Mon 1 Sep 2025 15:15 as reminder 5\n");
+  ASSERT_EQ(daemon.requests().size(), 1U);
+  EXPECT_EQ(daemon.requests()[0]["method"], "reminder.snooze");
+  EXPECT_EQ(daemon.requests()[0]["params"], (json{{"reminder_id", 3}, {"duration", "15m"}}));
+
+  auto bad = run_summit({"snooze", "3", "soon"}, k_no_socket);
+  EXPECT_EQ(bad.code, k_exit_usage);
+  EXPECT_THAT(bad.err, HasSubstr("DURATION"));
+}
+
+TEST(App, snoozing_an_unfired_reminder_prints_the_daemons_conflict) {
+  FakeDaemon daemon([](const json &) {
+    return json{{"error", {{"code", -32003}, {"message", "reminder 3 has not fired yet"}}}};
+  });
+  auto outcome = run_summit({"snooze", "3", "15m"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_refused);
+  EXPECT_EQ(outcome.err, "summit: reminder 3 has not fired yet\n");
+}
+
+TEST(App, ack_prints_what_the_daemon_acknowledged) {
+  FakeDaemon daemon([](const json &) { return json{{"result", {{"acked", 3}}}}; });
+  auto acked = run_summit({"ack", "3"}, daemon.path());
+  EXPECT_EQ(acked.code, k_exit_ok) << acked.err;
+  EXPECT_EQ(acked.out, "Acknowledged reminder 3\n");
+}
+
+TEST(App, missed_sends_the_limit_and_prints_the_table) {
+  FakeDaemon daemon([](const json &) { return json{{"result", {{"missed", json::array()}}}}; });
+  auto outcome = run_summit({"missed", "--limit", "5"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_EQ(outcome.out, "No missed reminders.\n");
+  ASSERT_EQ(daemon.requests().size(), 1U);
+  EXPECT_EQ(daemon.requests()[0]["params"], (json{{"limit", 5}}));
+}
+
+TEST(App, status_shows_reminder_counts_and_the_next_one_in_the_viewers_zone) {
+  FakeDaemon daemon([](const json &) {
+    return json{{"result",
+                 {{"version", "0.1.0"},
+                  {"reminders",
+                   {{"pending", 2},
+                    {"fired", 5},
+                    {"late", 1},
+                    {"missed", 0},
+                    {"undelivered", 0},
+                    {"next_due", "2025-09-25T07:00:00Z"},
+                    {"next_event_id", 2}}}}}};
+  });
+  auto outcome = run_summit({"--tz", "Europe/Minsk", "status"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_THAT(outcome.out, HasSubstr("reminders:      2 pending, 5 fired (1 late), 0 missed, 0 "
+                                     "undelivered\n"));
+  EXPECT_THAT(outcome.out, HasSubstr("next reminder:  Thu 25 Sep 2025 10:00 +03 (event 2)\n"));
 }

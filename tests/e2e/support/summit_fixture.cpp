@@ -47,9 +47,9 @@ std::vector<std::string> SummitTest::daemon_environment() const {
 std::unique_ptr<BackgroundProcess> SummitTest::spawn_daemon(const std::string &socket,
                                                             const std::string &database,
                                                             const std::string &log_path) const {
-  return std::make_unique<BackgroundProcess>(
-      k_summitd, std::vector<std::string>{"--socket", socket, "--db", database},
-      daemon_environment(), log_path);
+  std::vector<std::string> args{"--socket", socket, "--db", database};
+  args.insert(args.end(), m_config_args.begin(), m_config_args.end());
+  return std::make_unique<BackgroundProcess>(k_summitd, args, daemon_environment(), log_path);
 }
 
 bool SummitTest::wait_until_serving(const std::string &socket, BackgroundProcess &process) {
@@ -86,15 +86,25 @@ int SummitTest::stop_daemon() {
   return status.value_or(-1);
 }
 
-ProcessResult SummitTest::summit(const std::vector<std::string> &args,
-                                 const std::string &tz) const {
+std::vector<std::string> SummitTest::cli_environment(const std::string &tz) const {
   std::vector<std::string> env = inherited_environment();
   env.push_back("SUMMIT_SOCKET=" + m_socket);
   env.push_back("TZ=" + tz);
   env.push_back("HOME=" + m_dir.path());
   // Keep the CLI's default paths inside the test directory too.
   env.push_back("XDG_RUNTIME_DIR=" + (m_dir / "run"));
-  return run_process(k_summit, args, env);
+  return env;
+}
+
+void SummitTest::use_daemon_config(const std::string &toml) {
+  const std::string path = m_dir / "summitd.toml";
+  std::ofstream(path) << toml;
+  m_config_args = {"--config", path};
+}
+
+ProcessResult SummitTest::summit(const std::vector<std::string> &args,
+                                 const std::string &tz) const {
+  return run_process(k_summit, args, cli_environment(tz));
 }
 
 nlohmann::json SummitTest::all_events() const {

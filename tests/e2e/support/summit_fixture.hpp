@@ -58,12 +58,21 @@ protected:
   const TempDir &dir() const { return m_dir; }
 
   std::vector<std::string> daemon_environment() const;
+  // The environment summit() runs the CLI with: SUMMIT_SOCKET, TZ, HOME and
+  // XDG_RUNTIME_DIR inside the test directory.
+  std::vector<std::string> cli_environment(const std::string &tz = "UTC") const;
+
+  // Every later daemon start (start_daemon, spawn_daemon) reads this
+  // configuration file (--config), written to dir()/summitd.toml. Call
+  // before SummitTest::SetUp to apply it to the first start too.
+  void use_daemon_config(const std::string &toml);
 
 private:
   TempDir m_dir; // declared first: destroyed after the daemon is gone
   std::string m_socket;
   std::string m_database;
   std::string m_log;
+  std::vector<std::string> m_config_args; // --config FILE, when one is used
   std::unique_ptr<BackgroundProcess> m_daemon;
 };
 
