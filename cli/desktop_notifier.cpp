@@ -65,7 +65,7 @@ tl::expected<void, std::string> DesktopNotifier::notify(const std::string &summa
   std::string message;
   if (r < 0) {
     message = sd_bus_error_is_set(&error) != 0
-                  ? fmt::format("{}: {}", error.name, error.message ? error.message : "")
+                  ? fmt::format("{}: {}", error.name, error.message != nullptr ? error.message : "")
                   : errno_text(r);
   }
   sd_bus_error_free(&error);

@@ -43,7 +43,7 @@ public:
   std::vector<std::string> reap();
 
   // Commands started and not yet reaped.
-  std::size_t running() const { return m_children.size(); }
+  [[nodiscard]] std::size_t running() const { return m_children.size(); }
 
 private:
   std::vector<std::string> m_argv;

@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <poll.h>
-#include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <memory>
 
@@ -63,7 +63,7 @@ public:
   [[nodiscard]] int fd() const { return m_fd; }
 
   // Every signal pending now, without waiting.
-  Signals drain() const {
+  [[nodiscard]] Signals drain() const {
     Signals got;
     signalfd_siginfo info{};
     while (::read(m_fd, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
@@ -77,7 +77,7 @@ public:
   }
 
   // Waits until `deadline` or a signal, whichever comes first.
-  Signals wait_until(Clock::time_point deadline) const {
+  [[nodiscard]] Signals wait_until(Clock::time_point deadline) const {
     for (;;) {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -157,7 +157,6 @@ public:
       say(fmt::format("{} summitd at {}; waiting for reminders",
                       first ? "subscribed to" : "reconnected to", m_socket_path));
       first = false;
-      reported_gone = false;
       backoff = k_first_backoff;
       if (listen(client)) {
         return k_exit_ok;
