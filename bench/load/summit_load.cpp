@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -34,8 +35,10 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unistd.h>
 #include <vector>
+
+#include <poll.h>
+#include <unistd.h>
 
 namespace summit::bench {
 namespace {
@@ -61,6 +64,7 @@ struct Options {
   int start_year = 2027;
   bool json_output = false;
   bool validate = false;
+  std::int64_t subscribe = 0; // > 0: subscriber mode, expecting this many reminder.fired
 };
 
 struct UsageError : std::runtime_error {
@@ -87,6 +91,10 @@ constexpr std::string_view k_usage = R"(usage: summit-load --socket PATH [option
   --wait SEC           retry connecting every millisecond for up to SEC seconds
                        (measures start-up: spawn summitd, then
                        summit-load --wait 60 --requests 1)
+  --subscribe N        subscriber mode: send reminder.subscribe and measure the
+                       lateness of the next N reminder.fired notifications
+                       (arrival here, system clock, minus "due"); stops after
+                       N or --time-limit
   --validate           parse every reply and check its id (slower client)
   --json               print one JSON object instead of the text report
 
@@ -147,6 +155,8 @@ Options parse_options(int argc, char **argv) {
       options.start_year = static_cast<int>(to_int(flag, value, 1971));
     } else if (flag == "--threads") {
       options.threads = static_cast<int>(to_int(flag, value, 1));
+    } else if (flag == "--subscribe") {
+      options.subscribe = to_int(flag, value, 1);
     } else if (flag == "--wait") {
       options.wait_seconds = static_cast<double>(to_int(flag, value, 0));
     } else if (flag == "--time-limit") {
@@ -498,6 +508,133 @@ double percentile_us(std::vector<std::int64_t> &sorted, double fraction) {
   return static_cast<double>(sorted[rank - 1]) / 1000.0;
 }
 
+// Parses the "due" instant of a notification ("2026-11-28T01:25:53Z").
+std::optional<std::chrono::system_clock::time_point> parse_due(const std::string &text) {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  unsigned hour = 0;
+  unsigned minute = 0;
+  unsigned second = 0;
+  if (std::sscanf(text.c_str(), "%d-%u-%uT%u:%u:%uZ", &year, &month, &day, &hour, &minute,
+                  &second) != 6) {
+    return std::nullopt;
+  }
+  const std::int64_t seconds =
+      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+// Subscriber mode: how late reminder.fired notifications arrive. Lateness is
+// measured here, on arrival (system clock), against the reminder's "due", so
+// it includes the daemon's timer, its delivery and the socket.
+int run_subscriber(const Options &options) {
+  asio::io_context io;
+  Local::socket socket(io);
+  const auto deadline_connect =
+      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_seconds * 1000));
+  while (true) {
+    boost::system::error_code ec;
+    socket.connect(Local::endpoint(options.socket), ec);
+    if (!ec) {
+      break;
+    }
+    if (Clock::now() >= deadline_connect) {
+      std::cerr << "summit-load: cannot connect to " << options.socket << ": " << ec.message()
+                << "\n";
+      return k_exit_unreachable;
+    }
+    socket.close(ec);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const std::string request = R"({"jsonrpc":"2.0","id":1,"method":"reminder.subscribe"})" "\n";
+  asio::write(socket, asio::buffer(request));
+  // Ready for the caller: it may now add the reminders.
+  std::fprintf(stderr, "summit-load: subscribed\n");
+
+  const auto deadline =
+      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(options.time_limit_seconds * 1000));
+  std::vector<std::int64_t> lateness_us;
+  std::int64_t redeliveries = 0;
+  std::int64_t bad = 0;
+  std::string buffer;
+  std::array<char, 65536> chunk{};
+  bool timed_out = false;
+  while (static_cast<std::int64_t>(lateness_us.size()) < options.subscribe) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd fd{socket.native_handle(), POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000))) <= 0) {
+      continue;
+    }
+    boost::system::error_code ec;
+    const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+    const auto arrived = std::chrono::system_clock::now();
+    if (ec) {
+      std::cerr << "summit-load: the daemon closed the connection: " << ec.message() << "\n";
+      break;
+    }
+    buffer.append(chunk.data(), n);
+    std::size_t start = 0;
+    for (std::size_t end = buffer.find('\n'); end != std::string::npos;
+         end = buffer.find('\n', start)) {
+      const std::string_view line(buffer.data() + start, end - start);
+      start = end + 1;
+      if (line.find(R"("method":"reminder.fired")") == std::string_view::npos) {
+        continue; // the subscribe reply
+      }
+      try {
+        const json message = json::parse(line);
+        const auto due = parse_due(message.at("params").at("due").get<std::string>());
+        if (!due) {
+          ++bad;
+          continue;
+        }
+        if (message["params"].value("redelivery", false)) {
+          ++redeliveries;
+        }
+        lateness_us.push_back(
+            std::chrono::duration_cast<std::chrono::microseconds>(arrived - *due).count());
+      } catch (const json::exception &) {
+        ++bad;
+      }
+    }
+    buffer.erase(0, start);
+  }
+  std::vector<std::int64_t> sorted_ns;
+  sorted_ns.reserve(lateness_us.size());
+  for (const auto us : lateness_us) {
+    sorted_ns.push_back(us * 1000);
+  }
+  std::sort(sorted_ns.begin(), sorted_ns.end());
+  const double p50 = percentile_us(sorted_ns, 0.50);
+  const double p99 = percentile_us(sorted_ns, 0.99);
+  const double max = sorted_ns.empty() ? 0 : static_cast<double>(sorted_ns.back()) / 1000.0;
+  const double min = sorted_ns.empty() ? 0 : static_cast<double>(sorted_ns.front()) / 1000.0;
+  const auto received = static_cast<std::int64_t>(lateness_us.size());
+  if (options.json_output) {
+    std::cout << json{{"expected", options.subscribe}, {"received", received},
+                      {"redeliveries", redeliveries}, {"unreadable", bad},
+                      {"timed_out", timed_out}, {"min_lateness_us", min},
+                      {"p50_lateness_us", p50}, {"p99_lateness_us", p99},
+                      {"max_lateness_us", max}}
+                     .dump()
+              << "\n";
+  } else {
+    std::printf("summit-load: %lld of %lld reminder.fired received%s\n",
+                static_cast<long long>(received), static_cast<long long>(options.subscribe),
+                timed_out ? " (stopped by --time-limit)" : "");
+    std::printf("  lateness  min %.1f us  p50 %.1f us  p99 %.1f us  max %.1f us (arrival - due)\n",
+                min, p50, p99, max);
+    std::printf("  %lld redeliveries, %lld unreadable\n", static_cast<long long>(redeliveries),
+                static_cast<long long>(bad));
+  }
+  return received == options.subscribe && bad == 0 ? 0 : 1;
+}
+
 int run(const Options &options) {
   asio::io_context io;
   const RequestMaker maker(options);
@@ -627,7 +764,9 @@ int run(const Options &options) {
 
 int main(int argc, char **argv) {
   try {
-    return summit::bench::run(summit::bench::parse_options(argc, argv));
+    const auto options = summit::bench::parse_options(argc, argv);
+    return options.subscribe > 0 ? summit::bench::run_subscriber(options)
+                                 : summit::bench::run(options);
   } catch (const summit::bench::UsageError &e) {
     std::cerr << "summit-load: " << e.what() << "\nRun with --help for usage.\n";
     return summit::bench::k_exit_usage;
