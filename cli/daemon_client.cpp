@@ -174,13 +174,16 @@ DaemonClient::next_notification(int interrupt_fd) {
       return failure(CallError::Kind::unreachable,
                      fmt::format("waiting for summitd failed: {}", errno_text(errno)));
     }
-    if (interrupt_fd >= 0 && (waiting[1].revents & POLLIN) != 0) {
-      return std::nullopt;
-    }
+    // What has arrived is handed over before an interruption is reported:
+    // a watch told to stop still prints the reminders already received.
     if (waiting[0].revents != 0) {
       if (auto got = receive_some(); !got) {
         return tl::unexpected(got.error());
       }
+      continue;
+    }
+    if (interrupt_fd >= 0 && (waiting[1].revents & POLLIN) != 0) {
+      return std::nullopt;
     }
   }
 }

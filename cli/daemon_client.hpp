@@ -45,10 +45,10 @@ public:
 
   // The next notification (a JSON-RPC message with a method and no id) on
   // this connection, waiting for it without a time limit; nothing when
-  // `interrupt_fd` (ignored when negative) becomes readable first, so a
-  // caller can wake on a signal. Fails (unreachable) when the daemon hangs
-  // up or the connection breaks; lines that are not JSON objects are
-  // skipped. Call after a successful call(): it does not connect.
+  // `interrupt_fd` (ignored when negative) is readable and nothing more has
+  // arrived from the daemon, so a caller can wake on a signal. Fails (unreachable) when the daemon
+  // hangs up or the connection breaks; lines that are not JSON objects are skipped. Call after a
+  // successful call(): it does not connect.
   tl::expected<std::optional<nlohmann::json>, CallError> next_notification(int interrupt_fd);
 
 private:
