@@ -23,7 +23,8 @@ namespace {
 using namespace summit;
 using namespace date::literals;
 
-const core::SysSeconds k_now = date::sys_days{2025_y / date::September / 26} + std::chrono::hours(7);
+const core::SysSeconds k_now =
+    date::sys_days{2025_y / date::September / 26} + std::chrono::hours(7);
 
 const date::time_zone *minsk() {
   static const date::time_zone *zone = date::locate_zone("Europe/Minsk");
@@ -92,7 +93,8 @@ void decode_request(benchmark::State &state, std::string_view line) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
                           static_cast<std::int64_t>(line.size()));
 }
-BENCHMARK_CAPTURE(decode_request, status, std::string_view(R"({"jsonrpc":"2.0","id":9,"method":"daemon.status"})"));
+BENCHMARK_CAPTURE(decode_request, status,
+                  std::string_view(R"({"jsonrpc":"2.0","id":9,"method":"daemon.status"})"));
 BENCHMARK_CAPTURE(
     decode_request, event_add,
     std::string_view(

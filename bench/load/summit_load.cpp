@@ -17,17 +17,20 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -36,9 +39,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <poll.h>
-#include <unistd.h>
 
 namespace summit::bench {
 namespace {
@@ -532,7 +532,8 @@ int run_subscriber(const Options &options) {
   asio::io_context io;
   Local::socket socket(io);
   const auto deadline_connect =
-      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_seconds * 1000));
+      Clock::now() +
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_seconds * 1000));
   while (true) {
     boost::system::error_code ec;
     socket.connect(Local::endpoint(options.socket), ec);
@@ -547,13 +548,15 @@ int run_subscriber(const Options &options) {
     socket.close(ec);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  const std::string request = R"({"jsonrpc":"2.0","id":1,"method":"reminder.subscribe"})" "\n";
+  const std::string request = R"({"jsonrpc":"2.0","id":1,"method":"reminder.subscribe"})"
+                              "\n";
   asio::write(socket, asio::buffer(request));
   // Ready for the caller: it may now add the reminders.
   std::fprintf(stderr, "summit-load: subscribed\n");
 
   const auto deadline =
-      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(options.time_limit_seconds * 1000));
+      Clock::now() +
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.time_limit_seconds * 1000));
   std::vector<std::int64_t> lateness_us;
   std::int64_t redeliveries = 0;
   std::int64_t bad = 0;
@@ -561,7 +564,8 @@ int run_subscriber(const Options &options) {
   std::array<char, 65536> chunk{};
   bool timed_out = false;
   while (static_cast<std::int64_t>(lateness_us.size()) < options.subscribe) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -617,9 +621,9 @@ int run_subscriber(const Options &options) {
   const auto received = static_cast<std::int64_t>(lateness_us.size());
   if (options.json_output) {
     std::cout << json{{"expected", options.subscribe}, {"received", received},
-                      {"redeliveries", redeliveries}, {"unreadable", bad},
-                      {"timed_out", timed_out}, {"min_lateness_us", min},
-                      {"p50_lateness_us", p50}, {"p99_lateness_us", p99},
+                      {"redeliveries", redeliveries},  {"unreadable", bad},
+                      {"timed_out", timed_out},        {"min_lateness_us", min},
+                      {"p50_lateness_us", p50},        {"p99_lateness_us", p99},
                       {"max_lateness_us", max}}
                      .dump()
               << "\n";
@@ -648,8 +652,8 @@ int run(const Options &options) {
     }
   };
   std::vector<std::shared_ptr<Connection>> connections;
-  const auto deadline =
-      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_seconds * 1000));
+  const auto deadline = Clock::now() + std::chrono::milliseconds(
+                                           static_cast<std::int64_t>(options.wait_seconds * 1000));
   for (int i = 0; i < options.connections; ++i) {
     auto connection = std::make_shared<Connection>(io, options, maker, i, on_finished);
     if (const auto error = connection->connect(deadline)) {
