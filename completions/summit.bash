@@ -112,7 +112,8 @@ _summit()
         add) opts=$event_opts ;;
         edit) opts=$event_opts ;;
         list) opts="--from --to --tag --search --limit --help" ;;
-        watch) opts="--notify --exec --help" ;;
+        watch) opts="--json --notify --exec --help" ;;
+        missed) opts="--limit --help" ;;
         *) opts="--help" ;;
     esac
 
