@@ -3,6 +3,7 @@
 #include "core/zones.hpp"
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
+#include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -105,24 +106,6 @@ constexpr const char *k_event_values =
     "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
     "created = :created, updated = :updated";
 
-// Resets a prepared statement before use and again when the use ends, so
-// that a SELECT left half-stepped (limit reached, exception) never keeps a
-// read transaction, and with it an old WAL snapshot, open.
-class Use {
-public:
-  explicit Use(SQLite::Statement &statement) : m_statement(statement) {
-    m_statement.tryReset();
-    m_statement.clearBindings();
-  }
-  ~Use() { m_statement.tryReset(); }
-  Use(const Use &) = delete;
-  Use &operator=(const Use &) = delete;
-  SQLite::Statement *operator->() { return &m_statement; }
-  SQLite::Statement &operator*() { return m_statement; }
-
-private:
-  SQLite::Statement &m_statement;
-};
 
 // Runs `body`, turning whatever the database throws into a storage error
 // that says what failed: "could not add event: database or disk is full".
@@ -139,8 +122,6 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
   }
 }
 
-std::int64_t to_unix(core::SysSeconds t) { return t.time_since_epoch().count(); }
-core::SysSeconds from_unix(std::int64_t s) { return core::SysSeconds{core::Seconds{s}}; }
 
 std::string local_text(core::LocalSeconds t) { return date::format("%FT%T", t); }
 

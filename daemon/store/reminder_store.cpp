@@ -1,6 +1,7 @@
 #include "daemon/store/reminder_store.hpp"
 
 #include "core/zones.hpp"
+#include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -19,26 +20,6 @@ namespace {
 
 using core::ErrorCode;
 using nlohmann::json;
-
-std::int64_t to_unix(core::SysSeconds t) { return t.time_since_epoch().count(); }
-core::SysSeconds from_unix(std::int64_t s) { return core::SysSeconds{core::Seconds{s}}; }
-
-// Resets a statement before and after use so that no half-read SELECT keeps
-// a WAL snapshot open (the same rule as in event_store.cpp).
-class Use {
-public:
-  explicit Use(SQLite::Statement &statement) : m_statement(statement) {
-    m_statement.tryReset();
-    m_statement.clearBindings();
-  }
-  ~Use() { m_statement.tryReset(); }
-  Use(const Use &) = delete;
-  Use &operator=(const Use &) = delete;
-  SQLite::Statement *operator->() { return &m_statement; }
-
-private:
-  SQLite::Statement &m_statement;
-};
 
 template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
   try {
