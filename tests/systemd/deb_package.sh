@@ -37,7 +37,10 @@ for f in /usr/bin/summitd /usr/bin/summit \
     /usr/share/doc/summit/summitd.toml; do
     grep -qxF "$f" "$tmp/files" && echo "ok: $f" || fail "$f not in the package"
 done
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q postinst || fail "no postinst"
+# Listed to a file first: `tar | grep -q` under pipefail fails at random when
+# grep exits early and tar gets SIGPIPE.
+dpkg-deb --ctrl-tarfile "$deb" | tar -t >"$tmp/control"
+grep -q postinst "$tmp/control" || fail "no postinst"
 
 # The unit in the package starts the packaged binary.
 dpkg-deb -x "$deb" "$tmp/x"
