@@ -36,8 +36,7 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
 // An invalid_params failure blaming one field; the message starts with it.
 inline tl::unexpected<Error> fail_field(std::string field, std::string message) {
   std::string text = field + ": " + message;
-  return tl::unexpected<Error>(
-      Error{ErrorCode::invalid_params, std::move(text), std::move(field)});
+  return tl::unexpected<Error>(Error{ErrorCode::invalid_params, std::move(text), std::move(field)});
 }
 
 // The stable lower-case name of a code ("invalid_params", ...).

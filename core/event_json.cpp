@@ -28,9 +28,9 @@ constexpr std::size_t k_max_uid = 255;
 constexpr int k_min_year = 1900;
 constexpr int k_max_year = 2399;
 
-constexpr std::array k_add_fields{"title",    "start", "end",  "duration",  "all_day",
-                                  "tz",       "location", "description", "tags",
-                                  "status",   "reminders", "uid"};
+constexpr std::array k_add_fields{"title",   "start",  "end",       "duration",
+                                  "all_day", "tz",     "location",  "description",
+                                  "tags",    "status", "reminders", "uid"};
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -70,7 +70,8 @@ Result<std::string> get_string(const json &params, const char *field, std::size_
   }
   auto text = value.get<std::string>();
   if (text.size() > max_length) {
-    return fail_field(field, fmt::format("is {} bytes long; the limit is {}", text.size(), max_length));
+    return fail_field(field,
+                      fmt::format("is {} bytes long; the limit is {}", text.size(), max_length));
   }
   if (text.find('\0') != std::string::npos) {
     return fail_field(field, "must not contain NUL characters");
@@ -145,8 +146,7 @@ Result<Reminder> parse_reminder(const json &item, std::size_t index, const date:
     return parse_before(item);
   }
   if (!item.is_object() || item.size() != 1 || !(item.contains("before") || item.contains("at"))) {
-    return fail_field(field,
-                      R"(must be a duration ("P1D"), {"before": DURATION} or {"at": TIME})");
+    return fail_field(field, R"(must be a duration ("P1D"), {"before": DURATION} or {"at": TIME})");
   }
   if (item.contains("before")) {
     return parse_before(item.at("before"));
@@ -179,8 +179,8 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
       continue; // event.update passes it through; it is not an add field
     }
     if (std::find(k_add_fields.begin(), k_add_fields.end(), key) == k_add_fields.end()) {
-      return fail_field(key, fmt::format("unknown field; the fields are {}",
-                                         fmt::join(k_add_fields, ", ")));
+      return fail_field(
+          key, fmt::format("unknown field; the fields are {}", fmt::join(k_add_fields, ", ")));
     }
   }
 
@@ -277,13 +277,15 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
   if (has("all_day")) {
     const auto &all_day = params.at("all_day");
     if (!all_day.is_boolean()) {
-      return fail_field("all_day", fmt::format("must be true or false, not {}", type_name(all_day)));
+      return fail_field("all_day",
+                        fmt::format("must be true or false, not {}", type_name(all_day)));
     }
     if (all_day.get<bool>() && event.precision == Precision::timed) {
       return fail_field("all_day", "an all-day event starts on a date (2025-09-26), not at a time");
     }
     if (!all_day.get<bool>() && event.precision == Precision::all_day) {
-      return fail_field("all_day", "a date start makes an all-day event; give a time to make it timed");
+      return fail_field("all_day",
+                        "a date start makes an all-day event; give a time to make it timed");
     }
   }
   const ZonedWall start_wall = wall_in_zone(*start, zone);
@@ -316,13 +318,16 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     }
     const bool end_is_time = end->kind == When::Kind::wall_time || end->kind == When::Kind::instant;
     if (event.precision == Precision::timed && !end_is_time) {
-      return fail_field("end", "a timed event ends at a time (2025-09-26T12:00), not a date or month");
+      return fail_field("end",
+                        "a timed event ends at a time (2025-09-26T12:00), not a date or month");
     }
     if (event.precision == Precision::all_day && end->kind != When::Kind::date) {
-      return fail_field("end", "an all-day event ends on a date (exclusive: the day after the last day)");
+      return fail_field("end",
+                        "an all-day event ends on a date (exclusive: the day after the last day)");
     }
     if (event.precision == Precision::month && end->kind != When::Kind::month) {
-      return fail_field("end", "a month-precision event ends with a month (exclusive: 2025-10 for September)");
+      return fail_field(
+          "end", "a month-precision event ends with a month (exclusive: 2025-10 for September)");
     }
     const ZonedWall end_wall = wall_in_zone(*end, zone);
     if (auto ok = check_year("end", end_wall.local); !ok) {
@@ -362,7 +367,8 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
       return fail_field("duration", "is longer than ten years");
     }
     if (event.precision == Precision::month) {
-      return fail_field("duration", "a month-precision event spans its month; give an end month instead");
+      return fail_field("duration",
+                        "a month-precision event spans its month; give an end month instead");
     }
     if (event.precision == Precision::all_day) {
       if (*duration % date::days{1} != Seconds{0} || *duration == Seconds{0}) {
@@ -529,7 +535,8 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
         base.erase(key);
         continue;
       }
-      return fail_field(key, "cannot be cleared (only end, duration, location and description can)");
+      return fail_field(key,
+                        "cannot be cleared (only end, duration, location and description can)");
     }
     base[key] = value;
   }

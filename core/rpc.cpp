@@ -134,8 +134,7 @@ tl::expected<Request, DecodeError> decode_request(std::string_view line) {
   } else if (id->is_string() || id->is_number_integer() || id->is_null()) {
     request.id = *id;
   } else {
-    return reject(nullptr, k_invalid_request,
-                  "invalid request: id must be a string or an integer");
+    return reject(nullptr, k_invalid_request, "invalid request: id must be a string or an integer");
   }
 
   const auto version = message.find("jsonrpc");
@@ -143,7 +142,8 @@ tl::expected<Request, DecodeError> decode_request(std::string_view line) {
     return reject(request.id, k_invalid_request, R"(invalid request: "jsonrpc" must be "2.0")");
   }
   const auto method = message.find("method");
-  if (method == message.end() || !method->is_string() || method->get_ref<const std::string &>().empty()) {
+  if (method == message.end() || !method->is_string() ||
+      method->get_ref<const std::string &>().empty()) {
     return reject(request.id, k_invalid_request,
                   R"(invalid request: "method" must be a non-empty string such as "event.list")");
   }

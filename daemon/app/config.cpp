@@ -55,20 +55,19 @@ core::Result<core::Seconds> duration_value(const toml::node &node, const std::st
                                            core::Seconds max) {
   const auto *value = node.as_string();
   if (value == nullptr) {
-    return tl::unexpected(config_error(origin, node.source(),
-                                       key + " must be a duration string such as \"24h\""));
+    return tl::unexpected(
+        config_error(origin, node.source(), key + " must be a duration string such as \"24h\""));
   }
   auto duration = core::parse_duration(value->get());
   if (!duration) {
-    return tl::unexpected(config_error(origin, node.source(),
-                                       fmt::format("{}: {}", key, duration.error().message)));
+    return tl::unexpected(
+        config_error(origin, node.source(), fmt::format("{}: {}", key, duration.error().message)));
   }
   if (*duration < min || *duration > max) {
     return tl::unexpected(config_error(
         origin, node.source(),
-        fmt::format("{} must be between {} and {}, not '{}'", key,
-                    core::format_duration_short(min), core::format_duration_short(max),
-                    value->get())));
+        fmt::format("{} must be between {} and {}, not '{}'", key, core::format_duration_short(min),
+                    core::format_duration_short(max), value->get())));
   }
   return *duration;
 }
@@ -139,8 +138,7 @@ Fill read_reminders(const toml::table &table, Config &config, const std::string 
         return read;
       }
     } else if (name == "grace" || name == "late_after") {
-      auto value = duration_value(node, "reminders." + name, origin, core::Seconds{0},
-                                  k_max_grace);
+      auto value = duration_value(node, "reminders." + name, origin, core::Seconds{0}, k_max_grace);
       if (!value) {
         return tl::unexpected(value.error());
       }
@@ -153,8 +151,8 @@ Fill read_reminders(const toml::table &table, Config &config, const std::string 
       }
       reminders.morning_hour = static_cast<int>(value->get());
     } else {
-      return tl::unexpected(unknown_key(origin, key, "reminders",
-                                        "defaults, grace, morning_hour, late_after"));
+      return tl::unexpected(
+          unknown_key(origin, key, "reminders", "defaults, grace, morning_hour, late_after"));
     }
   }
   return {};
@@ -165,9 +163,9 @@ core::Result<notify::ExecCommand> read_exec_command(const toml::node &node, std:
   const auto where = fmt::format("notify.exec[{}]", index);
   const auto *table = node.as_table();
   if (table == nullptr) {
-    return tl::unexpected(config_error(
-        origin, node.source(),
-        where + " must be a table: write each command as a [[notify.exec]] section"));
+    return tl::unexpected(
+        config_error(origin, node.source(),
+                     where + " must be a table: write each command as a [[notify.exec]] section"));
   }
   notify::ExecCommand command;
   bool has_command = false;
@@ -197,15 +195,15 @@ core::Result<notify::ExecCommand> read_exec_command(const toml::node &node, std:
       }
       command.timeout = *timeout;
     } else {
-      return tl::unexpected(config_error(
-          origin, key.source(),
-          fmt::format("unknown key '{}.{}' (known: command, timeout)", where, name)));
+      return tl::unexpected(
+          config_error(origin, key.source(),
+                       fmt::format("unknown key '{}.{}' (known: command, timeout)", where, name)));
     }
   }
   if (!has_command) {
-    return tl::unexpected(config_error(
-        origin, node.source(),
-        where + " has no command (command = [\"/path/to/program\", \"arg\", ...])"));
+    return tl::unexpected(
+        config_error(origin, node.source(),
+                     where + " has no command (command = [\"/path/to/program\", \"arg\", ...])"));
   }
   return command;
 }
@@ -241,10 +239,10 @@ Fill read_subscribers(const toml::table &table, Config &config, const std::strin
     const auto *value = node.as_integer();
     if (value == nullptr || value->get() < 1 ||
         value->get() > static_cast<std::int64_t>(k_max_subscriber_queue)) {
-      return tl::unexpected(config_error(
-          origin, node.source(),
-          fmt::format("subscribers.queue must be an integer between 1 and {}",
-                      k_max_subscriber_queue)));
+      return tl::unexpected(
+          config_error(origin, node.source(),
+                       fmt::format("subscribers.queue must be an integer between 1 and {}",
+                                   k_max_subscriber_queue)));
     }
     config.subscriber_queue = static_cast<std::size_t>(value->get());
   }
@@ -254,8 +252,8 @@ Fill read_subscribers(const toml::table &table, Config &config, const std::strin
 } // namespace
 
 bool is_log_level(std::string_view level) {
-  static constexpr std::array<std::string_view, 8> k_levels{
-      "trace", "debug", "info", "warning", "warn", "error", "critical", "off"};
+  static constexpr std::array<std::string_view, 8> k_levels{"trace", "debug", "info",     "warning",
+                                                            "warn",  "error", "critical", "off"};
   for (auto name : k_levels) {
     if (name == level) {
       return true;
@@ -335,9 +333,9 @@ core::Result<Config> load_config(const std::filesystem::path &path, bool may_be_
     if (may_be_missing && error == ENOENT) {
       return Config{};
     }
-    return core::fail(core::ErrorCode::invalid_params,
-                      fmt::format("cannot read configuration file {}: {}", path.string(),
-                                  std::strerror(error)));
+    return core::fail(
+        core::ErrorCode::invalid_params,
+        fmt::format("cannot read configuration file {}: {}", path.string(), std::strerror(error)));
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -54,8 +54,8 @@ spdlog::level::level_enum level_from(std::string_view level) {
 } // namespace
 
 void setup_logging(std::string_view level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "summitd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("summitd",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   if (std::getenv("JOURNAL_STREAM") != nullptr) {
     formatter->add_flag<SyslogPriorityFlag>('*').set_pattern("%*%v");
@@ -68,8 +68,6 @@ void setup_logging(std::string_view level) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-void set_log_level(std::string_view level) {
-  spdlog::set_level(level_from(level));
-}
+void set_log_level(std::string_view level) { spdlog::set_level(level_from(level)); }
 
 } // namespace summit::daemon

@@ -32,8 +32,7 @@ std::variant<Options, EarlyExit> parse_options(int argc, const char *const *argv
   } catch (const CLI::CallForVersion &e) {
     return EarlyExit{app.exit(e)};
   } catch (const CLI::ParseError &e) {
-    throw Fatal(std::string(e.what()) + "\nRun with --help for more information.",
-                k_exit_usage);
+    throw Fatal(std::string(e.what()) + "\nRun with --help for more information.", k_exit_usage);
   }
   return options;
 }

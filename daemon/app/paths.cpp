@@ -5,11 +5,12 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace summit::daemon {
 namespace {
@@ -41,9 +42,7 @@ core::Result<void> make_dir(const std::filesystem::path &dir, mode_t mode) {
 
 } // namespace
 
-const char *to_string(Mode mode) {
-  return mode == Mode::system ? "system" : "user";
-}
+const char *to_string(Mode mode) { return mode == Mode::system ? "system" : "user"; }
 
 Environment Environment::from_process() {
   Environment env;
@@ -115,9 +114,8 @@ core::Result<void> prepare_socket_dir(const Paths &paths, Mode mode, unsigned ui
     std::error_code ec;
     if (std::filesystem::create_directories(dir, ec)) {
       std::filesystem::permissions(dir,
-                                   mode == Mode::system
-                                       ? std::filesystem::perms{0755}
-                                       : std::filesystem::perms::owner_all,
+                                   mode == Mode::system ? std::filesystem::perms{0755}
+                                                        : std::filesystem::perms::owner_all,
                                    ec);
     }
     if (ec) {
@@ -149,9 +147,9 @@ core::Result<void> prepare_socket_dir(const Paths &paths, Mode mode, unsigned ui
                                   dir.string(), st.st_uid, uid));
   }
   if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
-    return core::fail(core::ErrorCode::storage,
-                      fmt::format("cannot make {} private (mode 0700): {}", dir.string(),
-                                  std::strerror(errno)));
+    return core::fail(
+        core::ErrorCode::storage,
+        fmt::format("cannot make {} private (mode 0700): {}", dir.string(), std::strerror(errno)));
   }
   return {};
 }

@@ -28,6 +28,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -126,14 +127,14 @@ public:
     store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
     auto store = store::EventStore::open(m_settings.paths.database, store_options);
     if (!store) {
-      throw Fatal(fmt::format("cannot open the database {}: {}",
-                              m_settings.paths.database.string(), store.error().message));
+      throw Fatal(fmt::format("cannot open the database {}: {}", m_settings.paths.database.string(),
+                              store.error().message));
     }
     m_store = std::move(*store);
     auto tzdata = reconcile_tzdata(*m_store, m_settings.config.tzdata_file);
     if (!tzdata) {
-      throw Fatal(fmt::format("cannot update event times for the new tzdata: {}",
-                              tzdata.error().message));
+      throw Fatal(
+          fmt::format("cannot update event times for the new tzdata: {}", tzdata.error().message));
     }
     m_gazetteer = core::ZoneGazetteer::load_system(m_settings.config.zoneinfo_dir.string());
     start_scheduler();
@@ -280,9 +281,9 @@ private:
       return;
     }
     m_watchdog_interval = std::chrono::microseconds(usec / 2);
-    spdlog::debug("systemd watchdog: pinging every {} ms",
-                  std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval)
-                      .count());
+    spdlog::debug(
+        "systemd watchdog: pinging every {} ms",
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval).count());
     ping_watchdog();
   }
 

@@ -83,9 +83,9 @@ nlohmann::json Dispatcher::call(const nlohmann::json &id, const std::string &met
     return rpc::make_error(id, failure);
   } catch (const std::exception &e) {
     spdlog::error("{} threw (a bug): {}", method, e.what());
-    return rpc::make_error(id, rpc::k_internal_error,
-                           fmt::format("internal error in {}: {}; please report it", method,
-                                       e.what()));
+    return rpc::make_error(
+        id, rpc::k_internal_error,
+        fmt::format("internal error in {}: {}; please report it", method, e.what()));
   } catch (...) {
     spdlog::error("{} threw a non-standard exception (a bug)", method);
     return rpc::make_error(id, rpc::k_internal_error,

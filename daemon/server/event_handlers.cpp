@@ -31,9 +31,8 @@ nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::st
 // One end of an event.list range. Instants stand alone; the other forms are
 // wall times, days or months in `zone`. A day or month used as `to` means its
 // end (so from=2025-09&to=2025-09 is all of September).
-core::Result<core::SysSeconds>
-range_bound(const std::string &field, const std::string &text, const date::time_zone *zone,
-            bool is_end) {
+core::Result<core::SysSeconds> range_bound(const std::string &field, const std::string &text,
+                                           const date::time_zone *zone, bool is_end) {
   auto when = core::parse_iso(text);
   if (!when) {
     return invalid_param(field, fmt::format("params.{}: {}", field, when.error().message));
@@ -120,7 +119,8 @@ HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext
   return drafted_reply(*stored, drafted->notes);
 }
 
-HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext &) {
+core::Result<core::Event> event_named_by_id(const nlohmann::json &params,
+                                            store::EventStore &store) {
   ParamReader reader(params);
   auto id = reader.required_id();
   if (!id) {
@@ -129,7 +129,11 @@ HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext
   if (auto unknown = reader.reject_unknown(); !unknown) {
     return tl::unexpected(unknown.error());
   }
-  auto event = m_store.get(*id);
+  return store.get(*id);
+}
+
+HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext &) {
+  auto event = event_named_by_id(params, m_store);
   if (!event) {
     return tl::unexpected(event.error());
   }
@@ -241,26 +245,18 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
 }
 
 HandlerResult EventHandlers::remove(const nlohmann::json &params, const CallContext &context) {
-  ParamReader reader(params);
-  auto id = reader.required_id();
-  if (!id) {
-    return tl::unexpected(id.error());
-  }
-  if (auto unknown = reader.reject_unknown(); !unknown) {
-    return tl::unexpected(unknown.error());
-  }
-  auto current = m_store.get(*id);
+  auto current = event_named_by_id(params, m_store);
   if (!current) {
     return tl::unexpected(current.error());
   }
   if (auto allowed = check_owner(*current, context); !allowed) {
     return tl::unexpected(allowed.error());
   }
-  if (auto removed = m_store.remove(*id); !removed) {
+  if (auto removed = m_store.remove(current->id); !removed) {
     return tl::unexpected(removed.error());
   }
   changed();
-  return nlohmann::json{{"removed", *id}};
+  return nlohmann::json{{"removed", current->id}};
 }
 
 } // namespace summit::server

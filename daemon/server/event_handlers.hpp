@@ -57,6 +57,10 @@ private:
 // permission_denied naming the owner otherwise.
 core::Result<void> check_owner(const core::Event &event, const CallContext &context);
 
+// For methods whose only param is "id" (event.get, event.remove,
+// event.explain): reads it, refuses any other member, and loads the event.
+core::Result<core::Event> event_named_by_id(const nlohmann::json &params, store::EventStore &store);
+
 // "permission denied: event 7 is owned by uid 1001 (alice)"; the name is
 // left out when the uid has no passwd entry.
 std::string permission_denied_message(std::int64_t id, std::uint32_t owner_uid);

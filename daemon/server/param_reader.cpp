@@ -15,8 +15,8 @@ ParamReader::Expected<std::int64_t> ParamReader::required_id() {
   const bool integer = member->is_number_integer() || member->is_number_unsigned();
   if (!integer || (member->is_number_unsigned() && member->get<std::uint64_t>() > INT64_MAX) ||
       member->get<std::int64_t>() < 1) {
-    return invalid_param("id", fmt::format("params.id must be a positive integer, not {}",
-                                           member->dump()));
+    return invalid_param(
+        "id", fmt::format("params.id must be a positive integer, not {}", member->dump()));
   }
   return member->get<std::int64_t>();
 }
@@ -29,9 +29,8 @@ ParamReader::optional_string(std::string_view name) {
     return std::optional<std::string>{};
   }
   if (!member->is_string()) {
-    return invalid_param(std::string(name),
-                         fmt::format("params.{} must be a string, not {}", name,
-                                     member->type_name()));
+    return invalid_param(std::string(name), fmt::format("params.{} must be a string, not {}", name,
+                                                        member->type_name()));
   }
   return std::optional<std::string>{member->get<std::string>()};
 }
@@ -49,9 +48,9 @@ ParamReader::optional_integer(std::string_view name, std::int64_t min, std::int6
                           member->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) &&
                         member->get<std::int64_t>() >= min && member->get<std::int64_t>() <= max;
   if (!in_range) {
-    return invalid_param(std::string(name),
-                         fmt::format("params.{} must be an integer between {} and {}", name, min,
-                                     max));
+    return invalid_param(
+        std::string(name),
+        fmt::format("params.{} must be an integer between {} and {}", name, min, max));
   }
   return std::optional<std::int64_t>{member->get<std::int64_t>()};
 }

@@ -166,19 +166,11 @@ HandlerResult ReminderHandlers::missed(const nlohmann::json &params, const CallC
 }
 
 HandlerResult ReminderHandlers::explain(const nlohmann::json &params, const CallContext &context) {
-  ParamReader reader(params);
-  auto id = reader.required_id();
-  if (!id) {
-    return tl::unexpected(id.error());
-  }
-  if (auto unknown = reader.reject_unknown(); !unknown) {
-    return tl::unexpected(unknown.error());
-  }
-  auto event = m_events.get(*id);
+  auto event = event_named_by_id(params, m_events);
   if (!event) {
     return tl::unexpected(event.error());
   }
-  auto pending = m_reminders.pending_for_event(*id);
+  auto pending = m_reminders.pending_for_event(event->id);
   if (!pending) {
     return tl::unexpected(pending.error());
   }

@@ -7,17 +7,17 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
-#include <cerrno>
-#include <cstring>
 #include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <list>
 #include <vector>
 
@@ -53,8 +53,7 @@ Peer peer_of(int fd) {
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) {
     // Cannot happen on a connected AF_UNIX socket; treat the caller as
     // nobody rather than as root.
-    spdlog::warn("SO_PEERCRED failed: {}; treating the client as uid 65534",
-                 std::strerror(errno));
+    spdlog::warn("SO_PEERCRED failed: {}; treating the client as uid 65534", std::strerror(errno));
     return Peer{65534, 0};
   }
   return Peer{credentials.uid, credentials.pid};
@@ -69,8 +68,8 @@ core::Result<void> clear_stale_socket(const std::filesystem::path &path) {
     if (errno == ENOENT) {
       return {};
     }
-    return tl::unexpected(server_error(
-        fmt::format("cannot inspect {}: {}", path.string(), std::strerror(errno))));
+    return tl::unexpected(
+        server_error(fmt::format("cannot inspect {}: {}", path.string(), std::strerror(errno))));
   }
   if (!S_ISSOCK(st.st_mode)) {
     return tl::unexpected(server_error(
@@ -86,20 +85,19 @@ core::Result<void> clear_stale_socket(const std::filesystem::path &path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  if (::connect(probe.get(), reinterpret_cast<const sockaddr *>(&address), sizeof address) ==
-      0) {
+  if (::connect(probe.get(), reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0) {
     const auto peer = peer_of(probe.get());
     if (peer.pid > 0) {
-      return tl::unexpected(server_error(fmt::format(
-          "summitd is already running on {} (pid {})", path.string(), peer.pid)));
+      return tl::unexpected(server_error(
+          fmt::format("summitd is already running on {} (pid {})", path.string(), peer.pid)));
     }
     return tl::unexpected(
         server_error(fmt::format("summitd is already running on {}", path.string())));
   }
   if (errno != ECONNREFUSED) {
-    return tl::unexpected(server_error(fmt::format(
-        "{} exists and cannot be probed ({}); is another summitd running there?",
-        path.string(), std::strerror(errno))));
+    return tl::unexpected(server_error(
+        fmt::format("{} exists and cannot be probed ({}); is another summitd running there?",
+                    path.string(), std::strerror(errno))));
   }
   spdlog::info("removing stale socket {} (nobody is listening on it)", path.string());
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
@@ -151,10 +149,10 @@ core::Result<void> Server::Impl::listen() {
   if (m_options.adopted_fd) {
     const int fd = *m_options.adopted_fd;
     if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
-      return tl::unexpected(server_error(fmt::format(
-          "the socket passed by systemd (fd {}) is not a listening Unix stream socket; "
-          "check summitd.socket (ListenStream=)",
-          fd)));
+      return tl::unexpected(server_error(
+          fmt::format("the socket passed by systemd (fd {}) is not a listening Unix stream socket; "
+                      "check summitd.socket (ListenStream=)",
+                      fd)));
     }
     boost::system::error_code error;
     m_acceptor.assign(Protocol(), fd, error);
@@ -175,9 +173,9 @@ core::Result<void> Server::Impl::listen() {
 core::Result<void> Server::Impl::bind_path() {
   const auto &path = m_options.socket_path;
   if (path.string().size() >= sizeof(sockaddr_un::sun_path)) {
-    return tl::unexpected(server_error(fmt::format(
-        "socket path {} is too long ({} bytes, at most {})", path.string(),
-        path.string().size(), sizeof(sockaddr_un::sun_path) - 1)));
+    return tl::unexpected(
+        server_error(fmt::format("socket path {} is too long ({} bytes, at most {})", path.string(),
+                                 path.string().size(), sizeof(sockaddr_un::sun_path) - 1)));
   }
   if (auto cleared = clear_stale_socket(path); !cleared) {
     return cleared;
@@ -231,8 +229,7 @@ void Server::Impl::accept_next() {
     return;
   }
   m_acceptor.async_accept(
-      [self = shared_from_this()](const boost::system::error_code &error,
-                                  Protocol::socket socket) {
+      [self = shared_from_this()](const boost::system::error_code &error, Protocol::socket socket) {
         self->on_accept(error, std::move(socket));
       });
 }
@@ -295,21 +292,13 @@ void Server::Impl::remove_socket_file() {
 Server::Server(boost::asio::io_context &io, Dispatcher &dispatcher, ServerOptions options)
     : m_impl(std::make_shared<Impl>(io, dispatcher, std::move(options))) {}
 
-Server::~Server() {
-  stop();
-}
+Server::~Server() { stop(); }
 
-core::Result<void> Server::listen() {
-  return m_impl->listen();
-}
+core::Result<void> Server::listen() { return m_impl->listen(); }
 
-void Server::start() {
-  m_impl->accept_next();
-}
+void Server::start() { m_impl->accept_next(); }
 
-void Server::stop() {
-  m_impl->stop();
-}
+void Server::stop() { m_impl->stop(); }
 
 std::size_t Server::session_count() const {
   std::size_t count = 0;
@@ -319,8 +308,6 @@ std::size_t Server::session_count() const {
   return count;
 }
 
-const std::filesystem::path &Server::socket_path() const {
-  return m_impl->m_options.socket_path;
-}
+const std::filesystem::path &Server::socket_path() const { return m_impl->m_options.socket_path; }
 
 } // namespace summit::server

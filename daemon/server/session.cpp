@@ -143,11 +143,9 @@ void Session::write_next() {
     buffers.emplace_back(boost::asio::buffer(line));
   }
   m_writing = true;
-  boost::asio::async_write(
-      m_socket, buffers,
-      [self = shared_from_this()](const boost::system::error_code &error, std::size_t) {
-        self->on_write(error);
-      });
+  boost::asio::async_write(m_socket, buffers,
+                           [self = shared_from_this()](const boost::system::error_code &error,
+                                                       std::size_t) { self->on_write(error); });
 }
 
 void Session::on_write(const boost::system::error_code &error) {

@@ -20,9 +20,8 @@ class Dispatcher;
 // One client connection: reads '\n'-framed request lines, hands each to the
 // dispatcher and writes the replies in request order, one (gathered) write in
 // flight with queues behind it: replies, and a bounded queue of
-// notifications that lose their oldest when a client stops reading. Owned by the shared_ptrs its pending
-// operations hold; when the last one completes (peer gone, or close()) it is
-// freed.
+// notifications that lose their oldest when a client stops reading. Owned by the shared_ptrs its
+// pending operations hold; when the last one completes (peer gone, or close()) it is freed.
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
 public:
   using Socket = boost::asio::local::stream_protocol::socket;
@@ -62,7 +61,7 @@ private:
   std::size_t m_queued_bytes = 0;
   bool m_writing = false;
   bool m_reading = false;
-  bool m_read_paused = false;      // too many replies queued: wait for the client
+  bool m_read_paused = false; // too many replies queued: wait for the client
   bool m_close_when_drained = false;
   bool m_closed = false;
 };

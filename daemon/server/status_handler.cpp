@@ -14,8 +14,9 @@ StatusHandler::StatusHandler(store::EventStore &store, DaemonInfo info,
     : m_store(store), m_info(std::move(info)), m_reminders(reminders), m_late_after(late_after) {}
 
 void StatusHandler::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("daemon.status",
-                 [this](const auto &params, const auto &context) { return status(params, context); });
+  dispatcher.add("daemon.status", [this](const auto &params, const auto &context) {
+    return status(params, context);
+  });
 }
 
 HandlerResult StatusHandler::status(const nlohmann::json &params, const CallContext &context) {

@@ -17,8 +17,8 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
-#include <set>
 #include <random>
+#include <set>
 #include <sqlite3.h>
 #include <sstream>
 #include <stdexcept>
@@ -101,11 +101,11 @@ std::string list_search_sql(bool with_tag) {
 
 constexpr const char *k_event_values =
     "uid = :uid, title = :title, precision = :precision, start_local = :start_local, "
-    "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, end_later = :end_later, "
+    "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, end_later = "
+    ":end_later, "
     "start_utc = :start_utc, end_utc = :end_utc, location = :location, "
     "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
     "created = :created, updated = :updated";
-
 
 // Runs `body`, turning whatever the database throws into a storage error
 // that says what failed: "could not add event: database or disk is full".
@@ -121,7 +121,6 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
                       fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
   }
 }
-
 
 std::string local_text(core::LocalSeconds t) { return date::format("%FT%T", t); }
 
@@ -317,12 +316,13 @@ core::Result<int> check_openable(SQLite::Database &db, const fs::path &path, int
 struct EventStore::Impl {
   Impl(SQLite::Database &&db, int version, core::ReminderPlanOptions plan)
       : m_db(std::move(db)), m_schema_version(version),
-        m_insert_event(m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
-                             "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
-                             "description, tags, status, owner_uid, created, updated) VALUES "
-                             "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
-                             ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
-                             ":tags, :status, :owner_uid, :created, :updated)"),
+        m_insert_event(
+            m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
+                  "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
+                  "description, tags, status, owner_uid, created, updated) VALUES "
+                  "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
+                  ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
+                  ":tags, :status, :owner_uid, :created, :updated)"),
         m_update_event(m_db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
         m_delete_event(m_db, "DELETE FROM events WHERE id = :id"),
         m_select_event(m_db, select_by_id_sql()),

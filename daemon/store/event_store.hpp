@@ -67,7 +67,7 @@ public:
   // database whose user_version is newer than the newest migration is
   // refused with a message naming both versions and left untouched.
   static core::Result<std::unique_ptr<EventStore>> open(const std::filesystem::path &path,
-                                                         StoreOptions options = {});
+                                                        StoreOptions options = {});
   ~EventStore();
   EventStore(const EventStore &) = delete;
   EventStore &operator=(const EventStore &) = delete;

@@ -86,7 +86,9 @@ FiredReminder read_fired(SQLite::Statement &s) {
 // commit (any client write) syncs these frames too.
 class RelaxedSync {
 public:
-  explicit RelaxedSync(SQLite::Database &db) : m_db(db) { m_db.exec("PRAGMA synchronous = NORMAL"); }
+  explicit RelaxedSync(SQLite::Database &db) : m_db(db) {
+    m_db.exec("PRAGMA synchronous = NORMAL");
+  }
   ~RelaxedSync() {
     try {
       m_db.exec("PRAGMA synchronous = FULL");
@@ -175,11 +177,10 @@ core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &eve
                       fmt::format("the database is at schema version {}; reminders need 2",
                                   events.schema_version()));
   }
-  return guarded("open the reminder schedule",
-                 [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
-                   return std::unique_ptr<ReminderStore>(
-                       new ReminderStore(std::make_unique<Impl>(events)));
-                 });
+  return guarded(
+      "open the reminder schedule", [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
+        return std::unique_ptr<ReminderStore>(new ReminderStore(std::make_unique<Impl>(events)));
+      });
 }
 
 std::optional<core::SysSeconds> ReminderStore::next_due() {
@@ -284,8 +285,8 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
     std::size_t begin = 0;
     while (begin <= channels.size()) {
       const auto end = channels.find('\x1f', begin);
-      const auto name = channels.substr(begin, end == std::string::npos ? std::string::npos
-                                                                        : end - begin);
+      const auto name =
+          channels.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
       if (!name.empty()) {
         item.channels.push_back(name);
       }
@@ -318,33 +319,32 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
 
 core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core::Seconds duration,
                                                  core::SysSeconds now) {
-  return guarded(fmt::format("snooze reminder {}", reminder_id),
-                 [&]() -> core::Result<std::int64_t> {
-                   SQLite::Transaction transaction(m_impl->m_db,
-                                                   SQLite::TransactionBehavior::IMMEDIATE);
-                   const auto instance = m_impl->instance(reminder_id);
-                   if (!instance) {
-                     return core::fail(ErrorCode::not_found,
-                                       fmt::format("no reminder with id {} (its event may have "
-                                                   "been removed); `summit status` lists recent ones",
-                                                   reminder_id));
-                   }
-                   if (instance->state == "pending") {
-                     return core::fail(ErrorCode::conflict,
-                                       fmt::format("reminder {} has not fired yet; only a fired "
-                                                   "reminder can be snoozed",
-                                                   reminder_id));
-                   }
-                   Use s(m_impl->m_insert_snooze);
-                   s->bind(":event", instance->event_id);
-                   s->bind(":position", instance->position);
-                   s->bind(":due", to_unix(now + duration));
-                   s->bind(":of", reminder_id);
-                   s->exec();
-                   const auto id = m_impl->m_db.getLastInsertRowid();
-                   transaction.commit();
-                   return id;
-                 });
+  return guarded(
+      fmt::format("snooze reminder {}", reminder_id), [&]() -> core::Result<std::int64_t> {
+        SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        const auto instance = m_impl->instance(reminder_id);
+        if (!instance) {
+          return core::fail(ErrorCode::not_found,
+                            fmt::format("no reminder with id {} (its event may have "
+                                        "been removed); `summit status` lists recent ones",
+                                        reminder_id));
+        }
+        if (instance->state == "pending") {
+          return core::fail(ErrorCode::conflict,
+                            fmt::format("reminder {} has not fired yet; only a fired "
+                                        "reminder can be snoozed",
+                                        reminder_id));
+        }
+        Use s(m_impl->m_insert_snooze);
+        s->bind(":event", instance->event_id);
+        s->bind(":position", instance->position);
+        s->bind(":due", to_unix(now + duration));
+        s->bind(":of", reminder_id);
+        s->exec();
+        const auto id = m_impl->m_db.getLastInsertRowid();
+        transaction.commit();
+        return id;
+      });
 }
 
 core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds now) {
@@ -352,14 +352,14 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
     const auto instance = m_impl->instance(reminder_id);
     if (!instance) {
-      return core::fail(ErrorCode::not_found,
-                        fmt::format("no reminder with id {} (its event may have been removed)",
-                                    reminder_id));
+      return core::fail(
+          ErrorCode::not_found,
+          fmt::format("no reminder with id {} (its event may have been removed)", reminder_id));
     }
     if (instance->state == "pending") {
-      return core::fail(ErrorCode::conflict,
-                        fmt::format("reminder {} has not fired yet; nothing to acknowledge",
-                                    reminder_id));
+      return core::fail(
+          ErrorCode::conflict,
+          fmt::format("reminder {} has not fired yet; nothing to acknowledge", reminder_id));
     }
     {
       Use s(m_impl->m_set_state);
@@ -382,9 +382,9 @@ core::Result<std::int64_t> ReminderStore::event_of(std::int64_t reminder_id) {
   return guarded("look up a reminder", [&]() -> core::Result<std::int64_t> {
     const auto instance = m_impl->instance(reminder_id);
     if (!instance) {
-      return core::fail(ErrorCode::not_found,
-                        fmt::format("no reminder with id {} (its event may have been removed)",
-                                    reminder_id));
+      return core::fail(
+          ErrorCode::not_found,
+          fmt::format("no reminder with id {} (its event may have been removed)", reminder_id));
     }
     return instance->event_id;
   });

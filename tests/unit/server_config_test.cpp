@@ -49,8 +49,7 @@ TEST(Config, a_syntax_error_names_file_and_line) {
 TEST(Config, an_unknown_key_is_named_with_its_line) {
   auto config = daemon::parse_config("log_level = \"info\"\nsokcet = \"/a\"\n", "summitd.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("summitd.toml:2: unknown key 'sokcet'"),
-            std::string::npos)
+  EXPECT_NE(config.error().message.find("summitd.toml:2: unknown key 'sokcet'"), std::string::npos)
       << config.error().message;
   auto nested = daemon::parse_config("[limits]\nmax_lines = 5\n", "summitd.toml");
   ASSERT_FALSE(nested);
@@ -79,7 +78,6 @@ TEST(Config, a_missing_default_file_is_fine_but_a_named_one_is_not) {
   ASSERT_FALSE(named);
   EXPECT_NE(named.error().message.find("none.toml"), std::string::npos);
 }
-
 
 TEST(Config, reminder_keys_default_to_no_reminders_a_day_of_grace_and_9_am) {
   auto config = daemon::parse_config("", "summitd.toml");
@@ -138,8 +136,7 @@ TEST(Config, bad_reminder_values_are_refused_with_line_and_reason) {
   };
   const Case cases[] = {
       {"[reminders]\ndefaults = \"1d\"\n", "c.toml:2: reminders.defaults must be an array"},
-      {"[reminders]\ndefaults = [\"1d\",\n  \"soon\"]\n",
-       "c.toml:3: reminders.defaults[1]: "},
+      {"[reminders]\ndefaults = [\"1d\",\n  \"soon\"]\n", "c.toml:3: reminders.defaults[1]: "},
       {"[reminders]\ndefaults = [5]\n", "c.toml:2: reminders.defaults[0] must be a duration"},
       {"[reminders]\ngrace = \"forever\"\n", "c.toml:2: reminders.grace: "},
       {"[reminders]\ngrace = 3600\n", "c.toml:2: reminders.grace must be a duration"},
@@ -168,12 +165,13 @@ TEST(Config, bad_reminder_values_are_refused_with_line_and_reason) {
     auto config = daemon::parse_config(c.text, "c.toml");
     ASSERT_FALSE(config) << c.text;
     EXPECT_NE(config.error().message.find(c.expected), std::string::npos)
-        << "for:\n" << c.text << "\ngot: " << config.error().message;
+        << "for:\n"
+        << c.text << "\ngot: " << config.error().message;
   }
 }
 
 TEST(Config, the_example_file_is_valid) {
-  auto config =
-      daemon::load_config(std::filesystem::path(SUMMIT_SOURCE_DIR) / "examples/summitd.toml", false);
+  auto config = daemon::load_config(
+      std::filesystem::path(SUMMIT_SOURCE_DIR) / "examples/summitd.toml", false);
   ASSERT_TRUE(config) << config.error().message;
 }

@@ -47,8 +47,8 @@ json reply_of(server::Dispatcher &dispatcher, std::string_view line) {
 TEST(Dispatcher, routes_a_request_to_its_handler_with_the_caller_and_the_time) {
   int clock_reads = 0;
   auto dispatcher = echo_dispatcher(&clock_reads);
-  auto reply = reply_of(dispatcher,
-                        R"({"jsonrpc":"2.0","id":7,"method":"test.echo","params":{"a":1}})");
+  auto reply =
+      reply_of(dispatcher, R"({"jsonrpc":"2.0","id":7,"method":"test.echo","params":{"a":1}})");
   EXPECT_EQ(reply["jsonrpc"], "2.0");
   EXPECT_EQ(reply["id"], 7);
   EXPECT_EQ(reply["result"]["params"], (json{{"a", 1}}));
@@ -92,17 +92,18 @@ TEST(Dispatcher, wrong_member_types_are_an_invalid_request) {
   auto dispatcher = echo_dispatcher();
   EXPECT_EQ(reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":5})")["error"]["code"],
             core::rpc::k_invalid_request);
-  EXPECT_EQ(reply_of(dispatcher, R"({"jsonrpc":"1.0","id":1,"method":"test.echo"})")["error"]
-                                 ["code"],
-            core::rpc::k_invalid_request);
-  EXPECT_EQ(reply_of(dispatcher, R"([{"jsonrpc":"2.0","id":1,"method":"test.echo"}])")["error"]
-                                 ["code"],
-            core::rpc::k_invalid_request);
+  EXPECT_EQ(
+      reply_of(dispatcher, R"({"jsonrpc":"1.0","id":1,"method":"test.echo"})")["error"]["code"],
+      core::rpc::k_invalid_request);
+  EXPECT_EQ(
+      reply_of(dispatcher, R"([{"jsonrpc":"2.0","id":1,"method":"test.echo"}])")["error"]["code"],
+      core::rpc::k_invalid_request);
 }
 
 TEST(Dispatcher, params_that_are_not_an_object_are_refused) {
   auto dispatcher = echo_dispatcher();
-  auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.echo","params":[1]})");
+  auto reply =
+      reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.echo","params":[1]})");
   ASSERT_TRUE(reply.contains("error"));
   EXPECT_TRUE(reply["error"]["code"] == core::rpc::k_invalid_params ||
               reply["error"]["code"] == core::rpc::k_invalid_request);
@@ -120,14 +121,16 @@ TEST(Dispatcher, an_unknown_method_is_named_in_the_error) {
 
 TEST(Dispatcher, a_throwing_handler_becomes_an_internal_error) {
   auto dispatcher = echo_dispatcher();
-  dispatcher.add("test.throw", [](const json &, const server::CallContext &)
-                     -> server::HandlerResult { throw std::runtime_error("boom"); });
+  dispatcher.add("test.throw",
+                 [](const json &, const server::CallContext &) -> server::HandlerResult {
+                   throw std::runtime_error("boom");
+                 });
   auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":4,"method":"test.throw"})");
   EXPECT_EQ(reply["id"], 4);
   EXPECT_EQ(reply["error"]["code"], core::rpc::k_internal_error);
   // The dispatcher still works afterwards.
-  EXPECT_TRUE(reply_of(dispatcher, R"({"jsonrpc":"2.0","id":5,"method":"test.echo"})")
-                  .contains("result"));
+  EXPECT_TRUE(
+      reply_of(dispatcher, R"({"jsonrpc":"2.0","id":5,"method":"test.echo"})").contains("result"));
 }
 
 TEST(Dispatcher, a_handler_error_keeps_its_code_kind_and_field) {

@@ -33,8 +33,8 @@ protected:
     auto store = store::EventStore::open(m_dir.path() / "summit.db");
     ASSERT_TRUE(store) << store.error().message;
     m_store = std::move(*store);
-    m_gazetteer = core::ZoneGazetteer::parse("BY\t+5354+02734\tEurope/Minsk\n", "",
-                                             "BY\tBelarus\n");
+    m_gazetteer =
+        core::ZoneGazetteer::parse("BY\t+5354+02734\tEurope/Minsk\n", "", "BY\tBelarus\n");
     m_events = std::make_unique<server::EventHandlers>(*m_store, &m_gazetteer);
     m_events->register_with(m_dispatcher);
     server::DaemonInfo info{"/tmp/x.sock", "/tmp/x.db", "user", "2026f",
@@ -180,16 +180,15 @@ TEST_F(EventHandlersTest, list_range_of_wall_times_needs_a_zone) {
   EXPECT_EQ(reply["error"]["code"], core::rpc::k_invalid_params);
   EXPECT_EQ(reply["error"]["data"]["field"], "tz");
 
-  auto instants = call("event.list", {{"from", "2025-09-26T06:00:00Z"},
-                                      {"to", "2025-09-26T08:00:00Z"}});
+  auto instants =
+      call("event.list", {{"from", "2025-09-26T06:00:00Z"}, {"to", "2025-09-26T08:00:00Z"}});
   ASSERT_TRUE(instants.contains("result")) << instants.dump();
   EXPECT_EQ(instants["result"]["events"].size(), 1u);
 }
 
 TEST_F(EventHandlersTest, list_to_a_month_includes_the_whole_month) {
   add(council());
-  auto reply =
-      call("event.list", {{"from", "2025-09"}, {"to", "2025-09"}, {"tz", "Europe/Minsk"}});
+  auto reply = call("event.list", {{"from", "2025-09"}, {"to", "2025-09"}, {"tz", "Europe/Minsk"}});
   ASSERT_TRUE(reply.contains("result")) << reply.dump();
   EXPECT_EQ(reply["result"]["events"].size(), 1u);
 
@@ -200,8 +199,8 @@ TEST_F(EventHandlersTest, list_to_a_month_includes_the_whole_month) {
 }
 
 TEST_F(EventHandlersTest, list_refuses_an_empty_range_and_an_unknown_zone) {
-  auto backwards = call("event.list", {{"from", "2025-10-01T00:00:00Z"},
-                                       {"to", "2025-09-01T00:00:00Z"}});
+  auto backwards =
+      call("event.list", {{"from", "2025-10-01T00:00:00Z"}, {"to", "2025-09-01T00:00:00Z"}});
   EXPECT_EQ(backwards["error"]["data"]["field"], "to");
   auto zone = call("event.list", {{"from", "2025-09-01"}, {"tz", "Europe/Minks"}});
   EXPECT_EQ(zone["error"]["data"]["field"], "tz");
@@ -232,8 +231,7 @@ TEST_F(EventHandlersTest, update_changes_fields_and_keeps_the_owner) {
   ASSERT_TRUE(reply.contains("result")) << reply.dump();
   EXPECT_EQ(reply["result"]["event"]["location"], "Dushanbe, Tajikistan");
   EXPECT_EQ(reply["result"]["event"]["owner_uid"], k_alice);
-  EXPECT_EQ(call("event.get", {{"id", id}})["result"]["event"]["location"],
-            "Dushanbe, Tajikistan");
+  EXPECT_EQ(call("event.get", {{"id", id}})["result"]["event"]["location"], "Dushanbe, Tajikistan");
 }
 
 TEST_F(EventHandlersTest, only_the_owner_or_root_may_update_or_remove) {

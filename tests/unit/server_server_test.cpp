@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>

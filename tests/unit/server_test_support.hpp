@@ -76,8 +76,8 @@ public:
   }
 
   // The next line without '\n', or nothing on EOF, error or timeout.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout =
-                                           std::chrono::seconds{10}) {
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds{
+                                           10}) {
     while (true) {
       if (const auto end = m_buffer.find('\n'); end != std::string::npos) {
         auto line = m_buffer.substr(0, end);
