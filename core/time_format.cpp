@@ -38,8 +38,16 @@ std::string iso_time(const date::hh_mm_ss<Seconds> &tod) {
 
 std::string offset_text(Seconds offset) {
   const char sign = offset < Seconds{0} ? '-' : '+';
-  const auto abs_minutes = std::abs(offset.count()) / 60;
-  return fmt::format("{}{:02}:{:02}", sign, abs_minutes / 60, abs_minutes % 60);
+  const auto abs_seconds = std::abs(offset.count());
+  const auto abs_minutes = abs_seconds / 60;
+  auto text = fmt::format("{}{:02}:{:02}", sign, abs_minutes / 60, abs_minutes % 60);
+  // Local mean time before a zone adopted a standard offset (Africa/Monrovia
+  // until 1972 was -00:44:30) has seconds; dropping them would name another
+  // instant. Written as Python's isoformat() does; parse_iso reads it.
+  if (abs_seconds % 60 != 0) {
+    text += fmt::format(":{:02}", abs_seconds % 60);
+  }
+  return text;
 }
 
 } // namespace

@@ -13,6 +13,8 @@ std::string format_iso_date(LocalSeconds day); // "2025-09-26"
 std::string format_iso_month(LocalSeconds t);  // "2025-09"
 std::string format_iso_utc(SysSeconds t);      // "2025-09-26T07:00:00Z"
 // The instant as a wall time in `zone` with its offset: "2025-09-26T10:00:00+03:00".
+// An offset with seconds (local mean time, e.g. Monrovia before 1972) keeps
+// them, "1971-06-01T11:15:30-00:44:30", so that parse_iso reads the same instant.
 std::string format_iso_offset(SysSeconds t, const date::time_zone *zone);
 // The zone's abbreviation at that instant ("CEST", "+03").
 std::string zone_abbrev(SysSeconds t, const date::time_zone *zone);

@@ -137,7 +137,8 @@ Result<Seconds> scan_clock_time(std::string_view s, bool loose) {
   return hours{to_int(hh)} + minutes{to_int(mm)} + Seconds{ss.empty() ? 0 : to_int(ss)};
 }
 
-// "Z", "+03:00", "-0530", "+03" after a time.
+// "Z", "+03:00", "-0530", "+03" after a time; also "-00:44:30", the form
+// format_iso_offset writes for a historic offset with seconds.
 Result<Seconds> scan_offset(std::string_view s) {
   if (s == "Z" || s == "z") {
     return Seconds{0};
@@ -151,14 +152,18 @@ Result<Seconds> scan_offset(std::string_view s) {
   }
   const auto hh = s.substr(1, 2);
   std::string_view mm = "00";
-  if (s.size() == 6 && s[3] == ':') {
+  std::string_view ss = "00";
+  if (s.size() == 9 && s[3] == ':' && s[6] == ':') {
+    mm = s.substr(4, 2);
+    ss = s.substr(7, 2);
+  } else if (s.size() == 6 && s[3] == ':') {
     mm = s.substr(4, 2);
   } else if (s.size() == 5) {
     mm = s.substr(3, 2);
   } else if (s.size() != 3) {
     return bad_form();
   }
-  if (!all_digits(hh) || !all_digits(mm)) {
+  if (!all_digits(hh) || !all_digits(mm) || !all_digits(ss)) {
     return bad_form();
   }
   // Real offsets run from -12:00 to +14:00; anything past 18h is a typo.
@@ -168,7 +173,10 @@ Result<Seconds> scan_offset(std::string_view s) {
   if (to_int(mm) > 59) {
     return tl::unexpected(invalid(fmt::format("{}: offset minutes must be 00-59", s)));
   }
-  const Seconds magnitude = hours{to_int(hh)} + minutes{to_int(mm)};
+  if (to_int(ss) > 59) {
+    return tl::unexpected(invalid(fmt::format("{}: offset seconds must be 00-59", s)));
+  }
+  const Seconds magnitude = hours{to_int(hh)} + minutes{to_int(mm)} + Seconds{to_int(ss)};
   return s[0] == '-' ? -magnitude : magnitude;
 }
 

@@ -29,8 +29,9 @@ struct When {
 
 // The strict forms used on the wire and in files: YYYY-MM, YYYY-MM-DD,
 // YYYY-MM-DDTHH:MM[:SS] (a space may replace T) optionally followed by Z or
-// ±HH:MM / ±HHMM. Rejects impossible dates and times (2025-02-30, 25:00) with
-// a message that names the bad part.
+// ±HH:MM / ±HHMM (or ±HH:MM:SS, which format_iso_offset writes for the
+// historic offsets that have seconds). Rejects impossible dates and times
+// (2025-02-30, 25:00) with a message that names the bad part.
 Result<When> parse_iso(std::string_view text);
 
 // Everything a person may type for --at/--end/--from/--to: the ISO forms
