@@ -116,6 +116,13 @@ tl::expected<Request, DecodeError> decode_request(std::string_view line) {
                   fmt::format("parse error: the line is not valid JSON (at byte {}); send one "
                               "JSON-RPC 2.0 object per line",
                               e.byte));
+  } catch (const json::out_of_range &) {
+    // Well-formed JSON that nlohmann cannot hold: a number beyond double's
+    // range ("1e400") throws out_of_range, not parse_error (found by
+    // tests/fuzz/rpc_decode_fuzz).
+    return reject(nullptr, k_parse_error,
+                  "parse error: a number in the line is too large to represent; send "
+                  "numbers within the range of a double");
   }
 
   if (message.is_array()) {
