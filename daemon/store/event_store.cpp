@@ -14,8 +14,15 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -408,6 +415,12 @@ struct EventStore::Impl {
     return read_event(*s);
   }
 
+  // Where the database lives and how it was opened (for ensure_file).
+  fs::path m_path;
+  StoreOptions m_options;
+  dev_t m_dev = 0;
+  ino_t m_ino = 0;
+
   // Members are destroyed in reverse order: the statements go before the
   // connection they were prepared on.
   SQLite::Database m_db;
@@ -437,8 +450,9 @@ struct EventStore::Impl {
   // with fewer migrations.
   struct Planning {
     explicit Planning(SQLite::Database &db)
-        : delete_pending(db, "DELETE FROM reminder_instances WHERE event_id = :id "
-                             "AND state = 'pending' AND snooze_of IS NULL"),
+        : select_pending(db, "SELECT id, position, due FROM reminder_instances WHERE event_id = "
+                             ":id AND state = 'pending' AND snooze_of IS NULL"),
+          delete_instance(db, "DELETE FROM reminder_instances WHERE id = :instance"),
           pending_positions(db, "SELECT DISTINCT position FROM reminder_instances "
                                 "WHERE event_id = :id AND state = 'pending' AND snooze_of IS NULL"),
           fired_before(db, "SELECT 1 FROM reminder_instances WHERE event_id = :id AND "
@@ -446,56 +460,69 @@ struct EventStore::Impl {
                            "AND snooze_of IS NULL LIMIT 1"),
           insert(db, "INSERT INTO reminder_instances (event_id, position, due) "
                      "VALUES (:id, :position, :due)") {}
-    SQLite::Statement delete_pending;
+    SQLite::Statement select_pending;
+    SQLite::Statement delete_instance;
     SQLite::Statement pending_positions;
     SQLite::Statement fired_before;
     SQLite::Statement insert;
   };
   std::optional<Planning> m_planning;
 
-  // Replaces the event's pending instances (snoozes aside) with one per
-  // reminder due after `now`, or, with `only_positions`, re-plans just those
-  // positions whatever their due (tzdata moved an event: a still-pending
-  // reminder stays pending, even if its new instant has passed).
+  // Brings the event's pending instances (snoozes aside) in line with its
+  // reminders: one per reminder due after `now`, or, with `only_positions`,
+  // just those positions whatever their due (tzdata moved an event: a
+  // still-pending reminder stays pending, even if its new instant has
+  // passed). An instance already pending at the same position and instant
+  // is kept as it is, with its id, even when that instant has passed: it is
+  // owed (due, not yet taken by the scheduler), and an edit of the title
+  // must not make it vanish.
   void plan_reminders(const core::Event &event, core::SysSeconds now,
                       const std::set<std::int64_t> *only_positions = nullptr) {
     if (!m_planning) {
       return;
     }
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> pending; // (position, due) -> id
     {
-      Use s(m_planning->delete_pending);
+      Use s(m_planning->select_pending);
       s->bind(":id", event.id);
-      s->exec();
-    }
-    if (event.status == core::Status::cancelled) {
-      return;
+      while (s->executeStep()) {
+        pending.emplace(std::pair(s->getColumn(1).getInt64(), s->getColumn(2).getInt64()),
+                        s->getColumn(0).getInt64());
+      }
     }
     auto zone = core::find_zone(event.tz);
-    if (!zone) {
-      return;
-    }
-    for (const auto &planned : core::plan_reminders(event, *zone, m_plan)) {
-      const auto position = static_cast<std::int64_t>(planned.index);
-      if (only_positions != nullptr) {
-        if (only_positions->count(position) == 0) {
+    if (event.status != core::Status::cancelled && zone) {
+      for (const auto &planned : core::plan_reminders(event, *zone, m_plan)) {
+        const auto position = static_cast<std::int64_t>(planned.index);
+        if (only_positions != nullptr && only_positions->count(position) == 0) {
           continue;
         }
-      } else if (planned.due <= now) {
-        continue; // already past when planned: nothing to remind of
-      }
-      {
-        Use s(m_planning->fired_before);
+        if (pending.erase(std::pair(position, to_unix(planned.due))) > 0) {
+          continue; // still owed, unchanged: stays
+        }
+        if (only_positions == nullptr && planned.due <= now) {
+          continue; // already past when planned: nothing to remind of
+        }
+        {
+          Use s(m_planning->fired_before);
+          s->bind(":id", event.id);
+          s->bind(":position", position);
+          s->bind(":due", to_unix(planned.due));
+          if (s->executeStep()) {
+            continue;
+          }
+        }
+        Use s(m_planning->insert);
         s->bind(":id", event.id);
         s->bind(":position", position);
         s->bind(":due", to_unix(planned.due));
-        if (s->executeStep()) {
-          continue;
-        }
+        s->exec();
       }
-      Use s(m_planning->insert);
-      s->bind(":id", event.id);
-      s->bind(":position", position);
-      s->bind(":due", to_unix(planned.due));
+    }
+    // What is left no longer matches a reminder of the event.
+    for (const auto &[key, instance] : pending) {
+      Use s(m_planning->delete_instance);
+      s->bind(":instance", instance);
       s->exec();
     }
   }
@@ -519,6 +546,15 @@ EventStore::~EventStore() = default;
 
 core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
                                                            StoreOptions options) {
+  auto impl = open_impl(path, options);
+  if (!impl) {
+    return tl::unexpected(impl.error());
+  }
+  return std::unique_ptr<EventStore>(new EventStore(std::move(*impl)));
+}
+
+core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::path &path,
+                                                                      const StoreOptions &options) {
   const auto ordered =
       ordered_migrations(options.migrations ? *options.migrations : embedded_migrations());
   if (!ordered) {
@@ -532,6 +568,12 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
     std::error_code ec;
     const bool wal_existed = fs::exists(fs::path(path.string() + "-wal"), ec);
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, k_busy_timeout_ms);
+    if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
+      // Reminders are recorded as they fire: a calendar we cannot write
+      // would fire them again at every start.
+      return refuse(path, "summitd cannot write it (permissions, or a read-only file system); "
+                          "make it writable by the user summitd runs as");
+    }
     const auto version = check_openable(db, path, newest, wal_existed);
     if (!version) {
       return tl::unexpected(version.error());
@@ -551,11 +593,90 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
       return tl::unexpected(reached.error());
     }
     auto impl = std::make_unique<Impl>(std::move(db), *reached, options.reminder_plan);
-    return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return core::fail(ErrorCode::storage, fmt::format("database '{}' vanished while it was "
+                                                        "being opened: {}",
+                                                        path.string(), std::strerror(errno)));
+    }
+    impl->m_path = path;
+    impl->m_options = options;
+    impl->m_dev = st.st_dev;
+    impl->m_ino = st.st_ino;
+    return impl;
   } catch (const SQLite::Exception &e) {
+    if ((e.getErrorCode() & 0xff) == SQLITE_CORRUPT || (e.getErrorCode() & 0xff) == SQLITE_NOTADB) {
+      return refuse(path, fmt::format("it is damaged ({}); restore it from a backup, or salvage "
+                                      "what is left with `sqlite3 {} .recover`",
+                                      e.what(), path.string()));
+    }
     return core::fail(ErrorCode::storage,
                       fmt::format("could not open database '{}': {}", path.string(), e.what()));
   }
+}
+
+void EventStore::set_reopen_hooks(ReopenHooks hooks) { m_hooks = std::move(hooks); }
+
+core::Result<void> EventStore::ensure_file() {
+  const fs::path path = m_impl->m_path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (st.st_dev == m_impl->m_dev && st.st_ino == m_impl->m_ino) {
+      return {};
+    }
+    return core::fail(ErrorCode::storage,
+                      fmt::format("the database file '{}' was replaced by another file while "
+                                  "summitd was running; writes are refused until summitd is "
+                                  "restarted and opens the new file",
+                                  path.string()));
+  }
+  if (errno != ENOENT) {
+    return core::fail(ErrorCode::storage, fmt::format("cannot check the database file '{}': {}",
+                                                      path.string(), std::strerror(errno)));
+  }
+  spdlog::error("the database file '{}' was removed while summitd was running; writing it back "
+                "from the open connection",
+                path.string());
+  if (auto made = make_parent_folders(path); !made) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("the database file '{}' was removed while summitd was running "
+                                  "and cannot be written back ({}); writes are refused until it "
+                                  "can",
+                                  path.string(), made.error().message));
+  }
+  auto copied = guarded("write the database back", [&]() -> core::Result<void> {
+    SQLite::Statement vacuum(m_impl->m_db, "VACUUM INTO :path");
+    vacuum.bind(":path", path.string());
+    vacuum.exec();
+    return {};
+  });
+  if (!copied) {
+    std::error_code ignored;
+    fs::remove(path, ignored); // a partial copy must not pass for the calendar
+    return copied;
+  }
+  // VACUUM INTO does not sync what it wrote; the calendar must be on disk
+  // before the next write is acknowledged on top of it.
+  for (const fs::path &synced : {path, path.parent_path()}) {
+    const int fd = ::open(synced.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+  }
+  auto reopened = open_impl(path, m_impl->m_options);
+  if (!reopened) {
+    return tl::unexpected(reopened.error());
+  }
+  if (m_hooks.before_close) {
+    m_hooks.before_close();
+  }
+  m_impl = std::move(*reopened);
+  if (m_hooks.after_open) {
+    m_hooks.after_open();
+  }
+  spdlog::warn("database '{}' written back and reopened; nothing was lost", path.string());
+  return {};
 }
 
 core::Result<core::Event> EventStore::add(core::Event event) {
@@ -564,6 +685,9 @@ core::Result<core::Event> EventStore::add(core::Event event) {
   }
   if (event.uid.empty()) {
     event.uid = random_uid();
+  }
+  if (auto file = ensure_file(); !file) {
+    return tl::unexpected(file.error());
   }
   return guarded("add event", [&]() -> core::Result<core::Event> {
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -598,6 +722,9 @@ core::Result<core::Event> EventStore::update(const core::Event &event) {
   if (auto ok = check_storable(event); !ok) {
     return tl::unexpected(ok.error());
   }
+  if (auto file = ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
   return guarded(fmt::format("update event {}", event.id), [&]() -> core::Result<core::Event> {
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
     core::Event stored = event;
@@ -629,6 +756,9 @@ core::Result<core::Event> EventStore::update(const core::Event &event) {
 }
 
 core::Result<void> EventStore::remove(std::int64_t id) {
+  if (auto file = ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
   return guarded(fmt::format("remove event {}", id), [&]() -> core::Result<void> {
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
     Use s(m_impl->m_delete_event);
@@ -710,6 +840,9 @@ core::Result<std::string> EventStore::tzdata_version() {
 }
 
 core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::string &version) {
+  if (auto file = ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
   return guarded("recompute event times", [&]() -> core::Result<std::vector<MovedEvent>> {
     SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<MovedEvent> moved;

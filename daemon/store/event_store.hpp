@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,13 +101,37 @@ public:
   // start moved. One transaction.
   core::Result<std::vector<MovedEvent>> recompute_instants(const std::string &version);
 
-  // For tests and diagnostics.
+  // Every write first checks that the path the store was opened with still
+  // names the file it has open (one stat):
+  // - the file is gone (its folder deleted under the daemon, say): the
+  //   database is written back to the path from the open connection (VACUUM
+  //   INTO, folders recreated 0700), the connection reopened on it, and the
+  //   write goes ahead. Nothing committed is lost, and nothing is written to
+  //   a deleted file that would vanish when summitd exits. Logged as an error.
+  // - another file is there now (a restore from backup): writes are refused
+  //   (storage) until summitd restarts and opens it, so that neither copy
+  //   silently misses changes.
+  // Reads carry on from the open connection either way.
+  core::Result<void> ensure_file();
+
+  // Told around a reopen by ensure_file(): `before_close` must drop every
+  // statement prepared on database(), `after_open` may prepare them again.
+  struct ReopenHooks {
+    std::function<void()> before_close;
+    std::function<void()> after_open;
+  };
+  void set_reopen_hooks(ReopenHooks hooks);
+
+  // For tests and diagnostics. Replaced by a reopen (see ensure_file).
   SQLite::Database &database();
 
 private:
   struct Impl;
   explicit EventStore(std::unique_ptr<Impl> impl);
+  static core::Result<std::unique_ptr<Impl>> open_impl(const std::filesystem::path &path,
+                                                       const StoreOptions &options);
   std::unique_ptr<Impl> m_impl;
+  ReopenHooks m_hooks;
 };
 
 } // namespace summit::store

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
@@ -168,8 +169,27 @@ struct ReminderStore::Impl {
   }
 };
 
-ReminderStore::ReminderStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
-ReminderStore::~ReminderStore() = default;
+ReminderStore::ReminderStore(EventStore &events, std::unique_ptr<Impl> impl)
+    : m_events(events), m_impl(std::move(impl)) {
+  // When the event store reopens its database (ensure_file), the statements
+  // here go first and come back on the new connection at the next use.
+  m_events.set_reopen_hooks({[this] { m_impl.reset(); }, {}});
+}
+
+ReminderStore::~ReminderStore() { m_events.set_reopen_hooks({}); }
+
+ReminderStore::Impl &ReminderStore::impl() {
+  if (!m_impl) {
+    m_impl = std::make_unique<Impl>(m_events);
+  }
+  return *m_impl;
+}
+
+void ReminderStore::ensure_file() {
+  if (auto file = m_events.ensure_file(); !file) {
+    throw std::runtime_error(file.error().message);
+  }
+}
 
 core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &events) {
   if (!events.database().tableExists("reminder_instances")) {
@@ -179,12 +199,13 @@ core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &eve
   }
   return guarded(
       "open the reminder schedule", [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
-        return std::unique_ptr<ReminderStore>(new ReminderStore(std::make_unique<Impl>(events)));
+        return std::unique_ptr<ReminderStore>(
+            new ReminderStore(events, std::make_unique<Impl>(events)));
       });
 }
 
 std::optional<core::SysSeconds> ReminderStore::next_due() {
-  Use s(m_impl->m_next_due);
+  Use s(impl().m_next_due);
   if (!s->executeStep()) {
     return std::nullopt;
   }
@@ -200,11 +221,12 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     core::SysSeconds due;
   };
   DueBatch batch;
-  const RelaxedSync relaxed(m_impl->m_db);
-  SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  ensure_file();
+  const RelaxedSync relaxed(impl().m_db);
+  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<Row> rows;
   {
-    Use s(m_impl->m_select_due);
+    Use s(impl().m_select_due);
     s->bind(":now", to_unix(now));
     while (s->executeStep()) {
       rows.push_back(Row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
@@ -219,7 +241,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   for (const Row &row : rows) {
     auto cached = events.find(row.event_id);
     if (cached == events.end()) {
-      auto event = m_impl->m_events.get(row.event_id);
+      auto event = impl().m_events.get(row.event_id);
       cached = events.emplace(row.event_id, event ? std::optional(*event) : std::nullopt).first;
     }
     scheduler::Firing firing;
@@ -242,13 +264,13 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     }
     const bool missed = now - row.due > grace;
     {
-      Use s(m_impl->m_set_state);
+      Use s(impl().m_set_state);
       s->bind(":state", missed ? "missed" : "fired");
       s->bind(":id", row.id);
       s->exec();
     }
     {
-      Use s(m_impl->m_insert_firing);
+      Use s(impl().m_insert_firing);
       s->bind(":reminder", row.id);
       s->bind(":event", firing.event_id);
       s->bind(":due", to_unix(firing.due));
@@ -258,13 +280,13 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
       s->bind(":snapshot", snapshot_of(firing));
       s->exec();
     }
-    firing.firing_id = m_impl->m_db.getLastInsertRowid();
+    firing.firing_id = impl().m_db.getLastInsertRowid();
     if (missed) {
       batch.missed.push_back(std::move(firing));
       continue;
     }
     for (const std::string &channel : channels) {
-      Use s(m_impl->m_insert_delivery);
+      Use s(impl().m_insert_delivery);
       s->bind(":firing", firing.firing_id);
       s->bind(":channel", channel);
       s->exec();
@@ -277,7 +299,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
 
 std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
   std::vector<Undelivered> out;
-  Use s(m_impl->m_undelivered);
+  Use s(impl().m_undelivered);
   while (s->executeStep()) {
     Undelivered item;
     item.firing = read_fired(*s.operator->()).firing;
@@ -306,10 +328,11 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   if (deliveries.empty()) {
     return;
   }
-  const RelaxedSync relaxed(m_impl->m_db);
-  SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  ensure_file();
+  const RelaxedSync relaxed(impl().m_db);
+  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
   for (const Delivery &delivery : deliveries) {
-    Use s(m_impl->m_delete_delivery);
+    Use s(impl().m_delete_delivery);
     s->bind(":firing", delivery.firing_id);
     s->bind(":channel", delivery.channel);
     s->exec();
@@ -319,10 +342,13 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
 
 core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core::Seconds duration,
                                                  core::SysSeconds now) {
+  if (auto file = m_events.ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
   return guarded(
       fmt::format("snooze reminder {}", reminder_id), [&]() -> core::Result<std::int64_t> {
-        SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-        const auto instance = m_impl->instance(reminder_id);
+        SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        const auto instance = impl().instance(reminder_id);
         if (!instance) {
           return core::fail(ErrorCode::not_found,
                             fmt::format("no reminder with id {} (its event may have "
@@ -335,22 +361,25 @@ core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core:
                                         "reminder can be snoozed",
                                         reminder_id));
         }
-        Use s(m_impl->m_insert_snooze);
+        Use s(impl().m_insert_snooze);
         s->bind(":event", instance->event_id);
         s->bind(":position", instance->position);
         s->bind(":due", to_unix(now + duration));
         s->bind(":of", reminder_id);
         s->exec();
-        const auto id = m_impl->m_db.getLastInsertRowid();
+        const auto id = impl().m_db.getLastInsertRowid();
         transaction.commit();
         return id;
       });
 }
 
 core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds now) {
+  if (auto file = m_events.ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
   return guarded(fmt::format("acknowledge reminder {}", reminder_id), [&]() -> core::Result<void> {
-    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
-    const auto instance = m_impl->instance(reminder_id);
+    SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto instance = impl().instance(reminder_id);
     if (!instance) {
       return core::fail(
           ErrorCode::not_found,
@@ -362,13 +391,13 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
           fmt::format("reminder {} has not fired yet; nothing to acknowledge", reminder_id));
     }
     {
-      Use s(m_impl->m_set_state);
+      Use s(impl().m_set_state);
       s->bind(":state", "acked");
       s->bind(":id", reminder_id);
       s->exec();
     }
     {
-      Use s(m_impl->m_ack_firings);
+      Use s(impl().m_ack_firings);
       s->bind(":now", to_unix(now));
       s->bind(":id", reminder_id);
       s->exec();
@@ -380,7 +409,7 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
 
 core::Result<std::int64_t> ReminderStore::event_of(std::int64_t reminder_id) {
   return guarded("look up a reminder", [&]() -> core::Result<std::int64_t> {
-    const auto instance = m_impl->instance(reminder_id);
+    const auto instance = impl().instance(reminder_id);
     if (!instance) {
       return core::fail(
           ErrorCode::not_found,
@@ -393,7 +422,7 @@ core::Result<std::int64_t> ReminderStore::event_of(std::int64_t reminder_id) {
 core::Result<std::vector<FiredReminder>> ReminderStore::missed(std::size_t limit) {
   return guarded("list missed reminders", [&]() -> core::Result<std::vector<FiredReminder>> {
     std::vector<FiredReminder> out;
-    Use s(m_impl->m_missed);
+    Use s(impl().m_missed);
     s->bind(":limit", static_cast<std::int64_t>(limit));
     while (s->executeStep()) {
       out.push_back(read_fired(*s.operator->()));
@@ -406,7 +435,7 @@ core::Result<ReminderStats> ReminderStore::stats(core::Seconds late_after) {
   return guarded("count reminders", [&]() -> core::Result<ReminderStats> {
     ReminderStats stats;
     auto scalar = [&](const char *sql) {
-      SQLite::Statement s(m_impl->m_db, sql);
+      SQLite::Statement s(impl().m_db, sql);
       s.bind(1, static_cast<std::int64_t>(late_after.count()));
       return s.executeStep() ? s.getColumn(0).getInt64() : 0;
     };
@@ -418,7 +447,7 @@ core::Result<ReminderStats> ReminderStore::stats(core::Seconds late_after) {
     stats.missed = scalar("SELECT count(*) FROM firings WHERE missed = 1 AND ?1 = ?1");
     stats.undelivered =
         scalar("SELECT count(DISTINCT firing_id) FROM pending_deliveries WHERE ?1 = ?1");
-    Use s(m_impl->m_next_due);
+    Use s(impl().m_next_due);
     if (s->executeStep()) {
       stats.next_due = from_unix(s->getColumn(0).getInt64());
       stats.next_event_id = s->getColumn(1).getInt64();
@@ -432,7 +461,7 @@ ReminderStore::pending_for_event(std::int64_t event_id) {
   using Pending = std::vector<std::pair<std::int64_t, core::SysSeconds>>;
   return guarded("list pending reminders", [&]() -> core::Result<Pending> {
     Pending out;
-    Use s(m_impl->m_pending_for_event);
+    Use s(impl().m_pending_for_event);
     s->bind(":id", event_id);
     while (s->executeStep()) {
       out.emplace_back(s->getColumn(0).getInt64(), from_unix(s->getColumn(1).getInt64()));

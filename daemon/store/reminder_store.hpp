@@ -72,7 +72,12 @@ public:
 
 private:
   struct Impl;
-  explicit ReminderStore(std::unique_ptr<Impl> impl);
+  ReminderStore(EventStore &events, std::unique_ptr<Impl> impl);
+  // The statements, prepared again after the event store reopened.
+  Impl &impl();
+  // EventStore::ensure_file, throwing as the ReminderQueue methods do.
+  void ensure_file();
+  EventStore &m_events;
   std::unique_ptr<Impl> m_impl;
 };
 

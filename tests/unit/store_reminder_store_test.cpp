@@ -252,3 +252,90 @@ TEST_F(ReminderStoreTest, many_reminders_due_at_one_instant_fire_together_in_a_s
 
 } // namespace
 } // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+TEST_F(ReminderStoreTest, a_database_removed_under_the_stores_is_written_back_and_nothing_is_lost) {
+  const Event first = add(minsk({before(24h)}));
+  fs::remove_all(m_dir);
+  ASSERT_FALSE(fs::exists(m_dir / "summit.db"));
+
+  // The next write puts the file back (from the open connection) first.
+  const Event second = add(minsk({before(25h)}));
+  ASSERT_TRUE(fs::exists(m_dir / "summit.db"));
+  EXPECT_EQ(fs::status(m_dir).permissions() & fs::perms::all, fs::perms::owner_all);
+  // The reminder schedule carries on over the reopened connection.
+  auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 2u);
+  m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}});
+
+  reopen(); // what a restart would see
+  EXPECT_TRUE(m_events->get(first.id));
+  EXPECT_TRUE(m_events->get(second.id));
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->fired, 2);
+  EXPECT_EQ(stats->pending, 0);
+}
+
+TEST_F(ReminderStoreTest, a_database_replaced_under_the_stores_refuses_writes_but_still_reads) {
+  const Event first = add(minsk({before(24h)}));
+  fs::copy_file(m_dir / "summit.db", m_dir / "other.db");
+  fs::rename(m_dir / "other.db", m_dir / "summit.db");
+
+  auto refused = m_events->add(minsk({}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::storage);
+  EXPECT_NE(refused.error().message.find("was replaced by another file"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(m_reminders->ack(1, k_added));
+  EXPECT_THROW(m_reminders->take_due(k_start, 24h, k_channels), std::exception);
+  EXPECT_TRUE(m_events->get(first.id)); // reads go on from the open connection
+}
+
+} // namespace
+} // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// Found by tests/reliability/crash_kill.py: a title edited while the
+// reminder was due but not yet taken (the daemon restarting, say) used to
+// drop the reminder as "already past".
+TEST_F(ReminderStoreTest, an_edit_after_the_due_instant_keeps_a_reminder_not_yet_taken) {
+  Event event = add(minsk({before(24h)}));
+  const auto planned = m_reminders->pending_for_event(event.id);
+  ASSERT_TRUE(planned);
+  ASSERT_EQ(planned->size(), 1u);
+  const auto [reminder_id, due] = planned->front();
+
+  event.title = "Council of Heads of Government of the CIS (moved room)";
+  event.updated = due + 5s; // edited five seconds after it fell due
+  ASSERT_TRUE(m_events->update(event));
+  const auto still = m_reminders->pending_for_event(event.id);
+  ASSERT_TRUE(still);
+  ASSERT_EQ(still->size(), 1u);
+  EXPECT_EQ(still->front().first, reminder_id); // the same instance, the same id
+
+  auto batch = m_reminders->take_due(due + 6s, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(batch.fired[0].reminder_id, reminder_id);
+  EXPECT_EQ(batch.fired[0].title, event.title);
+
+  // Moving the start later re-plans it; moving it back to an instant already
+  // past plans nothing new.
+  event.start_local += 1h;
+  event.start_utc += 1h;
+  event.end_local += 1h;
+  event.end_utc += 1h;
+  event.updated = due + 10s;
+  ASSERT_TRUE(m_events->update(event));
+  const auto moved = m_reminders->pending_for_event(event.id);
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->size(), 1u);
+  EXPECT_EQ(moved->front().second, due + 1h);
+}
+
+} // namespace
+} // namespace summit::store
