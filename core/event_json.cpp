@@ -159,13 +159,20 @@ Result<Reminder> parse_reminder(const json &item, std::size_t index, const date:
   if (!when) {
     return fail_field(field, when.error().message);
   }
+  core::SysSeconds instant{};
   if (when->kind == When::Kind::instant) {
-    return Reminder{std::nullopt, when->instant};
+    instant = when->instant;
+  } else if (when->kind == When::Kind::wall_time) {
+    instant = resolve_local(when->local, zone).utc;
+  } else {
+    return fail_field(field, "at must be a time of day, not a whole day or month");
   }
-  if (when->kind == When::Kind::wall_time) {
-    return Reminder{std::nullopt, resolve_local(when->local, zone).utc};
+  // The same years as an event's start: anything else could not be
+  // written back (found by tests/fuzz/rpc_decode_fuzz.cpp).
+  if (auto year = check_year(field.c_str(), LocalSeconds{instant.time_since_epoch()}); !year) {
+    return tl::unexpected(year.error());
   }
-  return fail_field(field, "at must be a time of day, not a whole day or month");
+  return Reminder{std::nullopt, instant};
 }
 
 } // namespace

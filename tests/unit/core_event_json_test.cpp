@@ -175,6 +175,8 @@ TEST(EventJson, bad_input_names_the_field_at_fault) {
       {with("reminders", json::array({"7 parsecs"})), "reminders[0]"},
       {with("colour", "red"), "colour"},
       {with("start", "1492-10-12T10:00"), "start"},
+      // Out of the years an event may have: could not be written back.
+      {with("reminders", json::array({json{{"at", "0000-01-01T00:00+18:00"}}})), "reminders[0]"},
   };
   for (const auto &c : cases) {
     auto drafted = add(c.params);
