@@ -19,6 +19,7 @@ constexpr std::size_t k_min_max_line = 1024;
 constexpr std::size_t k_max_max_line = std::size_t{1} << 30;
 constexpr std::size_t k_max_default_reminders = 64;
 constexpr std::size_t k_max_subscriber_queue = 1'000'000;
+constexpr std::size_t k_max_connections = 1'000'000;
 // The same bound as a reminder given in event.add.
 constexpr core::Seconds k_max_reminder_before = date::days{3660};
 constexpr core::Seconds k_max_grace = date::days{366};
@@ -88,18 +89,33 @@ const toml::table *table_value(const toml::node &node, const std::string &name,
 }
 
 Fill read_limits(const toml::table &limits, Config &config, const std::string &origin) {
+  constexpr const char *known =
+      "limits.max_line, limits.max_connections, limits.idle_timeout, limits.request_timeout";
   for (const auto &[key, node] : limits) {
-    if (key.str() != "max_line") {
-      return tl::unexpected(unknown_key(origin, key, "limits", "limits.max_line"));
+    const std::string name(key.str());
+    if (name == "max_line" || name == "max_connections") {
+      const bool line = name == "max_line";
+      const std::size_t min = line ? k_min_max_line : 1;
+      const std::size_t max = line ? k_max_max_line : k_max_connections;
+      const auto *value = node.as_integer();
+      if (value == nullptr || value->get() < static_cast<std::int64_t>(min) ||
+          value->get() > static_cast<std::int64_t>(max)) {
+        return tl::unexpected(config_error(
+            origin, node.source(),
+            fmt::format("limits.{} must be an integer between {} and {}", name, min, max)));
+      }
+      (line ? config.max_line : config.max_connections) = static_cast<std::size_t>(value->get());
+    } else if (name == "idle_timeout" || name == "request_timeout") {
+      // "0s" switches the timeout off.
+      auto timeout =
+          duration_value(node, "limits." + name, origin, core::Seconds{0}, k_max_timeout);
+      if (!timeout) {
+        return tl::unexpected(timeout.error());
+      }
+      (name == "idle_timeout" ? config.idle_timeout : config.request_timeout) = *timeout;
+    } else {
+      return tl::unexpected(unknown_key(origin, key, "limits", known));
     }
-    const auto *value = node.as_integer();
-    const auto bad = fmt::format("limits.max_line must be an integer between {} and {}",
-                                 k_min_max_line, k_max_max_line);
-    if (value == nullptr || value->get() < static_cast<std::int64_t>(k_min_max_line) ||
-        value->get() > static_cast<std::int64_t>(k_max_max_line)) {
-      return tl::unexpected(config_error(origin, node.source(), bad));
-    }
-    config.max_line = static_cast<std::size_t>(value->get());
   }
   return {};
 }

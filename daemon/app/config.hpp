@@ -28,6 +28,10 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   zoneinfo = "/usr/share/zoneinfo"           # zone.tab etc. for location -> zone
 //   [limits]
 //   max_line = 1048576                          # bytes per request line
+//   max_connections = 4096                      # clients served at once
+//   idle_timeout = "5m"        # close a connection quiet this long ("0s": never);
+//                              # subscribers (summit watch) are exempt
+//   request_timeout = "30s"    # a request line must be complete this soon
 //   [reminders]
 //   defaults = ["1d", "1h"]    # for new events that give none (default: none)
 //   grace = "24h"              # older ones found at start-up are missed, not fired
@@ -53,6 +57,9 @@ struct Config {
   std::filesystem::path tzdata_file = k_default_tzdata_file;
   std::filesystem::path zoneinfo_dir = k_default_zoneinfo_dir;
   std::size_t max_line = k_default_max_line;
+  std::size_t max_connections = 4096;
+  core::Seconds idle_timeout = std::chrono::minutes(5);
+  core::Seconds request_timeout{30};
   ReminderConfig reminders;
   std::vector<notify::ExecCommand> exec_commands;
   std::size_t subscriber_queue = 4096;

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -100,6 +101,37 @@ private:
   std::function<void()> m_refresh;
 };
 
+// Descriptors the daemon needs besides its clients: database and WAL,
+// timers, signals, the listening socket, logs, hook pipes.
+constexpr rlim_t k_reserved_descriptors = 64;
+
+// Raises the soft RLIMIT_NOFILE as far as the hard one allows so that
+// `wanted` clients fit, and returns how many clients really fit: past that
+// the server refuses new connections politely instead of failing accept().
+std::size_t connection_budget(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return wanted;
+  }
+  const rlim_t needed = static_cast<rlim_t>(wanted) + k_reserved_descriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(needed, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    }
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed) {
+    return wanted;
+  }
+  const auto fit = static_cast<std::size_t>(
+      limit.rlim_cur > k_reserved_descriptors ? limit.rlim_cur - k_reserved_descriptors : 1);
+  spdlog::warn("limits.max_connections is {} but the descriptor limit (RLIMIT_NOFILE, "
+               "LimitNOFILE= in the unit) is {}: serving at most {} clients at once",
+               wanted, static_cast<unsigned long long>(limit.rlim_cur), fit);
+  return fit;
+}
+
 // The running daemon. Members are declared so that they are destroyed in a
 // safe order: the io_context (and with it every session) before the
 // dispatcher and handlers it calls, those before the store.
@@ -112,7 +144,10 @@ public:
     // database the first one is using.
     server::ServerOptions server_options;
     server_options.socket_path = m_settings.paths.socket;
-    server_options.max_line = m_settings.config.max_line;
+    server_options.limits.max_line = m_settings.config.max_line;
+    server_options.limits.idle_timeout = m_settings.config.idle_timeout;
+    server_options.limits.request_timeout = m_settings.config.request_timeout;
+    server_options.max_connections = connection_budget(m_settings.config.max_connections);
     server_options.system_mode = m_settings.mode == Mode::system;
     if (sd_listen_fds(1) == 1) {
       server_options.adopted_fd = SD_LISTEN_FDS_START;

@@ -31,6 +31,9 @@ public:
   virtual std::size_t notify(std::string line, std::size_t bound) = 0;
   virtual bool closed() const = 0;
   virtual const Peer &peer() const = 0;
+  // The client waits for notifications (a subscriber): it is expected to
+  // stay quiet, so the idle timeout no longer applies to it.
+  virtual void keep_alive() {}
 };
 
 // What a handler knows about the request beyond its params: the caller and

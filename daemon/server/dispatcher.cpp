@@ -31,6 +31,22 @@ std::string Dispatcher::line_too_long_reply(std::size_t max_line) {
       fmt::format("request line exceeds {} bytes; the connection will be closed", max_line)));
 }
 
+std::string Dispatcher::request_timeout_reply(std::chrono::milliseconds timeout) {
+  return rpc::to_line(rpc::make_error(
+      nullptr, rpc::k_invalid_request,
+      fmt::format("request line not completed within {} ms (limits.request_timeout); the "
+                  "connection will be closed",
+                  timeout.count())));
+}
+
+std::string Dispatcher::too_many_connections_reply(std::size_t max_connections) {
+  return rpc::to_line(rpc::make_error(
+      nullptr, rpc::k_unavailable,
+      fmt::format("summitd is serving its maximum of {} connections (limits.max_connections); "
+                  "try again later",
+                  max_connections)));
+}
+
 std::optional<std::string> Dispatcher::handle_line(std::string_view line, const Peer &peer,
                                                    std::weak_ptr<Connection> connection) {
   if (line.ends_with('\r')) {

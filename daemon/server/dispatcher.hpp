@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -48,6 +49,10 @@ public:
 
   // The reply to a line that exceeded the size limit (-32600, id null).
   static std::string line_too_long_reply(std::size_t max_line);
+  // The reply to a line still incomplete after the request timeout (-32600).
+  static std::string request_timeout_reply(std::chrono::milliseconds timeout);
+  // The only line a client gets when the connection limit is reached (-32005).
+  static std::string too_many_connections_reply(std::size_t max_connections);
 
 private:
   nlohmann::json call(const nlohmann::json &id, const std::string &method,

@@ -130,6 +130,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   core::Result<void> bind_path();
   void accept_next();
   void on_accept(const boost::system::error_code &error, Protocol::socket socket);
+  // Past max_connections: tells the client so and closes.
+  void refuse_connection(Protocol::socket socket);
   void stop();
   void remove_socket_file();
 
@@ -143,6 +145,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   dev_t m_file_dev = 0;
   ino_t m_file_ino = 0;
   bool m_stopped = false;
+  std::size_t m_refused = 0; // since the last warning
+  std::chrono::steady_clock::time_point m_last_refusal_log{};
+  std::chrono::steady_clock::time_point m_last_accept_error_log{};
 };
 
 core::Result<void> Server::Impl::listen() {
@@ -239,8 +244,15 @@ void Server::Impl::on_accept(const boost::system::error_code &error, Protocol::s
     return;
   }
   if (error) {
-    // Out of descriptors or memory: back off briefly instead of spinning.
-    spdlog::error("accept failed: {}; retrying in 100 ms", error.message());
+    // Out of descriptors or memory: back off briefly instead of spinning,
+    // and say so once in a while rather than ten times a second.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last_accept_error_log >= std::chrono::seconds(10)) {
+      spdlog::error("accept failed: {}; retrying every 100 ms (raise LimitNOFILE or lower "
+                    "limits.max_connections)",
+                    error.message());
+      m_last_accept_error_log = now;
+    }
     m_retry_timer.expires_after(std::chrono::milliseconds(100));
     m_retry_timer.async_wait([self = shared_from_this()](const boost::system::error_code &ec) {
       if (ec) {
@@ -250,13 +262,36 @@ void Server::Impl::on_accept(const boost::system::error_code &error, Protocol::s
     });
     return;
   }
-  const auto peer = peer_of(socket.native_handle());
-  auto session =
-      std::make_shared<Session>(std::move(socket), m_dispatcher, m_options.max_line, peer);
   m_sessions.remove_if([](const auto &weak) { return weak.expired(); });
+  if (m_sessions.size() >= m_options.max_connections) {
+    refuse_connection(std::move(socket));
+    accept_next();
+    return;
+  }
+  const auto peer = peer_of(socket.native_handle());
+  auto session = std::make_shared<Session>(std::move(socket), m_dispatcher, m_options.limits, peer);
   m_sessions.push_back(session);
   session->start();
   accept_next();
+}
+
+void Server::Impl::refuse_connection(Protocol::socket socket) {
+  // One short line into an empty send buffer never blocks; then close.
+  const std::string line = Dispatcher::too_many_connections_reply(m_options.max_connections);
+  const auto sent = ::send(socket.native_handle(), line.data(), line.size(),
+                           MSG_DONTWAIT | MSG_NOSIGNAL);
+  (void)sent; // the client may already be gone; nothing to do about it
+  boost::system::error_code ignored;
+  socket.close(ignored);
+  const auto now = std::chrono::steady_clock::now();
+  ++m_refused;
+  if (now - m_last_refusal_log >= std::chrono::seconds(10)) {
+    spdlog::warn("connection limit reached ({} connections, limits.max_connections); refused {} "
+                 "connection(s) since the last warning",
+                 m_options.max_connections, m_refused);
+    m_refused = 0;
+    m_last_refusal_log = now;
+  }
 }
 
 void Server::Impl::stop() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "daemon/server/session_limits.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -17,7 +18,10 @@ class Dispatcher;
 
 struct ServerOptions {
   std::filesystem::path socket_path;
-  std::size_t max_line = 1024 * 1024;
+  // Per connection: line size, idle and request timeouts.
+  SessionLimits limits;
+  // Connections served at once; one more is told so (-32005) and closed.
+  std::size_t max_connections = 4096;
   // System mode: the socket is 0660 and group `summit` (when that group
   // exists); otherwise 0600.
   bool system_mode = false;

@@ -3,10 +3,11 @@
 #include "daemon/server/dispatcher.hpp"
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <utility>
 #include <vector>
 
 namespace summit::server {
@@ -15,63 +16,98 @@ namespace {
 // Replies queued for a client that does not read them: stop reading its
 // requests until it catches up, so that it cannot grow our memory without
 // bound. A few lines' worth, at least one full-size reply.
+// How long a connection being closed waits for its client to read the
+// last replies when there is no idle timeout.
+constexpr std::chrono::milliseconds k_default_flush_timeout = std::chrono::minutes(1);
+
 std::size_t pause_threshold(std::size_t max_line) {
   return std::max<std::size_t>(4 * max_line, 64 * 1024);
 }
 
 } // namespace
 
-Session::Session(Socket socket, Dispatcher &dispatcher, std::size_t max_line, Peer peer)
-    : m_socket(std::move(socket)), m_dispatcher(dispatcher), m_max_line(max_line), m_peer(peer) {}
+Session::Session(Socket socket, Dispatcher &dispatcher, SessionLimits limits, Peer peer)
+    : m_socket(std::move(socket)), m_dispatcher(dispatcher), m_limits(limits), m_peer(peer),
+      m_timer(m_socket.get_executor()), m_last_activity(Clock::now()) {}
 
 void Session::start() {
   spdlog::debug("client connected (uid {}, pid {})", m_peer.uid, m_peer.pid);
+  boost::system::error_code error;
+  m_socket.non_blocking(true, error); // reads happen only once it is readable
+  if (error) {
+    spdlog::warn("uid {}: cannot make the connection non-blocking: {}", m_peer.uid,
+                 error.message());
+    close();
+    return;
+  }
+  arm_timer();
   read_next();
+}
+
+void Session::keep_alive() {
+  m_kept_alive = true;
+  arm_timer();
 }
 
 void Session::read_next() {
   if (m_closed || m_reading || m_close_when_drained) {
     return;
   }
-  if (m_queued_bytes > pause_threshold(m_max_line)) {
+  // Lines already received are answered before more is read.
+  if (!handle_buffered_lines() || m_close_when_drained) {
+    return;
+  }
+  if (m_queued_bytes > pause_threshold(m_limits.max_line)) {
     m_read_paused = true;
     return;
   }
   m_read_paused = false;
+  if (m_input_ended) {
+    // Every whole line is answered; a last line without its '\n' is too
+    // (`printf ... | socat`). Then close once the replies are out.
+    if (!m_buffer.empty()) {
+      const std::string last = std::exchange(m_buffer, {});
+      m_scanned = 0;
+      handle_line(last);
+    }
+    m_partial_since.reset();
+    close_after_flush();
+    if (!m_writing) {
+      on_drained();
+    }
+    return;
+  }
   m_reading = true;
-  // The buffer may hold at most the line limit plus its '\n'; a longer line
-  // completes with not_found.
-  boost::asio::async_read_until(
-      m_socket, boost::asio::dynamic_buffer(m_buffer, m_max_line + 1), '\n',
-      [self = shared_from_this()](const boost::system::error_code &error, std::size_t length) {
-        self->on_read(error, length);
-      });
+  // Wait for data, then read it into a scratch buffer shared by all
+  // sessions: an idle connection holds no read buffer of its own.
+  m_socket.async_wait(Socket::wait_read,
+                      [self = shared_from_this()](const boost::system::error_code &error) {
+                        self->on_readable(error);
+                      });
 }
 
-void Session::on_read(const boost::system::error_code &error, std::size_t length) {
+void Session::on_readable(const boost::system::error_code &wait_error) {
   m_reading = false;
   if (m_closed) {
     return;
   }
-  if (error == boost::asio::error::not_found) {
-    spdlog::warn("uid {}: request line over {} bytes; closing the connection", m_peer.uid,
-                 m_max_line);
-    m_buffer.clear();
-    send(Dispatcher::line_too_long_reply(m_max_line));
-    m_close_when_drained = true;
-    return;
+  boost::system::error_code error = wait_error;
+  std::size_t length = 0;
+  if (!error) {
+    thread_local std::array<char, 64 * 1024> scratch;
+    length = m_socket.read_some(boost::asio::buffer(scratch), error);
+    if (error == boost::asio::error::would_block || error == boost::asio::error::try_again) {
+      read_next(); // a spurious wake-up
+      return;
+    }
+    if (!error) {
+      m_buffer.append(scratch.data(), length);
+    }
   }
   if (error == boost::asio::error::eof) {
-    // A last line without its '\n' is still answered (`printf ... | socat`).
-    if (!m_buffer.empty()) {
-      std::string last = std::move(m_buffer);
-      m_buffer.clear();
-      handle_line(last);
-    }
-    m_close_when_drained = true;
-    if (!m_writing) {
-      on_drained();
-    }
+    // The client is done sending (it may still read): answer what it sent.
+    m_input_ended = true;
+    read_next();
     return;
   }
   if (error) {
@@ -81,9 +117,132 @@ void Session::on_read(const boost::system::error_code &error, std::size_t length
     close();
     return;
   }
-  handle_line(std::string_view(m_buffer).substr(0, length - 1));
-  m_buffer.erase(0, length);
   read_next();
+}
+
+bool Session::handle_buffered_lines() {
+  std::size_t begin = 0;
+  bool answered = false;
+  while (m_queued_bytes <= pause_threshold(m_limits.max_line) && !m_close_when_drained &&
+         !m_closed) {
+    const auto newline = m_buffer.find('\n', std::max(begin, m_scanned));
+    if (newline == std::string::npos) {
+      break;
+    }
+    if (newline - begin > m_limits.max_line) {
+      break; // refused below, without being parsed
+    }
+    handle_line(std::string_view(m_buffer).substr(begin, newline - begin));
+    begin = newline + 1;
+    m_scanned = begin;
+    answered = true;
+  }
+  m_buffer.erase(0, begin);
+  m_scanned = m_scanned > begin ? m_scanned - begin : 0;
+  if (m_closed || m_close_when_drained) {
+    return false;
+  }
+  const auto newline = m_buffer.find('\n', m_scanned);
+  const std::size_t line_length = newline == std::string::npos ? m_buffer.size() : newline;
+  if (line_length > m_limits.max_line) {
+    spdlog::warn("uid {}: request line over {} bytes; closing the connection", m_peer.uid,
+                 m_limits.max_line);
+    m_buffer.clear();
+    m_buffer.shrink_to_fit();
+    m_scanned = 0;
+    send(Dispatcher::line_too_long_reply(m_limits.max_line));
+    close_after_flush();
+    return false;
+  }
+  if (newline == std::string::npos) {
+    m_scanned = m_buffer.size();
+  }
+  const auto now = Clock::now();
+  if (answered) {
+    m_last_activity = now;
+  }
+  if (m_buffer.empty() || newline != std::string::npos) {
+    m_partial_since.reset(); // nothing, or whole lines waiting for the client to read
+  } else if (answered || !m_partial_since) {
+    m_partial_since = now;
+  }
+  arm_timer();
+  return true;
+}
+
+void Session::close_after_flush() {
+  m_close_when_drained = true;
+  m_last_activity = Clock::now();
+  arm_timer();
+}
+
+std::chrono::milliseconds Session::flush_timeout() const {
+  // As long as the idle timeout, but a connection being closed is never
+  // kept for ever by a client that does not read.
+  return m_limits.idle_timeout.count() > 0 ? m_limits.idle_timeout : k_default_flush_timeout;
+}
+
+void Session::arm_timer() {
+  if (m_closed) {
+    return;
+  }
+  std::optional<Clock::time_point> deadline;
+  if (m_close_when_drained) {
+    deadline = m_last_activity + flush_timeout();
+  }
+  if (m_partial_since && m_limits.request_timeout.count() > 0) {
+    deadline = *m_partial_since + m_limits.request_timeout;
+  }
+  if (!m_kept_alive && m_limits.idle_timeout.count() > 0 && !m_close_when_drained) {
+    const auto idle = m_last_activity + m_limits.idle_timeout;
+    deadline = deadline ? std::min(*deadline, idle) : idle;
+  }
+  if (!deadline) {
+    m_timer.cancel();
+    return;
+  }
+  m_timer.expires_at(*deadline);
+  m_timer.async_wait([weak = weak_from_this()](const boost::system::error_code &error) {
+    if (auto self = weak.lock()) {
+      self->on_timer(error);
+    }
+  });
+}
+
+void Session::on_timer(const boost::system::error_code &error) {
+  if (error || m_closed) {
+    return;
+  }
+  const auto now = Clock::now();
+  if (m_close_when_drained) {
+    if (now >= m_last_activity + flush_timeout()) {
+      spdlog::debug("uid {} pid {}: not reading its last replies; closing the connection",
+                    m_peer.uid, m_peer.pid);
+      close();
+    } else {
+      arm_timer();
+    }
+    return;
+  }
+  if (m_partial_since && m_limits.request_timeout.count() > 0 &&
+      now >= *m_partial_since + m_limits.request_timeout) {
+    spdlog::info("uid {} pid {}: request not completed within {} ms; closing the connection",
+                 m_peer.uid, m_peer.pid, m_limits.request_timeout.count());
+    m_buffer.clear();
+    m_scanned = 0;
+    m_partial_since.reset();
+    send(Dispatcher::request_timeout_reply(m_limits.request_timeout));
+    close_after_flush();
+    return;
+  }
+  if (!m_kept_alive && m_limits.idle_timeout.count() > 0 &&
+      now >= m_last_activity + m_limits.idle_timeout) {
+    spdlog::debug("uid {} pid {}: idle for {} ms; closing the connection", m_peer.uid, m_peer.pid,
+                  m_limits.idle_timeout.count());
+    close();
+    return;
+  }
+  arm_timer();
 }
 
 void Session::handle_line(std::string_view line) {
@@ -163,6 +322,9 @@ void Session::on_write(const boost::system::error_code &error) {
   for (const auto &line : m_in_flight) {
     m_queued_bytes -= line.size();
   }
+  if (!m_kept_alive) {
+    m_last_activity = Clock::now(); // it is reading what we send: not idle
+  }
   m_in_flight.clear();
   if (!m_queue.empty() || !m_notifications.empty()) {
     write_next();
@@ -177,6 +339,7 @@ void Session::on_drained() {
     return;
   }
   if (m_read_paused) {
+    m_last_activity = Clock::now(); // it read its replies: not idle
     read_next();
   }
 }
@@ -186,6 +349,7 @@ void Session::close() {
     return;
   }
   m_closed = true;
+  m_timer.cancel();
   boost::system::error_code ignored;
   m_socket.shutdown(Socket::shutdown_both, ignored);
   // The lines in flight stay: an aborted write may still point into them

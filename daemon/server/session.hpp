@@ -4,10 +4,14 @@
 // that Asio stays out of the headers the rest of the daemon includes.
 
 #include "daemon/server/call_context.hpp"
+#include "daemon/server/session_limits.hpp"
 
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <deque>
 #include <memory>
 #include <string>
@@ -17,17 +21,21 @@ namespace summit::server {
 
 class Dispatcher;
 
+
 // One client connection: reads '\n'-framed request lines, hands each to the
 // dispatcher and writes the replies in request order, one (gathered) write in
 // flight with queues behind it: replies, and a bounded queue of
-// notifications that lose their oldest when a client stops reading. Owned by the shared_ptrs its
-// pending operations hold; when the last one completes (peer gone, or close()) it is freed.
+// notifications that lose their oldest when a client stops reading. A client
+// that does not read its replies is not read from until it does; one that
+// stays idle, or dribbles a request, is closed (SessionLimits). Owned by the
+// shared_ptrs its pending operations hold; when the last one completes (peer
+// gone, or close()) it is freed.
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
 public:
   using Socket = boost::asio::local::stream_protocol::socket;
 
   // `dispatcher` must outlive every pending operation of the session.
-  Session(Socket socket, Dispatcher &dispatcher, std::size_t max_line, Peer peer);
+  Session(Socket socket, Dispatcher &dispatcher, SessionLimits limits, Peer peer);
 
   // Starts reading. Call once, on a session owned by a shared_ptr.
   void start();
@@ -40,11 +48,25 @@ public:
   std::size_t notify(std::string line, std::size_t bound) override;
   bool closed() const override { return m_closed || m_close_when_drained; }
   const Peer &peer() const override { return m_peer; }
+  void keep_alive() override;
 
 private:
+  using Clock = std::chrono::steady_clock;
+
   void read_next();
-  void on_read(const boost::system::error_code &error, std::size_t length);
+  // The socket is readable: takes in what is there.
+  void on_readable(const boost::system::error_code &error);
+  // Answers the complete lines in the buffer, as long as the client keeps
+  // reading its replies; false when the line limit was broken (closing).
+  bool handle_buffered_lines();
   void handle_line(std::string_view line);
+  // Closes once the replies queued are written; a client that does not read
+  // them is closed anyway after flush_timeout().
+  void close_after_flush();
+  std::chrono::milliseconds flush_timeout() const;
+  // Re-arms the timer for the nearest of the idle, request and flush deadlines.
+  void arm_timer();
+  void on_timer(const boost::system::error_code &error);
   void write_next();
   void on_write(const boost::system::error_code &error);
   // The queue is empty: close if that was the plan, resume reading if paused.
@@ -52,9 +74,15 @@ private:
 
   Socket m_socket;
   Dispatcher &m_dispatcher;
-  std::size_t m_max_line;
+  SessionLimits m_limits;
   Peer m_peer;
-  std::string m_buffer;
+  boost::asio::steady_timer m_timer;
+  std::string m_buffer;                  // received bytes not yet answered
+  std::size_t m_scanned = 0;             // m_buffer[0, m_scanned) holds no '\n'
+  Clock::time_point m_last_activity;     // connected, or last complete request
+  std::optional<Clock::time_point> m_partial_since; // first byte of an incomplete line
+  bool m_kept_alive = false;
+  bool m_input_ended = false; // the client shut down its sending side
   std::deque<std::string> m_queue;         // replies waiting to be written
   std::deque<std::string> m_notifications; // notifications waiting (bounded)
   std::vector<std::string> m_in_flight;    // the lines the current write sends

@@ -85,6 +85,7 @@ void SubscriberChannel::subscribe(const std::shared_ptr<Connection> &connection)
   if (known != m_subscribers.end()) {
     return;
   }
+  connection->keep_alive();
   Subscriber subscriber;
   subscriber.connection = connection;
   subscriber.peer = connection->peer();

@@ -175,3 +175,28 @@ TEST(Config, the_example_file_is_valid) {
       std::filesystem::path(SUMMIT_SOURCE_DIR) / "examples/summitd.toml", false);
   ASSERT_TRUE(config) << config.error().message;
 }
+
+TEST(Config, connection_limits_and_timeouts_are_read_and_checked) {
+  auto defaults = daemon::parse_config("", "c.toml");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->max_connections, 4096u);
+  EXPECT_EQ(defaults->idle_timeout, std::chrono::minutes(5));
+  EXPECT_EQ(defaults->request_timeout, std::chrono::seconds(30));
+
+  auto set = daemon::parse_config(
+      "[limits]\nmax_connections = 2000\nidle_timeout = \"0s\"\nrequest_timeout = \"5s\"\n",
+      "c.toml");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->max_connections, 2000u);
+  EXPECT_EQ(set->idle_timeout, std::chrono::seconds(0));
+  EXPECT_EQ(set->request_timeout, std::chrono::seconds(5));
+
+  auto zero = daemon::parse_config("[limits]\nmax_connections = 0\n", "c.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().message,
+            "c.toml:2: limits.max_connections must be an integer between 1 and 1000000");
+  auto vague = daemon::parse_config("[limits]\nidle_timeout = \"a while\"\n", "c.toml");
+  ASSERT_FALSE(vague);
+  EXPECT_NE(vague.error().message.find("c.toml:2: limits.idle_timeout"), std::string::npos)
+      << vague.error().message;
+}

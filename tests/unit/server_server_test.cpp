@@ -39,6 +39,17 @@ protected:
     m_dispatcher.add("test.echo", [](const json &params, const server::CallContext &context) {
       return server::HandlerResult(json{{"params", params}, {"uid", context.peer.uid}});
     });
+    // Like reminder.subscribe: the caller will wait quietly for notifications.
+    m_dispatcher.add("test.subscribe", [](const json &, const server::CallContext &context) {
+      if (auto connection = context.connection.lock()) {
+        connection->keep_alive();
+      }
+      return server::HandlerResult(json{{"subscribed", true}});
+    });
+    // A large reply for a small request, as event.list can give.
+    m_dispatcher.add("test.big", [](const json &, const server::CallContext &) {
+      return server::HandlerResult(json{{"pad", std::string(32 * 1024, 'b')}});
+    });
   }
 
   void TearDown() override { stop(); }
@@ -46,14 +57,16 @@ protected:
   server::ServerOptions options(std::size_t max_line = 1024) const {
     server::ServerOptions result;
     result.socket_path = socket_path();
-    result.max_line = max_line;
+    result.limits.max_line = max_line;
     return result;
   }
 
   std::filesystem::path socket_path() const { return m_dir.path() / "summitd.sock"; }
 
-  core::Result<void> start(std::size_t max_line = 1024) {
-    m_server = std::make_unique<server::Server>(m_io, m_dispatcher, options(max_line));
+  core::Result<void> start(std::size_t max_line = 1024) { return start_with(options(max_line)); }
+
+  core::Result<void> start_with(const server::ServerOptions &options) {
+    m_server = std::make_unique<server::Server>(m_io, m_dispatcher, options);
     auto listening = m_server->listen();
     if (!listening) {
       return listening;
@@ -265,4 +278,99 @@ TEST_F(ServerTest, a_file_that_is_not_a_socket_is_never_removed) {
   std::string content;
   file >> content;
   EXPECT_EQ(content, "precious");
+}
+
+TEST_F(ServerTest, past_max_connections_a_client_is_told_so_and_the_others_carry_on) {
+  auto limited = options();
+  limited.max_connections = 3;
+  ASSERT_TRUE(start_with(limited));
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<Client>(socket_path()));
+    ASSERT_TRUE(clients.back()->call(request(i, "test.echo")).contains("result"));
+  }
+  Client extra(socket_path());
+  auto line = extra.read_line();
+  ASSERT_TRUE(line);
+  const auto error = json::parse(*line)["error"];
+  EXPECT_EQ(error["code"], core::rpc::k_unavailable);
+  EXPECT_NE(error["message"].get<std::string>().find("maximum of 3 connections"),
+            std::string::npos)
+      << error;
+  EXPECT_TRUE(extra.closed_by_server());
+  EXPECT_TRUE(clients[0]->call(request(9, "test.echo")).contains("result"));
+
+  // A place freed is a place for the next client.
+  clients.pop_back();
+  bool served = false;
+  for (int attempt = 0; attempt < 100 && !served; ++attempt) {
+    Client next(socket_path());
+    served = next.call(request(10, "test.echo")).contains("result");
+    if (!served) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST_F(ServerTest, an_idle_client_is_closed_after_the_idle_timeout_but_a_subscriber_is_not) {
+  auto timed = options();
+  timed.limits.idle_timeout = std::chrono::milliseconds(300);
+  ASSERT_TRUE(start_with(timed));
+  Client idle(socket_path());
+  Client subscriber(socket_path());
+  ASSERT_TRUE(idle.call(request(1, "test.echo")).contains("result"));
+  ASSERT_TRUE(subscriber.call(request(1, "test.subscribe")).contains("result"));
+  EXPECT_TRUE(idle.closed_by_server());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_TRUE(subscriber.call(request(2, "test.echo")).contains("result"));
+}
+
+TEST_F(ServerTest, a_request_dribbled_a_byte_at_a_time_is_cut_off_at_the_request_timeout) {
+  auto timed = options();
+  timed.limits.request_timeout = std::chrono::milliseconds(500);
+  ASSERT_TRUE(start_with(timed));
+  Client loris(socket_path());
+  Client bystander(socket_path());
+  const std::string line = core::rpc::to_line(request(1, "test.echo"));
+  std::optional<std::string> reply;
+  // One byte every 100 ms: the line would take seconds to complete.
+  for (std::size_t i = 0; i < line.size() && loris.send(line.substr(i, 1)); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(bystander.call(request(static_cast<int>(i), "test.echo")).contains("result"));
+    if (i == 12) {
+      break;
+    }
+  }
+  reply = loris.read_line();
+  ASSERT_TRUE(reply);
+  const auto error = json::parse(*reply)["error"];
+  EXPECT_EQ(error["code"], core::rpc::k_invalid_request);
+  EXPECT_NE(error["message"].get<std::string>().find("not completed within 500 ms"),
+            std::string::npos)
+      << error;
+  EXPECT_TRUE(loris.closed_by_server());
+  EXPECT_TRUE(bystander.call(request(99, "test.echo")).contains("result"));
+}
+
+TEST_F(ServerTest, a_client_that_never_reads_its_replies_does_not_hold_up_others) {
+  ASSERT_TRUE(start());
+  Client hoarder(socket_path());
+  Client bystander(socket_path());
+  // Ask for far more than the socket buffers hold, never reading a reply.
+  std::string burst;
+  for (int id = 1; id <= 400; ++id) {
+    burst += core::rpc::to_line(request(id, "test.big"));
+  }
+  std::thread flood([&] { hoarder.send(burst); }); // blocks once the server stops reading
+  for (int id = 1; id <= 20; ++id) {
+    EXPECT_TRUE(bystander.call(request(id, "test.echo")).contains("result"));
+  }
+  // It is still owed its replies in order, once it reads them.
+  for (int id = 1; id <= 400; ++id) {
+    auto line = hoarder.read_line();
+    ASSERT_TRUE(line) << id;
+    ASSERT_EQ(json::parse(*line)["id"], id);
+  }
+  flood.join();
 }
