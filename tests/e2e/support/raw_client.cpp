@@ -119,6 +119,12 @@ bool RawClient::closed_by_peer(std::chrono::milliseconds timeout) {
   }
 }
 
+void RawClient::half_close() {
+  if (m_fd >= 0) {
+    ::shutdown(m_fd, SHUT_WR);
+  }
+}
+
 nlohmann::json RawClient::call(const std::string &method, const nlohmann::json &params,
                                const nlohmann::json &id) {
   const nlohmann::json request{

@@ -32,6 +32,9 @@ public:
   // `timeout`, discarding anything still unread.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  // Shuts down the sending side (the daemon sees EOF) but keeps reading.
+  void half_close();
+
   // Sends one request line and parses the reply line (null JSON on failure).
   nlohmann::json call(const std::string &method, const nlohmann::json &params,
                       const nlohmann::json &id = 1);
