@@ -201,6 +201,11 @@ public:
       spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
       shutdown();
     });
+    // Group commit: the writes of one turn of the loop share a transaction
+    // and one fsync, committed by a handler posted behind them; their
+    // replies are held until then.
+    m_store->enable_group_commit([this] { boost::asio::post(m_io, [this] { commit_group(); }); });
+    m_dispatcher.set_commit_group(&m_commit_group);
     m_server->start();
 
     const auto status = status_line();
@@ -293,6 +298,15 @@ private:
     return line;
   }
 
+  void commit_group() {
+    auto committed = m_store->commit_group();
+    if (!committed) {
+      spdlog::error("{}; the writes of this turn were rolled back and their clients told",
+                    committed.error().message);
+    }
+    m_dispatcher.release(committed);
+  }
+
   void shutdown() {
     sd_notify(0, "STOPPING=1");
     m_watchdog.cancel();
@@ -335,8 +349,20 @@ private:
     });
   }
 
+  // The store's group of writes, as the dispatcher sees it.
+  class StoreGroup final : public server::CommitGroup {
+  public:
+    explicit StoreGroup(const std::unique_ptr<store::EventStore> &store) : m_store(store) {}
+    bool open() const override { return m_store && m_store->group_open(); }
+    std::uint64_t writes() const override { return m_store ? m_store->writes() : 0; }
+
+  private:
+    const std::unique_ptr<store::EventStore> &m_store;
+  };
+
   Settings m_settings;
   std::unique_ptr<store::EventStore> m_store;
+  StoreGroup m_commit_group{m_store};
   std::unique_ptr<store::ReminderStore> m_reminders;
   core::ZoneGazetteer m_gazetteer;
   std::shared_ptr<server::SubscriberChannel> m_subscribers;

@@ -29,6 +29,9 @@ public:
   // Returns how many were dropped; a closed connection drops
   // nothing and queues nothing.
   virtual std::size_t notify(std::string line, std::size_t bound) = 0;
+  // Queues a reply line ('\n'-terminated) held back by the dispatcher until
+  // a group commit (replies keep their request order).
+  virtual void reply(std::string line) = 0;
   virtual bool closed() const = 0;
   virtual const Peer &peer() const = 0;
   // The client waits for notifications (a subscriber): it is expected to

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <utility>
 
 namespace summit::server {
 namespace rpc = core::rpc;
@@ -60,9 +61,17 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
           rpc::make_error(request.error().id, request.error().code, request.error().message));
     }
     // The clock is read once per request, here at the edge.
-    const CallContext context{peer, m_clock(), std::move(connection)};
+    const std::uint64_t writes_before = m_group != nullptr ? m_group->writes() : 0;
+    const CallContext context{peer, m_clock(), connection};
     auto reply = call(request->id, request->method, request->params, context);
     if (request->is_notification) {
+      return std::nullopt;
+    }
+    // Held while a group is open, and behind replies still held from one
+    // (flushed early, its commit not yet reported), to keep their order.
+    if (m_group != nullptr && (m_group->open() || !m_held.empty()) && !connection.expired()) {
+      m_held.push_back(Held{std::move(connection), rpc::to_line(reply), request->id,
+                            m_group->writes() != writes_before});
       return std::nullopt;
     }
     return rpc::to_line(reply);
@@ -71,6 +80,23 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
     spdlog::error("uid {}: internal error while handling a request: {}", peer.uid, e.what());
     return rpc::to_line(
         rpc::make_error(nullptr, rpc::k_internal_error, "internal error; please report it"));
+  }
+}
+
+void Dispatcher::set_commit_group(const CommitGroup *group) { m_group = group; }
+
+void Dispatcher::release(const core::Result<void> &committed) {
+  auto held = std::exchange(m_held, {});
+  for (auto &reply : held) {
+    auto connection = reply.connection.lock();
+    if (!connection) {
+      continue;
+    }
+    if (!committed && reply.wrote) {
+      connection->reply(rpc::to_line(rpc::make_error(reply.id, committed.error())));
+    } else {
+      connection->reply(std::move(reply.line));
+    }
   }
 }
 

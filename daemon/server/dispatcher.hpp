@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace summit::server {
 
@@ -27,6 +29,16 @@ using Handler = std::function<HandlerResult(const nlohmann::json &params, const 
 
 // Shorthand for an invalid-params failure naming its field.
 tl::unexpected<core::Error> invalid_param(std::string field, std::string message);
+
+// Group commit as the dispatcher sees it (the store, through the daemon):
+// while a group of writes is open, replies wait for its commit.
+class CommitGroup {
+public:
+  virtual ~CommitGroup() = default;
+  virtual bool open() const = 0;
+  // Successful writes so far: a request that raised it wrote.
+  virtual std::uint64_t writes() const = 0;
+};
 
 // Turns request lines into reply lines: the meaning of the protocol, with no
 // transport. Each method is a handler registered by name, so the whole
@@ -44,8 +56,19 @@ public:
   // notification. Never throws: undecodable lines get -32700/-32600, unknown
   // methods -32601, handler exceptions -32603. `connection`, when given, is
   // what the handler sees as CallContext::connection (reminder.subscribe).
+  //
+  // With a commit group set and open, the reply is held instead (nothing is
+  // returned) and sent through `connection` by release(): a client is never
+  // told of a write before it is durable, and a read sent after a write on
+  // the same connection is not answered before it.
   std::optional<std::string> handle_line(std::string_view line, const Peer &peer,
                                          std::weak_ptr<Connection> connection = {});
+
+  // Turns group commit on (`group` must outlive the dispatcher's use).
+  void set_commit_group(const CommitGroup *group);
+  // The group committed (or failed and rolled back): sends the held replies,
+  // those of writes replaced by a storage error when it failed.
+  void release(const core::Result<void> &committed);
 
   // The reply to a line that exceeded the size limit (-32600, id null).
   static std::string line_too_long_reply(std::size_t max_line);
@@ -58,8 +81,17 @@ private:
   nlohmann::json call(const nlohmann::json &id, const std::string &method,
                       const nlohmann::json &params, const CallContext &context);
 
+  struct Held {
+    std::weak_ptr<Connection> connection;
+    std::string line;
+    nlohmann::json id;
+    bool wrote = false;
+  };
+
   core::Clock m_clock;
   std::map<std::string, Handler, std::less<>> m_handlers;
+  const CommitGroup *m_group = nullptr;
+  std::vector<Held> m_held;
 };
 
 } // namespace summit::server

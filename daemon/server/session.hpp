@@ -49,6 +49,7 @@ public:
   bool closed() const override { return m_closed || m_close_when_drained; }
   const Peer &peer() const override { return m_peer; }
   void keep_alive() override;
+  void reply(std::string line) override { send(std::move(line)); }
 
 private:
   using Clock = std::chrono::steady_clock;

@@ -542,7 +542,89 @@ struct EventStore::Impl {
 };
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
-EventStore::~EventStore() = default;
+
+EventStore::~EventStore() {
+  // Writes nobody was answered about yet: keeping them is the safer outcome.
+  if (auto committed = end_group(); !committed) {
+    spdlog::error("{}", committed.error().message);
+  }
+}
+
+void EventStore::enable_group_commit(std::function<void()> schedule_commit) {
+  m_schedule_commit = std::move(schedule_commit);
+}
+
+core::Result<void> EventStore::end_group() {
+  if (!m_group_open) {
+    return {};
+  }
+  m_group_open = false;
+  try {
+    m_impl->m_db.exec("COMMIT");
+    return {};
+  } catch (const SQLite::Exception &e) {
+    try {
+      m_impl->m_db.exec("ROLLBACK");
+    } catch (const SQLite::Exception &) {
+      // Already rolled back by SQLite (disk full, I/O error).
+    }
+    return core::fail(ErrorCode::storage, fmt::format("could not commit: {}", e.what()));
+  }
+}
+
+core::Result<void> EventStore::commit_group() {
+  auto committed = end_group();
+  if (m_group_failure) {
+    committed = tl::unexpected(*std::exchange(m_group_failure, std::nullopt));
+  }
+  return committed;
+}
+
+core::Result<void> EventStore::flush_group() {
+  auto committed = end_group();
+  if (!committed && !m_group_failure) {
+    m_group_failure = committed.error();
+  }
+  return committed;
+}
+
+EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
+  auto &db = m_store.m_impl->m_db;
+  if (!m_store.m_schedule_commit) {
+    db.exec("BEGIN IMMEDIATE");
+    return;
+  }
+  if (!m_store.m_group_open) {
+    db.exec("BEGIN IMMEDIATE");
+    m_store.m_group_open = true;
+    m_store.m_schedule_commit();
+  }
+  db.exec("SAVEPOINT write");
+  m_grouped = true;
+}
+
+EventStore::WriteScope::~WriteScope() {
+  if (m_done) {
+    return;
+  }
+  try {
+    auto &db = m_store.m_impl->m_db;
+    if (m_grouped) {
+      db.exec("ROLLBACK TO write");
+      db.exec("RELEASE write");
+    } else {
+      db.exec("ROLLBACK");
+    }
+  } catch (const SQLite::Exception &e) {
+    spdlog::error("could not roll back a failed write: {}", e.what());
+  }
+}
+
+void EventStore::WriteScope::commit() {
+  m_store.m_impl->m_db.exec(m_grouped ? "RELEASE write" : "COMMIT");
+  m_done = true;
+  ++m_store.m_writes;
+}
 
 core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
                                                            StoreOptions options) {
@@ -644,6 +726,10 @@ core::Result<void> EventStore::ensure_file() {
                                   "can",
                                   path.string(), made.error().message));
   }
+  // VACUUM cannot run inside a transaction: the open group goes first.
+  if (auto flushed = flush_group(); !flushed) {
+    return flushed;
+  }
   auto copied = guarded("write the database back", [&]() -> core::Result<void> {
     SQLite::Statement vacuum(m_impl->m_db, "VACUUM INTO :path");
     vacuum.bind(":path", path.string());
@@ -690,7 +776,7 @@ core::Result<core::Event> EventStore::add(core::Event event) {
     return tl::unexpected(file.error());
   }
   return guarded("add event", [&]() -> core::Result<core::Event> {
-    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteScope transaction(*this);
     if (const auto other = m_impl->id_of_uid(event.uid)) {
       return core::fail(ErrorCode::conflict,
                         fmt::format("uid '{}' is already used by event {}", event.uid, *other));
@@ -726,7 +812,7 @@ core::Result<core::Event> EventStore::update(const core::Event &event) {
     return tl::unexpected(file.error());
   }
   return guarded(fmt::format("update event {}", event.id), [&]() -> core::Result<core::Event> {
-    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteScope transaction(*this);
     core::Event stored = event;
     {
       Use s(m_impl->m_select_uid);
@@ -760,7 +846,7 @@ core::Result<void> EventStore::remove(std::int64_t id) {
     return tl::unexpected(file.error());
   }
   return guarded(fmt::format("remove event {}", id), [&]() -> core::Result<void> {
-    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteScope transaction(*this);
     Use s(m_impl->m_delete_event);
     s->bind(":id", id);
     // Tags and reminders go with it (ON DELETE CASCADE), the text index by trigger.
@@ -844,7 +930,7 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
     return tl::unexpected(file.error());
   }
   return guarded("recompute event times", [&]() -> core::Result<std::vector<MovedEvent>> {
-    SQLite::Transaction transaction(m_impl->m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteScope transaction(*this);
     std::vector<MovedEvent> moved;
     std::int64_t after = 0;
     while (true) {

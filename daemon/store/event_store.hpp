@@ -114,6 +114,42 @@ public:
   // Reads carry on from the open connection either way.
   core::Result<void> ensure_file();
 
+  // Group commit. Off by default: every write is its own transaction,
+  // committed (and fsynced) before the write method returns. Once enabled,
+  // the first write after a commit opens a transaction and calls
+  // `schedule_commit` (the daemon posts commit_group() to the end of the
+  // current loop turn); the writes until then each run in a savepoint
+  // inside it, so that a failing one rolls back alone, and all become
+  // durable with one fsync at commit_group(). Their callers must not report
+  // success before that (the dispatcher holds the replies).
+  void enable_group_commit(std::function<void()> schedule_commit);
+  bool group_open() const { return m_group_open; }
+  // Writes that succeeded so far (whether committed yet or not).
+  std::uint64_t writes() const { return m_writes; }
+  // Commits the open group, if any. A failure (the group rolled back) is
+  // returned here, also when it happened in an earlier flush_group().
+  core::Result<void> commit_group();
+  // Commits the open group now, for writers that cannot join one (the
+  // reminder outbox, ensure_file). A failure is also kept for commit_group.
+  core::Result<void> flush_group();
+
+  // One write: its own transaction, or a savepoint in the open group.
+  // Rolls back on destruction unless commit() was called. Throws
+  // SQLite::Exception when the transaction cannot start.
+  class WriteScope {
+  public:
+    explicit WriteScope(EventStore &store);
+    ~WriteScope();
+    WriteScope(const WriteScope &) = delete;
+    WriteScope &operator=(const WriteScope &) = delete;
+    void commit();
+
+  private:
+    EventStore &m_store;
+    bool m_grouped = false;
+    bool m_done = false;
+  };
+
   // Told around a reopen by ensure_file(): `before_close` must drop every
   // statement prepared on database(), `after_open` may prepare them again.
   struct ReopenHooks {
@@ -130,8 +166,15 @@ private:
   explicit EventStore(std::unique_ptr<Impl> impl);
   static core::Result<std::unique_ptr<Impl>> open_impl(const std::filesystem::path &path,
                                                        const StoreOptions &options);
+  // Commits (or rolls back) the open group; the failure, if any.
+  core::Result<void> end_group();
+
   std::unique_ptr<Impl> m_impl;
   ReopenHooks m_hooks;
+  std::function<void()> m_schedule_commit; // set: group commit is on
+  bool m_group_open = false;
+  std::uint64_t m_writes = 0;
+  std::optional<core::Error> m_group_failure; // from a flush, for commit_group
 };
 
 } // namespace summit::store

@@ -186,6 +186,11 @@ ReminderStore::Impl &ReminderStore::impl() {
 }
 
 void ReminderStore::ensure_file() {
+  // The outbox is written outside any group of client writes, with its own
+  // durability (RelaxedSync): commit the group first.
+  if (auto flushed = m_events.flush_group(); !flushed) {
+    throw std::runtime_error(flushed.error().message);
+  }
   if (auto file = m_events.ensure_file(); !file) {
     throw std::runtime_error(file.error().message);
   }
@@ -347,7 +352,7 @@ core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core:
   }
   return guarded(
       fmt::format("snooze reminder {}", reminder_id), [&]() -> core::Result<std::int64_t> {
-        SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        EventStore::WriteScope transaction(m_events);
         const auto instance = impl().instance(reminder_id);
         if (!instance) {
           return core::fail(ErrorCode::not_found,
@@ -378,7 +383,7 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
     return tl::unexpected(file.error());
   }
   return guarded(fmt::format("acknowledge reminder {}", reminder_id), [&]() -> core::Result<void> {
-    SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    EventStore::WriteScope transaction(m_events);
     const auto instance = impl().instance(reminder_id);
     if (!instance) {
       return core::fail(

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace summit;
 using nlohmann::json;
@@ -163,4 +165,66 @@ TEST(Dispatcher, the_line_limit_reply_says_the_limit) {
   EXPECT_NE(reply["error"]["message"].get<std::string>().find("request line exceeds 1024 bytes"),
             std::string::npos);
   EXPECT_TRUE(reply["id"].is_null());
+}
+
+namespace {
+
+class FakeGroup final : public server::CommitGroup {
+public:
+  bool open() const override { return is_open; }
+  std::uint64_t writes() const override { return count; }
+  bool is_open = false;
+  std::uint64_t count = 0;
+};
+
+class FakeConnection final : public server::Connection {
+public:
+  std::size_t notify(std::string, std::size_t) override { return 0; }
+  void reply(std::string line) override { replies.push_back(std::move(line)); }
+  bool closed() const override { return false; }
+  const server::Peer &peer() const override { return k_alice; }
+  std::vector<std::string> replies;
+};
+
+} // namespace
+
+TEST(Dispatcher, replies_wait_for_the_group_commit_and_writes_fail_with_it) {
+  FakeGroup group;
+  auto dispatcher = echo_dispatcher();
+  dispatcher.add("test.write", [&](const json &, const server::CallContext &) {
+    group.is_open = true; // the first write of the turn opens the group
+    ++group.count;
+    return server::HandlerResult(json{{"written", true}});
+  });
+  dispatcher.set_commit_group(&group);
+  auto connection = std::make_shared<FakeConnection>();
+
+  // No group open: answered at once.
+  EXPECT_TRUE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"test.echo"})", k_alice,
+                                     connection));
+  // A write, then a read on the same connection: both held, in order.
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"test.write"})",
+                                      k_alice, connection));
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":3,"method":"test.echo"})", k_alice,
+                                      connection));
+  EXPECT_TRUE(connection->replies.empty());
+
+  group.is_open = false;
+  dispatcher.release(core::fail(core::ErrorCode::storage, "could not commit: disk full"));
+  ASSERT_EQ(connection->replies.size(), 2u);
+  const json write = json::parse(connection->replies[0]);
+  EXPECT_EQ(write["id"], 2);
+  EXPECT_EQ(write["error"]["code"], core::rpc::k_storage);
+  EXPECT_EQ(write["error"]["message"], "could not commit: disk full");
+  const json read = json::parse(connection->replies[1]);
+  EXPECT_EQ(read["id"], 3);
+  EXPECT_TRUE(read.contains("result")); // a read is still answered
+
+  // A group that commits releases its write's success.
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":4,"method":"test.write"})",
+                                      k_alice, connection));
+  group.is_open = false;
+  dispatcher.release({});
+  ASSERT_EQ(connection->replies.size(), 3u);
+  EXPECT_EQ(json::parse(connection->replies[2])["result"]["written"], true);
 }

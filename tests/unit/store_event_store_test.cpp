@@ -609,3 +609,53 @@ TEST_F(EventStoreTest, a_full_disk_is_a_storage_error_that_says_what_failed) {
 
 } // namespace
 } // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// What another process (a second connection) sees of the file.
+std::int64_t committed_events(const fs::path &path) {
+  SQLite::Database reader(path, SQLite::OPEN_READONLY);
+  return reader.execAndGet("SELECT count(*) FROM events").getInt64();
+}
+
+TEST_F(EventStoreTest, group_commit_makes_a_turns_writes_durable_together_and_a_failure_stays_alone) {
+  int scheduled = 0;
+  m_store->enable_group_commit([&] { ++scheduled; });
+  Event first = timed("first", sys_days{2031_y / September / 1} + 7h);
+  first.uid = "first@example.org";
+  ASSERT_TRUE(m_store->add(first));
+  ASSERT_TRUE(m_store->add(timed("second", sys_days{2031_y / September / 2} + 7h)));
+  Event clash = timed("clash", sys_days{2031_y / September / 3} + 7h);
+  clash.uid = "first@example.org";
+  auto refused = m_store->add(clash); // fails inside the group: rolls back alone
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+
+  EXPECT_EQ(scheduled, 1); // one commit for the turn
+  EXPECT_TRUE(m_store->group_open());
+  EXPECT_EQ(m_store->writes(), 2u);
+  EXPECT_EQ(*m_store->count(), 2); // this connection sees its own writes
+  EXPECT_EQ(committed_events(m_path), 0); // nobody else does yet
+
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_FALSE(m_store->group_open());
+  EXPECT_EQ(committed_events(m_path), 2);
+
+  // The next write opens the next group.
+  ASSERT_TRUE(m_store->add(timed("third", sys_days{2031_y / September / 4} + 7h)));
+  EXPECT_EQ(scheduled, 2);
+  ASSERT_TRUE(m_store->flush_group()); // a writer that cannot join (the outbox)
+  EXPECT_EQ(committed_events(m_path), 3);
+  EXPECT_TRUE(m_store->commit_group()); // the scheduled commit finds nothing left
+}
+
+TEST_F(EventStoreTest, writes_left_in_a_group_are_committed_when_the_store_closes) {
+  m_store->enable_group_commit([] {});
+  ASSERT_TRUE(m_store->add(timed("kept", sys_days{2031_y / September / 1} + 7h)));
+  m_store.reset();
+  EXPECT_EQ(committed_events(m_path), 1);
+}
+
+} // namespace
+} // namespace summit::store
