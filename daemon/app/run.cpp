@@ -203,8 +203,8 @@ public:
     });
     // Group commit: the writes of one turn of the loop share a transaction
     // and one fsync, committed by a handler posted behind them; their
-    // replies are held until then.
-    m_store->enable_group_commit([this] { boost::asio::post(m_io, [this] { commit_group(); }); });
+    // replies are held until then (post_commit).
+    m_store->enable_group_commit([this] { post_commit(m_store->writes(), 0); });
     m_dispatcher.set_commit_group(&m_commit_group);
     m_server->start();
 
@@ -296,6 +296,22 @@ private:
       line += "; no reminder pending";
     }
     return line;
+  }
+
+  // The commit goes behind the work queued on the loop. While each pass
+  // still brings new writes (clients pipelining, many clients at once), it
+  // steps back once more so that the sockets already readable join the same
+  // fsync, at most k_gather_passes times: latency stays bounded.
+  static constexpr int k_gather_passes = 8;
+  void post_commit(std::uint64_t writes_seen, int pass) {
+    boost::asio::post(m_io, [this, writes_seen, pass] {
+      const auto writes = m_store->writes();
+      if (m_store->group_open() && writes != writes_seen && pass < k_gather_passes) {
+        post_commit(writes, pass + 1);
+        return;
+      }
+      commit_group();
+    });
   }
 
   void commit_group() {
