@@ -166,10 +166,13 @@ void Scheduler::fire() {
     firing.late = firing.lateness > m_options.late_after;
     enqueue(std::move(firing), m_channels);
   }
+  const bool full = batch.fired.size() + batch.missed.size() >= m_queue.batch_limit();
   arm();
-  if (m_armed_for && *m_armed_for <= now) {
-    // The queue still reports something due that take_due did not take: a
-    // store bug. Do not spin on it.
+  if (m_armed_for && *m_armed_for <= now && !full) {
+    // The queue still reports something due that take_due did not take
+    // although it took less than a full batch: a store bug. Do not spin on
+    // it. (After a full batch, arm() has the timer fire again at once for
+    // the next one, behind the deliveries of this one.)
     m_armed_for = now + m_options.retry_after;
     spdlog::error("scheduler: a reminder due at or before {} was not taken; retrying at {}",
                   core::format_iso_utc(now), core::format_iso_utc(*m_armed_for));

@@ -142,13 +142,16 @@ core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
 }
 
 std::string random_uid() {
-  std::random_device device;
-  std::string uid;
-  // random_device yields 32 bits per call: four calls make 128.
-  for (int i = 0; i < 4; ++i) {
-    uid += fmt::format("{:08x}", static_cast<std::uint32_t>(device()));
-  }
-  return uid + "@summit";
+  // 128 random bits from a generator seeded once from the system's entropy
+  // (opening std::random_device per add cost more than the rest of the uid).
+  // Unique, not secret: a uid is no credential.
+  static std::mt19937_64 generator = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(),
+                       device()};
+    return std::mt19937_64(seed);
+  }();
+  return fmt::format("{:016x}{:016x}@summit", generator(), generator());
 }
 
 // The invariants the schema enforces, checked first so that the caller gets

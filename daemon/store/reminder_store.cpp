@@ -112,7 +112,7 @@ struct ReminderStore::Impl {
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
         m_select_due(m_db, "SELECT id, event_id, position, due FROM reminder_instances "
-                           "WHERE state = 'pending' AND due <= :now ORDER BY due, id"),
+                           "WHERE state = 'pending' AND due <= :now ORDER BY due, id LIMIT :limit"),
         m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
         m_insert_firing(m_db, "INSERT INTO firings (reminder_id, event_id, due, fired_at, "
                               "lateness, missed, snapshot) VALUES (:reminder, :event, :due, "
@@ -233,6 +233,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   {
     Use s(impl().m_select_due);
     s->bind(":now", to_unix(now));
+    s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
     while (s->executeStep()) {
       rows.push_back(Row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
                          s->getColumn(2).getInt64(), from_unix(s->getColumn(3).getInt64())});

@@ -52,6 +52,9 @@ public:
                     const std::vector<std::string> &channels) override;
   std::vector<Undelivered> undelivered() override;
   void mark_delivered(const std::vector<Delivery> &deliveries) override;
+  // A burst is recorded and delivered this many at a time.
+  std::size_t batch_limit() const override { return k_batch_limit; }
+  static constexpr std::size_t k_batch_limit = 1000;
 
   // Plans a new instance of a fired or missed reminder `duration` after
   // `now`; returns its (new) reminder id. `not_found` for an unknown

@@ -239,7 +239,16 @@ TEST_F(ReminderStoreTest, many_reminders_due_at_one_instant_fire_together_in_a_s
     e.title = "meeting " + std::to_string(i);
     add(e);
   }
-  auto batch = m_reminders->take_due(k_start - 1h, 24h, k_channels);
+  // Taken a batch at a time (ReminderStore::k_batch_limit): all of them, in
+  // one stable order across the batches.
+  ReminderStore::DueBatch batch;
+  while (true) {
+    auto more = m_reminders->take_due(k_start - 1h, 24h, k_channels);
+    if (more.fired.empty()) {
+      break;
+    }
+    batch.fired.insert(batch.fired.end(), more.fired.begin(), more.fired.end());
+  }
   ASSERT_EQ(batch.fired.size(), std::size_t{3 * k_events});
   for (std::size_t i = 1; i < batch.fired.size(); ++i) {
     const auto &a = batch.fired[i - 1];
@@ -335,6 +344,43 @@ TEST_F(ReminderStoreTest, an_edit_after_the_due_instant_keeps_a_reminder_not_yet
   ASSERT_TRUE(moved);
   ASSERT_EQ(moved->size(), 1u);
   EXPECT_EQ(moved->front().second, due + 1h);
+}
+
+} // namespace
+} // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+TEST_F(ReminderStoreTest, a_burst_is_taken_a_batch_at_a_time_in_due_then_id_order) {
+  const std::size_t total = ReminderStore::k_batch_limit * 2 + 500;
+  m_events->enable_group_commit([] {}); // one fsync for all the adds, not 2,500
+  for (std::size_t i = 0; i < total; ++i) {
+    add(minsk({Reminder{std::nullopt, k_start - 24h + core::Seconds{static_cast<int>(i % 3)}}}));
+  }
+  ASSERT_TRUE(m_events->commit_group());
+  std::vector<std::int64_t> order;
+  std::vector<SysSeconds> dues;
+  std::vector<std::size_t> sizes;
+  for (int round = 0; round < 5; ++round) {
+    auto batch = m_reminders->take_due(k_start - 24h + 5s, 24h, k_channels);
+    if (batch.fired.empty()) {
+      break;
+    }
+    sizes.push_back(batch.fired.size());
+    for (const auto &firing : batch.fired) {
+      order.push_back(firing.reminder_id);
+      dues.push_back(firing.due);
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{ReminderStore::k_batch_limit,
+                                             ReminderStore::k_batch_limit, 500}));
+  ASSERT_EQ(order.size(), total);
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    ASSERT_TRUE(dues[i - 1] < dues[i] || (dues[i - 1] == dues[i] && order[i - 1] < order[i]))
+        << "out of order at " << i;
+  }
+  EXPECT_FALSE(m_reminders->next_due());
 }
 
 } // namespace
