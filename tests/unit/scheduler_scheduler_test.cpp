@@ -73,6 +73,11 @@ public:
     std::sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
       return a.due != b.due ? a.due < b.due : a.reminder_id < b.reminder_id;
     });
+    if (due.size() > limit) { // the rest stay pending for the next call
+      m_pending.insert(m_pending.end(), due.begin() + static_cast<std::ptrdiff_t>(limit),
+                       due.end());
+      due.resize(limit);
+    }
     DueBatch batch;
     for (const auto &p : due) {
       Firing f;
@@ -117,7 +122,9 @@ public:
     return m_outbox.at(firing_id).pending;
   }
   std::size_t undelivered_count() { return undelivered().size(); }
+  std::size_t batch_limit() const override { return limit; }
 
+  std::size_t limit = static_cast<std::size_t>(-1);
   std::vector<Firing> missed;
   int mark_delivered_calls = 0;
   int next_due_calls = 0;
@@ -519,6 +526,37 @@ TEST(Scheduler, with_the_wall_timer_a_reminder_arrives_and_not_early) {
   EXPECT_GE(log->arrived_at[0], due) << "fired before its second";
   EXPECT_EQ(log->got[0].due, due);
   EXPECT_GE(log->got[0].fired_at, due);
+}
+
+} // namespace
+} // namespace summit::scheduler
+
+namespace summit::scheduler {
+namespace {
+
+TEST(Scheduler, a_burst_larger_than_the_queues_batch_is_taken_batch_after_batch_at_once) {
+  Fixture f;
+  f.queue.limit = 1000;
+  for (int id = 2500; id >= 1; --id) {
+    f.queue.add(id, k_t0 + 60s);
+  }
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.advance_to_wake();
+  // The first batch went out; the timer is armed again for the same due
+  // instant (fires at once), not pushed back as if the store were broken.
+  EXPECT_EQ(f.log->got.size(), 1000U);
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, k_t0 + 60s);
+  f.timer->fire();
+  f.settle();
+  f.timer->fire();
+  f.settle();
+  std::vector<std::int64_t> expected(2500);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(f.log->reminder_ids(), expected);
+  EXPECT_FALSE(f.timer->armed_for);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
 }
 
 } // namespace
