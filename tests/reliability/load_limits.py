@@ -143,14 +143,17 @@ def main():
         # 3. At the limit, one more is told why and closed. (The crowd asks
         # once more first, so that none of it reaches the idle timeout on a
         # slow machine while this runs.)
-        for index, conn in enumerate(crowd):
-            try:
-                conn.sendall(LIST)
-            except OSError:  # idle-closed already on a very slow run (TSan)
+        for index in range(len(crowd)):
+            for _ in range(2):
+                try:
+                    crowd[index].sendall(LIST)
+                    if read_line(crowd[index]) is not None:
+                        break
+                except OSError:
+                    pass
+                # Idle-closed already on a very slow run (TSan): a new one.
+                crowd[index].close()
                 crowd[index] = connect(path)
-                crowd[index].sendall(LIST)
-        for conn in crowd:
-            read_line(conn)
         extra = [connect(path) for _ in range(limit - args.connections - 1)]  # the probe is one
         refused = connect(path)
         reply = read_line(refused)
