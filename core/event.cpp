@@ -69,6 +69,17 @@ Result<void> derive_instants(Event &event) {
     // A wall-time end inside the same overlap as a "later" start.
     event.end_utc = event.start_utc;
   }
+  if (event.recurrence) {
+    for (OccurrenceOverride &changed : event.recurrence->overrides) {
+      const bool start_later = event.precision == Precision::timed && changed.start_later;
+      changed.start_utc = resolve_local(changed.start_local, *zone, start_later).utc;
+      const bool end_later = event.precision == Precision::timed && changed.end_later;
+      changed.end_utc = resolve_local(changed.end_local, *zone, end_later).utc;
+      if (changed.end_utc < changed.start_utc) {
+        changed.end_utc = changed.start_utc;
+      }
+    }
+  }
   return {};
 }
 

@@ -33,6 +33,49 @@ struct Reminder {
   bool operator==(const Reminder &) const = default;
 };
 
+// One occurrence of a recurring event changed on its own (RFC 5545
+// RECURRENCE-ID): moved, retitled, relocated or cancelled. Fields left
+// empty keep the series' value.
+struct OccurrenceOverride {
+  // The start the rule gives the occurrence (its RECURRENCE-ID), a wall time
+  // (timed) or 00:00 of a date (all-day) in the event's zone.
+  LocalSeconds occurrence{};
+  // Where it was moved; the same precision as the series. start_later /
+  // end_later as for Event.
+  LocalSeconds start_local{};
+  LocalSeconds end_local{};
+  bool start_later = false;
+  bool end_later = false;
+  SysSeconds start_utc{}; // derived (derive_instants)
+  SysSeconds end_utc{};   // derived
+  std::optional<std::string> title;
+  std::optional<std::string> location;
+  std::optional<std::string> description;
+  std::optional<Status> status;
+  bool operator==(const OccurrenceOverride &) const = default;
+};
+
+// How an event repeats (RFC 5545 RRULE, RDATE, EXDATE, RECURRENCE-ID).
+// Occurrences are expanded in the event's local time (core/ical:
+// ical::occurrences) and each wall time is tied to an instant as DESIGN.md
+// says, so a 10:00 Minsk meeting stays at 10:00 local.
+struct Recurrence {
+  // The RRULE value in canonical form (ical::RecurrenceRules), UNTIL in UTC
+  // for timed events and a DATE for all-day ones. Empty when only rdates
+  // give the occurrences.
+  std::string rrule;
+  // Extra occurrence starts and removed ones: wall times (timed) or 00:00 of
+  // dates (all-day) in the event's zone, sorted, no duplicates.
+  std::vector<LocalSeconds> rdates;
+  std::vector<LocalSeconds> exdates;
+  // Sorted by occurrence, at most one per occurrence.
+  std::vector<OccurrenceOverride> overrides;
+  // "every week on Friday, until 31 Dec 2027": for people, derived from the
+  // rule when the event is written (ical::RecurrenceRules::check).
+  std::string description;
+  bool operator==(const Recurrence &) const = default;
+};
+
 // A calendar entry. The local wall times plus `tz` are the source of
 // truth; start_utc/end_utc are derived from them (derive_instants) and kept
 // only to index and sort. When tzdata changes a zone's rules the instants
@@ -68,13 +111,20 @@ struct Event {
   std::uint32_t owner_uid = 0;
   SysSeconds created{};
   SysSeconds updated{};
+  // Set for a recurring event; start/end above are then its first
+  // occurrence (DTSTART) and the event's span is that of the first.
+  std::optional<Recurrence> recurrence;
+  // Set when this value is one occurrence of a recurring event, as event.list
+  // returns them: the occurrence's RECURRENCE-ID. start/end, title, location,
+  // description and status are then the occurrence's own.
+  std::optional<LocalSeconds> occurrence;
 
   TimeRange span() const { return {start_utc, end_utc}; }
 };
 
-// Recomputes start_utc/end_utc from the wall times and zone (DST gaps move
-// forward, overlaps take the earlier instant unless start_later). Fails
-// only when tz names no known zone.
+// Recomputes start_utc/end_utc (and those of every occurrence override) from
+// the wall times and zone (DST gaps move forward, overlaps take the earlier
+// instant unless start_later). Fails only when tz names no known zone.
 Result<void> derive_instants(Event &event);
 
 } // namespace summit::core

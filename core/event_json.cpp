@@ -28,9 +28,17 @@ constexpr std::size_t k_max_uid = 255;
 constexpr int k_min_year = 1900;
 constexpr int k_max_year = 2399;
 
-constexpr std::array k_add_fields{"title",   "start",  "end",       "duration",
-                                  "all_day", "tz",     "location",  "description",
-                                  "tags",    "status", "reminders", "uid"};
+constexpr std::array k_add_fields{"title",     "start",  "end",       "duration", "all_day",
+                                  "tz",        "location", "description", "tags",  "status",
+                                  "reminders", "uid",    "repeat",    "recurrence"};
+constexpr std::array k_recurrence_fields{"rrule", "rdates", "exdates", "overrides", "description"};
+// start_utc, end_utc and start_offset are what event_to_json writes; they are
+// accepted (and recomputed) so that an event object can be sent back as is.
+constexpr std::array k_override_fields{"occurrence", "start",       "end",       "duration",
+                                       "title",      "location",    "description", "status",
+                                       "start_utc",  "end_utc",     "start_offset"};
+constexpr std::size_t k_max_dates = 10'000;
+constexpr std::size_t k_max_overrides = 10'000;
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -173,6 +181,362 @@ Result<Reminder> parse_reminder(const json &item, std::size_t index, const date:
     return tl::unexpected(year.error());
   }
   return Reminder{std::nullopt, instant};
+}
+
+
+// A recurrence's RDATE/EXDATE/RECURRENCE-ID: a wall time (timed) or a date
+// (all-day) in the event's zone; an instant is read as its wall time there.
+Result<ZonedWall> parse_occurrence_when(const json &value, const std::string &field,
+                                        Precision precision, const date::time_zone *zone) {
+  if (!value.is_string()) {
+    return fail_field(field, fmt::format("must be a string such as {}, not {}",
+                                         precision == Precision::all_day ? "\"2025-09-26\""
+                                                                         : "\"2025-09-26T10:00\"",
+                                         type_name(value)));
+  }
+  auto when = parse_iso(value.get<std::string>());
+  if (!when) {
+    return fail_field(field, when.error().message);
+  }
+  const bool is_time = when->kind == When::Kind::wall_time || when->kind == When::Kind::instant;
+  if (precision == Precision::timed && !is_time) {
+    return fail_field(field, "the event is timed: give a time (2025-09-26T10:00), not a date");
+  }
+  if (precision == Precision::all_day && when->kind != When::Kind::date) {
+    return fail_field(field, "the event is all-day: give a date (2025-09-26)");
+  }
+  const ZonedWall wall = wall_in_zone(*when, zone);
+  if (auto ok = check_year(field.c_str(), wall.local); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  return wall;
+}
+
+Result<std::vector<LocalSeconds>> parse_date_list(const json &list, const char *name,
+                                                  Precision precision,
+                                                  const date::time_zone *zone) {
+  if (!list.is_array()) {
+    return fail_field(name, "must be an array of times (or dates, for an all-day event)");
+  }
+  if (list.size() > k_max_dates) {
+    return fail_field(name, fmt::format("at most {} entries", k_max_dates));
+  }
+  std::set<LocalSeconds> dates;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto wall = parse_occurrence_when(list[i], fmt::format("{}[{}]", name, i), precision, zone);
+    if (!wall) {
+      return tl::unexpected(wall.error());
+    }
+    dates.insert(wall->local);
+  }
+  return std::vector<LocalSeconds>(dates.begin(), dates.end());
+}
+
+// One override from its params. Start defaults to the occurrence itself; end
+// to start plus the series' length (exact for timed events, whole days for
+// all-day ones).
+Result<OccurrenceOverride> parse_override(const json &item, std::size_t index, const Event &event,
+                                          const date::time_zone *zone) {
+  const std::string field = fmt::format("recurrence.overrides[{}]", index);
+  if (!item.is_object()) {
+    return fail_field(field, "must be an object with an occurrence and what changes");
+  }
+  for (const auto &[key, value] : item.items()) {
+    if (std::find(k_override_fields.begin(), k_override_fields.end(), key) ==
+        k_override_fields.end()) {
+      return fail_field(field + "." + key,
+                        fmt::format("unknown field; the fields are occurrence, start, end, "
+                                    "duration, title, location, description, status"));
+    }
+  }
+  auto has = [&](const char *key) { return item.contains(key) && !item.at(key).is_null(); };
+  if (!has("occurrence")) {
+    return fail_field(field + ".occurrence", "is required: the start the rule gives the occurrence");
+  }
+  OccurrenceOverride changed;
+  auto id = parse_occurrence_when(item.at("occurrence"), field + ".occurrence", event.precision, zone);
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  changed.occurrence = id->local;
+  ZonedWall start{id->local, false};
+  if (has("start")) {
+    auto given = parse_occurrence_when(item.at("start"), field + ".start", event.precision, zone);
+    if (!given) {
+      return tl::unexpected(given.error());
+    }
+    start = *given;
+  }
+  if (event.precision == Precision::timed) {
+    const auto resolved = resolve_local(start.local, zone, start.later);
+    changed.start_local = resolved.local;
+    changed.start_later = resolved.later;
+  } else {
+    changed.start_local = start.local;
+  }
+  if (has("end") && has("duration")) {
+    return fail_field(field + ".end", "give end or duration, not both");
+  }
+  const auto start_utc = resolve_local(changed.start_local, zone, changed.start_later).utc;
+  if (has("end")) {
+    auto end = parse_occurrence_when(item.at("end"), field + ".end", event.precision, zone);
+    if (!end) {
+      return tl::unexpected(end.error());
+    }
+    if (event.precision == Precision::timed) {
+      const auto end_utc = resolve_local(end->local, zone, end->later).utc;
+      if (end_utc < start_utc) {
+        return fail_field(field + ".end", "must not come before the start");
+      }
+      changed.end_local = end->local;
+      changed.end_later = end->later;
+    } else {
+      if (end->local <= changed.start_local) {
+        return fail_field(field + ".end",
+                          "must be after the start (exclusive: the day after the last day)");
+      }
+      changed.end_local = end->local;
+    }
+  } else {
+    Seconds length = event.end_utc - event.start_utc;
+    if (has("duration")) {
+      if (!item.at("duration").is_string()) {
+        return fail_field(field + ".duration", "must be a duration such as \"PT2H\"");
+      }
+      auto d = parse_duration(item.at("duration").get<std::string>());
+      if (!d) {
+        return fail_field(field + ".duration", d.error().message);
+      }
+      if (*d > date::days{3660}) {
+        return fail_field(field + ".duration", "is longer than ten years");
+      }
+      length = *d;
+    }
+    if (event.precision == Precision::timed) {
+      const ZonedWall exact =
+          wall_in_zone(When{When::Kind::instant, {}, start_utc + length, {}}, zone);
+      changed.end_local = exact.local;
+      changed.end_later = exact.later;
+    } else {
+      const Seconds days = has("duration") ? length : event.end_local - event.start_local;
+      if (days % date::days{1} != Seconds{0} || days <= Seconds{0}) {
+        return fail_field(field + ".duration", "an all-day occurrence lasts whole days (P1D)");
+      }
+      changed.end_local = changed.start_local + days;
+    }
+  }
+  for (const char *text_field : {"title", "location", "description"}) {
+    if (!has(text_field)) {
+      continue;
+    }
+    const std::size_t limit = std::string_view(text_field) == "description" ? k_max_description
+                                                                             : k_max_title;
+    auto text = get_string(item, text_field, limit);
+    if (!text) {
+      Error error = text.error();
+      error.message = field + "." + error.message;
+      error.field = field + "." + error.field;
+      return tl::unexpected(error);
+    }
+    std::string value = std::string_view(text_field) == "description" ? *text : trim(*text);
+    if (std::string_view(text_field) == "title") {
+      if (value.empty()) {
+        return fail_field(field + ".title", "must not be empty");
+      }
+      changed.title = value;
+    } else if (std::string_view(text_field) == "location") {
+      changed.location = value;
+    } else {
+      changed.description = value;
+    }
+  }
+  if (has("status")) {
+    const auto &status = item.at("status");
+    auto parsed = status.is_string() ? status_from_string(status.get<std::string>()) : std::nullopt;
+    if (!parsed) {
+      return fail_field(field + ".status", "must be \"confirmed\", \"tentative\" or \"cancelled\"");
+    }
+    changed.status = *parsed;
+  }
+  return changed;
+}
+
+// `repeat` (a rule) or `recurrence` (the whole object) into event.recurrence.
+// The event's precision, start, end and zone are set already.
+Result<void> parse_recurrence(const json &params, Event &event, const date::time_zone *zone,
+                              const EventInputContext &ctx) {
+  const bool has_repeat = params.contains("repeat") && !params.at("repeat").is_null();
+  const bool has_object = params.contains("recurrence") && !params.at("recurrence").is_null();
+  if (!has_repeat && !has_object) {
+    return {};
+  }
+  const char *name = has_repeat ? "repeat" : "recurrence";
+  if (has_repeat && has_object) {
+    return fail_field("repeat", "give repeat (a rule) or recurrence (rule, dates and "
+                                "overrides), not both");
+  }
+  if (event.precision == Precision::month) {
+    return fail_field(name, "a month-precision event (date TBA) cannot repeat; give it a date "
+                            "first");
+  }
+  if (ctx.recurrence_rules == nullptr) {
+    return fail(ErrorCode::internal, "repeating events are not supported by this build");
+  }
+  Recurrence recurrence;
+  auto canonical = [&](const json &rule, const char *field) -> Result<void> {
+    if (!rule.is_string()) {
+      return fail_field(field, "must be a rule such as \"FREQ=WEEKLY;BYDAY=FR\" or \"weekly\"");
+    }
+    const std::string text = trim(rule.get<std::string>());
+    if (text.empty()) {
+      return {};
+    }
+    if (text.size() > 1000) {
+      return fail_field(field, "is longer than 1000 characters");
+    }
+    auto rrule = ctx.recurrence_rules->canonical_rule(text, event, zone);
+    if (!rrule) {
+      return fail_field(field, rrule.error().message);
+    }
+    recurrence.rrule = *rrule;
+    return {};
+  };
+  if (has_repeat) {
+    if (auto ok = canonical(params.at("repeat"), "repeat"); !ok) {
+      return ok;
+    }
+    if (recurrence.rrule.empty()) {
+      return fail_field("repeat", "must not be empty (null removes the recurrence)");
+    }
+  } else {
+    const json &object = params.at("recurrence");
+    if (!object.is_object()) {
+      return fail_field("recurrence", "must be an object with rrule, rdates, exdates, overrides");
+    }
+    for (const auto &[key, value] : object.items()) {
+      if (std::find(k_recurrence_fields.begin(), k_recurrence_fields.end(), key) ==
+          k_recurrence_fields.end()) {
+        return fail_field("recurrence." + key,
+                          "unknown field; the fields are rrule, rdates, exdates, overrides");
+      }
+    }
+    auto has = [&](const char *key) { return object.contains(key) && !object.at(key).is_null(); };
+    if (has("rrule")) {
+      if (auto ok = canonical(object.at("rrule"), "recurrence.rrule"); !ok) {
+        return ok;
+      }
+    }
+    if (has("rdates")) {
+      auto dates = parse_date_list(object.at("rdates"), "recurrence.rdates", event.precision, zone);
+      if (!dates) {
+        return tl::unexpected(dates.error());
+      }
+      recurrence.rdates = std::move(*dates);
+    }
+    if (has("exdates")) {
+      auto dates =
+          parse_date_list(object.at("exdates"), "recurrence.exdates", event.precision, zone);
+      if (!dates) {
+        return tl::unexpected(dates.error());
+      }
+      recurrence.exdates = std::move(*dates);
+    }
+    if (has("overrides")) {
+      const json &list = object.at("overrides");
+      if (!list.is_array()) {
+        return fail_field("recurrence.overrides", "must be an array of objects");
+      }
+      if (list.size() > k_max_overrides) {
+        return fail_field("recurrence.overrides", fmt::format("at most {}", k_max_overrides));
+      }
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        auto changed = parse_override(list[i], i, event, zone);
+        if (!changed) {
+          return tl::unexpected(changed.error());
+        }
+        recurrence.overrides.push_back(std::move(*changed));
+      }
+      std::sort(recurrence.overrides.begin(), recurrence.overrides.end(),
+                [](const auto &a, const auto &b) { return a.occurrence < b.occurrence; });
+      for (std::size_t i = 1; i < recurrence.overrides.size(); ++i) {
+        if (recurrence.overrides[i].occurrence == recurrence.overrides[i - 1].occurrence) {
+          return fail_field("recurrence.overrides",
+                            fmt::format("two overrides for the occurrence {}",
+                                        wire_form(event.precision,
+                                                  recurrence.overrides[i].occurrence)));
+        }
+      }
+    }
+    if (recurrence.rrule.empty() && recurrence.rdates.empty()) {
+      return fail_field("recurrence", "needs an rrule or rdates: say when it repeats");
+    }
+  }
+  event.recurrence = std::move(recurrence);
+  return {};
+}
+
+json recurrence_to_json(const Event &event, const date::time_zone *zone) {
+  const Recurrence &recurrence = *event.recurrence;
+  json rdates = json::array();
+  for (const auto &t : recurrence.rdates) {
+    rdates.push_back(wire_form(event.precision, t));
+  }
+  json exdates = json::array();
+  for (const auto &t : recurrence.exdates) {
+    exdates.push_back(wire_form(event.precision, t));
+  }
+  json overrides = json::array();
+  for (const auto &changed : recurrence.overrides) {
+    json item{{"occurrence", wire_form(event.precision, changed.occurrence)},
+              {"start", wire_form(event.precision, changed.start_local)},
+              {"end", wire_form(event.precision, changed.end_local)},
+              {"start_utc", format_iso_utc(changed.start_utc)},
+              {"end_utc", format_iso_utc(changed.end_utc)}};
+    if (zone != nullptr && event.precision == Precision::timed) {
+      item["start_offset"] = format_iso_offset(changed.start_utc, zone);
+      // Keep the later of two equal wall times when sent back.
+      if (changed.start_later) {
+        item["start"] = format_iso_offset(changed.start_utc, zone);
+      }
+      if (changed.end_later) {
+        item["end"] = format_iso_offset(changed.end_utc, zone);
+      }
+    }
+    if (changed.title) {
+      item["title"] = *changed.title;
+    }
+    if (changed.location) {
+      item["location"] = *changed.location;
+    }
+    if (changed.description) {
+      item["description"] = *changed.description;
+    }
+    if (changed.status) {
+      item["status"] = to_string(*changed.status);
+    }
+    overrides.push_back(std::move(item));
+  }
+  return json{{"rrule", recurrence.rrule},
+              {"rdates", std::move(rdates)},
+              {"exdates", std::move(exdates)},
+              {"overrides", std::move(overrides)},
+              {"description", recurrence.description}};
+}
+
+// Moves every date of a recurrence by the wall-time distance its series'
+// start moved (an update that moves the whole series moves its exceptions).
+void shift_recurrence(Recurrence &recurrence, Seconds by) {
+  for (auto &t : recurrence.rdates) {
+    t += by;
+  }
+  for (auto &t : recurrence.exdates) {
+    t += by;
+  }
+  for (auto &changed : recurrence.overrides) {
+    changed.occurrence += by;
+    changed.start_local += by;
+    changed.end_local += by;
+  }
 }
 
 } // namespace
@@ -484,6 +848,19 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
   if (auto derived = derive_instants(event); !derived) {
     return tl::unexpected(derived.error());
   }
+  // After the instants: the rule's UNTIL and the overrides are checked
+  // against the event's real start.
+  if (auto repeat = parse_recurrence(params, event, zone, ctx); !repeat) {
+    return tl::unexpected(repeat.error());
+  }
+  if (event.recurrence) {
+    if (auto derived = derive_instants(event); !derived) {
+      return tl::unexpected(derived.error());
+    }
+    if (auto complete = ctx.recurrence_rules->complete(event, zone); !complete) {
+      return tl::unexpected(complete.error());
+    }
+  }
   return drafted;
 }
 
@@ -537,15 +914,32 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
     if (key == "id") {
       continue;
     }
+    if (key == "repeat" || key == "recurrence") {
+      // null ends the repetition; `repeat` changes the rule and keeps the
+      // series' dates and overrides; `recurrence` replaces all of it.
+      if (value.is_null()) {
+        base.erase("recurrence");
+      } else if (key == "repeat" && base.contains("recurrence")) {
+        base["recurrence"]["rrule"] = value;
+      } else {
+        base[key == "repeat" ? "recurrence" : key] =
+            key == "repeat" ? json{{"rrule", value}} : value;
+      }
+      continue;
+    }
     if (value.is_null()) {
       if (key == "end" || key == "duration" || key == "location" || key == "description") {
         base.erase(key);
         continue;
       }
-      return fail_field(key,
-                        "cannot be cleared (only end, duration, location and description can)");
+      return fail_field(key, "cannot be cleared (only end, duration, location, description and "
+                             "repeat can)");
     }
     base[key] = value;
+  }
+  if (params.contains("repeat") && params.contains("recurrence")) {
+    return fail_field("repeat", "give repeat (a rule) or recurrence (rule, dates and overrides), "
+                                "not both");
   }
   // A precision change (timed -> month) makes an old end meaningless.
   if (start_changes && !end_given && base.contains("duration")) {
@@ -553,6 +947,32 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
     if (start && (start->kind == When::Kind::month ||
                   (start->kind == When::Kind::date) != (current.precision == Precision::all_day))) {
       base.erase("duration");
+    }
+  }
+
+  // Moving a series moves its exceptions with it: shift them in `base`
+  // before the whole is validated, by the wall-time distance of the move.
+  if (start_changes && current.recurrence && base.contains("recurrence") &&
+      !params.contains("recurrence")) {
+    auto probe = base;
+    probe.erase("recurrence");
+    auto moved = event_from_add_params(probe, ctx);
+    if (!moved) {
+      return moved;
+    }
+    if (moved->event.precision != current.precision) {
+      // Timed dates mean nothing to an all-day series and back: only the
+      // rule survives.
+      base["recurrence"].erase("rdates");
+      base["recurrence"].erase("exdates");
+      base["recurrence"].erase("overrides");
+    } else if (moved->event.start_local != current.start_local) {
+      Event shifted = current;
+      shift_recurrence(*shifted.recurrence, moved->event.start_local - current.start_local);
+      auto zone = find_zone(current.tz);
+      json rule = base["recurrence"].value("rrule", json(""));
+      base["recurrence"] = recurrence_to_json(shifted, zone ? *zone : nullptr);
+      base["recurrence"]["rrule"] = rule;
     }
   }
 
@@ -601,8 +1021,15 @@ json event_to_json(const Event &event) {
            {"owner_uid", event.owner_uid},
            {"created", format_iso_utc(event.created)},
            {"updated", format_iso_utc(event.updated)}};
-  if (auto zone = find_zone(event.tz)) {
+  const auto zone = find_zone(event.tz);
+  if (zone) {
     out["start_offset"] = format_iso_offset(event.start_utc, *zone);
+  }
+  if (event.recurrence) {
+    out["recurrence"] = recurrence_to_json(event, zone ? *zone : nullptr);
+  }
+  if (event.occurrence) {
+    out["occurrence"] = wire_form(event.precision, *event.occurrence);
   }
   return out;
 }
@@ -649,6 +1076,57 @@ Result<Event> event_from_json(const json &in) {
         if (at && at->kind == When::Kind::instant) {
           event.reminders.push_back({std::nullopt, at->instant});
         }
+      }
+    }
+    if (in.contains("recurrence") && in.at("recurrence").is_object()) {
+      const json &object = in.at("recurrence");
+      Recurrence recurrence;
+      recurrence.rrule = object.value("rrule", "");
+      recurrence.description = object.value("description", "");
+      auto read_dates = [&](const char *key, std::vector<LocalSeconds> &into) {
+        for (const auto &item : object.value(key, json::array())) {
+          if (auto when = parse_iso(item.get<std::string>())) {
+            into.push_back(when->local);
+          }
+        }
+      };
+      read_dates("rdates", recurrence.rdates);
+      read_dates("exdates", recurrence.exdates);
+      for (const auto &item : object.value("overrides", json::array())) {
+        OccurrenceOverride changed;
+        auto id = parse_iso(item.at("occurrence").get<std::string>());
+        auto start = parse_iso(item.value("start", ""));
+        auto end = parse_iso(item.value("end", ""));
+        auto start_utc = parse_iso(item.value("start_utc", ""));
+        auto end_utc = parse_iso(item.value("end_utc", ""));
+        if (!id || !start || !end || !start_utc || !end_utc) {
+          return fail(ErrorCode::invalid_params, "an override's times are not in the documented "
+                                                 "forms");
+        }
+        changed.occurrence = id->local;
+        changed.start_local = start->local;
+        changed.end_local = end->local;
+        changed.start_utc = start_utc->instant;
+        changed.end_utc = end_utc->instant;
+        if (item.contains("title")) {
+          changed.title = item.at("title").get<std::string>();
+        }
+        if (item.contains("location")) {
+          changed.location = item.at("location").get<std::string>();
+        }
+        if (item.contains("description")) {
+          changed.description = item.at("description").get<std::string>();
+        }
+        if (item.contains("status")) {
+          changed.status = status_from_string(item.at("status").get<std::string>());
+        }
+        recurrence.overrides.push_back(std::move(changed));
+      }
+      event.recurrence = std::move(recurrence);
+    }
+    if (in.contains("occurrence") && in.at("occurrence").is_string()) {
+      if (auto id = parse_iso(in.at("occurrence").get<std::string>())) {
+        event.occurrence = id->local;
       }
     }
     event.owner_uid = in.value("owner_uid", std::uint32_t{0});

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// iCalendar (RFC 5545) files into event.add params, over libical. Pure: text
+// in, values out; the daemon validates each event with the same rules as
+// event.add (core::event_from_add_params) and writes them.
+namespace summit::ical {
+
+struct ImportOptions {
+  // The importing user's IANA zone: used for floating times (no TZID, no Z)
+  // and, with a note, for events whose TZID is neither an IANA name, a
+  // Windows name in the CLDR table, nor a VTIMEZONE this file defines.
+  std::string fallback_tz;
+};
+
+// One VEVENT (with its RECURRENCE-ID overrides folded in) as event.add params:
+// title, start, end or duration, all_day, tz, location, description, tags
+// (CATEGORIES), status, reminders (VALARM DISPLAY/AUDIO/EMAIL with a
+// relative or absolute TRIGGER), uid, recurrence {rrule, rdates, exdates,
+// overrides}. Month-precision events exported by summit (all-day over a
+// month, X-SUMMIT-PRECISION:MONTH) come back as a month start ("2025-09").
+struct ImportedEvent {
+  nlohmann::json params;
+  int line = 0; // where its BEGIN:VEVENT is, 1-based
+  std::string uid;
+  std::string summary;
+  // Sentences for the user: "line 40: TZID 'W. Europe Standard Time' read
+  // as Europe/Berlin (CLDR windowsZones)", "an alarm after the start was left
+  // out".
+  std::vector<std::string> notes;
+};
+
+// A component that could not be imported, and why ("line 88: VTODO is not
+// an event", "line 12: DTSTART is missing").
+struct SkippedComponent {
+  int line = 0;
+  std::string uid;
+  std::string summary;
+  std::string reason;
+};
+
+struct ParsedCalendar {
+  std::vector<ImportedEvent> events;
+  std::vector<SkippedComponent> skipped;
+};
+
+// Parses a whole iCalendar text (CRLF or LF, folded lines, several VCALENDARs
+// one after another). A text that is not iCalendar at all, or whose structure
+// is broken (a BEGIN without its END, a line that is no property), is refused
+// with a message that names the line; components that are well-formed but
+// unusable are skipped with a reason, the rest imported.
+core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportOptions &options);
+
+// The IANA zone for a Windows zone name (CLDR windowsZones, territory 001),
+// or empty. Table and its version: core/ical/windows_zones.cpp.
+std::string iana_zone_for_windows(std::string_view windows_name);
+
+} // namespace summit::ical

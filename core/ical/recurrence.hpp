@@ -1,0 +1,156 @@
+#pragma once
+
+#include "core/error.hpp"
+#include "core/event.hpp"
+#include "core/event_json.hpp"
+#include "core/reminder_plan.hpp"
+#include "core/time_range.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Recurrence over libical (RFC 5545 RRULE, RDATE, EXDATE, RECURRENCE-ID).
+// summit_core_ical is the only part of core that links libical: the CLI does
+// not, so that its start-up does not pay for libical and ICU.
+namespace summit::ical {
+
+// The RecurrenceRules the daemon hands to event_from_add_params.
+//
+// canonical_rule accepts an RRULE value ("FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR",
+// optionally prefixed "RRULE:") or a shortcut: daily, weekly, monthly,
+// yearly, weekdays, "every 2 weeks", "every 3 days", each optionally followed
+// by "until DATE" or "count N" ("every 2 weeks until 2027-12-31", "weekly
+// count 10"). The result is libical's canonical text with UNTIL in UTC for
+// timed events (RFC 5545 3.3.10: DTSTART has a zone) and a DATE for all-day
+// ones; a date UNTIL on a timed event means the end of that day in the
+// event's zone. Refused, with the part named: an unknown frequency or part,
+// an hourly or finer rule or BYHOUR/BYMINUTE/BYSECOND on an all-day event,
+// COUNT above 100,000, COUNT together with UNTIL, an UNTIL before the start.
+//
+// complete checks the recurrence as a whole and fills its description: a
+// month-precision event cannot repeat; rdates/exdates have the event's
+// precision; every override names an occurrence the rule (or an RDATE)
+// gives; the series has at least one occurrence.
+const core::RecurrenceRules &recurrence_rules();
+
+// One occurrence of a recurring event.
+struct Occurrence {
+  core::LocalSeconds id{}; // its RECURRENCE-ID: the start the rule gives it
+  core::LocalSeconds start_local{};
+  core::LocalSeconds end_local{};
+  core::SysSeconds start_utc{};
+  core::SysSeconds end_utc{};
+  // The override that moved or changed it, or null.
+  const core::OccurrenceOverride *changed = nullptr;
+  core::TimeRange span() const { return {start_utc, end_utc}; }
+};
+
+// The occurrences of `event` that overlap `range` (an occurrence with no
+// length when its start lies inside), in (start_utc, id) order, at most
+// `limit`. Expanded in the event's local time: each wall time the rule gives
+// is tied to an instant as DESIGN.md says (a DST gap moves it forward, an
+// overlap takes the earlier instant), and each occurrence lasts as long as
+// the first (the exact duration for a timed event, whole days for an all-day
+// one). EXDATEs remove occurrences, RDATEs add them, overrides replace the
+// occurrence they name wherever they moved it. A non-recurring event yields
+// itself when it overlaps. `zone` is find_zone(event.tz).
+std::vector<Occurrence> occurrences(const core::Event &event, const date::time_zone *zone,
+                                    const core::TimeRange &range, std::size_t limit);
+
+// The occurrence whose RECURRENCE-ID is `id` (removed ones do not count).
+std::optional<Occurrence> find_occurrence(const core::Event &event, const date::time_zone *zone,
+                                          core::LocalSeconds id);
+
+// Up to `limit` RECURRENCE-IDs of the event nearest to `id`, for an error
+// message: "2025-10-30T10:00 is not an occurrence; nearby: ...".
+std::vector<core::LocalSeconds> nearby_occurrences(const core::Event &event,
+                                                   const date::time_zone *zone,
+                                                   core::LocalSeconds id, std::size_t limit);
+
+// The series as one event value for this occurrence: start/end and the
+// override's fields applied, `occurrence` set to its id.
+core::Event occurrence_event(const core::Event &series, const Occurrence &occurrence);
+
+// [start of the earliest occurrence, end of the latest): what the store
+// indexes to find a series by range. The end is SysSeconds::max() for a rule
+// without COUNT or UNTIL. For a non-recurring event, its span.
+core::TimeRange series_span(const core::Event &event, const date::time_zone *zone);
+
+// A reminder of one occurrence and when it is due.
+struct OccurrenceReminder {
+  std::size_t index = 0;     // position in event.reminders
+  core::LocalSeconds occurrence{}; // the occurrence's id
+  core::SysSeconds due{};
+  bool operator==(const OccurrenceReminder &) const = default;
+};
+
+// For each reminder of a recurring event, the first occurrence (in start
+// order) whose due instant (core::reminder_due on occurrence_event) is after
+// `after`; an absolute (`at`) reminder once, at its instant, tied to the
+// first occurrence. Cancelled occurrences (an override with status
+// cancelled) have no reminders. Sorted by (due, index). Only the next
+// occurrence's reminders exist at any time: an event that repeats every
+// minute forever costs one row per reminder.
+std::vector<OccurrenceReminder> plan_occurrence_reminders(const core::Event &event,
+                                                          const date::time_zone *zone,
+                                                          core::SysSeconds after,
+                                                          const core::ReminderPlanOptions &options);
+
+// Reminder `index` of the first occurrence that starts after occurrence
+// `previous` (start order) and whose reminder is due after `after`; nothing
+// once the series has no such occurrence, or for an `at` reminder. Called
+// when the reminder of `previous` is taken off the schedule; `after` is
+// now - grace, so occurrences that fell due longer ago than the grace
+// period (the daemon was down) are skipped, not fired.
+std::optional<OccurrenceReminder> next_occurrence_reminder(const core::Event &event,
+                                                           const date::time_zone *zone,
+                                                           std::size_t index,
+                                                           core::LocalSeconds previous,
+                                                           core::SysSeconds after,
+                                                           const core::ReminderPlanOptions &options);
+
+// Reads the RECURRENCE-ID given in an event.update request (`occurrence`,
+// `cancel_occurrence`, `from_occurrence`): a wall time or date in the event's
+// zone, or an instant with an offset. `field` names it in errors; an id that
+// is no occurrence is refused, naming nearby ones.
+core::Result<core::LocalSeconds> parse_occurrence_id(const nlohmann::json &value,
+                                                     const std::string &field,
+                                                     const core::Event &series,
+                                                     const date::time_zone *zone);
+
+// event.update with `occurrence`: changes that one occurrence only (an
+// override). Params may hold start, end, duration, title, location,
+// description and status (null puts the series' value back); anything else
+// applies to the whole series and is refused naming the field. Returns the
+// updated series.
+core::Result<core::DraftedEvent> update_occurrence(core::Event series, core::LocalSeconds id,
+                                                   const nlohmann::json &params,
+                                                   const core::EventInputContext &ctx);
+
+// event.update with `cancel_occurrence`: adds an EXDATE (and drops any
+// override of it). Returns the updated series.
+core::Result<core::DraftedEvent> cancel_occurrence(core::Event series, core::LocalSeconds id,
+                                                   const core::EventInputContext &ctx);
+
+// event.update with `from_occurrence` ("this and following"): the series
+// ends before occurrence `id` (UNTIL, or COUNT reduced) and a new series
+// starts at it, with the same rule (COUNT: what remained), the RDATEs,
+// EXDATEs and overrides from `id` on, and `params` applied to it as
+// event.update applies them. The new series has id 0 and an empty uid (the
+// store assigns both). Refused for the first occurrence (edit the whole
+// series instead).
+struct SplitSeries {
+  core::Event before;      // the original series, now ending before `id`
+  core::DraftedEvent after; // the new series from `id` on
+};
+core::Result<SplitSeries> split_series(const core::Event &series, core::LocalSeconds id,
+                                       const nlohmann::json &params,
+                                       const core::EventInputContext &ctx);
+
+} // namespace summit::ical
