@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <stdexcept>
 
 namespace summit::core {
 
@@ -36,7 +37,8 @@ constexpr std::array k_recurrence_fields{"rrule", "rdates", "exdates", "override
 // accepted (and recomputed) so that an event object can be sent back as is.
 constexpr std::array k_override_fields{"occurrence", "start",       "end",       "duration",
                                        "title",      "location",    "description", "status",
-                                       "start_utc",  "end_utc",     "start_offset"};
+                                       "start_utc",  "end_utc",     "start_offset",
+                                       "start_later", "end_later"};
 constexpr std::size_t k_max_dates = 10'000;
 constexpr std::size_t k_max_overrides = 10'000;
 
@@ -475,7 +477,7 @@ Result<void> parse_recurrence(const json &params, Event &event, const date::time
   return {};
 }
 
-json recurrence_to_json(const Event &event, const date::time_zone *zone) {
+json recurrence_json(const Event &event, const date::time_zone *zone) {
   const Recurrence &recurrence = *event.recurrence;
   json rdates = json::array();
   for (const auto &t : recurrence.rdates) {
@@ -501,6 +503,12 @@ json recurrence_to_json(const Event &event, const date::time_zone *zone) {
       if (changed.end_later) {
         item["end"] = format_iso_offset(changed.end_utc, zone);
       }
+    }
+    if (changed.start_later) {
+      item["start_later"] = true;
+    }
+    if (changed.end_later) {
+      item["end_later"] = true;
     }
     if (changed.title) {
       item["title"] = *changed.title;
@@ -971,7 +979,7 @@ Result<DraftedEvent> event_apply_update_params(Event current, const json &params
       shift_recurrence(*shifted.recurrence, moved->event.start_local - current.start_local);
       auto zone = find_zone(current.tz);
       json rule = base["recurrence"].value("rrule", json(""));
-      base["recurrence"] = recurrence_to_json(shifted, zone ? *zone : nullptr);
+      base["recurrence"] = recurrence_json(shifted, zone ? *zone : nullptr);
       base["recurrence"]["rrule"] = rule;
     }
   }
@@ -1026,12 +1034,67 @@ json event_to_json(const Event &event) {
     out["start_offset"] = format_iso_offset(event.start_utc, *zone);
   }
   if (event.recurrence) {
-    out["recurrence"] = recurrence_to_json(event, zone ? *zone : nullptr);
+    out["recurrence"] = recurrence_json(event, zone ? *zone : nullptr);
   }
   if (event.occurrence) {
     out["occurrence"] = wire_form(event.precision, *event.occurrence);
   }
   return out;
+}
+
+json recurrence_to_json(const Event &event) {
+  if (!event.recurrence) {
+    return nullptr;
+  }
+  const auto zone = find_zone(event.tz);
+  return recurrence_json(event, zone ? *zone : nullptr);
+}
+
+Recurrence recurrence_from_json(const json &object) {
+  auto instant = [](const json &item, const char *key) {
+    auto when = parse_iso(item.at(key).get<std::string>());
+    if (!when) {
+      throw std::invalid_argument(fmt::format("'{}' is not a time", key));
+    }
+    return *when;
+  };
+  Recurrence recurrence;
+  recurrence.rrule = object.value("rrule", "");
+  recurrence.description = object.value("description", "");
+  for (const char *key : {"rdates", "exdates"}) {
+    auto &into = std::string_view(key) == "rdates" ? recurrence.rdates : recurrence.exdates;
+    for (const auto &item : object.value(key, json::array())) {
+      auto when = parse_iso(item.get<std::string>());
+      if (!when) {
+        throw std::invalid_argument(fmt::format("a date in {} is not a time", key));
+      }
+      into.push_back(when->local);
+    }
+  }
+  for (const auto &item : object.value("overrides", json::array())) {
+    OccurrenceOverride changed;
+    changed.occurrence = instant(item, "occurrence").local;
+    changed.start_local = instant(item, "start").local;
+    changed.end_local = instant(item, "end").local;
+    changed.start_utc = instant(item, "start_utc").instant;
+    changed.end_utc = instant(item, "end_utc").instant;
+    changed.start_later = item.value("start_later", false);
+    changed.end_later = item.value("end_later", false);
+    if (item.contains("title")) {
+      changed.title = item.at("title").get<std::string>();
+    }
+    if (item.contains("location")) {
+      changed.location = item.at("location").get<std::string>();
+    }
+    if (item.contains("description")) {
+      changed.description = item.at("description").get<std::string>();
+    }
+    if (item.contains("status")) {
+      changed.status = status_from_string(item.at("status").get<std::string>());
+    }
+    recurrence.overrides.push_back(std::move(changed));
+  }
+  return recurrence;
 }
 
 Result<Event> event_from_json(const json &in) {
@@ -1079,50 +1142,7 @@ Result<Event> event_from_json(const json &in) {
       }
     }
     if (in.contains("recurrence") && in.at("recurrence").is_object()) {
-      const json &object = in.at("recurrence");
-      Recurrence recurrence;
-      recurrence.rrule = object.value("rrule", "");
-      recurrence.description = object.value("description", "");
-      auto read_dates = [&](const char *key, std::vector<LocalSeconds> &into) {
-        for (const auto &item : object.value(key, json::array())) {
-          if (auto when = parse_iso(item.get<std::string>())) {
-            into.push_back(when->local);
-          }
-        }
-      };
-      read_dates("rdates", recurrence.rdates);
-      read_dates("exdates", recurrence.exdates);
-      for (const auto &item : object.value("overrides", json::array())) {
-        OccurrenceOverride changed;
-        auto id = parse_iso(item.at("occurrence").get<std::string>());
-        auto start = parse_iso(item.value("start", ""));
-        auto end = parse_iso(item.value("end", ""));
-        auto start_utc = parse_iso(item.value("start_utc", ""));
-        auto end_utc = parse_iso(item.value("end_utc", ""));
-        if (!id || !start || !end || !start_utc || !end_utc) {
-          return fail(ErrorCode::invalid_params, "an override's times are not in the documented "
-                                                 "forms");
-        }
-        changed.occurrence = id->local;
-        changed.start_local = start->local;
-        changed.end_local = end->local;
-        changed.start_utc = start_utc->instant;
-        changed.end_utc = end_utc->instant;
-        if (item.contains("title")) {
-          changed.title = item.at("title").get<std::string>();
-        }
-        if (item.contains("location")) {
-          changed.location = item.at("location").get<std::string>();
-        }
-        if (item.contains("description")) {
-          changed.description = item.at("description").get<std::string>();
-        }
-        if (item.contains("status")) {
-          changed.status = status_from_string(item.at("status").get<std::string>());
-        }
-        recurrence.overrides.push_back(std::move(changed));
-      }
-      event.recurrence = std::move(recurrence);
+      event.recurrence = recurrence_from_json(in.at("recurrence"));
     }
     if (in.contains("occurrence") && in.at("occurrence").is_string()) {
       if (auto id = parse_iso(in.at("occurrence").get<std::string>())) {
@@ -1138,6 +1158,8 @@ Result<Event> event_from_json(const json &in) {
     }
     return event;
   } catch (const json::exception &e) {
+    return fail(ErrorCode::invalid_params, fmt::format("malformed event object: {}", e.what()));
+  } catch (const std::invalid_argument &e) {
     return fail(ErrorCode::invalid_params, fmt::format("malformed event object: {}", e.what()));
   }
 }

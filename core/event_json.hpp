@@ -63,4 +63,11 @@ nlohmann::json event_to_json(const Event &event);
 // The inverse, for clients (the CLI reads replies with it).
 Result<Event> event_from_json(const nlohmann::json &json);
 
+// The event object's `recurrence` member (null for an event that does not
+// repeat); the store keeps it in this form.
+nlohmann::json recurrence_to_json(const Event &event);
+// The inverse, for what recurrence_to_json wrote. Throws
+// nlohmann::json::exception or std::invalid_argument on malformed input.
+Recurrence recurrence_from_json(const nlohmann::json &json);
+
 } // namespace summit::core

@@ -13,6 +13,7 @@
 #include "daemon/notify/log_channel.hpp"
 #include "daemon/scheduler/scheduler.hpp"
 #include "daemon/scheduler/wall_timer.hpp"
+#include "daemon/server/calendar_handlers.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/reminder_handlers.hpp"
@@ -184,6 +185,10 @@ public:
         *m_store, *m_reminders, store_options.reminder_plan, [this] { changed(); });
     m_reminder_methods->register_with(m_dispatcher);
     m_subscribers->register_with(m_dispatcher);
+    server::CalendarHandlerOptions calendar_options;
+    calendar_options.on_change = [this] { changed(); };
+    m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
+    m_calendar->register_with(m_dispatcher);
     server::DaemonInfo info;
     info.socket = m_server->socket_path().string();
     info.database = m_settings.paths.database.string();
@@ -385,6 +390,7 @@ private:
   server::Dispatcher m_dispatcher{[] { return core::system_now(); }};
   std::unique_ptr<server::EventHandlers> m_events;
   std::unique_ptr<server::ReminderHandlers> m_reminder_methods;
+  std::unique_ptr<server::CalendarHandlers> m_calendar;
   std::unique_ptr<server::StatusHandler> m_status;
   std::string m_last_status;
   bool m_status_posted = false;

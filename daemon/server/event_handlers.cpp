@@ -1,6 +1,7 @@
 #include "daemon/server/event_handlers.hpp"
 
 #include "core/event_json.hpp"
+#include "core/ical/recurrence.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -21,12 +22,15 @@ constexpr std::int64_t k_default_list_limit = 100;
 
 core::EventInputContext input_context(const CallContext &context,
                                       const core::ZoneGazetteer *gazetteer) {
-  return core::EventInputContext{context.now, gazetteer, context.peer.uid};
+  return core::EventInputContext{context.now, gazetteer, context.peer.uid,
+                                 &ical::recurrence_rules()};
 }
 
 nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::string> &notes) {
   return {{"event", core::event_to_json(event)}, {"notes", notes}};
 }
+
+} // namespace
 
 // One end of an event.list range. Instants stand alone; the other forms are
 // wall times, days or months in `zone`. A day or month used as `to` means its
@@ -55,8 +59,6 @@ core::Result<core::SysSeconds> range_bound(const std::string &field, const std::
   }
   return core::resolve_local(local, zone).utc;
 }
-
-} // namespace
 
 core::Result<void> check_owner(const core::Event &event, const CallContext &context) {
   if (context.peer.uid == 0 || context.peer.uid == event.owner_uid) {
@@ -148,6 +150,10 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   auto tag = reader.optional_string("tag");
   auto search = reader.optional_string("search");
   auto limit = reader.optional_integer("limit", 1, k_max_list_limit);
+  auto expand = reader.optional_bool("expand");
+  if (!expand) {
+    return tl::unexpected(expand.error());
+  }
   for (const auto *failed : {&from, &to, &tz, &tag, &search}) {
     if (!*failed) {
       return tl::unexpected(failed->error());
@@ -198,6 +204,7 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
     query.search = **search;
   }
   query.limit = static_cast<std::size_t>(limit->value_or(k_default_list_limit));
+  query.expand = expand->value_or(true);
 
   auto page = m_store.list(query);
   if (!page) {
@@ -227,6 +234,10 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   const auto created = current->created;
   auto changes = params;
   changes.erase("id");
+  if (changes.contains("occurrence") || changes.contains("cancel_occurrence") ||
+      changes.contains("from_occurrence")) {
+    return update_occurrence(std::move(*current), std::move(changes), context);
+  }
   auto drafted = core::event_apply_update_params(std::move(*current), changes,
                                                  input_context(context, m_gazetteer));
   if (!drafted) {
@@ -236,6 +247,83 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   drafted->event.id = *id;
   drafted->event.owner_uid = owner;
   drafted->event.created = created;
+  auto stored = m_store.update(drafted->event);
+  if (!stored) {
+    return tl::unexpected(stored.error());
+  }
+  changed();
+  return drafted_reply(*stored, drafted->notes);
+}
+
+HandlerResult EventHandlers::update_occurrence(core::Event series, nlohmann::json changes,
+                                             const CallContext &context) {
+  const char *which = nullptr;
+  for (const char *key : {"occurrence", "cancel_occurrence", "from_occurrence"}) {
+    if (!changes.contains(key)) {
+      continue;
+    }
+    if (which != nullptr) {
+      return invalid_param(key, fmt::format("params.{}: give one of occurrence, "
+                                            "cancel_occurrence and from_occurrence, not several",
+                                            key));
+    }
+    which = key;
+  }
+  if (!series.recurrence) {
+    return invalid_param(which, fmt::format("params.{}: event {} does not repeat; edit it "
+                                            "without naming an occurrence",
+                                            which, series.id));
+  }
+  auto zone = core::find_zone(series.tz);
+  if (!zone) {
+    return tl::unexpected(zone.error());
+  }
+  auto id = ical::parse_occurrence_id(changes.at(which), which, series, *zone);
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  changes.erase(which);
+  const auto ctx = input_context(context, m_gazetteer);
+  const std::string name = which;
+  if (name == "from_occurrence") {
+    auto split = ical::split_series(series, *id, changes, ctx);
+    if (!split) {
+      return tl::unexpected(split.error());
+    }
+    split->after.event.owner_uid = series.owner_uid;
+    std::optional<core::Event> before;
+    std::optional<core::Event> after;
+    auto written = m_store.write_together([&]() -> core::Result<void> {
+      auto updated = m_store.update(split->before);
+      if (!updated) {
+        return tl::unexpected(updated.error());
+      }
+      before = std::move(*updated);
+      auto added = m_store.add(split->after.event);
+      if (!added) {
+        return tl::unexpected(added.error());
+      }
+      after = std::move(*added);
+      return {};
+    });
+    if (!written) {
+      return tl::unexpected(written.error());
+    }
+    changed();
+    auto reply = drafted_reply(*after, split->after.notes);
+    reply["previous"] = core::event_to_json(*before);
+    return reply;
+  }
+  if (name == "cancel_occurrence" && !changes.empty()) {
+    return invalid_param(changes.begin().key(),
+                         fmt::format("params.{}: cancel_occurrence takes no other change",
+                                     changes.begin().key()));
+  }
+  auto drafted = name == "occurrence" ? ical::update_occurrence(std::move(series), *id, changes, ctx)
+                                      : ical::cancel_occurrence(std::move(series), *id, ctx);
+  if (!drafted) {
+    return tl::unexpected(drafted.error());
+  }
   auto stored = m_store.update(drafted->event);
   if (!stored) {
     return tl::unexpected(stored.error());

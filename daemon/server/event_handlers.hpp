@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "core/event.hpp"
+
+#include <date/tz.h>
+
 namespace summit::core {
 class ZoneGazetteer;
-struct Event;
 } // namespace summit::core
 namespace summit::store {
 class EventStore;
@@ -47,6 +50,10 @@ public:
 
 private:
   void changed() const;
+  // event.update naming an occurrence: `occurrence` (change that one),
+  // `cancel_occurrence` (an EXDATE) or `from_occurrence` (split the series).
+  HandlerResult update_occurrence(core::Event series, nlohmann::json changes,
+                                  const CallContext &context);
 
   store::EventStore &m_store;
   const core::ZoneGazetteer *m_gazetteer;
@@ -60,6 +67,13 @@ core::Result<void> check_owner(const core::Event &event, const CallContext &cont
 // For methods whose only param is "id" (event.get, event.remove,
 // event.explain): reads it, refuses any other member, and loads the event.
 core::Result<core::Event> event_named_by_id(const nlohmann::json &params, store::EventStore &store);
+
+// One end of a listed range (event.list, calendar.export: params.from or
+// params.to). Instants stand alone; wall times, dates and months are in
+// `zone` (invalid_params naming tz when it is null). A date or month used as
+// the end means its end (to=2025-09 is all of September).
+core::Result<core::SysSeconds> range_bound(const std::string &field, const std::string &text,
+                                           const date::time_zone *zone, bool is_end);
 
 // "permission denied: event 7 is owned by uid 1001 (alice)"; the name is
 // left out when the uid has no passwd entry.

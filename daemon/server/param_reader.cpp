@@ -55,6 +55,19 @@ ParamReader::optional_integer(std::string_view name, std::int64_t min, std::int6
   return std::optional<std::int64_t>{member->get<std::int64_t>()};
 }
 
+ParamReader::Expected<std::optional<bool>> ParamReader::optional_bool(std::string_view name) {
+  m_known.emplace(name);
+  const auto member = m_params.find(name);
+  if (member == m_params.end() || member->is_null()) {
+    return std::optional<bool>{};
+  }
+  if (!member->is_boolean()) {
+    return invalid_param(std::string(name), fmt::format("params.{} must be true or false, not {}",
+                                                        name, member->type_name()));
+  }
+  return std::optional<bool>{member->get<bool>()};
+}
+
 ParamReader::Expected<void> ParamReader::reject_unknown() const {
   for (const auto &item : m_params.items()) {
     const auto &key = item.key();

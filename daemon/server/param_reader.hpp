@@ -29,6 +29,7 @@ public:
   Expected<std::optional<std::string>> optional_string(std::string_view name);
   Expected<std::optional<std::int64_t>> optional_integer(std::string_view name, std::int64_t min,
                                                          std::int64_t max);
+  Expected<std::optional<bool>> optional_bool(std::string_view name);
   // Fails naming the first member none of the calls above asked for.
   Expected<void> reject_unknown() const;
 

@@ -1,5 +1,7 @@
 #include "daemon/store/event_store.hpp"
 
+#include "core/event_json.hpp"
+#include "core/ical/recurrence.hpp"
 #include "core/zones.hpp"
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
@@ -62,7 +64,7 @@ constexpr const char *k_event_columns =
     "e.start_later, e.start_utc, e.end_utc, e.location, e.description, e.tags, e.status, "
     "e.owner_uid, e.created, e.updated, "
     "(SELECT json_group_array(json_array(r.position, r.before_seconds, r.at_utc)) "
-    "FROM reminders r WHERE r.event_id = e.id), e.end_later";
+    "FROM reminders r WHERE r.event_id = e.id), e.end_later, e.recurrence";
 
 // See schema/001_initial.sql for why this finds every event overlapping
 // [:from, :to) without visiting the past: :lower is :from minus the longest
@@ -73,11 +75,32 @@ std::string select_by_id_sql() {
   return fmt::format("SELECT {} FROM events e WHERE e.id = :id", k_event_columns);
 }
 
+// Single events only: series are listed from events_series and expanded.
+// `:after_start`/`:after_id` resume a paged listing after that row.
+constexpr const char *k_single = "e.recurrence IS NULL";
+constexpr const char *k_after =
+    "(e.start_utc > :after_start OR (e.start_utc = :after_start AND e.id > :after_id))";
+
 std::string list_sql() {
   return fmt::format("SELECT {} FROM events e "
-                     "WHERE e.start_utc >= :lower AND e.start_utc < :to AND {} "
+                     "WHERE e.start_utc >= :lower AND e.start_utc < :to AND {} AND {} AND {} "
                      "ORDER BY e.start_utc, e.id LIMIT :limit",
-                     k_event_columns, k_overlaps);
+                     k_event_columns, k_overlaps, k_single, k_after);
+}
+
+// Every series whose span overlaps [:from, :to) (a series of point events
+// when an occurrence starts at :from), from the partial index events_series.
+// Tag and search are tested per series row: series are few.
+std::string list_series_sql() {
+  return fmt::format(
+      "SELECT {} FROM events e WHERE e.recurrence IS NOT NULL AND e.series_start_utc < :to "
+      "AND e.series_end_utc >= :from "
+      "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND "
+      "t.tag = :tag)) "
+      "AND (:search IS NULL OR EXISTS (SELECT 1 FROM events_fts f WHERE events_fts MATCH "
+      ":search AND f.rowid = e.id)) "
+      "AND {} ORDER BY e.start_utc, e.id",
+      k_event_columns, k_after);
 }
 
 // Walks event_tags' primary key (tag, start_utc, event_id): already in list
@@ -85,8 +108,8 @@ std::string list_sql() {
 std::string list_tag_sql() {
   return fmt::format("SELECT {} FROM event_tags t CROSS JOIN events e ON e.id = t.event_id "
                      "WHERE t.tag = :tag AND t.start_utc >= :lower AND t.start_utc < :to AND {} "
-                     "ORDER BY t.start_utc, t.event_id LIMIT :limit",
-                     k_event_columns, k_overlaps);
+                     "AND {} AND {} ORDER BY t.start_utc, t.event_id LIMIT :limit",
+                     k_event_columns, k_overlaps, k_single, k_after);
 }
 
 // Starts from the FTS matches (few, for the words people search for) and
@@ -98,9 +121,10 @@ std::string list_tag_sql() {
 std::string list_search_sql(bool with_tag) {
   return fmt::format(
       "SELECT {} FROM events_fts f CROSS JOIN events e ON e.id = f.rowid "
-      "WHERE events_fts MATCH :search AND e.start_utc >= :lower AND e.start_utc < :to AND {} {}"
+      "WHERE events_fts MATCH :search AND e.start_utc >= :lower AND e.start_utc < :to AND {} "
+      "AND {} AND {} {}"
       "ORDER BY e.start_utc, e.id LIMIT :limit",
-      k_event_columns, k_overlaps,
+      k_event_columns, k_overlaps, k_single, k_after,
       with_tag ? "AND EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = :tag AND "
                  "t.start_utc = e.start_utc AND t.event_id = e.id) "
                : "");
@@ -112,7 +136,8 @@ constexpr const char *k_event_values =
     ":end_later, "
     "start_utc = :start_utc, end_utc = :end_utc, location = :location, "
     "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
-    "created = :created, updated = :updated";
+    "created = :created, updated = :updated, recurrence = :recurrence, "
+    "series_start_utc = :series_start_utc, series_end_utc = :series_end_utc";
 
 // Runs `body`, turning whatever the database throws into a storage error
 // that says what failed: "could not add event: database or disk is full".
@@ -172,6 +197,23 @@ core::Result<void> check_storable(const core::Event &event) {
   return {};
 }
 
+// The recurrence and the span of all its occurrences (NULL for an event that
+// does not repeat).
+void bind_series(SQLite::Statement &s, const core::Event &event) {
+  if (event.recurrence) {
+    s.bind(":recurrence", core::recurrence_to_json(event).dump());
+    auto zone = core::find_zone(event.tz);
+    const core::TimeRange span =
+        zone ? ical::series_span(event, *zone) : core::TimeRange{event.start_utc, event.end_utc};
+    s.bind(":series_start_utc", to_unix(span.begin));
+    s.bind(":series_end_utc", to_unix(span.end));
+  } else {
+    s.bind(":recurrence");
+    s.bind(":series_start_utc");
+    s.bind(":series_end_utc");
+  }
+}
+
 void bind_event(SQLite::Statement &s, const core::Event &event) {
   s.bind(":uid", event.uid);
   s.bind(":title", event.title);
@@ -191,6 +233,7 @@ void bind_event(SQLite::Statement &s, const core::Event &event) {
   s.bind(":owner_uid", static_cast<std::int64_t>(event.owner_uid));
   s.bind(":created", to_unix(event.created));
   s.bind(":updated", to_unix(event.updated));
+  bind_series(s, event);
 }
 
 std::vector<core::Reminder> parse_reminders(const std::string &text) {
@@ -251,6 +294,13 @@ core::Event read_event(SQLite::Statement &s) {
   event.updated = from_unix(s.getColumn(17).getInt64());
   event.reminders = parse_reminders(s.getColumn(18).getString());
   event.end_later = s.getColumn(19).getInt() != 0;
+  if (!s.getColumn(20).isNull()) {
+    try {
+      event.recurrence = core::recurrence_from_json(nlohmann::json::parse(s.getColumn(20).getString()));
+    } catch (const std::invalid_argument &e) {
+      throw DamagedRow(fmt::format("event {} has an unreadable recurrence ({})", event.id, e.what()));
+    }
+  }
   return event;
 }
 
@@ -329,10 +379,12 @@ struct EventStore::Impl {
         m_insert_event(
             m_db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
                   "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
-                  "description, tags, status, owner_uid, created, updated) VALUES "
+                  "description, tags, status, owner_uid, created, updated, recurrence, "
+                  "series_start_utc, series_end_utc) VALUES "
                   "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
                   ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
-                  ":tags, :status, :owner_uid, :created, :updated)"),
+                  ":tags, :status, :owner_uid, :created, :updated, :recurrence, "
+                  ":series_start_utc, :series_end_utc)"),
         m_update_event(m_db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
         m_delete_event(m_db, "DELETE FROM events WHERE id = :id"),
         m_select_event(m_db, select_by_id_sql()),
@@ -350,9 +402,12 @@ struct EventStore::Impl {
         // applies to the bare max() only, so no coalesce here).
         m_max_span(m_db, "SELECT max(end_utc - start_utc) FROM events"), m_list(m_db, list_sql()),
         m_list_tag(m_db, list_tag_sql()), m_list_search(m_db, list_search_sql(false)),
-        m_list_tag_search(m_db, list_search_sql(true)),
+        m_list_tag_search(m_db, list_search_sql(true)), m_list_series(m_db, list_series_sql()),
+        m_update_series(m_db, "UPDATE events SET recurrence = :recurrence, series_start_utc = "
+                              ":series_start_utc, series_end_utc = :series_end_utc WHERE id = :id"),
         m_select_instants(m_db, "SELECT id, title, precision, start_local, end_local, has_end, "
-                                "tz, start_later, start_utc, end_utc, end_later FROM events "
+                                "tz, start_later, start_utc, end_utc, end_later, "
+                                "recurrence IS NOT NULL FROM events "
                                 "WHERE id > :after ORDER BY id LIMIT :batch"),
         m_update_instants(m_db, "UPDATE events SET start_utc = :start_utc, end_utc = :end_utc "
                                 "WHERE id = :id"),
@@ -444,6 +499,8 @@ struct EventStore::Impl {
   SQLite::Statement m_list_tag;
   SQLite::Statement m_list_search;
   SQLite::Statement m_list_tag_search;
+  SQLite::Statement m_list_series;
+  SQLite::Statement m_update_series;
   SQLite::Statement m_select_instants;
   SQLite::Statement m_update_instants;
   SQLite::Statement m_get_meta;
@@ -453,27 +510,30 @@ struct EventStore::Impl {
   // with fewer migrations.
   struct Planning {
     explicit Planning(SQLite::Database &db)
-        : select_pending(db, "SELECT id, position, due FROM reminder_instances WHERE event_id = "
-                             ":id AND state = 'pending' AND snooze_of IS NULL"),
+        : select_pending(db, "SELECT id, position, due, occurrence FROM reminder_instances "
+                             "WHERE event_id = :id AND state = 'pending' AND snooze_of IS NULL"),
           delete_instance(db, "DELETE FROM reminder_instances WHERE id = :instance"),
           pending_positions(db, "SELECT DISTINCT position FROM reminder_instances "
                                 "WHERE event_id = :id AND state = 'pending' AND snooze_of IS NULL"),
           fired_before(db, "SELECT 1 FROM reminder_instances WHERE event_id = :id AND "
                            "position = :position AND due = :due AND state <> 'pending' "
                            "AND snooze_of IS NULL LIMIT 1"),
-          insert(db, "INSERT INTO reminder_instances (event_id, position, due) "
-                     "VALUES (:id, :position, :due)") {}
+          insert(db, "INSERT INTO reminder_instances (event_id, position, due, occurrence) "
+                     "VALUES (:id, :position, :due, :occurrence)"),
+          move_instance(db, "UPDATE reminder_instances SET due = :due WHERE id = :instance") {}
     SQLite::Statement select_pending;
     SQLite::Statement delete_instance;
     SQLite::Statement pending_positions;
     SQLite::Statement fired_before;
     SQLite::Statement insert;
+    SQLite::Statement move_instance;
   };
   std::optional<Planning> m_planning;
 
   // Brings the event's pending instances (snoozes aside) in line with its
-  // reminders: one per reminder due after `now`, or, with `only_positions`,
-  // just those positions whatever their due (tzdata moved an event: a
+  // reminders: one per reminder due after `now` (for a recurring event, of
+  // the next occurrence it is due for), or, with `only_positions`, just
+  // those positions whatever their due (tzdata moved an event: a
   // still-pending reminder stays pending, even if its new instant has
   // passed). An instance already pending at the same position and instant
   // is kept as it is, with its id, even when that instant has passed: it is
@@ -484,48 +544,110 @@ struct EventStore::Impl {
     if (!m_planning) {
       return;
     }
-    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> pending; // (position, due) -> id
+    struct Pending {
+      std::int64_t id;
+      std::optional<std::string> occurrence;
+    };
+    std::map<std::pair<std::int64_t, std::int64_t>, Pending> pending; // (position, due)
     {
       Use s(m_planning->select_pending);
       s->bind(":id", event.id);
       while (s->executeStep()) {
-        pending.emplace(std::pair(s->getColumn(1).getInt64(), s->getColumn(2).getInt64()),
-                        s->getColumn(0).getInt64());
+        Pending row{s->getColumn(0).getInt64(), std::nullopt};
+        if (!s->getColumn(3).isNull()) {
+          row.occurrence = s->getColumn(3).getString();
+        }
+        pending.emplace(std::pair(s->getColumn(1).getInt64(), s->getColumn(2).getInt64()), row);
       }
     }
     auto zone = core::find_zone(event.tz);
+    if (event.recurrence && only_positions != nullptr) {
+      if (zone) {
+        move_occurrence_reminders(event, *zone, pending);
+      }
+      return;
+    }
+    struct Planned {
+      std::int64_t position;
+      core::SysSeconds due;
+      std::optional<std::string> occurrence;
+    };
+    std::vector<Planned> planned;
     if (event.status != core::Status::cancelled && zone) {
-      for (const auto &planned : core::plan_reminders(event, *zone, m_plan)) {
-        const auto position = static_cast<std::int64_t>(planned.index);
-        if (only_positions != nullptr && only_positions->count(position) == 0) {
-          continue;
+      if (event.recurrence) {
+        for (const auto &next : ical::plan_occurrence_reminders(event, *zone, now, m_plan)) {
+          planned.push_back({static_cast<std::int64_t>(next.index), next.due,
+                             local_text(next.occurrence)});
         }
-        if (pending.erase(std::pair(position, to_unix(planned.due))) > 0) {
-          continue; // still owed, unchanged: stays
+      } else {
+        for (const auto &next : core::plan_reminders(event, *zone, m_plan)) {
+          planned.push_back({static_cast<std::int64_t>(next.index), next.due, std::nullopt});
         }
-        if (only_positions == nullptr && planned.due <= now) {
-          continue; // already past when planned: nothing to remind of
-        }
-        {
-          Use s(m_planning->fired_before);
-          s->bind(":id", event.id);
-          s->bind(":position", position);
-          s->bind(":due", to_unix(planned.due));
-          if (s->executeStep()) {
-            continue;
-          }
-        }
-        Use s(m_planning->insert);
-        s->bind(":id", event.id);
-        s->bind(":position", position);
-        s->bind(":due", to_unix(planned.due));
-        s->exec();
       }
     }
+    for (const Planned &next : planned) {
+      if (only_positions != nullptr && only_positions->count(next.position) == 0) {
+        continue;
+      }
+      if (pending.erase(std::pair(next.position, to_unix(next.due))) > 0) {
+        continue; // still owed, unchanged: stays
+      }
+      if (only_positions == nullptr && next.due <= now) {
+        continue; // already past when planned: nothing to remind of
+      }
+      {
+        Use s(m_planning->fired_before);
+        s->bind(":id", event.id);
+        s->bind(":position", next.position);
+        s->bind(":due", to_unix(next.due));
+        if (s->executeStep()) {
+          continue;
+        }
+      }
+      insert_instance(event.id, next.position, next.due, next.occurrence);
+    }
     // What is left no longer matches a reminder of the event.
-    for (const auto &[key, instance] : pending) {
+    for (const auto &[key, row] : pending) {
       Use s(m_planning->delete_instance);
-      s->bind(":instance", instance);
+      s->bind(":instance", row.id);
+      s->exec();
+    }
+  }
+
+  void insert_instance(std::int64_t event_id, std::int64_t position, core::SysSeconds due,
+                       const std::optional<std::string> &occurrence) {
+    Use s(m_planning->insert);
+    s->bind(":id", event_id);
+    s->bind(":position", position);
+    s->bind(":due", to_unix(due));
+    if (occurrence) {
+      s->bind(":occurrence", *occurrence);
+    } else {
+      s->bind(":occurrence");
+    }
+    s->exec();
+  }
+
+  // tzdata moved a recurring event: each pending reminder keeps its
+  // occurrence and takes that occurrence's new instant.
+  template <class PendingMap>
+  void move_occurrence_reminders(const core::Event &event, const date::time_zone *zone,
+                                 const PendingMap &pending) {
+    for (const auto &[key, row] : pending) {
+      const auto index = static_cast<std::size_t>(key.first);
+      if (!row.occurrence || index >= event.reminders.size()) {
+        continue;
+      }
+      const auto occurrence =
+          ical::find_occurrence(event, zone, parse_local(*row.occurrence, event.id));
+      if (!occurrence) {
+        continue; // left as it was: it fires at its old instant rather than never
+      }
+      const auto due = core::reminder_due(ical::occurrence_event(event, *occurrence),
+                                          event.reminders[index], zone, m_plan);
+      Use s(m_planning->move_instance);
+      s->bind(":due", to_unix(due));
+      s->bind(":instance", row.id);
       s->exec();
     }
   }
@@ -593,6 +715,15 @@ core::Result<void> EventStore::flush_group() {
 
 EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
   auto &db = m_store.m_impl->m_db;
+  if (m_store.m_scope_depth > 0) {
+    // Inside another write (an import, a split): a savepoint in it, so that
+    // the outer write commits or rolls back the whole.
+    db.exec("SAVEPOINT write");
+    m_grouped = true;
+    ++m_store.m_scope_depth;
+    return;
+  }
+  ++m_store.m_scope_depth;
   if (!m_store.m_schedule_commit) {
     db.exec("BEGIN IMMEDIATE");
     return;
@@ -607,6 +738,7 @@ EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
 }
 
 EventStore::WriteScope::~WriteScope() {
+  --m_store.m_scope_depth;
   if (m_done) {
     return;
   }
@@ -877,33 +1009,113 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     const std::optional<std::string> search =
         query.search ? fts_query(*query.search) : std::nullopt;
     const bool by_tag = query.tag.has_value();
-
-    SQLite::Statement &statement =
-        search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
-               : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
-    Use s(statement);
-    s->bind(":lower", lower);
-    s->bind(":from", from);
-    s->bind(":to", to_unix(query.range.end));
     // One row more than asked tells whether there are more.
     const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() - 1);
     const std::size_t limit = std::min(query.limit, cap);
-    s->bind(":limit", static_cast<std::int64_t>(limit) + 1);
-    if (by_tag) {
-      s->bind(":tag", *query.tag);
+    const bool paged = !query.expand && query.after.has_value();
+    const std::int64_t after_start =
+        paged ? to_unix(query.after->start_utc) : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t after_id = paged ? query.after->id : 0;
+
+    std::vector<core::Event> events;
+    {
+      SQLite::Statement &statement =
+          search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
+                 : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
+      Use s(statement);
+      s->bind(":lower", lower);
+      s->bind(":from", from);
+      s->bind(":to", to_unix(query.range.end));
+      s->bind(":limit", static_cast<std::int64_t>(limit) + 1);
+      s->bind(":after_start", after_start);
+      s->bind(":after_id", after_id);
+      if (by_tag) {
+        s->bind(":tag", *query.tag);
+      }
+      if (search) {
+        s->bind(":search", *search);
+      }
+      while (s->executeStep()) {
+        events.push_back(read_event(*s));
+      }
     }
-    if (search) {
-      s->bind(":search", *search);
+    const std::size_t singles = events.size();
+    {
+      // The series that may have an occurrence in the range; few next to
+      // single events, each expanded here (at most limit + 1 occurrences).
+      Use s(m_impl->m_list_series);
+      s->bind(":from", from);
+      s->bind(":to", to_unix(query.range.end));
+      s->bind(":after_start", after_start);
+      s->bind(":after_id", after_id);
+      if (by_tag) {
+        s->bind(":tag", *query.tag);
+      } else {
+        s->bind(":tag");
+      }
+      if (search) {
+        s->bind(":search", *search);
+      } else {
+        s->bind(":search");
+      }
+      while (s->executeStep()) {
+        core::Event series = read_event(*s);
+        if (!query.expand) {
+          events.push_back(std::move(series));
+          continue;
+        }
+        auto zone = core::find_zone(series.tz);
+        if (!zone) {
+          continue; // its zone left tzdata: nothing can be expanded
+        }
+        for (const auto &occurrence :
+             ical::occurrences(series, *zone, query.range, limit + 1)) {
+          events.push_back(ical::occurrence_event(series, occurrence));
+        }
+      }
+    }
+    if (events.size() > singles) {
+      std::stable_sort(events.begin(), events.end(), [](const auto &a, const auto &b) {
+        if (a.start_utc != b.start_utc) {
+          return a.start_utc < b.start_utc;
+        }
+        if (a.id != b.id) {
+          return a.id < b.id;
+        }
+        return a.occurrence < b.occurrence;
+      });
     }
     ListPage page;
-    while (s->executeStep()) {
-      if (page.events.size() == limit) {
-        page.more = true;
-        break;
-      }
-      page.events.push_back(read_event(*s));
+    if (events.size() > limit) {
+      page.more = true;
+      events.resize(limit);
     }
+    page.events = std::move(events);
     return page;
+  });
+}
+
+core::Result<std::optional<core::Event>> EventStore::find_uid(const std::string &uid) {
+  return guarded("look up a uid", [&]() -> core::Result<std::optional<core::Event>> {
+    const auto id = m_impl->id_of_uid(uid);
+    if (!id) {
+      return std::optional<core::Event>{};
+    }
+    return m_impl->find(*id);
+  });
+}
+
+core::Result<void> EventStore::write_together(const std::function<core::Result<void>()> &body) {
+  if (auto file = ensure_file(); !file) {
+    return file;
+  }
+  return guarded("write the changes", [&]() -> core::Result<void> {
+    WriteScope transaction(*this);
+    if (auto done = body(); !done) {
+      return done;
+    }
+    transaction.commit();
+    return {};
   });
 }
 
@@ -916,6 +1128,8 @@ core::Result<std::int64_t> EventStore::count() {
 }
 
 int EventStore::schema_version() const { return m_impl->m_schema_version; }
+
+const core::ReminderPlanOptions &EventStore::reminder_plan() const { return m_impl->m_plan; }
 
 core::Result<std::string> EventStore::tzdata_version() {
   return guarded("read the tzdata version", [&]() -> core::Result<std::string> {
@@ -959,6 +1173,9 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
           event.start_utc = from_unix(s->getColumn(8).getInt64());
           event.end_utc = from_unix(s->getColumn(9).getInt64());
           event.end_later = s->getColumn(10).getInt() != 0;
+          if (s->getColumn(11).getInt() != 0) {
+            event.recurrence.emplace(); // read whole below: its overrides move too
+          }
           batch.push_back(std::move(event));
         }
       }
@@ -967,6 +1184,11 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
       }
       after = batch.back().id;
       for (core::Event &event : batch) {
+        if (event.recurrence) {
+          if (auto full = m_impl->find(event.id)) {
+            event = std::move(*full);
+          }
+        }
         const core::SysSeconds old_start = event.start_utc;
         const core::SysSeconds old_end = event.end_utc;
         if (auto derived = core::derive_instants(event); !derived) {
@@ -976,7 +1198,14 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
                        event.title, derived.error().message);
           continue;
         }
-        if (event.start_utc == old_start && event.end_utc == old_end) {
+        if (event.recurrence) {
+          // The overrides' instants and the series' span follow the rules.
+          Use s(m_impl->m_update_series);
+          bind_series(*s, event);
+          s->bind(":id", event.id);
+          s->exec();
+        }
+        if (event.start_utc == old_start && event.end_utc == old_end && !event.recurrence) {
           continue;
         }
         Use s(m_impl->m_update_instants);
@@ -986,6 +1215,8 @@ core::Result<std::vector<MovedEvent>> EventStore::recompute_instants(const std::
         s->exec();
         if (event.start_utc != old_start) {
           moved.push_back(MovedEvent{event.id, event.title, event.tz, old_start, event.start_utc});
+        }
+        if (event.start_utc != old_start || event.recurrence) {
           // Its pending reminders move with it; fired ones stay in history.
           const auto positions = m_impl->pending_positions(event.id);
           if (!positions.empty()) {

@@ -31,11 +31,24 @@ struct ListQuery {
   // MATCH unquoted, so no text can be an FTS syntax error.
   std::optional<std::string> search;
   std::size_t limit = 100;
+  // true: each occurrence of a recurring event that overlaps the range is
+  // listed on its own (Event::occurrence set). false: the series is listed
+  // once, as stored, when any occurrence may fall in the range (its span
+  // overlaps), which is what an export wants.
+  bool expand = true;
+  // Only with expand = false: resume after this (start_utc, id), the last
+  // row of the previous page.
+  struct Cursor {
+    core::SysSeconds start_utc{};
+    std::int64_t id = 0;
+  };
+  std::optional<Cursor> after;
 };
 
 struct ListPage {
-  std::vector<core::Event> events; // in (start_utc, id) order
-  bool more = false;               // more matched than `limit`
+  // In (start_utc, id, occurrence) order.
+  std::vector<core::Event> events;
+  bool more = false; // more matched than `limit`
 };
 
 // An event whose UTC instant moved when tzdata changed.
@@ -90,9 +103,17 @@ public:
   core::Result<core::Event> update(const core::Event &event);
   core::Result<void> remove(std::int64_t id);
   core::Result<ListPage> list(const ListQuery &query);
+  // The event with this uid, or nothing.
+  core::Result<std::optional<core::Event>> find_uid(const std::string &uid);
+  // Runs `body`, which calls the write methods above, as one write: its
+  // changes commit together or not at all (an error from `body` or from
+  // the database rolls every one of them back).
+  core::Result<void> write_together(const std::function<core::Result<void>()> &body);
 
   core::Result<std::int64_t> count();
   int schema_version() const;
+  // How reminders of all-day and month events are placed.
+  const core::ReminderPlanOptions &reminder_plan() const;
 
   // The tzdata version the instants were last computed with ("" if never).
   core::Result<std::string> tzdata_version();
@@ -133,9 +154,11 @@ public:
   // reminder outbox, ensure_file). A failure is also kept for commit_group.
   core::Result<void> flush_group();
 
-  // One write: its own transaction, or a savepoint in the open group.
-  // Rolls back on destruction unless commit() was called. Throws
-  // SQLite::Exception when the transaction cannot start.
+  // One write: its own transaction, or a savepoint in the open group (or in
+  // the WriteScope around it, so that several writes, such as an import,
+  // commit or roll back together). Rolls back on destruction unless
+  // commit() was called. Throws SQLite::Exception when the transaction
+  // cannot start.
   class WriteScope {
   public:
     explicit WriteScope(EventStore &store);
@@ -173,6 +196,7 @@ private:
   ReopenHooks m_hooks;
   std::function<void()> m_schedule_commit; // set: group commit is on
   bool m_group_open = false;
+  int m_scope_depth = 0; // WriteScopes alive: nested ones are savepoints
   std::uint64_t m_writes = 0;
   std::optional<core::Error> m_group_failure; // from a flush, for commit_group
 };

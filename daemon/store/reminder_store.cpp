@@ -1,5 +1,6 @@
 #include "daemon/store/reminder_store.hpp"
 
+#include "core/ical/recurrence.hpp"
 #include "core/zones.hpp"
 #include "daemon/store/statement_use.hpp"
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sstream>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -54,6 +56,17 @@ void restore_snapshot(scheduler::Firing &f, const std::string &text) {
   f.tz = j.value("tz", "");
   f.location = j.value("location", "");
   f.reminder = j.value("reminder", "");
+}
+
+// A RECURRENCE-ID as the store writes it ('2025-10-31T10:00:00').
+std::optional<core::LocalSeconds> parse_local_text(const std::string &text) {
+  std::istringstream in(text);
+  core::LocalSeconds t{};
+  in >> date::parse("%FT%T", t);
+  if (in.fail()) {
+    return std::nullopt;
+  }
+  return t;
 }
 
 constexpr const char *k_firing_columns =
@@ -111,8 +124,11 @@ struct ReminderStore::Impl {
       : m_events(events), m_db(events.database()),
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
-        m_select_due(m_db, "SELECT id, event_id, position, due FROM reminder_instances "
-                           "WHERE state = 'pending' AND due <= :now ORDER BY due, id LIMIT :limit"),
+        m_select_due(m_db, "SELECT id, event_id, position, due, occurrence, snooze_of IS NOT NULL "
+                           "FROM reminder_instances WHERE state = 'pending' AND due <= :now "
+                           "ORDER BY due, id LIMIT :limit"),
+        m_insert_instance(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
+                                "occurrence) VALUES (:event, :position, :due, :occurrence)"),
         m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
         m_insert_firing(m_db, "INSERT INTO firings (reminder_id, event_id, due, fired_at, "
                               "lateness, missed, snapshot) VALUES (:reminder, :event, :due, "
@@ -126,9 +142,11 @@ struct ReminderStore::Impl {
                                         k_firing_columns)),
         m_delete_delivery(m_db, "DELETE FROM pending_deliveries WHERE firing_id = :firing "
                                 "AND channel = :channel"),
-        m_instance(m_db, "SELECT state, event_id, position FROM reminder_instances WHERE id = :id"),
+        m_instance(m_db, "SELECT state, event_id, position, occurrence FROM reminder_instances "
+                         "WHERE id = :id"),
         m_insert_snooze(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
-                              "snooze_of) VALUES (:event, :position, :due, :of)"),
+                              "snooze_of, occurrence) VALUES (:event, :position, :due, :of, "
+                              ":occurrence)"),
         m_ack_firings(m_db, "UPDATE firings SET acked_at = :now WHERE reminder_id = :id "
                             "AND acked_at IS NULL"),
         m_missed(m_db, fmt::format("SELECT {} FROM firings f WHERE f.missed = 1 "
@@ -141,6 +159,7 @@ struct ReminderStore::Impl {
   SQLite::Database &m_db;
   SQLite::Statement m_next_due;
   SQLite::Statement m_select_due;
+  SQLite::Statement m_insert_instance;
   SQLite::Statement m_set_state;
   SQLite::Statement m_insert_firing;
   SQLite::Statement m_insert_delivery;
@@ -156,7 +175,26 @@ struct ReminderStore::Impl {
     std::string state;
     std::int64_t event_id = 0;
     std::int64_t position = 0;
+    std::optional<std::string> occurrence;
   };
+
+  // The same reminder of the occurrence after `previous`, skipping those
+  // already due before `after` (now - grace: the daemon was down).
+  void plan_next_occurrence(const core::Event &series, const date::time_zone *zone,
+                            std::size_t index, core::LocalSeconds previous,
+                            core::SysSeconds after) {
+    const auto next = ical::next_occurrence_reminder(series, zone, index, previous, after,
+                                                     m_events.reminder_plan());
+    if (!next) {
+      return;
+    }
+    Use s(m_insert_instance);
+    s->bind(":event", series.id);
+    s->bind(":position", static_cast<std::int64_t>(index));
+    s->bind(":due", to_unix(next->due));
+    s->bind(":occurrence", date::format("%FT%T", next->occurrence));
+    s->exec();
+  }
 
   std::optional<Instance> instance(std::int64_t id) {
     Use s(m_instance);
@@ -164,8 +202,12 @@ struct ReminderStore::Impl {
     if (!s->executeStep()) {
       return std::nullopt;
     }
-    return Instance{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
-                    s->getColumn(2).getInt64()};
+    Instance found{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
+                   s->getColumn(2).getInt64(), std::nullopt};
+    if (!s->getColumn(3).isNull()) {
+      found.occurrence = s->getColumn(3).getString();
+    }
+    return found;
   }
 };
 
@@ -224,6 +266,8 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     std::int64_t event_id;
     std::int64_t position;
     core::SysSeconds due;
+    std::optional<std::string> occurrence; // of a recurring event
+    bool snooze = false;
   };
   DueBatch batch;
   ensure_file();
@@ -235,8 +279,12 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     s->bind(":now", to_unix(now));
     s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
     while (s->executeStep()) {
-      rows.push_back(Row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
-                         s->getColumn(2).getInt64(), from_unix(s->getColumn(3).getInt64())});
+      Row row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(), s->getColumn(2).getInt64(),
+              from_unix(s->getColumn(3).getInt64()), std::nullopt, s->getColumn(5).getInt() != 0};
+      if (!s->getColumn(4).isNull()) {
+        row.occurrence = s->getColumn(4).getString();
+      }
+      rows.push_back(std::move(row));
     }
   }
   if (rows.empty()) {
@@ -262,7 +310,21 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
                                           ? event.reminders[index]
                                           : core::Reminder{core::Seconds{0}, std::nullopt};
       auto zone = core::find_zone(event.tz);
-      scheduler::fill_event_fields(firing, event, reminder, zone ? *zone : nullptr);
+      if (row.occurrence && event.recurrence && zone) {
+        // One occurrence of a series: its own start, and the same reminder
+        // of the next occurrence planned in this transaction (only the next
+        // one is ever materialised).
+        const auto id = parse_local_text(*row.occurrence);
+        const auto occurrence = id ? ical::find_occurrence(event, *zone, *id) : std::nullopt;
+        scheduler::fill_event_fields(
+            firing, occurrence ? ical::occurrence_event(event, *occurrence) : event, reminder,
+            *zone);
+        if (!row.snooze && id && index < event.reminders.size()) {
+          impl().plan_next_occurrence(event, *zone, index, *id, now - grace);
+        }
+      } else {
+        scheduler::fill_event_fields(firing, event, reminder, zone ? *zone : nullptr);
+      }
     } else {
       // Cannot happen while foreign keys cascade; recorded rather than lost.
       firing.event_id = row.event_id;
@@ -372,6 +434,11 @@ core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core:
         s->bind(":position", instance->position);
         s->bind(":due", to_unix(now + duration));
         s->bind(":of", reminder_id);
+        if (instance->occurrence) {
+          s->bind(":occurrence", *instance->occurrence);
+        } else {
+          s->bind(":occurrence");
+        }
         s->exec();
         const auto id = impl().m_db.getLastInsertRowid();
         transaction.commit();

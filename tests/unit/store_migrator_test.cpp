@@ -45,17 +45,20 @@ bool has_message(const core::Error &error, const std::string &part) {
   return error.message.find(part) != std::string::npos;
 }
 
-// The real first migration plus test steps: 003 only works after 002.
+// The real migrations plus test steps after them: the store needs the real
+// schema, and step "3" only works after step "2". k_base + 1 and k_base + 2
+// are the versions the steps get; the trail records them as 2 and 3.
+const int k_base = embedded_migrations().back().version;
 std::vector<Migration> with_steps(std::vector<Migration> extra) {
-  std::vector<Migration> all{embedded_migrations().front()};
+  std::vector<Migration> all = embedded_migrations();
   all.insert(all.end(), extra.begin(), extra.end());
   return all;
 }
-const Migration k_step2{2, "002_trail.sql",
+const Migration k_step2{k_base + 1, "900_trail.sql",
                         "CREATE TABLE trail (step INTEGER);"
                         "INSERT INTO trail VALUES (2);"};
-const Migration k_step3{3, "003_more.sql", "INSERT INTO trail VALUES (3);"};
-const Migration k_broken3{3, "003_broken.sql",
+const Migration k_step3{k_base + 2, "901_more.sql", "INSERT INTO trail VALUES (3);"};
+const Migration k_broken3{k_base + 2, "901_broken.sql",
                           "CREATE TABLE half (x INTEGER);"
                           "INSERT INTO trail VALUES (3);"
                           "INSERT INTO no_such_table VALUES (1);"};
@@ -111,23 +114,26 @@ TEST_F(OpenTest, missing_parent_folders_are_created_private) {
 }
 
 TEST_F(OpenTest, migrations_run_in_version_order_whatever_order_they_are_given) {
-  const std::vector<Migration> shuffled{k_step3, embedded_migrations().front(), k_step2};
+  std::vector<Migration> shuffled{k_step3};
+  const auto &embedded = embedded_migrations();
+  shuffled.insert(shuffled.end(), embedded.rbegin(), embedded.rend());
+  shuffled.push_back(k_step2);
   auto store = EventStore::open(m_path, StoreOptions{&shuffled});
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ((*store)->schema_version(), 3);
+  EXPECT_EQ((*store)->schema_version(), k_base + 2);
   store->reset();
-  EXPECT_EQ(user_version(m_path), 3);
+  EXPECT_EQ(user_version(m_path), k_base + 2);
   EXPECT_EQ(trail(), (std::vector<int>{2, 3}));
 }
 
 TEST_F(OpenTest, reopening_applies_only_the_new_migrations) {
   const auto first = with_steps({k_step2});
   ASSERT_TRUE(EventStore::open(m_path, StoreOptions{&first}));
-  EXPECT_EQ(user_version(m_path), 2);
+  EXPECT_EQ(user_version(m_path), k_base + 1);
   const auto second = with_steps({k_step2, k_step3});
   auto store = EventStore::open(m_path, StoreOptions{&second});
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ((*store)->schema_version(), 3);
+  EXPECT_EQ((*store)->schema_version(), k_base + 2);
   store->reset();
   EXPECT_EQ(trail(), (std::vector<int>{2, 3}));
 }
@@ -137,11 +143,13 @@ TEST_F(OpenTest, a_failing_migration_rolls_back_and_leaves_the_previous_version)
   auto store = EventStore::open(m_path, StoreOptions{&broken});
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::storage);
-  EXPECT_TRUE(has_message(store.error(), "003_broken.sql")) << store.error().message;
+  EXPECT_TRUE(has_message(store.error(), "901_broken.sql")) << store.error().message;
   EXPECT_TRUE(has_message(store.error(), "no such table: no_such_table")) << store.error().message;
-  EXPECT_TRUE(has_message(store.error(), "stays at schema version 2")) << store.error().message;
+  EXPECT_TRUE(has_message(store.error(),
+                          "stays at schema version " + std::to_string(k_base + 1)))
+      << store.error().message;
 
-  EXPECT_EQ(user_version(m_path), 2);
+  EXPECT_EQ(user_version(m_path), k_base + 1);
   EXPECT_EQ(trail(), std::vector<int>{2});
   SQLite::Database db(m_path.string(), SQLite::OPEN_READONLY);
   EXPECT_FALSE(db.tableExists("half"));
@@ -153,7 +161,7 @@ TEST_F(OpenTest, a_failing_migration_rolls_back_and_leaves_the_previous_version)
 }
 
 TEST_F(OpenTest, two_migrations_with_one_version_are_refused) {
-  const auto twice = with_steps({k_step2, Migration{2, "002_again.sql", "SELECT 1;"}});
+  const auto twice = with_steps({k_step2, Migration{k_base + 1, "900_again.sql", "SELECT 1;"}});
   auto store = EventStore::open(m_path, StoreOptions{&twice});
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::internal);

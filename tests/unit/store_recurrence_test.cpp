@@ -1,0 +1,280 @@
+// Recurring events in the store: one row per series, occurrences expanded
+// when listed, and only the next occurrence's reminders planned; with the
+// real migrations on a fresh SQLite file per test.
+#include "core/event_json.hpp"
+#include "core/ical/recurrence.hpp"
+#include "daemon/store/event_store.hpp"
+#include "daemon/store/reminder_store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <date/date.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace summit::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace date;
+using namespace std::chrono_literals;
+using core::Event;
+using core::SysSeconds;
+using nlohmann::json;
+
+// Monday 1 September 2025, noon UTC: "now" when the events are added.
+const SysSeconds k_now = sys_days{2025_y / September / 1} + 12h;
+const std::vector<std::string> k_channels{"log"};
+
+std::string local(const Event &e) {
+  return date::format("%FT%T", e.occurrence ? *e.occurrence : e.start_local);
+}
+
+class RecurrenceStoreTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "summit-recurrence-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    m_dir = pattern;
+    auto events = EventStore::open(m_dir / "summit.db");
+    ASSERT_TRUE(events) << events.error().message;
+    m_events = std::move(*events);
+    auto reminders = ReminderStore::open(*m_events);
+    ASSERT_TRUE(reminders) << reminders.error().message;
+    m_reminders = std::move(*reminders);
+  }
+  void TearDown() override {
+    m_reminders.reset();
+    m_events.reset();
+    fs::remove_all(m_dir);
+  }
+  // An event from event.add params, as the daemon drafts it.
+  Event add(json params, SysSeconds now = k_now) {
+    const core::EventInputContext ctx{now, nullptr, 1000, &ical::recurrence_rules()};
+    auto drafted = core::event_from_add_params(params, ctx);
+    EXPECT_TRUE(drafted) << drafted.error().message;
+    auto added = m_events->add(drafted->event);
+    EXPECT_TRUE(added) << added.error().message;
+    return *added;
+  }
+  std::vector<Event> list(SysSeconds from, SysSeconds to, std::size_t limit = 100,
+                          bool expand = true) {
+    ListQuery query;
+    query.range = {from, to};
+    query.limit = limit;
+    query.expand = expand;
+    auto page = m_events->list(query);
+    EXPECT_TRUE(page) << page.error().message;
+    return page->events;
+  }
+
+  fs::path m_dir;
+  std::unique_ptr<EventStore> m_events;
+  std::unique_ptr<ReminderStore> m_reminders;
+};
+
+// The weekly Minsk meeting: Fridays 10:00 (07:00 UTC) from 5 September.
+json weekly_minsk() {
+  return {{"title", "CIS working group"},
+          {"start", "2025-09-05T10:00"},
+          {"duration", "PT1H"},
+          {"tz", "Europe/Minsk"},
+          {"tags", {"cis"}},
+          {"repeat", "FREQ=WEEKLY;BYDAY=FR"}};
+}
+
+TEST_F(RecurrenceStoreTest, a_series_is_one_row_and_lists_as_its_occurrences_among_other_events) {
+  const Event series = add(weekly_minsk());
+  add({{"title", "Dushanbe summit"}, {"start", "2025-09-16T09:30"}, {"tz", "Asia/Dushanbe"}});
+  EXPECT_EQ(*m_events->count(), 2);
+
+  //   Sep 5 ─ 12 ─ 16(Dushanbe) ─ 19 ─ 26 │ Oct 3 …
+  const auto events = list(sys_days{2025_y / September / 1}, sys_days{2025_y / October / 1});
+  std::vector<std::string> seen;
+  for (const Event &e : events) {
+    seen.push_back(e.title + " " + local(e));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "CIS working group 2025-09-05T10:00:00",
+                      "CIS working group 2025-09-12T10:00:00",
+                      "Dushanbe summit 2025-09-16T09:30:00",
+                      "CIS working group 2025-09-19T10:00:00",
+                      "CIS working group 2025-09-26T10:00:00",
+                  }));
+  // Each occurrence is the series' own event, at its own instant.
+  EXPECT_EQ(events[1].id, series.id);
+  EXPECT_EQ(events[1].start_utc, sys_days{2025_y / September / 12} + 7h);
+  EXPECT_EQ(events[1].end_utc, sys_days{2025_y / September / 12} + 8h);
+  ASSERT_TRUE(events[1].recurrence);
+}
+
+TEST_F(RecurrenceStoreTest, a_range_far_from_the_start_lists_only_its_own_occurrences) {
+  add(weekly_minsk());
+  const auto events = list(sys_days{2027_y / January / 1}, sys_days{2027_y / January / 15});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(local(events[0]), "2027-01-01T10:00:00");
+  EXPECT_EQ(local(events[1]), "2027-01-08T10:00:00");
+}
+
+TEST_F(RecurrenceStoreTest, an_event_that_repeats_every_minute_forever_is_one_row_and_lists_fast) {
+  json every_minute{{"title", "tick"},
+                    {"start", "2025-09-01T00:00"},
+                    {"tz", "UTC"},
+                    {"repeat", "FREQ=MINUTELY"},
+                    {"reminders", {"PT0S"}}};
+  add(every_minute);
+  SQLite::Database &db = m_events->database();
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events").getInt(), 1);
+  // One pending instance for its one reminder, not one per minute.
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM reminder_instances").getInt(), 1);
+  const auto events = list(sys_days{2030_y / June / 1}, SysSeconds::max(), 50);
+  ASSERT_EQ(events.size(), 50u);
+  EXPECT_EQ(local(events.front()), "2030-06-01T00:00:00");
+  EXPECT_EQ(local(events.back()), "2030-06-01T00:49:00");
+}
+
+TEST_F(RecurrenceStoreTest, the_limit_counts_occurrences_and_more_says_there_are_others) {
+  add(weekly_minsk());
+  ListQuery query;
+  query.range = {k_now, SysSeconds::max()};
+  query.limit = 3;
+  auto page = m_events->list(query);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->events.size(), 3u);
+  EXPECT_TRUE(page->more);
+}
+
+TEST_F(RecurrenceStoreTest, tag_and_search_filter_series_like_single_events) {
+  add(weekly_minsk());
+  add({{"title", "Dushanbe summit"}, {"start", "2025-09-16T09:30"}, {"tz", "Asia/Dushanbe"}});
+  ListQuery query;
+  query.range = {sys_days{2025_y / September / 1}, sys_days{2025_y / September / 20}};
+  query.tag = "cis";
+  auto tagged = m_events->list(query);
+  ASSERT_TRUE(tagged);
+  EXPECT_EQ(tagged->events.size(), 3u); // 5, 12, 19 September
+  query.tag.reset();
+  query.search = "dushanbe";
+  auto found = m_events->list(query);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->events.size(), 1u);
+  EXPECT_EQ(found->events[0].title, "Dushanbe summit");
+  query.search = "working";
+  auto working = m_events->list(query);
+  ASSERT_TRUE(working);
+  EXPECT_EQ(working->events.size(), 3u);
+}
+
+TEST_F(RecurrenceStoreTest, unexpanded_listing_gives_each_series_once_and_pages_by_cursor) {
+  const Event series = add(weekly_minsk());
+  const Event single =
+      add({{"title", "Dushanbe summit"}, {"start", "2025-09-16T09:30"}, {"tz", "Asia/Dushanbe"}});
+  ListQuery query;
+  query.range = {SysSeconds::min(), SysSeconds::max()};
+  query.expand = false;
+  query.limit = 1;
+  auto first = m_events->list(query);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->events.size(), 1u);
+  EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->events[0].id, series.id);
+  EXPECT_FALSE(first->events[0].occurrence);
+  query.after = ListQuery::Cursor{first->events[0].start_utc, first->events[0].id};
+  auto second = m_events->list(query);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->events.size(), 1u);
+  EXPECT_EQ(second->events[0].id, single.id);
+  EXPECT_FALSE(second->more);
+}
+
+TEST_F(RecurrenceStoreTest, only_the_next_occurrences_reminder_is_planned_and_firing_plans_the_one_after) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  const Event series = add(params);
+  // Friday 5 September 10:00 Minsk, an hour before: 06:00 UTC.
+  const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
+  ASSERT_EQ(m_reminders->next_due(), first_due);
+  auto batch = m_reminders->take_due(first_due, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(batch.fired[0].event_id, series.id);
+  EXPECT_EQ(batch.fired[0].start_local, "2025-09-05T10:00:00+03:00");
+  // The same transaction planned next Friday's.
+  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{7});
+  auto pending = m_reminders->pending_for_event(series.id);
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->size(), 1u);
+
+  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels);
+  ASSERT_EQ(next.fired.size(), 1u);
+  EXPECT_EQ(next.fired[0].start_local, "2025-09-12T10:00:00+03:00");
+  EXPECT_NE(next.fired[0].reminder_id, batch.fired[0].reminder_id);
+}
+
+TEST_F(RecurrenceStoreTest, after_a_long_downtime_one_reminder_is_missed_and_the_next_is_on_time) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  add(params);
+  // The daemon comes back on Wednesday 1 October: Sept 5 is beyond the grace
+  // period (missed), the Fridays in between are skipped, and the next one
+  // planned is 3 October's.
+  const SysSeconds back = sys_days{2025_y / October / 1} + 12h;
+  auto batch = m_reminders->take_due(back, 24h, k_channels);
+  EXPECT_TRUE(batch.fired.empty());
+  ASSERT_EQ(batch.missed.size(), 1u);
+  EXPECT_EQ(batch.missed[0].start_local, "2025-09-05T10:00:00+03:00");
+  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / October / 3} + 6h);
+  EXPECT_TRUE(m_reminders->take_due(back, 24h, k_channels).missed.empty());
+}
+
+TEST_F(RecurrenceStoreTest, a_series_that_ends_plans_nothing_after_its_last_occurrence) {
+  json params = weekly_minsk();
+  params["repeat"] = "FREQ=WEEKLY;COUNT=2";
+  params["reminders"] = {"PT1H"};
+  add(params);
+  const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
+  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).fired.size(), 1u);
+  ASSERT_EQ(m_reminders->take_due(first_due + date::days{7}, 24h, k_channels).fired.size(), 1u);
+  EXPECT_FALSE(m_reminders->next_due());
+}
+
+TEST_F(RecurrenceStoreTest, editing_a_series_replans_its_next_reminder) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  Event series = add(params);
+  const core::EventInputContext ctx{k_now, nullptr, 1000, &ical::recurrence_rules()};
+  auto moved = core::event_apply_update_params(series, {{"start", "2025-09-05T15:00"}}, ctx);
+  ASSERT_TRUE(moved) << moved.error().message;
+  ASSERT_TRUE(m_events->update(moved->event));
+  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / September / 5} + 11h);
+}
+
+TEST_F(RecurrenceStoreTest, writes_made_together_roll_back_together) {
+  const Event kept = add(weekly_minsk());
+  auto failed = m_events->write_together([&]() -> core::Result<void> {
+    Event changed = kept;
+    changed.title = "renamed";
+    if (auto updated = m_events->update(changed); !updated) {
+      return tl::unexpected(updated.error());
+    }
+    Event clash = kept;
+    clash.id = 0; // the same uid again: a conflict
+    if (auto added = m_events->add(clash); !added) {
+      return tl::unexpected(added.error());
+    }
+    return {};
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(m_events->get(kept.id)->title, "CIS working group");
+  EXPECT_EQ(*m_events->count(), 1);
+  auto found = m_events->find_uid(kept.uid);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, kept.id);
+  EXPECT_FALSE(*m_events->find_uid("nobody@example.org"));
+}
+
+} // namespace
+} // namespace summit::store
