@@ -73,7 +73,7 @@ json read_alarms(const VeventSource &source, const SeriesReading &series,
       }
       reminder["at"] = core::format_iso_utc(instant_of(*moment, series.frame, *source.zones));
     } else {
-      const Seconds offset{icaldurationtype_as_int(value.duration)};
+      const Seconds offset = duration_seconds(value.duration);
       icalparameter *related = icalproperty_get_first_parameter(trigger, ICAL_RELATED_PARAMETER);
       const bool from_end =
           related != nullptr && icalparameter_get_related(related) == ICAL_RELATED_END;

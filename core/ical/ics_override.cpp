@@ -88,8 +88,9 @@ tl::expected<OverrideReading, std::string> read_override(const VeventSource &sou
   } else if (icalproperty *duration =
                  icalcomponent_get_first_property(component, ICAL_DURATION_PROPERTY)) {
     const icaldurationtype value = icalproperty_get_duration(duration);
-    if (icaldurationtype_is_bad_duration(value) == 0 && value.is_neg == 0) {
-      item["duration"] = core::format_duration_iso(core::Seconds{icaldurationtype_as_int(value)});
+    if (icaldurationtype_is_bad_duration(value) == 0 && value.is_neg == 0 &&
+        duration_seconds(value) <= core::Seconds{date::days{3660}}) {
+      item["duration"] = core::format_duration_iso(duration_seconds(value));
     }
   }
   if (frame.all_day && item.contains("end") && item.value("start", *occurrence) >= item["end"]) {

@@ -3,6 +3,8 @@
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
 
+#include <cstdint>
+
 namespace summit::ical::detail {
 
 namespace {
@@ -59,6 +61,14 @@ std::optional<IcalMoment> moment_of(const icaltimetype &time, icalproperty *prop
     moment.tzid = name;
   }
   return moment;
+}
+
+Seconds duration_seconds(const icaldurationtype &duration) {
+  const std::int64_t seconds = std::int64_t{duration.weeks} * 7 * 86400 +
+                               std::int64_t{duration.days} * 86400 +
+                               std::int64_t{duration.hours} * 3600 +
+                               std::int64_t{duration.minutes} * 60 + std::int64_t{duration.seconds};
+  return Seconds{duration.is_neg != 0 ? -seconds : seconds};
 }
 
 icaltimetype ical_wall_time(LocalSeconds wall, bool is_date) {

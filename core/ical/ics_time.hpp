@@ -50,6 +50,10 @@ core::SysSeconds instant_of(const IcalMoment &moment, const EventFrame &frame, Z
 std::string wire_in_frame(const IcalMoment &moment, const EventFrame &frame, ZoneResolver &zones,
                           std::string &note);
 
+// A DURATION's length, negative when it is; in 64 bits (libical's own
+// icaldurationtype_as_int overflows on P999999999999999999W).
+core::Seconds duration_seconds(const icaldurationtype &duration);
+
 // The libical value of a wall time, floating.
 icaltimetype ical_wall_time(core::LocalSeconds wall, bool is_date);
 

@@ -224,7 +224,7 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
                                              "before it starts",
                                              text)));
     }
-    Seconds length{icaldurationtype_as_int(duration)};
+    Seconds length = duration_seconds(duration);
     if (length > Seconds{date::days{3660}}) {
       return Unexpected(
           at_line(duration_line, fmt::format("DURATION '{}' is longer than ten years", text)));
