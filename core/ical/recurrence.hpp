@@ -84,7 +84,7 @@ core::TimeRange series_span(const core::Event &event, const date::time_zone *zon
 
 // A reminder of one occurrence and when it is due.
 struct OccurrenceReminder {
-  std::size_t index = 0;     // position in event.reminders
+  std::size_t index = 0;           // position in event.reminders
   core::LocalSeconds occurrence{}; // the occurrence's id
   core::SysSeconds due{};
   bool operator==(const OccurrenceReminder &) const = default;
@@ -108,12 +108,10 @@ std::vector<OccurrenceReminder> plan_occurrence_reminders(const core::Event &eve
 // when the reminder of `previous` is taken off the schedule; `after` is
 // now - grace, so occurrences that fell due longer ago than the grace
 // period (the daemon was down) are skipped, not fired.
-std::optional<OccurrenceReminder> next_occurrence_reminder(const core::Event &event,
-                                                           const date::time_zone *zone,
-                                                           std::size_t index,
-                                                           core::LocalSeconds previous,
-                                                           core::SysSeconds after,
-                                                           const core::ReminderPlanOptions &options);
+std::optional<OccurrenceReminder>
+next_occurrence_reminder(const core::Event &event, const date::time_zone *zone, std::size_t index,
+                         core::LocalSeconds previous, core::SysSeconds after,
+                         const core::ReminderPlanOptions &options);
 
 // Reads the RECURRENCE-ID given in an event.update request (`occurrence`,
 // `cancel_occurrence`, `from_occurrence`): a wall time or date in the event's
@@ -146,7 +144,7 @@ core::Result<core::DraftedEvent> cancel_occurrence(core::Event series, core::Loc
 // store assigns both). Refused for the first occurrence (edit the whole
 // series instead).
 struct SplitSeries {
-  core::Event before;      // the original series, now ending before `id`
+  core::Event before;       // the original series, now ending before `id`
   core::DraftedEvent after; // the new series from `id` on
 };
 core::Result<SplitSeries> split_series(const core::Event &series, core::LocalSeconds id,
