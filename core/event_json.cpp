@@ -1095,19 +1095,19 @@ Result<Event> event_from_json(const json &in) {
       for (const auto &item : object.value("overrides", json::array())) {
         OccurrenceOverride changed;
         auto id = parse_iso(item.at("occurrence").get<std::string>());
-        auto start = parse_iso(item.value("start", ""));
-        auto end = parse_iso(item.value("end", ""));
-        auto start_utc = parse_iso(item.value("start_utc", ""));
-        auto end_utc = parse_iso(item.value("end_utc", ""));
-        if (!id || !start || !end || !start_utc || !end_utc) {
+        auto moved_start = parse_iso(item.value("start", ""));
+        auto moved_end = parse_iso(item.value("end", ""));
+        auto moved_start_utc = parse_iso(item.value("start_utc", ""));
+        auto moved_end_utc = parse_iso(item.value("end_utc", ""));
+        if (!id || !moved_start || !moved_end || !moved_start_utc || !moved_end_utc) {
           return fail(ErrorCode::invalid_params, "an override's times are not in the documented "
                                                  "forms");
         }
         changed.occurrence = id->local;
-        changed.start_local = start->local;
-        changed.end_local = end->local;
-        changed.start_utc = start_utc->instant;
-        changed.end_utc = end_utc->instant;
+        changed.start_local = moved_start->local;
+        changed.end_local = moved_end->local;
+        changed.start_utc = moved_start_utc->instant;
+        changed.end_utc = moved_end_utc->instant;
         if (item.contains("title")) {
           changed.title = item.at("title").get<std::string>();
         }
