@@ -12,7 +12,10 @@ inline icaltimetype to_ical(core::LocalSeconds t, bool date) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<core::Seconds> tod{t - day};
-  icaltimetype out = date ? icaltime_null_date() : icaltime_null_time();
+  // Not icaltime_null_date(): its time fields are -1, on which libical's
+  // iterator loops forever.
+  icaltimetype out = icaltime_null_time();
+  out.is_date = date ? 1 : 0;
   out.year = static_cast<int>(ymd.year());
   out.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
   out.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
