@@ -241,6 +241,13 @@ Result<void> check_combination(Frequency frequency, const std::map<std::string, 
       }
     }
   }
+  if (has("BYMONTHDAY") && frequency == Frequency::yearly && !has("BYMONTH")) {
+    // RFC 5545 leaves the month open: libical 3.0.16 takes the start's,
+    // dateutil (and others) every month. Say which.
+    return refuse("FREQ=YEARLY with BYMONTHDAY needs BYMONTH (libical takes the month of the "
+                  "start, other calendars every month): add BYMONTH=1 for January only, or use "
+                  "FREQ=MONTHLY for every month");
+  }
   if (has("BYMONTHDAY") && frequency == Frequency::weekly) {
     return refuse("BYMONTHDAY does not apply to FREQ=WEEKLY (RFC 5545); use FREQ=MONTHLY");
   }

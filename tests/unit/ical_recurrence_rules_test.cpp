@@ -160,6 +160,10 @@ TEST(RecurrenceRules, shapes_libical_expands_wrongly_are_refused_with_a_way_out)
                 .rfind("error: BYDAY=-1FR: a numbered day (-1FR) needs FREQ=MONTHLY or YEARLY", 0),
             0u);
   EXPECT_EQ(canonical("FREQ=SECONDLY", event).rfind("error: FREQ=SECONDLY:", 0), 0u);
+  // RFC 5545 leaves the month open here; libical and dateutil disagree.
+  EXPECT_EQ(canonical("FREQ=YEARLY;BYMONTHDAY=15", event)
+                .rfind("error: FREQ=YEARLY with BYMONTHDAY needs BYMONTH", 0),
+            0u);
   EXPECT_EQ(canonical("FREQ=YEARLY;BYWEEKNO=20", event).rfind("error: BYWEEKNO needs BYDAY", 0),
             0u);
 }
