@@ -14,9 +14,10 @@ using core::SysSeconds;
 
 const SysSeconds k_first_instant{date::sys_days{date::year{1899} / 12 / 30}};
 const SysSeconds k_last_instant{date::sys_days{date::year{2401} / 1 / 2}};
-// A reminder's due instant is never more than this after start - before
-// (an all-day event's morning hour, a DST change): occurrences that start
+// An all-day reminder's due instant is never more than this after
+// start - before (the morning hour, a DST change): occurrences that start
 // earlier than after + before - k_due_slack cannot be due after `after`.
+// A timed one is due exactly at start - before.
 constexpr core::Seconds k_due_slack = date::days{3};
 
 using Key = std::pair<SysSeconds, core::LocalSeconds>; // (start_utc, id): start order
@@ -49,9 +50,10 @@ std::optional<Occurrence> first_from(Series &series, SysSeconds from,
     if (found.size() < page) {
       break;
     }
-    if (found.front().start_utc == found.back().start_utc) {
-      page *= 2; // a page of one instant: look wider, not further
-    }
+    // Each page walks the rule again from a little before its cursor:
+    // growing pages keep a long search to a few of them (and a page of
+    // one instant, all overrides moved there, from repeating itself).
+    page = std::min<std::size_t>(page * 4, 65'536);
     seen = key_of(found.back());
     cursor = found.back().start_utc;
   }
@@ -64,9 +66,11 @@ SysSeconds due_of(const core::Event &event, const Occurrence &occurrence,
   return core::reminder_due(occurrence_event(event, occurrence), reminder, zone, options);
 }
 
-SysSeconds search_from(const core::Reminder &reminder, SysSeconds after) {
+SysSeconds search_from(const core::Event &event, const core::Reminder &reminder, SysSeconds after) {
   const core::Seconds before = reminder.before.value_or(core::Seconds{0});
-  return std::clamp(after, k_first_instant, k_last_instant) + before - k_due_slack;
+  const core::Seconds slack =
+      event.precision == core::Precision::timed ? core::Seconds{-1} : k_due_slack;
+  return std::clamp(after, k_first_instant, k_last_instant) + before - slack;
 }
 
 } // namespace
@@ -91,7 +95,7 @@ plan_occurrence_reminders(const core::Event &event, const date::time_zone *zone,
       }
       continue;
     }
-    const auto next = first_from(series, search_from(reminder, after), [&](const auto &o) {
+    const auto next = first_from(series, search_from(event, reminder, after), [&](const auto &o) {
       return !cancelled(o) && due_of(event, o, reminder, zone, options) > after;
     });
     if (next) {
@@ -118,7 +122,7 @@ next_occurrence_reminder(const core::Event &event, const date::time_zone *zone, 
   // rule put it.
   const Key last = series.is_occurrence(previous) ? key_of(series.make(previous))
                                                   : key_of(series.natural(previous));
-  const SysSeconds from = std::max(last.first, search_from(reminder, after));
+  const SysSeconds from = std::max(last.first, search_from(event, reminder, after));
   const auto next = first_from(series, from, [&](const Occurrence &o) {
     return key_of(o) > last && !cancelled(o) && due_of(event, o, reminder, zone, options) > after;
   });

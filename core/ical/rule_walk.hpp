@@ -33,7 +33,7 @@ namespace summit::ical {
 //    ends and cut_short() says so.
 class RuleWalk {
 public:
-  static constexpr std::size_t k_max_steps = 500'000;
+  static constexpr std::size_t k_max_steps = 200'000;
 
   // `rule` must outlive the walk.
   RuleWalk(const Rule &rule, core::LocalSeconds dtstart, bool all_day, const date::time_zone *zone);
