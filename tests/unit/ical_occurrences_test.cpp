@@ -211,6 +211,19 @@ TEST(Occurrences, rare_rules_terminate_with_what_they_give) {
   EXPECT_EQ(ical::series_span(rare, zone("Europe/Minsk")).end, SysSeconds::max());
 }
 
+TEST(Occurrences, a_stored_rule_no_date_matches_still_terminates) {
+  // Written past the checks (an older build, a hand-edited database): libical
+  // searches to its horizon, finds nothing, and listing ends with DTSTART.
+  auto event = weekly_minsk();
+  event.recurrence->rrule = "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30;BYDAY=MO";
+  EXPECT_EQ(local_starts(list(event, "2025-01-01T00:00Z", "2030-01-01T00:00Z")),
+            (Strings{"2025-09-26T10:00:00"}));
+  // A stored rule that no longer reads at all counts as absent.
+  event.recurrence->rrule = "FREQ=SECONDLY";
+  EXPECT_EQ(local_starts(list(event, "2025-01-01T00:00Z", "2030-01-01T00:00Z")),
+            (Strings{"2025-09-26T10:00:00"}));
+}
+
 TEST(SeriesSpan, a_finite_series_ends_with_its_last_occurrence) {
   const auto counted = add({{"start", "2025-09-26T10:00"},
                             {"duration", "PT2H"},
