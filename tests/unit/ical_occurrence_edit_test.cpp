@@ -207,6 +207,35 @@ TEST(SplitSeries, an_all_day_series_ends_the_day_before) {
   EXPECT_EQ(core::format_iso_date(split->after.event.start_local), "2025-10-17");
 }
 
+TEST(SplitSeries, a_series_of_dates_alone_splits_between_its_dates) {
+  const auto series =
+      weekly({{"repeat", nullptr},
+              {"recurrence", {{"rdates", {"2025-10-10T10:00", "2025-11-14T10:00"}}}}});
+  auto split = ical::split_series(series, wall("2025-10-10T10:00"), json::object(), context());
+  ASSERT_TRUE(split) << split.error().message;
+  // What is left before is the start alone: no longer a series.
+  EXPECT_FALSE(split->before.recurrence);
+  const auto &after = split->after.event;
+  EXPECT_EQ(core::format_iso_local(after.start_local), "2025-10-10T10:00:00");
+  EXPECT_EQ(local_starts(list(after, "2025-01-01T00:00Z", "2027-01-01T00:00Z")),
+            (Strings{"2025-10-10T10:00:00", "2025-11-14T10:00:00"}));
+}
+
+TEST(UpdateOccurrence, an_occurrence_in_a_dst_gap_is_named_by_the_time_the_rule_gives) {
+  const auto series =
+      add({{"start", "2026-03-27T02:30"}, {"tz", "Europe/Berlin"}, {"repeat", "daily"}});
+  EXPECT_EQ(id_error(series, "2026-03-29T03:30"),
+            "occurrence: 2026-03-29T03:30:00 is where the occurrence 2026-03-29T02:30:00 now "
+            "starts; name it by 2026-03-29T02:30:00, the start the rule gives it");
+  auto retitled = ical::update_occurrence(series, wall("2026-03-29T02:30"),
+                                          {{"title", "Short night"}}, context());
+  ASSERT_TRUE(retitled) << retitled.error().message;
+  const auto found = list(retitled->event, "2026-03-29T00:00Z", "2026-03-29T12:00Z");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(core::format_iso_utc(found[0].start_utc), "2026-03-29T01:30:00Z");
+  EXPECT_EQ(ical::occurrence_event(retitled->event, found[0]).title, "Short night");
+}
+
 TEST(SplitSeries, refuses_the_first_an_extra_date_and_a_gap) {
   const auto series =
       weekly({{"repeat", nullptr},
