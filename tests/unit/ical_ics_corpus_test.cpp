@@ -2,7 +2,7 @@
 // (shared/corpus/ics, read in place): no crash, no hang; valid files give
 // every VEVENT the manifest counts; malformed ones are refused, or have
 // what is wrong in them named by line.
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // export_calendar: what other calendars read in the text.
 #include "core/ical/ics_export.hpp"
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // parse_calendar: broken texts are refused naming the line; unusable
 // components are skipped with a reason, the rest imported.
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 namespace summit::ical {
 namespace {

@@ -1,6 +1,6 @@
 // parse_calendar: text fields, uid, recurrence, changed occurrences and
 // alarms of a VEVENT.
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 namespace summit::ical {
 namespace {

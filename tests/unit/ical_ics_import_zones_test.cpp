@@ -1,6 +1,6 @@
 // parse_calendar: which zone and which wall time or instant each kind of
 // DTSTART becomes.
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 namespace summit::ical {
 namespace {

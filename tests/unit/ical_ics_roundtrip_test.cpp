@@ -1,7 +1,7 @@
 // export_calendar then parse_calendar gives back params that describe the
 // same events.
 #include "core/ical/ics_export.hpp"
-#include "ical_test_support.hpp"
+#include "ical_ics_test_support.hpp"
 
 namespace summit::ical {
 namespace {

@@ -1,85 +1,82 @@
 #pragma once
 
+// Shared by the ical_*_test.cpp files: events built the way the daemon
+// builds them (event.add params through event_from_add_params, with
+// libical's recurrence rules), fixed instants, named zones.
+
 #include "core/event_json.hpp"
-#include "core/ical/ics_import.hpp"
+#include "core/ical/recurrence.hpp"
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
-#include <string_view>
+#include <vector>
 
-// Shared by the ical_ics_* tests: calendars written as LF text and sent
-// with CRLF, and a stand-in for the recurrence rules (ical::recurrence_rules
-// lives on another branch): it keeps the rule as given and checks nothing.
-namespace summit::ical::testing {
+namespace summit::test {
 
-class PassThroughRules : public core::RecurrenceRules {
-public:
-  core::Result<std::string> canonical_rule(std::string_view text, const core::Event &,
-                                           const date::time_zone *) const override {
-    std::string rule(text);
-    if (rule.rfind("RRULE:", 0) == 0) {
-      rule.erase(0, 6);
-    }
-    return rule;
-  }
-  core::Result<void> complete(core::Event &, const date::time_zone *) const override { return {}; }
-};
+using core::LocalSeconds;
+using core::SysSeconds;
+using nlohmann::json;
 
-inline core::EventInputContext input_context() {
-  static const PassThroughRules rules;
-  core::EventInputContext ctx;
-  ctx.now = core::SysSeconds{date::sys_days{date::year{2025} / 9 / 1}};
-  ctx.recurrence_rules = &rules;
-  return ctx;
+// "Now" for every request in these tests; no test reads the real clock.
+inline const SysSeconds k_now{date::sys_days{date::year{2025} / 3 / 1} + std::chrono::hours{12}};
+
+inline core::EventInputContext context() {
+  return core::EventInputContext{k_now, nullptr, 1000, &ical::recurrence_rules()};
 }
 
-// `lines` joined with CRLF.
-inline std::string crlf(std::string_view lines) {
-  std::string out;
-  for (const char c : lines) {
-    if (c == '\n') {
-      out += "\r\n";
-    } else {
-      out += c;
-    }
+inline const date::time_zone *zone(const std::string &name) { return *core::find_zone(name); }
+
+// A wall time or date written as in the protocol: "2025-09-26T10:00", "2025-09-26".
+inline LocalSeconds wall(const std::string &text) { return core::parse_iso(text)->local; }
+
+// An instant: "2025-09-26T07:00Z".
+inline SysSeconds instant(const std::string &text) { return core::parse_iso(text)->instant; }
+
+inline core::TimeRange range(const std::string &from, const std::string &to) {
+  return {instant(from), instant(to)};
+}
+
+// event.add with these params plus a title; the test fails if it is refused.
+inline core::Event add(json params) {
+  params["title"] = params.value("title", "Council of Heads of Government");
+  auto drafted = core::event_from_add_params(params, context());
+  EXPECT_TRUE(drafted) << (drafted ? "" : drafted.error().message);
+  return drafted ? drafted->event : core::Event{};
+}
+
+// The error event.add gives for these params ("" if it is accepted).
+inline std::string add_error(json params) {
+  params["title"] = params.value("title", "Council of Heads of Government");
+  auto drafted = core::event_from_add_params(params, context());
+  return drafted ? std::string() : drafted.error().message;
+}
+
+// The occurrences' starts as wall times ("2025-09-26T10:00:00").
+inline std::vector<std::string> local_starts(const std::vector<ical::Occurrence> &list) {
+  std::vector<std::string> out;
+  for (const auto &o : list) {
+    out.push_back(core::format_iso_local(o.start_local));
   }
   return out;
 }
 
-// A VCALENDAR around `body` (LF-separated lines), sent with CRLF. The
-// calendar's header takes lines 1-3, so the body starts on line 4.
-inline std::string calendar(std::string_view body) {
-  return crlf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//summit tests//EN\n" + std::string(body) +
-              "END:VCALENDAR\n");
-}
-
-inline ImportOptions minsk() { return ImportOptions{"Europe/Minsk"}; }
-
-// parse_calendar that must succeed.
-inline ParsedCalendar parsed(std::string_view text, const ImportOptions &options = minsk()) {
-  auto result = parse_calendar(text, options);
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
-  return result ? *result : ParsedCalendar{};
-}
-
-// The one event of a calendar that must hold exactly one.
-inline ImportedEvent only_event(std::string_view text, const ImportOptions &options = minsk()) {
-  auto result = parsed(text, options);
-  EXPECT_EQ(result.events.size(), 1U);
-  for (const auto &skip : result.skipped) {
-    ADD_FAILURE() << "skipped: " << skip.reason;
+// The occurrences' starts as instants ("2025-09-26T07:00:00Z").
+inline std::vector<std::string> utc_starts(const std::vector<ical::Occurrence> &list) {
+  std::vector<std::string> out;
+  for (const auto &o : list) {
+    out.push_back(core::format_iso_utc(o.start_utc));
   }
-  return result.events.empty() ? ImportedEvent{} : result.events.front();
+  return out;
 }
 
-inline bool mentions(const std::vector<std::string> &notes, std::string_view part) {
-  for (const auto &note : notes) {
-    if (note.find(part) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
+inline std::vector<ical::Occurrence> list(const core::Event &event, const std::string &from,
+                                          const std::string &to, std::size_t limit = 1000) {
+  return ical::occurrences(event, zone(event.tz), range(from, to), limit);
 }
 
-} // namespace summit::ical::testing
+} // namespace summit::test
