@@ -222,6 +222,13 @@ public:
     start_watchdog();
 
     m_io.run();
+    // Writes still in a group are committed by the store's destructor;
+    // their replies (and the sessions they keep) go now, while the loop the
+    // sessions' sockets belong to still exists.
+    if (m_store && m_store->group_open()) {
+      commit_group();
+    }
+    m_dispatcher.release(core::Result<void>{});
     spdlog::info("summitd stopped");
   }
 

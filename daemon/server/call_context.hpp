@@ -29,6 +29,10 @@ public:
   // Returns how many were dropped; a closed connection drops
   // nothing and queues nothing.
   virtual std::size_t notify(std::string line, std::size_t bound) = 0;
+  // Told when the dispatcher holds back a reply to this connection until a
+  // group commit: the connection stays open (even if the client has closed
+  // its sending side) until reply() brings it.
+  virtual void hold_reply() {}
   // Queues a reply line ('\n'-terminated) held back by the dispatcher until
   // a group commit (replies keep their request order).
   virtual void reply(std::string line) = 0;

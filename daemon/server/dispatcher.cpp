@@ -70,9 +70,14 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
     // Held while a group is open, and behind replies still held from one
     // (flushed early, its commit not yet reported), to keep their order.
     if (m_group != nullptr && (m_group->open() || !m_held.empty()) && !connection.expired()) {
-      m_held.push_back(Held{std::move(connection), rpc::to_line(reply), request->id,
-                            m_group->writes() != writes_before});
-      return std::nullopt;
+      // The held reply keeps its connection alive: a client that closed its
+      // sending side leaves no other operation holding the session.
+      if (auto held = connection.lock()) {
+        held->hold_reply();
+        m_held.push_back(Held{std::move(held), rpc::to_line(reply), request->id,
+                              m_group->writes() != writes_before});
+        return std::nullopt;
+      }
     }
     return rpc::to_line(reply);
   } catch (const std::exception &e) {
@@ -88,10 +93,7 @@ void Dispatcher::set_commit_group(const CommitGroup *group) { m_group = group; }
 void Dispatcher::release(const core::Result<void> &committed) {
   auto held = std::exchange(m_held, {});
   for (auto &reply : held) {
-    auto connection = reply.connection.lock();
-    if (!connection) {
-      continue;
-    }
+    const auto &connection = reply.connection;
     if (!committed && reply.wrote) {
       connection->reply(rpc::to_line(rpc::make_error(reply.id, committed.error())));
     } else {

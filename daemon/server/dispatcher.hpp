@@ -82,7 +82,7 @@ private:
                       const nlohmann::json &params, const CallContext &context);
 
   struct Held {
-    std::weak_ptr<Connection> connection;
+    std::shared_ptr<Connection> connection;
     std::string line;
     nlohmann::json id;
     bool wrote = false;

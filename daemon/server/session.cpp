@@ -333,9 +333,20 @@ void Session::on_write(const boost::system::error_code &error) {
   on_drained();
 }
 
+void Session::reply(std::string line) {
+  if (m_replies_held > 0) {
+    --m_replies_held;
+  }
+  send(std::move(line));
+}
+
 void Session::on_drained() {
   if (m_close_when_drained) {
-    close();
+    // A client that closed its sending side after a write still gets the
+    // reply the dispatcher holds until the write is committed.
+    if (m_replies_held == 0) {
+      close();
+    }
     return;
   }
   if (m_read_paused) {

@@ -49,7 +49,8 @@ public:
   bool closed() const override { return m_closed || m_close_when_drained; }
   const Peer &peer() const override { return m_peer; }
   void keep_alive() override;
-  void reply(std::string line) override { send(std::move(line)); }
+  void hold_reply() override { ++m_replies_held; }
+  void reply(std::string line) override;
 
 private:
   using Clock = std::chrono::steady_clock;
@@ -92,6 +93,7 @@ private:
   bool m_reading = false;
   bool m_read_paused = false; // too many replies queued: wait for the client
   bool m_close_when_drained = false;
+  std::size_t m_replies_held = 0; // by the dispatcher until a group commit
   bool m_closed = false;
 };
 

@@ -6,6 +6,7 @@
 #include "support/summit_fixture.hpp"
 
 #include <gmock/gmock.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -176,6 +177,27 @@ TEST_F(HostileInput, a_half_closed_connection_gets_every_reply_then_is_closed) {
   EXPECT_EQ(json::parse(*second)["result"]["event"]["id"], 1);
   EXPECT_TRUE(client.closed_by_peer());
   expect_unchanged_and_serving();
+}
+
+TEST_F(HostileInput, a_write_sent_just_before_a_half_close_is_answered_once_committed) {
+  // `echo '{...event.add...}' | socat - UNIX-CONNECT:...`: the request and
+  // the end of input arrive together, and the reply waits for the group
+  // commit; the connection must stay open until it is sent.
+  for (int round = 0; round < 20; ++round) {
+    RawClient client(socket());
+    ASSERT_TRUE(client.connected());
+    ASSERT_TRUE(client.send(fmt::format(
+        R"({{"jsonrpc":"2.0","id":{},"method":"event.add","params":{{"title":"half {}",)"
+        R"("start":"2026-06-01T10:00","tz":"UTC"}}}})"
+        "\n",
+        round, round)));
+    client.half_close();
+    const auto reply = client.read_line();
+    ASSERT_TRUE(reply) << "round " << round << ": no reply before the daemon closed";
+    EXPECT_EQ(json::parse(*reply)["id"], round);
+    EXPECT_TRUE(json::parse(*reply).contains("result")) << *reply;
+    EXPECT_TRUE(client.closed_by_peer());
+  }
 }
 
 TEST_F(HostileInput, a_client_that_vanishes_mid_request_changes_nothing) {
