@@ -171,8 +171,10 @@ std::string format_month_grid(date::year_month month, const std::set<date::local
       }
       line += digits + " ";
     } else {
-      line += fmt::format("{}{:>2}{}{}", is_today ? '[' : ' ', number, is_today ? ']' : ' ',
-                          has_events ? '*' : ' ');
+      // "12* ", "[26]", "[26]*": the star right after the number or bracket.
+      const char close = is_today ? ']' : (has_events ? '*' : ' ');
+      const char after = is_today && has_events ? '*' : ' ';
+      line += fmt::format("{}{:>2}{}{}", is_today ? '[' : ' ', number, close, after);
     }
     if (++column == 7) {
       trim_right(line);

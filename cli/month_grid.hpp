@@ -27,12 +27,12 @@ std::string month_title(date::year_month month);
 // How `cal` marks days: with colour (stdout is a terminal and NO_COLOR is
 // unset or empty), days with events in bold and today in reverse video, in
 // `cal`'s own layout (three columns a day); without, in five columns a day,
-// today in brackets and days with events followed by '*':
+// today in brackets and days with events followed by '*' ("12*", "[26]*"):
 //          September 2025
 //    Mo   Tu   We   Th   Fr   Sa   Su
 //     1    2    3    4    5    6    7
 //    ...
-//    22   23   24   25  [26]*  27   28
+//    22   23   24   25  [26]* 27   28
 struct GridStyle {
   bool color = false;
 };
