@@ -26,6 +26,11 @@ struct ImportOptions {
 // relative or absolute TRIGGER), uid, recurrence {rrule, rdates, exdates,
 // overrides}. Month-precision events exported by summit (all-day over a
 // month, X-SUMMIT-PRECISION:MONTH) come back as a month start ("2025-09").
+// An event without SUMMARY is titled "(no title)"; one without UID gets
+// "import-<hash>@summit", derived from its DTSTART, SUMMARY and RRULE lines,
+// so that importing the same file again finds the same events (both with a
+// note). Leading and trailing blanks of a text value are lost (libical
+// strips them).
 struct ImportedEvent {
   nlohmann::json params;
   int line = 0; // where its BEGIN:VEVENT is, 1-based

@@ -33,10 +33,18 @@ namespace summit::ical {
 // an hourly or finer rule or BYHOUR/BYMINUTE/BYSECOND on an all-day event,
 // COUNT above 100,000, COUNT together with UNTIL, an UNTIL before the start.
 //
+// Also refused, because libical 3.0.16 expands them wrongly or a calendar
+// has no use for them (docs/RECURRENCE.md): FREQ=SECONDLY; BYHOUR with
+// HOURLY or MINUTELY, BYMINUTE with MINUTELY, and any narrowing of an hourly
+// or minutely rule but BYDAY and BYMONTH (and BYMINUTE for HOURLY); BYSETPOS
+// below MONTHLY; BYWEEKNO without BYDAY; YEARLY;BYMONTHDAY without BYMONTH;
+// a numbered BYDAY below MONTHLY; a rule no date matches from the start.
+//
 // complete checks the recurrence as a whole and fills its description: a
 // month-precision event cannot repeat; rdates/exdates have the event's
 // precision; every override names an occurrence the rule (or an RDATE)
-// gives; the series has at least one occurrence.
+// gives, and not an excluded one; the series has at least one occurrence.
+// It also puts the stored rule in canonical form.
 const core::RecurrenceRules &recurrence_rules();
 
 // One occurrence of a recurring event.
@@ -57,9 +65,14 @@ struct Occurrence {
 // is tied to an instant as DESIGN.md says (a DST gap moves it forward, an
 // overlap takes the earlier instant), and each occurrence lasts as long as
 // the first (the exact duration for a timed event, whole days for an all-day
-// one). EXDATEs remove occurrences, RDATEs add them, overrides replace the
-// occurrence they name wherever they moved it. A non-recurring event yields
-// itself when it overlaps. `zone` is find_zone(event.tz).
+// one). DTSTART is always the first occurrence, given by the rule or not
+// (RFC 5545; it counts for COUNT). EXDATEs remove occurrences, RDATEs add
+// them, overrides replace the occurrence they name wherever they moved it
+// (the event is trusted to be valid: complete() checked the overrides). A
+// non-recurring event yields itself when it overlaps. `zone` is
+// find_zone(event.tz). Cheap for a range far from the start when the rule
+// has no COUNT; the rule is walked at most 200,000 steps per call (a
+// minutely rule over months with a huge `limit` is cut short there).
 std::vector<Occurrence> occurrences(const core::Event &event, const date::time_zone *zone,
                                     const core::TimeRange &range, std::size_t limit);
 
@@ -74,7 +87,8 @@ std::vector<core::LocalSeconds> nearby_occurrences(const core::Event &event,
                                                    core::LocalSeconds id, std::size_t limit);
 
 // The series as one event value for this occurrence: start/end and the
-// override's fields applied, `occurrence` set to its id.
+// override's fields applied, `occurrence` set to its id. The recurrence is
+// kept (so that a client can say "every week on Friday" beside it).
 core::Event occurrence_event(const core::Event &series, const Occurrence &occurrence);
 
 // [start of the earliest occurrence, end of the latest): what the store
@@ -84,7 +98,7 @@ core::TimeRange series_span(const core::Event &event, const date::time_zone *zon
 
 // A reminder of one occurrence and when it is due.
 struct OccurrenceReminder {
-  std::size_t index = 0;     // position in event.reminders
+  std::size_t index = 0;           // position in event.reminders
   core::LocalSeconds occurrence{}; // the occurrence's id
   core::SysSeconds due{};
   bool operator==(const OccurrenceReminder &) const = default;
@@ -93,10 +107,12 @@ struct OccurrenceReminder {
 // For each reminder of a recurring event, the first occurrence (in start
 // order) whose due instant (core::reminder_due on occurrence_event) is after
 // `after`; an absolute (`at`) reminder once, at its instant, tied to the
-// first occurrence. Cancelled occurrences (an override with status
-// cancelled) have no reminders. Sorted by (due, index). Only the next
+// first occurrence, when that instant is after `after`. Cancelled
+// occurrences (an override with status cancelled) have no reminders, a
+// cancelled series none at all. Sorted by (due, index). Only the next
 // occurrence's reminders exist at any time: an event that repeats every
-// minute forever costs one row per reminder.
+// minute forever costs one row per reminder. A non-recurring event is its
+// own single occurrence.
 std::vector<OccurrenceReminder> plan_occurrence_reminders(const core::Event &event,
                                                           const date::time_zone *zone,
                                                           core::SysSeconds after,
@@ -108,17 +124,17 @@ std::vector<OccurrenceReminder> plan_occurrence_reminders(const core::Event &eve
 // when the reminder of `previous` is taken off the schedule; `after` is
 // now - grace, so occurrences that fell due longer ago than the grace
 // period (the daemon was down) are skipped, not fired.
-std::optional<OccurrenceReminder> next_occurrence_reminder(const core::Event &event,
-                                                           const date::time_zone *zone,
-                                                           std::size_t index,
-                                                           core::LocalSeconds previous,
-                                                           core::SysSeconds after,
-                                                           const core::ReminderPlanOptions &options);
+std::optional<OccurrenceReminder>
+next_occurrence_reminder(const core::Event &event, const date::time_zone *zone, std::size_t index,
+                         core::LocalSeconds previous, core::SysSeconds after,
+                         const core::ReminderPlanOptions &options);
 
 // Reads the RECURRENCE-ID given in an event.update request (`occurrence`,
 // `cancel_occurrence`, `from_occurrence`): a wall time or date in the event's
 // zone, or an instant with an offset. `field` names it in errors; an id that
-// is no occurrence is refused, naming nearby ones.
+// is no occurrence is refused, naming nearby ones, or, when it is where an
+// occurrence now starts (moved by an override or a DST gap), naming that
+// occurrence's id; an excluded one is refused as cancelled already.
 core::Result<core::LocalSeconds> parse_occurrence_id(const nlohmann::json &value,
                                                      const std::string &field,
                                                      const core::Event &series,
@@ -126,27 +142,37 @@ core::Result<core::LocalSeconds> parse_occurrence_id(const nlohmann::json &value
 
 // event.update with `occurrence`: changes that one occurrence only (an
 // override). Params may hold start, end, duration, title, location,
-// description and status (null puts the series' value back); anything else
-// applies to the whole series and is refused naming the field. Returns the
-// updated series.
+// description and status (null puts the series' value back; a new start
+// without end keeps the occurrence's length); id, occurrence,
+// cancel_occurrence and from_occurrence are the request's own and ignored;
+// anything else applies to the whole series and is refused naming the
+// field. Errors name the request's field ("start: ..."). An override left
+// with nothing different is dropped. Returns the updated series.
 core::Result<core::DraftedEvent> update_occurrence(core::Event series, core::LocalSeconds id,
                                                    const nlohmann::json &params,
                                                    const core::EventInputContext &ctx);
 
 // event.update with `cancel_occurrence`: adds an EXDATE (and drops any
-// override of it). Returns the updated series.
+// override of it). Refused for the only occurrence left (remove the event
+// instead). Returns the updated series.
 core::Result<core::DraftedEvent> cancel_occurrence(core::Event series, core::LocalSeconds id,
                                                    const core::EventInputContext &ctx);
 
 // event.update with `from_occurrence` ("this and following"): the series
-// ends before occurrence `id` (UNTIL, or COUNT reduced) and a new series
-// starts at it, with the same rule (COUNT: what remained), the RDATEs,
+// ends before occurrence `id` (UNTIL one second before its instant, or the
+// day before for an all-day series; or COUNT reduced to the starts before
+// it) and a new series starts at it (DTSTART = the start the rule gives it,
+// the same length), with the same rule (COUNT: what remained), the RDATEs,
 // EXDATEs and overrides from `id` on, and `params` applied to it as
-// event.update applies them. The new series has id 0 and an empty uid (the
-// store assigns both). Refused for the first occurrence (edit the whole
-// series instead).
+// event.update applies them (core::event_apply_update_params; the request's
+// own keys are left out). Both are validated in full. The new series has id
+// 0, an empty uid (the store assigns both) and created = ctx.now; an old
+// series left with its start alone stops repeating. Refused for the first
+// occurrence (edit the whole series instead), for an RDATE the rule does
+// not give, and for an occurrence in a DST gap (a series cannot start at a
+// wall time that does not exist).
 struct SplitSeries {
-  core::Event before;      // the original series, now ending before `id`
+  core::Event before;       // the original series, now ending before `id`
   core::DraftedEvent after; // the new series from `id` on
 };
 core::Result<SplitSeries> split_series(const core::Event &series, core::LocalSeconds id,

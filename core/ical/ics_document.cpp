@@ -1,0 +1,191 @@
+#include "core/ical/ics_document.hpp"
+
+#include "core/ical/ics_text.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace summit::ical::detail {
+
+namespace {
+
+using core::ErrorCode;
+using core::fail;
+
+// icalparser_parse does the same around its loop: malformed data is
+// recorded in X-LIC-ERROR properties, never fatal.
+class NonfatalMalformedData {
+public:
+  NonfatalMalformedData() : m_saved(icalerror_get_error_state(ICAL_MALFORMEDDATA_ERROR)) {
+    icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
+  }
+  ~NonfatalMalformedData() { icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, m_saved); }
+  NonfatalMalformedData(const NonfatalMalformedData &) = delete;
+  NonfatalMalformedData &operator=(const NonfatalMalformedData &) = delete;
+
+private:
+  icalerrorstate m_saved;
+};
+
+icalcomponent *add_line(icalparser *parser, const std::string &text) {
+  std::vector<char> line(text.begin(), text.end());
+  line.push_back('\0');
+  return icalparser_add_line(parser, line.data());
+}
+
+bool has_errors(icalcomponent *component) {
+  return icalcomponent_get_first_property(component, ICAL_XLICERROR_PROPERTY) != nullptr;
+}
+
+// libical's objection to one content line on its own, if any.
+std::string probe(const std::string &text) {
+  ParserPtr parser{icalparser_new()};
+  add_line(parser.get(), "BEGIN:VEVENT");
+  add_line(parser.get(), text);
+  ComponentPtr event{add_line(parser.get(), "END:VEVENT")};
+  if (!event) {
+    return "libical could not read it";
+  }
+  icalproperty *error = icalcomponent_get_first_property(event.get(), ICAL_XLICERROR_PROPERTY);
+  if (error == nullptr) {
+    return {};
+  }
+  const char *message = icalproperty_get_xlicerror(error);
+  std::string out = message != nullptr ? message : "libical could not read it";
+  // "Can't parse as DATE-TIME value in DTSTART property. Removing entire
+  // property: INVALID" -> the first sentence; the value is quoted apart.
+  if (const auto stop = out.find(". Removing"); stop != std::string::npos) {
+    out.resize(stop);
+  }
+  return out;
+}
+
+std::string value_of(const std::string &text) {
+  const auto colon = text.find(':');
+  return colon == std::string::npos ? std::string() : shorten(text.substr(colon + 1));
+}
+
+} // namespace
+
+std::vector<icalcomponent *> children_of(icalcomponent *component, icalcomponent_kind kind) {
+  std::vector<icalcomponent *> out;
+  for (icalcomponent *child = icalcomponent_get_first_component(component, kind); child != nullptr;
+       child = icalcomponent_get_next_component(component, kind)) {
+    out.push_back(child);
+  }
+  return out;
+}
+
+std::vector<icalproperty *> properties_of(icalcomponent *component, icalproperty_kind kind) {
+  std::vector<icalproperty *> out;
+  for (icalproperty *property = icalcomponent_get_first_property(component, kind);
+       property != nullptr; property = icalcomponent_get_next_property(component, kind)) {
+    out.push_back(property);
+  }
+  return out;
+}
+
+std::string x_property(icalcomponent *component, std::string_view name) {
+  for (icalproperty *property : properties_of(component, ICAL_X_PROPERTY)) {
+    const char *x_name = icalproperty_get_x_name(property);
+    if (x_name != nullptr && strcasecmp(x_name, std::string(name).c_str()) == 0) {
+      const char *value = icalproperty_get_x(property);
+      return value != nullptr ? value : "";
+    }
+  }
+  return {};
+}
+
+core::Result<Document> Document::parse(const Outline &outline, int calendar) {
+  const ComponentOutline &top = outline.components[outline.calendars[calendar]];
+  Document document;
+  document.m_outline = &outline;
+  {
+    NonfatalMalformedData nonfatal;
+    ParserPtr parser{icalparser_new()};
+    for (std::size_t i = top.first; i <= top.last; ++i) {
+      if (icalcomponent *done = add_line(parser.get(), outline.lines[i].text)) {
+        document.m_root.reset(done);
+      }
+    }
+  }
+  if (!document.m_root) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("line {}: libical could not read this calendar", top.begin_line));
+  }
+
+  // Pair libical's components with the outline's, in document order.
+  // libical moves VTIMEZONEs (and their STANDARD/DAYLIGHT parts) around, so
+  // those are left unpaired: nothing of theirs is quoted by line.
+  std::vector<std::pair<icalcomponent *, int>> pending{
+      {document.m_root.get(), outline.calendars[calendar]}};
+  while (!pending.empty()) {
+    const auto [component, index] = pending.back();
+    pending.pop_back();
+    const ComponentOutline &expected = outline.components[index];
+    std::vector<icalcomponent *> children;
+    for (icalcomponent *child : children_of(component)) {
+      if (icalcomponent_isa(child) != ICAL_VTIMEZONE_COMPONENT) {
+        children.push_back(child);
+      }
+    }
+    std::vector<int> expected_children;
+    for (const int child : expected.children) {
+      if (outline.components[child].name != "VTIMEZONE") {
+        expected_children.push_back(child);
+      }
+    }
+    bool same = children.size() == expected_children.size();
+    for (std::size_t i = 0; same && i < children.size(); ++i) {
+      same =
+          icalcomponent_isa(children[i]) ==
+          icalenum_string_to_component_kind(outline.components[expected_children[i]].name.c_str());
+    }
+    if (!same) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("line {}: libical read the components inside this {} differently; "
+                              "the file's structure is damaged here",
+                              expected.begin_line, expected.name));
+    }
+    document.m_index.emplace(component, index);
+    if (has_errors(component)) {
+      auto &problems = document.m_problems[index];
+      for (const std::size_t line : expected.own_lines) {
+        const ContentLine &content = outline.lines[line];
+        if (auto message = probe(content.text); !message.empty()) {
+          problems.push_back({content.line, content.name, value_of(content.text), message});
+        }
+      }
+    }
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      pending.emplace_back(children[i], expected_children[i]);
+    }
+  }
+  return document;
+}
+
+const ComponentOutline &Document::outline_of(const icalcomponent *component) const {
+  return m_outline->components[m_index.at(component)];
+}
+
+const std::vector<LineProblem> &Document::problems_of(const icalcomponent *component) const {
+  static const std::vector<LineProblem> none;
+  const auto found = m_problems.find(m_index.at(component));
+  return found == m_problems.end() ? none : found->second;
+}
+
+bool Document::damaged(const icalcomponent *component) const {
+  auto *mutable_component = const_cast<icalcomponent *>(component);
+  if (has_errors(mutable_component)) {
+    return true;
+  }
+  for (icalcomponent *child : children_of(mutable_component)) {
+    if (damaged(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace summit::ical::detail

@@ -1,0 +1,143 @@
+#include "core/ical/ics_zones.hpp"
+
+#include "core/ical/ics_import.hpp"
+#include "core/zones.hpp"
+
+#include <fmt/format.h>
+
+namespace summit::ical::detail {
+
+namespace {
+
+// Whether libical objected to anything in the component (X-LIC-ERROR).
+bool damaged(icalcomponent *component) {
+  if (icalcomponent_get_first_property(component, ICAL_XLICERROR_PROPERTY) != nullptr) {
+    return true;
+  }
+  for (icalcomponent *child = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT);
+       child != nullptr; child = icalcomponent_get_next_component(component, ICAL_ANY_COMPONENT)) {
+    if (damaged(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+std::string iana_zone_for_tzid(const std::string &name) {
+  if (name.empty()) {
+    return {};
+  }
+  if (auto zone = core::find_zone(name)) {
+    return std::string((*zone)->name());
+  }
+  // "/mozilla.org/20050126_1/Europe/Berlin", "/softwarestudio.org/Olson_20011030_5/Pacific/
+  // Auckland": the longest tail that names a zone.
+  for (std::size_t slash = name.find('/'); slash != std::string::npos;
+       slash = name.find('/', slash + 1)) {
+    const std::string tail = name.substr(slash + 1);
+    if (tail.find('/') == std::string::npos) {
+      break; // a bare "Berlin" names nothing, and "UTC" after a prefix is a guess
+    }
+    if (auto zone = core::find_zone(tail)) {
+      return std::string((*zone)->name());
+    }
+  }
+  return {};
+}
+
+ZoneResolver::ZoneResolver(icalcomponent *calendar, std::string fallback_tz)
+    : m_fallback(std::move(fallback_tz)), m_calendar_zone(m_fallback) {
+  for (icalcomponent *zone = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT);
+       zone != nullptr;
+       zone = icalcomponent_get_next_component(calendar, ICAL_VTIMEZONE_COMPONENT)) {
+    if (icalproperty *tzid = icalcomponent_get_first_property(zone, ICAL_TZID_PROPERTY)) {
+      if (const char *text = icalproperty_get_tzid(tzid); text != nullptr) {
+        m_vtimezones.emplace(text, zone); // the first of two with one TZID wins
+      }
+    }
+  }
+  for (icalproperty *x = icalcomponent_get_first_property(calendar, ICAL_X_PROPERTY); x != nullptr;
+       x = icalcomponent_get_next_property(calendar, ICAL_X_PROPERTY)) {
+    const char *name = icalproperty_get_x_name(x);
+    const char *value = icalproperty_get_x(x);
+    if (name != nullptr && value != nullptr && std::string_view(name) == "X-WR-TIMEZONE") {
+      const ZoneChoice &choice = resolve(value);
+      if (choice.kind == ZoneChoice::Kind::iana) {
+        m_calendar_zone = choice.iana;
+      }
+      break;
+    }
+  }
+}
+
+const ZoneChoice &ZoneResolver::resolve(const std::string &tzid) {
+  auto found = m_cache.find(tzid);
+  if (found == m_cache.end()) {
+    found = m_cache.emplace(tzid, choose(tzid)).first;
+  }
+  return found->second;
+}
+
+ZoneChoice ZoneResolver::choose(const std::string &tzid) {
+  ZoneChoice choice;
+  if (auto iana = iana_zone_for_tzid(tzid); !iana.empty()) {
+    choice.kind = ZoneChoice::Kind::iana;
+    choice.iana = std::move(iana);
+    return choice;
+  }
+  if (auto iana = iana_zone_for_windows(tzid); !iana.empty()) {
+    choice.kind = ZoneChoice::Kind::iana;
+    choice.iana = std::move(iana);
+    choice.note = fmt::format("TZID '{}' read as {} (CLDR windowsZones)", tzid, choice.iana);
+    return choice;
+  }
+  const auto vtimezone = m_vtimezones.find(tzid);
+  if (vtimezone != m_vtimezones.end()) {
+    icalcomponent *component = vtimezone->second;
+    if (icalproperty *location = icalcomponent_get_first_property(component, ICAL_X_PROPERTY)) {
+      for (; location != nullptr;
+           location = icalcomponent_get_next_property(component, ICAL_X_PROPERTY)) {
+        const char *name = icalproperty_get_x_name(location);
+        const char *value = icalproperty_get_x(location);
+        if (name == nullptr || value == nullptr || std::string_view(name) != "X-LIC-LOCATION") {
+          continue;
+        }
+        if (auto iana = iana_zone_for_tzid(value); !iana.empty()) {
+          choice.kind = ZoneChoice::Kind::iana;
+          choice.iana = std::move(iana);
+          choice.note = fmt::format("TZID '{}' read as {} (its VTIMEZONE's X-LIC-LOCATION)", tzid,
+                                    choice.iana);
+          return choice;
+        }
+      }
+    }
+    if (damaged(component)) {
+      choice.note = fmt::format("TZID '{}' is no known zone and libical could not read the "
+                                "file's VTIMEZONE for it: its times were read as wall times in {}",
+                                tzid, m_fallback);
+      return choice;
+    }
+    TimezonePtr zone{icaltimezone_new()};
+    ComponentPtr copy{icalcomponent_new_clone(component)};
+    // The zone owns the copy only when it accepts it.
+    if (zone && copy && icaltimezone_set_component(zone.get(), copy.get()) != 0) {
+      copy.release();
+      choice.kind = ZoneChoice::Kind::custom;
+      choice.custom = zone.get();
+      choice.note = fmt::format("TZID '{}' is no zone summit knows: its times were converted "
+                                "with the file's VTIMEZONE and are kept in {}",
+                                tzid, m_fallback);
+      m_custom.push_back(std::move(zone));
+      return choice;
+    }
+  }
+  choice.kind = ZoneChoice::Kind::unknown;
+  choice.note = fmt::format("TZID '{}' is no known zone and the file defines no usable "
+                            "VTIMEZONE for it: its times were read as wall times in {}",
+                            tzid, m_fallback);
+  return choice;
+}
+
+} // namespace summit::ical::detail

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "core/ical/libical_handles.hpp"
+
+#include <libical/ical.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+// What a TZID in a file means to summit, which keeps IANA names only.
+// Internal to core/ical.
+namespace summit::ical::detail {
+
+struct ZoneChoice {
+  enum class Kind {
+    iana,    // an IANA zone: the wall times stay as written
+    custom,  // only the file's VTIMEZONE knows it: converted through libical
+    unknown, // nothing knows it: read as wall time in the fallback zone
+  };
+  Kind kind = Kind::unknown;
+  std::string iana;               // kind iana
+  icaltimezone *custom = nullptr; // kind custom, owned by the resolver
+  // Why the TZID was read this way, for the user; empty when it was an IANA
+  // name (perhaps behind a vendor prefix such as "/mozilla.org/.../").
+  std::string note;
+};
+
+// Resolves the TZIDs of one VCALENDAR, in this order: an IANA name; an IANA
+// name behind a prefix ("/citadel.org/20190914_1/Europe/Berlin"); a Windows
+// name in the CLDR table; the X-LIC-LOCATION of the file's VTIMEZONE; the
+// file's VTIMEZONE itself (custom); else unknown. Results are cached.
+class ZoneResolver {
+public:
+  // `calendar` must outlive the resolver; `fallback_tz` is named in notes.
+  ZoneResolver(icalcomponent *calendar, std::string fallback_tz);
+
+  const ZoneChoice &resolve(const std::string &tzid);
+
+  // The zone X-WR-TIMEZONE names when it resolves to an IANA zone, else
+  // the fallback zone: where UTC and date values of this calendar are shown.
+  const std::string &calendar_zone() const { return m_calendar_zone; }
+  const std::string &fallback_zone() const { return m_fallback; }
+
+private:
+  ZoneChoice choose(const std::string &tzid);
+
+  std::string m_fallback;
+  std::string m_calendar_zone;
+  std::map<std::string, icalcomponent *> m_vtimezones;
+  std::map<std::string, ZoneChoice> m_cache;
+  std::vector<TimezonePtr> m_custom;
+};
+
+// The IANA zone `name` stands for (as is, or behind a vendor prefix), or
+// empty.
+std::string iana_zone_for_tzid(const std::string &name);
+
+} // namespace summit::ical::detail

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "core/ical/rule.hpp"
+
+#include <date/tz.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+struct icalrecur_iterator_impl;
+struct icalrecurrencetype;
+
+// Internal to summit_core_ical: walking the starts of a rule.
+namespace summit::ical {
+
+// The starts a Rule gives for a DTSTART, in increasing order: wall times in
+// the event's zone, or 00:00 of dates for an all-day event. libical does the
+// RRULE arithmetic; this adds what summit means by a series:
+//  - DTSTART comes first, whether or not the pattern gives it (RFC 5545:
+//    DTSTART always counts as the first occurrence, for COUNT too);
+//  - COUNT and UNTIL are applied here, UNTIL to each start's instant
+//    (resolve_local), so that a start in a DST gap compares by the instant
+//    it really has;
+//  - seek() restarts at a wall time without walking from DTSTART when the
+//    rule has no COUNT: icalrecur_iterator_set_start for DAILY and coarser
+//    rules; for HOURLY and MINUTELY (where set_start does not keep the
+//    INTERVAL grid in 3.0.16) a new iterator whose DTSTART is moved by a
+//    whole number of days that is also a whole number of intervals, so that
+//    libical sees the same time of day and the same grid;
+//  - nothing after the year 2399 (the last year an event may have);
+//  - at most k_max_steps libical steps after each seek: past that, next()
+//    ends and cut_short() says so.
+class RuleWalk {
+public:
+  static constexpr std::size_t k_max_steps = 200'000;
+
+  // `rule` must outlive the walk.
+  RuleWalk(const Rule &rule, core::LocalSeconds dtstart, bool all_day, const date::time_zone *zone);
+  ~RuleWalk();
+  RuleWalk(const RuleWalk &) = delete;
+  RuleWalk &operator=(const RuleWalk &) = delete;
+
+  // Restarts so that next() gives the first start at or after `from`.
+  void seek(core::LocalSeconds from);
+  // The next start, or nothing once the rule (or the work bound) ends.
+  std::optional<core::LocalSeconds> next();
+  bool cut_short() const { return m_cut_short; }
+
+private:
+  void open(core::LocalSeconds base);
+  void close();
+  bool past_until(core::LocalSeconds start) const;
+
+  const Rule &m_rule;
+  core::LocalSeconds m_dtstart;
+  bool m_all_day;
+  const date::time_zone *m_zone;
+  std::unique_ptr<icalrecurrencetype> m_pattern;
+  icalrecur_iterator_impl *m_iterator = nullptr;
+  core::LocalSeconds m_from{};
+  core::LocalSeconds m_last{};
+  bool m_dtstart_pending = false;
+  bool m_done = false;
+  bool m_cut_short = false;
+  int m_position = 0; // starts given since DTSTART (COUNT)
+  std::size_t m_steps = 0;
+};
+
+// Whether the rule's pattern gives no start at all from `dtstart` on, so
+// that the series would be DTSTART alone however it was meant
+// (FREQ=MONTHLY;BYMONTH=2;BYDAY=5SU;BYMONTHDAY=30). Bounded by libical's
+// own horizon (the year 2582): at worst about a second, paid only when a
+// rule is written.
+bool rule_never_matches(const Rule &rule, core::LocalSeconds dtstart, bool all_day);
+
+} // namespace summit::ical

@@ -1,0 +1,177 @@
+// parse_calendar: which zone and which wall time or instant each kind of
+// DTSTART becomes.
+#include "ical_ics_test_support.hpp"
+
+namespace summit::ical {
+namespace {
+
+using testing::calendar;
+using testing::mentions;
+using testing::only_event;
+
+TEST(IcsImportZones, an_iana_tzid_keeps_the_wall_time_and_the_zone) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:cis-1\nSUMMARY:CIS heads of "
+                                         "government\nDTSTART;TZID=Europe/Minsk:20250926T100000\n"
+                                         "DTEND;TZID=Europe/Minsk:20250926T123000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  EXPECT_EQ(event.params["end"], "2025-09-26T12:30:00");
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["title"], "CIS heads of government");
+  EXPECT_EQ(event.line, 4);
+  EXPECT_TRUE(event.notes.empty());
+}
+
+TEST(IcsImportZones, a_vendor_prefix_before_the_iana_name_is_stripped) {
+  for (const char *tzid :
+       {"/mozilla.org/20050126_1/Europe/Berlin", "/citadel.org/20190914_1/Europe/Berlin",
+        "/freeassociation.sourceforge.net/Europe/Berlin"}) {
+    const auto event = only_event(calendar(std::string("BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                                       "DTSTART;TZID=") +
+                                           tzid + ":20250115T090000\nEND:VEVENT\n"));
+    EXPECT_EQ(event.params["tz"], "Europe/Berlin") << tzid;
+    EXPECT_EQ(event.params["start"], "2025-01-15T09:00:00") << tzid;
+    EXPECT_TRUE(event.notes.empty()) << tzid;
+  }
+}
+
+TEST(IcsImportZones, a_windows_zone_name_is_read_through_the_cldr_table_with_a_note) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=\"W. Europe "
+                                         "Standard Time\":20250115T090000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Berlin");
+  EXPECT_EQ(event.params["start"], "2025-01-15T09:00:00");
+  EXPECT_TRUE(mentions(event.notes,
+                       "line 7: TZID 'W. Europe Standard Time' read as Europe/Berlin (CLDR "
+                       "windowsZones)"));
+}
+
+TEST(IcsImportZones, every_windows_name_in_the_table_names_a_zone_tzdata_knows) {
+  EXPECT_EQ(iana_zone_for_windows("Belarus Standard Time"), "Europe/Minsk");
+  EXPECT_EQ(iana_zone_for_windows("Tokyo Standard Time"), "Asia/Tokyo");
+  EXPECT_EQ(iana_zone_for_windows("Atlantis Standard Time"), "");
+  EXPECT_EQ(iana_zone_for_windows(""), "");
+}
+
+// A zone only the file knows: +01:00 in winter, +02:00 from the last Sunday
+// of March to the last Sunday of October, under a name no table has.
+constexpr const char *k_custom_zone = "BEGIN:VTIMEZONE\n"
+                                      "TZID:Customized Time Zone\n"
+                                      "BEGIN:STANDARD\n"
+                                      "DTSTART:19701025T030000\n"
+                                      "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+                                      "TZOFFSETFROM:+0200\n"
+                                      "TZOFFSETTO:+0100\n"
+                                      "END:STANDARD\n"
+                                      "BEGIN:DAYLIGHT\n"
+                                      "DTSTART:19700329T020000\n"
+                                      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\n"
+                                      "TZOFFSETFROM:+0100\n"
+                                      "TZOFFSETTO:+0200\n"
+                                      "END:DAYLIGHT\n"
+                                      "END:VTIMEZONE\n";
+
+TEST(IcsImportZones, a_custom_vtimezone_converts_through_its_own_rules_into_the_fallback_zone) {
+  const auto result = testing::parsed(calendar(
+      std::string(k_custom_zone) +
+      "BEGIN:VEVENT\nUID:winter\nSUMMARY:x\nDTSTART;TZID=Customized Time Zone:20250115T100000\n"
+      "END:VEVENT\n"
+      "BEGIN:VEVENT\nUID:summer\nSUMMARY:x\nDTSTART;TZID=Customized Time Zone:20250715T100000\n"
+      "END:VEVENT\n"));
+  ASSERT_EQ(result.events.size(), 2U);
+  EXPECT_EQ(result.events[0].params["start"], "2025-01-15T09:00:00Z");
+  EXPECT_EQ(result.events[1].params["start"], "2025-07-15T08:00:00Z");
+  EXPECT_EQ(result.events[0].params["tz"], "Europe/Minsk");
+  EXPECT_TRUE(mentions(result.events[0].notes,
+                       "TZID 'Customized Time Zone' is no zone summit knows: its times were "
+                       "converted with the file's VTIMEZONE and are kept in Europe/Minsk"));
+}
+
+TEST(IcsImportZones, a_vtimezone_whose_x_lic_location_names_a_zone_uses_that_zone) {
+  const auto event = only_event(calendar("BEGIN:VTIMEZONE\nTZID:Minsk time\nX-LIC-LOCATION:Europe/"
+                                         "Minsk\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+                                         "TZOFFSETFROM:+0300\nTZOFFSETTO:+0300\nEND:STANDARD\n"
+                                         "END:VTIMEZONE\nBEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                         "DTSTART;TZID=Minsk time:20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  EXPECT_TRUE(mentions(event.notes, "X-LIC-LOCATION"));
+}
+
+TEST(IcsImportZones, an_unknown_tzid_without_vtimezone_is_a_wall_time_in_the_fallback_zone) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=LOLOLOL:"
+                                         "20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  EXPECT_TRUE(mentions(event.notes, "line 7: TZID 'LOLOLOL' is no known zone"));
+}
+
+TEST(IcsImportZones, a_floating_time_is_a_wall_time_in_the_fallback_zone) {
+  const auto event =
+      only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART:20250926T100000\nEND:VEVENT\n"),
+                 ImportOptions{"Asia/Dushanbe"});
+  EXPECT_EQ(event.params["tz"], "Asia/Dushanbe");
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  EXPECT_TRUE(event.notes.empty());
+}
+
+TEST(IcsImportZones, a_utc_time_is_shown_in_the_calendars_x_wr_timezone) {
+  const auto event = only_event(calendar("X-WR-TIMEZONE:Asia/Almaty\nBEGIN:VEVENT\nUID:a\n"
+                                         "SUMMARY:x\nDTSTART:20250926T050000Z\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Asia/Almaty");
+  EXPECT_EQ(event.params["start"], "2025-09-26T05:00:00Z");
+}
+
+TEST(IcsImportZones, a_utc_time_without_x_wr_timezone_is_shown_in_the_fallback_zone) {
+  const auto event = only_event(calendar("X-WR-TIMEZONE:Not/AZone\nBEGIN:VEVENT\nUID:a\n"
+                                         "SUMMARY:x\nDTSTART:20250926T050000Z\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["start"], "2025-09-26T05:00:00Z");
+}
+
+TEST(IcsImportZones, an_end_in_another_zone_becomes_its_instant) {
+  const auto event = only_event(
+      calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=Europe/Minsk:20250926T100000\n"
+               "DTEND;TZID=America/New_York:20250926T050000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["end"], "2025-09-26T09:00:00Z");
+}
+
+TEST(IcsImportZones, a_date_start_is_an_all_day_event_with_an_exclusive_end) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;VALUE=DATE:"
+                                         "20250926\nDTEND;VALUE=DATE:20250928\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["start"], "2025-09-26");
+  EXPECT_EQ(event.params["end"], "2025-09-28");
+  EXPECT_EQ(event.params["all_day"], true);
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+}
+
+TEST(IcsImportZones, a_one_day_event_without_dtend_has_no_end) {
+  const auto event = only_event(
+      calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;VALUE=DATE:20250926\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["start"], "2025-09-26");
+  EXPECT_FALSE(event.params.contains("end"));
+}
+
+TEST(IcsImportZones, a_duration_becomes_the_events_duration) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=Europe/"
+                                         "Minsk:20250926T100000\nDURATION:PT1H30M\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["duration"], "PT1H30M");
+  EXPECT_FALSE(event.params.contains("end"));
+}
+
+TEST(IcsImportZones, a_month_summit_exported_comes_back_as_a_month) {
+  const auto event = only_event(calendar(
+      "BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;VALUE=DATE:20250901\nDTEND;VALUE=DATE:20251001\n"
+      "STATUS:TENTATIVE\nX-SUMMIT-PRECISION:MONTH\nX-SUMMIT-TZID:Europe/Minsk\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["start"], "2025-09");
+  EXPECT_FALSE(event.params.contains("end"));
+  EXPECT_FALSE(event.params.contains("all_day"));
+  EXPECT_EQ(event.params["status"], "tentative");
+}
+
+TEST(IcsImportZones, the_fallback_zone_must_be_a_zone) {
+  auto result = parse_calendar(calendar(""), ImportOptions{"Europe/Minks"});
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("Europe/Minks"), std::string::npos);
+}
+
+} // namespace
+} // namespace summit::ical

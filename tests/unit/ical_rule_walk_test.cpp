@@ -1,0 +1,116 @@
+#include "core/ical/rule_walk.hpp"
+#include "ical_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace summit::test {
+namespace {
+
+// The starts a walk gives from `from`, at most `n`.
+std::vector<LocalSeconds> from(ical::RuleWalk &walk, LocalSeconds start, std::size_t n) {
+  std::vector<LocalSeconds> out;
+  walk.seek(start);
+  while (out.size() < n) {
+    const auto next = walk.next();
+    if (!next) {
+      break;
+    }
+    out.push_back(*next);
+  }
+  return out;
+}
+
+// seek() jumps (icalrecur_iterator_set_start, or a moved DTSTART for HOURLY
+// and MINUTELY); walking from DTSTART is what libical does without help.
+// For each shape, both must give the same starts from many points, spread
+// over years, at every time of day (a fixed seed: the same points each run).
+void expect_seek_matches_walking(const std::string &rrule, const std::string &start) {
+  const auto event = add({{"start", start}, {"tz", "Europe/Berlin"}, {"repeat", rrule}});
+  ASSERT_TRUE(event.recurrence) << rrule;
+  auto rule = ical::read_rule(event.recurrence->rrule, event, zone("Europe/Berlin"));
+  ASSERT_TRUE(rule) << rule.error().message;
+  const bool all_day = event.precision == core::Precision::all_day;
+  ical::RuleWalk jumping(*rule, event.start_local, all_day, zone("Europe/Berlin"));
+  ical::RuleWalk walking(*rule, event.start_local, all_day, zone("Europe/Berlin"));
+
+  std::vector<LocalSeconds> all = from(walking, event.start_local, 3000);
+  ASSERT_GE(all.size(), 50u) << rrule;
+  const auto horizon = all[all.size() - 10] - event.start_local;
+  std::mt19937_64 random(20250926);
+  for (int i = 0; i < 25; ++i) {
+    const LocalSeconds point =
+        event.start_local + core::Seconds{static_cast<long long>(
+                                random() % static_cast<unsigned long long>(horizon.count()))};
+    const auto first = std::lower_bound(all.begin(), all.end(), point);
+    const std::vector<LocalSeconds> expected(first, first + 5);
+    EXPECT_EQ(from(jumping, point, 5), expected)
+        << rrule << " from " << start << ", seeking " << core::format_iso_local(point);
+  }
+}
+
+TEST(RuleWalk, seeking_gives_what_walking_from_the_start_gives) {
+  const std::vector<std::string> timed{
+      "FREQ=DAILY",
+      "FREQ=DAILY;INTERVAL=3",
+      "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+      "FREQ=DAILY;INTERVAL=2;BYHOUR=8,20;BYMINUTE=30",
+      "FREQ=DAILY;BYMONTH=3",
+      "FREQ=WEEKLY",
+      "FREQ=WEEKLY;INTERVAL=2",
+      "FREQ=WEEKLY;INTERVAL=5",
+      "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+      "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SA;WKST=SU",
+      "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;WKST=WE",
+      "FREQ=WEEKLY;BYMONTH=3,4;BYDAY=TH",
+      "FREQ=MONTHLY",
+      "FREQ=MONTHLY;INTERVAL=2",
+      "FREQ=MONTHLY;BYDAY=-1FR",
+      "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU",
+      "FREQ=MONTHLY;BYMONTHDAY=31",
+      "FREQ=MONTHLY;BYMONTHDAY=1,15;INTERVAL=5",
+      "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+      "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-1",
+      "FREQ=YEARLY",
+      "FREQ=YEARLY;INTERVAL=2",
+      "FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR",
+      "FREQ=YEARLY;INTERVAL=3;BYMONTH=1,7;BYMONTHDAY=15",
+      "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
+      "FREQ=YEARLY;BYYEARDAY=100,-1",
+      "FREQ=YEARLY;BYDAY=20MO",
+      "FREQ=HOURLY;INTERVAL=5",
+      "FREQ=HOURLY;INTERVAL=3;BYMINUTE=0,20,40;BYDAY=MO,TU",
+      "FREQ=HOURLY;INTERVAL=7;BYMONTH=2,3",
+      "FREQ=MINUTELY",
+      "FREQ=MINUTELY;INTERVAL=7",
+      "FREQ=MINUTELY;INTERVAL=997", // prime: its grid meets midnight every 997 days
+  };
+  for (const auto &rule : timed) {
+    expect_seek_matches_walking(rule, "2025-01-15T10:30");
+    expect_seek_matches_walking(rule, "2024-02-29T23:45");
+  }
+  for (const auto &rule : {"FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+                           "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"}) {
+    expect_seek_matches_walking(rule, "2024-02-29");
+  }
+}
+
+TEST(RuleWalk, stops_at_its_step_bound_and_says_so) {
+  // An endless minutely rule walked from its start to the end: the walk
+  // stops at its bound instead of stepping to the year 2399.
+  const auto event =
+      add({{"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"}, {"repeat", "FREQ=MINUTELY"}});
+  auto rule = ical::read_rule(event.recurrence->rrule, event, zone("Europe/Minsk"));
+  ASSERT_TRUE(rule);
+  ical::RuleWalk walk(*rule, event.start_local, false, zone("Europe/Minsk"));
+  std::size_t given = 0;
+  while (walk.next()) {
+    ++given;
+  }
+  EXPECT_EQ(given, ical::RuleWalk::k_max_steps);
+  EXPECT_TRUE(walk.cut_short());
+}
+
+} // namespace
+} // namespace summit::test
