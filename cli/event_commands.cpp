@@ -38,39 +38,57 @@ core::Result<ZoneChoice> event_zone(Session &session, const EventOptions &option
   return choice;
 }
 
+// "Fri 31 Oct 2025 10:00, Fri 7 Nov 2025 10:00": RECURRENCE-IDs for people.
+std::string occurrence_words(const std::vector<std::string> &ids, bool times_only) {
+  std::string words;
+  for (const std::string &id : ids) {
+    auto when = core::parse_iso(id);
+    std::string word = id;
+    if (when) {
+      const auto local = date::floor<core::Seconds>(when->local);
+      word = times_only ? date::format("%H:%M", local) : core::format_human_datetime(local);
+    }
+    words += (words.empty() ? "" : ", ") + word;
+  }
+  return words;
+}
+
 // A timed series named by a date: the RECURRENCE-ID of its one occurrence
 // that day (in the event's zone), or the exit code.
 tl::expected<std::string, int> occurrence_on(Session &session, const core::Event &series,
                                              const OccurrenceTarget &target) {
-  const std::string day = core::format_iso_date(core::LocalSeconds{*target.day});
+  const date::local_days day = *target.day;
+  const std::string day_text = core::format_iso_date(core::LocalSeconds{day});
   auto result = session.call(
       "event.list",
-      json{{"from", day}, {"to", day}, {"tz", series.tz}, {"expand", true}, {"limit", 10000}});
+      json{{"from", core::format_iso_date(core::LocalSeconds{day - date::days{k_lookup_days}})},
+           {"to", core::format_iso_date(core::LocalSeconds{day + date::days{k_lookup_days}})},
+           {"tz", series.tz},
+           {"expand", true},
+           {"limit", 10000}});
   if (!result) {
     return tl::unexpected(result.error());
   }
-  const std::vector<std::string> ids =
-      occurrences_listed(result->value("events", json::array()), series.id);
+  const DayOccurrences found =
+      occurrences_on_day(result->value("events", json::array()), series.id, day);
   const std::string day_words =
-      fmt::format("{} ({})", core::format_human_date(core::LocalSeconds{*target.day}), series.tz);
-  if (ids.empty()) {
-    return tl::unexpected(session.refused(
-        fmt::format("{}: event {} has no occurrence on {}; `summit list --from {} --to {}` shows "
-                    "the days it has",
-                    target.option, series.id, day_words, day, day)));
+      fmt::format("{} ({})", core::format_human_date(core::LocalSeconds{day}), series.tz);
+  if (found.on_day.empty()) {
+    const std::string nearest =
+        found.nearest.empty()
+            ? fmt::format("it has none within {} days of it", k_lookup_days)
+            : "the nearest: " + occurrence_words(found.nearest, /*times_only=*/false);
+    return tl::unexpected(session.refused(fmt::format(
+        "{}: event {} has no occurrence on {}; {}", target.option, series.id, day_words, nearest)));
   }
-  if (ids.size() > 1) {
-    std::string times;
-    for (const std::string &id : ids) {
-      auto when = core::parse_iso(id);
-      times += (times.empty() ? "" : ", ") +
-               (when ? date::format("%H:%M", date::floor<core::Seconds>(when->local)) : id);
-    }
-    return tl::unexpected(session.usage(fmt::format(
-        "{}: event {} occurs {} times on {} ({}); give the time too, such as \"{} {}\"",
-        target.option, series.id, ids.size(), day_words, times, day, times.substr(0, 5))));
+  if (found.on_day.size() > 1) {
+    const std::string times = occurrence_words(found.on_day, /*times_only=*/true);
+    return tl::unexpected(session.usage(
+        fmt::format("{}: event {} occurs {} times on {} ({}); give the time too, such as \"{} {}\"",
+                    target.option, series.id, found.on_day.size(), day_words, times, day_text,
+                    times.substr(0, 5))));
   }
-  return ids.front();
+  return found.on_day.front();
 }
 
 int print_occurrence_result(Session &session, const json &result, const OccurrenceTarget &target,

@@ -171,10 +171,13 @@ std::string format_month_grid(date::year_month month, const std::set<date::local
       }
       line += digits + " ";
     } else {
-      // "12* ", "[26]", "[26]*": the star right after the number or bracket.
-      const char close = is_today ? ']' : (has_events ? '*' : ' ');
-      const char after = is_today && has_events ? '*' : ' ';
-      line += fmt::format("{}{:>2}{}{}", is_today ? '[' : ' ', number, close, after);
+      // " 12* ", "[26] ", "[26]*", " [1]*": brackets hug the number, the
+      // star follows it or its bracket.
+      if (is_today) {
+        line += fmt::format("{:>4}{}", fmt::format("[{}]", number), has_events ? '*' : ' ');
+      } else {
+        line += fmt::format(" {:>2}{} ", number, has_events ? '*' : ' ');
+      }
     }
     if (++column == 7) {
       trim_right(line);

@@ -93,19 +93,54 @@ read_occurrence_target(const OccurrenceOptions &options, const core::Event &seri
   return std::optional<OccurrenceTarget>(std::move(target));
 }
 
-std::vector<std::string> occurrences_listed(const json &events, std::int64_t id) {
-  std::vector<std::string> found;
+DayOccurrences occurrences_on_day(const json &events, std::int64_t id, date::local_days day) {
+  struct Listed {
+    std::string id;
+    core::LocalSeconds occurrence;
+  };
+  std::vector<Listed> others;
+  DayOccurrences found;
   if (!events.is_array()) {
     return found;
   }
+  auto local_of = [](const json &event, const char *member) -> std::optional<core::LocalSeconds> {
+    auto it = event.find(member);
+    if (it == event.end() || !it->is_string()) {
+      return std::nullopt;
+    }
+    auto when = core::parse_iso(it->get<std::string>());
+    return when ? std::optional(when->local) : std::nullopt;
+  };
   for (const json &event : events) {
     if (!event.is_object() || event.value("id", std::int64_t{0}) != id) {
       continue;
     }
-    auto occurrence = event.find("occurrence");
-    if (occurrence != event.end() && occurrence->is_string()) {
-      found.push_back(occurrence->get<std::string>());
+    const auto occurrence = local_of(event, "occurrence");
+    if (!occurrence) {
+      continue;
     }
+    const auto start = local_of(event, "start").value_or(*occurrence);
+    const std::string name = event.at("occurrence").get<std::string>();
+    if (date::floor<date::days>(*occurrence) == day || date::floor<date::days>(start) == day) {
+      found.on_day.push_back(name);
+    } else {
+      others.push_back({name, *occurrence});
+    }
+  }
+  if (!found.on_day.empty()) {
+    return found;
+  }
+  const core::LocalSeconds noon = core::LocalSeconds{day} + std::chrono::hours{12};
+  auto distance = [noon](const Listed &listed) {
+    return listed.occurrence > noon ? listed.occurrence - noon : noon - listed.occurrence;
+  };
+  std::stable_sort(others.begin(), others.end(),
+                   [&](const Listed &a, const Listed &b) { return distance(a) < distance(b); });
+  others.resize(std::min<std::size_t>(others.size(), 3));
+  std::sort(others.begin(), others.end(),
+            [](const Listed &a, const Listed &b) { return a.occurrence < b.occurrence; });
+  for (const Listed &listed : others) {
+    found.nearest.push_back(listed.id);
   }
   return found;
 }

@@ -47,9 +47,20 @@ core::Result<std::optional<OccurrenceTarget>>
 read_occurrence_target(const OccurrenceOptions &options, const core::Event &series,
                        core::SysSeconds now);
 
-// The RECURRENCE-IDs (`occurrence` members) of event `id` among event.list's
-// `events`, in the order listed.
-std::vector<std::string> occurrences_listed(const nlohmann::json &events, std::int64_t id);
+// How many days either side of a date `edit` asks event.list about when a
+// timed series is named by that date.
+inline constexpr int k_lookup_days = 14;
+
+// The occurrences of event `id` among event.list's `events` that fall on
+// `day` -- by their RECURRENCE-ID or by their (moved) start, both wall
+// times in the event's zone -- as RECURRENCE-IDs in start order; and, when
+// none does, up to three others nearest to it, in time order.
+struct DayOccurrences {
+  std::vector<std::string> on_day;
+  std::vector<std::string> nearest;
+};
+DayOccurrences occurrences_on_day(const nlohmann::json &events, std::int64_t id,
+                                  date::local_days day);
 
 // event.update params for `target` (with target.id known) and the changes
 // in `options`:

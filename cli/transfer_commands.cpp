@@ -60,7 +60,13 @@ std::string skipped_line(const json &skipped) {
   if (!what.empty()) {
     line += what + ": ";
   }
-  return line + printable(skipped.value("reason", std::string("skipped"))) + "\n";
+  std::string reason = skipped.value("reason", std::string("skipped"));
+  // The daemon's reason may name the line again.
+  if (const std::string prefix = fmt::format("line {}: ", skipped.value("line", json()).dump());
+      reason.rfind(prefix, 0) == 0) {
+    reason.erase(0, prefix.size());
+  }
+  return line + printable(reason) + "\n";
 }
 
 int print_import_result(Session &session, const std::string &name, const json &result) {

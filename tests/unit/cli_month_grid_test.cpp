@@ -65,6 +65,14 @@ TEST(MonthGrid, today_with_events_shows_both_marks) {
   EXPECT_THAT(grid, HasSubstr(" 25  [26]* 27"));
 }
 
+TEST(MonthGrid, brackets_hug_a_one_digit_today) {
+  const auto today = day(2026_y / date::December / 1);
+  const std::string grid =
+      format_month_grid(2026_y / date::December, {today}, today, GridStyle{false});
+  EXPECT_THAT(grid, HasSubstr(" Mo   Tu   We   Th   Fr   Sa   Su\n"
+                              "      [1]*  2    3    4    5    6\n"));
+}
+
 TEST(MonthGrid, colour_marks_days_in_bold_and_today_in_reverse_in_cals_layout) {
   const std::string grid =
       format_month_grid(2025_y / date::September,

@@ -100,22 +100,46 @@ TEST(OccurrenceEdit, a_date_alone_is_looked_up_on_that_day_in_the_events_zone) {
   auto outcome = run_summit({"edit", "5", "--cancel-occurrence", "2025-10-31"}, daemon.path());
   ASSERT_EQ(outcome.code, k_exit_ok) << outcome.err;
   ASSERT_THAT(daemon.methods(), ElementsAre("event.get", "event.list", "event.update"));
-  EXPECT_EQ(daemon.requests()[1]["params"], (json{{"from", "2025-10-31"},
-                                                  {"to", "2025-10-31"},
+  EXPECT_EQ(daemon.requests()[1]["params"], (json{{"from", "2025-10-17"},
+                                                  {"to", "2025-11-14"},
                                                   {"tz", "Europe/Minsk"},
                                                   {"expand", true},
                                                   {"limit", 10000}}));
   EXPECT_EQ(daemon.requests()[2]["params"]["cancel_occurrence"], "2025-10-31T10:00:00");
 }
 
-TEST(OccurrenceEdit, a_day_without_an_occurrence_is_refused_and_nothing_is_sent) {
-  FakeDaemon daemon(daemon_with(weekly_working_group(), json::array(), json::object()));
+TEST(OccurrenceEdit, a_day_without_an_occurrence_is_refused_naming_the_nearest) {
+  const summit::core::Event series = weekly_working_group();
+  json listed = json::array();
+  for (int week = 2; week <= 6; ++week) {
+    listed.push_back(event_to_json(weekly_occurrence(series, week)));
+  }
+  FakeDaemon daemon(daemon_with(series, listed, json::object()));
   auto outcome =
       run_summit({"edit", "5", "--occurrence", "2025-10-30", "--title", "x"}, daemon.path());
   EXPECT_EQ(outcome.code, k_exit_refused);
-  EXPECT_THAT(outcome.err,
-              HasSubstr("event 5 has no occurrence on Thu 30 Oct 2025 (Europe/Minsk)"));
+  EXPECT_EQ(outcome.err, "summit: --occurrence: event 5 has no occurrence on Thu 30 Oct 2025 "
+                         "(Europe/Minsk); the nearest: Fri 24 Oct 2025 10:00, Fri 31 Oct 2025 "
+                         "10:00, Fri 7 Nov 2025 10:00\n");
   EXPECT_THAT(daemon.methods(), ElementsAre("event.get", "event.list"));
+}
+
+TEST(OccurrenceEdit, a_day_finds_a_moved_occurrence_by_its_new_day_or_its_own) {
+  summit::core::Event moved = weekly_occurrence(weekly_working_group(), 4); // Fri 31 Oct
+  moved.start_local -= date::days{1};                                       // now on Thursday
+  moved.end_local -= date::days{1};
+  const json listed = json::array({event_to_json(moved)});
+  for (const auto when : {2025_y / date::October / 30, 2025_y / date::October / 31}) {
+    const DayOccurrences found = occurrences_on_day(listed, 5, date::local_days{when});
+    ASSERT_EQ(found.on_day.size(), 1U);
+    EXPECT_EQ(found.on_day[0], "2025-10-31T10:00:00");
+  }
+  const DayOccurrences other =
+      occurrences_on_day(listed, 5, date::local_days{2025_y / date::November / 1});
+  EXPECT_TRUE(other.on_day.empty());
+  EXPECT_EQ(other.nearest, (std::vector<std::string>{"2025-10-31T10:00:00"}));
+  EXPECT_TRUE(
+      occurrences_on_day(listed, 6, date::local_days{2025_y / date::October / 31}).on_day.empty());
 }
 
 TEST(OccurrenceEdit, from_occurrence_prints_the_truncated_and_the_new_series) {

@@ -70,7 +70,7 @@ const json k_import_result{
     {"updated", 3},
     {"unchanged", 40},
     {"skipped",
-     {{{"line", 88}, {"uid", "t1"}, {"summary", ""}, {"reason", "a VTODO is not an event"}},
+     {{{"line", 88}, {"uid", "t1"}, {"summary", ""}, {"reason", "line 88: VTODO is not an event"}},
       {{"line", 120}, {"uid", "x@y"}, {"summary", "Old summit"}, {"reason", "start: no DTSTART"}}}},
     {"notes", {"line 40: Windows zone 'Belarus Standard Time' read as Europe/Minsk"}},
     {"dry_run", false}};
@@ -125,7 +125,7 @@ TEST(ImportCommand, a_large_file_goes_up_in_pieces_that_join_to_the_file_byte_fo
   EXPECT_EQ(daemon.requests()[4]["params"], (json{{"import", 7}, {"dry_run", false}}));
   EXPECT_EQ(outcome.out, "Imported " + path +
                              ": 12 added, 3 updated, 40 unchanged, 2 skipped\n"
-                             "  line 88: uid t1: a VTODO is not an event\n"
+                             "  line 88: uid t1: VTODO is not an event\n"
                              "  line 120: \"Old summit\" (uid x@y): start: no DTSTART\n");
   EXPECT_EQ(outcome.err,
             "summit: line 40: Windows zone 'Belarus Standard Time' read as Europe/Minsk\n");
