@@ -30,6 +30,48 @@ std::size_t escaped_size(unsigned char byte) {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 
+// How many bytes the character starting with `lead` has (1 for what is not
+// a lead byte; malformed input is caught by invalid_utf8_at).
+std::size_t sequence_length(unsigned char lead) {
+  if ((lead & 0xE0U) == 0xC0U) {
+    return 2;
+  }
+  if ((lead & 0xF0U) == 0xE0U) {
+    return 3;
+  }
+  if ((lead & 0xF8U) == 0xF0U) {
+    return 4;
+  }
+  return 1;
+}
+
+// `length` moved back so that text[0, length) does not end inside a
+// character: the next byte is not a continuation byte, or, at the end of
+// what is known, the last character is complete.
+std::size_t character_boundary(std::string_view text, std::size_t length) {
+  std::size_t cut = length;
+  if (cut < text.size()) {
+    for (int step = 0;
+         step < 3 && cut > 0 && is_continuation(static_cast<unsigned char>(text[cut])); ++step) {
+      --cut;
+    }
+    return cut > 0 ? cut : length;
+  }
+  // The last character's lead byte, at most 3 continuation bytes back.
+  std::size_t lead = cut;
+  for (int step = 0; step < 4 && lead > 0; ++step) {
+    --lead;
+    if (!is_continuation(static_cast<unsigned char>(text[lead]))) {
+      break;
+    }
+  }
+  if (lead < cut && lead + sequence_length(static_cast<unsigned char>(text[lead])) > cut &&
+      lead > 0) {
+    return lead;
+  }
+  return cut;
+}
+
 } // namespace
 
 std::size_t next_piece_length(std::string_view pending, bool at_end, std::size_t limit,
@@ -44,20 +86,17 @@ std::size_t next_piece_length(std::string_view pending, bool at_end, std::size_t
     wire += cost;
     ++length;
   }
-  if (length == pending.size()) {
-    // All of it fits: send it when nothing more is coming, or when it is a
-    // full piece already; otherwise wait for more.
+  if (length == pending.size() && !at_end) {
+    // All of it fits: a full piece goes now (without a last character that
+    // is still incomplete); a smaller one waits for more.
     const bool full = length >= limit || wire >= wire_limit;
-    return at_end || full ? length : 0;
+    return full ? character_boundary(pending, length) : 0;
   }
-  // Cut before the start of a character, never inside one (at most 3
-  // continuation bytes to step over; malformed input is caught later).
-  std::size_t cut = length;
-  for (int step = 0;
-       step < 3 && cut > 0 && is_continuation(static_cast<unsigned char>(pending[cut])); ++step) {
-    --cut;
+  if (length == pending.size()) {
+    return length;
   }
-  return cut > 0 ? cut : length;
+  // Cut before the start of a character, never inside one.
+  return character_boundary(pending, length);
 }
 
 std::optional<std::size_t> invalid_utf8_at(std::string_view text) {

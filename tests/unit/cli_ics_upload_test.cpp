@@ -26,6 +26,17 @@ TEST(IcsUpload, a_piece_never_ends_inside_a_character) {
   EXPECT_EQ(next_piece_length(euros, false, 8, 1000), 6U);
 }
 
+TEST(IcsUpload, a_full_piece_read_so_far_holds_back_a_character_not_yet_complete) {
+  // Exactly the limit is pending and the next read has not happened yet:
+  // the 3-byte "€" at the end is cut short, so it waits for the next piece.
+  const std::string text = std::string(6, 'a') + "\xE2\x82";
+  EXPECT_EQ(next_piece_length(text, /*at_end=*/false, 8, 1000), 6U);
+  const std::string complete = std::string(5, 'a') + "€";
+  EXPECT_EQ(next_piece_length(complete, /*at_end=*/false, 8, 1000), 8U);
+  const std::string two_bytes = std::string(7, 'a') + "\xD0";
+  EXPECT_EQ(next_piece_length(two_bytes, /*at_end=*/false, 8, 1000), 7U);
+}
+
 TEST(IcsUpload, escaping_on_the_wire_bounds_a_piece_too) {
   // CRLF doubles on the wire ("\r\n" is 4 bytes escaped); control bytes take 6.
   const std::string crlf(1000, '\r');
