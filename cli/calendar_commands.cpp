@@ -22,37 +22,36 @@ date::local_days today_in(core::SysSeconds now, const date::time_zone *zone) {
   return date::floor<date::days>(date::floor<core::Seconds>(zone->to_local(now)));
 }
 
-struct Listed {
-  std::vector<core::Event> events;
-  json raw;
-  bool more = false;
-};
+// event.list's result over [from, to) in the viewer's zone, expanded; or
+// the exit code.
+tl::expected<json, int> list_range(Session &session, const std::string &from,
+                                   const std::string &to) {
+  return session.call("event.list", json{{"from", from},
+                                         {"to", to},
+                                         {"tz", session.viewer()->name()},
+                                         {"expand", true},
+                                         {"limit", k_view_limit}});
+}
 
-// event.list over [from, to) in the viewer's zone, expanded; or the exit code.
-tl::expected<Listed, int> list_range(Session &session, const std::string &from,
-                                     const std::string &to) {
-  auto result = session.call("event.list", json{{"from", from},
-                                                {"to", to},
-                                                {"tz", session.viewer()->name()},
-                                                {"expand", true},
-                                                {"limit", k_view_limit}});
-  if (!result) {
-    return tl::unexpected(result.error());
-  }
-  Listed listed;
-  listed.raw = result->value("events", json::array());
-  listed.more = result->value("more", false);
-  if (session.json_output()) {
-    return listed;
-  }
-  for (const json &item : listed.raw) {
+// The events of a list_range() result, or the exit code of a bad reply.
+tl::expected<std::vector<core::Event>, int> events_of(Session &session, const json &result) {
+  std::vector<core::Event> events;
+  for (const json &item : result.value("events", json::array())) {
     auto event = session.parse_event(item);
     if (!event) {
       return tl::unexpected(event.error());
     }
-    listed.events.push_back(std::move(*event));
+    events.push_back(std::move(*event));
   }
-  return listed;
+  return events;
+}
+
+// Prints the events as they came (--json); true when it did.
+bool printed_as_json(Session &session, const json &result) {
+  if (session.json_output()) {
+    session.print_json(result.value("events", json::array()));
+  }
+  return session.json_output();
 }
 
 } // namespace
@@ -70,18 +69,21 @@ int show_agenda(Session &session, int days) {
   if (!listed) {
     return listed.error();
   }
-  if (session.json_output()) {
-    session.print_json(listed->raw);
+  if (printed_as_json(session, *listed)) {
     return k_exit_ok;
   }
-  const std::vector<AgendaDay> grouped = agenda_days(listed->events, today, last, viewer);
+  auto events = events_of(session, *listed);
+  if (!events) {
+    return events.error();
+  }
+  const std::vector<AgendaDay> grouped = agenda_days(*events, today, last, viewer);
   if (grouped.empty()) {
     session.out() << (days == 1 ? std::string("No events for the rest of today.\n")
                                 : fmt::format("No events in the next {} days.\n", days));
   } else {
     session.out() << format_agenda(grouped, today, viewer);
   }
-  if (listed->more) {
+  if (listed->value("more", false)) {
     session.out() << k_more;
   }
   return k_exit_ok;
@@ -100,11 +102,14 @@ int show_month(Session &session, const std::optional<std::string> &month_text) {
   if (!listed) {
     return listed.error();
   }
-  if (session.json_output()) {
-    session.print_json(listed->raw);
+  if (printed_as_json(session, *listed)) {
     return k_exit_ok;
   }
-  const std::vector<AgendaDay> grouped = agenda_days(listed->events, first, last, viewer);
+  auto events = events_of(session, *listed);
+  if (!events) {
+    return events.error();
+  }
+  const std::vector<AgendaDay> grouped = agenda_days(*events, first, last, viewer);
   std::set<date::local_days> marked;
   for (const AgendaDay &day : grouped) {
     for (const AgendaEntry &entry : day.entries) {
@@ -123,7 +128,7 @@ int show_month(Session &session, const std::optional<std::string> &month_text) {
   } else {
     session.out() << format_agenda(grouped, today, viewer);
   }
-  if (listed->more) {
+  if (listed->value("more", false)) {
     session.out() << k_more;
   }
   return k_exit_ok;

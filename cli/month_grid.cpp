@@ -161,7 +161,7 @@ std::string format_month_grid(date::year_month month, const std::set<date::local
   unsigned column = lead;
   for (date::local_days day = first; day <= last; day += date::days{1}) {
     const unsigned number = static_cast<unsigned>(date::year_month_day{day}.day());
-    const bool has_events = marked.count(day) > 0;
+    const bool has_events = marked.contains(day);
     const bool is_today = today && *today == day;
     if (style.color) {
       std::string digits = fmt::format("{:>2}", number);

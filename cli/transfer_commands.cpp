@@ -282,11 +282,11 @@ int export_calendar(Session &session, const ExportOptions &options) {
     if (!page) {
       return page.error();
     }
-    const json ics = page->value("ics", json());
-    if (!ics.is_string()) {
+    const auto ics = page->find("ics");
+    if (ics == page->end() || !ics->is_string()) {
       return session.bad_reply("a calendar.export page has no ics text");
     }
-    const std::string &text = ics.get_ref<const std::string &>();
+    const auto &text = ics->get_ref<const std::string &>();
     if (to_file) {
       if (auto written = file.write(text); !written) {
         return session.refused("export: " + written.error());
