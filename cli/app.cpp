@@ -1,16 +1,15 @@
 #include "cli/app.hpp"
 
+#include "cli/calendar_commands.hpp"
 #include "cli/daemon_client.hpp"
-#include "cli/event_options.hpp"
-#include "cli/event_view.hpp"
-#include "cli/reminder_view.hpp"
+#include "cli/daemon_commands.hpp"
+#include "cli/event_commands.hpp"
+#include "cli/session.hpp"
 #include "cli/socket_path.hpp"
+#include "cli/transfer_commands.hpp"
 #include "cli/watch.hpp"
 #include "cli/zone_choice.hpp"
 #include "core/clock.hpp"
-#include "core/event_json.hpp"
-#include "core/time_format.hpp"
-#include "core/time_parse.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -23,6 +22,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,11 +30,6 @@
 namespace summit::cli {
 
 namespace {
-
-using nlohmann::json;
-
-constexpr const char *k_start_hint =
-    "is summitd running? start it with `summitd` or `systemctl --user start summitd`";
 
 // The options add and edit share. `edit` adds the ones that clear a field.
 void add_event_options(CLI::App &command, EventOptions &options, std::vector<std::string> &tags,
@@ -60,7 +55,14 @@ void add_event_options(CLI::App &command, EventOptions &options, std::vector<std
                   "A reminder: a duration before the start (7d, 1h) or a time (repeatable)")
       ->allow_extra_args(false);
   command.add_option("--status", options.status, "confirmed, tentative or cancelled");
+  auto *repeat = command.add_option(
+      "--repeat", options.repeat,
+      "Repeat: daily, weekly, monthly, yearly, weekdays, \"every 2 weeks\", each optionally with "
+      "\"until 2027-12-31\" or \"count 10\" (\"weekly until 2027-12-31\"), or an RRULE such as "
+      "FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR");
   if (edit) {
+    command.add_flag("--no-repeat", options.clear_repeat, "Stop repeating: a single event again")
+        ->excludes(repeat);
     auto *clear_end = command.add_flag("--no-end", options.clear_end, "Remove the end or duration");
     clear_end->excludes(end);
     clear_end->excludes(duration);
@@ -68,290 +70,6 @@ void add_event_options(CLI::App &command, EventOptions &options, std::vector<std
     command.add_flag("--no-reminders", options.clear_reminders, "Remove every reminder");
   }
 }
-
-// One run of the program once its command line is parsed.
-class Session {
-public:
-  Session(const Environment &env, std::ostream &out, std::ostream &err, DaemonClient &client,
-          const date::time_zone *viewer, std::optional<std::string> global_tz, bool json_output)
-      : m_env(env), m_out(out), m_err(err), m_client(client), m_viewer(viewer),
-        m_global_tz(std::move(global_tz)), m_json(json_output) {}
-
-  int add(const EventOptions &options) {
-    auto zone = event_zone(options, m_viewer);
-    if (!zone) {
-      return usage(zone.error().message);
-    }
-    auto params = build_add_params(options, m_env.now, zone->zone);
-    if (!params) {
-      return usage(params.error().message);
-    }
-    say(zone->note);
-    auto result = m_client.call("event.add", std::move(*params));
-    if (!result) {
-      return report(result.error());
-    }
-    return print_event_result(*result, "Added");
-  }
-
-  int edit(std::int64_t id, const EventOptions &options) {
-    auto current = fetch(id);
-    if (!current) {
-      return current.error();
-    }
-    auto own_zone = core::find_zone(current->tz);
-    auto zone = event_zone(options, own_zone ? *own_zone : m_viewer);
-    if (!zone) {
-      return usage(zone.error().message);
-    }
-    auto params = build_update_params(*current, options, m_env.now, zone->zone);
-    if (!params) {
-      return usage(params.error().message);
-    }
-    // Renaming the place within the same zone needs no comment.
-    if (zone->zone->name() != current->tz) {
-      say(zone->note);
-    }
-    auto result = m_client.call("event.update", std::move(*params));
-    if (!result) {
-      return report(result.error());
-    }
-    return print_event_result(*result, "Updated");
-  }
-
-  int list(const ListOptions &options) {
-    auto params = build_list_params(options, m_env.now, m_viewer);
-    if (!params) {
-      return usage(params.error().message);
-    }
-    auto result = m_client.call("event.list", std::move(*params));
-    if (!result) {
-      return report(result.error());
-    }
-    const json events = result->value("events", json::array());
-    if (m_json) {
-      print_json(events);
-    } else {
-      std::vector<core::Event> parsed;
-      for (const json &item : events) {
-        auto event = core::event_from_json(item);
-        if (!event) {
-          return bad_reply(event.error().message);
-        }
-        parsed.push_back(std::move(*event));
-      }
-      m_out << format_event_table(parsed, m_viewer);
-    }
-    if (result->value("more", false)) {
-      say(fmt::format("more events match; pass --limit (up to 10000) or narrow --from/--to "
-                      "to see them"));
-    }
-    return k_exit_ok;
-  }
-
-  int show(std::int64_t id) {
-    auto result = m_client.call("event.get", json{{"id", id}});
-    if (!result) {
-      return report(result.error());
-    }
-    const json event_json = result->value("event", json());
-    if (m_json) {
-      print_json(event_json);
-      return k_exit_ok;
-    }
-    auto event = core::event_from_json(event_json);
-    if (!event) {
-      return bad_reply(event.error().message);
-    }
-    m_out << format_event_details(*event, m_viewer);
-    return k_exit_ok;
-  }
-
-  int remove(std::int64_t id) {
-    auto result = m_client.call("event.remove", json{{"id", id}});
-    if (!result) {
-      return report(result.error());
-    }
-    if (m_json) {
-      print_json(*result);
-    } else {
-      m_out << fmt::format("Removed event {}\n", result->value("removed", id));
-    }
-    return k_exit_ok;
-  }
-
-  int status() {
-    auto result = m_client.call("daemon.status", json::object());
-    if (!result) {
-      return report(result.error());
-    }
-    if (m_json) {
-      print_json(*result);
-    } else {
-      m_out << format_status(*result, m_viewer);
-    }
-    return k_exit_ok;
-  }
-
-  int snooze(std::int64_t reminder_id, const std::string &duration) {
-    // Checked here so that a typo is a usage error naming the argument; the
-    // daemon reads the same forms.
-    if (auto parsed = core::parse_duration(duration); !parsed) {
-      return usage("DURATION: " + parsed.error().message);
-    }
-    auto result = m_client.call("reminder.snooze",
-                                json{{"reminder_id", reminder_id}, {"duration", duration}});
-    if (!result) {
-      return report(result.error());
-    }
-    if (m_json) {
-      print_json(*result);
-      return k_exit_ok;
-    }
-    const std::string due_text = result->value("due", std::string());
-    auto due = core::parse_iso(due_text);
-    const std::string when = due && due->kind == core::When::Kind::instant
-                                 ? core::format_human_datetime(
-                                       date::floor<core::Seconds>(m_viewer->to_local(due->instant)))
-                                 : due_text;
-    m_out << fmt::format("Snoozed reminder {}: it fires again at {} as reminder {}\n", reminder_id,
-                         when, result->value("reminder_id", std::int64_t{0}));
-    return k_exit_ok;
-  }
-
-  int ack(std::int64_t reminder_id) {
-    auto result = m_client.call("reminder.ack", json{{"reminder_id", reminder_id}});
-    if (!result) {
-      return report(result.error());
-    }
-    if (m_json) {
-      print_json(*result);
-    } else {
-      m_out << fmt::format("Acknowledged reminder {}\n", result->value("acked", reminder_id));
-    }
-    return k_exit_ok;
-  }
-
-  int missed(int limit) {
-    auto result = m_client.call("reminder.missed", json{{"limit", limit}});
-    if (!result) {
-      return report(result.error());
-    }
-    const json missed = result->value("missed", json::array());
-    if (m_json) {
-      print_json(missed);
-    } else {
-      m_out << format_missed_table(missed, m_viewer);
-    }
-    return k_exit_ok;
-  }
-
-  int explain(std::int64_t id) {
-    auto result = m_client.call("event.explain", json{{"id", id}});
-    if (!result) {
-      return report(result.error());
-    }
-    if (m_json) {
-      print_json(*result);
-    } else {
-      m_out << format_explanation(*result, m_viewer);
-    }
-    return k_exit_ok;
-  }
-
-private:
-  // --tz on the command counts as given, and so does the global --tz: both
-  // say which zone the user means.
-  core::Result<ZoneChoice> event_zone(const EventOptions &options,
-                                      const date::time_zone *fallback) {
-    const std::optional<std::string> &explicit_tz = options.tz ? options.tz : m_global_tz;
-    std::optional<core::ZoneGazetteer> gazetteer;
-    if (!explicit_tz && options.location && !options.location->empty() && m_env.load_gazetteer) {
-      gazetteer = m_env.load_gazetteer();
-    }
-    auto choice = choose_event_zone(explicit_tz, options.location,
-                                    gazetteer ? &*gazetteer : nullptr, fallback);
-    if (!choice) {
-      return core::fail(choice.error().code, "--tz: " + choice.error().message);
-    }
-    return choice;
-  }
-
-  // The event as the daemon has it now, or the exit code to return.
-  tl::expected<core::Event, int> fetch(std::int64_t id) {
-    auto result = m_client.call("event.get", json{{"id", id}});
-    if (!result) {
-      return tl::unexpected(report(result.error()));
-    }
-    auto event = core::event_from_json(result->value("event", json()));
-    if (!event) {
-      return tl::unexpected(bad_reply(event.error().message));
-    }
-    return std::move(*event);
-  }
-
-  int print_event_result(const json &result, const char *verb) {
-    for (const json &note : result.value("notes", json::array())) {
-      if (note.is_string()) {
-        say(note.get<std::string>());
-      }
-    }
-    const json event_json = result.value("event", json());
-    if (m_json) {
-      print_json(event_json);
-      return k_exit_ok;
-    }
-    auto event = core::event_from_json(event_json);
-    if (!event) {
-      return bad_reply(event.error().message);
-    }
-    m_out << format_event_summary(verb, *event, m_viewer);
-    return k_exit_ok;
-  }
-
-  void print_json(const json &value) {
-    m_out << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  }
-
-  void say(const std::string &sentence) {
-    if (!sentence.empty()) {
-      m_err << "summit: " << sentence << "\n";
-    }
-  }
-
-  int usage(const std::string &message) {
-    say(message);
-    return k_exit_usage;
-  }
-
-  int bad_reply(const std::string &message) {
-    say("unexpected reply from summitd: " + message);
-    return k_exit_refused;
-  }
-
-  int report(const CallError &error) {
-    switch (error.kind) {
-    case CallError::Kind::unreachable:
-      say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
-                      k_start_hint));
-      return k_exit_unreachable;
-    case CallError::Kind::bad_reply:
-      return bad_reply(error.message);
-    case CallError::Kind::refused:
-      break;
-    }
-    say(error.message);
-    return k_exit_refused;
-  }
-
-  const Environment &m_env;
-  std::ostream &m_out;
-  std::ostream &m_err;
-  DaemonClient &m_client;
-  const date::time_zone *m_viewer;
-  std::optional<std::string> m_global_tz;
-  bool m_json;
-};
 
 std::optional<std::string> env_value(const Environment &env, const char *name) {
   return env.getenv ? env.getenv(name) : std::nullopt;
@@ -408,6 +126,20 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   edit->add_option("id", edit_id, "The event's id")->required()->check(CLI::PositiveNumber);
   edit->add_option("--title", edit_options.title, "A new title");
   add_event_options(*edit, edit_options, edit_tags, edit_reminders, /*edit=*/true);
+  OccurrenceOptions occurrence_options;
+  auto *occurrence = edit->add_option(
+      "--occurrence", occurrence_options.occurrence,
+      "Change only the occurrence of a repeating event at WHEN, read in the event's zone "
+      "(\"2025-10-31 10:00\", or a date): its --at, --end/--duration, --title, --location, "
+      "--description, --status");
+  auto *cancel = edit->add_option("--cancel-occurrence", occurrence_options.cancel_occurrence,
+                                  "Remove the occurrence at WHEN (in the event's zone)");
+  auto *from = edit->add_option(
+      "--from-occurrence", occurrence_options.from_occurrence,
+      "This and the following: end the series before WHEN and start a new one there with the "
+      "changes given");
+  occurrence->excludes(cancel)->excludes(from);
+  cancel->excludes(from);
 
   ListOptions list_options;
   auto *list = app.add_subcommand("list", "List events in start order (default: from now on)");
@@ -428,6 +160,38 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   rm->add_option("id", rm_id, "The event's id")->required()->check(CLI::PositiveNumber);
 
   auto *status = app.add_subcommand("status", "Show the daemon's status and reminder counts");
+
+  int agenda_days = 7;
+  auto *agenda = app.add_subcommand(
+      "agenda", "Show the coming days' events under day headings (repeating events expanded)");
+  agenda->add_option("--days", agenda_days, "How many days, today first (default 7)")
+      ->check(CLI::Range(1, 366));
+
+  std::vector<std::string> cal_words;
+  auto *cal = app.add_subcommand(
+      "cal", "Show a month as a grid, days with events marked, and the month's events");
+  cal->add_option("month", cal_words,
+                  "The month: 2025-09, sep, \"sep 2026\", \"next month\", a date (default: this "
+                  "month)");
+
+  ImportOptions import_options;
+  auto *import = app.add_subcommand(
+      "import", "Add or update events from an iCalendar (.ics) file; a UID already in the "
+                "calendar is updated, so importing twice changes nothing");
+  import->add_option("file", import_options.file, "The .ics file, or - for standard input")
+      ->required();
+  import->add_flag("--dry-run", import_options.dry_run,
+                   "Say what would be added, updated and skipped; change nothing");
+
+  ExportOptions export_options;
+  auto *export_command = app.add_subcommand(
+      "export", "Write events as an iCalendar (.ics) file (default: all of them, to stdout)");
+  export_command->add_option("--from", export_options.from, "Events from this time on");
+  export_command->add_option("--to", export_options.to,
+                             "Events before this time (a date or month is included)");
+  export_command->add_option("--tag", export_options.tag, "Only events with this tag");
+  export_command->add_option("-o,--output", export_options.output,
+                             "Write to FILE (replaced only once the whole calendar is written)");
 
   WatchOptions watch_options;
   auto *watch = app.add_subcommand(
@@ -505,34 +269,50 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   DaemonClient client(socket_path);
   Session session(env, out, err, client, viewer->zone, tz_flag, json_output);
   if (add->parsed()) {
-    return session.add(add_options);
+    return add_event(session, add_options);
   }
   if (edit->parsed()) {
-    return session.edit(edit_id, edit_options);
+    return edit_event(session, edit_id, edit_options, occurrence_options);
   }
   if (list->parsed()) {
-    return session.list(list_options);
+    return list_events(session, list_options);
   }
   if (show->parsed()) {
-    return session.show(show_id);
+    return show_event(session, show_id);
   }
   if (rm->parsed()) {
-    return session.remove(rm_id);
+    return remove_event(session, rm_id);
   }
   if (status->parsed()) {
-    return session.status();
+    return show_status(session);
+  }
+  if (agenda->parsed()) {
+    return show_agenda(session, agenda_days);
+  }
+  if (cal->parsed()) {
+    std::optional<std::string> month;
+    for (const std::string &word : cal_words) {
+      month = month ? *month + " " + word : word;
+    }
+    return show_month(session, month);
+  }
+  if (import->parsed()) {
+    return import_calendar(session, import_options);
+  }
+  if (export_command->parsed()) {
+    return export_calendar(session, export_options);
   }
   if (snooze->parsed()) {
-    return session.snooze(snooze_id, snooze_duration);
+    return snooze_reminder(session, snooze_id, snooze_duration);
   }
   if (ack->parsed()) {
-    return session.ack(ack_id);
+    return ack_reminder(session, ack_id);
   }
   if (missed->parsed()) {
-    return session.missed(missed_limit);
+    return list_missed(session, missed_limit);
   }
   if (explain->parsed()) {
-    return session.explain(explain_id);
+    return explain_event(session, explain_id);
   }
   err << app.help();
   return k_exit_usage;
@@ -564,6 +344,8 @@ Environment Environment::from_process() {
     }
   };
   env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
+  env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
+  env.in = &std::cin;
   return env;
 }
 

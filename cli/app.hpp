@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -30,6 +31,10 @@ struct Environment {
   std::function<bool(const std::string &)> exists;      // is there a file at the path?
   std::function<const date::time_zone *()> system_zone; // /etc/localtime, or null
   std::function<core::ZoneGazetteer()> load_gazetteer;  // the system zone tables
+  // Is file descriptor 1 or 2 a terminal? (progress bars, colour). Unset: no.
+  std::function<bool(int fd)> is_terminal;
+  // Standard input (`summit import -`); null: none.
+  std::istream *in = nullptr;
 
   // The real process: reads the clock here, once (core::system_now()).
   static Environment from_process();

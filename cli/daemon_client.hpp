@@ -37,6 +37,8 @@ public:
   DaemonClient &operator=(const DaemonClient &) = delete;
 
   [[nodiscard]] const std::string &socket_path() const { return m_socket_path; }
+  // The bound on each later wait (an import commit may take minutes).
+  void set_timeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
 
   // Sends `method` with `params` and returns the reply's `result`.
   // Notifications (reminder.fired on a subscribed connection) that arrive

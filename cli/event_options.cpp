@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string_view>
 
 namespace summit::cli {
@@ -277,7 +279,56 @@ core::SysSeconds instant_of(const When &when, const date::time_zone *zone, bool 
   return core::resolve_local(when.local, zone).utc;
 }
 
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
 } // namespace
+
+core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSeconds now,
+                                         const date::time_zone *zone) {
+  const std::string_view rule = trimmed(text);
+  if (rule.empty()) {
+    return fail(ErrorCode::invalid_params,
+                "--repeat: give a rule: daily, weekly, monthly, yearly, weekdays, \"every 2 "
+                "weeks\", \"weekly until 2027-12-31\", \"monthly count 10\" or an RRULE such "
+                "as FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR");
+  }
+  const std::string folded = lower(rule);
+  if (folded.rfind("freq=", 0) == 0 || folded.rfind("rrule:", 0) == 0) {
+    return std::string(rule);
+  }
+  constexpr std::string_view k_until = " until ";
+  const auto at = folded.rfind(k_until);
+  if (at == std::string::npos) {
+    return std::string(rule);
+  }
+  const std::string_view tail = trimmed(rule.substr(at + k_until.size()));
+  if (core::parse_iso(tail)) {
+    return std::string(rule); // already a date (or a time) the daemon reads
+  }
+  auto when = core::parse_when(tail, now, zone);
+  if (!when || when->kind == When::Kind::month) {
+    return std::string(rule); // the daemon says what is wrong with it
+  }
+  const core::LocalSeconds local = when->kind == When::Kind::instant
+                                       ? date::floor<core::Seconds>(zone->to_local(when->instant))
+                                       : when->local;
+  return fmt::format("{} until {}", rule.substr(0, at), core::format_iso_date(local));
+}
 
 core::Result<json> build_add_params(const EventOptions &options, core::SysSeconds now,
                                     const date::time_zone *zone) {
@@ -312,11 +363,19 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
   if (!common) {
     return tl::unexpected(common.error());
   }
+  if (options.repeat) {
+    auto repeat = repeat_to_wire(*options.repeat, now, zone);
+    if (!repeat) {
+      return tl::unexpected(repeat.error());
+    }
+    params["repeat"] = *repeat;
+  }
   return params;
 }
 
 core::Result<json> build_update_params(const core::Event &current, const EventOptions &options,
-                                       core::SysSeconds now, const date::time_zone *zone) {
+                                       core::SysSeconds now, const date::time_zone *zone,
+                                       bool require_change) {
   if ((options.end || options.duration) && options.clear_end) {
     return fail(ErrorCode::invalid_params, "give --end/--duration or --no-end, not both");
   }
@@ -366,34 +425,105 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
     return tl::unexpected(common.error());
   }
   changed = changed || *common;
+  if (options.repeat && options.clear_repeat) {
+    return fail(ErrorCode::invalid_params, "give --repeat or --no-repeat, not both");
+  }
+  if (options.clear_repeat) {
+    params["repeat"] = nullptr;
+    changed = true;
+  } else if (options.repeat) {
+    auto repeat = repeat_to_wire(*options.repeat, now, zone);
+    if (!repeat) {
+      return tl::unexpected(repeat.error());
+    }
+    params["repeat"] = *repeat;
+    changed = true;
+  }
   // The zone always travels with the request (the daemon never guesses
   // one); it is a change only when it differs from the event's.
   params["tz"] = zone->name();
   changed = changed || zone->name() != current.tz;
-  if (!changed) {
+  if (!changed && require_change) {
     return fail(ErrorCode::invalid_params,
                 "edit: nothing to change; give --title, --at, --end, --duration, --tz, "
-                "--location, --description, --tag, --remind or --status");
+                "--location, --description, --tag, --remind, --status or --repeat");
   }
   return params;
 }
 
-core::Result<json> build_list_params(const ListOptions &options, core::SysSeconds now,
-                                     const date::time_zone *viewer_zone) {
+std::vector<std::string> given_options(const EventOptions &options) {
+  std::vector<std::string> given;
+  auto note = [&given](bool present, const char *name) {
+    if (present) {
+      given.emplace_back(name);
+    }
+  };
+  note(options.title.has_value(), "--title");
+  note(options.at.has_value(), "--at");
+  note(options.end.has_value(), "--end");
+  note(options.duration.has_value(), "--duration");
+  note(options.all_day, "--all-day");
+  note(options.tz.has_value(), "--tz");
+  note(options.location.has_value(), "--location");
+  note(options.description.has_value(), "--description");
+  note(options.tags.has_value(), "--tag");
+  note(options.reminders.has_value(), "--remind");
+  note(options.status.has_value(), "--status");
+  note(options.repeat.has_value(), "--repeat");
+  note(options.clear_end, "--no-end");
+  note(options.clear_tags, "--no-tags");
+  note(options.clear_reminders, "--no-reminders");
+  note(options.clear_repeat, "--no-repeat");
+  return given;
+}
+
+core::Result<std::string> start_param(const std::string &text, core::Precision precision,
+                                      core::SysSeconds now, const date::time_zone *zone) {
+  auto start = start_to_wire(text, /*all_day=*/false, now, zone);
+  if (!start) {
+    return tl::unexpected(start.error());
+  }
+  if (start->shape != shape_of(precision)) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--at: '{}' is {}, but the event is {}; give {}", text,
+                            start->shape == StartShape::timed     ? "a time of day"
+                            : start->shape == StartShape::all_day ? "a date"
+                                                                  : "a month",
+                            precision == core::Precision::timed     ? "timed"
+                            : precision == core::Precision::all_day ? "all-day"
+                                                                    : "a month event",
+                            precision == core::Precision::timed
+                                ? "a date and time such as \"2025-10-30 10:00\""
+                                : "a date such as 2025-10-30"));
+  }
+  return start->value;
+}
+
+core::Result<std::string> end_param(const std::string &text, core::Precision precision,
+                                    core::SysSeconds now, const date::time_zone *zone) {
+  return end_to_wire(text, shape_of(precision), now, zone);
+}
+
+core::Result<std::string> duration_param(const std::string &text) { return duration_to_wire(text); }
+
+core::Result<std::string> status_param(const std::string &text) { return status_to_wire(text); }
+
+core::Result<json> build_range_params(const std::optional<std::string> &from_text,
+                                      const std::optional<std::string> &to_text,
+                                      core::SysSeconds now, const date::time_zone *viewer_zone) {
   json params = json::object();
-  params["tz"] = viewer_zone->name();
   std::optional<core::SysSeconds> from;
   std::optional<core::SysSeconds> to;
-  if (options.from) {
-    auto when = read_when("--from", *options.from, now, viewer_zone);
+  if (from_text) {
+    auto when = read_when("--from", *from_text, now, viewer_zone);
     if (!when) {
       return tl::unexpected(when.error());
     }
     from = instant_of(*when, viewer_zone, /*through_end=*/false);
     params["from"] = core::format_iso_utc(*from);
   }
-  if (options.to) {
-    auto when = read_when("--to", *options.to, now, viewer_zone);
+  if (to_text) {
+    auto when = read_when("--to", *to_text, now, viewer_zone);
     if (!when) {
       return tl::unexpected(when.error());
     }
@@ -402,8 +532,19 @@ core::Result<json> build_list_params(const ListOptions &options, core::SysSecond
   }
   if (from && to && *to <= *from) {
     return fail(ErrorCode::invalid_params,
-                fmt::format("--to ({}) is not after --from ({})", *options.to, *options.from));
+                fmt::format("--to ({}) is not after --from ({})", *to_text, *from_text));
   }
+  return params;
+}
+
+core::Result<json> build_list_params(const ListOptions &options, core::SysSeconds now,
+                                     const date::time_zone *viewer_zone) {
+  auto range = build_range_params(options.from, options.to, now, viewer_zone);
+  if (!range) {
+    return tl::unexpected(range.error());
+  }
+  json params = std::move(*range);
+  params["tz"] = viewer_zone->name();
   if (options.tag) {
     params["tag"] = *options.tag;
   }

@@ -27,10 +27,14 @@ struct EventOptions {
   std::optional<std::vector<std::string>> tags;
   std::optional<std::vector<std::string>> reminders;
   std::optional<std::string> status;
-  // edit only: clear the end/duration, the tags, the reminders.
+  // How it repeats: an RRULE or a shortcut ("weekly", "every 2 weeks until
+  // 2027-12-31"), passed to the daemon, which checks and canonicalises it.
+  std::optional<std::string> repeat;
+  // edit only: clear the end/duration, the tags, the reminders, the rule.
   bool clear_end = false;
   bool clear_tags = false;
   bool clear_reminders = false;
+  bool clear_repeat = false;
 };
 
 // What `list` was given.
@@ -54,11 +58,44 @@ core::Result<nlohmann::json> build_add_params(const EventOptions &options, core:
 
 // event.update params changing `current` as `options` say. `zone` is the
 // zone the event will have (its own unless --tz or an inferred location
-// changes it); times are read in it. Fails like build_add_params, and when
-// nothing would change.
+// changes it); times are read in it. Fails like build_add_params, and (with
+// `require_change`) when nothing would change.
 core::Result<nlohmann::json> build_update_params(const core::Event &current,
                                                  const EventOptions &options, core::SysSeconds now,
-                                                 const date::time_zone *zone);
+                                                 const date::time_zone *zone,
+                                                 bool require_change = true);
+
+// The event options given, by their names ("--title", "--tag", ...), in
+// the order `summit edit --help` lists them.
+std::vector<std::string> given_options(const EventOptions &options);
+
+// --at and --end as event.update's `start` and `end` for an event of
+// `precision` (an occurrence keeps its series' precision), read in `zone`;
+// --end is the last day or month for all-day and month events.
+core::Result<std::string> start_param(const std::string &text, core::Precision precision,
+                                      core::SysSeconds now, const date::time_zone *zone);
+core::Result<std::string> end_param(const std::string &text, core::Precision precision,
+                                    core::SysSeconds now, const date::time_zone *zone);
+// --duration as an ISO 8601 duration.
+core::Result<std::string> duration_param(const std::string &text);
+// --status, checked.
+core::Result<std::string> status_param(const std::string &text);
+
+// The wire form of --repeat: the text as given, except that a shortcut's
+// "until WHEN" written in everyday words ("weekly until next friday") is
+// read with core::parse_when in `zone`, the event's, and sent as its date.
+// An RRULE (FREQ=..., RRULE:...) is never touched. Fails on an empty rule.
+core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSeconds now,
+                                         const date::time_zone *zone);
+
+// The range of `list`, `export`, `agenda` and `cal`: `from`/`to` as UTC
+// instants (absent when not given) read in `viewer_zone`; a date or month
+// given as `to` includes that whole day or month. Fails, naming --from or
+// --to, when a time cannot be read or `to` is not after `from`.
+core::Result<nlohmann::json> build_range_params(const std::optional<std::string> &from,
+                                                const std::optional<std::string> &to,
+                                                core::SysSeconds now,
+                                                const date::time_zone *viewer_zone);
 
 // event.list params. --from/--to are read in the viewer's zone and sent as
 // UTC instants; a date or month given to --to includes that whole day or

@@ -1,5 +1,6 @@
 #include "cli/event_view.hpp"
 
+#include "cli/recurrence_view.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -67,28 +68,6 @@ std::string format_all_day(const core::Event &event) {
   return core::format_human_date(first) + " – " + core::format_human_date(last);
 }
 
-// Display width in terminal columns, close enough for our text: one column
-// per code point (UTF-8 continuation bytes do not count).
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
-}
-
-// Text from the calendar goes to a terminal: a newline would break the
-// table and an escape sequence could rewrite the screen, so control
-// characters become spaces.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20U || byte == 0x7FU) {
-      c = ' ';
-    }
-  }
-  return out;
-}
-
 std::string join(const std::vector<std::string> &items, std::string_view separator) {
   std::string joined;
   for (const std::string &item : items) {
@@ -98,17 +77,6 @@ std::string join(const std::vector<std::string> &items, std::string_view separat
     joined += item;
   }
   return joined;
-}
-
-std::string marked_title(const core::Event &event) {
-  if (event.status == core::Status::cancelled) {
-    return "[cancelled] " + printable(event.title);
-  }
-  // A month-precision event is tentative by nature; "date TBA" says so.
-  if (event.status == core::Status::tentative && event.precision != core::Precision::month) {
-    return "[tentative] " + printable(event.title);
-  }
-  return printable(event.title);
 }
 
 std::string format_start_exact(const core::Event &event) {
@@ -151,7 +119,9 @@ std::string format_fields(const std::vector<std::pair<std::string, std::string>>
   }
   std::string text;
   for (const auto &[name, value] : fields) {
-    std::string line = fmt::format("{:<{}}  {}", name + ":", width + 1, value);
+    // An empty name continues the field above it.
+    std::string line =
+        fmt::format("{:<{}}  {}", name.empty() ? name : name + ":", width + 1, value);
     while (!line.empty() && line.back() == ' ') {
       line.pop_back();
     }
@@ -161,6 +131,37 @@ std::string format_fields(const std::vector<std::pair<std::string, std::string>>
 }
 
 } // namespace
+
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char &c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20U || byte == 0x7FU) {
+      c = ' ';
+    }
+  }
+  return out;
+}
+
+std::string marked_title(const core::Event &event) {
+  std::string title = printable(event.title);
+  if (event.status == core::Status::cancelled) {
+    title = "[cancelled] " + title;
+  } else if (event.status == core::Status::tentative && event.precision != core::Precision::month) {
+    // A month-precision event is tentative by nature; "date TBA" says so.
+    title = "[tentative] " + title;
+  }
+  if (repeats(event)) {
+    title += std::string(" ") + k_repeat_marker;
+  }
+  return title;
+}
 
 std::string format_when(const core::Event &event, const date::time_zone *viewer) {
   switch (event.precision) {
@@ -225,12 +226,15 @@ std::string format_event_details(const core::Event &event, const date::time_zone
   for (const core::Reminder &reminder : event.reminders) {
     reminders.push_back(format_reminder(reminder, viewer));
   }
-  return format_fields({
-      {"id", std::to_string(event.id)},
-      {"title", printable(event.title)},
-      {"when", format_when(event, viewer)},
-      {"start", format_start_exact(event)},
+  std::vector<std::pair<std::string, std::string>> fields{
+      {"id", std::to_string(event.id)},     {"title", printable(event.title)},
+      {"when", format_when(event, viewer)}, {"start", format_start_exact(event)},
       {"end", format_end_exact(event)},
+  };
+  for (auto &field : recurrence_fields(event, viewer)) {
+    fields.push_back(std::move(field));
+  }
+  const std::vector<std::pair<std::string, std::string>> rest{
       {"zone", event.tz},
       {"status", core::to_string(event.status)},
       {"location", printable(event.location)},
@@ -241,13 +245,22 @@ std::string format_event_details(const core::Event &event, const date::time_zone
       {"owner uid", std::to_string(event.owner_uid)},
       {"created", core::format_iso_utc(event.created)},
       {"updated", core::format_iso_utc(event.updated)},
-  });
+  };
+  fields.insert(fields.end(), rest.begin(), rest.end());
+  return format_fields(fields);
 }
 
 std::string format_event_summary(const char *verb, const core::Event &event,
                                  const date::time_zone *viewer) {
-  return fmt::format("{} event {}: {}, {}\n", verb, event.id, printable(event.title),
-                     format_when(event, viewer));
+  std::string rule;
+  if (event.recurrence && !event.occurrence) {
+    const std::string &words = event.recurrence->description.empty()
+                                   ? event.recurrence->rrule
+                                   : event.recurrence->description;
+    rule = fmt::format(" {} {}", k_repeat_marker, printable(words));
+  }
+  return fmt::format("{} event {}: {}, {}{}\n", verb, event.id, printable(event.title),
+                     format_when(event, viewer), rule);
 }
 
 std::string format_status(const nlohmann::json &status, const date::time_zone *viewer) {

@@ -5,10 +5,26 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace summit::cli {
+
+// Display width in terminal columns, close enough for our text: one column
+// per code point (UTF-8 continuation bytes do not count).
+std::size_t display_width(std::string_view text);
+
+// Text from the calendar goes to a terminal: a newline would break a table
+// and an escape sequence could rewrite the screen, so control characters
+// become spaces.
+std::string printable(std::string_view text);
+
+// The title as lists show it: "[cancelled] " or "[tentative] " before it
+// (not for month events, tentative by nature), k_repeat_marker after it for
+// a repeating event or an occurrence of one.
+std::string marked_title(const core::Event &event);
 
 // When an event happens, as a person reads it in `viewer`'s zone:
 //   timed:   "Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)" -- the event's own
@@ -29,10 +45,12 @@ std::string format_reminder(const core::Reminder &reminder, const date::time_zon
 std::string format_event_table(const std::vector<core::Event> &events,
                                const date::time_zone *viewer);
 
-// Every field of one event, one "name: value" line each (`show`).
+// Every field of one event, one "name: value" line each (`show`); a
+// repeating event adds recurrence_fields() after its end.
 std::string format_event_details(const core::Event &event, const date::time_zone *viewer);
 
-// `add`/`edit` confirmations: "Added event 2: <title>, <when>".
+// `add`/`edit` confirmations: "Added event 2: <title>, <when>", and for a
+// series " ↻ every week on Friday" (the daemon's description, else the rule).
 std::string format_event_summary(const char *verb, const core::Event &event,
                                  const date::time_zone *viewer);
 

@@ -50,18 +50,6 @@ bool bool_member(const json &object, const char *name) {
   return it != object.end() && it->is_boolean() && it->get<bool>();
 }
 
-// Control characters become spaces: the text goes to a terminal.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20U || byte == 0x7FU) {
-      c = ' ';
-    }
-  }
-  return out;
-}
-
 std::optional<core::SysSeconds> instant_of(std::string_view text) {
   auto when = core::parse_iso(text);
   if (!when || when->kind != core::When::Kind::instant) {
@@ -138,13 +126,6 @@ std::string escape_markup(std::string_view text) {
     }
   }
   return out;
-}
-
-// Display width: one column per code point.
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
 }
 
 template <std::size_t N> std::string aligned(const std::vector<std::array<std::string, N>> &rows) {

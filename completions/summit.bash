@@ -46,9 +46,10 @@ _summit()
         cword=$COMP_CWORD
     fi
 
-    local commands="add list show edit rm status watch snooze ack missed explain"
+    local commands="add list show edit rm status agenda cal import export watch snooze ack missed explain"
     local global_opts="--socket --json --tz --help --version"
-    local event_opts="--at --end --duration --all-day --tz --location --description --tag --remind --status --help"
+    local event_opts="--at --end --duration --all-day --tz --location --description --tag --remind --status --repeat --help"
+    local edit_opts="$event_opts --title --no-end --no-tags --no-reminders --no-repeat --occurrence --cancel-occurrence --from-occurrence"
 
     # Find the command and the --socket given before it.
     local i command="" socket="" command_index=0
@@ -77,13 +78,22 @@ _summit()
         --remind|--duration)
             COMPREPLY=($(compgen -W "15m 30m 1h 2h 1d 3d 7d 1w" -- "$cur"))
             return ;;
-        --at|--end|--from|--to)
+        --at|--end|--from|--to|--occurrence|--cancel-occurrence|--from-occurrence)
             COMPREPLY=($(compgen -W "today tomorrow $(date +%Y-%m-%d 2>/dev/null)" -- "$cur"))
+            return ;;
+        --repeat)
+            COMPREPLY=($(compgen -W "daily weekly monthly yearly weekdays" -- "$cur"))
+            return ;;
+        --days)
+            COMPREPLY=($(compgen -W "1 3 7 14 30" -- "$cur"))
+            return ;;
+        -o|--output)
+            COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --exec)
             COMPREPLY=($(compgen -c -- "$cur"))
             return ;;
-        --location|--description|--tag|--search|--limit)
+        --location|--description|--tag|--search|--limit|--title)
             return ;;
     esac
 
@@ -100,7 +110,7 @@ _summit()
     local npos=0 j
     for ((j = command_index + 1; j < cword; j++)); do
         case ${words[j]} in
-            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket)
+            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket|--title|--repeat|--occurrence|--cancel-occurrence|--from-occurrence|--days|-o|--output)
                 ((j++)) ;;
             -*) ;;
             *) ((npos++)) ;;
@@ -110,8 +120,11 @@ _summit()
     local opts=""
     case $command in
         add) opts=$event_opts ;;
-        edit) opts=$event_opts ;;
+        edit) opts=$edit_opts ;;
         list) opts="--from --to --tag --search --limit --help" ;;
+        agenda) opts="--days --help" ;;
+        import) opts="--dry-run --help" ;;
+        export) opts="--from --to --tag --output -o --help" ;;
         watch) opts="--json --notify --exec --help" ;;
         missed) opts="--limit --help" ;;
         *) opts="--help" ;;
@@ -130,6 +143,19 @@ _summit()
         snooze)
             if ((npos == 1)); then
                 COMPREPLY=($(compgen -W "5m 10m 15m 30m 1h 1d" -- "$cur"))
+            fi ;;
+        import)
+            # iCalendar files (and directories to reach them), or - for stdin.
+            if ((npos == 0)); then
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[iI][cC][sS]' -- "$cur"))
+                [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            fi ;;
+        cal)
+            if ((npos == 0)); then
+                COMPREPLY=($(compgen -W "$(date +%Y-%m 2>/dev/null) jan feb mar apr may jun jul aug sep oct nov dec next last" -- "$cur"))
+            elif ((npos == 1)) && [[ ${words[cword-1]} == next || ${words[cword-1]} == last ]]; then
+                COMPREPLY=($(compgen -W "month" -- "$cur"))
             fi ;;
     esac
 }

@@ -75,7 +75,8 @@ TEST_F(HostileInput, nul_bytes_are_refused_raw_or_escaped) {
   raw += R"(b","start":"2025-09-26T10:00","tz":"UTC"}})";
   EXPECT_EQ(error_code(client.exchange(raw)), -32700);
   const json escaped = client.call(
-      "event.add", {{"title", std::string("a\0b", 3)}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}});
+      "event.add",
+      {{"title", std::string("a\0b", 3)}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}});
   EXPECT_EQ(error_code(escaped), -32602) << escaped.dump();
   EXPECT_THAT(error_message(escaped), HasSubstr("title"));
   EXPECT_THAT(error_message(escaped), HasSubstr("NUL"));
@@ -111,8 +112,7 @@ TEST_F(HostileInput, huge_numbers_are_invalid_params_or_ids_never_wrapped) {
   ASSERT_TRUE(client.connected());
   for (const char *id : {"1e400", "123456789012345678901234567890", "-1e999"}) {
     const json reply = client.exchange(
-        std::string(R"({"jsonrpc":"2.0","id":1,"method":"event.get","params":{"id":)") + id +
-        "}}");
+        std::string(R"({"jsonrpc":"2.0","id":1,"method":"event.get","params":{"id":)") + id + "}}");
     EXPECT_THAT(error_code(reply), testing::AnyOf(-32700, -32602)) << id << ": " << reply.dump();
   }
   const json limit = client.exchange(
@@ -122,8 +122,8 @@ TEST_F(HostileInput, huge_numbers_are_invalid_params_or_ids_never_wrapped) {
       client.exchange(R"({"jsonrpc":"2.0","id":1e400,"method":"daemon.status"})");
   EXPECT_NE(error_code(request_id), 0) << request_id.dump();
   // Event 2 exists; 2 + 2^64 must not be read as 2.
-  const json wrapped =
-      client.exchange(R"({"jsonrpc":"2.0","id":3,"method":"event.get","params":{"id":18446744073709551618}})");
+  const json wrapped = client.exchange(
+      R"({"jsonrpc":"2.0","id":3,"method":"event.get","params":{"id":18446744073709551618}})");
   EXPECT_NE(error_code(wrapped), 0) << wrapped.dump();
   EXPECT_TRUE(client.call("daemon.status", json::object()).contains("result"));
   expect_unchanged_and_serving();

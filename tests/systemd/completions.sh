@@ -60,6 +60,13 @@ expect "zone names (global --tz)" "^Europe/Minsk $" summit --tz Europe/Mins
 expect "zone names (event --tz)" "Asia/Almaty" summit add T --tz Asia/Alm
 expect "zone links too" "Asia/Calcutta" summit --tz Asia/Calc
 expect "watch options" "--exec.*--notify" summit watch --
+expect "calendar commands" "agenda.*cal.*export.*import" summit ""
+expect "edit options" "--cancel-occurrence.*--from-occurrence.*--no-repeat.*--occurrence.*--repeat.*--title" summit edit 1 --
+expect "repeat shortcuts" "daily.*monthly.*weekdays.*weekly.*yearly" summit add T --repeat ""
+expect "export options" "--from.*--output.*--tag.*--to" summit export --
+expect "agenda options" "--days" summit agenda --
+expect "import options" "--dry-run" summit import --
+expect "cal months" "jan.*next.*sep" summit cal ""
 expect_none "no event ids (and no noise) when the daemon is unreachable" summit show ""
 
 # With a daemon: ids of the events it lists.

@@ -1,4 +1,5 @@
 #include "cli/app.hpp"
+#include "cli_test_support.hpp"
 #include "core/event_json.hpp"
 
 #include <gmock/gmock.h>
@@ -26,134 +27,7 @@ using namespace date::literals;
 using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::HasSubstr;
-
-namespace {
-
-// A stand-in for summitd on a temporary socket: answers each request line
-// with handler(request), and remembers the requests.
-class FakeDaemon {
-public:
-  using Handler = std::function<json(const json &request)>;
-  // Runs after each reply is written, with the connection: lets a test push
-  // notifications the way a subscribed summitd does.
-  using AfterReply = std::function<void(int fd, const json &request)>;
-
-  explicit FakeDaemon(Handler handler, AfterReply after = {})
-      : m_handler(std::move(handler)), m_after(std::move(after)) {
-    char pattern[] = "/tmp/summit-cli-test-XXXXXX";
-    m_dir = ::mkdtemp(pattern);
-    m_path = m_dir + "/d.sock";
-    m_listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, m_path.c_str(), sizeof(address.sun_path) - 1);
-    EXPECT_EQ(::bind(m_listener, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
-    EXPECT_EQ(::listen(m_listener, 4), 0);
-    m_thread = std::thread([this] { serve(); });
-  }
-
-  ~FakeDaemon() {
-    ::shutdown(m_listener, SHUT_RDWR);
-    m_thread.join();
-    ::close(m_listener);
-    std::filesystem::remove_all(m_dir);
-  }
-
-  const std::string &path() const { return m_path; }
-  // Only read after the client has finished (run() returned).
-  const std::vector<json> &requests() const { return m_requests; }
-
-private:
-  void serve() {
-    const int fd = ::accept(m_listener, nullptr, nullptr);
-    if (fd < 0) {
-      return;
-    }
-    std::string buffer;
-    char chunk[4096];
-    for (;;) {
-      const ssize_t got = ::read(fd, chunk, sizeof(chunk));
-      if (got <= 0) {
-        break;
-      }
-      buffer.append(chunk, static_cast<std::size_t>(got));
-      for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
-        const json request = json::parse(buffer.substr(0, nl));
-        buffer.erase(0, nl + 1);
-        m_requests.push_back(request);
-        json reply = m_handler(request);
-        reply["jsonrpc"] = "2.0";
-        reply["id"] = request["id"];
-        const std::string line = reply.dump() + "\n";
-        EXPECT_EQ(::write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-        if (m_after) {
-          m_after(fd, request);
-        }
-      }
-    }
-    ::close(fd);
-  }
-
-  Handler m_handler;
-  AfterReply m_after;
-  std::string m_dir;
-  std::string m_path;
-  int m_listener = -1;
-  std::thread m_thread;
-  std::vector<json> m_requests;
-};
-
-summit::core::Event minsk_meeting() {
-  summit::core::Event event;
-  event.id = 2;
-  event.uid = "x@summit";
-  event.title = "Council of Heads of Government of the CIS";
-  event.tz = "Europe/Minsk";
-  event.start_local = date::local_days{2025_y / date::September / 26} + 10h;
-  event.end_local = event.start_local;
-  event.start_utc = date::sys_days{2025_y / date::September / 26} + 7h;
-  event.end_utc = event.start_utc;
-  event.location = "Minsk, Belarus";
-  event.tags = {"cis"};
-  return event;
-}
-
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-// Runs `summit args...` with a fixed clock, TZ=UTC and the given socket.
-Outcome run_summit(std::vector<std::string> args, const std::string &socket) {
-  std::map<std::string, std::string> vars{{"TZ", "UTC"}, {"SUMMIT_SOCKET", socket}};
-  Environment env;
-  env.now = date::sys_days{2025_y / date::September / 1} + 12h;
-  env.getenv = [vars](const char *name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  env.uid = 1000;
-  env.exists = [](const std::string &) { return false; };
-  env.system_zone = [] { return date::locate_zone("UTC"); };
-  env.load_gazetteer = [] {
-    return summit::core::ZoneGazetteer::parse("BY\t+5354+02734\tEurope/Minsk\n",
-                                              "BY\t+5354+02734\tEurope/Minsk\n", "BY\tBelarus\n");
-  };
-  args.insert(args.begin(), "summit");
-  std::vector<const char *> argv;
-  for (const std::string &arg : args) {
-    argv.push_back(arg.c_str());
-  }
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), env, out, err);
-  return {code, out.str(), err.str()};
-}
-
-const std::string k_no_socket = "/nonexistent/summit-test/summitd.sock";
-
-} // namespace
+using namespace summit::cli::test_support;
 
 TEST(App, add_infers_the_zone_from_the_location_says_so_and_prints_the_id) {
   FakeDaemon daemon([](const json &) {
@@ -377,4 +251,45 @@ TEST(App, status_shows_reminder_counts_and_the_next_one_in_the_viewers_zone) {
   EXPECT_THAT(outcome.out, HasSubstr("reminders:      2 pending, 5 fired (1 late), 0 missed, 0 "
                                      "undelivered\n"));
   EXPECT_THAT(outcome.out, HasSubstr("next reminder:  Thu 25 Sep 2025 10:00 +03 (event 2)\n"));
+}
+
+TEST(App, add_with_repeat_sends_the_rule_as_typed_and_says_how_it_repeats) {
+  FakeDaemon daemon([](const json &) {
+    return result_of(
+        {{"event", summit::core::event_to_json(weekly_working_group())}, {"notes", json::array()}});
+  });
+  auto outcome = run_summit({"add", "CIS working group", "--at", "2025-10-03 10:00", "--duration",
+                             "1h", "--tz", "Europe/Minsk", "--repeat", "weekly until 2027-12-31"},
+                            daemon.path());
+  ASSERT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_EQ(daemon.requests()[0]["params"]["repeat"], "weekly until 2027-12-31");
+  EXPECT_EQ(outcome.out, "Added event 5: CIS working group, Fri 3 Oct 2025 07:00–08:00  "
+                         "(10:00–11:00 Europe/Minsk) ↻ every week on Friday\n");
+}
+
+TEST(App, edit_no_repeat_sends_null_and_list_marks_every_occurrence) {
+  {
+    FakeDaemon daemon([](const json &request) {
+      const summit::core::Event series = weekly_working_group();
+      return request["method"] == "event.get"
+                 ? result_of({{"event", summit::core::event_to_json(series)}})
+                 : result_of({{"event", summit::core::event_to_json(minsk_meeting())},
+                              {"notes", json::array()}});
+    });
+    auto outcome = run_summit({"edit", "5", "--no-repeat"}, daemon.path());
+    ASSERT_EQ(outcome.code, k_exit_ok) << outcome.err;
+    EXPECT_EQ(daemon.requests()[1]["params"],
+              (json{{"id", 5}, {"repeat", nullptr}, {"tz", "Europe/Minsk"}}));
+  }
+  const summit::core::Event series = weekly_working_group();
+  FakeDaemon daemon([&](const json &) {
+    return result_of({{"events",
+                       {summit::core::event_to_json(weekly_occurrence(series, 0)),
+                        summit::core::event_to_json(weekly_occurrence(series, 1))}},
+                      {"more", false}});
+  });
+  auto listed = run_summit({"--tz", "Europe/Minsk", "list"}, daemon.path());
+  ASSERT_EQ(listed.code, k_exit_ok) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("5   Fri 3 Oct 2025 10:00–11:00   CIS working group ↻"));
+  EXPECT_THAT(listed.out, HasSubstr("5   Fri 10 Oct 2025 10:00–11:00  CIS working group ↻"));
 }

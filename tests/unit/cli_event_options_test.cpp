@@ -230,3 +230,61 @@ TEST(ListParams, nothing_given_sends_only_the_zone) {
   ASSERT_TRUE(params);
   EXPECT_EQ(*params, (json{{"tz", "UTC"}}));
 }
+
+TEST(RepeatParam, a_rule_or_a_shortcut_is_sent_as_typed) {
+  auto options = at("2025-10-03 10:00");
+  options.repeat = "FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["repeat"], "FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR");
+  for (const char *shortcut :
+       {"weekly", "every 2 weeks", "weekly until 2027-12-31", "monthly count 10", "weekdays"}) {
+    options.repeat = shortcut;
+    auto shortcut_params = build_add_params(options, k_now, zone("Europe/Minsk"));
+    ASSERT_TRUE(shortcut_params) << shortcut;
+    EXPECT_EQ((*shortcut_params)["repeat"], shortcut);
+  }
+}
+
+TEST(RepeatParam, until_in_everyday_words_becomes_a_date_in_the_events_zone) {
+  // Mon 1 Sep 2025 12:00 UTC is already Tuesday in Auckland: "friday" there is the 5th.
+  auto rule = repeat_to_wire("weekly until friday", k_now, zone("Pacific/Auckland"));
+  ASSERT_TRUE(rule) << rule.error().message;
+  EXPECT_EQ(*rule, "weekly until 2025-09-05");
+  auto relative = repeat_to_wire("every 2 weeks until in 30 days", k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(*relative, "every 2 weeks until 2025-10-01");
+  // An RRULE's UNTIL and what the CLI cannot read are the daemon's business.
+  EXPECT_EQ(*repeat_to_wire("FREQ=DAILY;UNTIL=20251231", k_now, zone("UTC")),
+            "FREQ=DAILY;UNTIL=20251231");
+  EXPECT_EQ(*repeat_to_wire("weekly until the cows come home", k_now, zone("UTC")),
+            "weekly until the cows come home");
+}
+
+TEST(RepeatParam, an_empty_rule_is_a_usage_error_listing_the_forms) {
+  auto options = at("2025-10-03 10:00");
+  options.repeat = "  ";
+  auto params = build_add_params(options, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(params);
+  EXPECT_THAT(params.error().message, HasSubstr("--repeat: give a rule"));
+  EXPECT_THAT(params.error().message, HasSubstr("FREQ="));
+}
+
+TEST(UpdateParams, repeat_changes_the_rule_and_no_repeat_sends_null) {
+  EventOptions options;
+  options.repeat = "daily";
+  auto params = build_update_params(minsk_meeting(), options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["repeat"], "daily");
+
+  EventOptions stop;
+  stop.clear_repeat = true;
+  auto stopped = build_update_params(minsk_meeting(), stop, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_TRUE((*stopped)["repeat"].is_null());
+
+  stop.repeat = "daily";
+  auto both = build_update_params(minsk_meeting(), stop, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(both);
+  EXPECT_THAT(both.error().message, HasSubstr("--repeat or --no-repeat"));
+}

@@ -1,0 +1,279 @@
+#include "cli/event_commands.hpp"
+
+#include "cli/event_view.hpp"
+#include "cli/recurrence_view.hpp"
+#include "cli/zone_choice.hpp"
+#include "core/event_json.hpp"
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
+#include "core/zones.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace summit::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// --tz on the command counts as given, and so does the global --tz: both
+// say which zone the user means.
+core::Result<ZoneChoice> event_zone(Session &session, const EventOptions &options,
+                                    const date::time_zone *fallback) {
+  const std::optional<std::string> &explicit_tz = options.tz ? options.tz : session.global_tz();
+  std::optional<core::ZoneGazetteer> gazetteer;
+  if (!explicit_tz && options.location && !options.location->empty() &&
+      session.env().load_gazetteer) {
+    gazetteer = session.env().load_gazetteer();
+  }
+  auto choice =
+      choose_event_zone(explicit_tz, options.location, gazetteer ? &*gazetteer : nullptr, fallback);
+  if (!choice) {
+    return core::fail(choice.error().code, "--tz: " + choice.error().message);
+  }
+  return choice;
+}
+
+// "Fri 31 Oct 2025 10:00, Fri 7 Nov 2025 10:00": RECURRENCE-IDs for people.
+std::string occurrence_words(const std::vector<std::string> &ids, bool times_only) {
+  std::string words;
+  for (const std::string &id : ids) {
+    auto when = core::parse_iso(id);
+    std::string word = id;
+    if (when) {
+      const auto local = date::floor<core::Seconds>(when->local);
+      word = times_only ? date::format("%H:%M", local) : core::format_human_datetime(local);
+    }
+    words += (words.empty() ? "" : ", ") + word;
+  }
+  return words;
+}
+
+// A timed series named by a date: the RECURRENCE-ID of its one occurrence
+// that day (in the event's zone), or the exit code.
+tl::expected<std::string, int> occurrence_on(Session &session, const core::Event &series,
+                                             const OccurrenceTarget &target) {
+  const date::local_days day = *target.day;
+  const std::string day_text = core::format_iso_date(core::LocalSeconds{day});
+  auto result = session.call(
+      "event.list",
+      json{{"from", core::format_iso_date(core::LocalSeconds{day - date::days{k_lookup_days}})},
+           {"to", core::format_iso_date(core::LocalSeconds{day + date::days{k_lookup_days}})},
+           {"tz", series.tz},
+           {"expand", true},
+           {"limit", 10000}});
+  if (!result) {
+    return tl::unexpected(result.error());
+  }
+  const DayOccurrences found =
+      occurrences_on_day(result->value("events", json::array()), series.id, day);
+  const std::string day_words =
+      fmt::format("{} ({})", core::format_human_date(core::LocalSeconds{day}), series.tz);
+  if (found.on_day.empty()) {
+    const std::string nearest =
+        found.nearest.empty()
+            ? fmt::format("it has none within {} days of it", k_lookup_days)
+            : "the nearest: " + occurrence_words(found.nearest, /*times_only=*/false);
+    return tl::unexpected(session.refused(fmt::format(
+        "{}: event {} has no occurrence on {}; {}", target.option, series.id, day_words, nearest)));
+  }
+  if (found.on_day.size() > 1) {
+    const std::string times = occurrence_words(found.on_day, /*times_only=*/true);
+    return tl::unexpected(session.usage(
+        fmt::format("{}: event {} occurs {} times on {} ({}); give the time too, such as \"{} {}\"",
+                    target.option, series.id, found.on_day.size(), day_words, times, day_text,
+                    times.substr(0, 5))));
+  }
+  return found.on_day.front();
+}
+
+int print_occurrence_result(Session &session, const json &result, const OccurrenceTarget &target,
+                            const core::Event &before) {
+  session.say_notes(result);
+  if (session.json_output()) {
+    json shown = result;
+    shown.erase("notes");
+    session.print_json(target.edit == OccurrenceEdit::split ? shown
+                                                            : result.value("event", json()));
+    return k_exit_ok;
+  }
+  auto event = session.parse_event(result.value("event", json()));
+  if (!event) {
+    return event.error();
+  }
+  const date::time_zone *viewer = session.viewer();
+  if (target.edit == OccurrenceEdit::split) {
+    auto previous = session.parse_event(result.value("previous", json()));
+    if (!previous) {
+      return previous.error();
+    }
+    session.out() << format_event_summary("Updated", *previous, viewer)
+                  << format_event_summary("Added", *event, viewer);
+    return k_exit_ok;
+  }
+  auto id = core::parse_iso(target.id);
+  const core::LocalSeconds local = id ? id->local : before.start_local;
+  const std::string label = format_occurrence_id(before, local, viewer);
+  if (target.edit == OccurrenceEdit::cancel) {
+    session.out() << fmt::format("Cancelled the {} occurrence of event {}: {}\n", label, event->id,
+                                 printable(event->title));
+    return k_exit_ok;
+  }
+  const core::Event changed = occurrence_of(*event, local);
+  session.out() << fmt::format("Changed the {} occurrence of event {}: {}, {}\n", label, event->id,
+                               printable(changed.title), format_when(changed, viewer));
+  return k_exit_ok;
+}
+
+int edit_occurrence(Session &session, const core::Event &current, OccurrenceTarget target,
+                    const EventOptions &options) {
+  if (target.day) {
+    auto id = occurrence_on(session, current, target);
+    if (!id) {
+      return id.error();
+    }
+    target.id = std::move(*id);
+  }
+  auto own_zone = core::find_zone(current.tz);
+  const date::time_zone *zone = own_zone ? *own_zone : session.viewer();
+  if (target.edit == OccurrenceEdit::split) {
+    // The new series may move to another zone, as a plain edit may.
+    auto choice = event_zone(session, options, zone);
+    if (!choice) {
+      return session.usage(choice.error().message);
+    }
+    if (choice->zone->name() != current.tz) {
+      session.say(choice->note);
+    }
+    zone = choice->zone;
+  }
+  auto params = build_occurrence_params(current, target, options, session.now(), zone);
+  if (!params) {
+    return session.usage(params.error().message);
+  }
+  auto result = session.call("event.update", std::move(*params));
+  if (!result) {
+    return result.error();
+  }
+  return print_occurrence_result(session, *result, target, current);
+}
+
+} // namespace
+
+int add_event(Session &session, const EventOptions &options) {
+  auto zone = event_zone(session, options, session.viewer());
+  if (!zone) {
+    return session.usage(zone.error().message);
+  }
+  auto params = build_add_params(options, session.now(), zone->zone);
+  if (!params) {
+    return session.usage(params.error().message);
+  }
+  session.say(zone->note);
+  auto result = session.call("event.add", std::move(*params));
+  if (!result) {
+    return result.error();
+  }
+  return session.print_event_result(*result, "Added");
+}
+
+int edit_event(Session &session, std::int64_t id, const EventOptions &options,
+               const OccurrenceOptions &occurrence) {
+  auto current = session.fetch(id);
+  if (!current) {
+    return current.error();
+  }
+  auto target = read_occurrence_target(occurrence, *current, session.now());
+  if (!target) {
+    return target.error().code == core::ErrorCode::conflict
+               ? session.refused(target.error().message)
+               : session.usage(target.error().message);
+  }
+  if (*target) {
+    return edit_occurrence(session, *current, std::move(**target), options);
+  }
+  auto own_zone = core::find_zone(current->tz);
+  auto zone = event_zone(session, options, own_zone ? *own_zone : session.viewer());
+  if (!zone) {
+    return session.usage(zone.error().message);
+  }
+  auto params = build_update_params(*current, options, session.now(), zone->zone);
+  if (!params) {
+    return session.usage(params.error().message);
+  }
+  // Renaming the place within the same zone needs no comment.
+  if (zone->zone->name() != current->tz) {
+    session.say(zone->note);
+  }
+  auto result = session.call("event.update", std::move(*params));
+  if (!result) {
+    return result.error();
+  }
+  return session.print_event_result(*result, "Updated");
+}
+
+int list_events(Session &session, const ListOptions &options) {
+  auto params = build_list_params(options, session.now(), session.viewer());
+  if (!params) {
+    return session.usage(params.error().message);
+  }
+  auto result = session.call("event.list", std::move(*params));
+  if (!result) {
+    return result.error();
+  }
+  const json events = result->value("events", json::array());
+  if (session.json_output()) {
+    session.print_json(events);
+  } else {
+    std::vector<core::Event> parsed;
+    for (const json &item : events) {
+      auto event = session.parse_event(item);
+      if (!event) {
+        return event.error();
+      }
+      parsed.push_back(std::move(*event));
+    }
+    session.out() << format_event_table(parsed, session.viewer());
+  }
+  if (result->value("more", false)) {
+    session.say("more events match; pass --limit (up to 10000) or narrow --from/--to to see them");
+  }
+  return k_exit_ok;
+}
+
+int show_event(Session &session, std::int64_t id) {
+  auto result = session.call("event.get", json{{"id", id}});
+  if (!result) {
+    return result.error();
+  }
+  const json event_json = result->value("event", json());
+  if (session.json_output()) {
+    session.print_json(event_json);
+    return k_exit_ok;
+  }
+  auto event = session.parse_event(event_json);
+  if (!event) {
+    return event.error();
+  }
+  session.out() << format_event_details(*event, session.viewer());
+  return k_exit_ok;
+}
+
+int remove_event(Session &session, std::int64_t id) {
+  auto result = session.call("event.remove", json{{"id", id}});
+  if (!result) {
+    return result.error();
+  }
+  if (session.json_output()) {
+    session.print_json(*result);
+  } else {
+    session.out() << fmt::format("Removed event {}\n", result->value("removed", id));
+  }
+  return k_exit_ok;
+}
+
+} // namespace summit::cli

@@ -1,0 +1,122 @@
+#include "cli/session.hpp"
+
+#include "cli/event_view.hpp"
+#include "core/event_json.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace summit::cli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char *k_start_hint =
+    "is summitd running? start it with `summitd` or `systemctl --user start summitd`";
+
+} // namespace
+
+Session::Session(const Environment &env, std::ostream &out, std::ostream &err, DaemonClient &client,
+                 const date::time_zone *viewer, std::optional<std::string> global_tz,
+                 bool json_output)
+    : m_env(env), m_out(out), m_err(err), m_client(client), m_viewer(viewer),
+      m_global_tz(std::move(global_tz)), m_json(json_output) {}
+
+bool Session::is_terminal(int fd) const { return m_env.is_terminal && m_env.is_terminal(fd); }
+
+std::optional<std::string> Session::getenv(const char *name) const {
+  return m_env.getenv ? m_env.getenv(name) : std::nullopt;
+}
+
+tl::expected<json, int> Session::call(std::string_view method, json params) {
+  auto result = m_client.call(method, std::move(params));
+  if (!result) {
+    return tl::unexpected(report(result.error()));
+  }
+  return std::move(*result);
+}
+
+tl::expected<core::Event, int> Session::fetch(std::int64_t id) {
+  auto result = call("event.get", json{{"id", id}});
+  if (!result) {
+    return tl::unexpected(result.error());
+  }
+  return parse_event(result->value("event", json()));
+}
+
+tl::expected<core::Event, int> Session::parse_event(const json &object) {
+  auto event = core::event_from_json(object);
+  if (!event) {
+    return tl::unexpected(bad_reply(event.error().message));
+  }
+  return std::move(*event);
+}
+
+void Session::say_notes(const json &result) {
+  if (!result.is_object()) {
+    return;
+  }
+  for (const json &note : result.value("notes", json::array())) {
+    if (note.is_string()) {
+      say(note.get<std::string>());
+    }
+  }
+}
+
+int Session::print_event_result(const json &result, const char *verb) {
+  say_notes(result);
+  const json event_json = result.value("event", json());
+  if (m_json) {
+    print_json(event_json);
+    return k_exit_ok;
+  }
+  auto event = parse_event(event_json);
+  if (!event) {
+    return event.error();
+  }
+  m_out << format_event_summary(verb, *event, m_viewer);
+  return k_exit_ok;
+}
+
+void Session::print_json(const json &value) {
+  m_out << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+void Session::say(const std::string &sentence) {
+  if (!sentence.empty()) {
+    m_err << "summit: " << sentence << "\n";
+  }
+}
+
+int Session::usage(const std::string &message) {
+  say(message);
+  return k_exit_usage;
+}
+
+int Session::bad_reply(const std::string &message) {
+  say("unexpected reply from summitd: " + message);
+  return k_exit_refused;
+}
+
+int Session::refused(const std::string &message) {
+  say(message);
+  return k_exit_refused;
+}
+
+int Session::report(const CallError &error) {
+  switch (error.kind) {
+  case CallError::Kind::unreachable:
+    say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
+                    k_start_hint));
+    return k_exit_unreachable;
+  case CallError::Kind::bad_reply:
+    return bad_reply(error.message);
+  case CallError::Kind::refused:
+    break;
+  }
+  return refused(error.message);
+}
+
+} // namespace summit::cli

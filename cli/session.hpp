@@ -1,0 +1,78 @@
+#pragma once
+
+#include "cli/app.hpp"
+#include "cli/daemon_client.hpp"
+#include "core/event.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace summit::cli {
+
+// One run of a command once its command line is parsed: where output and
+// messages go, the daemon connection, the viewer's zone, and how failures
+// become exit codes. Every command (event_commands, daemon_commands,
+// transfer_commands, calendar_commands) works through it.
+class Session {
+public:
+  Session(const Environment &env, std::ostream &out, std::ostream &err, DaemonClient &client,
+          const date::time_zone *viewer, std::optional<std::string> global_tz, bool json_output);
+
+  [[nodiscard]] const Environment &env() const { return m_env; }
+  [[nodiscard]] core::SysSeconds now() const { return m_env.now; }
+  std::ostream &out() { return m_out; }
+  std::ostream &err() { return m_err; }
+  DaemonClient &client() { return m_client; }
+  [[nodiscard]] const date::time_zone *viewer() const { return m_viewer; }
+  // The global --tz as given (the viewer zone is derived from it).
+  [[nodiscard]] const std::optional<std::string> &global_tz() const { return m_global_tz; }
+  [[nodiscard]] bool json_output() const { return m_json; }
+  // Whether fd 1 or 2 is a terminal, as Environment::is_terminal says
+  // (false when the environment cannot tell).
+  [[nodiscard]] bool is_terminal(int fd) const;
+  // An environment variable, or nothing.
+  [[nodiscard]] std::optional<std::string> getenv(const char *name) const;
+
+  // Calls `method`; on failure the failure is reported (report()) and the
+  // exit code comes back instead of the result.
+  tl::expected<nlohmann::json, int> call(std::string_view method, nlohmann::json params);
+
+  // The event as the daemon has it now (event.get), or the exit code.
+  tl::expected<core::Event, int> fetch(std::int64_t id);
+  // An event object from a reply, or the exit code of a bad reply.
+  tl::expected<core::Event, int> parse_event(const nlohmann::json &object);
+
+  // Prints the `notes` of a reply to stderr, one "summit: <note>" each.
+  void say_notes(const nlohmann::json &result);
+  // The event of an add/update reply: its notes, then JSON or the
+  // "<verb> event N: ..." line.
+  int print_event_result(const nlohmann::json &result, const char *verb);
+  // Pretty JSON on stdout.
+  void print_json(const nlohmann::json &value);
+  // "summit: <sentence>" on stderr (nothing for an empty sentence).
+  void say(const std::string &sentence);
+
+  // Each prints the message and returns the exit code to use.
+  int usage(const std::string &message);     // k_exit_usage
+  int bad_reply(const std::string &message); // k_exit_refused
+  int refused(const std::string &message);   // k_exit_refused
+  int report(const CallError &error);        // by kind: refused, unreachable, bad reply
+
+private:
+  const Environment &m_env;
+  std::ostream &m_out;
+  std::ostream &m_err;
+  DaemonClient &m_client;
+  const date::time_zone *m_viewer;
+  std::optional<std::string> m_global_tz;
+  bool m_json;
+};
+
+} // namespace summit::cli

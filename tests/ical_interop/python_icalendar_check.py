@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""summit's export read by python3-icalendar (Debian's): every event is there
+with the same start, end, zone, recurrence (RRULE text, EXDATE, RDATE,
+RECURRENCE-ID overrides) and alarms, and every TZID has its VTIMEZONE.
+
+    python_icalendar_check.py SUMMITD SUMMIT
+"""
+
+import datetime
+import os
+import re
+import sys
+
+from interop_lib import Failure, check, run_test, skip, with_summit
+
+try:
+    import icalendar
+    from icalendar.prop import vDuration, vRecur
+except ImportError:
+    skip("python3-icalendar is not installed (apt-get install python3-icalendar), or this "
+         "python3 is not Debian's")
+
+UTC = datetime.timezone.utc
+
+
+def parse_utc(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def wall(value):
+    """A DTSTART/DTEND/RECURRENCE-ID value as summit writes wall times and dates."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.isoformat()
+
+
+def month_first(text):  # "2030-11" -> date(2030, 11, 1)
+    year, month = (int(part) for part in text.split("-"))
+    return datetime.date(year, month, 1)
+
+
+def dates_of(component, name):
+    """The values of every EXDATE/RDATE line, as summit's wall texts."""
+    found = []
+    values = component.get(name)
+    if values is None:
+        return found
+    for value in values if isinstance(values, list) else [values]:
+        found.extend(wall(item.dt) for item in value.dts)
+    return found
+
+
+def unfolded_lines(text):
+    return re.sub(r"\r\n[ \t]", "", text).split("\r\n")
+
+
+def end_of(event):
+    start = event["DTSTART"].dt
+    if "DTEND" in event:
+        return event["DTEND"].dt
+    if "DURATION" in event:
+        return start + event["DURATION"].dt
+    return start
+
+
+def check_times(event, expected, what):
+    start = event["DTSTART"]
+    precision = expected["precision"]
+    if precision == "timed":
+        check(start.params.get("TZID") == expected["tz"],
+              f"{what}: DTSTART's TZID is {expected['tz']}")
+        check(wall(start.dt) == expected["start"], f"{what}: starts at {expected['start']}")
+        check(start.dt.astimezone(UTC) == parse_utc(expected["start_utc"]),
+              f"{what}: starts at the instant {expected['start_utc']} (zone rules agree)")
+        check(end_of(event).astimezone(UTC) == parse_utc(expected["end_utc"]),
+              f"{what}: ends at the instant {expected['end_utc']}")
+        check(wall(end_of(event)) == expected["end"], f"{what}: ends at {expected['end']}")
+    elif precision == "all_day":
+        check(start.dt == datetime.date.fromisoformat(expected["start"]),
+              f"{what}: all day from {expected['start']}")
+        check(end_of(event) == datetime.date.fromisoformat(expected["end"]),
+              f"{what}: up to {expected['end']} (exclusive)")
+    else:
+        check(start.dt == month_first(expected["start"]) and
+              end_of(event) == month_first(expected["end"]),
+              f"{what}: covers the month {expected['start']}")
+        check(str(event.get("X-SUMMIT-PRECISION", "")).upper() == "MONTH",
+              f"{what}: X-SUMMIT-PRECISION:MONTH")
+
+
+def check_alarms(event, expected, what):
+    triggers = []
+    for alarm in event.walk("VALARM"):
+        trigger = alarm["TRIGGER"].dt
+        triggers.append(trigger if isinstance(trigger, datetime.timedelta)
+                        else trigger.astimezone(UTC))
+    wanted = []
+    for reminder in expected["reminders"]:
+        if "before" in reminder:
+            wanted.append(-vDuration.from_ical(reminder["before"]))
+        else:
+            wanted.append(parse_utc(reminder["at"]))
+    check(sorted(triggers, key=str) == sorted(wanted, key=str),
+          f"{what}: alarms {wanted}")
+
+
+def check_event(calendar, lines, expected):
+    what = f"event {expected['id']} ({expected['title']})"
+    masters = [component for component in calendar.walk("VEVENT")
+               if str(component.get("UID")) == expected["uid"]
+               and "RECURRENCE-ID" not in component]
+    check(len(masters) == 1, f"{what}: one VEVENT with UID {expected['uid']}")
+    event = masters[0]
+    check(str(event.get("SUMMARY")) == expected["title"], f"{what}: SUMMARY")
+    check(str(event.get("LOCATION", "")) == expected["location"], f"{what}: LOCATION")
+    check(str(event.get("DESCRIPTION", "")) == expected["description"], f"{what}: DESCRIPTION")
+    categories = event.get("CATEGORIES")
+    tags = [str(tag) for tag in categories.cats] if categories is not None else []
+    check(tags == expected["tags"], f"{what}: CATEGORIES {expected['tags']}")
+    check(str(event.get("STATUS")).lower() == expected["status"], f"{what}: STATUS")
+    check_times(event, expected, what)
+    check_alarms(event, expected, what)
+
+    recurrence = expected.get("recurrence")
+    if recurrence is None:
+        check("RRULE" not in event, f"{what}: no RRULE")
+        return
+    rule = recurrence["rrule"]
+    check(f"RRULE:{rule}" in lines, f"{what}: RRULE text is {rule}")
+    check(event["RRULE"] == vRecur.from_ical(rule), f"{what}: RRULE parses to the same rule")
+    check(dates_of(event, "EXDATE") == recurrence["exdates"], f"{what}: EXDATE")
+    check(dates_of(event, "RDATE") == recurrence["rdates"], f"{what}: RDATE")
+    for changed in recurrence["overrides"]:
+        instances = [component for component in calendar.walk("VEVENT")
+                     if str(component.get("UID")) == expected["uid"]
+                     and "RECURRENCE-ID" in component
+                     and wall(component["RECURRENCE-ID"].dt) == changed["occurrence"]]
+        name = f"{what}, occurrence {changed['occurrence']}"
+        check(len(instances) == 1, f"{name}: one VEVENT with that RECURRENCE-ID")
+        instance = instances[0]
+        check(wall(instance["DTSTART"].dt) == changed["start"] and
+              instance["DTSTART"].dt.astimezone(UTC) == parse_utc(changed["start_utc"]),
+              f"{name}: moved to {changed['start']}")
+        check(str(instance.get("SUMMARY")) == changed.get("title", expected["title"]),
+              f"{name}: SUMMARY")
+
+
+def main(summitd, summit):
+    def body(daemon, directory):
+        text = daemon.export(os.path.join(directory, "export.ics")).decode("utf-8")
+        check(text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n"),
+              "the export is one CRLF calendar")
+        calendar = icalendar.Calendar.from_ical(text)
+        lines = unfolded_lines(text)
+        listed = daemon.json("list", "--from", "1970-01-01", "--limit", "10000")
+        ids = sorted({event["id"] for event in listed})
+        check(len(ids) == 8, f"summit has the 8 events of the fixture ({ids})")
+        series = [daemon.json("show", str(event_id)) for event_id in ids]
+        masters = [component for component in calendar.walk("VEVENT")
+                   if "RECURRENCE-ID" not in component]
+        check(len(masters) == len(series), f"the export has {len(series)} events")
+        for expected in series:
+            check_event(calendar, lines, expected)
+        zones = {str(component["TZID"]) for component in calendar.walk("VTIMEZONE")}
+        used = {component["DTSTART"].params["TZID"] for component in calendar.walk("VEVENT")
+                if "TZID" in component["DTSTART"].params}
+        check(used <= zones, f"every TZID used has a VTIMEZONE ({sorted(used)})")
+
+    with_summit(summitd, summit, body)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__)
+        sys.exit(2)
+    run_test(lambda: main(sys.argv[1], sys.argv[2]))
