@@ -29,16 +29,15 @@ constexpr std::size_t k_max_uid = 255;
 constexpr int k_min_year = 1900;
 constexpr int k_max_year = 2399;
 
-constexpr std::array k_add_fields{"title",     "start",  "end",       "duration", "all_day",
-                                  "tz",        "location", "description", "tags",  "status",
-                                  "reminders", "uid",    "repeat",    "recurrence"};
+constexpr std::array k_add_fields{"title",     "start",    "end",         "duration",  "all_day",
+                                  "tz",        "location", "description", "tags",      "status",
+                                  "reminders", "uid",      "repeat",      "recurrence"};
 constexpr std::array k_recurrence_fields{"rrule", "rdates", "exdates", "overrides", "description"};
 // start_utc, end_utc and start_offset are what event_to_json writes; they are
 // accepted (and recomputed) so that an event object can be sent back as is.
-constexpr std::array k_override_fields{"occurrence", "start",       "end",       "duration",
-                                       "title",      "location",    "description", "status",
-                                       "start_utc",  "end_utc",     "start_offset",
-                                       "start_later", "end_later"};
+constexpr std::array k_override_fields{
+    "occurrence", "start",     "end",     "duration",     "title",       "location", "description",
+    "status",     "start_utc", "end_utc", "start_offset", "start_later", "end_later"};
 constexpr std::size_t k_max_dates = 10'000;
 constexpr std::size_t k_max_overrides = 10'000;
 
@@ -185,7 +184,6 @@ Result<Reminder> parse_reminder(const json &item, std::size_t index, const date:
   return Reminder{std::nullopt, instant};
 }
 
-
 // A recurrence's RDATE/EXDATE/RECURRENCE-ID: a wall time (timed) or a date
 // (all-day) in the event's zone; an instant is read as its wall time there.
 Result<ZonedWall> parse_occurrence_when(const json &value, const std::string &field,
@@ -253,10 +251,12 @@ Result<OccurrenceOverride> parse_override(const json &item, std::size_t index, c
   }
   auto has = [&](const char *key) { return item.contains(key) && !item.at(key).is_null(); };
   if (!has("occurrence")) {
-    return fail_field(field + ".occurrence", "is required: the start the rule gives the occurrence");
+    return fail_field(field + ".occurrence",
+                      "is required: the start the rule gives the occurrence");
   }
   OccurrenceOverride changed;
-  auto id = parse_occurrence_when(item.at("occurrence"), field + ".occurrence", event.precision, zone);
+  auto id =
+      parse_occurrence_when(item.at("occurrence"), field + ".occurrence", event.precision, zone);
   if (!id) {
     return tl::unexpected(id.error());
   }
@@ -331,8 +331,8 @@ Result<OccurrenceOverride> parse_override(const json &item, std::size_t index, c
     if (!has(text_field)) {
       continue;
     }
-    const std::size_t limit = std::string_view(text_field) == "description" ? k_max_description
-                                                                             : k_max_title;
+    const std::size_t limit =
+        std::string_view(text_field) == "description" ? k_max_description : k_max_title;
     auto text = get_string(item, text_field, limit);
     if (!text) {
       Error error = text.error();
@@ -462,10 +462,10 @@ Result<void> parse_recurrence(const json &params, Event &event, const date::time
                 [](const auto &a, const auto &b) { return a.occurrence < b.occurrence; });
       for (std::size_t i = 1; i < recurrence.overrides.size(); ++i) {
         if (recurrence.overrides[i].occurrence == recurrence.overrides[i - 1].occurrence) {
-          return fail_field("recurrence.overrides",
-                            fmt::format("two overrides for the occurrence {}",
-                                        wire_form(event.precision,
-                                                  recurrence.overrides[i].occurrence)));
+          return fail_field(
+              "recurrence.overrides",
+              fmt::format("two overrides for the occurrence {}",
+                          wire_form(event.precision, recurrence.overrides[i].occurrence)));
         }
       }
     }

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace summit::core {

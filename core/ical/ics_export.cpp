@@ -41,6 +41,19 @@ icaltimetype event_time(const Event &event, LocalSeconds t) {
   return ical_wall_time(t, event.precision != Precision::timed);
 }
 
+// DTSTART or DTEND: a wall time with TZID, except for the second of two
+// instants that share a wall time (a DST overlap): a reader takes the first
+// (RFC 5545 3.3.5), so that one is written as its UTC instant. A series'
+// start stays a wall time (its rule is expanded in wall time); the zone then
+// travels in X-SUMMIT-TZID.
+icalproperty *moment(icalproperty *(*make)(icaltimetype), const Event &event, LocalSeconds local,
+                     core::SysSeconds utc, bool later, bool may_be_utc) {
+  if (event.precision == Precision::timed && later && may_be_utc) {
+    return make(utc_time(utc));
+  }
+  return with_zone(make(event_time(event, local)), event);
+}
+
 icalproperty_status ical_status(Status status) {
   switch (status) {
   case Status::confirmed:
@@ -93,8 +106,9 @@ void add_common(icalcomponent *vevent, const Event &event, core::SysSeconds now)
   for (const std::string &tag : event.tags) {
     icalcomponent_add_property(vevent, icalproperty_new_categories(tag.c_str()));
   }
-  if (event.precision != Precision::timed) {
-    // A DATE has no zone; summit's all-day events have one (for reminders).
+  if (event.precision != Precision::timed || (event.start_later && !event.recurrence)) {
+    // A DATE has no zone, nor has a UTC start; summit's events have one
+    // (for reminders, and to be shown in).
     add_x(vevent, "X-SUMMIT-TZID", event.tz);
   }
 }
@@ -133,14 +147,14 @@ void add_recurrence(icalcomponent *vevent, const Event &event) {
 ComponentPtr series_vevent(const Event &event, core::SysSeconds now) {
   ComponentPtr vevent{icalcomponent_new_vevent()};
   add_common(vevent.get(), event, now);
-  icalcomponent_add_property(
-      vevent.get(),
-      with_zone(icalproperty_new_dtstart(event_time(event, event.start_local)), event));
+  icalcomponent_add_property(vevent.get(),
+                             moment(icalproperty_new_dtstart, event, event.start_local,
+                                    event.start_utc, event.start_later, !event.recurrence));
   // A point in time has no DTEND, nor has a one-day event without an end
   // (RFC 5545 3.6.1: it lasts the day); a month always spans its month.
   if (event.has_end || event.precision == Precision::month) {
-    icalcomponent_add_property(
-        vevent.get(), with_zone(icalproperty_new_dtend(event_time(event, event.end_local)), event));
+    icalcomponent_add_property(vevent.get(), moment(icalproperty_new_dtend, event, event.end_local,
+                                                    event.end_utc, event.end_later, true));
   }
   if (event.precision == Precision::month) {
     add_x(vevent.get(), "X-SUMMIT-PRECISION", "MONTH");
@@ -165,14 +179,14 @@ ComponentPtr override_vevent(const Event &event, const core::OccurrenceOverride 
   icalcomponent_add_property(
       vevent.get(),
       with_zone(icalproperty_new_recurrenceid(event_time(event, changed.occurrence)), event));
-  icalcomponent_add_property(
-      vevent.get(),
-      with_zone(icalproperty_new_dtstart(event_time(event, changed.start_local)), event));
+  icalcomponent_add_property(vevent.get(),
+                             moment(icalproperty_new_dtstart, event, changed.start_local,
+                                    changed.start_utc, changed.start_later, true));
   if (event.precision != Precision::timed || event.has_end ||
       changed.end_local != changed.start_local) {
-    icalcomponent_add_property(
-        vevent.get(),
-        with_zone(icalproperty_new_dtend(event_time(event, changed.end_local)), event));
+    icalcomponent_add_property(vevent.get(),
+                               moment(icalproperty_new_dtend, event, changed.end_local,
+                                      changed.end_utc, changed.end_later, true));
   }
   const std::string &title = changed.title ? *changed.title : event.title;
   icalcomponent_add_property(vevent.get(), icalproperty_new_summary(title.c_str()));

@@ -127,6 +127,11 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     break;
   case IcalMoment::Form::utc:
     frame.tz = zones.calendar_zone();
+    // summit writes a start on the second pass through a DST overlap as
+    // its UTC instant, and the event's zone apart.
+    if (auto own = iana_zone_for_tzid(x_property(component, "X-SUMMIT-TZID")); !own.empty()) {
+      frame.tz = own;
+    }
     break;
   case IcalMoment::Form::zoned: {
     const ZoneChoice &choice = zones.resolve(start->tzid);

@@ -40,9 +40,8 @@ json comparable(const core::Event &event) {
 // the pages so far used (their VTIMEZONEs come with the last page). Opaque
 // to clients.
 std::string encode_cursor(const core::Event &last, const std::set<std::string> &zones) {
-  return json{{"start", last.start_utc.time_since_epoch().count()},
-              {"id", last.id},
-              {"zones", zones}}
+  return json{
+      {"start", last.start_utc.time_since_epoch().count()}, {"id", last.id}, {"zones", zones}}
       .dump();
 }
 
@@ -96,11 +95,14 @@ CalendarHandlers::CalendarHandlers(store::EventStore &store, CalendarHandlerOpti
 void CalendarHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add("calendar.import",
                  [this](const auto &p, const auto &c) { return import_calendar(p, c); });
-  dispatcher.add("import.begin", [this](const auto &p, const auto &c) { return import_begin(p, c); });
-  dispatcher.add("import.chunk", [this](const auto &p, const auto &c) { return import_chunk(p, c); });
+  dispatcher.add("import.begin",
+                 [this](const auto &p, const auto &c) { return import_begin(p, c); });
+  dispatcher.add("import.chunk",
+                 [this](const auto &p, const auto &c) { return import_chunk(p, c); });
   dispatcher.add("import.commit",
                  [this](const auto &p, const auto &c) { return import_commit(p, c); });
-  dispatcher.add("import.abort", [this](const auto &p, const auto &c) { return import_abort(p, c); });
+  dispatcher.add("import.abort",
+                 [this](const auto &p, const auto &c) { return import_abort(p, c); });
   dispatcher.add("calendar.export",
                  [this](const auto &p, const auto &c) { return export_calendar(p, c); });
 }
@@ -430,9 +432,7 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
     ics += ical::vtimezones(zones);
     ics += ical::calendar_footer();
   }
-  return json{{"ics", std::move(ics)},
-              {"count", page->events.size()},
-              {"next", std::move(next)}};
+  return json{{"ics", std::move(ics)}, {"count", page->events.size()}, {"next", std::move(next)}};
 }
 
 } // namespace summit::server

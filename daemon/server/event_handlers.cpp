@@ -256,7 +256,7 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
 }
 
 HandlerResult EventHandlers::update_occurrence(core::Event series, nlohmann::json changes,
-                                             const CallContext &context) {
+                                               const CallContext &context) {
   const char *which = nullptr;
   for (const char *key : {"occurrence", "cancel_occurrence", "from_occurrence"}) {
     if (!changes.contains(key)) {
@@ -315,12 +315,13 @@ HandlerResult EventHandlers::update_occurrence(core::Event series, nlohmann::jso
     return reply;
   }
   if (name == "cancel_occurrence" && !changes.empty()) {
-    return invalid_param(changes.begin().key(),
-                         fmt::format("params.{}: cancel_occurrence takes no other change",
-                                     changes.begin().key()));
+    return invalid_param(
+        changes.begin().key(),
+        fmt::format("params.{}: cancel_occurrence takes no other change", changes.begin().key()));
   }
-  auto drafted = name == "occurrence" ? ical::update_occurrence(std::move(series), *id, changes, ctx)
-                                      : ical::cancel_occurrence(std::move(series), *id, ctx);
+  auto drafted = name == "occurrence"
+                     ? ical::update_occurrence(std::move(series), *id, changes, ctx)
+                     : ical::cancel_occurrence(std::move(series), *id, ctx);
   if (!drafted) {
     return tl::unexpected(drafted.error());
   }

@@ -172,8 +172,8 @@ std::string random_uid() {
   // Unique, not secret: a uid is no credential.
   static std::mt19937_64 generator = [] {
     std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(),
-                       device()};
+    std::seed_seq seed{device(), device(), device(), device(),
+                       device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
   return fmt::format("{:016x}{:016x}@summit", generator(), generator());
@@ -296,9 +296,11 @@ core::Event read_event(SQLite::Statement &s) {
   event.end_later = s.getColumn(19).getInt() != 0;
   if (!s.getColumn(20).isNull()) {
     try {
-      event.recurrence = core::recurrence_from_json(nlohmann::json::parse(s.getColumn(20).getString()));
+      event.recurrence =
+          core::recurrence_from_json(nlohmann::json::parse(s.getColumn(20).getString()));
     } catch (const std::invalid_argument &e) {
-      throw DamagedRow(fmt::format("event {} has an unreadable recurrence ({})", event.id, e.what()));
+      throw DamagedRow(
+          fmt::format("event {} has an unreadable recurrence ({})", event.id, e.what()));
     }
   }
   return event;
@@ -576,8 +578,8 @@ struct EventStore::Impl {
     if (event.status != core::Status::cancelled && zone) {
       if (event.recurrence) {
         for (const auto &next : ical::plan_occurrence_reminders(event, *zone, now, m_plan)) {
-          planned.push_back({static_cast<std::int64_t>(next.index), next.due,
-                             local_text(next.occurrence)});
+          planned.push_back(
+              {static_cast<std::int64_t>(next.index), next.due, local_text(next.occurrence)});
         }
       } else {
         for (const auto &next : core::plan_reminders(event, *zone, m_plan)) {
@@ -1068,8 +1070,7 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
         if (!zone) {
           continue; // its zone left tzdata: nothing can be expanded
         }
-        for (const auto &occurrence :
-             ical::occurrences(series, *zone, query.range, limit + 1)) {
+        for (const auto &occurrence : ical::occurrences(series, *zone, query.range, limit + 1)) {
           events.push_back(ical::occurrence_event(series, occurrence));
         }
       }

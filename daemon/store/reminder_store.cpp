@@ -244,11 +244,11 @@ core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &eve
                       fmt::format("the database is at schema version {}; reminders need 2",
                                   events.schema_version()));
   }
-  return guarded(
-      "open the reminder schedule", [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
-        return std::unique_ptr<ReminderStore>(
-            new ReminderStore(events, std::make_unique<Impl>(events)));
-      });
+  return guarded("open the reminder schedule",
+                 [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
+                   return std::unique_ptr<ReminderStore>(
+                       new ReminderStore(events, std::make_unique<Impl>(events)));
+                 });
 }
 
 std::optional<core::SysSeconds> ReminderStore::next_due() {
@@ -279,8 +279,12 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     s->bind(":now", to_unix(now));
     s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
     while (s->executeStep()) {
-      Row row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(), s->getColumn(2).getInt64(),
-              from_unix(s->getColumn(3).getInt64()), std::nullopt, s->getColumn(5).getInt() != 0};
+      Row row{s->getColumn(0).getInt64(),
+              s->getColumn(1).getInt64(),
+              s->getColumn(2).getInt64(),
+              from_unix(s->getColumn(3).getInt64()),
+              std::nullopt,
+              s->getColumn(5).getInt() != 0};
       if (!s->getColumn(4).isNull()) {
         row.occurrence = s->getColumn(4).getString();
       }

@@ -5,8 +5,8 @@
 #include "support/raw_client.hpp"
 #include "support/summit_fixture.hpp"
 
-#include <gmock/gmock.h>
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>

@@ -171,3 +171,36 @@ TEST(IcsRoundTrip, blanks_around_a_description_are_lost_and_the_rest_kept) {
 
 } // namespace
 } // namespace summit::ical
+
+namespace summit::ical {
+namespace {
+
+// London falls back on Sun 27 Oct 2030: 01:00-02:00 happens twice. A start
+// or end on the second pass is written as its UTC instant (a reader takes
+// the first pass of a wall time) and comes back the same instant.
+TEST(IcsRoundTrip, times_on_the_second_pass_through_a_dst_overlap_keep_their_instant) {
+  //   00:30 BST ── 01:30 BST ── 01:00 GMT ── 01:30 GMT ── 02:00 GMT
+  //   event A:    [01:30 BST ─────── 1h ────────) ends 01:30 GMT (second pass)
+  //   event B:                                   [01:30 GMT ── 30m ──)
+  const Event ends_later = make({{"title", "A"},
+                                 {"start", "2030-10-27T01:30:00+01:00"},
+                                 {"duration", "PT1H"},
+                                 {"tz", "Europe/London"},
+                                 {"uid", "a@test"}});
+  const Event starts_later = make({{"title", "B"},
+                                   {"start", "2030-10-27T01:30:00+00:00"},
+                                   {"duration", "PT30M"},
+                                   {"tz", "Europe/London"},
+                                   {"uid", "b@test"}});
+  ASSERT_TRUE(ends_later.end_later);
+  ASSERT_TRUE(starts_later.start_later);
+  const auto back = round_trip({ends_later, starts_later});
+  ASSERT_EQ(back.size(), 2U);
+  expect_same(ends_later, back[0]);
+  expect_same(starts_later, back[1]);
+  EXPECT_EQ(back[0].end_utc - back[0].start_utc, std::chrono::hours{1});
+  EXPECT_TRUE(back[1].start_later);
+}
+
+} // namespace
+} // namespace summit::ical

@@ -145,8 +145,7 @@ TEST_F(OpenTest, a_failing_migration_rolls_back_and_leaves_the_previous_version)
   EXPECT_EQ(store.error().code, ErrorCode::storage);
   EXPECT_TRUE(has_message(store.error(), "901_broken.sql")) << store.error().message;
   EXPECT_TRUE(has_message(store.error(), "no such table: no_such_table")) << store.error().message;
-  EXPECT_TRUE(has_message(store.error(),
-                          "stays at schema version " + std::to_string(k_base + 1)))
+  EXPECT_TRUE(has_message(store.error(), "stays at schema version " + std::to_string(k_base + 1)))
       << store.error().message;
 
   EXPECT_EQ(user_version(m_path), k_base + 1);

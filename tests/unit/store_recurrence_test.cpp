@@ -190,7 +190,8 @@ TEST_F(RecurrenceStoreTest, unexpanded_listing_gives_each_series_once_and_pages_
   EXPECT_FALSE(second->more);
 }
 
-TEST_F(RecurrenceStoreTest, only_the_next_occurrences_reminder_is_planned_and_firing_plans_the_one_after) {
+TEST_F(RecurrenceStoreTest,
+       only_the_next_occurrences_reminder_is_planned_and_firing_plans_the_one_after) {
   json params = weekly_minsk();
   params["reminders"] = {"PT1H"};
   const Event series = add(params);
