@@ -377,33 +377,12 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
   if (auto unknown = reader.reject_unknown(); !unknown) {
     return tl::unexpected(unknown.error());
   }
-  const date::time_zone *zone = nullptr;
-  if (*tz) {
-    auto found = core::find_zone(**tz);
-    if (!found) {
-      return invalid_param("tz", "params.tz: " + found.error().message);
-    }
-    zone = *found;
-  }
   store::ListQuery query;
-  query.range = {core::SysSeconds::min(), core::SysSeconds::max()};
-  if (*from) {
-    auto begin = range_bound("from", **from, zone, false);
-    if (!begin) {
-      return tl::unexpected(begin.error());
-    }
-    query.range.begin = *begin;
+  auto range = read_range(*from, *to, *tz, core::SysSeconds::min());
+  if (!range) {
+    return tl::unexpected(range.error());
   }
-  if (*to) {
-    auto end = range_bound("to", **to, zone, true);
-    if (!end) {
-      return tl::unexpected(end.error());
-    }
-    query.range.end = *end;
-  }
-  if (query.range.end <= query.range.begin) {
-    return invalid_param("to", "params.to must be after params.from");
-  }
+  query.range = *range;
   if (*tag && !(*tag)->empty()) {
     query.tag = **tag;
   }

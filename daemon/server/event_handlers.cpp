@@ -30,8 +30,6 @@ nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::st
   return {{"event", core::event_to_json(event)}, {"notes", notes}};
 }
 
-} // namespace
-
 // One end of an event.list range. Instants stand alone; the other forms are
 // wall times, days or months in `zone`. A day or month used as `to` means its
 // end (so from=2025-09&to=2025-09 is all of September).
@@ -58,6 +56,44 @@ core::Result<core::SysSeconds> range_bound(const std::string &field, const std::
     local = date::local_days{(ymd.year() / ymd.month() + date::months{1}) / 1};
   }
   return core::resolve_local(local, zone).utc;
+}
+
+} // namespace
+
+core::Result<core::TimeRange> read_range(const std::optional<std::string> &from,
+                                         const std::optional<std::string> &to,
+                                         const std::optional<std::string> &tz,
+                                         core::SysSeconds default_begin) {
+  const date::time_zone *zone = nullptr;
+  if (tz) {
+    auto found = core::find_zone(*tz);
+    if (!found) {
+      return invalid_param("tz", "params.tz: " + found.error().message);
+    }
+    zone = *found;
+  }
+  core::TimeRange range{default_begin, core::SysSeconds::max()};
+  if (from) {
+    auto begin = range_bound("from", *from, zone, false);
+    if (!begin) {
+      return tl::unexpected(begin.error());
+    }
+    range.begin = *begin;
+  }
+  if (to) {
+    auto end = range_bound("to", *to, zone, true);
+    if (!end) {
+      return tl::unexpected(end.error());
+    }
+    range.end = *end;
+  }
+  if (range.end <= range.begin) {
+    return invalid_param("to", fmt::format("params.to must be after params.from (the range "
+                                           "[{}, {}) is empty)",
+                                           date::format("%FT%TZ", range.begin),
+                                           date::format("%FT%TZ", range.end)));
+  }
+  return range;
 }
 
 core::Result<void> check_owner(const core::Event &event, const CallContext &context) {
@@ -166,37 +202,12 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
     return tl::unexpected(unknown.error());
   }
 
-  const date::time_zone *zone = nullptr;
-  if (*tz) {
-    auto found = core::find_zone(**tz);
-    if (!found) {
-      return invalid_param("tz", "params.tz: " + found.error().message);
-    }
-    zone = *found;
-  }
-
   store::ListQuery query;
-  query.range = {context.now, core::SysSeconds::max()};
-  if (*from) {
-    auto begin = range_bound("from", **from, zone, false);
-    if (!begin) {
-      return tl::unexpected(begin.error());
-    }
-    query.range.begin = *begin;
+  auto range = read_range(*from, *to, *tz, context.now);
+  if (!range) {
+    return tl::unexpected(range.error());
   }
-  if (*to) {
-    auto end = range_bound("to", **to, zone, true);
-    if (!end) {
-      return tl::unexpected(end.error());
-    }
-    query.range.end = *end;
-  }
-  if (query.range.end <= query.range.begin) {
-    return invalid_param("to", fmt::format("params.to must be after params.from (the range "
-                                           "[{}, {}) is empty)",
-                                           date::format("%FT%TZ", query.range.begin),
-                                           date::format("%FT%TZ", query.range.end)));
-  }
+  query.range = *range;
   if (*tag && !(*tag)->empty()) {
     query.tag = **tag;
   }

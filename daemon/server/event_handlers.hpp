@@ -1,14 +1,14 @@
 #pragma once
 
+#include "core/event.hpp"
 #include "daemon/server/dispatcher.hpp"
 
+#include <date/tz.h>
+
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include "core/event.hpp"
-
-#include <date/tz.h>
 
 namespace summit::core {
 class ZoneGazetteer;
@@ -68,12 +68,15 @@ core::Result<void> check_owner(const core::Event &event, const CallContext &cont
 // event.explain): reads it, refuses any other member, and loads the event.
 core::Result<core::Event> event_named_by_id(const nlohmann::json &params, store::EventStore &store);
 
-// One end of a listed range (event.list, calendar.export: params.from or
-// params.to). Instants stand alone; wall times, dates and months are in
-// `zone` (invalid_params naming tz when it is null). A date or month used as
-// the end means its end (to=2025-09 is all of September).
-core::Result<core::SysSeconds> range_bound(const std::string &field, const std::string &text,
-                                           const date::time_zone *zone, bool is_end);
+// The range [from, to) of event.list and calendar.export from their params
+// from, to and tz: instants stand alone; wall times, dates and months are in
+// tz (invalid_params naming tz when it is absent). A date or month used as
+// `to` means its end (to=2025-09 is all of September). Without from the
+// range starts at `default_begin`; without to it has no end.
+core::Result<core::TimeRange> read_range(const std::optional<std::string> &from,
+                                         const std::optional<std::string> &to,
+                                         const std::optional<std::string> &tz,
+                                         core::SysSeconds default_begin);
 
 // "permission denied: event 7 is owned by uid 1001 (alice)"; the name is
 // left out when the uid has no passwd entry.
