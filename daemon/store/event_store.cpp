@@ -106,6 +106,31 @@ std::string list_search_sql(bool with_tag) {
                : "");
 }
 
+// SearchPlan::by_start walks the ids in list order: events_by_start (or the
+// tag's rows) alone while start_utc >= :from, so no row is read for the
+// test; only the few starting before :from are read, for their end.
+std::string walk_ids_sql(bool with_tag) {
+  if (with_tag) {
+    return "SELECT t.event_id FROM event_tags t "
+           "WHERE t.tag = :tag AND t.start_utc >= :lower AND t.start_utc < :to AND "
+           "(t.start_utc >= :from OR (SELECT e.end_utc FROM events e WHERE e.id = t.event_id) > "
+           ":from) ORDER BY t.start_utc, t.event_id";
+  }
+  return "SELECT e.id FROM events e "
+         "WHERE e.start_utc >= :lower AND e.start_utc < :to AND "
+         "(e.start_utc >= :from OR e.end_utc > :from) ORDER BY e.start_utc, e.id";
+}
+
+// by_start gives up, for from_matches, after walking this many events per
+// match without filling the page: the matches then lie mostly outside the
+// range, and from_matches costs about this many walked events per match
+// (bench/README.md, search plans). So a wrong guess costs at most about
+// twice the better plan.
+constexpr std::size_t k_walk_per_match = 3;
+// Ids above this make the set of matches (one bit per id) too large to hold;
+// from_matches is used then.
+constexpr std::int64_t k_max_bitmap_id = std::int64_t{1} << 27;
+
 constexpr const char *k_event_values =
     "uid = :uid, title = :title, precision = :precision, start_local = :start_local, "
     "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, end_later = "
@@ -147,8 +172,8 @@ std::string random_uid() {
   // Unique, not secret: a uid is no credential.
   static std::mt19937_64 generator = [] {
     std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(),
-                       device()};
+    std::seed_seq seed{device(), device(), device(), device(),
+                       device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
   return fmt::format("{:016x}{:016x}@summit", generator(), generator());
@@ -359,6 +384,8 @@ struct EventStore::Impl {
         m_get_meta(m_db, "SELECT value FROM meta WHERE key = :key"),
         m_set_meta(m_db, "INSERT INTO meta (key, value) VALUES (:key, :value) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        m_search_ids(m_db, "SELECT rowid FROM events_fts WHERE events_fts MATCH :search"),
+        m_walk_ids(m_db, walk_ids_sql(false)), m_walk_tag_ids(m_db, walk_ids_sql(true)),
         m_plan(plan) {
     if (m_db.tableExists("reminder_instances")) {
       m_planning.emplace(m_db);
@@ -418,6 +445,75 @@ struct EventStore::Impl {
     return read_event(*s);
   }
 
+  // SearchPlan::by_start: reads the ids of the text matches into a set (one
+  // bit per id), then walks the events of the range in list order keeping
+  // those in the set, until limit + 1. Nothing when from_matches is the
+  // better plan: `plan` says so, the matches are no more than a page, an id
+  // is too large for the set, or the walk passes k_walk_per_match events per
+  // match without filling the page.
+  std::optional<ListPage> search_by_start(const ListQuery &query, const std::string &search,
+                                          std::int64_t lower, std::int64_t from, std::size_t limit,
+                                          SearchPlan plan) {
+    if (plan == SearchPlan::from_matches) {
+      return std::nullopt;
+    }
+    std::vector<bool> matches;
+    std::size_t count = 0;
+    {
+      Use s(m_search_ids);
+      s->bind(":search", search);
+      while (s->executeStep()) {
+        const std::int64_t id = s->getColumn(0).getInt64();
+        if (id < 0 || id > k_max_bitmap_id) {
+          return std::nullopt;
+        }
+        const auto bit = static_cast<std::size_t>(id);
+        if (bit >= matches.size()) {
+          matches.resize(std::max(bit + 1, 2 * matches.size()));
+        }
+        matches[bit] = true;
+        ++count;
+      }
+    }
+    if (plan == SearchPlan::automatic && count <= limit + 1) {
+      return std::nullopt; // a page or less: sorting them is cheapest
+    }
+    const std::size_t budget = plan == SearchPlan::automatic
+                                   ? k_walk_per_match * count
+                                   : std::numeric_limits<std::size_t>::max();
+    ListPage page;
+    std::vector<std::int64_t> found;
+    {
+      Use s(query.tag ? m_walk_tag_ids : m_walk_ids);
+      s->bind(":lower", lower);
+      s->bind(":from", from);
+      s->bind(":to", to_unix(query.range.end));
+      if (query.tag) {
+        s->bind(":tag", *query.tag);
+      }
+      std::size_t walked = 0;
+      while (found.size() <= limit && s->executeStep()) {
+        const std::int64_t id = s->getColumn(0).getInt64();
+        const auto bit = static_cast<std::size_t>(id);
+        if (id >= 0 && bit < matches.size() && matches[bit]) {
+          found.push_back(id);
+        } else if (++walked > budget) {
+          return std::nullopt;
+        }
+      }
+    }
+    if (found.size() > limit) {
+      found.pop_back();
+      page.more = true;
+    }
+    for (const std::int64_t id : found) {
+      if (auto event = find(id)) {
+        page.events.push_back(std::move(*event));
+      }
+    }
+    return page;
+  }
+
   // Where the database lives and how it was opened (for ensure_file).
   fs::path m_path;
   StoreOptions m_options;
@@ -448,6 +544,9 @@ struct EventStore::Impl {
   SQLite::Statement m_update_instants;
   SQLite::Statement m_get_meta;
   SQLite::Statement m_set_meta;
+  SQLite::Statement m_search_ids;
+  SQLite::Statement m_walk_ids;
+  SQLite::Statement m_walk_tag_ids;
   core::ReminderPlanOptions m_plan;
   // Reminder planning (schema 002); absent while a test opens the store
   // with fewer migrations.
@@ -877,6 +976,17 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     const std::optional<std::string> search =
         query.search ? fts_query(*query.search) : std::nullopt;
     const bool by_tag = query.tag.has_value();
+    // One row more than asked tells whether there are more.
+    const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() - 1);
+    const std::size_t limit = std::min(query.limit, cap);
+    if (search) {
+      auto walked = m_impl->search_by_start(query, *search, lower, from, limit,
+                                            m_impl->m_options.search_plan);
+      m_last_search_plan = walked ? SearchPlan::by_start : SearchPlan::from_matches;
+      if (walked) {
+        return std::move(*walked);
+      }
+    }
 
     SQLite::Statement &statement =
         search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
@@ -885,9 +995,6 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     s->bind(":lower", lower);
     s->bind(":from", from);
     s->bind(":to", to_unix(query.range.end));
-    // One row more than asked tells whether there are more.
-    const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() - 1);
-    const std::size_t limit = std::min(query.limit, cap);
     s->bind(":limit", static_cast<std::int64_t>(limit) + 1);
     if (by_tag) {
       s->bind(":tag", *query.tag);
