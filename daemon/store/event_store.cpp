@@ -1,5 +1,6 @@
 #include "daemon/store/event_store.hpp"
 
+#include "core/time_format.hpp"
 #include "core/zones.hpp"
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
@@ -154,7 +155,8 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
   }
 }
 
-std::string local_text(core::LocalSeconds t) { return date::format("%FT%T", t); }
+// "2025-09-26T10:00:00" (an event's years are 1900-2399: always four digits).
+std::string local_text(core::LocalSeconds t) { return core::format_iso_local(t); }
 
 core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
   std::istringstream in(text);
@@ -166,17 +168,24 @@ core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
   return t;
 }
 
-std::string random_uid() {
-  // 128 random bits from a generator seeded once from the system's entropy
-  // (opening std::random_device per add cost more than the rest of the uid).
-  // Unique, not secret: a uid is no credential.
+// "<10 hex: seconds><6 hex: a counter><16 hex: random>@summit", 32 hex digits.
+// Time first, as in a UUIDv7 (RFC 9562): new uids land next to each other in
+// the uid index instead of on a random page each, which would be one more
+// page for every add to write to the WAL. `created` is the instant of the
+// request (the store never reads the clock); the counter orders uids made
+// within one second; the random part, from a generator seeded once from the
+// system's entropy, keeps daemons and restarts apart. Unique, not secret: a
+// uid is no credential.
+std::string new_uid(core::SysSeconds created) {
   static std::mt19937_64 generator = [] {
     std::random_device device;
     std::seed_seq seed{device(), device(), device(), device(),
                        device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
-  return fmt::format("{:016x}{:016x}@summit", generator(), generator());
+  static std::uint32_t counter = 0;
+  const auto seconds = static_cast<std::uint64_t>(to_unix(created)) & 0xff'ffff'ffffU;
+  return fmt::format("{:010x}{:06x}{:016x}@summit", seconds, counter++ & 0xff'ffffU, generator());
 }
 
 // The invariants the schema enforces, checked first so that the caller gets
@@ -385,6 +394,8 @@ struct EventStore::Impl {
         m_set_meta(m_db, "INSERT INTO meta (key, value) VALUES (:key, :value) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
         m_search_ids(m_db, "SELECT rowid FROM events_fts WHERE events_fts MATCH :search"),
+        m_savepoint(m_db, "SAVEPOINT write"), m_release(m_db, "RELEASE write"),
+        m_rollback_to(m_db, "ROLLBACK TO write"),
         m_walk_ids(m_db, walk_ids_sql(false)), m_walk_tag_ids(m_db, walk_ids_sql(true)),
         m_plan(plan) {
     if (m_db.tableExists("reminder_instances")) {
@@ -392,9 +403,10 @@ struct EventStore::Impl {
     }
   }
 
-  // Rewrites the tag filter rows and the reminders of event `id`.
-  void write_children(const core::Event &event) {
-    {
+  // Rewrites the tag filter rows and the reminders of event `id`; `fresh`:
+  // the event was just inserted, so it has none to delete.
+  void write_children(const core::Event &event, bool fresh = false) {
+    if (!fresh) {
       Use s(m_delete_tags);
       s->bind(":id", event.id);
       s->exec();
@@ -406,7 +418,7 @@ struct EventStore::Impl {
       s->bind(":id", event.id);
       s->exec();
     }
-    {
+    if (!fresh) {
       Use s(m_delete_reminders);
       s->bind(":id", event.id);
       s->exec();
@@ -545,6 +557,11 @@ struct EventStore::Impl {
   SQLite::Statement m_get_meta;
   SQLite::Statement m_set_meta;
   SQLite::Statement m_search_ids;
+  // A write's savepoint in the open group (WriteScope): prepared once, as
+  // sqlite3_exec would parse them again for every write.
+  SQLite::Statement m_savepoint;
+  SQLite::Statement m_release;
+  SQLite::Statement m_rollback_to;
   SQLite::Statement m_walk_ids;
   SQLite::Statement m_walk_tag_ids;
   core::ReminderPlanOptions m_plan;
@@ -701,7 +718,7 @@ EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
     m_store.m_group_open = true;
     m_store.m_schedule_commit();
   }
-  db.exec("SAVEPOINT write");
+  Use(m_store.m_impl->m_savepoint)->exec();
   m_grouped = true;
 }
 
@@ -712,8 +729,8 @@ EventStore::WriteScope::~WriteScope() {
   try {
     auto &db = m_store.m_impl->m_db;
     if (m_grouped) {
-      db.exec("ROLLBACK TO write");
-      db.exec("RELEASE write");
+      Use(m_store.m_impl->m_rollback_to)->exec();
+      Use(m_store.m_impl->m_release)->exec();
     } else {
       db.exec("ROLLBACK");
     }
@@ -723,7 +740,11 @@ EventStore::WriteScope::~WriteScope() {
 }
 
 void EventStore::WriteScope::commit() {
-  m_store.m_impl->m_db.exec(m_grouped ? "RELEASE write" : "COMMIT");
+  if (m_grouped) {
+    Use(m_store.m_impl->m_release)->exec();
+  } else {
+    m_store.m_impl->m_db.exec("COMMIT");
+  }
   m_done = true;
   ++m_store.m_writes;
 }
@@ -802,6 +823,9 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
 void EventStore::set_reopen_hooks(ReopenHooks hooks) { m_hooks = std::move(hooks); }
 
 core::Result<void> EventStore::ensure_file() {
+  if (m_group_open) {
+    return {}; // checked by the group's first write, in this turn of the loop
+  }
   const fs::path path = m_impl->m_path;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
@@ -872,7 +896,7 @@ core::Result<core::Event> EventStore::add(core::Event event) {
     return tl::unexpected(ok.error());
   }
   if (event.uid.empty()) {
-    event.uid = random_uid();
+    event.uid = new_uid(event.created);
   }
   if (auto file = ensure_file(); !file) {
     return tl::unexpected(file.error());
@@ -889,8 +913,10 @@ core::Result<core::Event> EventStore::add(core::Event event) {
       s->exec();
     }
     event.id = m_impl->m_db.getLastInsertRowid();
-    m_impl->write_children(event);
-    m_impl->plan_reminders(event, event.updated);
+    m_impl->write_children(event, /*fresh=*/true);
+    if (!event.reminders.empty()) { // a new event without reminders has none to plan
+      m_impl->plan_reminders(event, event.updated);
+    }
     transaction.commit();
     return event;
   });

@@ -120,7 +120,8 @@ public:
   core::Result<std::vector<MovedEvent>> recompute_instants(const std::string &version);
 
   // Every write first checks that the path the store was opened with still
-  // names the file it has open (one stat):
+  // names the file it has open (one stat; with group commit, the first
+  // write of each group, so at most one turn of the loop before any write):
   // - the file is gone (its folder deleted under the daemon, say): the
   //   database is written back to the path from the open connection (VACUUM
   //   INTO, folders recreated 0700), the connection reopened on it, and the
