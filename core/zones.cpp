@@ -548,22 +548,47 @@ ZoneGazetteer ZoneGazetteer::load_system(const std::string &dir) {
   return g;
 }
 
+struct ZoneGazetteer::OnDemand {
+  std::string dir;
+  std::once_flag once;
+  std::unique_ptr<ZoneGazetteer> loaded;
+};
+
+ZoneGazetteer ZoneGazetteer::load_system_on_demand(std::string dir) {
+  ZoneGazetteer g;
+  g.m_on_demand = std::make_shared<OnDemand>();
+  g.m_on_demand->dir = std::move(dir);
+  return g;
+}
+
+const ZoneGazetteer &ZoneGazetteer::tables() const {
+  if (!m_on_demand) {
+    return *this;
+  }
+  OnDemand &on_demand = *m_on_demand;
+  std::call_once(on_demand.once, [&on_demand] {
+    on_demand.loaded = std::make_unique<ZoneGazetteer>(load_system(on_demand.dir));
+  });
+  return *on_demand.loaded;
+}
+
 std::optional<ZoneGazetteer::Inference> ZoneGazetteer::infer(std::string_view location) const {
+  const ZoneGazetteer &g = tables();
   const auto parts = split(location, ',');
   // A city anywhere in the text is more precise than a country.
   for (const auto part : parts) {
-    const auto city = m_city_zone.find(place_key(part));
-    if (city != m_city_zone.end()) {
+    const auto city = g.m_city_zone.find(place_key(part));
+    if (city != g.m_city_zone.end()) {
       return Inference{city->second, fmt::format("{} is in {}", trim(part), city->second)};
     }
   }
   for (const auto part : parts) {
     const auto key = place_key(part);
-    const auto zones = m_country_zones.find(key);
-    if (zones != m_country_zones.end() && zones->second.size() == 1) {
+    const auto zones = g.m_country_zones.find(key);
+    if (zones != g.m_country_zones.end() && zones->second.size() == 1) {
       return Inference{
           zones->second.front(),
-          fmt::format("{} has one time zone, {}", m_country_name.at(key), zones->second.front())};
+          fmt::format("{} has one time zone, {}", g.m_country_name.at(key), zones->second.front())};
     }
   }
   return std::nullopt;

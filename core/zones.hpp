@@ -6,6 +6,7 @@
 #include <date/tz.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,15 +74,24 @@ public:
   // Reads the tables from `dir`; missing files give an empty gazetteer that
   // infers nothing (the caller then uses the client's zone).
   static ZoneGazetteer load_system(const std::string &dir = "/usr/share/zoneinfo");
+  // The same tables, read at the first infer() instead (once; copies share
+  // them): a daemon that is never asked to infer a zone never spends the
+  // 1.6 ms and 155 kB they take.
+  static ZoneGazetteer load_system_on_demand(std::string dir = "/usr/share/zoneinfo");
 
   // The zone a location names, or nothing when the location is unknown or
-  // names a country with several zones ("Kazakhstan").
+  // names a country with several zones ("Kazakhstan"). Thread-safe.
   std::optional<Inference> infer(std::string_view location) const;
 
 private:
+  struct OnDemand;
+  // This gazetteer's tables, or those read on demand.
+  const ZoneGazetteer &tables() const;
+
   std::map<std::string, std::string> m_city_zone;                  // "minsk" -> Europe/Minsk
   std::map<std::string, std::vector<std::string>> m_country_zones; // "belarus" -> {Europe/Minsk}
   std::map<std::string, std::string> m_country_name;               // "belarus" -> "Belarus"
+  std::shared_ptr<OnDemand> m_on_demand;                           // load_system_on_demand only
 };
 
 } // namespace summit::core

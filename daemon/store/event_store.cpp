@@ -395,9 +395,8 @@ struct EventStore::Impl {
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
         m_search_ids(m_db, "SELECT rowid FROM events_fts WHERE events_fts MATCH :search"),
         m_savepoint(m_db, "SAVEPOINT write"), m_release(m_db, "RELEASE write"),
-        m_rollback_to(m_db, "ROLLBACK TO write"),
-        m_walk_ids(m_db, walk_ids_sql(false)), m_walk_tag_ids(m_db, walk_ids_sql(true)),
-        m_plan(plan) {
+        m_rollback_to(m_db, "ROLLBACK TO write"), m_walk_ids(m_db, walk_ids_sql(false)),
+        m_walk_tag_ids(m_db, walk_ids_sql(true)), m_plan(plan) {
     if (m_db.tableExists("reminder_instances")) {
       m_planning.emplace(m_db);
     }

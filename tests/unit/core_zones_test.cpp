@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -398,6 +399,38 @@ TEST(ZoneGazetteer, empty_tables_infer_nothing) {
 TEST(ZoneGazetteer, missing_directory_gives_a_gazetteer_that_infers_nothing) {
   const auto g = ZoneGazetteer::load_system("/nonexistent/zoneinfo");
   EXPECT_EQ(g.infer("Minsk, Belarus"), std::nullopt);
+}
+
+TEST(ZoneGazetteer, on_demand_reads_the_tables_at_the_first_inference) {
+  const auto dir = std::filesystem::temp_directory_path() / "summit-gazetteer-on-demand";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto g = ZoneGazetteer::load_system_on_demand(dir.string());
+  const auto copy = g; // copies share what is read
+  // Written after the gazetteer was made: it has not read anything yet.
+  std::ofstream(dir / "zone1970.tab") << "BY\t+5354+02734\tEurope/Minsk\n";
+  std::ofstream(dir / "zone.tab") << "BY\t+5354+02734\tEurope/Minsk\n";
+  std::ofstream(dir / "iso3166.tab") << "BY\tBelarus\n";
+  const auto minsk = copy.infer("Minsk, Belarus");
+  ASSERT_TRUE(minsk);
+  EXPECT_EQ(minsk->zone, "Europe/Minsk");
+  std::filesystem::remove_all(dir); // read once: later inferences need no files
+  EXPECT_EQ(g.infer("Belarus")->zone, "Europe/Minsk");
+}
+
+TEST(ZoneGazetteer, on_demand_infers_what_load_system_infers) {
+  const auto eager = ZoneGazetteer::load_system();
+  const auto lazy = ZoneGazetteer::load_system_on_demand();
+  for (const char *place : {"Minsk, Belarus", "Dushanbe, Tajikistan", "Kiev", "Kazakhstan",
+                            "New York", "Atlantis", ""}) {
+    const auto a = eager.infer(place);
+    const auto b = lazy.infer(place);
+    ASSERT_EQ(a.has_value(), b.has_value()) << place;
+    if (a) {
+      EXPECT_EQ(a->zone, b->zone) << place;
+      EXPECT_EQ(a->reason, b->reason) << place;
+    }
+  }
 }
 
 // ---- ZoneGazetteer on the system tables ----
