@@ -799,6 +799,22 @@ TEST_F(EventStoreTest,
   EXPECT_TRUE(m_store->commit_group()); // the scheduled commit finds nothing left
 }
 
+TEST_F(EventStoreTest, a_database_removed_during_a_group_is_written_back_by_the_next_group) {
+  m_store->enable_group_commit([] {});
+  ASSERT_TRUE(m_store->add(timed("before", sys_days{2031_y / September / 1} + 7h)));
+  fs::remove_all(m_dir);
+  // The group checked the file at its first write: the rest of it carries on
+  // on the open connection, and nothing of it is lost.
+  ASSERT_TRUE(m_store->add(timed("during", sys_days{2031_y / September / 2} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_FALSE(fs::exists(m_path));
+  // The next group's first write finds the file gone and writes it back.
+  ASSERT_TRUE(m_store->add(timed("after", sys_days{2031_y / September / 3} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  ASSERT_TRUE(fs::exists(m_path));
+  EXPECT_EQ(committed_events(m_path), 3);
+}
+
 TEST_F(EventStoreTest, writes_left_in_a_group_are_committed_when_the_store_closes) {
   m_store->enable_group_commit([] {});
   ASSERT_TRUE(m_store->add(timed("kept", sys_days{2031_y / September / 1} + 7h)));
