@@ -12,10 +12,9 @@
 #include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
-#include <sqlite3.h>
-
 #include <fstream>
 #include <iostream>
+#include <sqlite3.h>
 #include <string>
 
 int main(int argc, char **argv) {
