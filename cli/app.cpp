@@ -10,6 +10,7 @@
 #include "cli/watch.hpp"
 #include "cli/zone_choice.hpp"
 #include "core/clock.hpp"
+#include "core/zones.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -267,6 +268,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
     return run_watch(watch_options, socket_path, viewer->zone, out, err);
   }
   DaemonClient client(socket_path);
+  // Every command shows times in the viewer's zone; reading its rules costs
+  // about a millisecond (core::load_rules), spent while the daemon works.
+  client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });
   Session session(env, out, err, client, viewer->zone, tz_flag, json_output);
   if (add->parsed()) {
     return add_event(session, add_options);
@@ -335,14 +339,8 @@ Environment Environment::from_process() {
     struct stat info {};
     return ::stat(path.c_str(), &info) == 0;
   };
-  env.system_zone = []() -> const date::time_zone * {
-    try {
-      return date::current_zone();
-    } catch (const std::exception &) {
-      // No /etc/localtime (minimal containers): the caller falls back to UTC.
-      return nullptr;
-    }
-  };
+  // Null without /etc/localtime (minimal containers): the caller falls back to UTC.
+  env.system_zone = [] { return core::system_zone(); };
   env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
   env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
   env.in = &std::cin;

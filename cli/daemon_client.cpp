@@ -201,6 +201,9 @@ tl::expected<nlohmann::json, CallError> DaemonClient::call(std::string_view meth
       !sent) {
     return tl::unexpected(sent.error());
   }
+  if (m_while_waiting) {
+    std::exchange(m_while_waiting, {})();
+  }
   nlohmann::json reply;
   for (;;) {
     auto line = read_line();

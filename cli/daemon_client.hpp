@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ public:
   // before the reply are kept for next_notification().
   tl::expected<nlohmann::json, CallError> call(std::string_view method, nlohmann::json params);
 
+  // Work to do once, the first time a request is on its way and the reply
+  // not yet here: the daemon's time (a query, an fsync) then pays for it.
+  // The CLI reads the viewer's zone rules there (core::load_rules).
+  void set_while_waiting(std::function<void()> work) { m_while_waiting = std::move(work); }
+
   // The next notification (a JSON-RPC message with a method and no id) on
   // this connection, waiting for it without a time limit; nothing when
   // `interrupt_fd` (ignored when negative) is readable and nothing more has
@@ -68,6 +74,7 @@ private:
   std::int64_t m_next_id = 1;
   std::string m_buffer;                       // bytes read past the last line
   std::deque<nlohmann::json> m_notifications; // received while waiting for a reply
+  std::function<void()> m_while_waiting;
 };
 
 } // namespace summit::cli

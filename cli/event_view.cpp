@@ -292,7 +292,7 @@ std::string format_status(const nlohmann::json &status, const date::time_zone *v
                                      ? reminders.at("next_due").get<std::string>()
                                      : std::string();
     if (auto due = core::parse_iso(due_text); due && due->kind == core::When::Kind::instant) {
-      const date::time_zone *zone = viewer != nullptr ? viewer : date::locate_zone("UTC");
+      const date::time_zone *zone = viewer != nullptr ? viewer : core::find_zone("UTC").value();
       next = fmt::format("{} {}", core::format_human_datetime(local_in(due->instant, zone)),
                          core::zone_abbrev(due->instant, zone));
       if (count("next_event_id") != 0) {

@@ -23,7 +23,7 @@ namespace {
 using nlohmann::json;
 
 const date::time_zone *or_utc(const date::time_zone *zone) {
-  return zone != nullptr ? zone : date::locate_zone("UTC");
+  return zone != nullptr ? zone : core::find_zone("UTC").value();
 }
 
 std::string text_member(const json &object, const char *name) {

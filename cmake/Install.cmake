@@ -149,7 +149,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # tzdata: zone rules and the location gazetteer are read at run time.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")
+# libsystemd0: loaded with dlopen (so shlibdeps cannot see it) by summitd
+# under systemd and by `summit watch --notify`.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   "${PROJECT_SOURCE_DIR}/systemd/debian/postinst"

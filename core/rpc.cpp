@@ -176,7 +176,13 @@ json make_notification(std::string_view method, json params) {
 }
 
 json make_result(const json &id, json result) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+  // Not json{{...}}: an initializer list is copied, and with it the whole
+  // result (an event, a page of events) once more for every reply.
+  json reply = json::object();
+  reply["jsonrpc"] = "2.0";
+  reply["id"] = id;
+  reply["result"] = std::move(result);
+  return reply;
 }
 
 json make_error(const json &id, int code, std::string_view message, json data) {

@@ -1,5 +1,6 @@
 #include "core/time_format.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -31,11 +32,6 @@ std::string iso_date(const date::year_month_day &ymd) {
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 
-std::string iso_time(const date::hh_mm_ss<Seconds> &tod) {
-  return fmt::format("{:02}:{:02}:{:02}", tod.hours().count(), tod.minutes().count(),
-                     tod.seconds().count());
-}
-
 std::string offset_text(Seconds offset) {
   const char sign = offset < Seconds{0} ? '-' : '+';
   const auto abs_seconds = std::abs(offset.count());
@@ -53,8 +49,13 @@ std::string offset_text(Seconds offset) {
 } // namespace
 
 std::string format_iso_local(LocalSeconds t) {
+  // One format, compiled: an event reply writes eight of these, and the
+  // run-time format parsing was most of their cost.
   const auto parts = split(t);
-  return iso_date(parts.ymd) + "T" + iso_time(parts.tod);
+  return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}"),
+                     static_cast<int>(parts.ymd.year()), static_cast<unsigned>(parts.ymd.month()),
+                     static_cast<unsigned>(parts.ymd.day()), parts.tod.hours().count(),
+                     parts.tod.minutes().count(), parts.tod.seconds().count());
 }
 
 std::string format_iso_date(LocalSeconds day) { return iso_date(split(day).ymd); }

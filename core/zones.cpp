@@ -2,12 +2,28 @@
 
 #include "core/time_format.hpp"
 
+// date's time_zone has one public constructor, the one its own tz.cpp uses
+// for the lazily loaded zones of the OS database (USE_OS_TZDB): a name and a
+// tag type from date.h (detail::undocumented). find_zone() uses it to make
+// the one zone it needs instead of having date list the whole database first
+// (see zones.hpp); tz_private.h (installed with tz.h) completes the types a
+// time_zone holds, so that one can be made and destroyed here.
+#include <date/tz_private.h>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -220,6 +236,145 @@ std::string offset_text(Seconds offset) {
 
 } // namespace
 
+namespace {
+
+// Where date reads zone files from (tz.cpp, discover_tz_dir).
+const std::string &tz_dir() {
+  static const std::string dir = [] {
+    struct stat st {};
+    constexpr const char *k_buildroot = "/usr/share/zoneinfo/uclibc";
+    if (::stat(k_buildroot, &st) == 0 && S_ISDIR(st.st_mode)) {
+      return std::string(k_buildroot);
+    }
+    return std::string("/usr/share/zoneinfo");
+  }();
+  return dir;
+}
+
+// A part of a path that date's database skips when it lists the folder
+// (tz.cpp, init_tzdb): hidden files, posix/ and right/ (copies of every
+// zone), the tables.
+bool skipped_by_tzdb(std::string_view part) {
+  static constexpr std::array<std::string_view, 11> k_skipped{
+      "Factory",      "iso3166.tab", "right",     "+VERSION",    "version",          "zone.tab",
+      "zone1970.tab", "zonenow.tab", "tzdata.zi", "leapseconds", "leap-seconds.list"};
+  return part.empty() || part.front() == '.' || part.starts_with("posix") ||
+         std::find(k_skipped.begin(), k_skipped.end(), part) != k_skipped.end();
+}
+
+// Whether `name` is a zone date's database would list: a relative path of
+// parts none of which it skips, naming a file (not a folder) that holds a
+// compiled zone ("TZif": date only asserts that).
+bool is_zone_file(std::string_view name) {
+  if (name.size() > 255 || name.find('\0') != std::string_view::npos || name.front() == '/') {
+    return false;
+  }
+  for (const auto part : split(name, '/')) {
+    if (skipped_by_tzdb(part)) {
+      return false;
+    }
+  }
+  const std::string path = tz_dir() + '/' + std::string(name);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return false;
+  }
+  struct stat st {};
+  std::array<char, 4> magic{};
+  const bool zone_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                         ::read(fd, magic.data(), magic.size()) == 4 &&
+                         std::string_view(magic.data(), magic.size()) == "TZif";
+  ::close(fd);
+  return zone_file;
+}
+
+// The zones found so far, by name. Never destroyed: pointers handed out
+// stay valid through exit.
+struct ZoneCache {
+  std::mutex mutex;
+  std::map<std::string, std::unique_ptr<date::time_zone>, std::less<>> zones;
+};
+ZoneCache &zone_cache() {
+  static auto *cache = new ZoneCache;
+  return *cache;
+}
+
+const date::time_zone *load_zone(std::string_view name) {
+  auto &cache = zone_cache();
+  const std::lock_guard lock(cache.mutex);
+  if (const auto found = cache.zones.find(name); found != cache.zones.end()) {
+    return found->second.get();
+  }
+  if (!is_zone_file(name)) {
+    return nullptr;
+  }
+  // Its rules are read at the first use (date's time_zone::init), not here.
+  auto zone = std::make_unique<date::time_zone>(std::string(name), date::detail::undocumented{});
+  const auto *loaded = zone.get();
+  cache.zones.emplace(std::string(name), std::move(zone));
+  return loaded;
+}
+
+// "/usr/share/zoneinfo/Europe/Minsk" -> "Europe/Minsk" (tz.cpp, extract_tz_name).
+std::optional<std::string> zone_name_in_path(std::string_view path) {
+  const auto at = path.rfind("zoneinfo");
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto slash = path.find('/', at);
+  if (slash == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(path.substr(slash + 1));
+}
+
+} // namespace
+
+void load_rules(const date::time_zone *zone) {
+  if (zone == nullptr) {
+    return;
+  }
+  try {
+    (void)zone->get_info(date::sys_seconds{});
+  } catch (const std::exception &) {
+    // A damaged zone file: the use that needs it reports that.
+  }
+}
+
+const date::time_zone *system_zone() {
+  // As date::current_zone() reads it: the zone /etc/localtime links to,
+  // resolved through links (Europe/Kiev -> Europe/Kyiv) unless that ends at
+  // posixrules.
+  constexpr const char *k_localtime = "/etc/localtime";
+  struct stat st {};
+  if (::lstat(k_localtime, &st) == 0 && S_ISLNK(st.st_mode)) {
+    std::array<char, PATH_MAX + 1> path{};
+    std::optional<std::string> name;
+    if (::realpath(k_localtime, path.data()) != nullptr) {
+      name = zone_name_in_path(path.data());
+    }
+    if (!name || *name == "posixrules") {
+      path.fill('\0');
+      name.reset();
+      if (::readlink(k_localtime, path.data(), path.size() - 1) > 0) {
+        name = zone_name_in_path(path.data());
+      }
+    }
+    if (name) {
+      if (auto zone = find_zone(*name)) {
+        return *zone;
+      }
+    }
+  }
+  // A copy rather than a link, or a name we do not know: date's own way
+  // (it also reads /etc/timezone), at the cost of the whole database.
+  try {
+    return date::current_zone();
+  } catch (const std::exception &) {
+    return nullptr;
+  }
+}
+
 Result<const date::time_zone *> find_zone(std::string_view text) {
   const auto name = trim(text);
   if (name.empty()) {
@@ -230,10 +385,8 @@ Result<const date::time_zone *> find_zone(std::string_view text) {
                 "'localtime' is the host's zone, not a time zone name; give an IANA name "
                 "such as Europe/Minsk");
   }
-  try {
-    return date::locate_zone(name);
-  } catch (const std::runtime_error &) {
-    // Fall through to the suggestion below.
+  if (const auto *zone = load_zone(name)) {
+    return zone;
   }
   // Echo what was given, but not a megabyte of it.
   const auto shown = name.size() > k_max_suggest_length
@@ -395,22 +548,47 @@ ZoneGazetteer ZoneGazetteer::load_system(const std::string &dir) {
   return g;
 }
 
+struct ZoneGazetteer::OnDemand {
+  std::string dir;
+  std::once_flag once;
+  std::unique_ptr<ZoneGazetteer> loaded;
+};
+
+ZoneGazetteer ZoneGazetteer::load_system_on_demand(std::string dir) {
+  ZoneGazetteer g;
+  g.m_on_demand = std::make_shared<OnDemand>();
+  g.m_on_demand->dir = std::move(dir);
+  return g;
+}
+
+const ZoneGazetteer &ZoneGazetteer::tables() const {
+  if (!m_on_demand) {
+    return *this;
+  }
+  OnDemand &on_demand = *m_on_demand;
+  std::call_once(on_demand.once, [&on_demand] {
+    on_demand.loaded = std::make_unique<ZoneGazetteer>(load_system(on_demand.dir));
+  });
+  return *on_demand.loaded;
+}
+
 std::optional<ZoneGazetteer::Inference> ZoneGazetteer::infer(std::string_view location) const {
+  const ZoneGazetteer &g = tables();
   const auto parts = split(location, ',');
   // A city anywhere in the text is more precise than a country.
   for (const auto part : parts) {
-    const auto city = m_city_zone.find(place_key(part));
-    if (city != m_city_zone.end()) {
+    const auto city = g.m_city_zone.find(place_key(part));
+    if (city != g.m_city_zone.end()) {
       return Inference{city->second, fmt::format("{} is in {}", trim(part), city->second)};
     }
   }
   for (const auto part : parts) {
     const auto key = place_key(part);
-    const auto zones = m_country_zones.find(key);
-    if (zones != m_country_zones.end() && zones->second.size() == 1) {
+    const auto zones = g.m_country_zones.find(key);
+    if (zones != g.m_country_zones.end() && zones->second.size() == 1) {
       return Inference{
           zones->second.front(),
-          fmt::format("{} has one time zone, {}", m_country_name.at(key), zones->second.front())};
+          fmt::format("{} has one time zone, {}", g.m_country_name.at(key), zones->second.front())};
     }
   }
   return std::nullopt;

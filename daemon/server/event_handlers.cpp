@@ -27,7 +27,11 @@ core::EventInputContext input_context(const CallContext &context,
 }
 
 nlohmann::json drafted_reply(const core::Event &event, const std::vector<std::string> &notes) {
-  return {{"event", core::event_to_json(event)}, {"notes", notes}};
+  // Built member by member: an initializer list would copy the event's JSON.
+  nlohmann::json reply = nlohmann::json::object();
+  reply["event"] = core::event_to_json(event);
+  reply["notes"] = notes;
+  return reply;
 }
 
 // One end of an event.list range. Instants stand alone; the other forms are
@@ -225,7 +229,10 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   for (const auto &event : page->events) {
     events.push_back(core::event_to_json(event));
   }
-  return nlohmann::json{{"events", std::move(events)}, {"more", page->more}};
+  nlohmann::json reply = nlohmann::json::object();
+  reply["events"] = std::move(events); // moved, not copied (see drafted_reply)
+  reply["more"] = page->more;
+  return reply;
 }
 
 HandlerResult EventHandlers::update(const nlohmann::json &params, const CallContext &context) {

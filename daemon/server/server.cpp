@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -152,13 +151,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 core::Result<void> Server::Impl::listen() {
   if (m_options.adopted_fd) {
+    // A listening Unix stream socket: app/run.cpp checked (ServiceManager).
     const int fd = *m_options.adopted_fd;
-    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
-      return tl::unexpected(server_error(
-          fmt::format("the socket passed by systemd (fd {}) is not a listening Unix stream socket; "
-                      "check summitd.socket (ListenStream=)",
-                      fd)));
-    }
     boost::system::error_code error;
     m_acceptor.assign(Protocol(), fd, error);
     if (error) {
@@ -278,8 +272,8 @@ void Server::Impl::on_accept(const boost::system::error_code &error, Protocol::s
 void Server::Impl::refuse_connection(Protocol::socket socket) {
   // One short line into an empty send buffer never blocks; then close.
   const std::string line = Dispatcher::too_many_connections_reply(m_options.max_connections);
-  const auto sent = ::send(socket.native_handle(), line.data(), line.size(),
-                           MSG_DONTWAIT | MSG_NOSIGNAL);
+  const auto sent =
+      ::send(socket.native_handle(), line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   (void)sent; // the client may already be gone; nothing to do about it
   boost::system::error_code ignored;
   socket.close(ignored);

@@ -25,8 +25,9 @@ struct ServerOptions {
   // System mode: the socket is 0660 and group `summit` (when that group
   // exists); otherwise 0600.
   bool system_mode = false;
-  // A listening socket inherited from systemd (socket activation). It is
-  // used as is, and its file is never removed by us.
+  // A listening Unix stream socket inherited from systemd (socket
+  // activation; the caller has checked that it is one). It is used as is,
+  // and its file is never removed by us.
   std::optional<int> adopted_fd;
 };
 

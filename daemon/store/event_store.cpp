@@ -2,6 +2,7 @@
 
 #include "core/event_json.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/time_format.hpp"
 #include "core/zones.hpp"
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
@@ -130,6 +131,31 @@ std::string list_search_sql(bool with_tag) {
                : "");
 }
 
+// SearchPlan::by_start walks the ids in list order: events_by_start (or the
+// tag's rows) alone while start_utc >= :from, so no row is read for the
+// test; only the few starting before :from are read, for their end.
+std::string walk_ids_sql(bool with_tag) {
+  if (with_tag) {
+    return "SELECT t.event_id FROM event_tags t "
+           "WHERE t.tag = :tag AND t.start_utc >= :lower AND t.start_utc < :to AND "
+           "(t.start_utc >= :from OR (SELECT e.end_utc FROM events e WHERE e.id = t.event_id) > "
+           ":from) ORDER BY t.start_utc, t.event_id";
+  }
+  return "SELECT e.id FROM events e "
+         "WHERE e.start_utc >= :lower AND e.start_utc < :to AND "
+         "(e.start_utc >= :from OR e.end_utc > :from) ORDER BY e.start_utc, e.id";
+}
+
+// by_start gives up, for from_matches, after walking this many events per
+// match without filling the page: the matches then lie mostly outside the
+// range, and from_matches costs about this many walked events per match
+// (bench/README.md, search plans). So a wrong guess costs at most about
+// twice the better plan.
+constexpr std::size_t k_walk_per_match = 3;
+// Ids above this make the set of matches (one bit per id) too large to hold;
+// from_matches is used then.
+constexpr std::int64_t k_max_bitmap_id = std::int64_t{1} << 27;
+
 constexpr const char *k_event_values =
     "uid = :uid, title = :title, precision = :precision, start_local = :start_local, "
     "end_local = :end_local, has_end = :has_end, tz = :tz, start_later = :start_later, end_later = "
@@ -154,7 +180,8 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
   }
 }
 
-std::string local_text(core::LocalSeconds t) { return date::format("%FT%T", t); }
+// "2025-09-26T10:00:00" (an event's years are 1900-2399: always four digits).
+std::string local_text(core::LocalSeconds t) { return core::format_iso_local(t); }
 
 core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
   std::istringstream in(text);
@@ -166,17 +193,24 @@ core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
   return t;
 }
 
-std::string random_uid() {
-  // 128 random bits from a generator seeded once from the system's entropy
-  // (opening std::random_device per add cost more than the rest of the uid).
-  // Unique, not secret: a uid is no credential.
+// "<10 hex: seconds><6 hex: a counter><16 hex: random>@summit", 32 hex digits.
+// Time first, as in a UUIDv7 (RFC 9562): new uids land next to each other in
+// the uid index instead of on a random page each, which would be one more
+// page for every add to write to the WAL. `created` is the instant of the
+// request (the store never reads the clock); the counter orders uids made
+// within one second; the random part, from a generator seeded once from the
+// system's entropy, keeps daemons and restarts apart. Unique, not secret: a
+// uid is no credential.
+std::string new_uid(core::SysSeconds created) {
   static std::mt19937_64 generator = [] {
     std::random_device device;
     std::seed_seq seed{device(), device(), device(), device(),
                        device(), device(), device(), device()};
     return std::mt19937_64(seed);
   }();
-  return fmt::format("{:016x}{:016x}@summit", generator(), generator());
+  static std::uint32_t counter = 0;
+  const auto seconds = static_cast<std::uint64_t>(to_unix(created)) & 0xff'ffff'ffffU;
+  return fmt::format("{:010x}{:06x}{:016x}@summit", seconds, counter++ & 0xff'ffffU, generator());
 }
 
 // The invariants the schema enforces, checked first so that the caller gets
@@ -416,15 +450,19 @@ struct EventStore::Impl {
         m_get_meta(m_db, "SELECT value FROM meta WHERE key = :key"),
         m_set_meta(m_db, "INSERT INTO meta (key, value) VALUES (:key, :value) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-        m_plan(plan) {
+        m_search_ids(m_db, "SELECT rowid FROM events_fts WHERE events_fts MATCH :search"),
+        m_savepoint(m_db, "SAVEPOINT write"), m_release(m_db, "RELEASE write"),
+        m_rollback_to(m_db, "ROLLBACK TO write"), m_walk_ids(m_db, walk_ids_sql(false)),
+        m_walk_tag_ids(m_db, walk_ids_sql(true)), m_plan(plan) {
     if (m_db.tableExists("reminder_instances")) {
       m_planning.emplace(m_db);
     }
   }
 
-  // Rewrites the tag filter rows and the reminders of event `id`.
-  void write_children(const core::Event &event) {
-    {
+  // Rewrites the tag filter rows and the reminders of event `id`; `fresh`:
+  // the event was just inserted, so it has none to delete.
+  void write_children(const core::Event &event, bool fresh = false) {
+    if (!fresh) {
       Use s(m_delete_tags);
       s->bind(":id", event.id);
       s->exec();
@@ -436,7 +474,7 @@ struct EventStore::Impl {
       s->bind(":id", event.id);
       s->exec();
     }
-    {
+    if (!fresh) {
       Use s(m_delete_reminders);
       s->bind(":id", event.id);
       s->exec();
@@ -475,6 +513,72 @@ struct EventStore::Impl {
     return read_event(*s);
   }
 
+  // SearchPlan::by_start: reads the ids of the text matches into a set (one
+  // bit per id), then walks the events of the range in list order keeping
+  // those in the set, until limit + 1. Nothing when from_matches is the
+  // better plan: `plan` says so, the matches are no more than a page, an id
+  // is too large for the set, or the walk passes k_walk_per_match events per
+  // match without filling the page.
+  // The single events (up to limit + 1, in list order) matching `search`,
+  // found by walking events_by_start and testing each against the set of
+  // matching ids; nothing when the other plan is the better one. Series
+  // are skipped here: list() expands them apart.
+  std::optional<std::vector<core::Event>> search_by_start(const ListQuery &query,
+                                                          const std::string &search,
+                                          std::int64_t lower, std::int64_t from, std::size_t limit,
+                                          SearchPlan plan) {
+    if (plan == SearchPlan::from_matches) {
+      return std::nullopt;
+    }
+    std::vector<bool> matches;
+    std::size_t count = 0;
+    {
+      Use s(m_search_ids);
+      s->bind(":search", search);
+      while (s->executeStep()) {
+        const std::int64_t id = s->getColumn(0).getInt64();
+        if (id < 0 || id > k_max_bitmap_id) {
+          return std::nullopt;
+        }
+        const auto bit = static_cast<std::size_t>(id);
+        if (bit >= matches.size()) {
+          matches.resize(std::max(bit + 1, 2 * matches.size()));
+        }
+        matches[bit] = true;
+        ++count;
+      }
+    }
+    if (plan == SearchPlan::automatic && count <= limit + 1) {
+      return std::nullopt; // a page or less: sorting them is cheapest
+    }
+    const std::size_t budget = plan == SearchPlan::automatic
+                                   ? k_walk_per_match * count
+                                   : std::numeric_limits<std::size_t>::max();
+    std::vector<core::Event> found;
+    {
+      Use s(query.tag ? m_walk_tag_ids : m_walk_ids);
+      s->bind(":lower", lower);
+      s->bind(":from", from);
+      s->bind(":to", to_unix(query.range.end));
+      if (query.tag) {
+        s->bind(":tag", *query.tag);
+      }
+      std::size_t walked = 0;
+      while (found.size() <= limit && s->executeStep()) {
+        const std::int64_t id = s->getColumn(0).getInt64();
+        const auto bit = static_cast<std::size_t>(id);
+        if (id >= 0 && bit < matches.size() && matches[bit]) {
+          if (auto event = find(id); event && !event->recurrence) {
+            found.push_back(std::move(*event));
+          }
+        } else if (++walked > budget) {
+          return std::nullopt;
+        }
+      }
+    }
+    return found;
+  }
+
   // Where the database lives and how it was opened (for ensure_file).
   fs::path m_path;
   StoreOptions m_options;
@@ -507,6 +611,14 @@ struct EventStore::Impl {
   SQLite::Statement m_update_instants;
   SQLite::Statement m_get_meta;
   SQLite::Statement m_set_meta;
+  SQLite::Statement m_search_ids;
+  // A write's savepoint in the open group (WriteScope): prepared once, as
+  // sqlite3_exec would parse them again for every write.
+  SQLite::Statement m_savepoint;
+  SQLite::Statement m_release;
+  SQLite::Statement m_rollback_to;
+  SQLite::Statement m_walk_ids;
+  SQLite::Statement m_walk_tag_ids;
   core::ReminderPlanOptions m_plan;
   // Reminder planning (schema 002); absent while a test opens the store
   // with fewer migrations.
@@ -720,7 +832,7 @@ EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
   if (m_store.m_scope_depth > 0) {
     // Inside another write (an import, a split): a savepoint in it, so that
     // the outer write commits or rolls back the whole.
-    db.exec("SAVEPOINT write");
+    Use(m_store.m_impl->m_savepoint)->exec();
     m_grouped = true;
     ++m_store.m_scope_depth;
     return;
@@ -735,7 +847,7 @@ EventStore::WriteScope::WriteScope(EventStore &store) : m_store(store) {
     m_store.m_group_open = true;
     m_store.m_schedule_commit();
   }
-  db.exec("SAVEPOINT write");
+  Use(m_store.m_impl->m_savepoint)->exec();
   m_grouped = true;
 }
 
@@ -747,8 +859,8 @@ EventStore::WriteScope::~WriteScope() {
   try {
     auto &db = m_store.m_impl->m_db;
     if (m_grouped) {
-      db.exec("ROLLBACK TO write");
-      db.exec("RELEASE write");
+      Use(m_store.m_impl->m_rollback_to)->exec();
+      Use(m_store.m_impl->m_release)->exec();
     } else {
       db.exec("ROLLBACK");
     }
@@ -758,7 +870,11 @@ EventStore::WriteScope::~WriteScope() {
 }
 
 void EventStore::WriteScope::commit() {
-  m_store.m_impl->m_db.exec(m_grouped ? "RELEASE write" : "COMMIT");
+  if (m_grouped) {
+    Use(m_store.m_impl->m_release)->exec();
+  } else {
+    m_store.m_impl->m_db.exec("COMMIT");
+  }
   m_done = true;
   ++m_store.m_writes;
 }
@@ -837,6 +953,9 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
 void EventStore::set_reopen_hooks(ReopenHooks hooks) { m_hooks = std::move(hooks); }
 
 core::Result<void> EventStore::ensure_file() {
+  if (m_group_open) {
+    return {}; // checked by the group's first write, in this turn of the loop
+  }
   const fs::path path = m_impl->m_path;
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
@@ -907,7 +1026,7 @@ core::Result<core::Event> EventStore::add(core::Event event) {
     return tl::unexpected(ok.error());
   }
   if (event.uid.empty()) {
-    event.uid = random_uid();
+    event.uid = new_uid(event.created);
   }
   if (auto file = ensure_file(); !file) {
     return tl::unexpected(file.error());
@@ -924,8 +1043,10 @@ core::Result<core::Event> EventStore::add(core::Event event) {
       s->exec();
     }
     event.id = m_impl->m_db.getLastInsertRowid();
-    m_impl->write_children(event);
-    m_impl->plan_reminders(event, event.updated);
+    m_impl->write_children(event, /*fresh=*/true);
+    if (!event.reminders.empty()) { // a new event without reminders has none to plan
+      m_impl->plan_reminders(event, event.updated);
+    }
     transaction.commit();
     return event;
   });
@@ -1020,7 +1141,15 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     const std::int64_t after_id = paged ? query.after->id : 0;
 
     std::vector<core::Event> events;
-    {
+    std::optional<std::vector<core::Event>> walked;
+    if (search && !paged) {
+      walked = m_impl->search_by_start(query, *search, lower, from, limit,
+                                       m_impl->m_options.search_plan);
+      m_last_search_plan = walked ? SearchPlan::by_start : SearchPlan::from_matches;
+    }
+    if (walked) {
+      events = std::move(*walked);
+    } else {
       SQLite::Statement &statement =
           search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
                  : (by_tag ? m_impl->m_list_tag : m_impl->m_list);

@@ -4,8 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+#include <dlfcn.h>
+
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace summit::core {
 namespace {
@@ -18,6 +27,24 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const date::time_zone *zone(const char *name) { return date::locate_zone(name); }
+
+// Folders this process has opened: date lists its database with opendir().
+// Defined here, it stands in for libc's for the whole test binary (date's
+// library calls it through the PLT) and passes each call on.
+std::atomic<int> g_opendir_calls{0};
+
+} // namespace
+} // namespace summit::core
+
+extern "C" DIR *opendir(const char *name) {
+  using Opendir = DIR *(*)(const char *);
+  static const auto real = reinterpret_cast<Opendir>(::dlsym(RTLD_NEXT, "opendir"));
+  ++summit::core::g_opendir_calls;
+  return real(name);
+}
+
+namespace summit::core {
+namespace {
 
 LocalSeconds wall(date::year_month_day day, std::chrono::minutes time_of_day) {
   return date::local_days{day} + time_of_day;
@@ -98,6 +125,121 @@ TEST(Zones, find_zone_refuses_an_empty_name) {
   const auto z = find_zone("  ");
   ASSERT_FALSE(z);
   EXPECT_EQ(z.error().code, ErrorCode::invalid_params);
+}
+
+// ---- find_zone reads one zone at a time ----
+
+TEST(ZoneLookup, finds_every_zone_of_dates_own_database_with_the_same_rules) {
+  const std::vector<SysSeconds> instants{utc(1970_y / January / 1, 0h), utc(2024_y / March / 1, 0h),
+                                         utc(2025_y / July / 1, 12h),
+                                         utc(2038_y / December / 31, 23h)};
+  std::size_t checked = 0;
+  for (const auto &known : date::get_tzdb().zones) {
+    if (known.name() == "localtime") {
+      continue; // the host's zone, refused on purpose (below)
+    }
+    const auto found = find_zone(known.name());
+    ASSERT_TRUE(found) << known.name() << ": " << found.error().message;
+    EXPECT_EQ((*found)->name(), known.name());
+    for (const auto instant : instants) {
+      const auto ours = (*found)->get_info(instant);
+      const auto theirs = known.get_info(instant);
+      EXPECT_EQ(ours.offset, theirs.offset) << known.name();
+      EXPECT_EQ(ours.abbrev, theirs.abbrev) << known.name();
+      EXPECT_EQ(ours.begin, theirs.begin) << known.name();
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 300U); // the whole database, not an empty folder
+}
+
+TEST(ZoneLookup, refuses_the_names_dates_own_database_does_not_list) {
+  const std::vector<std::string> names{"posixrules",
+                                       "posix/Europe/Minsk",
+                                       "right/UTC",
+                                       "Factory",
+                                       "tzdata.zi",
+                                       "zone.tab",
+                                       "zone1970.tab",
+                                       "iso3166.tab",
+                                       "leapseconds",
+                                       "leap-seconds.list",
+                                       "Europe",
+                                       "Europe/",
+                                       "Europe//Minsk",
+                                       "./UTC",
+                                       "Etc/../UTC",
+                                       "../zoneinfo/UTC",
+                                       "/usr/share/zoneinfo/UTC",
+                                       "Europe/Minsk/",
+                                       "Europe/Minsk/x",
+                                       std::string("UTC\0", 4),
+                                       "Europe/Nowhere"};
+  for (const auto &name : names) {
+    EXPECT_FALSE(find_zone(name)) << name;
+    EXPECT_THROW(date::locate_zone(name), std::runtime_error) << name;
+  }
+}
+
+TEST(ZoneLookup, a_name_always_gives_the_same_zone) {
+  const auto first = find_zone("Asia/Dushanbe");
+  const auto again = find_zone(" Asia/Dushanbe ");
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(*first, *again);
+  EXPECT_NE(*find_zone("Europe/Kiev"), *find_zone("Europe/Kyiv")); // a link is its own name
+}
+
+TEST(ZoneLookup, finding_zones_does_not_list_the_whole_database) {
+  // In a fresh process (the death test runs this test again on its own), so
+  // that the tests before it, which read rules, do not count.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const bool found = find_zone("Europe/Minsk") && find_zone("Europe/Kiev") &&
+                           find_zone("UTC") && find_zone("America/Argentina/Buenos_Aires");
+        // No folder opened in this process at all, static initialisers included.
+        std::exit(found && g_opendir_calls == 0 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(ZoneLookup, reading_the_first_rules_lists_the_whole_database) {
+  // Debian's date 3.0.1 looks up leap seconds in its full database whenever
+  // it reads a zone file: the cost load_rules exists to move out of the way.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const auto zone = find_zone("Europe/Minsk");
+        const int before = g_opendir_calls;
+        load_rules(*zone);
+        const int listed = g_opendir_calls - before;
+        const bool right = (*zone)->get_info(utc(2025_y / July / 1, 0h)).offset == 3h;
+        std::exit(right && listed > 10 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(ZoneLookup, a_suggestion_lists_the_whole_database) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const int before = g_opendir_calls;
+        const bool refused = !find_zone("Europe/Minks");
+        std::exit(refused && g_opendir_calls > before ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(ZoneLookup, the_system_zone_is_the_one_date_finds) {
+  const date::time_zone *theirs = nullptr;
+  try {
+    theirs = date::current_zone();
+  } catch (const std::exception &) {
+    GTEST_SKIP() << "no /etc/localtime on this machine";
+  }
+  const date::time_zone *ours = system_zone();
+  ASSERT_NE(ours, nullptr);
+  EXPECT_EQ(ours->name(), theirs->name());
 }
 
 // ---- resolve_local ----
@@ -257,6 +399,38 @@ TEST(ZoneGazetteer, empty_tables_infer_nothing) {
 TEST(ZoneGazetteer, missing_directory_gives_a_gazetteer_that_infers_nothing) {
   const auto g = ZoneGazetteer::load_system("/nonexistent/zoneinfo");
   EXPECT_EQ(g.infer("Minsk, Belarus"), std::nullopt);
+}
+
+TEST(ZoneGazetteer, on_demand_reads_the_tables_at_the_first_inference) {
+  const auto dir = std::filesystem::temp_directory_path() / "summit-gazetteer-on-demand";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto g = ZoneGazetteer::load_system_on_demand(dir.string());
+  const auto copy = g; // copies share what is read
+  // Written after the gazetteer was made: it has not read anything yet.
+  std::ofstream(dir / "zone1970.tab") << "BY\t+5354+02734\tEurope/Minsk\n";
+  std::ofstream(dir / "zone.tab") << "BY\t+5354+02734\tEurope/Minsk\n";
+  std::ofstream(dir / "iso3166.tab") << "BY\tBelarus\n";
+  const auto minsk = copy.infer("Minsk, Belarus");
+  ASSERT_TRUE(minsk);
+  EXPECT_EQ(minsk->zone, "Europe/Minsk");
+  std::filesystem::remove_all(dir); // read once: later inferences need no files
+  EXPECT_EQ(g.infer("Belarus")->zone, "Europe/Minsk");
+}
+
+TEST(ZoneGazetteer, on_demand_infers_what_load_system_infers) {
+  const auto eager = ZoneGazetteer::load_system();
+  const auto lazy = ZoneGazetteer::load_system_on_demand();
+  for (const char *place : {"Minsk, Belarus", "Dushanbe, Tajikistan", "Kiev", "Kazakhstan",
+                            "New York", "Atlantis", ""}) {
+    const auto a = eager.infer(place);
+    const auto b = lazy.infer(place);
+    ASSERT_EQ(a.has_value(), b.has_value()) << place;
+    if (a) {
+      EXPECT_EQ(a->zone, b->zone) << place;
+      EXPECT_EQ(a->reason, b->reason) << place;
+    }
+  }
 }
 
 // ---- ZoneGazetteer on the system tables ----

@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -500,6 +502,152 @@ TEST_F(EventStoreSearchTest, search_combines_with_tag_and_range) {
   EXPECT_TRUE(list(q).events.empty());
 }
 
+// ---- search plans: from the matches, or along start order ----
+
+// 600 events an hour apart in scrambled order, some points, some a month
+// long (so that the range's lower bound reaches back), a quarter tagged "t".
+// "alpha" is in every title, "beta" in a third, "gamma" in one in fifty,
+// "delta" in two; "early" only in the first fifty hours.
+class SearchPlanTest : public EventStoreTest {
+protected:
+  static constexpr int k_events = 600;
+
+  void SetUp() override {
+    EventStoreTest::SetUp();
+    m_store->enable_group_commit([] {}); // one transaction, one fsync
+    for (int i = 0; i < k_events; ++i) {
+      const int hour = (i * 7919) % k_events;
+      const core::Seconds length = i % 7 == 0 ? core::Seconds{0} : i % 11 == 0 ? 30 * 24h : 1h;
+      std::string title = "alpha meeting " + std::to_string(i);
+      if (i % 3 == 0) {
+        title += " beta";
+      }
+      if (i % 50 == 0) {
+        title += " gamma";
+      }
+      if (i == 17 || i == 401) {
+        title += " delta";
+      }
+      if (hour < 50) {
+        title += " early";
+      }
+      Event e = timed(title, k_sep26 + hour * 1h, length);
+      e.location = i % 2 == 0 ? "Minsk, Belarus" : "Dushanbe, Tajikistan";
+      if (i % 4 == 0) {
+        e.tags = {"t"};
+      }
+      add(e);
+    }
+    ASSERT_TRUE(m_store->commit_group());
+  }
+
+  void TearDown() override {
+    m_planned.clear();
+    EventStoreTest::TearDown();
+  }
+
+  // The page each plan gives, as ids (and "more"), from a store of its own
+  // on the same file.
+  std::vector<std::int64_t> page_with(SearchPlan plan, const ListQuery &q, bool *more = nullptr) {
+    auto &store = m_planned[plan];
+    if (!store) {
+      StoreOptions options;
+      options.search_plan = plan;
+      auto opened = EventStore::open(m_path, options);
+      EXPECT_TRUE(opened) << opened.error().message;
+      store = std::move(*opened);
+    }
+    auto page = store->list(q);
+    EXPECT_TRUE(page) << page.error().message;
+    if (!page) {
+      return {};
+    }
+    if (more != nullptr) {
+      *more = page->more;
+    }
+    std::vector<std::int64_t> ids;
+    for (const Event &e : page->events) {
+      ids.push_back(e.id);
+    }
+    return ids;
+  }
+
+  std::map<SearchPlan, std::unique_ptr<EventStore>> m_planned;
+};
+
+TEST_F(SearchPlanTest, both_plans_give_the_same_pages) {
+  const std::vector<core::TimeRange> ranges{
+      {SysSeconds::min(), k_never},
+      {k_sep26 + 100h, k_never},
+      {k_sep26 + 100h + 30min, k_sep26 + 300h},
+      {k_sep26 + 599h, k_never},
+      {k_sep26 + 1000h, k_never},
+  };
+  std::size_t nonempty = 0;
+  for (const auto &range : ranges) {
+    for (const std::size_t limit : {1, 10, 100, 1000}) {
+      for (const bool tagged : {false, true}) {
+        for (const char *words : {"alpha", "beta", "gamma", "delta", "alp", "alpha beta",
+                                  "minsk gamma", "early", "nothing"}) {
+          ListQuery q;
+          q.range = range;
+          q.limit = limit;
+          q.search = words;
+          if (tagged) {
+            q.tag = "t";
+          }
+          bool more_matches = false;
+          bool more_start = false;
+          const auto from_matches = page_with(SearchPlan::from_matches, q, &more_matches);
+          const auto by_start = page_with(SearchPlan::by_start, q, &more_start);
+          const auto automatic = page_with(SearchPlan::automatic, q);
+          const auto what = ::testing::Message()
+                            << "'" << words << "' limit " << limit << (tagged ? " tag t" : "")
+                            << " from " << unix_of(range.begin);
+          EXPECT_EQ(by_start, from_matches) << what;
+          EXPECT_EQ(more_start, more_matches) << what;
+          EXPECT_EQ(automatic, from_matches) << what;
+          nonempty += from_matches.empty() ? 0 : 1;
+        }
+      }
+    }
+  }
+  EXPECT_GT(nonempty, 200U); // the cases are not all empty pages
+}
+
+TEST_F(SearchPlanTest, a_word_in_many_events_walks_start_order) {
+  ListQuery q = between(k_sep26 + 100h, k_never);
+  q.search = "alpha";
+  q.limit = 10;
+  const ListPage page = list(q);
+  EXPECT_EQ(m_store->last_search_plan(), SearchPlan::by_start);
+  ASSERT_EQ(page.events.size(), 10U);
+  EXPECT_TRUE(page.more);
+  // The long events that started before the range and still run come first.
+  EXPECT_LT(page.events.front().start_utc, k_sep26 + 100h);
+  EXPECT_GT(page.events.front().end_utc, k_sep26 + 100h);
+}
+
+TEST_F(SearchPlanTest, a_rare_word_starts_from_its_matches) {
+  ListQuery q = between(SysSeconds::min(), k_never);
+  q.search = "delta";
+  EXPECT_EQ(list(q).events.size(), 2U);
+  EXPECT_EQ(m_store->last_search_plan(), SearchPlan::from_matches);
+}
+
+TEST_F(SearchPlanTest, matches_outside_the_range_end_the_walk_early) {
+  // 50 "early" events, none in the range: walking all 500 later events to
+  // find that out would cost more than checking the 50.
+  ListQuery q = between(k_sep26 + 100h + 30min, k_never);
+  q.search = "early";
+  q.limit = 5;
+  const ListPage page = list(q);
+  EXPECT_EQ(m_store->last_search_plan(), SearchPlan::from_matches);
+  for (const Event &e : page.events) {
+    EXPECT_GT(e.end_utc, k_sep26 + 100h + 30min); // only month-long ones still running
+  }
+}
+
 TEST_F(EventStoreTest, limit_cuts_the_list_and_more_says_so) {
   for (int i = 0; i < 5; ++i) {
     add(timed("e" + std::to_string(i), k_sep26 + i * 1h));
@@ -619,7 +767,8 @@ std::int64_t committed_events(const fs::path &path) {
   return reader.execAndGet("SELECT count(*) FROM events").getInt64();
 }
 
-TEST_F(EventStoreTest, group_commit_makes_a_turns_writes_durable_together_and_a_failure_stays_alone) {
+TEST_F(EventStoreTest,
+       group_commit_makes_a_turns_writes_durable_together_and_a_failure_stays_alone) {
   int scheduled = 0;
   m_store->enable_group_commit([&] { ++scheduled; });
   Event first = timed("first", sys_days{2031_y / September / 1} + 7h);
@@ -635,7 +784,7 @@ TEST_F(EventStoreTest, group_commit_makes_a_turns_writes_durable_together_and_a_
   EXPECT_EQ(scheduled, 1); // one commit for the turn
   EXPECT_TRUE(m_store->group_open());
   EXPECT_EQ(m_store->writes(), 2u);
-  EXPECT_EQ(*m_store->count(), 2); // this connection sees its own writes
+  EXPECT_EQ(*m_store->count(), 2);        // this connection sees its own writes
   EXPECT_EQ(committed_events(m_path), 0); // nobody else does yet
 
   ASSERT_TRUE(m_store->commit_group());
@@ -648,6 +797,22 @@ TEST_F(EventStoreTest, group_commit_makes_a_turns_writes_durable_together_and_a_
   ASSERT_TRUE(m_store->flush_group()); // a writer that cannot join (the outbox)
   EXPECT_EQ(committed_events(m_path), 3);
   EXPECT_TRUE(m_store->commit_group()); // the scheduled commit finds nothing left
+}
+
+TEST_F(EventStoreTest, a_database_removed_during_a_group_is_written_back_by_the_next_group) {
+  m_store->enable_group_commit([] {});
+  ASSERT_TRUE(m_store->add(timed("before", sys_days{2031_y / September / 1} + 7h)));
+  fs::remove_all(m_dir);
+  // The group checked the file at its first write: the rest of it carries on
+  // on the open connection, and nothing of it is lost.
+  ASSERT_TRUE(m_store->add(timed("during", sys_days{2031_y / September / 2} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_FALSE(fs::exists(m_path));
+  // The next group's first write finds the file gone and writes it back.
+  ASSERT_TRUE(m_store->add(timed("after", sys_days{2031_y / September / 3} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  ASSERT_TRUE(fs::exists(m_path));
+  EXPECT_EQ(committed_events(m_path), 3);
 }
 
 TEST_F(EventStoreTest, writes_left_in_a_group_are_committed_when_the_store_closes) {
