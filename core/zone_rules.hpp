@@ -41,6 +41,13 @@ struct ZoneFooter {
 // whatever is wrong with the file gives a Kind saying date's answer stands.
 ZoneFooter read_zone_footer(const date::time_zone *zone);
 
+// Names how summit reads zone files. The daemon records it with the tzdata
+// version its stored instants were computed with: a new reading moves
+// instants as a tzdata update does (reading the footer rules moved every
+// summer instant after 2037 by an hour), so changing it makes the daemon
+// recompute them.
+inline constexpr std::string_view k_zone_reading = "footer-rules";
+
 // The directory date reads zone files from (date's tz.cpp, discover_tz_dir).
 const std::string &zoneinfo_dir();
 
