@@ -19,7 +19,7 @@ using date::local_days;
 constexpr std::size_t k_time_column = 11; // "10:00–11:00"
 
 core::LocalSeconds local_in(core::SysSeconds t, const date::time_zone *zone) {
-  return date::floor<core::Seconds>(zone->to_local(t));
+  return date::floor<core::Seconds>(core::to_local(t, zone));
 }
 
 local_days day_of(core::LocalSeconds t) { return date::floor<date::days>(t); }

@@ -3,6 +3,7 @@
 #include "cli/agenda_view.hpp"
 #include "cli/month_grid.hpp"
 #include "core/time_format.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,7 +20,7 @@ using nlohmann::json;
 constexpr const char *k_more = "(more events not shown)\n";
 
 date::local_days today_in(core::SysSeconds now, const date::time_zone *zone) {
-  return date::floor<date::days>(date::floor<core::Seconds>(zone->to_local(now)));
+  return date::floor<date::days>(date::floor<core::Seconds>(core::to_local(now, zone)));
 }
 
 // event.list's result over [from, to) in the viewer's zone, expanded; or

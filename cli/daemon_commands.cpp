@@ -4,6 +4,7 @@
 #include "cli/reminder_view.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -48,7 +49,7 @@ int snooze_reminder(Session &session, std::int64_t reminder_id, const std::strin
   auto due = core::parse_iso(due_text);
   const std::string when = due && due->kind == core::When::Kind::instant
                                ? core::format_human_datetime(date::floor<core::Seconds>(
-                                     session.viewer()->to_local(due->instant)))
+                                     core::to_local(due->instant, session.viewer())))
                                : due_text;
   session.out() << fmt::format("Snoozed reminder {}: it fires again at {} as reminder {}\n",
                                reminder_id, when, result->value("reminder_id", std::int64_t{0}));

@@ -324,9 +324,10 @@ core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSecon
   if (!when || when->kind == When::Kind::month) {
     return std::string(rule); // the daemon says what is wrong with it
   }
-  const core::LocalSeconds local = when->kind == When::Kind::instant
-                                       ? date::floor<core::Seconds>(zone->to_local(when->instant))
-                                       : when->local;
+  const core::LocalSeconds local =
+      when->kind == When::Kind::instant
+          ? date::floor<core::Seconds>(core::to_local(when->instant, zone))
+          : when->local;
   return fmt::format("{} until {}", rule.substr(0, at), core::format_iso_date(local));
 }
 

@@ -19,7 +19,7 @@ namespace summit::cli {
 namespace {
 
 core::LocalSeconds local_in(core::SysSeconds t, const date::time_zone *zone) {
-  return date::floor<core::Seconds>(zone->to_local(t));
+  return date::floor<core::Seconds>(core::to_local(t, zone));
 }
 
 bool same_day(core::LocalSeconds a, core::LocalSeconds b) {

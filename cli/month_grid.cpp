@@ -1,6 +1,7 @@
 #include "cli/month_grid.hpp"
 
 #include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -94,7 +95,7 @@ core::Result<date::year_month> parse_month(std::string_view text, core::SysSecon
                                            const date::time_zone *viewer) {
   const std::string words = lower_trimmed(text);
   const date::year_month_day today{
-      date::floor<date::days>(date::floor<core::Seconds>(viewer->to_local(now)))};
+      date::floor<date::days>(date::floor<core::Seconds>(core::to_local(now, viewer)))};
   const date::year_month this_month{today.year(), today.month()};
   if (words.empty() || words == "this month" || words == "now" || words == "today") {
     return this_month;
@@ -123,7 +124,7 @@ core::Result<date::year_month> parse_month(std::string_view text, core::SysSecon
   if (auto when = core::parse_when(text, now, viewer)) {
     const core::LocalSeconds local =
         when->kind == core::When::Kind::instant
-            ? date::floor<core::Seconds>(viewer->to_local(when->instant))
+            ? date::floor<core::Seconds>(core::to_local(when->instant, viewer))
             : when->local;
     const date::year_month_day ymd{date::floor<date::days>(local)};
     return date::year_month{ymd.year(), ymd.month()};

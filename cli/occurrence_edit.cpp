@@ -84,7 +84,7 @@ read_occurrence_target(const OccurrenceOptions &options, const core::Event &seri
     break;
   case When::Kind::instant:
     // The occurrence's RECURRENCE-ID is a wall time in the event's zone.
-    local = date::floor<core::Seconds>((*zone)->to_local(when->instant));
+    local = date::floor<core::Seconds>(core::to_local(when->instant, *zone));
     break;
   case When::Kind::wall_time:
     break;

@@ -59,7 +59,7 @@ std::optional<core::SysSeconds> instant_of(std::string_view text) {
 }
 
 core::LocalSeconds local_in(core::SysSeconds t, const date::time_zone *zone) {
-  return date::floor<core::Seconds>(zone->to_local(t));
+  return date::floor<core::Seconds>(core::to_local(t, zone));
 }
 
 // "Thu 25 Sep 2025 10:00" in `zone`.

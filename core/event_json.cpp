@@ -2,6 +2,7 @@
 
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -127,8 +128,8 @@ ZonedWall wall_in_zone(const When &when, const date::time_zone *zone) {
   if (when.kind != When::Kind::instant) {
     return {when.local, false};
   }
-  const auto local = zone->to_local(when.instant);
-  const auto info = zone->get_info(local);
+  const auto local = to_local(when.instant, zone);
+  const auto info = zone_info(local, zone);
   bool later = false;
   if (info.result == date::local_info::ambiguous) {
     later = (local - info.second.offset).time_since_epoch() == when.instant.time_since_epoch();

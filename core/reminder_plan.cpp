@@ -77,11 +77,11 @@ std::vector<ZoneChange> zone_changes_between(SysSeconds from, SysSeconds to,
   if (to <= from || zone == nullptr) {
     return changes;
   }
-  auto info = zone->get_info(from);
+  auto info = zone_info(from, zone);
   // info.end is the first instant of the next period; it lies in (from, to]
   // exactly when info.end <= to, because `from` is inside [begin, end).
   while (changes.size() < limit && info.end <= to && info.end > from) {
-    auto next = zone->get_info(info.end);
+    auto next = zone_info(info.end, zone);
     if (next.begin <= info.begin) {
       break; // the database ran out of periods; never loop forever
     }

@@ -1,5 +1,7 @@
 #include "core/time_format.hpp"
 
+#include "core/zones.hpp"
+
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
@@ -71,13 +73,13 @@ std::string format_iso_utc(SysSeconds t) {
 }
 
 std::string format_iso_offset(SysSeconds t, const date::time_zone *zone) {
-  const auto info = zone->get_info(t);
+  const auto info = zone_info(t, zone);
   const LocalSeconds local{t.time_since_epoch() + info.offset};
   return format_iso_local(local) + offset_text(info.offset);
 }
 
 std::string zone_abbrev(SysSeconds t, const date::time_zone *zone) {
-  return zone->get_info(t).abbrev;
+  return zone_info(t, zone).abbrev;
 }
 
 std::string format_duration_iso(Seconds d) {

@@ -1,5 +1,7 @@
 #include "core/time_parse.hpp"
 
+#include "core/zones.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -408,7 +410,7 @@ When instant_when(SysSeconds t, const date::time_zone *zone) {
   w.instant = t;
   // Not asked for by the header for relative instants, but cheap and handy
   // for messages: the wall time in the caller's zone.
-  w.local = zone->to_local(t);
+  w.local = to_local(t, zone);
   return w;
 }
 
@@ -533,7 +535,7 @@ Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_
     }
   }
 
-  const auto local_now = zone->to_local(now);
+  const auto local_now = to_local(now, zone);
   const auto today = date::floor<date::days>(local_now);
   std::optional<date::local_days> day;
   std::optional<Seconds> tod;

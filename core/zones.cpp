@@ -402,7 +402,7 @@ Result<const date::time_zone *> find_zone(std::string_view text) {
 LocalResolution resolve_local(LocalSeconds local, const date::time_zone *zone, bool later) {
   LocalResolution out;
   out.local = local;
-  const auto info = zone->get_info(local);
+  const auto info = zone_info(local, zone);
   switch (info.result) {
   case date::local_info::unique:
     out.utc = SysSeconds{local.time_since_epoch() - info.first.offset};

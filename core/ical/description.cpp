@@ -1,5 +1,7 @@
 #include "core/ical/description.hpp"
 
+#include "core/zones.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -220,7 +222,7 @@ std::string describe(const Rule &rule, const core::Event &event, const date::tim
   } else if (rule.until_date) {
     text += " until " + short_date(*rule.until_date);
   } else if (rule.until_utc) {
-    const auto local = zone->to_local(*rule.until_utc);
+    const auto local = core::to_local(*rule.until_utc, zone);
     const auto day = date::floor<date::days>(local);
     const date::hh_mm_ss<core::Seconds> tod{local - day};
     text += " until " + short_date(day);

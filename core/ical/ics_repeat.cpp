@@ -4,6 +4,7 @@
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
 #include "core/time_format.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -29,7 +30,7 @@ void mend_until(icalrecurrencetype &rule, const IcalMoment &start, const EventFr
     // An UTC UNTIL names the last instant; its day in the event's zone.
     const auto day = until->form == IcalMoment::Form::floating
                          ? until->wall
-                         : frame.zone->to_local(instant_of(*until, frame, zones));
+                         : core::to_local(instant_of(*until, frame, zones), frame.zone);
     rule.until = ical_wall_time(date::floor<date::days>(day), true);
     return;
   }

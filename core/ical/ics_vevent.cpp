@@ -152,7 +152,7 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     return Unexpected(start_wire.error());
   }
   series.start_utc = instant_of(*start, frame, zones);
-  const LocalSeconds start_local = frame.zone->to_local(series.start_utc);
+  const LocalSeconds start_local = core::to_local(series.start_utc, frame.zone);
   if (!frame.all_day) {
     frame.time_of_day = start_local - date::floor<date::days>(start_local);
   }
@@ -185,8 +185,8 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     if (frame.all_day) {
       const LocalSeconds end_day = end->form == IcalMoment::Form::date
                                        ? end->wall
-                                       : LocalSeconds{date::floor<date::days>(
-                                             frame.zone->to_local(instant_of(*end, frame, zones)))};
+                                       : LocalSeconds{date::floor<date::days>(core::to_local(
+                                             instant_of(*end, frame, zones), frame.zone))};
       if (end_day < start->wall) {
         return Unexpected(at_line(end_line, fmt::format("DTEND {} is before DTSTART {}",
                                                         core::format_iso_date(end_day),

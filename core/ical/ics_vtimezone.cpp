@@ -42,7 +42,7 @@ ComponentPtr fixed_vtimezone(const std::string &name) {
   auto zone = core::find_zone(name);
   int offset = 0;
   if (zone) {
-    offset = static_cast<int>((*zone)->get_info(core::SysSeconds{}).offset.count());
+    offset = static_cast<int>(core::zone_info(core::SysSeconds{}, *zone).offset.count());
   }
   ComponentPtr vtimezone{icalcomponent_new_vtimezone()};
   icalcomponent_add_property(vtimezone.get(), icalproperty_new_tzid(name.c_str()));

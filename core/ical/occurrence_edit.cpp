@@ -127,7 +127,7 @@ Result<LocalSeconds> parse_occurrence_id(const json &value, const std::string &f
       return fail_field(field, "the series is timed: give the occurrence's start time "
                                "(2025-10-31T10:00), not a date");
     }
-    id = when->kind == Kind::instant ? zone->to_local(when->instant) : when->local;
+    id = when->kind == Kind::instant ? core::to_local(when->instant, zone) : when->local;
   }
   Series walked(series, zone);
   if (!walked.is_occurrence(id)) {
@@ -341,7 +341,7 @@ Result<SplitSeries> split_series(const core::Event &series, LocalSeconds id, con
   after.end_utc = natural.end_utc;
   after.end_later = false;
   if (!all_day && after.has_end) {
-    const auto info = (*zone)->get_info(after.end_local);
+    const auto info = core::zone_info(after.end_local, *zone);
     after.end_later = info.result == date::local_info::ambiguous &&
                       (after.end_local - info.second.offset).time_since_epoch() ==
                           after.end_utc.time_since_epoch();

@@ -13,7 +13,7 @@ bool is_later(core::LocalSeconds local, core::SysSeconds utc, const std::string 
   if (!zone) {
     return false;
   }
-  const auto info = (*zone)->get_info(local);
+  const auto info = core::zone_info(local, *zone);
   return info.result == date::local_info::ambiguous &&
          (local - info.second.offset).time_since_epoch() == utc.time_since_epoch() &&
          info.first.offset != info.second.offset;

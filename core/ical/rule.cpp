@@ -453,8 +453,9 @@ Result<Rule> read_rule(std::string_view input, const core::Event &event,
       return refuse(fmt::format("UNTIL={}: give a date (20271231) or a time", value->second));
     }
     if (all_day) {
-      const auto local =
-          when->kind == core::When::Kind::instant ? zone->to_local(when->instant) : when->local;
+      const auto local = when->kind == core::When::Kind::instant
+                             ? core::to_local(when->instant, zone)
+                             : when->local;
       rule.until_date = date::floor<date::days>(local);
       if (*rule.until_date < date::floor<date::days>(event.start_local)) {
         return refuse(fmt::format("UNTIL={}: is before the start {}; the rule would repeat "

@@ -93,7 +93,7 @@ std::optional<core::LocalSeconds> RuleWalk::next() {
   // A start past UNTIL by its wall time may still be before it by its
   // instant (a DST gap reorders the two): stop only well past it.
   const core::LocalSeconds until_bound =
-      m_rule.until_utc    ? m_zone->to_local(*m_rule.until_utc) + date::days{2}
+      m_rule.until_utc    ? core::to_local(*m_rule.until_utc, m_zone) + date::days{2}
       : m_rule.until_date ? core::LocalSeconds{*m_rule.until_date}
                           : k_horizon;
   while (!m_done) {

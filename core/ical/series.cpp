@@ -142,7 +142,7 @@ Occurrence Series::natural(LocalSeconds id) const {
   out.start_local = start.local;
   out.start_utc = start.utc;
   out.end_utc = start.utc + m_length;
-  out.end_local = m_zone->to_local(out.end_utc);
+  out.end_local = core::to_local(out.end_utc, m_zone);
   return out;
 }
 
@@ -176,8 +176,8 @@ std::vector<Occurrence> Series::collect(const core::TimeRange &requested, std::s
   // Wall times whose occurrence could touch the range, with room for
   // the occurrence's length and for DST reordering.
   const LocalSeconds from =
-      m_zone->to_local(range.begin) - (starting ? Seconds{0} : m_length) - k_reorder;
-  const LocalSeconds to = m_zone->to_local(range.end) + k_reorder;
+      core::to_local(range.begin, m_zone) - (starting ? Seconds{0} : m_length) - k_reorder;
+  const LocalSeconds to = core::to_local(range.end, m_zone) + k_reorder;
   auto natural_one = [&](LocalSeconds id) {
     if (excluded(id) || override_of(id) != nullptr) {
       return false;
@@ -383,7 +383,7 @@ core::TimeRange Series::span() {
       // UNTIL: look back from it in growing windows until one holds a
       // natural start.
       const LocalSeconds until = m_rule->until_date ? LocalSeconds{*m_rule->until_date}
-                                                    : m_zone->to_local(*m_rule->until_utc);
+                                                    : core::to_local(*m_rule->until_utc, m_zone);
       for (Seconds window = 4 * period(); tail.empty(); window *= 4) {
         const LocalSeconds from = std::max(m_event.start_local, until - window);
         walk().seek(from);

@@ -1,8 +1,10 @@
 #include "daemon/app/tzdata_check.hpp"
 
+#include "core/zone_rules.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <date/date.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -46,22 +48,27 @@ core::Result<std::string> reconcile_tzdata(store::EventStore &store,
   if (!recorded) {
     return tl::unexpected(recorded.error());
   }
-  if (*recorded == *version) {
+  // The instants depend on the tzdata and on how summit reads it: reading
+  // the zone files' footer rules after 2037 moved instants as a tzdata
+  // update does. The store records both ("2025b+footer-rules"), so a
+  // database from before either change is recomputed once.
+  const auto rules = fmt::format("{}+{}", *version, core::k_zone_reading);
+  if (*recorded == rules) {
     return *version;
   }
-  auto moved = store.recompute_instants(*version);
+  auto moved = store.recompute_instants(rules);
   if (!moved) {
     return tl::unexpected(moved.error());
   }
   if (recorded->empty()) {
-    spdlog::info("tzdata {} recorded", *version);
+    spdlog::info("tzdata {} recorded", rules);
   } else {
-    spdlog::info("tzdata changed from {} to {}: recomputed event times, {} moved", *recorded,
-                 *version, moved->size());
+    spdlog::info("tzdata changed from {} to {}: recomputed event times, {} moved", *recorded, rules,
+                 moved->size());
   }
   for (const auto &event : *moved) {
     spdlog::warn("event {} \"{}\" ({}) moved with tzdata {}: {} -> {}", event.id, event.title,
-                 event.tz, *version, date::format("%FT%TZ", event.old_start_utc),
+                 event.tz, rules, date::format("%FT%TZ", event.old_start_utc),
                  date::format("%FT%TZ", event.new_start_utc));
   }
   return *version;

@@ -18,10 +18,13 @@ namespace summit::daemon {
 std::optional<std::string> parse_tzdata_version(std::string_view first_line);
 std::optional<std::string> read_tzdata_version(const std::filesystem::path &tzdata_file);
 
-// When the system tzdata version differs from the one the store last used,
+// When the system tzdata version, or the way summit reads zone files
+// (core::k_zone_reading), differs from the one the store last used,
 // recomputes every event's UTC instants from its wall time and zone and
-// logs, at warning level, each event whose start moved. Returns the version
-// now in use ("" when the system's cannot be read: the check is skipped).
+// logs, at warning level, each event whose start moved. The store records
+// "<version>+<reading>" ("2025b+footer-rules"). Returns the tzdata version
+// now in use, "2025b" ("" when the system's cannot be read: the check is
+// skipped).
 core::Result<std::string> reconcile_tzdata(store::EventStore &store,
                                            const std::filesystem::path &tzdata_file);
 

@@ -1,6 +1,7 @@
 // `summit agenda` and `summit cal` through the real summit and summitd, on
 // a fixed set of events, with an explicit --tz (issue 4).
 #include "core/time_format.hpp"
+#include "core/zones.hpp"
 #include "support/summit_fixture.hpp"
 
 #include <date/tz.h>
@@ -17,7 +18,7 @@ namespace {
 // Today in `zone` by the real clock: agenda starts from the daemon's now.
 date::local_days today_in(const char *zone) {
   const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return date::floor<date::days>(date::locate_zone(zone)->to_local(now));
+  return date::floor<date::days>(summit::core::to_local(now, *summit::core::find_zone(zone)));
 }
 
 std::string heading(date::local_days day) {

@@ -1,5 +1,6 @@
 #include "cli/agenda_view.hpp"
 #include "cli_test_support.hpp"
+#include "core/zones.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -28,8 +29,9 @@ Event timed(std::int64_t id, const char *title, const char *tz, date::sys_second
   event.start_utc = start;
   event.end_utc = end.value_or(start);
   event.has_end = end.has_value();
-  event.start_local = date::floor<std::chrono::seconds>(own->to_local(event.start_utc));
-  event.end_local = date::floor<std::chrono::seconds>(own->to_local(event.end_utc));
+  event.start_local =
+      date::floor<std::chrono::seconds>(summit::core::to_local(event.start_utc, own));
+  event.end_local = date::floor<std::chrono::seconds>(summit::core::to_local(event.end_utc, own));
   return event;
 }
 

@@ -3,14 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 
 namespace summit::core {
 namespace {
 
 using namespace date::literals;
-using date::August, date::December, date::February, date::January, date::March, date::November,
-    date::October, date::September;
+using date::April, date::August, date::December, date::February, date::January, date::March,
+    date::November, date::October, date::September;
 using namespace std::chrono_literals;
 
 const date::time_zone *zone(const char *name) { return date::locate_zone(name); }
@@ -215,6 +216,40 @@ TEST(ZoneChanges, a_year_holds_both_changes_oldest_first_and_limit_applies) {
       zone_changes_between(utc(2020_y / January / 1, 0h), utc(2030_y / January / 1, 0h), berlin, 3)
           .size(),
       3U);
+}
+
+// The zone file lists Berlin's changes up to October 2037; its footer rule
+// ("CET-1CEST,M3.5.0,M10.5.0/3") gives the rest, so `summit explain` shows
+// the changes of 2040 as it does those of 2025.
+TEST(ZoneChanges, changes_after_2037_come_from_the_zone_files_rule) {
+  const auto changes = zone_changes_between(utc(2037_y / January / 1, 0h),
+                                            utc(2042_y / January / 1, 0h), zone("Europe/Berlin"));
+  const std::array<SysSeconds, 10> expected{
+      utc(2037_y / March / 29, 1h), utc(2037_y / October / 25, 1h), // listed in the file
+      utc(2038_y / March / 28, 1h), utc(2038_y / October / 31, 1h), // from here on, the rule
+      utc(2039_y / March / 27, 1h), utc(2039_y / October / 30, 1h),
+      utc(2040_y / March / 25, 1h), utc(2040_y / October / 28, 1h),
+      utc(2041_y / March / 31, 1h), utc(2041_y / October / 27, 1h)};
+  ASSERT_EQ(changes.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(changes[i].at, expected[i]) << i;
+    EXPECT_EQ(changes[i].offset_after, i % 2 == 0 ? 2h : 1h) << i;
+  }
+  EXPECT_EQ(changes[6].description,
+            "clocks go forward 1h on Sun 25 Mar 2040 02:00 CET → 03:00 CEST");
+  EXPECT_EQ(changes[7].description, "clocks go back 1h on Sun 28 Oct 2040 03:00 CEST → 02:00 CET");
+}
+
+TEST(ZoneChanges, a_southern_zone_changes_twice_a_year_after_2037) {
+  // Sydney: summer time ends on the first Sunday of April, starts on the
+  // first Sunday of October.
+  const auto changes = zone_changes_between(
+      utc(2045_y / January / 1, 0h), utc(2046_y / January / 1, 0h), zone("Australia/Sydney"));
+  ASSERT_EQ(changes.size(), 2U);
+  EXPECT_EQ(changes[0].at, utc(2045_y / April / 1, 16h));
+  EXPECT_EQ(changes[0].description, "clocks go back 1h on Sun 2 Apr 2045 03:00 AEDT → 02:00 AEST");
+  EXPECT_EQ(changes[1].at, utc(2045_y / September / 30, 16h));
+  EXPECT_EQ(changes[1].offset_after, 11h);
 }
 
 } // namespace

@@ -1,10 +1,15 @@
+#include "core/event.hpp"
+#include "core/time_format.hpp"
 #include "daemon/app/tzdata_check.hpp"
 #include "daemon/store/event_store.hpp"
 #include "server_test_support.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <string>
 
 using namespace summit;
 
@@ -32,10 +37,44 @@ TEST(TzdataCheck, records_a_new_version_and_skips_an_unreadable_one) {
   auto version = daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi");
   ASSERT_TRUE(version) << version.error().message;
   EXPECT_EQ(*version, "2031z");
-  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z");
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
 
   auto unreadable = daemon::reconcile_tzdata(**store, dir.path() / "missing.zi");
   ASSERT_TRUE(unreadable);
   EXPECT_EQ(*unreadable, "");
-  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z");
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
+}
+
+// A database whose instants were computed before summit read the zone
+// files' footer rules has summer instants after 2037 an hour off: the same
+// tzdata version, recorded without the reading, recomputes them.
+TEST(TzdataCheck, a_database_from_before_the_footer_rules_is_recomputed) {
+  test::TempDir dir;
+  auto store = store::EventStore::open(dir.path() / "summit.db");
+  ASSERT_TRUE(store) << store.error().message;
+  {
+    std::ofstream file(dir.path() / "tzdata.zi");
+    file << "# version 2031z\n";
+  }
+  core::Event event;
+  event.title = "Council";
+  event.tz = "Europe/Berlin";
+  event.start_local = date::local_days{date::year{2040} / date::July / 1} + std::chrono::hours{10};
+  event.end_local = event.start_local;
+  ASSERT_TRUE(core::derive_instants(event));
+  auto added = (*store)->add(event);
+  ASSERT_TRUE(added) << added.error().message;
+  // As summit stored it before it read the footer rules: on CET, 09:00Z,
+  // with the tzdata version alone.
+  ASSERT_TRUE((*store)->recompute_instants("2031z"));
+  (*store)->database().exec("UPDATE events SET start_utc = start_utc + 3600, "
+                            "end_utc = end_utc + 3600 WHERE id = " +
+                            std::to_string(added->id));
+
+  auto version = daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi");
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
+  auto got = (*store)->get(added->id);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(core::format_iso_utc(got->start_utc), "2040-07-01T08:00:00Z");
 }
