@@ -1,6 +1,6 @@
 #include "daemon/store/reminder_store.hpp"
 
-#include "core/zones.hpp"
+#include "daemon/store/snapshot_functions.hpp"
 #include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -8,11 +8,12 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
-#include <unordered_map>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace summit::store {
@@ -20,45 +21,26 @@ namespace summit::store {
 namespace {
 
 using core::ErrorCode;
-using nlohmann::json;
 
 template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
   try {
     return body();
   } catch (const SQLite::Exception &e) {
     return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
-  } catch (const json::exception &e) {
-    return core::fail(ErrorCode::storage,
-                      fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
   }
 }
 
-std::string snapshot_of(const scheduler::Firing &f) {
-  return json{{"title", f.title},
-              {"precision", core::to_string(f.precision)},
-              {"start_local", f.start_local},
-              {"start_utc", to_unix(f.start_utc)},
-              {"tz", f.tz},
-              {"location", f.location},
-              {"reminder", f.reminder}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-void restore_snapshot(scheduler::Firing &f, const std::string &text) {
-  const json j = json::parse(text);
-  f.title = j.value("title", "");
-  f.precision =
-      core::precision_from_string(j.value("precision", "timed")).value_or(core::Precision::timed);
-  f.start_local = j.value("start_local", "");
-  f.start_utc = from_unix(j.value("start_utc", std::int64_t{0}));
-  f.tz = j.value("tz", "");
-  f.location = j.value("location", "");
-  f.reminder = j.value("reminder", "");
-}
-
+// A firing's columns, its snapshot read with SQLite's JSON functions (the
+// snapshot is written by json_object() in take_due, or by nlohmann::json in
+// summitd before schema 3: the same keys either way). A key that is missing
+// reads as NULL: empty text, 0, and "timed" for the precision.
 constexpr const char *k_firing_columns =
-    "f.id, f.reminder_id, f.event_id, f.due, f.fired_at, f.lateness, f.snapshot, f.missed, "
-    "f.acked_at";
+    "f.id, f.reminder_id, f.event_id, f.due, f.fired_at, f.lateness, f.missed, f.acked_at, "
+    "json_extract(f.snapshot, '$.title'), json_extract(f.snapshot, '$.precision'), "
+    "json_extract(f.snapshot, '$.start_local'), json_extract(f.snapshot, '$.start_utc'), "
+    "json_extract(f.snapshot, '$.tz'), json_extract(f.snapshot, '$.location'), "
+    "json_extract(f.snapshot, '$.reminder')";
+constexpr int k_firing_column_count = 15;
 
 FiredReminder read_fired(SQLite::Statement &s) {
   FiredReminder out;
@@ -69,13 +51,42 @@ FiredReminder read_fired(SQLite::Statement &s) {
   f.due = from_unix(s.getColumn(3).getInt64());
   f.fired_at = from_unix(s.getColumn(4).getInt64());
   f.lateness = core::Seconds{s.getColumn(5).getInt64()};
-  restore_snapshot(f, s.getColumn(6).getString());
-  out.missed = s.getColumn(7).getInt() != 0;
-  if (!s.getColumn(8).isNull()) {
-    out.acked_at = from_unix(s.getColumn(8).getInt64());
+  out.missed = s.getColumn(6).getInt() != 0;
+  if (!s.getColumn(7).isNull()) {
+    out.acked_at = from_unix(s.getColumn(7).getInt64());
   }
+  f.title = s.getColumn(8).getString();
+  f.precision =
+      core::precision_from_string(s.getColumn(9).getString()).value_or(core::Precision::timed);
+  f.start_local = s.getColumn(10).getString();
+  f.start_utc = from_unix(s.getColumn(11).getInt64());
+  f.tz = s.getColumn(12).getString();
+  f.location = s.getColumn(13).getString();
+  f.reminder = s.getColumn(14).getString();
   return out;
 }
+
+// take_due in one statement: the first :limit pending instances due by :now,
+// in (due, id) order, become firings with their event's snapshot. The rows
+// go in in that order, so their ids (one past the largest, each) follow it
+// too; take_due checks that rather than relying on it. A batch's missed
+// instances fell due before its fired ones, so its fired ids are consecutive.
+// An instance whose event is gone (cannot happen while foreign keys cascade)
+// is recorded as "(removed event)" rather than lost.
+constexpr const char *k_record_due =
+    "INSERT INTO firings (reminder_id, event_id, due, fired_at, lateness, missed, snapshot) "
+    "SELECT i.id, i.event_id, i.due, :now, max(0, :now - i.due), (:now - i.due) > :grace, "
+    "CASE WHEN e.id IS NULL THEN json_object('title', '(removed event)', 'precision', 'timed', "
+    "'start_local', '', 'start_utc', 0, 'tz', '', 'location', '', 'reminder', '') "
+    "ELSE json_object('title', e.title, 'precision', e.precision, 'start_local', "
+    "summit_snapshot_start(e.precision, e.start_local, e.start_utc, e.tz), "
+    "'start_utc', e.start_utc, 'tz', e.tz, 'location', e.location, "
+    "'reminder', summit_snapshot_reminder(r.before_seconds, r.at_utc)) END "
+    "FROM (SELECT id, event_id, position, due FROM reminder_instances "
+    "WHERE state = 'pending' AND due <= :now ORDER BY due, id LIMIT :limit) i "
+    "LEFT JOIN events e ON e.id = i.event_id "
+    "LEFT JOIN reminders r ON r.event_id = i.event_id AND r.position = i.position "
+    "ORDER BY i.due, i.id";
 
 // Runs the outbox writes (take_due, mark_delivered) with synchronous=NORMAL
 // instead of the store's FULL: in WAL mode that skips the fsync on commit,
@@ -109,23 +120,32 @@ private:
 struct ReminderStore::Impl {
   explicit Impl(EventStore &events)
       : m_events(events), m_db(events.database()),
+        m_functions((register_snapshot_functions(m_db), true)),
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
-        m_select_due(m_db, "SELECT id, event_id, position, due FROM reminder_instances "
-                           "WHERE state = 'pending' AND due <= :now ORDER BY due, id LIMIT :limit"),
+        m_last_firing(m_db, "SELECT coalesce(max(id), 0) FROM firings"),
+        m_record_due(m_db, k_record_due),
+        m_move_on(m_db, "UPDATE reminder_instances AS i SET state = "
+                        "CASE f.missed WHEN 0 THEN 'fired' ELSE 'missed' END "
+                        "FROM firings f WHERE f.id > :after AND f.reminder_id = i.id"),
+        m_recorded(m_db, fmt::format("SELECT {} FROM firings f WHERE f.id > :after ORDER BY f.id",
+                                     k_firing_columns)),
         m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
-        m_insert_firing(m_db, "INSERT INTO firings (reminder_id, event_id, due, fired_at, "
-                              "lateness, missed, snapshot) VALUES (:reminder, :event, :due, "
-                              ":fired_at, :lateness, :missed, :snapshot)"),
-        m_insert_delivery(m_db, "INSERT OR IGNORE INTO pending_deliveries (firing_id, channel) "
-                                "VALUES (:firing, :channel)"),
-        m_undelivered(m_db, fmt::format("SELECT {}, group_concat(d.channel, char(31)) "
-                                        "FROM firings f JOIN pending_deliveries d "
-                                        "ON d.firing_id = f.id GROUP BY f.id "
+        m_insert_owed(m_db, "INSERT INTO owed_deliveries (channel, first_firing, last_firing) "
+                            "VALUES (:channel, :first, :last)"),
+        m_owed_before(m_db, "SELECT first_firing, last_firing FROM owed_deliveries "
+                            "WHERE channel = :channel AND first_firing <= :last "
+                            "ORDER BY first_firing DESC"),
+        m_shorten_owed(m_db, "UPDATE owed_deliveries SET last_firing = :last "
+                             "WHERE channel = :channel AND first_firing = :first"),
+        m_delete_owed(m_db, "DELETE FROM owed_deliveries WHERE channel = :channel "
+                            "AND first_firing = :first"),
+        m_undelivered(m_db, fmt::format("SELECT {}, group_concat(o.channel, char(31)) "
+                                        "FROM owed_deliveries o JOIN firings f "
+                                        "ON f.id BETWEEN o.first_firing AND o.last_firing "
+                                        "WHERE f.missed = 0 GROUP BY f.id "
                                         "ORDER BY f.due, f.reminder_id, f.id",
                                         k_firing_columns)),
-        m_delete_delivery(m_db, "DELETE FROM pending_deliveries WHERE firing_id = :firing "
-                                "AND channel = :channel"),
         m_instance(m_db, "SELECT state, event_id, position FROM reminder_instances WHERE id = :id"),
         m_insert_snooze(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
                               "snooze_of) VALUES (:event, :position, :due, :of)"),
@@ -139,13 +159,18 @@ struct ReminderStore::Impl {
 
   EventStore &m_events;
   SQLite::Database &m_db;
+  bool m_functions; // registered before the statements that call them are prepared
   SQLite::Statement m_next_due;
-  SQLite::Statement m_select_due;
+  SQLite::Statement m_last_firing;
+  SQLite::Statement m_record_due;
+  SQLite::Statement m_move_on;
+  SQLite::Statement m_recorded;
   SQLite::Statement m_set_state;
-  SQLite::Statement m_insert_firing;
-  SQLite::Statement m_insert_delivery;
+  SQLite::Statement m_insert_owed;
+  SQLite::Statement m_owed_before;
+  SQLite::Statement m_shorten_owed;
+  SQLite::Statement m_delete_owed;
   SQLite::Statement m_undelivered;
-  SQLite::Statement m_delete_delivery;
   SQLite::Statement m_instance;
   SQLite::Statement m_insert_snooze;
   SQLite::Statement m_ack_firings;
@@ -166,6 +191,50 @@ struct ReminderStore::Impl {
     }
     return Instance{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
                     s->getColumn(2).getInt64()};
+  }
+
+  // Takes firings [first, last] out of `channel`'s owed ranges: a range
+  // inside goes, one that overlaps an end is cut, one around it is split.
+  // Ids owed by no range are ignored (delivered already, or never owed).
+  void forget_owed(std::string_view channel, std::int64_t first, std::int64_t last) {
+    const std::string name(channel);
+    std::vector<std::pair<std::int64_t, std::int64_t>> overlapping;
+    {
+      Use s(m_owed_before);
+      s->bind(":channel", name);
+      s->bind(":last", last);
+      // Ranges of one channel never overlap: walking down from `last`, the
+      // first that ends before `first` ends the search.
+      while (s->executeStep()) {
+        const std::int64_t range_first = s->getColumn(0).getInt64();
+        const std::int64_t range_last = s->getColumn(1).getInt64();
+        if (range_last < first) {
+          break;
+        }
+        overlapping.emplace_back(range_first, range_last);
+      }
+    }
+    for (const auto &[range_first, range_last] : overlapping) {
+      if (range_first < first) {
+        Use s(m_shorten_owed);
+        s->bind(":channel", name);
+        s->bind(":first", range_first);
+        s->bind(":last", first - 1);
+        s->exec();
+      } else {
+        Use s(m_delete_owed);
+        s->bind(":channel", name);
+        s->bind(":first", range_first);
+        s->exec();
+      }
+      if (range_last > last) {
+        Use s(m_insert_owed);
+        s->bind(":channel", name);
+        s->bind(":first", last + 1);
+        s->bind(":last", range_last);
+        s->exec();
+      }
+    }
   }
 };
 
@@ -202,11 +271,11 @@ core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &eve
                       fmt::format("the database is at schema version {}; reminders need 2",
                                   events.schema_version()));
   }
-  return guarded(
-      "open the reminder schedule", [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
-        return std::unique_ptr<ReminderStore>(
-            new ReminderStore(events, std::make_unique<Impl>(events)));
-      });
+  return guarded("open the reminder schedule",
+                 [&]() -> core::Result<std::unique_ptr<ReminderStore>> {
+                   return std::unique_ptr<ReminderStore>(
+                       new ReminderStore(events, std::make_unique<Impl>(events)));
+                 });
 }
 
 std::optional<core::SysSeconds> ReminderStore::next_due() {
@@ -219,85 +288,87 @@ std::optional<core::SysSeconds> ReminderStore::next_due() {
 
 ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
                                                 const std::vector<std::string> &channels) {
-  struct Row {
-    std::int64_t id;
-    std::int64_t event_id;
-    std::int64_t position;
-    core::SysSeconds due;
-  };
   DueBatch batch;
   ensure_file();
-  const RelaxedSync relaxed(impl().m_db);
-  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  std::vector<Row> rows;
+  Impl &store = impl();
+  const RelaxedSync relaxed(store.m_db);
+  SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Set-wise: one statement records the batch's firings with their
+  // snapshots, one takes their instances off the schedule, one reads them
+  // back; then a range of firing ids per channel is owed. Nothing here costs
+  // a statement per firing.
+  std::int64_t after = 0;
   {
-    Use s(impl().m_select_due);
+    Use s(store.m_last_firing);
+    if (s->executeStep()) {
+      after = s->getColumn(0).getInt64();
+    }
+  }
+  int recorded = 0;
+  {
+    Use s(store.m_record_due);
     s->bind(":now", to_unix(now));
+    s->bind(":grace", static_cast<std::int64_t>(grace.count()));
     s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
+    recorded = s->exec();
+  }
+  if (recorded == 0) {
+    return batch; // nothing due; the transaction wrote nothing
+  }
+  {
+    Use s(store.m_move_on);
+    s->bind(":after", after);
+    if (const int moved = s->exec(); moved != recorded) {
+      throw std::runtime_error(fmt::format("recorded {} firings but took {} reminders off the "
+                                           "schedule; nothing was changed",
+                                           recorded, moved));
+    }
+  }
+  std::vector<std::int64_t> fired_ids;
+  {
+    Use s(store.m_recorded);
+    s->bind(":after", after);
     while (s->executeStep()) {
-      rows.push_back(Row{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
-                         s->getColumn(2).getInt64(), from_unix(s->getColumn(3).getInt64())});
+      FiredReminder row = read_fired(*s);
+      if (row.missed) {
+        batch.missed.push_back(std::move(row.firing));
+      } else {
+        fired_ids.push_back(row.firing.firing_id);
+        batch.fired.push_back(std::move(row.firing));
+      }
     }
   }
-  if (rows.empty()) {
-    return batch;
+  if (batch.fired.size() + batch.missed.size() != static_cast<std::size_t>(recorded)) {
+    throw std::runtime_error(fmt::format("recorded {} firings but read back {}; nothing was "
+                                         "changed",
+                                         recorded, batch.fired.size() + batch.missed.size()));
   }
-  // Many reminders of one event fall due together: read each event once.
-  std::unordered_map<std::int64_t, std::optional<core::Event>> events;
-  for (const Row &row : rows) {
-    auto cached = events.find(row.event_id);
-    if (cached == events.end()) {
-      auto event = impl().m_events.get(row.event_id);
-      cached = events.emplace(row.event_id, event ? std::optional(*event) : std::nullopt).first;
+  // Ids follow (due, id) order as inserted; should SQLite ever number them
+  // otherwise, the channels still see (due, reminder_id) order.
+  const auto by_due = [](const scheduler::Firing &a, const scheduler::Firing &b) {
+    return std::tie(a.due, a.reminder_id, a.firing_id) <
+           std::tie(b.due, b.reminder_id, b.firing_id);
+  };
+  for (auto *list : {&batch.fired, &batch.missed}) {
+    if (!std::is_sorted(list->begin(), list->end(), by_due)) {
+      std::sort(list->begin(), list->end(), by_due);
     }
-    scheduler::Firing firing;
-    firing.reminder_id = row.id;
-    firing.due = row.due;
-    firing.fired_at = now;
-    firing.lateness = std::max(core::Seconds{0}, now - row.due);
-    if (cached->second) {
-      const core::Event &event = *cached->second;
-      const auto index = static_cast<std::size_t>(row.position);
-      const core::Reminder reminder = index < event.reminders.size()
-                                          ? event.reminders[index]
-                                          : core::Reminder{core::Seconds{0}, std::nullopt};
-      auto zone = core::find_zone(event.tz);
-      scheduler::fill_event_fields(firing, event, reminder, zone ? *zone : nullptr);
-    } else {
-      // Cannot happen while foreign keys cascade; recorded rather than lost.
-      firing.event_id = row.event_id;
-      firing.title = "(removed event)";
-    }
-    const bool missed = now - row.due > grace;
-    {
-      Use s(impl().m_set_state);
-      s->bind(":state", missed ? "missed" : "fired");
-      s->bind(":id", row.id);
-      s->exec();
-    }
-    {
-      Use s(impl().m_insert_firing);
-      s->bind(":reminder", row.id);
-      s->bind(":event", firing.event_id);
-      s->bind(":due", to_unix(firing.due));
-      s->bind(":fired_at", to_unix(firing.fired_at));
-      s->bind(":lateness", static_cast<std::int64_t>(firing.lateness.count()));
-      s->bind(":missed", missed ? 1 : 0);
-      s->bind(":snapshot", snapshot_of(firing));
-      s->exec();
-    }
-    firing.firing_id = impl().m_db.getLastInsertRowid();
-    if (missed) {
-      batch.missed.push_back(std::move(firing));
-      continue;
+  }
+  // Usually one range per channel: the whole batch's fired ids.
+  std::sort(fired_ids.begin(), fired_ids.end());
+  for (std::size_t begin = 0; begin < fired_ids.size();) {
+    std::size_t end = begin + 1;
+    while (end < fired_ids.size() && fired_ids[end] == fired_ids[end - 1] + 1) {
+      ++end;
     }
     for (const std::string &channel : channels) {
-      Use s(impl().m_insert_delivery);
-      s->bind(":firing", firing.firing_id);
+      Use s(store.m_insert_owed);
       s->bind(":channel", channel);
+      s->bind(":first", fired_ids[begin]);
+      s->bind(":last", fired_ids[end - 1]);
       s->exec();
     }
-    batch.fired.push_back(std::move(firing));
+    begin = end;
   }
   transaction.commit();
   return batch;
@@ -308,8 +379,8 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
   Use s(impl().m_undelivered);
   while (s->executeStep()) {
     Undelivered item;
-    item.firing = read_fired(*s.operator->()).firing;
-    const std::string channels = s->getColumn(9).getString();
+    item.firing = read_fired(*s).firing;
+    const std::string channels = s->getColumn(k_firing_column_count).getString();
     std::size_t begin = 0;
     while (begin <= channels.size()) {
       const auto end = channels.find('\x1f', begin);
@@ -334,14 +405,28 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   if (deliveries.empty()) {
     return;
   }
-  ensure_file();
-  const RelaxedSync relaxed(impl().m_db);
-  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  // By channel, then firing id: a channel's completions of one loop turn are
+  // usually one run of consecutive ids, taken out of its ranges with one or
+  // two statements.
+  std::vector<std::pair<std::string_view, std::int64_t>> done;
+  done.reserve(deliveries.size());
   for (const Delivery &delivery : deliveries) {
-    Use s(impl().m_delete_delivery);
-    s->bind(":firing", delivery.firing_id);
-    s->bind(":channel", delivery.channel);
-    s->exec();
+    done.emplace_back(delivery.channel, delivery.firing_id);
+  }
+  std::sort(done.begin(), done.end());
+  done.erase(std::unique(done.begin(), done.end()), done.end());
+  ensure_file();
+  Impl &store = impl();
+  const RelaxedSync relaxed(store.m_db);
+  SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  for (std::size_t begin = 0; begin < done.size();) {
+    std::size_t end = begin + 1;
+    while (end < done.size() && done[end].first == done[begin].first &&
+           done[end].second == done[end - 1].second + 1) {
+      ++end;
+    }
+    store.forget_owed(done[begin].first, done[begin].second, done[end - 1].second);
+    begin = end;
   }
   transaction.commit();
 }
@@ -431,7 +516,7 @@ core::Result<std::vector<FiredReminder>> ReminderStore::missed(std::size_t limit
     Use s(impl().m_missed);
     s->bind(":limit", static_cast<std::int64_t>(limit));
     while (s->executeStep()) {
-      out.push_back(read_fired(*s.operator->()));
+      out.push_back(read_fired(*s));
     }
     return out;
   });
@@ -452,7 +537,8 @@ core::Result<ReminderStats> ReminderStore::stats(core::Seconds late_after) {
     stats.late = scalar("SELECT count(*) FROM firings WHERE missed = 0 AND lateness > ?1");
     stats.missed = scalar("SELECT count(*) FROM firings WHERE missed = 1 AND ?1 = ?1");
     stats.undelivered =
-        scalar("SELECT count(DISTINCT firing_id) FROM pending_deliveries WHERE ?1 = ?1");
+        scalar("SELECT count(DISTINCT f.id) FROM owed_deliveries o JOIN firings f "
+               "ON f.id BETWEEN o.first_firing AND o.last_firing WHERE f.missed = 0 AND ?1 = ?1");
     Use s(impl().m_next_due);
     if (s->executeStep()) {
       stats.next_due = from_unix(s->getColumn(0).getInt64());
