@@ -3,7 +3,11 @@
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/sinks/sink.h>
 #include <spdlog/spdlog.h>
+
+#include <exception>
+#include <utility>
 
 namespace summit::notify {
 
@@ -25,8 +29,43 @@ std::string log_line(const scheduler::Firing &firing) {
 }
 
 void LogChannel::deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) {
-  spdlog::info("{}", log_line(firing));
-  on_delivered();
+  if (!spdlog::should_log(spdlog::level::info)) {
+    on_delivered(); // nothing to write at this level
+    return;
+  }
+  m_lines.push_back(log_line(firing));
+  m_done.push_back(std::move(on_delivered));
+}
+
+void LogChannel::flush() {
+  if (m_lines.empty()) {
+    return;
+  }
+  // Straight to the sinks, then one flush: the logger itself flushes after
+  // every message (so that no line waits in a buffer), which for a batch
+  // would be one write per line. Sinks that do not buffer write each line as
+  // it comes; nothing is lost either way.
+  spdlog::logger &logger = *spdlog::default_logger_raw();
+  for (const auto &sink : logger.sinks()) {
+    if (!sink->should_log(spdlog::level::info)) {
+      continue;
+    }
+    try {
+      for (const auto &line : m_lines) {
+        sink->log(spdlog::details::log_msg(logger.name(), spdlog::level::info, line));
+      }
+      sink->flush();
+    } catch (const std::exception &e) {
+      // As the logger does with a sink that fails: say so, carry on. The
+      // firings count as delivered, like a command that failed.
+      spdlog::error("the log channel could not write {} reminder line(s): {}", m_lines.size(),
+                    e.what());
+    }
+  }
+  m_lines.clear();
+  for (auto &done : std::exchange(m_done, {})) {
+    done();
+  }
 }
 
 } // namespace summit::notify

@@ -28,9 +28,7 @@ Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue
 
 Scheduler::~Scheduler() {
   // Completions already in hand would otherwise be redelivered next start.
-  if (!m_delivered.empty()) {
-    flush_deliveries();
-  }
+  take_completions();
 }
 
 void Scheduler::add_channel(std::shared_ptr<Channel> channel) {
@@ -192,14 +190,24 @@ void Scheduler::drain() {
     const Outgoing item = std::move(m_outgoing.front());
     m_outgoing.pop_front();
     for (const auto &channel : item.channels) {
-      auto on_delivered = [alive = std::weak_ptr<Scheduler *>(m_alive), executor = m_executor,
-                           firing_id = item.firing.firing_id, name = std::string(channel->name())] {
-        // Channels may complete on any thread; the record is made on ours.
-        boost::asio::post(executor, [alive, firing_id, name] {
-          if (const auto self = alive.lock()) {
-            (*self)->completed(firing_id, name);
-          }
-        });
+      auto on_delivered = [inbox = m_inbox, alive = std::weak_ptr<Scheduler *>(m_alive),
+                           executor = m_executor, firing_id = item.firing.firing_id,
+                           name = std::string(channel->name())] {
+        // Channels may complete on any thread; the record is made on ours,
+        // for all the completions of a batch at once.
+        bool first = false;
+        {
+          const std::lock_guard lock(inbox->mutex);
+          first = inbox->deliveries.empty();
+          inbox->deliveries.push_back({firing_id, name});
+        }
+        if (first) {
+          boost::asio::post(executor, [alive] {
+            if (const auto self = alive.lock()) {
+              (*self)->take_completions();
+            }
+          });
+        }
       };
       try {
         channel->deliver(item.firing, std::move(on_delivered));
@@ -210,6 +218,16 @@ void Scheduler::drain() {
       }
     }
     ++handed;
+  }
+  if (handed > 0) {
+    // The batch is handed out: channels that gather their work do it now.
+    for (const auto &channel : m_channels) {
+      try {
+        channel->flush();
+      } catch (const std::exception &e) {
+        spdlog::error("channel '{}' failed to flush its deliveries: {}", channel->name(), e.what());
+      }
+    }
   }
   if (!m_outgoing.empty() && !m_stopped && !m_drain_posted) {
     // Let the loop serve clients between batches.
@@ -222,19 +240,18 @@ void Scheduler::drain() {
   }
 }
 
-void Scheduler::completed(std::int64_t firing_id, std::string channel) {
-  m_delivered.push_back({firing_id, std::move(channel)});
-  if (m_flush_posted) {
-    return;
+void Scheduler::take_completions() {
+  {
+    const std::lock_guard lock(m_inbox->mutex);
+    if (m_delivered.empty()) {
+      m_delivered.swap(m_inbox->deliveries);
+    } else {
+      m_delivered.insert(m_delivered.end(), m_inbox->deliveries.begin(), m_inbox->deliveries.end());
+      m_inbox->deliveries.clear();
+    }
   }
   // One transaction for every completion of this loop turn.
-  m_flush_posted = true;
-  boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
-    if (const auto self = alive.lock()) {
-      (*self)->m_flush_posted = false;
-      (*self)->flush_deliveries();
-    }
-  });
+  flush_deliveries();
 }
 
 void Scheduler::flush_deliveries() {

@@ -68,8 +68,9 @@ FiredReminder read_fired(SQLite::Statement &s) {
 
 // take_due in one statement: the first :limit pending instances due by :now,
 // in (due, id) order, become firings with their event's snapshot. The rows
-// go in in that order, so their ids (one past the largest, each) follow it
-// too; take_due checks that rather than relying on it. A batch's missed
+// go in in that order (a walk of reminder_instances_pending, no sort), so
+// their ids (one past the largest, each) follow it too; take_due checks that
+// rather than relying on it. A batch's missed
 // instances fell due before its fired ones, so its fired ids are consecutive.
 // An instance whose event is gone (cannot happen while foreign keys cascade)
 // is recorded as "(removed event)" rather than lost.
@@ -82,11 +83,9 @@ constexpr const char *k_record_due =
     "summit_snapshot_start(e.precision, e.start_local, e.start_utc, e.tz), "
     "'start_utc', e.start_utc, 'tz', e.tz, 'location', e.location, "
     "'reminder', summit_snapshot_reminder(r.before_seconds, r.at_utc)) END "
-    "FROM (SELECT id, event_id, position, due FROM reminder_instances "
-    "WHERE state = 'pending' AND due <= :now ORDER BY due, id LIMIT :limit) i "
-    "LEFT JOIN events e ON e.id = i.event_id "
+    "FROM reminder_instances i LEFT JOIN events e ON e.id = i.event_id "
     "LEFT JOIN reminders r ON r.event_id = i.event_id AND r.position = i.position "
-    "ORDER BY i.due, i.id";
+    "WHERE i.state = 'pending' AND i.due <= :now ORDER BY i.due, i.id LIMIT :limit";
 
 // Runs the outbox writes (take_due, mark_delivered) with synchronous=NORMAL
 // instead of the store's FULL: in WAL mode that skips the fsync on commit,
@@ -395,6 +394,7 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
       begin = end + 1;
     }
     if (!item.channels.empty()) {
+      std::sort(item.channels.begin(), item.channels.end()); // group_concat has no order
       out.push_back(std::move(item));
     }
   }
