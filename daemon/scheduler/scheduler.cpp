@@ -13,6 +13,10 @@ namespace summit::scheduler {
 
 namespace {
 
+// Completions kept back while a burst is handed out are recorded anyway once
+// there are this many: what a crash can make re-deliver stays bounded.
+constexpr std::size_t k_record_at_least = 4096;
+
 // Past this many, missed reminders are summarised rather than listed one by
 // one: a machine back from a month offline should not flood the journal.
 constexpr std::size_t k_missed_listed = 20;
@@ -28,7 +32,8 @@ Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue
 
 Scheduler::~Scheduler() {
   // Completions already in hand would otherwise be redelivered next start.
-  take_completions();
+  collect_completions();
+  flush_deliveries();
 }
 
 void Scheduler::add_channel(std::shared_ptr<Channel> channel) {
@@ -229,6 +234,14 @@ void Scheduler::drain() {
       }
     }
   }
+  if (m_outgoing.empty() && !m_delivered.empty()) {
+    // All handed out: record what take_completions() kept back.
+    boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
+      if (const auto self = alive.lock()) {
+        (*self)->take_completions();
+      }
+    });
+  }
   if (!m_outgoing.empty() && !m_stopped && !m_drain_posted) {
     // Let the loop serve clients between batches.
     m_drain_posted = true;
@@ -240,17 +253,25 @@ void Scheduler::drain() {
   }
 }
 
-void Scheduler::take_completions() {
-  {
-    const std::lock_guard lock(m_inbox->mutex);
-    if (m_delivered.empty()) {
-      m_delivered.swap(m_inbox->deliveries);
-    } else {
-      m_delivered.insert(m_delivered.end(), m_inbox->deliveries.begin(), m_inbox->deliveries.end());
-      m_inbox->deliveries.clear();
-    }
+void Scheduler::collect_completions() {
+  const std::lock_guard lock(m_inbox->mutex);
+  if (m_delivered.empty()) {
+    m_delivered.swap(m_inbox->deliveries);
+  } else {
+    m_delivered.insert(m_delivered.end(), m_inbox->deliveries.begin(), m_inbox->deliveries.end());
+    m_inbox->deliveries.clear();
   }
-  // One transaction for every completion of this loop turn.
+}
+
+void Scheduler::take_completions() {
+  collect_completions();
+  if (!m_outgoing.empty() && !m_stopped && m_delivered.size() < k_record_at_least) {
+    // A batch is still being handed out: its completions are recorded once
+    // it is all out (drain posts this again), so that the outbox write, and
+    // the WAL checkpoint it may do, never holds up the rest of the batch.
+    return;
+  }
+  // One transaction for every completion so far.
   flush_deliveries();
 }
 

@@ -87,7 +87,10 @@ private:
   void fire();
   void enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels);
   void drain();
-  // Records the completions the channels reported since the last call.
+  // Moves what the channels reported into m_delivered.
+  void collect_completions();
+  // Records the completions the channels reported, unless a batch is still
+  // being handed out (then drain() calls it again when it is).
   void take_completions();
   void flush_deliveries();
   std::vector<std::string> channel_names() const;

@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
+#include <sqlite3.h>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -66,26 +68,45 @@ FiredReminder read_fired(SQLite::Statement &s) {
   return out;
 }
 
-// take_due in one statement: the first :limit pending instances due by :now,
-// in (due, id) order, become firings with their event's snapshot. The rows
-// go in in that order (a walk of reminder_instances_pending, no sort), so
-// their ids (one past the largest, each) follow it too; take_due checks that
-// rather than relying on it. A batch's missed
-// instances fell due before its fired ones, so its fired ids are consecutive.
-// An instance whose event is gone (cannot happen while foreign keys cascade)
-// is recorded as "(removed event)" rather than lost.
-constexpr const char *k_record_due =
-    "INSERT INTO firings (reminder_id, event_id, due, fired_at, lateness, missed, snapshot) "
-    "SELECT i.id, i.event_id, i.due, :now, max(0, :now - i.due), (:now - i.due) > :grace, "
-    "CASE WHEN e.id IS NULL THEN json_object('title', '(removed event)', 'precision', 'timed', "
-    "'start_local', '', 'start_utc', 0, 'tz', '', 'location', '', 'reminder', '') "
-    "ELSE json_object('title', e.title, 'precision', e.precision, 'start_local', "
-    "summit_snapshot_start(e.precision, e.start_local, e.start_utc, e.tz), "
-    "'start_utc', e.start_utc, 'tz', e.tz, 'location', e.location, "
-    "'reminder', summit_snapshot_reminder(r.before_seconds, r.at_utc)) END "
+// take_due's batch: the first :limit pending instances due by :now, in
+// (due, id) order (a walk of reminder_instances_pending, no sort), with
+// their event's snapshot computed once, numbered k = 1, 2, ... A per-connection
+// temporary table, emptied at the end of each take_due; firing ids are
+// :after + k. An instance whose event is gone (cannot happen while foreign
+// keys cascade) is recorded as "(removed event)" rather than lost.
+constexpr const char *k_create_taken =
+    "CREATE TEMP TABLE IF NOT EXISTS outbox_taken (k INTEGER PRIMARY KEY, "
+    "reminder_id INTEGER NOT NULL, event_id INTEGER NOT NULL, due INTEGER NOT NULL, "
+    "missed INTEGER NOT NULL, title TEXT NOT NULL, precision TEXT NOT NULL, "
+    "start_local TEXT NOT NULL, start_utc INTEGER NOT NULL, tz TEXT NOT NULL, "
+    "location TEXT NOT NULL, reminder TEXT NOT NULL)";
+constexpr const char *k_take_due =
+    "INSERT INTO temp.outbox_taken (reminder_id, event_id, due, missed, title, precision, "
+    "start_local, start_utc, tz, location, reminder) "
+    "SELECT i.id, i.event_id, i.due, (:now - i.due) > :grace, "
+    "CASE WHEN e.id IS NULL THEN '(removed event)' ELSE e.title END, "
+    "coalesce(e.precision, 'timed'), "
+    "CASE WHEN e.id IS NULL THEN '' "
+    "ELSE summit_snapshot_start(e.precision, e.start_local, e.start_utc, e.tz) END, "
+    "coalesce(e.start_utc, 0), coalesce(e.tz, ''), coalesce(e.location, ''), "
+    "CASE WHEN e.id IS NULL THEN '' "
+    "ELSE summit_snapshot_reminder(r.before_seconds, r.at_utc) END "
     "FROM reminder_instances i LEFT JOIN events e ON e.id = i.event_id "
     "LEFT JOIN reminders r ON r.event_id = i.event_id AND r.position = i.position "
     "WHERE i.state = 'pending' AND i.due <= :now ORDER BY i.due, i.id LIMIT :limit";
+// The snapshot keeps the keys summitd wrote before schema 3 (nlohmann::json).
+constexpr const char *k_record_taken =
+    "INSERT INTO firings (id, reminder_id, event_id, due, fired_at, lateness, missed, snapshot) "
+    "SELECT :after + k, reminder_id, event_id, due, :now, max(0, :now - due), missed, "
+    "json_object('title', title, 'precision', precision, 'start_local', start_local, "
+    "'start_utc', start_utc, 'tz', tz, 'location', location, 'reminder', reminder) "
+    "FROM temp.outbox_taken ORDER BY k";
+constexpr const char *k_move_on =
+    "UPDATE reminder_instances SET state = CASE WHEN (:now - due) > :grace THEN 'missed' "
+    "ELSE 'fired' END WHERE id IN (SELECT reminder_id FROM temp.outbox_taken)";
+constexpr const char *k_read_taken =
+    "SELECT k, reminder_id, event_id, due, missed, title, precision, start_local, start_utc, tz, "
+    "location, reminder FROM temp.outbox_taken ORDER BY k";
 
 // Runs the outbox writes (take_due, mark_delivered) with synchronous=NORMAL
 // instead of the store's FULL: in WAL mode that skips the fsync on commit,
@@ -95,12 +116,32 @@ constexpr const char *k_record_due =
 // instances are then pending again and fire once more after the reboot with
 // the same reminder id: a marked re-delivery, never a loss. The next FULL
 // commit (any client write) syncs these frames too.
+//
+// With Checkpoint::deferred (take_due) the commit does not checkpoint the
+// WAL either, even when it has grown past wal_autocheckpoint: a checkpoint
+// syncs the WAL and the database file, the only disk waits left on this path,
+// and the instant reminders are due is the one moment not to wait for the
+// disk. The next mark_delivered (after the batch went out) or client write
+// checkpoints as usual, so the WAL stays bounded.
+enum class Checkpoint { allowed, deferred };
+
 class RelaxedSync {
 public:
-  explicit RelaxedSync(SQLite::Database &db) : m_db(db) {
+  RelaxedSync(SQLite::Database &db, Checkpoint checkpoint) : m_db(db) {
+    // What may throw comes first: once synchronous is lowered, only the
+    // destructor may raise it again.
+    if (checkpoint == Checkpoint::deferred) {
+      m_autocheckpoint = m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
+    }
     m_db.exec("PRAGMA synchronous = NORMAL");
+    if (m_autocheckpoint) {
+      sqlite3_wal_autocheckpoint(m_db.getHandle(), 0);
+    }
   }
   ~RelaxedSync() {
+    if (m_autocheckpoint) {
+      sqlite3_wal_autocheckpoint(m_db.getHandle(), *m_autocheckpoint);
+    }
     try {
       m_db.exec("PRAGMA synchronous = FULL");
     } catch (const SQLite::Exception &e) {
@@ -112,6 +153,7 @@ public:
 
 private:
   SQLite::Database &m_db;
+  std::optional<int> m_autocheckpoint;
 };
 
 } // namespace
@@ -122,13 +164,11 @@ struct ReminderStore::Impl {
         m_functions((register_snapshot_functions(m_db), true)),
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
+        m_taken_table((m_db.exec(k_create_taken), true)),
         m_last_firing(m_db, "SELECT coalesce(max(id), 0) FROM firings"),
-        m_record_due(m_db, k_record_due),
-        m_move_on(m_db, "UPDATE reminder_instances AS i SET state = "
-                        "CASE f.missed WHEN 0 THEN 'fired' ELSE 'missed' END "
-                        "FROM firings f WHERE f.id > :after AND f.reminder_id = i.id"),
-        m_recorded(m_db, fmt::format("SELECT {} FROM firings f WHERE f.id > :after ORDER BY f.id",
-                                     k_firing_columns)),
+        m_take_due(m_db, k_take_due), m_record_taken(m_db, k_record_taken),
+        m_move_on(m_db, k_move_on), m_read_taken(m_db, k_read_taken),
+        m_clear_taken(m_db, "DELETE FROM temp.outbox_taken"),
         m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
         m_insert_owed(m_db, "INSERT INTO owed_deliveries (channel, first_firing, last_firing) "
                             "VALUES (:channel, :first, :last)"),
@@ -158,12 +198,15 @@ struct ReminderStore::Impl {
 
   EventStore &m_events;
   SQLite::Database &m_db;
-  bool m_functions; // registered before the statements that call them are prepared
+  bool m_functions;   // registered before the statements that call them are prepared
+  bool m_taken_table; // created before the statements that use it are prepared
   SQLite::Statement m_next_due;
   SQLite::Statement m_last_firing;
-  SQLite::Statement m_record_due;
+  SQLite::Statement m_take_due;
+  SQLite::Statement m_record_taken;
   SQLite::Statement m_move_on;
-  SQLite::Statement m_recorded;
+  SQLite::Statement m_read_taken;
+  SQLite::Statement m_clear_taken;
   SQLite::Statement m_set_state;
   SQLite::Statement m_insert_owed;
   SQLite::Statement m_owed_before;
@@ -290,12 +333,13 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   DueBatch batch;
   ensure_file();
   Impl &store = impl();
-  const RelaxedSync relaxed(store.m_db);
+  const RelaxedSync relaxed(store.m_db, Checkpoint::deferred);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  // Set-wise: one statement records the batch's firings with their
-  // snapshots, one takes their instances off the schedule, one reads them
-  // back; then a range of firing ids per channel is owed. Nothing here costs
-  // a statement per firing.
+  // Set-wise: the batch is chosen once, with its snapshots, into
+  // outbox_taken; one statement records its firings, one takes its instances
+  // off the schedule, and the firings handed back are read from it. Then a
+  // range of firing ids per channel is owed. Nothing costs a statement per
+  // firing.
   std::int64_t after = 0;
   {
     Use s(store.m_last_firing);
@@ -303,46 +347,68 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
       after = s->getColumn(0).getInt64();
     }
   }
-  int recorded = 0;
+  int taken = 0;
   {
-    Use s(store.m_record_due);
+    Use s(store.m_take_due);
     s->bind(":now", to_unix(now));
     s->bind(":grace", static_cast<std::int64_t>(grace.count()));
     s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
-    recorded = s->exec();
+    taken = s->exec();
   }
-  if (recorded == 0) {
-    return batch; // nothing due; the transaction wrote nothing
+  if (taken == 0) {
+    return batch; // nothing due; the rollback leaves outbox_taken empty
+  }
+  {
+    Use s(store.m_record_taken);
+    s->bind(":after", after);
+    s->bind(":now", to_unix(now));
+    s->exec();
   }
   {
     Use s(store.m_move_on);
-    s->bind(":after", after);
-    if (const int moved = s->exec(); moved != recorded) {
-      throw std::runtime_error(fmt::format("recorded {} firings but took {} reminders off the "
-                                           "schedule; nothing was changed",
-                                           recorded, moved));
+    s->bind(":now", to_unix(now));
+    s->bind(":grace", static_cast<std::int64_t>(grace.count()));
+    if (const int moved = s->exec(); moved != taken) {
+      throw std::runtime_error(fmt::format("took {} reminders but moved {} off the schedule; "
+                                           "nothing was changed",
+                                           taken, moved));
     }
   }
   std::vector<std::int64_t> fired_ids;
+  batch.fired.reserve(static_cast<std::size_t>(taken));
+  fired_ids.reserve(static_cast<std::size_t>(taken));
   {
-    Use s(store.m_recorded);
-    s->bind(":after", after);
+    Use s(store.m_read_taken);
     while (s->executeStep()) {
-      FiredReminder row = read_fired(*s);
-      if (row.missed) {
-        batch.missed.push_back(std::move(row.firing));
+      scheduler::Firing f;
+      f.firing_id = after + s->getColumn(0).getInt64();
+      f.reminder_id = s->getColumn(1).getInt64();
+      f.event_id = s->getColumn(2).getInt64();
+      f.due = from_unix(s->getColumn(3).getInt64());
+      f.fired_at = now;
+      f.lateness = std::max(core::Seconds{0}, now - f.due);
+      const bool missed = s->getColumn(4).getInt() != 0;
+      f.title = s->getColumn(5).getString();
+      f.precision =
+          core::precision_from_string(s->getColumn(6).getString()).value_or(core::Precision::timed);
+      f.start_local = s->getColumn(7).getString();
+      f.start_utc = from_unix(s->getColumn(8).getInt64());
+      f.tz = s->getColumn(9).getString();
+      f.location = s->getColumn(10).getString();
+      f.reminder = s->getColumn(11).getString();
+      if (missed) {
+        batch.missed.push_back(std::move(f));
       } else {
-        fired_ids.push_back(row.firing.firing_id);
-        batch.fired.push_back(std::move(row.firing));
+        fired_ids.push_back(f.firing_id);
+        batch.fired.push_back(std::move(f));
       }
     }
   }
-  if (batch.fired.size() + batch.missed.size() != static_cast<std::size_t>(recorded)) {
-    throw std::runtime_error(fmt::format("recorded {} firings but read back {}; nothing was "
-                                         "changed",
-                                         recorded, batch.fired.size() + batch.missed.size()));
+  {
+    Use s(store.m_clear_taken);
+    s->exec();
   }
-  // Ids follow (due, id) order as inserted; should SQLite ever number them
+  // Numbered in (due, id) order as chosen; should SQLite ever number them
   // otherwise, the channels still see (due, reminder_id) order.
   const auto by_due = [](const scheduler::Firing &a, const scheduler::Firing &b) {
     return std::tie(a.due, a.reminder_id, a.firing_id) <
@@ -353,7 +419,8 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
       std::sort(list->begin(), list->end(), by_due);
     }
   }
-  // Usually one range per channel: the whole batch's fired ids.
+  // Usually one range per channel: the whole batch's fired ids (the missed
+  // ones fell due earlier, so they come first).
   std::sort(fired_ids.begin(), fired_ids.end());
   for (std::size_t begin = 0; begin < fired_ids.size();) {
     std::size_t end = begin + 1;
@@ -417,7 +484,7 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   done.erase(std::unique(done.begin(), done.end()), done.end());
   ensure_file();
   Impl &store = impl();
-  const RelaxedSync relaxed(store.m_db);
+  const RelaxedSync relaxed(store.m_db, Checkpoint::allowed);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
   for (std::size_t begin = 0; begin < done.size();) {
     std::size_t end = begin + 1;

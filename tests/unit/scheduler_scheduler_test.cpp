@@ -352,6 +352,26 @@ TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_r
   EXPECT_EQ(f.queue.undelivered_count(), 0U);
 }
 
+TEST(Scheduler, completions_are_recorded_once_the_batch_is_all_handed_out) {
+  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  for (int id = 1; id <= 250; ++id) {
+    f.queue.add(id, k_t0 + 1s);
+  }
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.now = k_t0 + 1s;
+  f.timer->fire();
+  f.io.restart();
+  f.io.run_one(); // the first batch's completions: kept back, 150 still to go
+  EXPECT_EQ(f.queue.mark_delivered_calls, 0);
+  EXPECT_EQ(f.queue.undelivered_count(), 250U);
+  f.settle();
+  // All 250 in one transaction, after the last was handed out.
+  EXPECT_EQ(f.log->got.size(), 250U);
+  EXPECT_EQ(f.queue.mark_delivered_calls, 1);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
 TEST(Scheduler, a_delivery_the_channel_has_not_reported_stays_owed) {
   Fixture f;
   f.queue.add(1, k_t0 + 1s);
