@@ -167,7 +167,7 @@ void Scheduler::fire() {
   }
   for (auto &firing : batch.fired) {
     firing.late = firing.lateness > m_options.late_after;
-    enqueue(std::move(firing), m_channels);
+    enqueue(std::move(firing), {});
   }
   const bool full = batch.fired.size() + batch.missed.size() >= m_queue.batch_limit();
   arm();
@@ -194,7 +194,7 @@ void Scheduler::drain() {
   while (!m_outgoing.empty() && handed < m_options.delivery_batch && !m_stopped) {
     const Outgoing item = std::move(m_outgoing.front());
     m_outgoing.pop_front();
-    for (const auto &channel : item.channels) {
+    for (const auto &channel : item.channels.empty() ? m_channels : item.channels) {
       auto on_delivered = [inbox = m_inbox, alive = std::weak_ptr<Scheduler *>(m_alive),
                            executor = m_executor, firing_id = item.firing.firing_id,
                            name = std::string(channel->name())] {

@@ -80,6 +80,7 @@ public:
 private:
   struct Outgoing {
     Firing firing;
+    // Empty: every registered channel (a new firing; no copy per firing).
     std::vector<std::shared_ptr<Channel>> channels;
   };
 

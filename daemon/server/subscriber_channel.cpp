@@ -116,10 +116,14 @@ void SubscriberChannel::deliver(const scheduler::Firing &firing,
                                 std::function<void()> on_delivered) {
   forget_closed();
   if (!m_subscribers.empty()) {
-    const auto line = fired_notification_line(firing);
-    for (auto &subscriber : m_subscribers) {
+    auto line = fired_notification_line(firing);
+    for (std::size_t i = 0; i < m_subscribers.size(); ++i) {
+      auto &subscriber = m_subscribers[i];
       if (auto connection = subscriber.connection.lock()) {
-        const auto dropped = connection->notify(line, m_queue_bound);
+        // The last subscriber takes the line itself; the others a copy.
+        const bool last = i + 1 == m_subscribers.size();
+        const auto dropped =
+            connection->notify(last ? std::move(line) : std::string(line), m_queue_bound);
         if (dropped > 0) {
           note_dropped(subscriber, dropped, firing.fired_at);
         }
