@@ -162,9 +162,9 @@ struct ReminderStore::Impl {
   explicit Impl(EventStore &events)
       : m_events(events), m_db(events.database()),
         m_functions((register_snapshot_functions(m_db), true)),
+        m_taken_table((m_db.exec(k_create_taken), true)),
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
-        m_taken_table((m_db.exec(k_create_taken), true)),
         m_last_firing(m_db, "SELECT coalesce(max(id), 0) FROM firings"),
         m_take_due(m_db, k_take_due), m_record_taken(m_db, k_record_taken),
         m_move_on(m_db, k_move_on), m_read_taken(m_db, k_read_taken),
