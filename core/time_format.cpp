@@ -88,7 +88,9 @@ std::string offset_text(Seconds offset) {
 
 } // namespace
 
-std::string format_iso_local(LocalSeconds t) { return iso_local(t, {}); }
+std::string format_iso_local(LocalSeconds t) {
+  return iso_local(t, ""); // not {}: fmt would copy from its null data
+}
 
 std::string format_iso_date(LocalSeconds day) { return iso_date(split(day).ymd); }
 
