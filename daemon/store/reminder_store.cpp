@@ -117,26 +117,30 @@ constexpr const char *k_read_taken =
 // the same reminder id: a marked re-delivery, never a loss. The next FULL
 // commit (any client write) syncs these frames too.
 //
-// With Checkpoint::deferred (take_due) the commit does not checkpoint the
-// WAL either, even when it has grown past wal_autocheckpoint: a checkpoint
-// syncs the WAL and the database file, the only disk waits left on this path,
-// and the instant reminders are due is the one moment not to wait for the
-// disk. The next mark_delivered (after the batch went out) or client write
-// checkpoints as usual, so the WAL stays bounded.
-enum class Checkpoint { allowed, deferred };
+// Nor do they checkpoint the WAL at the usual size: a checkpoint syncs the
+// WAL and the database file, the only disk waits left on this path, and it
+// runs in the commit that crosses wal_autocheckpoint, which for the outbox
+// means at the instant reminders are due (take_due) or while the last of a
+// burst still waits to be written to its subscribers (mark_delivered). The
+// client writes' commits (FULL, waiting for the disk anyway) checkpoint as
+// before; take_due never does, and mark_delivered only once the WAL has grown
+// to k_outbox_checkpoint_factor times wal_autocheckpoint (with the default,
+// 8,000 pages, about 32 MiB), so that a daemon that only fires reminders
+// still keeps its WAL bounded.
+enum class Checkpoint { never, large_wal_only };
+constexpr int k_outbox_checkpoint_factor = 8;
 
 class RelaxedSync {
 public:
   RelaxedSync(SQLite::Database &db, Checkpoint checkpoint) : m_db(db) {
     // What may throw comes first: once synchronous is lowered, only the
     // destructor may raise it again.
-    if (checkpoint == Checkpoint::deferred) {
-      m_autocheckpoint = m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
-    }
+    const int pages = m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
     m_db.exec("PRAGMA synchronous = NORMAL");
-    if (m_autocheckpoint) {
-      sqlite3_wal_autocheckpoint(m_db.getHandle(), 0);
-    }
+    m_autocheckpoint = pages;
+    sqlite3_wal_autocheckpoint(m_db.getHandle(), checkpoint == Checkpoint::never || pages <= 0
+                                                     ? 0
+                                                     : pages * k_outbox_checkpoint_factor);
   }
   ~RelaxedSync() {
     if (m_autocheckpoint) {
@@ -333,7 +337,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   DueBatch batch;
   ensure_file();
   Impl &store = impl();
-  const RelaxedSync relaxed(store.m_db, Checkpoint::deferred);
+  const RelaxedSync relaxed(store.m_db, Checkpoint::never);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
   // Set-wise: the batch is chosen once, with its snapshots, into
   // outbox_taken; one statement records its firings, one takes its instances
@@ -484,7 +488,7 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   done.erase(std::unique(done.begin(), done.end()), done.end());
   ensure_file();
   Impl &store = impl();
-  const RelaxedSync relaxed(store.m_db, Checkpoint::allowed);
+  const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
   for (std::size_t begin = 0; begin < done.size();) {
     std::size_t end = begin + 1;

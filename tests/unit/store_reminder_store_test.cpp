@@ -662,6 +662,23 @@ TEST_F(ReminderStoreTest, an_instance_whose_event_is_gone_is_recorded_not_lost) 
   EXPECT_EQ(batch.fired[0].reminder, "");
 }
 
+TEST_F(ReminderStoreTest, outbox_writes_leave_client_writes_their_full_sync_and_checkpoints) {
+  add(minsk({before(24h)}));
+  auto &db = m_events->database();
+  const int autocheckpoint = db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2); // FULL
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+  m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}});
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+  // Also when nothing was due.
+  EXPECT_TRUE(m_reminders->take_due(k_start, 24h, k_channels).fired.empty());
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+}
+
 // A database from before schema 3: per-(firing, channel) rows and snapshots
 // written by nlohmann::json. What was owed is still owed after the upgrade.
 TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upgrade) {
