@@ -8,6 +8,7 @@
 #include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <date/date.h>
 #include <gtest/gtest.h>
 
@@ -696,6 +697,9 @@ TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upg
     auto old = EventStore::open(path, StoreOptions{.migrations = &up_to_2});
     ASSERT_TRUE(old) << old.error().message;
     ASSERT_EQ((*old)->schema_version(), 2);
+    // A pending reminder 1 h before an event, planned by the old schema.
+    auto added = (*old)->add(minsk({before(1h)}));
+    ASSERT_TRUE(added) << added.error().message;
     auto &db = (*old)->database();
     db.exec("INSERT INTO firings (id, reminder_id, event_id, due, fired_at, lateness, missed, "
             "snapshot) VALUES (7, 12, 3, 1758783600, 1758783602, 2, 0, "
@@ -729,6 +733,24 @@ TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upg
     EXPECT_EQ((*missed)[0].firing.precision, core::Precision::timed);
     (*reminders)->mark_delivered({{7, "exec"}, {7, "subscribers"}});
     EXPECT_TRUE((*reminders)->undelivered().empty());
+    // The schedule came through the rebuild of its table: same instance,
+    // same id, still pending, found through its index; it fires once.
+    EXPECT_EQ((*reminders)->next_due(), k_start - 1h);
+    auto batch = (*reminders)->take_due(k_start - 1h, 24h, k_channels);
+    ASSERT_EQ(batch.fired.size(), 1u);
+    EXPECT_EQ(batch.fired[0].firing_id, 9); // after the firings kept from schema 2
+    EXPECT_EQ(batch.fired[0].reminder, "PT1H");
+    EXPECT_FALSE((*reminders)->next_due());
+    auto &db = (*events)->database();
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    SQLite::Statement plan_query(db, "EXPLAIN QUERY PLAN SELECT due FROM reminder_instances "
+                                     "WHERE state = 'pending' ORDER BY due, id LIMIT 1");
+    ASSERT_TRUE(plan_query.executeStep());
+    const std::string plan = plan_query.getColumn(3).getString();
+    EXPECT_NE(plan.find("reminder_instances_pending"), std::string::npos) << plan;
+    // The constraints are still there.
+    EXPECT_THROW(db.exec("UPDATE reminder_instances SET state = 'lost'"), SQLite::Exception);
+    EXPECT_THROW(db.exec("UPDATE firings SET missed = 2"), SQLite::Exception);
   }
   fs::remove_all(dir);
 }
