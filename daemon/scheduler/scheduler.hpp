@@ -36,9 +36,12 @@ struct SchedulerOptions {
 //
 // Delivery: every firing goes to every registered channel, in the order
 // take_due returned them (due, reminder_id), one channel after another.
-// Each channel's completion is recorded separately (mark_delivered with the
-// channel's name, batched per loop turn); a firing is delivered when all the
-// channels registered at the time it fired have completed. After a crash
+// After each batch handed out, every channel's flush() is called. Each
+// channel's completion is recorded separately (mark_delivered with the
+// channel's name), in one transaction for all those reported, once the batch
+// being handed out is all out (at most 4,096 held back); a firing is
+// delivered when all the channels registered at the time it fired have
+// completed. After a crash
 // only the channels that had not completed get it again, marked
 // redelivery, with the same reminder and firing ids.
 //
