@@ -132,20 +132,18 @@ constexpr int k_outbox_checkpoint_factor = 8;
 
 class RelaxedSync {
 public:
-  RelaxedSync(SQLite::Database &db, Checkpoint checkpoint) : m_db(db) {
-    // What may throw comes first: once synchronous is lowered, only the
-    // destructor may raise it again.
-    const int pages = m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
+  // What may throw comes first: once synchronous is lowered, only the
+  // destructor may raise it again.
+  RelaxedSync(SQLite::Database &db, Checkpoint checkpoint)
+      : m_db(db), m_autocheckpoint(m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt()) {
     m_db.exec("PRAGMA synchronous = NORMAL");
-    m_autocheckpoint = pages;
-    sqlite3_wal_autocheckpoint(m_db.getHandle(), checkpoint == Checkpoint::never || pages <= 0
-                                                     ? 0
-                                                     : pages * k_outbox_checkpoint_factor);
+    sqlite3_wal_autocheckpoint(m_db.getHandle(),
+                               checkpoint == Checkpoint::never || m_autocheckpoint <= 0
+                                   ? 0
+                                   : m_autocheckpoint * k_outbox_checkpoint_factor);
   }
   ~RelaxedSync() {
-    if (m_autocheckpoint) {
-      sqlite3_wal_autocheckpoint(m_db.getHandle(), *m_autocheckpoint);
-    }
+    sqlite3_wal_autocheckpoint(m_db.getHandle(), m_autocheckpoint);
     try {
       m_db.exec("PRAGMA synchronous = FULL");
     } catch (const SQLite::Exception &e) {
@@ -157,7 +155,7 @@ public:
 
 private:
   SQLite::Database &m_db;
-  std::optional<int> m_autocheckpoint;
+  int m_autocheckpoint; // wal_autocheckpoint as found, restored at the end
 };
 
 } // namespace
