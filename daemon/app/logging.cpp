@@ -1,11 +1,15 @@
 #include "daemon/app/logging.hpp"
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
 namespace summit::daemon {
 namespace {
@@ -44,6 +48,50 @@ public:
   }
 };
 
+// stderr, written with one write(2) per flush. The logger flushes after
+// every message, so each line still goes out at once; a sink's user that
+// logs many lines and then flushes (notify::LogChannel, a burst of
+// reminders) gets them written together. spdlog's own stderr sink writes
+// each line with fwrite to the unbuffered stderr, one system call per line.
+class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+  ~StderrSink() override {
+    const std::lock_guard lock(mutex_);
+    write_pending();
+  }
+
+protected:
+  void sink_it_(const spdlog::details::log_msg &message) override {
+    formatter_->format(message, m_pending);
+    if (m_pending.size() >= k_flush_at) {
+      write_pending();
+    }
+  }
+  void flush_() override { write_pending(); }
+
+private:
+  static constexpr std::size_t k_flush_at = 64 * 1024;
+
+  void write_pending() {
+    const char *data = m_pending.data();
+    std::size_t left = m_pending.size();
+    while (left > 0) {
+      const ssize_t written = ::write(STDERR_FILENO, data, left);
+      if (written < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        break; // nowhere to report it: stderr is where reports go
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+    m_pending.clear();
+  }
+
+  spdlog::memory_buf_t m_pending;
+};
+
 spdlog::level::level_enum level_from(std::string_view level) {
   if (level == "warning") {
     return spdlog::level::warn;
@@ -54,8 +102,7 @@ spdlog::level::level_enum level_from(std::string_view level) {
 } // namespace
 
 void setup_logging(std::string_view level) {
-  auto logger = std::make_shared<spdlog::logger>("summitd",
-                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("summitd", std::make_shared<StderrSink>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   if (std::getenv("JOURNAL_STREAM") != nullptr) {
     formatter->add_flag<SyslogPriorityFlag>('*').set_pattern("%*%v");

@@ -100,6 +100,7 @@ public:
     m_log.deliver(firing, std::move(on_delivered));
     m_refresh();
   }
+  void flush() override { m_log.flush(); }
 
 private:
   notify::LogChannel m_log;

@@ -29,6 +29,13 @@ public:
   // channel that never calls it gets the firing again (marked redelivery)
   // at the next start-up.
   virtual void deliver(const Firing &firing, std::function<void()> on_delivered) = 0;
+
+  // Called after each batch of deliver() calls (the firings handed out in
+  // one turn of the loop). A channel may gather a batch's work and do it
+  // here at once (the log writes its lines in one write), calling each
+  // firing's `on_delivered` when that is done. Never blocks either. The
+  // default does nothing.
+  virtual void flush() {}
 };
 
 } // namespace summit::scheduler

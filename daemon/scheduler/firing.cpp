@@ -6,6 +6,28 @@
 
 namespace summit::scheduler {
 
+std::string snapshot_start(core::Precision precision, core::LocalSeconds start_local,
+                           core::SysSeconds start_utc, const date::time_zone *zone) {
+  switch (precision) {
+  case core::Precision::timed:
+    return zone != nullptr ? core::format_iso_offset(start_utc, zone)
+                           : core::format_iso_utc(start_utc);
+  case core::Precision::all_day:
+    // A day has no offset; writing midnight with one would invent a time.
+    return core::format_iso_date(start_local);
+  case core::Precision::month:
+    return core::format_iso_month(start_local);
+  }
+  return core::format_iso_utc(start_utc);
+}
+
+std::string snapshot_reminder(const core::Reminder &reminder) {
+  if (reminder.at) {
+    return core::format_iso_utc(*reminder.at);
+  }
+  return core::format_duration_iso(reminder.before.value_or(core::Seconds{0}));
+}
+
 void fill_event_fields(Firing &firing, const core::Event &event, const core::Reminder &reminder,
                        const date::time_zone *zone) {
   firing.event_id = event.id;
@@ -14,24 +36,8 @@ void fill_event_fields(Firing &firing, const core::Event &event, const core::Rem
   firing.start_utc = event.start_utc;
   firing.tz = event.tz;
   firing.location = event.location;
-  switch (event.precision) {
-  case core::Precision::timed:
-    firing.start_local = zone != nullptr ? core::format_iso_offset(event.start_utc, zone)
-                                         : core::format_iso_utc(event.start_utc);
-    break;
-  case core::Precision::all_day:
-    // A day has no offset; writing midnight with one would invent a time.
-    firing.start_local = core::format_iso_date(event.start_local);
-    break;
-  case core::Precision::month:
-    firing.start_local = core::format_iso_month(event.start_local);
-    break;
-  }
-  if (reminder.at) {
-    firing.reminder = core::format_iso_utc(*reminder.at);
-  } else {
-    firing.reminder = core::format_duration_iso(reminder.before.value_or(core::Seconds{0}));
-  }
+  firing.start_local = snapshot_start(event.precision, event.start_local, event.start_utc, zone);
+  firing.reminder = snapshot_reminder(reminder);
 }
 
 std::string describe(const Firing &firing) {

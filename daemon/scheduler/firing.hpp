@@ -39,6 +39,16 @@ struct Firing {
   std::string reminder;
 };
 
+// The snapshot's start as channels show it: timed "2025-09-26T10:00:00+03:00"
+// (the instant in `zone`; in UTC with "Z" when `zone` is nullptr), all_day
+// "2025-09-26", month "2025-09" (both from the wall time: a day has no offset).
+std::string snapshot_start(core::Precision precision, core::LocalSeconds start_local,
+                           core::SysSeconds start_utc, const date::time_zone *zone);
+
+// The snapshot's reminder as the user set it: "P1D", "PT1H" before the start,
+// or "2025-09-20T08:00:00Z" for an absolute instant.
+std::string snapshot_reminder(const core::Reminder &reminder);
+
 // Fills the snapshot fields (event_id, title, precision, start_local,
 // start_utc, tz, location, reminder) from an event and one of its reminders.
 // `zone` is the event's zone; with nullptr a timed start is written in UTC.

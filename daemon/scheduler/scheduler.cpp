@@ -13,6 +13,10 @@ namespace summit::scheduler {
 
 namespace {
 
+// Completions kept back while a burst is handed out are recorded anyway once
+// there are this many: what a crash can make re-deliver stays bounded.
+constexpr std::size_t k_record_at_least = 4096;
+
 // Past this many, missed reminders are summarised rather than listed one by
 // one: a machine back from a month offline should not flood the journal.
 constexpr std::size_t k_missed_listed = 20;
@@ -28,9 +32,8 @@ Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue
 
 Scheduler::~Scheduler() {
   // Completions already in hand would otherwise be redelivered next start.
-  if (!m_delivered.empty()) {
-    flush_deliveries();
-  }
+  collect_completions();
+  flush_deliveries();
 }
 
 void Scheduler::add_channel(std::shared_ptr<Channel> channel) {
@@ -164,7 +167,7 @@ void Scheduler::fire() {
   }
   for (auto &firing : batch.fired) {
     firing.late = firing.lateness > m_options.late_after;
-    enqueue(std::move(firing), m_channels);
+    enqueue(std::move(firing), {});
   }
   const bool full = batch.fired.size() + batch.missed.size() >= m_queue.batch_limit();
   arm();
@@ -191,15 +194,25 @@ void Scheduler::drain() {
   while (!m_outgoing.empty() && handed < m_options.delivery_batch && !m_stopped) {
     const Outgoing item = std::move(m_outgoing.front());
     m_outgoing.pop_front();
-    for (const auto &channel : item.channels) {
-      auto on_delivered = [alive = std::weak_ptr<Scheduler *>(m_alive), executor = m_executor,
-                           firing_id = item.firing.firing_id, name = std::string(channel->name())] {
-        // Channels may complete on any thread; the record is made on ours.
-        boost::asio::post(executor, [alive, firing_id, name] {
-          if (const auto self = alive.lock()) {
-            (*self)->completed(firing_id, name);
-          }
-        });
+    for (const auto &channel : item.channels.empty() ? m_channels : item.channels) {
+      auto on_delivered = [inbox = m_inbox, alive = std::weak_ptr<Scheduler *>(m_alive),
+                           executor = m_executor, firing_id = item.firing.firing_id,
+                           name = std::string(channel->name())] {
+        // Channels may complete on any thread; the record is made on ours,
+        // for all the completions of a batch at once.
+        bool first = false;
+        {
+          const std::lock_guard lock(inbox->mutex);
+          first = inbox->deliveries.empty();
+          inbox->deliveries.push_back({firing_id, name});
+        }
+        if (first) {
+          boost::asio::post(executor, [alive] {
+            if (const auto self = alive.lock()) {
+              (*self)->take_completions();
+            }
+          });
+        }
       };
       try {
         channel->deliver(item.firing, std::move(on_delivered));
@@ -210,6 +223,24 @@ void Scheduler::drain() {
       }
     }
     ++handed;
+  }
+  if (handed > 0) {
+    // The batch is handed out: channels that gather their work do it now.
+    for (const auto &channel : m_channels) {
+      try {
+        channel->flush();
+      } catch (const std::exception &e) {
+        spdlog::error("channel '{}' failed to flush its deliveries: {}", channel->name(), e.what());
+      }
+    }
+  }
+  if (m_outgoing.empty() && !m_delivered.empty()) {
+    // All handed out: record what take_completions() kept back.
+    boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
+      if (const auto self = alive.lock()) {
+        (*self)->take_completions();
+      }
+    });
   }
   if (!m_outgoing.empty() && !m_stopped && !m_drain_posted) {
     // Let the loop serve clients between batches.
@@ -222,19 +253,26 @@ void Scheduler::drain() {
   }
 }
 
-void Scheduler::completed(std::int64_t firing_id, std::string channel) {
-  m_delivered.push_back({firing_id, std::move(channel)});
-  if (m_flush_posted) {
+void Scheduler::collect_completions() {
+  const std::lock_guard lock(m_inbox->mutex);
+  if (m_delivered.empty()) {
+    m_delivered.swap(m_inbox->deliveries);
+  } else {
+    m_delivered.insert(m_delivered.end(), m_inbox->deliveries.begin(), m_inbox->deliveries.end());
+    m_inbox->deliveries.clear();
+  }
+}
+
+void Scheduler::take_completions() {
+  collect_completions();
+  if (!m_outgoing.empty() && !m_stopped && m_delivered.size() < k_record_at_least) {
+    // A batch is still being handed out: its completions are recorded once
+    // it is all out (drain posts this again), so that the outbox write, and
+    // the WAL checkpoint it may do, never holds up the rest of the batch.
     return;
   }
-  // One transaction for every completion of this loop turn.
-  m_flush_posted = true;
-  boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
-    if (const auto self = alive.lock()) {
-      (*self)->m_flush_posted = false;
-      (*self)->flush_deliveries();
-    }
-  });
+  // One transaction for every completion so far.
+  flush_deliveries();
 }
 
 void Scheduler::flush_deliveries() {

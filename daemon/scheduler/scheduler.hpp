@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,9 +36,12 @@ struct SchedulerOptions {
 //
 // Delivery: every firing goes to every registered channel, in the order
 // take_due returned them (due, reminder_id), one channel after another.
-// Each channel's completion is recorded separately (mark_delivered with the
-// channel's name, batched per loop turn); a firing is delivered when all the
-// channels registered at the time it fired have completed. After a crash
+// After each batch handed out, every channel's flush() is called. Each
+// channel's completion is recorded separately (mark_delivered with the
+// channel's name), in one transaction for all those reported, once the batch
+// being handed out is all out (at most 4,096 held back); a firing is
+// delivered when all the channels registered at the time it fired have
+// completed. After a crash
 // only the channels that had not completed get it again, marked
 // redelivery, with the same reminder and firing ids.
 //
@@ -79,6 +83,7 @@ public:
 private:
   struct Outgoing {
     Firing firing;
+    // Empty: every registered channel (a new firing; no copy per firing).
     std::vector<std::shared_ptr<Channel>> channels;
   };
 
@@ -86,7 +91,11 @@ private:
   void fire();
   void enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels);
   void drain();
-  void completed(std::int64_t firing_id, std::string channel);
+  // Moves what the channels reported into m_delivered.
+  void collect_completions();
+  // Records the completions the channels reported, unless a batch is still
+  // being handed out (then drain() calls it again when it is).
+  void take_completions();
   void flush_deliveries();
   std::vector<std::string> channel_names() const;
   std::shared_ptr<Channel> find_channel(std::string_view name) const;
@@ -99,11 +108,18 @@ private:
   std::vector<std::shared_ptr<Channel>> m_channels;
   std::deque<Outgoing> m_outgoing;
   std::vector<ReminderQueue::Delivery> m_delivered;
+  // Completions as channels report them, from any thread; the first of a
+  // batch posts one take_completions() for all of them (a burst of 1,000
+  // firings to three channels is one posted handler, not 3,000).
+  struct Inbox {
+    std::mutex mutex;
+    std::vector<ReminderQueue::Delivery> deliveries;
+  };
+  std::shared_ptr<Inbox> m_inbox = std::make_shared<Inbox>();
   std::optional<core::SysSeconds> m_armed_for;
   bool m_started = false;
   bool m_stopped = false;
   bool m_drain_posted = false;
-  bool m_flush_posted = false;
   // Completions and posted work hold a weak_ptr to this: once the scheduler
   // is gone they do nothing.
   std::shared_ptr<Scheduler *> m_alive;

@@ -282,27 +282,40 @@ std::size_t Session::notify(std::string line, std::size_t bound) {
 }
 
 void Session::write_next() {
-  // Everything waiting goes out in one gathered write: replies first (in
-  // request order), then notifications (in firing order). A burst of
-  // reminders then costs one system call per turn of the loop, not one per
-  // line, and a subscriber that keeps reading keeps up.
-  m_in_flight.clear();
-  while (!m_queue.empty()) {
-    m_in_flight.push_back(std::move(m_queue.front()));
-    m_queue.pop_front();
+  // Everything waiting goes out in one write, copied end to end into one
+  // buffer: replies first (in request order), then notifications (in firing
+  // order). A burst of reminders then costs a system call or two per turn of
+  // the loop, not one per line (nor one per 64 lines, Asio's limit for a
+  // gathered write, each a turn of the loop of its own), and a subscriber that
+  // keeps reading keeps up.
+  std::size_t reply_bytes = 0;
+  std::size_t notification_bytes = 0;
+  for (const auto &line : m_queue) {
+    reply_bytes += line.size();
   }
-  while (!m_notifications.empty()) {
-    m_queued_bytes += m_notifications.front().size();
-    m_in_flight.push_back(std::move(m_notifications.front()));
-    m_notifications.pop_front();
+  for (const auto &line : m_notifications) {
+    notification_bytes += line.size();
   }
-  std::vector<boost::asio::const_buffer> buffers;
-  buffers.reserve(m_in_flight.size());
-  for (const auto &line : m_in_flight) {
-    buffers.emplace_back(boost::asio::buffer(line));
+  if (m_queue.size() + m_notifications.size() == 1) {
+    // One line: sent as it is, no copy.
+    auto &only = m_queue.empty() ? m_notifications.front() : m_queue.front();
+    m_in_flight = std::move(only);
+  } else {
+    m_in_flight.clear();
+    m_in_flight.reserve(reply_bytes + notification_bytes);
+    for (const auto &line : m_queue) {
+      m_in_flight += line;
+    }
+    for (const auto &line : m_notifications) {
+      m_in_flight += line;
+    }
   }
+  m_queue.clear();
+  m_notifications.clear();
+  // Replies were counted when queued; notifications count from now on.
+  m_queued_bytes += notification_bytes;
   m_writing = true;
-  boost::asio::async_write(m_socket, buffers,
+  boost::asio::async_write(m_socket, boost::asio::buffer(m_in_flight),
                            [self = shared_from_this()](const boost::system::error_code &error,
                                                        std::size_t) { self->on_write(error); });
 }
@@ -319,13 +332,12 @@ void Session::on_write(const boost::system::error_code &error) {
   if (m_closed) {
     return;
   }
-  for (const auto &line : m_in_flight) {
-    m_queued_bytes -= line.size();
-  }
+  m_queued_bytes -= std::min(m_queued_bytes, m_in_flight.size());
   if (!m_kept_alive) {
     m_last_activity = Clock::now(); // it is reading what we send: not idle
   }
-  m_in_flight.clear();
+  // Not kept: an idle connection holds no write buffer either.
+  std::string().swap(m_in_flight);
   if (!m_queue.empty() || !m_notifications.empty()) {
     write_next();
     return;

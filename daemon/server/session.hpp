@@ -11,16 +11,15 @@
 
 #include <chrono>
 #include <cstddef>
-#include <optional>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace summit::server {
 
 class Dispatcher;
-
 
 // One client connection: reads '\n'-framed request lines, hands each to the
 // dispatcher and writes the replies in request order, one (gathered) write in
@@ -79,15 +78,15 @@ private:
   SessionLimits m_limits;
   Peer m_peer;
   boost::asio::steady_timer m_timer;
-  std::string m_buffer;                  // received bytes not yet answered
-  std::size_t m_scanned = 0;             // m_buffer[0, m_scanned) holds no '\n'
-  Clock::time_point m_last_activity;     // connected, or last complete request
+  std::string m_buffer;                             // received bytes not yet answered
+  std::size_t m_scanned = 0;                        // m_buffer[0, m_scanned) holds no '\n'
+  Clock::time_point m_last_activity;                // connected, or last complete request
   std::optional<Clock::time_point> m_partial_since; // first byte of an incomplete line
   bool m_kept_alive = false;
-  bool m_input_ended = false; // the client shut down its sending side
+  bool m_input_ended = false;              // the client shut down its sending side
   std::deque<std::string> m_queue;         // replies waiting to be written
   std::deque<std::string> m_notifications; // notifications waiting (bounded)
-  std::vector<std::string> m_in_flight;    // the lines the current write sends
+  std::string m_in_flight;                 // the lines the current write sends, end to end
   std::size_t m_queued_bytes = 0;
   bool m_writing = false;
   bool m_reading = false;

@@ -2,6 +2,7 @@
 
 #include "core/ical/recurrence.hpp"
 #include "core/zones.hpp"
+#include "daemon/store/snapshot_functions.hpp"
 #include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -9,12 +10,15 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
+#include <sqlite3.h>
 #include <sstream>
 #include <stdexcept>
-#include <unordered_map>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace summit::store {
@@ -22,40 +26,49 @@ namespace summit::store {
 namespace {
 
 using core::ErrorCode;
-using nlohmann::json;
 
 template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
   try {
     return body();
   } catch (const SQLite::Exception &e) {
     return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
-  } catch (const json::exception &e) {
-    return core::fail(ErrorCode::storage,
-                      fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
   }
 }
 
-std::string snapshot_of(const scheduler::Firing &f) {
-  return json{{"title", f.title},
-              {"precision", core::to_string(f.precision)},
-              {"start_local", f.start_local},
-              {"start_utc", to_unix(f.start_utc)},
-              {"tz", f.tz},
-              {"location", f.location},
-              {"reminder", f.reminder}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
-}
+// A firing's columns, its snapshot read with SQLite's JSON functions (the
+// snapshot is written by json_object() in take_due, or by nlohmann::json in
+// summitd before schema 4: the same keys either way). A key that is missing
+// reads as NULL: empty text, 0, and "timed" for the precision.
+constexpr const char *k_firing_columns =
+    "f.id, f.reminder_id, f.event_id, f.due, f.fired_at, f.lateness, f.missed, f.acked_at, "
+    "json_extract(f.snapshot, '$.title'), json_extract(f.snapshot, '$.precision'), "
+    "json_extract(f.snapshot, '$.start_local'), json_extract(f.snapshot, '$.start_utc'), "
+    "json_extract(f.snapshot, '$.tz'), json_extract(f.snapshot, '$.location'), "
+    "json_extract(f.snapshot, '$.reminder')";
+constexpr int k_firing_column_count = 15;
 
-void restore_snapshot(scheduler::Firing &f, const std::string &text) {
-  const json j = json::parse(text);
-  f.title = j.value("title", "");
+FiredReminder read_fired(SQLite::Statement &s) {
+  FiredReminder out;
+  scheduler::Firing &f = out.firing;
+  f.firing_id = s.getColumn(0).getInt64();
+  f.reminder_id = s.getColumn(1).getInt64();
+  f.event_id = s.getColumn(2).getInt64();
+  f.due = from_unix(s.getColumn(3).getInt64());
+  f.fired_at = from_unix(s.getColumn(4).getInt64());
+  f.lateness = core::Seconds{s.getColumn(5).getInt64()};
+  out.missed = s.getColumn(6).getInt() != 0;
+  if (!s.getColumn(7).isNull()) {
+    out.acked_at = from_unix(s.getColumn(7).getInt64());
+  }
+  f.title = s.getColumn(8).getString();
   f.precision =
-      core::precision_from_string(j.value("precision", "timed")).value_or(core::Precision::timed);
-  f.start_local = j.value("start_local", "");
-  f.start_utc = from_unix(j.value("start_utc", std::int64_t{0}));
-  f.tz = j.value("tz", "");
-  f.location = j.value("location", "");
-  f.reminder = j.value("reminder", "");
+      core::precision_from_string(s.getColumn(9).getString()).value_or(core::Precision::timed);
+  f.start_local = s.getColumn(10).getString();
+  f.start_utc = from_unix(s.getColumn(11).getInt64());
+  f.tz = s.getColumn(12).getString();
+  f.location = s.getColumn(13).getString();
+  f.reminder = s.getColumn(14).getString();
+  return out;
 }
 
 // A RECURRENCE-ID as the store writes it ('2025-10-31T10:00:00').
@@ -69,26 +82,57 @@ std::optional<core::LocalSeconds> parse_local_text(const std::string &text) {
   return t;
 }
 
-constexpr const char *k_firing_columns =
-    "f.id, f.reminder_id, f.event_id, f.due, f.fired_at, f.lateness, f.snapshot, f.missed, "
-    "f.acked_at";
-
-FiredReminder read_fired(SQLite::Statement &s) {
-  FiredReminder out;
-  scheduler::Firing &f = out.firing;
-  f.firing_id = s.getColumn(0).getInt64();
-  f.reminder_id = s.getColumn(1).getInt64();
-  f.event_id = s.getColumn(2).getInt64();
-  f.due = from_unix(s.getColumn(3).getInt64());
-  f.fired_at = from_unix(s.getColumn(4).getInt64());
-  f.lateness = core::Seconds{s.getColumn(5).getInt64()};
-  restore_snapshot(f, s.getColumn(6).getString());
-  out.missed = s.getColumn(7).getInt() != 0;
-  if (!s.getColumn(8).isNull()) {
-    out.acked_at = from_unix(s.getColumn(8).getInt64());
-  }
-  return out;
-}
+// take_due's batch: the first :limit pending instances due by :now, in
+// (due, id) order (a walk of reminder_instances_pending, no sort), with
+// their event's snapshot computed once, numbered k = 1, 2, ... A per-connection
+// temporary table, emptied at the end of each take_due; firing ids are
+// :after + k. An instance whose event is gone (cannot happen while foreign
+// keys cascade) is recorded as "(removed event)" rather than lost.
+constexpr const char *k_create_taken =
+    "CREATE TEMP TABLE IF NOT EXISTS outbox_taken (k INTEGER PRIMARY KEY, "
+    "reminder_id INTEGER NOT NULL, event_id INTEGER NOT NULL, due INTEGER NOT NULL, "
+    "missed INTEGER NOT NULL, title TEXT NOT NULL, precision TEXT NOT NULL, "
+    "start_local TEXT NOT NULL, start_utc INTEGER NOT NULL, tz TEXT NOT NULL, "
+    "location TEXT NOT NULL, reminder TEXT NOT NULL, occurrence TEXT, position INTEGER NOT NULL, "
+    "snooze INTEGER NOT NULL)";
+constexpr const char *k_take_due =
+    "INSERT INTO temp.outbox_taken (reminder_id, event_id, due, missed, title, precision, "
+    "start_local, start_utc, tz, location, reminder, occurrence, position, snooze) "
+    "SELECT i.id, i.event_id, i.due, (:now - i.due) > :grace, "
+    "CASE WHEN e.id IS NULL THEN '(removed event)' ELSE e.title END, "
+    "coalesce(e.precision, 'timed'), "
+    "CASE WHEN e.id IS NULL THEN '' "
+    "ELSE summit_snapshot_start(e.precision, e.start_local, e.start_utc, e.tz) END, "
+    "coalesce(e.start_utc, 0), coalesce(e.tz, ''), coalesce(e.location, ''), "
+    "CASE WHEN e.id IS NULL THEN '' "
+    "ELSE summit_snapshot_reminder(r.before_seconds, r.at_utc) END, "
+    "i.occurrence, i.position, i.snooze_of IS NOT NULL "
+    "FROM reminder_instances i LEFT JOIN events e ON e.id = i.event_id "
+    "LEFT JOIN reminders r ON r.event_id = i.event_id AND r.position = i.position "
+    "WHERE i.state = 'pending' AND i.due <= :now ORDER BY i.due, i.id LIMIT :limit";
+// The snapshot keeps the keys summitd wrote before schema 4 (nlohmann::json).
+constexpr const char *k_record_taken =
+    "INSERT INTO firings (id, reminder_id, event_id, due, fired_at, lateness, missed, snapshot) "
+    "SELECT :after + k, reminder_id, event_id, due, :now, max(0, :now - due), missed, "
+    "json_object('title', title, 'precision', precision, 'start_local', start_local, "
+    "'start_utc', start_utc, 'tz', tz, 'location', location, 'reminder', reminder) "
+    "FROM temp.outbox_taken ORDER BY k";
+constexpr const char *k_move_on =
+    "UPDATE reminder_instances SET state = CASE WHEN (:now - due) > :grace THEN 'missed' "
+    "ELSE 'fired' END WHERE id IN (SELECT reminder_id FROM temp.outbox_taken)";
+// The taken instances of recurring events' occurrences: their snapshots are
+// corrected in C++ (an occurrence's start, and an override's title or
+// place, come from the rule, which SQL cannot expand) and the next
+// occurrence's reminder is planned.
+constexpr const char *k_taken_occurrences =
+    "SELECT k, event_id, position, occurrence, snooze FROM temp.outbox_taken "
+    "WHERE occurrence IS NOT NULL ORDER BY k";
+constexpr const char *k_correct_taken =
+    "UPDATE temp.outbox_taken SET title = :title, precision = :precision, "
+    "start_local = :start_local, start_utc = :start_utc, location = :location WHERE k = :k";
+constexpr const char *k_read_taken =
+    "SELECT k, reminder_id, event_id, due, missed, title, precision, start_local, start_utc, tz, "
+    "location, reminder FROM temp.outbox_taken ORDER BY k";
 
 // Runs the outbox writes (take_due, mark_delivered) with synchronous=NORMAL
 // instead of the store's FULL: in WAL mode that skips the fsync on commit,
@@ -98,12 +142,34 @@ FiredReminder read_fired(SQLite::Statement &s) {
 // instances are then pending again and fire once more after the reboot with
 // the same reminder id: a marked re-delivery, never a loss. The next FULL
 // commit (any client write) syncs these frames too.
+//
+// Nor do they checkpoint the WAL at the usual size: a checkpoint syncs the
+// WAL and the database file, the only disk waits left on this path, and it
+// runs in the commit that crosses wal_autocheckpoint, which for the outbox
+// means at the instant reminders are due (take_due) or while the last of a
+// burst still waits to be written to its subscribers (mark_delivered). The
+// client writes' commits (FULL, waiting for the disk anyway) checkpoint as
+// before; take_due never does, and mark_delivered only once the WAL has grown
+// to k_outbox_checkpoint_factor times wal_autocheckpoint (with the default,
+// 8,000 pages, about 32 MiB), so that a daemon that only fires reminders
+// still keeps its WAL bounded.
+enum class Checkpoint { never, large_wal_only };
+constexpr int k_outbox_checkpoint_factor = 8;
+
 class RelaxedSync {
 public:
-  explicit RelaxedSync(SQLite::Database &db) : m_db(db) {
+  // What may throw comes first: once synchronous is lowered, only the
+  // destructor may raise it again.
+  RelaxedSync(SQLite::Database &db, Checkpoint checkpoint)
+      : m_db(db), m_autocheckpoint(m_db.execAndGet("PRAGMA wal_autocheckpoint").getInt()) {
     m_db.exec("PRAGMA synchronous = NORMAL");
+    sqlite3_wal_autocheckpoint(m_db.getHandle(),
+                               checkpoint == Checkpoint::never || m_autocheckpoint <= 0
+                                   ? 0
+                                   : m_autocheckpoint * k_outbox_checkpoint_factor);
   }
   ~RelaxedSync() {
+    sqlite3_wal_autocheckpoint(m_db.getHandle(), m_autocheckpoint);
     try {
       m_db.exec("PRAGMA synchronous = FULL");
     } catch (const SQLite::Exception &e) {
@@ -115,6 +181,7 @@ public:
 
 private:
   SQLite::Database &m_db;
+  int m_autocheckpoint; // wal_autocheckpoint as found, restored at the end
 };
 
 } // namespace
@@ -122,28 +189,35 @@ private:
 struct ReminderStore::Impl {
   explicit Impl(EventStore &events)
       : m_events(events), m_db(events.database()),
+        m_functions((register_snapshot_functions(m_db), true)),
+        m_taken_table((m_db.exec(k_create_taken), true)),
         m_next_due(m_db, "SELECT due, event_id FROM reminder_instances WHERE state = 'pending' "
                          "ORDER BY due, id LIMIT 1"),
-        m_select_due(m_db, "SELECT id, event_id, position, due, occurrence, snooze_of IS NOT NULL "
-                           "FROM reminder_instances WHERE state = 'pending' AND due <= :now "
-                           "ORDER BY due, id LIMIT :limit"),
-        m_insert_instance(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
-                                "occurrence) VALUES (:event, :position, :due, :occurrence)"),
+        m_last_firing(m_db, "SELECT coalesce(max(id), 0) FROM firings"),
+        m_take_due(m_db, k_take_due), m_record_taken(m_db, k_record_taken),
+        m_move_on(m_db, k_move_on), m_taken_occurrences(m_db, k_taken_occurrences),
+        m_correct_taken(m_db, k_correct_taken), m_read_taken(m_db, k_read_taken),
+        m_clear_taken(m_db, "DELETE FROM temp.outbox_taken"),
         m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
-        m_insert_firing(m_db, "INSERT INTO firings (reminder_id, event_id, due, fired_at, "
-                              "lateness, missed, snapshot) VALUES (:reminder, :event, :due, "
-                              ":fired_at, :lateness, :missed, :snapshot)"),
-        m_insert_delivery(m_db, "INSERT OR IGNORE INTO pending_deliveries (firing_id, channel) "
-                                "VALUES (:firing, :channel)"),
-        m_undelivered(m_db, fmt::format("SELECT {}, group_concat(d.channel, char(31)) "
-                                        "FROM firings f JOIN pending_deliveries d "
-                                        "ON d.firing_id = f.id GROUP BY f.id "
+        m_insert_owed(m_db, "INSERT INTO owed_deliveries (channel, first_firing, last_firing) "
+                            "VALUES (:channel, :first, :last)"),
+        m_owed_before(m_db, "SELECT first_firing, last_firing FROM owed_deliveries "
+                            "WHERE channel = :channel AND first_firing <= :last "
+                            "ORDER BY first_firing DESC"),
+        m_shorten_owed(m_db, "UPDATE owed_deliveries SET last_firing = :last "
+                             "WHERE channel = :channel AND first_firing = :first"),
+        m_delete_owed(m_db, "DELETE FROM owed_deliveries WHERE channel = :channel "
+                            "AND first_firing = :first"),
+        m_undelivered(m_db, fmt::format("SELECT {}, group_concat(o.channel, char(31)) "
+                                        "FROM owed_deliveries o JOIN firings f "
+                                        "ON f.id BETWEEN o.first_firing AND o.last_firing "
+                                        "WHERE f.missed = 0 GROUP BY f.id "
                                         "ORDER BY f.due, f.reminder_id, f.id",
                                         k_firing_columns)),
-        m_delete_delivery(m_db, "DELETE FROM pending_deliveries WHERE firing_id = :firing "
-                                "AND channel = :channel"),
         m_instance(m_db, "SELECT state, event_id, position, occurrence FROM reminder_instances "
                          "WHERE id = :id"),
+        m_insert_instance(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
+                                "occurrence) VALUES (:event, :position, :due, :occurrence)"),
         m_insert_snooze(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
                               "snooze_of, occurrence) VALUES (:event, :position, :due, :of, "
                               ":occurrence)"),
@@ -157,15 +231,25 @@ struct ReminderStore::Impl {
 
   EventStore &m_events;
   SQLite::Database &m_db;
+  bool m_functions;   // registered before the statements that call them are prepared
+  bool m_taken_table; // created before the statements that use it are prepared
   SQLite::Statement m_next_due;
-  SQLite::Statement m_select_due;
-  SQLite::Statement m_insert_instance;
+  SQLite::Statement m_last_firing;
+  SQLite::Statement m_take_due;
+  SQLite::Statement m_record_taken;
+  SQLite::Statement m_move_on;
+  SQLite::Statement m_taken_occurrences;
+  SQLite::Statement m_correct_taken;
+  SQLite::Statement m_read_taken;
+  SQLite::Statement m_clear_taken;
   SQLite::Statement m_set_state;
-  SQLite::Statement m_insert_firing;
-  SQLite::Statement m_insert_delivery;
+  SQLite::Statement m_insert_owed;
+  SQLite::Statement m_owed_before;
+  SQLite::Statement m_shorten_owed;
+  SQLite::Statement m_delete_owed;
   SQLite::Statement m_undelivered;
-  SQLite::Statement m_delete_delivery;
   SQLite::Statement m_instance;
+  SQLite::Statement m_insert_instance;
   SQLite::Statement m_insert_snooze;
   SQLite::Statement m_ack_firings;
   SQLite::Statement m_missed;
@@ -175,8 +259,22 @@ struct ReminderStore::Impl {
     std::string state;
     std::int64_t event_id = 0;
     std::int64_t position = 0;
-    std::optional<std::string> occurrence;
+    std::optional<std::string> occurrence; // of a recurring event
   };
+
+  std::optional<Instance> instance(std::int64_t id) {
+    Use s(m_instance);
+    s->bind(":id", id);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    Instance found{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
+                   s->getColumn(2).getInt64(), std::nullopt};
+    if (!s->getColumn(3).isNull()) {
+      found.occurrence = s->getColumn(3).getString();
+    }
+    return found;
+  }
 
   // The same reminder of the occurrence after `previous`, skipping those
   // already due before `after` (now - grace: the daemon was down).
@@ -196,18 +294,107 @@ struct ReminderStore::Impl {
     s->exec();
   }
 
-  std::optional<Instance> instance(std::int64_t id) {
-    Use s(m_instance);
-    s->bind(":id", id);
-    if (!s->executeStep()) {
-      return std::nullopt;
+  // For each taken instance of a recurring event's occurrence: the snapshot
+  // of that occurrence (its own start; an override's title and place), and,
+  // unless it is a snooze, the same reminder of the next occurrence planned
+  // in this transaction: only the next one is ever materialised.
+  void take_occurrences(core::SysSeconds after) {
+    struct Taken {
+      std::int64_t k;
+      std::int64_t event_id;
+      std::size_t position;
+      std::string occurrence;
+      bool snooze;
+    };
+    std::vector<Taken> taken;
+    {
+      Use s(m_taken_occurrences);
+      while (s->executeStep()) {
+        taken.push_back(Taken{s->getColumn(0).getInt64(), s->getColumn(1).getInt64(),
+                              static_cast<std::size_t>(s->getColumn(2).getInt64()),
+                              s->getColumn(3).getString(), s->getColumn(4).getInt() != 0});
+      }
     }
-    Instance found{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
-                   s->getColumn(2).getInt64(), std::nullopt};
-    if (!s->getColumn(3).isNull()) {
-      found.occurrence = s->getColumn(3).getString();
+    std::optional<core::Event> series; // taken rows of one series usually follow each other
+    for (const Taken &row : taken) {
+      if (!series || series->id != row.event_id) {
+        auto found = m_events.get(row.event_id);
+        if (!found) {
+          series.reset();
+          continue; // a removed event: its "(removed event)" snapshot stands
+        }
+        series = std::move(*found);
+      }
+      const auto zone = core::find_zone(series->tz);
+      const auto id = parse_local_text(row.occurrence);
+      if (!series->recurrence || !zone || !id) {
+        continue; // no longer a series: the event's own start stands
+      }
+      const auto occurrence = ical::find_occurrence(*series, *zone, *id);
+      if (occurrence) {
+        const core::Reminder reminder = row.position < series->reminders.size()
+                                            ? series->reminders[row.position]
+                                            : core::Reminder{core::Seconds{0}, std::nullopt};
+        scheduler::Firing f;
+        scheduler::fill_event_fields(f, ical::occurrence_event(*series, *occurrence), reminder,
+                                     *zone);
+        Use s(m_correct_taken);
+        s->bind(":title", f.title);
+        s->bind(":precision", std::string(core::to_string(f.precision)));
+        s->bind(":start_local", f.start_local);
+        s->bind(":start_utc", to_unix(f.start_utc));
+        s->bind(":location", f.location);
+        s->bind(":k", row.k);
+        s->exec();
+      }
+      if (!row.snooze && row.position < series->reminders.size()) {
+        plan_next_occurrence(*series, *zone, row.position, *id, after);
+      }
     }
-    return found;
+  }
+
+  // Takes firings [first, last] out of `channel`'s owed ranges: a range
+  // inside goes, one that overlaps an end is cut, one around it is split.
+  // Ids owed by no range are ignored (delivered already, or never owed).
+  void forget_owed(std::string_view channel, std::int64_t first, std::int64_t last) {
+    const std::string name(channel);
+    std::vector<std::pair<std::int64_t, std::int64_t>> overlapping;
+    {
+      Use s(m_owed_before);
+      s->bind(":channel", name);
+      s->bind(":last", last);
+      // Ranges of one channel never overlap: walking down from `last`, the
+      // first that ends before `first` ends the search.
+      while (s->executeStep()) {
+        const std::int64_t range_first = s->getColumn(0).getInt64();
+        const std::int64_t range_last = s->getColumn(1).getInt64();
+        if (range_last < first) {
+          break;
+        }
+        overlapping.emplace_back(range_first, range_last);
+      }
+    }
+    for (const auto &[range_first, range_last] : overlapping) {
+      if (range_first < first) {
+        Use s(m_shorten_owed);
+        s->bind(":channel", name);
+        s->bind(":first", range_first);
+        s->bind(":last", first - 1);
+        s->exec();
+      } else {
+        Use s(m_delete_owed);
+        s->bind(":channel", name);
+        s->bind(":first", range_first);
+        s->exec();
+      }
+      if (range_last > last) {
+        Use s(m_insert_owed);
+        s->bind(":channel", name);
+        s->bind(":first", last + 1);
+        s->bind(":last", range_last);
+        s->exec();
+      }
+    }
   }
 };
 
@@ -261,109 +448,112 @@ std::optional<core::SysSeconds> ReminderStore::next_due() {
 
 ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
                                                 const std::vector<std::string> &channels) {
-  struct Row {
-    std::int64_t id;
-    std::int64_t event_id;
-    std::int64_t position;
-    core::SysSeconds due;
-    std::optional<std::string> occurrence; // of a recurring event
-    bool snooze = false;
-  };
   DueBatch batch;
   ensure_file();
-  const RelaxedSync relaxed(impl().m_db);
-  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  std::vector<Row> rows;
+  Impl &store = impl();
+  const RelaxedSync relaxed(store.m_db, Checkpoint::never);
+  SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Set-wise: the batch is chosen once, with its snapshots, into
+  // outbox_taken; one statement records its firings, one takes its instances
+  // off the schedule, and the firings handed back are read from it. Then a
+  // range of firing ids per channel is owed. Nothing costs a statement per
+  // firing.
+  std::int64_t after = 0;
   {
-    Use s(impl().m_select_due);
+    Use s(store.m_last_firing);
+    if (s->executeStep()) {
+      after = s->getColumn(0).getInt64();
+    }
+  }
+  int taken = 0;
+  {
+    Use s(store.m_take_due);
     s->bind(":now", to_unix(now));
+    s->bind(":grace", static_cast<std::int64_t>(grace.count()));
     s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
+    taken = s->exec();
+  }
+  if (taken == 0) {
+    return batch; // nothing due; the rollback leaves outbox_taken empty
+  }
+  store.take_occurrences(now - grace);
+  {
+    Use s(store.m_record_taken);
+    s->bind(":after", after);
+    s->bind(":now", to_unix(now));
+    s->exec();
+  }
+  {
+    Use s(store.m_move_on);
+    s->bind(":now", to_unix(now));
+    s->bind(":grace", static_cast<std::int64_t>(grace.count()));
+    if (const int moved = s->exec(); moved != taken) {
+      throw std::runtime_error(fmt::format("took {} reminders but moved {} off the schedule; "
+                                           "nothing was changed",
+                                           taken, moved));
+    }
+  }
+  std::vector<std::int64_t> fired_ids;
+  batch.fired.reserve(static_cast<std::size_t>(taken));
+  fired_ids.reserve(static_cast<std::size_t>(taken));
+  {
+    Use s(store.m_read_taken);
     while (s->executeStep()) {
-      Row row{s->getColumn(0).getInt64(),
-              s->getColumn(1).getInt64(),
-              s->getColumn(2).getInt64(),
-              from_unix(s->getColumn(3).getInt64()),
-              std::nullopt,
-              s->getColumn(5).getInt() != 0};
-      if (!s->getColumn(4).isNull()) {
-        row.occurrence = s->getColumn(4).getString();
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  if (rows.empty()) {
-    return batch;
-  }
-  // Many reminders of one event fall due together: read each event once.
-  std::unordered_map<std::int64_t, std::optional<core::Event>> events;
-  for (const Row &row : rows) {
-    auto cached = events.find(row.event_id);
-    if (cached == events.end()) {
-      auto event = impl().m_events.get(row.event_id);
-      cached = events.emplace(row.event_id, event ? std::optional(*event) : std::nullopt).first;
-    }
-    scheduler::Firing firing;
-    firing.reminder_id = row.id;
-    firing.due = row.due;
-    firing.fired_at = now;
-    firing.lateness = std::max(core::Seconds{0}, now - row.due);
-    if (cached->second) {
-      const core::Event &event = *cached->second;
-      const auto index = static_cast<std::size_t>(row.position);
-      const core::Reminder reminder = index < event.reminders.size()
-                                          ? event.reminders[index]
-                                          : core::Reminder{core::Seconds{0}, std::nullopt};
-      auto zone = core::find_zone(event.tz);
-      if (row.occurrence && event.recurrence && zone) {
-        // One occurrence of a series: its own start, and the same reminder
-        // of the next occurrence planned in this transaction (only the next
-        // one is ever materialised).
-        const auto id = parse_local_text(*row.occurrence);
-        const auto occurrence = id ? ical::find_occurrence(event, *zone, *id) : std::nullopt;
-        scheduler::fill_event_fields(
-            firing, occurrence ? ical::occurrence_event(event, *occurrence) : event, reminder,
-            *zone);
-        if (!row.snooze && id && index < event.reminders.size()) {
-          impl().plan_next_occurrence(event, *zone, index, *id, now - grace);
-        }
+      scheduler::Firing f;
+      f.firing_id = after + s->getColumn(0).getInt64();
+      f.reminder_id = s->getColumn(1).getInt64();
+      f.event_id = s->getColumn(2).getInt64();
+      f.due = from_unix(s->getColumn(3).getInt64());
+      f.fired_at = now;
+      f.lateness = std::max(core::Seconds{0}, now - f.due);
+      const bool missed = s->getColumn(4).getInt() != 0;
+      f.title = s->getColumn(5).getString();
+      f.precision =
+          core::precision_from_string(s->getColumn(6).getString()).value_or(core::Precision::timed);
+      f.start_local = s->getColumn(7).getString();
+      f.start_utc = from_unix(s->getColumn(8).getInt64());
+      f.tz = s->getColumn(9).getString();
+      f.location = s->getColumn(10).getString();
+      f.reminder = s->getColumn(11).getString();
+      if (missed) {
+        batch.missed.push_back(std::move(f));
       } else {
-        scheduler::fill_event_fields(firing, event, reminder, zone ? *zone : nullptr);
+        fired_ids.push_back(f.firing_id);
+        batch.fired.push_back(std::move(f));
       }
-    } else {
-      // Cannot happen while foreign keys cascade; recorded rather than lost.
-      firing.event_id = row.event_id;
-      firing.title = "(removed event)";
     }
-    const bool missed = now - row.due > grace;
-    {
-      Use s(impl().m_set_state);
-      s->bind(":state", missed ? "missed" : "fired");
-      s->bind(":id", row.id);
-      s->exec();
+  }
+  {
+    Use s(store.m_clear_taken);
+    s->exec();
+  }
+  // Numbered in (due, id) order as chosen; should SQLite ever number them
+  // otherwise, the channels still see (due, reminder_id) order.
+  const auto by_due = [](const scheduler::Firing &a, const scheduler::Firing &b) {
+    return std::tie(a.due, a.reminder_id, a.firing_id) <
+           std::tie(b.due, b.reminder_id, b.firing_id);
+  };
+  for (auto *list : {&batch.fired, &batch.missed}) {
+    if (!std::is_sorted(list->begin(), list->end(), by_due)) {
+      std::sort(list->begin(), list->end(), by_due);
     }
-    {
-      Use s(impl().m_insert_firing);
-      s->bind(":reminder", row.id);
-      s->bind(":event", firing.event_id);
-      s->bind(":due", to_unix(firing.due));
-      s->bind(":fired_at", to_unix(firing.fired_at));
-      s->bind(":lateness", static_cast<std::int64_t>(firing.lateness.count()));
-      s->bind(":missed", missed ? 1 : 0);
-      s->bind(":snapshot", snapshot_of(firing));
-      s->exec();
-    }
-    firing.firing_id = impl().m_db.getLastInsertRowid();
-    if (missed) {
-      batch.missed.push_back(std::move(firing));
-      continue;
+  }
+  // Usually one range per channel: the whole batch's fired ids (the missed
+  // ones fell due earlier, so they come first).
+  std::sort(fired_ids.begin(), fired_ids.end());
+  for (std::size_t begin = 0; begin < fired_ids.size();) {
+    std::size_t end = begin + 1;
+    while (end < fired_ids.size() && fired_ids[end] == fired_ids[end - 1] + 1) {
+      ++end;
     }
     for (const std::string &channel : channels) {
-      Use s(impl().m_insert_delivery);
-      s->bind(":firing", firing.firing_id);
+      Use s(store.m_insert_owed);
       s->bind(":channel", channel);
+      s->bind(":first", fired_ids[begin]);
+      s->bind(":last", fired_ids[end - 1]);
       s->exec();
     }
-    batch.fired.push_back(std::move(firing));
+    begin = end;
   }
   transaction.commit();
   return batch;
@@ -374,8 +564,8 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
   Use s(impl().m_undelivered);
   while (s->executeStep()) {
     Undelivered item;
-    item.firing = read_fired(*s.operator->()).firing;
-    const std::string channels = s->getColumn(9).getString();
+    item.firing = read_fired(*s).firing;
+    const std::string channels = s->getColumn(k_firing_column_count).getString();
     std::size_t begin = 0;
     while (begin <= channels.size()) {
       const auto end = channels.find('\x1f', begin);
@@ -390,6 +580,7 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
       begin = end + 1;
     }
     if (!item.channels.empty()) {
+      std::sort(item.channels.begin(), item.channels.end()); // group_concat has no order
       out.push_back(std::move(item));
     }
   }
@@ -400,14 +591,28 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   if (deliveries.empty()) {
     return;
   }
-  ensure_file();
-  const RelaxedSync relaxed(impl().m_db);
-  SQLite::Transaction transaction(impl().m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  // By channel, then firing id: a channel's completions of one loop turn are
+  // usually one run of consecutive ids, taken out of its ranges with one or
+  // two statements.
+  std::vector<std::pair<std::string_view, std::int64_t>> done;
+  done.reserve(deliveries.size());
   for (const Delivery &delivery : deliveries) {
-    Use s(impl().m_delete_delivery);
-    s->bind(":firing", delivery.firing_id);
-    s->bind(":channel", delivery.channel);
-    s->exec();
+    done.emplace_back(delivery.channel, delivery.firing_id);
+  }
+  std::sort(done.begin(), done.end());
+  done.erase(std::unique(done.begin(), done.end()), done.end());
+  ensure_file();
+  Impl &store = impl();
+  const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
+  SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+  for (std::size_t begin = 0; begin < done.size();) {
+    std::size_t end = begin + 1;
+    while (end < done.size() && done[end].first == done[begin].first &&
+           done[end].second == done[end - 1].second + 1) {
+      ++end;
+    }
+    store.forget_owed(done[begin].first, done[begin].second, done[end - 1].second);
+    begin = end;
   }
   transaction.commit();
 }
@@ -502,7 +707,7 @@ core::Result<std::vector<FiredReminder>> ReminderStore::missed(std::size_t limit
     Use s(impl().m_missed);
     s->bind(":limit", static_cast<std::int64_t>(limit));
     while (s->executeStep()) {
-      out.push_back(read_fired(*s.operator->()));
+      out.push_back(read_fired(*s));
     }
     return out;
   });
@@ -523,7 +728,8 @@ core::Result<ReminderStats> ReminderStore::stats(core::Seconds late_after) {
     stats.late = scalar("SELECT count(*) FROM firings WHERE missed = 0 AND lateness > ?1");
     stats.missed = scalar("SELECT count(*) FROM firings WHERE missed = 1 AND ?1 = ?1");
     stats.undelivered =
-        scalar("SELECT count(DISTINCT firing_id) FROM pending_deliveries WHERE ?1 = ?1");
+        scalar("SELECT count(DISTINCT f.id) FROM owed_deliveries o JOIN firings f "
+               "ON f.id BETWEEN o.first_firing AND o.last_firing WHERE f.missed = 0 AND ?1 = ?1");
     Use s(impl().m_next_due);
     if (s->executeStep()) {
       stats.next_due = from_unix(s->getColumn(0).getInt64());

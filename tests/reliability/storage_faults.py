@@ -106,7 +106,9 @@ def disk_full(root):
         for n in range(5):
             check("result" in daemon.add(f"before {n}"), f"add 'before {n}' on a roomy disk")
         filler = os.path.join(mount, "filler")
-        with open(filler, "wb") as out:
+        # Unbuffered: a partial write leaves nothing behind for close() to
+        # fail on once the disk is full.
+        with open(filler, "wb", buffering=0) as out:
             try:
                 while True:
                     out.write(b"\0" * 65536)

@@ -25,6 +25,20 @@ TEST(TimeFormat, iso_forms_of_a_wall_time) {
   EXPECT_EQ(format_iso_month(k_wall), "2025-09");
 }
 
+TEST(TimeFormat, iso_wall_times_keep_four_digit_years_zero_padded_and_wider_ones_whole) {
+  EXPECT_EQ(format_iso_local(date::local_days{date::year{1} / January / 2} + 3h + 4min + 5s),
+            "0001-01-02T03:04:05");
+  EXPECT_EQ(format_iso_local(date::local_days{date::year{999} / December / 31} + 23h + 59min + 59s),
+            "0999-12-31T23:59:59");
+  EXPECT_EQ(
+      format_iso_local(date::local_days{date::year{9999} / December / 31} + 23h + 59min + 59s),
+      "9999-12-31T23:59:59");
+  EXPECT_EQ(format_iso_local(date::local_days{date::year{10000} / January / 1}),
+            "10000-01-01T00:00:00");
+  EXPECT_EQ(format_iso_local(date::local_days{date::year{-1} / March / 1}), "-001-03-01T00:00:00");
+  EXPECT_EQ(format_iso_utc(date::sys_days{1970_y / January / 1}), "1970-01-01T00:00:00Z");
+}
+
 TEST(TimeFormat, iso_utc_ends_in_z) {
   EXPECT_EQ(format_iso_utc(k_instant), "2025-09-26T07:00:00Z");
 }

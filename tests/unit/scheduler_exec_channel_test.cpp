@@ -4,6 +4,8 @@
 #include <boost/asio/io_context.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
 
@@ -12,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 namespace summit::notify {
@@ -282,17 +285,60 @@ TEST(FiringEnvironment, absolute_reminder_and_all_day_start) {
   EXPECT_THAT(env, ::testing::Contains("SUMMIT_START=2025-09-26"));
 }
 
-TEST(LogChannel, one_line_per_firing_and_done_at_once) {
+// The default logger, writing to a string, while a test runs.
+class CapturedLog {
+public:
+  explicit CapturedLog(spdlog::level::level_enum level) : m_previous(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_text);
+    sink->set_pattern("%l: %v");
+    auto logger = std::make_shared<spdlog::logger>("test", std::move(sink));
+    logger->set_level(level);
+    spdlog::set_default_logger(std::move(logger));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(m_previous); }
+  CapturedLog(const CapturedLog &) = delete;
+  CapturedLog &operator=(const CapturedLog &) = delete;
+  std::string text() const { return m_text.str(); }
+
+private:
+  std::shared_ptr<spdlog::logger> m_previous;
+  std::ostringstream m_text;
+};
+
+TEST(LogChannel, one_line_per_firing_written_and_done_when_the_batch_is_flushed) {
   auto firing = sample_firing();
   firing.late = true;
   const auto line = log_line(firing);
   EXPECT_EQ(line, "reminder 12 fired: 'Council of Heads of Government of the CIS' (event 7) "
                   "starts 2025-09-26T10:00:00+03:00 Europe/Minsk, Minsk, Belarus; reminder P1D, "
                   "due 2025-09-25T07:00:00Z, late by 90s");
+  const CapturedLog log(spdlog::level::info);
   LogChannel channel;
   int delivered = 0;
   channel.deliver(firing, [&] { ++delivered; });
+  auto second = firing;
+  second.reminder_id = 13;
+  second.late = false;
+  channel.deliver(second, [&] { ++delivered; });
+  // Nothing is reported delivered before its line is written.
+  EXPECT_EQ(delivered, 0);
+  EXPECT_EQ(log.text(), "");
+  channel.flush();
+  EXPECT_EQ(delivered, 2);
+  EXPECT_EQ(log.text(), "info: " + line + "\ninfo: " + log_line(second) + "\n");
+  channel.flush(); // an empty batch writes nothing and reports nothing
+  EXPECT_EQ(delivered, 2);
+}
+
+TEST(LogChannel, below_info_level_a_firing_is_done_at_once_without_a_line) {
+  const CapturedLog log(spdlog::level::warn);
+  LogChannel channel;
+  int delivered = 0;
+  channel.deliver(sample_firing(), [&] { ++delivered; });
   EXPECT_EQ(delivered, 1);
+  channel.flush();
+  EXPECT_EQ(delivered, 1);
+  EXPECT_EQ(log.text(), "");
 }
 
 } // namespace

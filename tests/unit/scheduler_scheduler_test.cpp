@@ -311,6 +311,84 @@ TEST(Scheduler, large_batches_are_handed_out_over_several_loop_turns) {
   EXPECT_EQ(f.log->got.size(), 1000U);
 }
 
+// Keeps what it is handed until flush(), then reports it all done (as the
+// log channel gathers its lines into one write).
+class GatheringChannel : public Channel {
+public:
+  std::string_view name() const override { return "log"; }
+  void deliver(const Firing &firing, std::function<void()> on_delivered) override {
+    batch.push_back(firing.reminder_id);
+    m_done.push_back(std::move(on_delivered));
+  }
+  void flush() override {
+    flushed.push_back(batch.size());
+    batch.clear();
+    for (auto &done : std::exchange(m_done, {})) {
+      done();
+    }
+  }
+  std::vector<std::int64_t> batch;  // handed out since the last flush
+  std::vector<std::size_t> flushed; // the size of each batch at its flush
+
+private:
+  std::vector<std::function<void()>> m_done;
+};
+
+TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_reports_it) {
+  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  for (int id = 1; id <= 250; ++id) {
+    f.queue.add(id, k_t0 + 1s);
+  }
+  auto gathering = std::make_shared<GatheringChannel>();
+  f.scheduler->add_channel(gathering);
+  f.scheduler->start();
+  f.now = k_t0 + 1s;
+  f.timer->fire();
+  // The first batch was handed out and flushed at once, in the same turn.
+  EXPECT_EQ(gathering->flushed, (std::vector<std::size_t>{100}));
+  EXPECT_TRUE(gathering->batch.empty());
+  f.settle();
+  EXPECT_EQ(gathering->flushed, (std::vector<std::size_t>{100, 100, 50}));
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(Scheduler, completions_are_recorded_once_the_batch_is_all_handed_out) {
+  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  for (int id = 1; id <= 250; ++id) {
+    f.queue.add(id, k_t0 + 1s);
+  }
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.now = k_t0 + 1s;
+  f.timer->fire();
+  f.io.restart();
+  f.io.run_one(); // the first batch's completions: kept back, 150 still to go
+  EXPECT_EQ(f.queue.mark_delivered_calls, 0);
+  EXPECT_EQ(f.queue.undelivered_count(), 250U);
+  f.settle();
+  // All 250 in one transaction, after the last was handed out.
+  EXPECT_EQ(f.log->got.size(), 250U);
+  EXPECT_EQ(f.queue.mark_delivered_calls, 1);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(Scheduler, a_delivery_the_channel_has_not_reported_stays_owed) {
+  Fixture f;
+  f.queue.add(1, k_t0 + 1s);
+  auto held = std::make_shared<RecordingChannel>("exec", true);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->add_channel(held);
+  f.scheduler->start();
+  f.advance_to_wake();
+  ASSERT_EQ(held->held.size(), 1U);
+  EXPECT_EQ(f.queue.pending_channels(1), (std::set<std::string>{"exec"}));
+  // Reported from another thread: recorded on the scheduler's, at its next turn.
+  std::thread([&] { held->held[0](); }).join();
+  EXPECT_EQ(f.queue.pending_channels(1), (std::set<std::string>{"exec"}));
+  f.settle();
+  EXPECT_TRUE(f.queue.pending_channels(1).empty());
+}
+
 TEST(Scheduler, replan_after_an_add_wakes_earlier) {
   Fixture f;
   f.queue.add(1, k_t0 + 1h);

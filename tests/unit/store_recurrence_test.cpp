@@ -241,6 +241,31 @@ TEST_F(RecurrenceStoreTest, a_series_that_ends_plans_nothing_after_its_last_occu
   EXPECT_FALSE(m_reminders->next_due());
 }
 
+TEST_F(RecurrenceStoreTest, a_snoozed_occurrence_reminder_keeps_its_occurrence_and_plans_nothing) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  const Event series = add(params);
+  const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
+  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).fired.size(), 1u);
+  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels);
+  ASSERT_EQ(next.fired.size(), 1u);
+  EXPECT_EQ(next.fired[0].start_local, "2025-09-12T10:00:00+03:00");
+
+  const SysSeconds now = first_due + date::days{7} + 1min;
+  auto snoozed = m_reminders->snooze(next.fired[0].reminder_id, 10min, now);
+  ASSERT_TRUE(snoozed) << snoozed.error().message;
+  auto again = m_reminders->take_due(now + 10min, 24h, k_channels);
+  ASSERT_EQ(again.fired.size(), 1u);
+  EXPECT_EQ(again.fired[0].reminder_id, *snoozed);
+  EXPECT_EQ(again.fired[0].start_local, "2025-09-12T10:00:00+03:00");
+  // Sept 19's (planned when Sept 12's fired) is the only one pending: the
+  // snooze planned no second copy.
+  auto pending = m_reminders->pending_for_event(series.id);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{14});
+}
+
 TEST_F(RecurrenceStoreTest, editing_a_series_replans_its_next_reminder) {
   json params = weekly_minsk();
   params["reminders"] = {"PT1H"};

@@ -1,14 +1,24 @@
 // The reminder schedule and outbox on a real SQLite file with the real
 // migrations: planning on add/edit, take_due as one transaction, deliveries,
 // missed, snooze and ack, and what survives a reopen.
+#include "core/zones.hpp"
 #include "daemon/store/event_store.hpp"
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/migrator.hpp"
 #include "daemon/store/reminder_store.hpp"
+#include "daemon/store/statement_use.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <date/date.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -381,6 +391,382 @@ TEST_F(ReminderStoreTest, a_burst_is_taken_a_batch_at_a_time_in_due_then_id_orde
         << "out of order at " << i;
   }
   EXPECT_FALSE(m_reminders->next_due());
+}
+
+} // namespace
+} // namespace summit::store
+
+// The set-wise take_due (one INSERT ... SELECT for the firings, one UPDATE
+// for the schedule) and the owed deliveries as ranges of firing ids.
+namespace summit::store {
+namespace {
+
+// What the row-by-row take_due put in a firing: the event read back through
+// EventStore::get and scheduler::fill_event_fields.
+scheduler::Firing snapshot_as_before(EventStore &events, std::int64_t event_id,
+                                     std::size_t position) {
+  const auto event = events.get(event_id);
+  EXPECT_TRUE(event) << event.error().message;
+  const auto zone = core::find_zone(event->tz);
+  scheduler::Firing f;
+  scheduler::fill_event_fields(f, *event,
+                               position < event->reminders.size()
+                                   ? event->reminders[position]
+                                   : Reminder{core::Seconds{0}, std::nullopt},
+                               zone ? *zone : nullptr);
+  return f;
+}
+
+void expect_same_snapshot(const scheduler::Firing &got, const scheduler::Firing &expected) {
+  EXPECT_EQ(got.event_id, expected.event_id);
+  EXPECT_EQ(got.title, expected.title);
+  EXPECT_EQ(got.precision, expected.precision);
+  EXPECT_EQ(got.start_local, expected.start_local);
+  EXPECT_EQ(got.start_utc, expected.start_utc);
+  EXPECT_EQ(got.tz, expected.tz);
+  EXPECT_EQ(got.location, expected.location);
+  EXPECT_EQ(got.reminder, expected.reminder);
+}
+
+Event in_zone(std::string title, std::string tz, SysSeconds start_utc,
+              std::vector<Reminder> reminders) {
+  Event e = minsk(std::move(reminders));
+  e.title = std::move(title);
+  e.tz = std::move(tz);
+  const auto zone = core::find_zone(e.tz);
+  EXPECT_TRUE(zone);
+  e.start_utc = start_utc;
+  e.end_utc = start_utc;
+  e.start_local = (*zone)->to_local(start_utc);
+  e.end_local = e.start_local;
+  return e;
+}
+
+TEST_F(ReminderStoreTest, snapshots_are_what_the_row_by_row_take_due_wrote) {
+  std::vector<Event> events;
+  // Offsets east and west, a half-hour one, DST in force, no location,
+  // text JSON must escape, absolute reminders.
+  events.push_back(add(minsk({before(24h), before(1h)})));
+  events.push_back(add(in_zone("UN General Assembly \"high-level week\"", "America/New_York",
+                               sys_days{2025_y / September / 23} + 13h, {before(2h)})));
+  events.push_back(add(in_zone("Summit in Delhi \\ backslash\nnew line", "Asia/Kolkata",
+                               sys_days{2025_y / September / 24} + 4h + 30min,
+                               {Reminder{std::nullopt, sys_days{2025_y / September / 20} + 8h}})));
+  Event no_location = in_zone("Совет глав правительств СНГ", "Asia/Dushanbe",
+                              sys_days{2025_y / September / 25} + 5h, {before(48h)});
+  no_location.location = "";
+  events.push_back(add(no_location));
+  Event day = minsk({before(24h)});
+  day.title = "Independence Day reception";
+  day.precision = core::Precision::all_day;
+  day.start_local = local_days{2025_y / September / 26};
+  day.end_local = local_days{2025_y / September / 27};
+  day.start_utc = sys_days{2025_y / September / 25} + 21h;
+  day.end_utc = sys_days{2025_y / September / 26} + 21h;
+  events.push_back(add(day));
+  Event month = minsk({before(date::days{7})});
+  month.title = "CIS summit (date TBA)";
+  month.precision = core::Precision::month;
+  month.start_local = local_days{2025_y / October / 1};
+  month.end_local = local_days{2025_y / November / 1};
+  month.start_utc = sys_days{2025_y / September / 30} + 21h;
+  month.end_utc = sys_days{2025_y / October / 31} + 21h;
+  events.push_back(add(month));
+
+  // Every instance, in one batch.
+  std::size_t planned = 0;
+  for (const Event &event : events) {
+    const auto pending = m_reminders->pending_for_event(event.id);
+    ASSERT_TRUE(pending);
+    planned += pending->size();
+  }
+  ASSERT_EQ(planned, 7u);
+  const auto batch =
+      m_reminders->take_due(sys_days{2025_y / October / 2}, date::days{60}, k_channels);
+  ASSERT_EQ(batch.fired.size(), 7u);
+  for (const auto &firing : batch.fired) {
+    const auto event = std::find_if(events.begin(), events.end(),
+                                    [&](const Event &e) { return e.id == firing.event_id; });
+    ASSERT_NE(event, events.end());
+    // Which of its reminders: the one whose text matches (each event's differ).
+    std::size_t position = 0;
+    while (position + 1 < event->reminders.size() &&
+           snapshot_as_before(*m_events, event->id, position).reminder != firing.reminder) {
+      ++position;
+    }
+    SCOPED_TRACE(event->title + " / " + firing.reminder);
+    expect_same_snapshot(firing, snapshot_as_before(*m_events, event->id, position));
+    EXPECT_EQ(firing.fired_at, sys_days{2025_y / October / 2});
+    EXPECT_EQ(firing.lateness, sys_days{2025_y / October / 2} - firing.due);
+  }
+  // Spot checks of the texts themselves.
+  const auto text_of = [&](std::int64_t event_id) {
+    for (const auto &firing : batch.fired) {
+      if (firing.event_id == event_id) {
+        return firing.start_local;
+      }
+    }
+    return std::string();
+  };
+  EXPECT_EQ(text_of(events[1].id), "2025-09-23T09:00:00-04:00");
+  EXPECT_EQ(text_of(events[2].id), "2025-09-24T10:00:00+05:30");
+  EXPECT_EQ(text_of(events[4].id), "2025-09-26");
+  EXPECT_EQ(text_of(events[5].id), "2025-10");
+
+  // The same snapshots come back from the outbox after a restart.
+  reopen();
+  const auto owed = m_reminders->undelivered();
+  ASSERT_EQ(owed.size(), 7u);
+  for (std::size_t i = 0; i < owed.size(); ++i) {
+    EXPECT_EQ(owed[i].firing.firing_id, batch.fired[i].firing_id);
+    expect_same_snapshot(owed[i].firing, batch.fired[i]);
+    EXPECT_EQ(owed[i].channels, k_channels);
+  }
+}
+
+TEST_F(ReminderStoreTest, missed_and_fired_split_in_one_batch_and_only_fired_ones_are_owed) {
+  // Down from before the first until 30 min before the start: P7D and P2D
+  // are beyond a 24 h grace, PT1H is not yet due, P1D fires late.
+  add(minsk({before(date::days{7}), before(date::days{2}), before(24h), before(1h)}));
+  add(minsk({before(date::days{2}), before(24h)}));
+  const SysSeconds now = k_start - 20h;
+  auto batch = m_reminders->take_due(now, 24h, k_channels);
+  ASSERT_EQ(batch.missed.size(), 3u);
+  ASSERT_EQ(batch.fired.size(), 2u);
+  for (const auto *list : {&batch.missed, &batch.fired}) {
+    for (std::size_t i = 1; i < list->size(); ++i) {
+      const auto &a = (*list)[i - 1];
+      const auto &b = (*list)[i];
+      EXPECT_TRUE(a.due < b.due || (a.due == b.due && a.reminder_id < b.reminder_id));
+    }
+  }
+  EXPECT_EQ(batch.missed[0].reminder, "P7D");
+  EXPECT_EQ(batch.fired[0].reminder, "P1D");
+  EXPECT_EQ(batch.fired[0].lateness, 4h);
+  const auto owed = m_reminders->undelivered();
+  ASSERT_EQ(owed.size(), 2u);
+  EXPECT_EQ(owed[0].firing.firing_id, batch.fired[0].firing_id);
+  EXPECT_EQ(owed[1].firing.firing_id, batch.fired[1].firing_id);
+  auto missed = m_reminders->missed(10);
+  ASSERT_TRUE(missed);
+  EXPECT_EQ(missed->size(), 3u);
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->missed, 3);
+  EXPECT_EQ(stats->fired, 2);
+  EXPECT_EQ(stats->undelivered, 2);
+  EXPECT_EQ(stats->pending, 1); // PT1H
+  // Nothing taken twice.
+  EXPECT_TRUE(m_reminders->take_due(now, 24h, k_channels).fired.empty());
+}
+
+TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_rest_owed) {
+  m_events->enable_group_commit([] {});
+  for (int i = 0; i < 12; ++i) {
+    add(minsk({before(24h)}));
+  }
+  ASSERT_TRUE(m_events->commit_group());
+  auto batch = m_reminders->take_due(k_start - 24h, 24h, {"log", "subscribers", "exec"});
+  ASSERT_EQ(batch.fired.size(), 12u);
+  std::vector<std::int64_t> ids;
+  for (const auto &f : batch.fired) {
+    ids.push_back(f.firing_id);
+  }
+  // What the model says is owed: firing id -> channels.
+  std::map<std::int64_t, std::set<std::string>> expected;
+  for (const auto id : ids) {
+    expected[id] = {"exec", "log", "subscribers"};
+  }
+  const auto mark = [&](std::vector<ReminderStore::Delivery> deliveries) {
+    m_reminders->mark_delivered(deliveries);
+    for (const auto &d : deliveries) {
+      if (auto it = expected.find(d.firing_id); it != expected.end()) {
+        it->second.erase(d.channel);
+        if (it->second.empty()) {
+          expected.erase(it);
+        }
+      }
+    }
+    std::map<std::int64_t, std::set<std::string>> got;
+    for (const auto &item : m_reminders->undelivered()) {
+      got[item.firing.firing_id] = {item.channels.begin(), item.channels.end()};
+    }
+    EXPECT_EQ(got, expected);
+  };
+  // The log completes all at once, exec in any order, twice over, and
+  // completions for firings that never were.
+  mark({{ids[0], "log"},
+        {ids[1], "log"},
+        {ids[2], "log"},
+        {ids[3], "log"},
+        {ids[4], "log"},
+        {ids[5], "log"},
+        {ids[6], "log"},
+        {ids[7], "log"},
+        {ids[8], "log"},
+        {ids[9], "log"},
+        {ids[10], "log"},
+        {ids[11], "log"}});
+  mark({{ids[5], "exec"}, {ids[3], "exec"}, {ids[4], "exec"}});
+  mark({{ids[0], "exec"}, {ids[11], "exec"}, {ids[4], "exec"}, {9999, "exec"}});
+  mark({{ids[7], "subscribers"}, {ids[6], "exec"}, {ids[1], "subscribers"}});
+  reopen(); // the ranges are in the file, not in memory
+  mark({{ids[2], "exec"},
+        {ids[1], "exec"},
+        {ids[8], "exec"},
+        {ids[9], "exec"},
+        {ids[10], "exec"},
+        {ids[7], "exec"}});
+  std::vector<ReminderStore::Delivery> rest;
+  for (const auto id : ids) {
+    rest.push_back({id, "subscribers"});
+  }
+  mark(rest);
+  EXPECT_TRUE(m_reminders->undelivered().empty());
+  auto stats = m_reminders->stats(60s);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->undelivered, 0);
+}
+
+TEST_F(ReminderStoreTest, deliveries_owed_across_batches_are_kept_apart) {
+  const std::size_t total = ReminderStore::k_batch_limit + 10;
+  m_events->enable_group_commit([] {});
+  for (std::size_t i = 0; i < total; ++i) {
+    add(minsk({before(24h)}));
+  }
+  ASSERT_TRUE(m_events->commit_group());
+  auto first = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+  auto second = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+  ASSERT_EQ(first.fired.size(), ReminderStore::k_batch_limit);
+  ASSERT_EQ(second.fired.size(), 10u);
+  // The last of the first batch and the first of the second, for one channel.
+  m_reminders->mark_delivered(
+      {{first.fired.back().firing_id, "log"}, {second.fired.front().firing_id, "log"}});
+  const auto owed = m_reminders->undelivered();
+  ASSERT_EQ(owed.size(), total);
+  std::size_t log_owed = 0;
+  for (const auto &item : owed) {
+    log_owed += std::count(item.channels.begin(), item.channels.end(), "log");
+  }
+  EXPECT_EQ(log_owed, total - 2);
+}
+
+TEST_F(ReminderStoreTest, an_instance_whose_event_is_gone_is_recorded_not_lost) {
+  const Event event = add(minsk({before(24h)}));
+  // Only possible with foreign keys off (another tool, a damaged file).
+  m_events->database().exec("PRAGMA foreign_keys = OFF");
+  m_events->database().exec("DELETE FROM reminders WHERE event_id = " + std::to_string(event.id));
+  m_events->database().exec("DELETE FROM events WHERE id = " + std::to_string(event.id));
+  m_events->database().exec("PRAGMA foreign_keys = ON");
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(batch.fired[0].event_id, event.id);
+  EXPECT_EQ(batch.fired[0].title, "(removed event)");
+  EXPECT_EQ(batch.fired[0].reminder, "");
+}
+
+TEST_F(ReminderStoreTest, outbox_writes_leave_client_writes_their_full_sync_and_checkpoints) {
+  add(minsk({before(24h)}));
+  auto &db = m_events->database();
+  const int autocheckpoint = db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2); // FULL
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+  m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}});
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+  // Also when nothing was due.
+  EXPECT_TRUE(m_reminders->take_due(k_start, 24h, k_channels).fired.empty());
+  EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
+}
+
+// A database from before schema 4: per-(firing, channel) rows and snapshots
+// written by nlohmann::json. What was owed is still owed after the upgrade.
+TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upgrade) {
+  std::string pattern = (fs::temp_directory_path() / "summit-upgrade-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  const fs::path dir = pattern;
+  const fs::path path = dir / "summit.db";
+  std::vector<Migration> up_to_2;
+  for (const auto &migration : embedded_migrations()) {
+    if (migration.version <= 2) {
+      up_to_2.push_back(migration);
+    }
+  }
+  {
+    // Written with SQL as summitd at schema 2 wrote it: today's EventStore
+    // needs the columns of later schemas to open a file at all.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto ordered = ordered_migrations(up_to_2);
+    ASSERT_TRUE(ordered) << ordered.error().message;
+    auto reached = apply_migrations(db, *ordered);
+    ASSERT_TRUE(reached) << reached.error().message;
+    ASSERT_EQ(*reached, 2);
+    // A pending reminder 1 h before an event, planned by the old schema.
+    db.exec(fmt::format(
+        "INSERT INTO events (id, uid, title, precision, start_local, end_local, has_end, tz, "
+        "start_utc, end_utc, location, status, owner_uid, created, updated) VALUES (3, "
+        "'council@summit', 'Council', 'timed', '2025-09-26T10:00:00', '2025-09-26T10:00:00', 0, "
+        "'Europe/Minsk', {0}, {0}, 'Minsk, Belarus', 'confirmed', 0, {0}, {0})",
+        to_unix(k_start)));
+    db.exec("INSERT INTO reminders (event_id, position, before_seconds) VALUES (3, 0, 3600)");
+    db.exec(fmt::format("INSERT INTO reminder_instances (id, event_id, position, due) "
+                        "VALUES (1, 3, 0, {})",
+                        to_unix(k_start - 1h)));
+    db.exec("INSERT INTO firings (id, reminder_id, event_id, due, fired_at, lateness, missed, "
+            "snapshot) VALUES (7, 12, 3, 1758783600, 1758783602, 2, 0, "
+            "'{\"location\":\"Minsk, Belarus\",\"precision\":\"timed\",\"reminder\":\"P1D\","
+            "\"start_local\":\"2025-09-26T10:00:00+03:00\",\"start_utc\":1758870000,"
+            "\"title\":\"Council\",\"tz\":\"Europe/Minsk\"}'), "
+            "(8, 13, 3, 1758783600, 1758783602, 2, 1, '{\"title\":\"Missed one\"}')");
+    db.exec("INSERT INTO pending_deliveries (firing_id, channel) VALUES (7, 'subscribers'), "
+            "(7, 'exec')");
+  }
+  {
+    auto events = EventStore::open(path);
+    ASSERT_TRUE(events) << events.error().message;
+    EXPECT_EQ((*events)->schema_version(), embedded_migrations().back().version);
+    auto reminders = ReminderStore::open(**events);
+    ASSERT_TRUE(reminders) << reminders.error().message;
+    const auto owed = (*reminders)->undelivered();
+    ASSERT_EQ(owed.size(), 1u);
+    EXPECT_EQ(owed[0].firing.firing_id, 7);
+    EXPECT_EQ(owed[0].firing.reminder_id, 12);
+    EXPECT_EQ(owed[0].firing.title, "Council");
+    EXPECT_EQ(owed[0].firing.start_local, "2025-09-26T10:00:00+03:00");
+    EXPECT_EQ(owed[0].firing.start_utc, from_unix(1758870000));
+    EXPECT_EQ(owed[0].firing.reminder, "P1D");
+    EXPECT_EQ(owed[0].firing.lateness, 2s);
+    EXPECT_EQ(owed[0].channels, (std::vector<std::string>{"exec", "subscribers"}));
+    const auto missed = (*reminders)->missed(10);
+    ASSERT_TRUE(missed);
+    ASSERT_EQ(missed->size(), 1u);
+    EXPECT_EQ((*missed)[0].firing.title, "Missed one");
+    EXPECT_EQ((*missed)[0].firing.precision, core::Precision::timed);
+    (*reminders)->mark_delivered({{7, "exec"}, {7, "subscribers"}});
+    EXPECT_TRUE((*reminders)->undelivered().empty());
+    // The schedule came through the rebuild of its table: same instance,
+    // same id, still pending, found through its index; it fires once.
+    EXPECT_EQ((*reminders)->next_due(), k_start - 1h);
+    auto batch = (*reminders)->take_due(k_start - 1h, 24h, k_channels);
+    ASSERT_EQ(batch.fired.size(), 1u);
+    EXPECT_EQ(batch.fired[0].firing_id, 9); // after the firings kept from schema 2
+    EXPECT_EQ(batch.fired[0].reminder, "PT1H");
+    EXPECT_FALSE((*reminders)->next_due());
+    auto &db = (*events)->database();
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    SQLite::Statement plan_query(db, "EXPLAIN QUERY PLAN SELECT due FROM reminder_instances "
+                                     "WHERE state = 'pending' ORDER BY due, id LIMIT 1");
+    ASSERT_TRUE(plan_query.executeStep());
+    const std::string plan = plan_query.getColumn(3).getString();
+    EXPECT_NE(plan.find("reminder_instances_pending"), std::string::npos) << plan;
+    // The constraints are still there.
+    EXPECT_THROW(db.exec("UPDATE reminder_instances SET state = 'lost'"), SQLite::Exception);
+    EXPECT_THROW(db.exec("UPDATE firings SET missed = 2"), SQLite::Exception);
+  }
+  fs::remove_all(dir);
 }
 
 } // namespace
