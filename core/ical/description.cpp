@@ -223,11 +223,23 @@ std::string describe(const Rule &rule, const core::Event &event, const date::tim
     text += " until " + short_date(*rule.until_date);
   } else if (rule.until_utc) {
     const auto local = core::to_local(*rule.until_utc, zone);
-    const auto day = date::floor<date::days>(local);
+    auto day = date::floor<date::days>(local);
     const date::hh_mm_ss<core::Seconds> tod{local - day};
-    text += " until " + short_date(day);
-    if (local - day != date::days{1} - core::Seconds{1}) {
-      text += fmt::format(" {:02}:{:02}", tod.hours().count(), tod.minutes().count());
+    if (rule.frequency == Frequency::minutely || rule.frequency == Frequency::hourly) {
+      text += " until " + short_date(day);
+      if (local - day != date::days{1} - core::Seconds{1}) {
+        text += fmt::format(" {:02}:{:02}", tod.hours().count(), tod.minutes().count());
+      }
+    } else {
+      // Daily and coarser rules (with words for them: no BYHOUR) start
+      // every occurrence at the series' time of day, so an UNTIL before
+      // that time on its day (a split's "this and following" leaves the
+      // instant before the occurrence split off) ends the series the day
+      // before: "until 11 Mar 2027", not "until 12 Mar 2027 09:59".
+      if (local - day < event.start_local - start_day) {
+        day -= date::days{1};
+      }
+      text += " until " + short_date(day);
     }
   }
   return text;

@@ -215,11 +215,24 @@ TEST(RecurrenceRules, the_description_says_it_in_words) {
             "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1");
 }
 
-TEST(RecurrenceRules, an_until_that_is_not_the_end_of_a_day_shows_its_time) {
+TEST(RecurrenceRules, an_until_before_the_time_of_day_ends_the_series_the_day_before) {
+  // What a split of "this and following" at Thursday 23 Oct 10:00 leaves.
+  const auto split = add({{"start", "2025-09-26T10:00"},
+                          {"tz", "Europe/Minsk"},
+                          {"repeat", "FREQ=DAILY;UNTIL=20251023T065959Z"}});
+  EXPECT_EQ(split.recurrence->description, "daily until 22 Oct 2025");
+  // At or after the time of day: that day's occurrence is in the series.
+  const auto same_day = add({{"start", "2025-09-26T10:00"},
+                             {"tz", "Europe/Minsk"},
+                             {"repeat", "FREQ=DAILY;UNTIL=20251023T070000Z"}});
+  EXPECT_EQ(same_day.recurrence->description, "daily until 23 Oct 2025");
+}
+
+TEST(RecurrenceRules, an_hourly_until_that_is_not_the_end_of_a_day_shows_its_time) {
   const auto event = add({{"start", "2025-09-26T10:00"},
                           {"tz", "Europe/Minsk"},
-                          {"repeat", "FREQ=WEEKLY;UNTIL=20251023T065959Z"}});
-  EXPECT_EQ(event.recurrence->description, "every week on Friday until 23 Oct 2025 09:59");
+                          {"repeat", "FREQ=HOURLY;INTERVAL=2;UNTIL=20251023T065959Z"}});
+  EXPECT_EQ(event.recurrence->description, "every 2 hours until 23 Oct 2025 09:59");
 }
 
 TEST(RecurrenceRules, an_override_must_name_an_occurrence) {
