@@ -77,10 +77,14 @@ std::string select_by_id_sql() {
 }
 
 // Single events only: series are listed from events_series and expanded.
-// `:after_start`/`:after_id` resume a paged listing after that row.
+// `:after_start`/`:after_id` resume a paged listing after that row; :lower is
+// then at least :after_start, so the walk starts at the cursor. The unary +
+// keeps the planner from taking :after_start as the walk's lower bound
+// instead of :lower: unpaged it is the smallest integer, and the walk went
+// through every past event (8 ms a page at 100,000 events, 0.1 ms after).
 constexpr const char *k_single = "e.recurrence IS NULL";
 constexpr const char *k_after =
-    "(e.start_utc > :after_start OR (e.start_utc = :after_start AND e.id > :after_id))";
+    "(+e.start_utc > :after_start OR (+e.start_utc = :after_start AND e.id > :after_id))";
 
 std::string list_sql() {
   return fmt::format("SELECT {} FROM events e "
@@ -91,10 +95,14 @@ std::string list_sql() {
 
 // Every series whose span overlaps [:from, :to) (a series of point events
 // when an occurrence starts at :from), from the partial index events_series.
-// Tag and search are tested per series row: series are few.
+// Tag and search are tested per series row: series are few. INDEXED BY: left
+// to itself, the planner walks events_by_start to save the sort (the ORDER
+// BY and the cursor's start_utc test invite it), reading every event from
+// the cursor on to find the few series: 170 ms per page at 100,000 events.
 std::string list_series_sql() {
   return fmt::format(
-      "SELECT {} FROM events e WHERE e.recurrence IS NOT NULL AND e.series_start_utc < :to "
+      "SELECT {} FROM events e INDEXED BY events_series "
+      "WHERE e.recurrence IS NOT NULL AND e.series_start_utc < :to "
       "AND e.series_end_utc >= :from "
       "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND "
       "t.tag = :tag)) "
@@ -525,8 +533,8 @@ struct EventStore::Impl {
   // are skipped here: list() expands them apart.
   std::optional<std::vector<core::Event>> search_by_start(const ListQuery &query,
                                                           const std::string &search,
-                                          std::int64_t lower, std::int64_t from, std::size_t limit,
-                                          SearchPlan plan) {
+                                                          std::int64_t lower, std::int64_t from,
+                                                          std::size_t limit, SearchPlan plan) {
     if (plan == SearchPlan::from_matches) {
       return std::nullopt;
     }
@@ -1139,6 +1147,7 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     const std::int64_t after_start =
         paged ? to_unix(query.after->start_utc) : std::numeric_limits<std::int64_t>::min();
     const std::int64_t after_id = paged ? query.after->id : 0;
+    const std::int64_t walk_from = std::max(lower, after_start);
 
     std::vector<core::Event> events;
     std::optional<std::vector<core::Event>> walked;
@@ -1154,7 +1163,7 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
           search ? (by_tag ? m_impl->m_list_tag_search : m_impl->m_list_search)
                  : (by_tag ? m_impl->m_list_tag : m_impl->m_list);
       Use s(statement);
-      s->bind(":lower", lower);
+      s->bind(":lower", walk_from);
       s->bind(":from", from);
       s->bind(":to", to_unix(query.range.end));
       s->bind(":limit", static_cast<std::int64_t>(limit) + 1);

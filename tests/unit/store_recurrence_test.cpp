@@ -8,10 +8,12 @@
 
 #include <SQLiteCpp/Database.h>
 #include <date/date.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <sqlite3.h>
 #include <string>
 #include <vector>
 
@@ -145,6 +147,62 @@ TEST_F(RecurrenceStoreTest, the_limit_counts_occurrences_and_more_says_there_are
   ASSERT_TRUE(page);
   EXPECT_EQ(page->events.size(), 3u);
   EXPECT_TRUE(page->more);
+}
+
+// How much work SQLite does, in VM instructions (a progress handler called
+// every 1,000): deterministic, unlike a time.
+struct VmWork {
+  explicit VmWork(SQLite::Database &db) : m_db(db) {
+    sqlite3_progress_handler(
+        m_db.getHandle(), 1000,
+        [](void *count) {
+          ++*static_cast<long *>(count);
+          return 0;
+        },
+        &m_thousands);
+  }
+  ~VmWork() { sqlite3_progress_handler(m_db.getHandle(), 0, nullptr, nullptr); }
+  VmWork(const VmWork &) = delete;
+  VmWork &operator=(const VmWork &) = delete;
+  long thousands() const { return m_thousands; }
+
+private:
+  SQLite::Database &m_db;
+  long m_thousands = 0;
+};
+
+// A calendar with a long past: listing what comes next must not walk it
+// (the planner once took the paging cursor's unbound start as the walk's
+// lower bound and read every past event, and walked events_by_start to find
+// the series).
+TEST_F(RecurrenceStoreTest, listing_the_next_events_does_not_walk_the_past) {
+  auto &db = m_events->database();
+  // 20,000 past events, one an hour up to k_now, then 10 in the hours after it.
+  const auto now = k_now.time_since_epoch().count();
+  db.exec(fmt::format(
+      "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 20009) "
+      "INSERT INTO events (uid, title, precision, start_local, end_local, has_end, tz, "
+      "start_utc, end_utc, status, owner_uid, created, updated) "
+      "SELECT 'past-' || n, 'Meeting ' || n, 'timed', "
+      "strftime('%Y-%m-%dT%H:%M:%S', s, 'unixepoch'), "
+      "strftime('%Y-%m-%dT%H:%M:%S', s + 1800, 'unixepoch'), 1, 'UTC', s, s + 1800, "
+      "'confirmed', 0, {0}, {0} FROM (SELECT n, {0} + 1800 - (20000 - n) * 3600 AS s FROM seq)",
+      now));
+  add(weekly_minsk());
+  {
+    const VmWork work(db);
+    const auto next = list(k_now, SysSeconds::max(), 5);
+    ASSERT_EQ(next.size(), 5u);
+    EXPECT_EQ(next[0].title, "Meeting 20000");
+    // Walking the past reads 20,000 rows: well over 100,000 instructions.
+    EXPECT_LT(work.thousands(), 50) << "thousands of VM instructions for a page of 5";
+  }
+  {
+    const VmWork work(db);
+    const auto month = list(k_now, k_now + date::days{30});
+    EXPECT_EQ(month.size(), 4u + 10u); // four Fridays and the ten events ahead
+    EXPECT_LT(work.thousands(), 50) << "thousands of VM instructions for a month";
+  }
 }
 
 TEST_F(RecurrenceStoreTest, tag_and_search_filter_series_like_single_events) {
