@@ -697,9 +697,31 @@ struct EventStore::Impl {
     std::vector<Planned> planned;
     if (event.status != core::Status::cancelled && zone) {
       if (event.recurrence) {
+        // A reminder that fell due but was not taken yet (the daemon was
+        // restarting when this edit arrived) stays owed if the edited series
+        // still has it: planned from just before it, its position gives the
+        // same instant. Taking it plans the next one, so that position gets
+        // nothing planned from `now` here.
+        std::set<std::int64_t> owed_positions;
+        for (const auto &[key, row] : pending) {
+          const auto [position, due] = key;
+          if (!row.occurrence || from_unix(due) > now || owed_positions.count(position) > 0) {
+            continue;
+          }
+          for (const auto &again : ical::plan_occurrence_reminders(
+                   event, *zone, from_unix(due) - core::Seconds{1}, m_plan)) {
+            if (static_cast<std::int64_t>(again.index) == position && to_unix(again.due) == due &&
+                local_text(again.occurrence) == *row.occurrence) {
+              owed_positions.insert(position);
+              planned.push_back({position, again.due, local_text(again.occurrence)});
+            }
+          }
+        }
         for (const auto &next : ical::plan_occurrence_reminders(event, *zone, now, m_plan)) {
-          planned.push_back(
-              {static_cast<std::int64_t>(next.index), next.due, local_text(next.occurrence)});
+          if (owed_positions.count(static_cast<std::int64_t>(next.index)) == 0) {
+            planned.push_back(
+                {static_cast<std::int64_t>(next.index), next.due, local_text(next.occurrence)});
+          }
         }
       } else {
         for (const auto &next : core::plan_reminders(event, *zone, m_plan)) {

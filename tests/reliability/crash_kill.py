@@ -54,7 +54,7 @@ class Client(threading.Thread):
         self.stop_event = stop_event
         self.acked = {}      # event id -> acknowledged title
         self.in_doubt = {}   # event id -> titles of edits whose replies were lost since its last ack
-        self.start_of = {}   # event id -> start (unix seconds)
+        self.start_of = {}   # event id -> its occurrences' starts (unix seconds)
         self.adds_in_doubt = 0
         self.requests = 0
         self.acked_writes = 0
@@ -101,9 +101,18 @@ class Client(threading.Thread):
             if not self.acked or self.random.random() < 0.5:
                 start = int(time.time()) + self.random.randint(2, 6)
                 title = f"c{self.number} add {self.sequence + 1}"
-                reply = self.call("event.add", {
-                    "title": title, "start": iso_utc(start), "tz": "UTC",
-                    "reminders": ["PT0S"]})
+                params = {"title": title, "start": iso_utc(start), "tz": "UTC",
+                          "reminders": ["PT0S"]}
+                starts = [start]
+                if self.random.random() < 0.2:
+                    # A series: two more occurrences 3 and 6 s later (RDATEs;
+                    # a rule repeats every minute at most often). Each
+                    # occurrence's reminder is planned only when the one
+                    # before it is taken, in the same transaction.
+                    starts = [start, start + 3, start + 6]
+                    params["recurrence"] = {"rrule": "", "rdates": [
+                        iso_utc(t).rstrip("Z") for t in starts[1:]]}
+                reply = self.call("event.add", params)
                 if reply is None:
                     self.adds_in_doubt += 1
                     continue
@@ -111,7 +120,7 @@ class Client(threading.Thread):
                     raise RuntimeError(f"event.add refused: {reply}")
                 event_id = reply["result"]["event"]["id"]
                 self.acked[event_id] = title
-                self.start_of[event_id] = start
+                self.start_of[event_id] = starts
                 self.acked_writes += 1
             else:
                 event_id = self.random.choice(list(self.acked))
@@ -189,7 +198,8 @@ def main():
             if client.is_alive():
                 failures.append(f"client {client.number} did not stop")
         # Everything written so far falls due within seconds: let it fire.
-        last_due = max((s for c in clients for s in c.start_of.values()), default=time.time())
+        last_due = max((t for c in clients for starts in c.start_of.values() for t in starts),
+                       default=time.time())
         while time.time() < last_due + 2:
             time.sleep(0.2)
         deadline = time.monotonic() + 60
@@ -238,10 +248,12 @@ def main():
         past_when_added = 0
         created = dict(db.execute("SELECT id, created FROM events"))
         late = db.execute("SELECT count(*) FROM firings WHERE lateness > 0").fetchone()[0]
+        occurrences = 0
         for client in clients:
-            for event_id in client.acked:
-                reminder_id = fired.get((event_id, client.start_of[event_id]))
-                if reminder_id is None and created.get(event_id, 0) >= client.start_of[event_id]:
+            for event_id, start in ((e, t) for e in client.acked for t in client.start_of[e]):
+                occurrences += 1
+                reminder_id = fired.get((event_id, start))
+                if reminder_id is None and created.get(event_id, 0) >= start:
                     # Added (the request waited out a restart) only once its
                     # reminder was already past: not planned, by design.
                     past_when_added += 1
@@ -253,7 +265,7 @@ def main():
                     row = db.execute("SELECT start_utc, created, updated, title FROM events "
                                      "WHERE id = ?", (event_id,)).fetchone()
                     failures.append(f"the reminder of acknowledged event {event_id} never fired "
-                                    f"(start {client.start_of[event_id]}; stored start, created, "
+                                    f"(start {start}; stored start, created, "
                                     f"updated, title: {row}; instances {instances})")
                 elif reminder_id not in delivered:
                     lost += 1
@@ -268,7 +280,7 @@ def main():
         in_doubt = sum(c.adds_in_doubt + sum(map(len, c.in_doubt.values())) for c in clients)
         print(f"{args.kills} SIGKILLs in {elapsed:.1f} s; {requests} requests, {acked_writes} "
               f"acknowledged writes, {in_doubt} cut off by a kill; {acked_events} acknowledged "
-              f"events, all checked; {len(fired)} firings ({late} late after a restart); "
+              f"events ({occurrences} occurrences), all checked; {len(fired)} firings ({late} late after a restart); "
               f"{redelivered} marked re-deliveries; {past_when_added} added when already past; "
               f"{lost} lost; {len(doubled)} doubled; "
               f"integrity_check {integrity}")

@@ -335,6 +335,44 @@ TEST_F(RecurrenceStoreTest, editing_a_series_replans_its_next_reminder) {
   EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / September / 5} + 11h);
 }
 
+// Found by the crash test: an edit that reaches the store after a reminder
+// fell due but before the scheduler took it (the daemon was restarting)
+// dropped that occurrence's reminder, planning only the next one.
+TEST_F(RecurrenceStoreTest, an_edit_after_the_due_instant_keeps_the_occurrence_reminder_owed) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  Event series = add(params);
+  const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
+  const core::EventInputContext ctx{first_due + 1min, nullptr, 1000, &ical::recurrence_rules()};
+  auto renamed =
+      core::event_apply_update_params(series, {{"title", "CIS working group (renamed)"}}, ctx);
+  ASSERT_TRUE(renamed) << renamed.error().message;
+  renamed->event.updated = first_due + 1min;
+  ASSERT_TRUE(m_events->update(renamed->event));
+  EXPECT_EQ(m_reminders->next_due(), first_due);
+  auto batch = m_reminders->take_due(first_due + 2min, 24h, k_channels);
+  ASSERT_EQ(batch.fired.size(), 1u);
+  EXPECT_EQ(batch.fired[0].start_local, "2025-09-05T10:00:00+03:00");
+  EXPECT_EQ(batch.fired[0].title, "CIS working group (renamed)");
+  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{7});
+
+  // Moved instead, so that the owed instant is no longer the series': the
+  // next occurrence's reminder is planned, nothing past.
+  const core::EventInputContext later{first_due + date::days{7} + 1min, nullptr, 1000,
+                                      &ical::recurrence_rules()};
+  auto current = m_events->get(series.id);
+  ASSERT_TRUE(current);
+  auto moved = core::event_apply_update_params(*current, {{"start", "2025-09-05T15:00"}}, later);
+  ASSERT_TRUE(moved) << moved.error().message;
+  moved->event.updated = first_due + date::days{7} + 1min;
+  ASSERT_TRUE(m_events->update(moved->event));
+  // Friday 12 September 15:00 Minsk, an hour before: 11:00 UTC, still ahead.
+  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / September / 12} + 11h);
+  auto pending = m_reminders->pending_for_event(series.id);
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->size(), 1u);
+}
+
 TEST_F(RecurrenceStoreTest, writes_made_together_roll_back_together) {
   const Event kept = add(weekly_minsk());
   auto failed = m_events->write_together([&]() -> core::Result<void> {
