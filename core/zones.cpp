@@ -1,6 +1,7 @@
 #include "core/zones.hpp"
 
 #include "core/time_format.hpp"
+#include "core/zone_rules.hpp"
 
 // date's time_zone has one public constructor, the one its own tz.cpp uses
 // for the lazily loaded zones of the OS database (USE_OS_TZDB): a name and a
@@ -238,19 +239,6 @@ std::string offset_text(Seconds offset) {
 
 namespace {
 
-// Where date reads zone files from (tz.cpp, discover_tz_dir).
-const std::string &tz_dir() {
-  static const std::string dir = [] {
-    struct stat st {};
-    constexpr const char *k_buildroot = "/usr/share/zoneinfo/uclibc";
-    if (::stat(k_buildroot, &st) == 0 && S_ISDIR(st.st_mode)) {
-      return std::string(k_buildroot);
-    }
-    return std::string("/usr/share/zoneinfo");
-  }();
-  return dir;
-}
-
 // A part of a path that date's database skips when it lists the folder
 // (tz.cpp, init_tzdb): hidden files, posix/ and right/ (copies of every
 // zone), the tables.
@@ -274,7 +262,7 @@ bool is_zone_file(std::string_view name) {
       return false;
     }
   }
-  const std::string path = tz_dir() + '/' + std::string(name);
+  const std::string path = zoneinfo_dir() + '/' + std::string(name);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return false;

@@ -7,6 +7,7 @@
 #include "daemon/store/fts_query.hpp"
 #include "daemon/store/migrator.hpp"
 #include "daemon/store/statement_use.hpp"
+#include "daemon/store/wall_time.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -30,7 +31,6 @@
 #include <random>
 #include <set>
 #include <sqlite3.h>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -192,13 +192,11 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
 std::string local_text(core::LocalSeconds t) { return core::format_iso_local(t); }
 
 core::LocalSeconds parse_local(const std::string &text, std::int64_t id) {
-  std::istringstream in(text);
-  core::LocalSeconds t{};
-  in >> date::parse("%FT%T", t);
-  if (in.fail()) {
+  const auto t = parse_wall_time(text);
+  if (!t) {
     throw DamagedRow(fmt::format("event {} has an unreadable wall time '{}'", id, text));
   }
-  return t;
+  return *t;
 }
 
 // "<10 hex: seconds><6 hex: a counter><16 hex: random>@summit", 32 hex digits.

@@ -4,6 +4,7 @@
 #include "core/zones.hpp"
 #include "daemon/store/snapshot_functions.hpp"
 #include "daemon/store/statement_use.hpp"
+#include "daemon/store/wall_time.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -15,7 +16,6 @@
 #include <algorithm>
 #include <optional>
 #include <sqlite3.h>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -69,17 +69,6 @@ FiredReminder read_fired(SQLite::Statement &s) {
   f.location = s.getColumn(13).getString();
   f.reminder = s.getColumn(14).getString();
   return out;
-}
-
-// A RECURRENCE-ID as the store writes it ('2025-10-31T10:00:00').
-std::optional<core::LocalSeconds> parse_local_text(const std::string &text) {
-  std::istringstream in(text);
-  core::LocalSeconds t{};
-  in >> date::parse("%FT%T", t);
-  if (in.fail()) {
-    return std::nullopt;
-  }
-  return t;
 }
 
 // take_due's batch: the first :limit pending instances due by :now, in
@@ -326,7 +315,7 @@ struct ReminderStore::Impl {
         series = std::move(*found);
       }
       const auto zone = core::find_zone(series->tz);
-      const auto id = parse_local_text(row.occurrence);
+      const auto id = parse_wall_time(row.occurrence);
       if (!series->recurrence || !zone || !id) {
         continue; // no longer a series: the event's own start stands
       }

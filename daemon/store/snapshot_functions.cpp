@@ -3,14 +3,13 @@
 #include "core/event.hpp"
 #include "core/zones.hpp"
 #include "daemon/scheduler/firing.hpp"
+#include "daemon/store/wall_time.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <date/date.h>
 
-#include <charconv>
 #include <optional>
 #include <sqlite3.h>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,41 +44,6 @@ const date::time_zone *cached_zone(std::string_view name) {
   }
   const auto zone = core::find_zone(name);
   return zones.emplace(key, zone ? *zone : nullptr).first->second;
-}
-
-template <class T> bool parse_digits(std::string_view text, T &out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size();
-}
-
-// The wall time as EventStore writes it ("%FT%T", "2025-09-26T10:00:00").
-// The common form is read by hand; anything else goes through date::parse as
-// EventStore::get reads it.
-std::optional<core::LocalSeconds> parse_wall_time(std::string_view text) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  int hours = 0;
-  int minutes = 0;
-  int seconds = 0;
-  if (text.size() == 19 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
-      text[16] == ':' && parse_digits(text.substr(0, 4), year) &&
-      parse_digits(text.substr(5, 2), month) && parse_digits(text.substr(8, 2), day) &&
-      parse_digits(text.substr(11, 2), hours) && parse_digits(text.substr(14, 2), minutes) &&
-      parse_digits(text.substr(17, 2), seconds)) {
-    const date::year_month_day ymd{date::year{year}, date::month{month}, date::day{day}};
-    if (ymd.ok() && hours < 24 && minutes < 60 && seconds < 60) {
-      return date::local_days{ymd} + std::chrono::hours{hours} + std::chrono::minutes{minutes} +
-             core::Seconds{seconds};
-    }
-  }
-  std::istringstream in{std::string(text)};
-  core::LocalSeconds t{};
-  in >> date::parse("%FT%T", t);
-  if (in.fail()) {
-    return std::nullopt;
-  }
-  return t;
 }
 
 void snapshot_start(sqlite3_context *context, int, sqlite3_value **args) {
