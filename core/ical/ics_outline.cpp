@@ -1,5 +1,7 @@
 #include "core/ical/ics_outline.hpp"
 
+#include "core/ical/ics_fields.hpp"
+
 #include <fmt/format.h>
 #include <libical/ical.h>
 
@@ -14,14 +16,6 @@ using core::ErrorCode;
 using core::fail;
 
 constexpr std::size_t k_max_shown = 60;
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  });
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
@@ -79,7 +73,7 @@ std::vector<PhysicalLine> split_lines(std::string_view text) {
 
 // The property name: the text before the first ';' or ':'.
 std::string name_of(std::string_view text) {
-  return upper(trim(text.substr(0, text.find_first_of(";:"))));
+  return upper_case(std::string(trim(text.substr(0, text.find_first_of(";:")))));
 }
 
 core::Result<std::vector<ContentLine>> unfold(std::string_view text) {
@@ -141,7 +135,7 @@ std::optional<std::string> component_name(const ContentLine &line) {
   if (semicolon < colon) {
     return std::nullopt;
   }
-  auto name = upper(trim(std::string_view(line.text).substr(colon + 1)));
+  auto name = upper_case(std::string(trim(std::string_view(line.text).substr(colon + 1))));
   if (name.empty()) {
     return std::nullopt;
   }
