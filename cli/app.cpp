@@ -201,6 +201,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   watch->add_flag("--notify", watch_options.notify,
                   "Also raise a desktop notification (D-Bus session bus)");
   std::vector<std::string> exec_command;
+  watch->add_flag("--from-now", watch_options.from_now,
+                  "Start with reminders that fire from now on, not those that fired since the "
+                  "last watch on this socket");
   watch->add_option("--exec", exec_command,
                     "CMD [ARG...]: run CMD for each reminder, no shell, with SUMMIT_* environment "
                     "variables; takes the rest of the command line, so put it last");
@@ -265,6 +268,8 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
     } else if (!exec_command.empty()) {
       watch_options.exec = exec_command; // only reached when the split above missed it
     }
+    watch_options.cursor_file = watch_cursor_file(socket_path, env_value(env, "XDG_STATE_HOME"),
+                                                  env_value(env, "HOME"));
     return run_watch(watch_options, socket_path, viewer->zone, out, err);
   }
   DaemonClient client(socket_path);

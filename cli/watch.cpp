@@ -9,8 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 namespace summit::cli {
@@ -115,12 +118,23 @@ public:
     if (!m_options.exec.empty()) {
       m_command = std::make_unique<ReminderCommand>(m_options.exec, m_options.json);
     }
+    if (!m_cursor_file.problem().empty()) {
+      say("watch: " + m_cursor_file.problem() + "; reminders fired while no watch runs will "
+          "not be shown later");
+    }
+    if (!m_options.from_now) {
+      m_cursor = m_cursor_file.load();
+    }
     bool first = true;
     bool reported_gone = false;
     auto backoff = k_first_backoff;
     for (;;) {
       DaemonClient client(m_socket_path);
-      auto subscribed = client.call("reminder.subscribe", json::object());
+      json params = json::object();
+      if (m_cursor) {
+        params["after"] = *m_cursor;
+      }
+      auto subscribed = client.call("reminder.subscribe", std::move(params));
       if (!subscribed) {
         const CallError &error = subscribed.error();
         if (error.kind == CallError::Kind::refused && error.code == core::rpc::k_method_not_found) {
@@ -156,6 +170,7 @@ public:
       // from now on will be missed.
       say(fmt::format("{} summitd at {}; waiting for reminders",
                       first ? "subscribed to" : "reconnected to", m_socket_path));
+      take_cursor(*subscribed);
       first = false;
       backoff = k_first_backoff;
       if (listen(client)) {
@@ -219,8 +234,36 @@ private:
     m_notifier = std::move(*notifier);
   }
 
+  // Where the daemon starts this subscription; a cursor it did not know
+  // (another database) is replaced by the one it gives.
+  void take_cursor(const json &reply) {
+    const std::int64_t cursor = id_member(reply, "cursor");
+    const std::int64_t latest = id_member(reply, "latest");
+    if (m_cursor && cursor < *m_cursor) {
+      say(fmt::format("the daemon's firing log ends at {}, before this watch's last ({}): it is "
+                      "another or a new database; showing new reminders from here",
+                      latest, *m_cursor));
+    }
+    if (latest > cursor) {
+      say(fmt::format("showing up to {} reminder(s) that fired since the last watch (marked late)",
+                      latest - cursor));
+    }
+    m_cursor = cursor;
+    m_cursor_file.save(cursor, true);
+  }
+
   void deliver(const json &message) {
-    if (message.value("method", std::string()) != "reminder.fired") {
+    const std::string method = message.value("method", std::string());
+    if (method == "reminder.gap") {
+      const json params = message.value("params", json::object());
+      say(fmt::format("{} reminder(s) fired while this watch was away and are older than "
+                      "summitd keeps (reminders.keep_firings); `summit missed` lists missed "
+                      "ones, the journal every firing",
+                      id_member(params, "missed")));
+      note_shown(id_member(params, "resumes_after"));
+      return;
+    }
+    if (method != "reminder.fired") {
       return;
     }
     const json params = message.value("params", json::object());
@@ -252,6 +295,16 @@ private:
         say("--notify: " + shown.error());
       }
     }
+    note_shown(id_member(params, "firing_id"));
+  }
+
+  // Kept once shown (printed and flushed): a watch that dies before shows
+  // it again next time rather than never.
+  void note_shown(std::int64_t firing_id) {
+    if (!m_cursor || firing_id > *m_cursor) {
+      m_cursor = firing_id;
+      m_cursor_file.save(firing_id);
+    }
   }
 
   // One write per message, so that it never lands inside an output line.
@@ -264,6 +317,8 @@ private:
   std::ostream &m_err;
   SignalWatch m_signals;
   SeenFirings m_seen;
+  WatchCursor m_cursor_file{m_options.cursor_file};
+  std::optional<std::int64_t> m_cursor;
   std::unique_ptr<ReminderCommand> m_command;
   std::unique_ptr<DesktopNotifier> m_notifier;
 };
@@ -281,6 +336,86 @@ bool SeenFirings::first_time(std::int64_t reminder_id, std::int64_t firing_id) {
     m_order.pop_front();
   }
   return true;
+}
+
+std::optional<std::string> watch_cursor_file(const std::string &socket_path,
+                                             const std::optional<std::string> &xdg_state_home,
+                                             const std::optional<std::string> &home) {
+  std::filesystem::path state;
+  if (xdg_state_home && !xdg_state_home->empty()) {
+    state = *xdg_state_home;
+  } else if (home && !home->empty()) {
+    state = std::filesystem::path(*home) / ".local" / "state";
+  } else {
+    return std::nullopt;
+  }
+  // FNV-1a, 64 bits: stable across runs and builds (std::hash is not).
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const unsigned char c : socket_path) {
+    hash = (hash ^ c) * 1099511628211ULL;
+  }
+  return (state / "summit" / fmt::format("watch-{:016x}.cursor", hash)).string();
+}
+
+namespace {
+constexpr std::size_t k_cursor_digits = 20;
+}
+
+WatchCursor::WatchCursor(const std::optional<std::string> &path) {
+  if (!path) {
+    return;
+  }
+  const std::filesystem::path file(*path);
+  std::error_code error;
+  if (!std::filesystem::exists(file.parent_path(), error)) {
+    std::filesystem::create_directories(file.parent_path(), error);
+    if (!error) {
+      std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, error);
+    }
+  }
+  m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (m_fd < 0) {
+    m_problem = fmt::format("cannot keep the watch's place in {}: {}", *path, std::strerror(errno));
+    return;
+  }
+  if (const auto kept = load()) {
+    m_saved = *kept;
+  }
+}
+
+WatchCursor::~WatchCursor() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+std::optional<std::int64_t> WatchCursor::load() const {
+  if (m_fd < 0) {
+    return std::nullopt;
+  }
+  std::array<char, k_cursor_digits + 1> text{};
+  if (::pread(m_fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()) ||
+      text.back() != '\n') {
+    return std::nullopt;
+  }
+  std::int64_t value = 0;
+  for (std::size_t i = 0; i < k_cursor_digits; ++i) {
+    if (text[i] < '0' || text[i] > '9' || value > (INT64_MAX - 9) / 10) {
+      return std::nullopt;
+    }
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+void WatchCursor::save(std::int64_t firing_id, bool force) {
+  if (m_fd < 0 || firing_id < 0 || (!force && firing_id <= m_saved)) {
+    return;
+  }
+  const auto text = fmt::format("{:020}\n", firing_id);
+  if (::pwrite(m_fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) {
+    m_saved = firing_id;
+  }
 }
 
 std::optional<ExecSplit> split_watch_exec(const std::vector<std::string> &args) {

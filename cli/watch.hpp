@@ -20,6 +20,43 @@ struct WatchOptions {
   bool json = false;             // one JSON object (the notification's params) per line
   bool notify = false;           // a desktop notification over D-Bus
   std::vector<std::string> exec; // a command (argv) to run per reminder; empty: none
+  // Where the watch keeps the id of the last firing it showed, so that the
+  // next watch on the same socket first shows what fired in between
+  // (watch_cursor_file); none: only new firings, nothing kept.
+  std::optional<std::string> cursor_file;
+  bool from_now = false; // ignore the kept cursor: start with new firings
+};
+
+// The cursor file of a watch on `socket_path`:
+// `$XDG_STATE_HOME/summit/watch-<hash of the socket path>.cursor`, with
+// XDG_STATE_HOME unset or empty `$HOME/.local/state`; nothing without
+// either. One per socket, so a user and a system daemon keep their own.
+std::optional<std::string> watch_cursor_file(const std::string &socket_path,
+                                             const std::optional<std::string> &xdg_state_home,
+                                             const std::optional<std::string> &home);
+
+// The kept cursor: a firing id written as 20 digits and a newline, rewritten
+// in place after each firing shown (one pwrite, no rename: a torn write
+// reads as no cursor, and the watch starts with new firings).
+class WatchCursor {
+public:
+  // Opens (creating it and its folders, mode 0700/0600) the file; a file
+  // that cannot be opened is reported in `problem` and nothing is kept.
+  explicit WatchCursor(const std::optional<std::string> &path);
+  ~WatchCursor();
+  WatchCursor(const WatchCursor &) = delete;
+  WatchCursor &operator=(const WatchCursor &) = delete;
+
+  // The firing id kept, if the file holds one.
+  std::optional<std::int64_t> load() const;
+  // Keeps `firing_id` (ignored when not above what is kept, unless `force`).
+  void save(std::int64_t firing_id, bool force = false);
+  const std::string &problem() const { return m_problem; }
+
+private:
+  int m_fd = -1;
+  std::int64_t m_saved = 0;
+  std::string m_problem;
 };
 
 // The firings a watch has shown, so that a re-delivery after a daemon crash

@@ -19,6 +19,8 @@ constexpr std::size_t k_min_max_line = 1024;
 constexpr std::size_t k_max_max_line = std::size_t{1} << 30;
 constexpr std::size_t k_max_default_reminders = 64;
 constexpr std::size_t k_max_subscriber_queue = 1'000'000;
+// Ten years: "keep for ever" is written "0s".
+constexpr core::Seconds k_max_keep_firings = std::chrono::hours{24 * 3660};
 constexpr std::size_t k_max_connections = 1'000'000;
 // The same bound as a reminder given in event.add.
 constexpr core::Seconds k_max_reminder_before = date::days{3660};
@@ -159,6 +161,13 @@ Fill read_reminders(const toml::table &table, Config &config, const std::string 
         return tl::unexpected(value.error());
       }
       (name == "grace" ? reminders.grace : reminders.late_after) = *value;
+    } else if (name == "keep_firings") {
+      auto value = duration_value(node, "reminders.keep_firings", origin, core::Seconds{0},
+                                  k_max_keep_firings);
+      if (!value) {
+        return tl::unexpected(value.error());
+      }
+      reminders.keep_firings = *value;
     } else if (name == "morning_hour") {
       const auto *value = node.as_integer();
       if (value == nullptr || value->get() < 0 || value->get() > 23) {
@@ -168,7 +177,8 @@ Fill read_reminders(const toml::table &table, Config &config, const std::string 
       reminders.morning_hour = static_cast<int>(value->get());
     } else {
       return tl::unexpected(
-          unknown_key(origin, key, "reminders", "defaults, grace, morning_hour, late_after"));
+          unknown_key(origin, key, "reminders",
+                      "defaults, grace, morning_hour, late_after, keep_firings"));
     }
   }
   return {};

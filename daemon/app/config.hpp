@@ -37,17 +37,21 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   grace = "24h"              # older ones found at start-up are missed, not fired
 //   morning_hour = 9           # all-day and month events remind at this local hour
 //   late_after = "60s"         # a firing later than this is marked late
+//   keep_firings = "30d"       # how long the firing log keeps a firing for
+//                              # `summit watch` to catch up on ("0s": for ever)
 //   [[notify.exec]]            # one entry per command, run for every reminder
 //   command = ["/usr/local/bin/page-me", "--urgent"]
 //   timeout = "30s"
 //   [subscribers]
-//   queue = 4096               # notifications kept for a subscriber that lags
+//   queue = 4096               # accepted for older files; no longer used: a
+//                              # subscriber reads the firing log by cursor
 struct ReminderConfig {
   // Durations as written ("1d"), each already checked with parse_duration.
   std::vector<std::string> defaults;
   core::Seconds grace = std::chrono::hours{24};
   int morning_hour = 9;
   core::Seconds late_after{60};
+  core::Seconds keep_firings = std::chrono::hours{24 * 30};
 };
 
 struct Config {

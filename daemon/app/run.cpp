@@ -5,22 +5,19 @@
 #include "core/zones.hpp"
 #include "daemon/app/config.hpp"
 #include "daemon/app/fatal.hpp"
+#include "daemon/app/firing_path.hpp"
 #include "daemon/app/logging.hpp"
 #include "daemon/app/options.hpp"
 #include "daemon/app/paths.hpp"
 #include "daemon/app/service_manager.hpp"
 #include "daemon/app/tzdata_check.hpp"
-#include "daemon/notify/exec_channel.hpp"
-#include "daemon/notify/log_channel.hpp"
-#include "daemon/scheduler/scheduler.hpp"
-#include "daemon/scheduler/wall_timer.hpp"
 #include "daemon/server/calendar_handlers.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/reminder_handlers.hpp"
 #include "daemon/server/server.hpp"
 #include "daemon/server/status_handler.hpp"
-#include "daemon/server/subscriber_channel.hpp"
+#include "daemon/server/subscriber_feed.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
 
@@ -89,22 +86,21 @@ Settings settle(const Options &options) {
   return settings;
 }
 
-// The log channel, which also has the daemon refresh its STATUS= line after
-// each firing (the next reminder moved on). Same name as LogChannel, so the
-// outbox cannot tell them apart.
-class LogAndRefresh final : public scheduler::Channel {
+// The feed's view of the firing log, over the request side's connection.
+class StoreFiringLog final : public server::FiringLog {
 public:
-  explicit LogAndRefresh(std::function<void()> refresh) : m_refresh(std::move(refresh)) {}
-  std::string_view name() const override { return m_log.name(); }
-  void deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) override {
-    m_log.deliver(firing, std::move(on_delivered));
-    m_refresh();
+  explicit StoreFiringLog(store::ReminderStore &reminders) : m_reminders(reminders) {}
+  core::Result<Page> after(std::int64_t after, std::size_t limit) override {
+    auto page = m_reminders.firings_after(after, limit);
+    if (!page) {
+      return tl::unexpected(page.error());
+    }
+    return Page{std::move(page->fired), page->first_scanned, page->scanned_to};
   }
-  void flush() override { m_log.flush(); }
+  core::Result<std::int64_t> last_id() override { return m_reminders.last_firing_id(); }
 
 private:
-  notify::LogChannel m_log;
-  std::function<void()> m_refresh;
+  store::ReminderStore &m_reminders;
 };
 
 // Descriptors the daemon needs besides its clients: database and WAL,
@@ -171,6 +167,7 @@ public:
 
     store::StoreOptions store_options;
     store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
+    store_options.shared_file = std::make_shared<store::SharedFile>();
     auto store = store::EventStore::open(m_settings.paths.database, store_options);
     if (!store) {
       throw Fatal(fmt::format("cannot open the database {}: {}", m_settings.paths.database.string(),
@@ -184,7 +181,16 @@ public:
     }
     m_gazetteer =
         core::ZoneGazetteer::load_system_on_demand(m_settings.config.zoneinfo_dir.string());
-    start_scheduler();
+    auto reminders = store::ReminderStore::open(*m_store);
+    if (!reminders) {
+      throw Fatal(fmt::format("cannot open the reminder schedule in {}: {}",
+                              m_settings.paths.database.string(), reminders.error().message));
+    }
+    m_reminders = std::move(*reminders);
+    m_firing_log = std::make_unique<StoreFiringLog>(*m_reminders);
+    m_feed = std::make_unique<server::SubscriberFeed>(
+        m_io.get_executor(), *m_firing_log, [] { return core::system_now(); });
+    start_firing_path(store_options);
 
     server::EventHandlerOptions event_options;
     event_options.default_reminders = m_settings.config.reminders.defaults;
@@ -195,7 +201,7 @@ public:
     m_reminder_methods = std::make_unique<server::ReminderHandlers>(
         *m_store, *m_reminders, store_options.reminder_plan, [this] { changed(); });
     m_reminder_methods->register_with(m_dispatcher);
-    m_subscribers->register_with(m_dispatcher);
+    m_feed->register_with(m_dispatcher);
     server::CalendarHandlerOptions calendar_options;
     calendar_options.on_change = [this] { changed(); };
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
@@ -207,7 +213,8 @@ public:
     info.tzdata = *tzdata;
     info.started = core::system_now();
     m_status = std::make_unique<server::StatusHandler>(*m_store, std::move(info), m_reminders.get(),
-                                                       m_settings.config.reminders.late_after);
+                                                       m_settings.config.reminders.late_after,
+                                                       m_feed.get());
     m_status->register_with(m_dispatcher);
 
     m_signals.async_wait([this](const boost::system::error_code &error, int signal) {
@@ -233,7 +240,6 @@ public:
     ::malloc_trim(0);
     m_service.notify("READY=1\nSTATUS=" + status);
     m_last_status = status;
-    start_watchdog();
 
     m_io.run();
     // Writes still in a group are committed by the store's destructor;
@@ -247,55 +253,70 @@ public:
   }
 
 private:
-  // The scheduler and its channels, started before READY=1 so that
-  // reminders that fell due while we were down go out first.
-  //
-  // Channels: "log" always, "subscribers" always, "exec" only when
-  // [[notify.exec]] commands are configured (no outbox rows for a channel
-  // that does nothing). A delivery left pending for "exec" by a crash and
-  // found after the commands were removed is dropped with a warning.
-  void start_scheduler() {
-    auto reminders = store::ReminderStore::open(*m_store);
-    if (!reminders) {
-      throw Fatal(fmt::format("cannot open the reminder schedule in {}: {}",
-                              m_settings.paths.database.string(), reminders.error().message));
-    }
-    m_reminders = std::move(*reminders);
+  // The firing path on its own thread, started before READY=1 so that
+  // reminders that fell due while we were down go out first. Its own
+  // connection shares the request side's SharedFile: a removed database is
+  // written back by the request side (asked to by the firing thread).
+  void start_firing_path(const store::StoreOptions &store_options) {
     const auto &config = m_settings.config;
-    scheduler::SchedulerOptions options;
-    options.grace = config.reminders.grace;
-    options.late_after = config.reminders.late_after;
-    // At most half a subscriber's queue per turn of the loop: a subscriber
-    // that keeps reading then never loses a reminder to a burst (its queue
-    // empties into the socket between turns).
-    options.delivery_batch =
-        std::clamp<std::size_t>(config.subscriber_queue / 2, 1, options.delivery_batch);
-    m_scheduler = std::make_unique<scheduler::Scheduler>(
-        m_io.get_executor(), *m_reminders, [] { return core::system_now(); },
-        std::make_unique<scheduler::WallTimer>(m_io.get_executor()), options);
-    m_scheduler->add_channel(std::make_shared<LogAndRefresh>([this] { refresh_status_soon(); }));
-    m_subscribers = std::make_shared<server::SubscriberChannel>(config.subscriber_queue);
-    m_scheduler->add_channel(m_subscribers);
-    if (!config.exec_commands.empty()) {
-      m_exec = std::make_shared<notify::ExecChannel>(m_io.get_executor(), config.exec_commands);
-      m_scheduler->add_channel(m_exec);
+    FiringPathOptions options;
+    options.database = m_settings.paths.database;
+    options.store = store_options;
+    options.store.writes_back_removed_file = false;
+    options.store.on_file_removed = [this] {
+      boost::asio::post(m_io, [this] {
+        if (m_store && !m_store->group_open()) {
+          if (auto written = m_store->ensure_file(); !written) {
+            spdlog::error("{}", written.error().message);
+          }
+        }
+      });
+    };
+    options.scheduler.grace = config.reminders.grace;
+    options.scheduler.late_after = config.reminders.late_after;
+    options.exec_commands = config.exec_commands;
+    options.keep_firings = config.reminders.keep_firings;
+    if (const std::uint64_t usec = m_service.watchdog_usec(); usec > 0) {
+      options.watchdog_interval = std::chrono::microseconds(usec / 2);
+      options.ping_watchdog = [this] { m_service.notify("WATCHDOG=1"); };
+      spdlog::debug("systemd watchdog: pinging every {} ms from the reminder thread",
+                    usec / 2000);
     }
-    m_scheduler->start();
+    options.on_fired = [this](std::int64_t last) {
+      boost::asio::post(m_io, [this, last] {
+        if (m_feed) {
+          m_feed->advance(last);
+        }
+        refresh_status_soon();
+      });
+    };
+    options.on_next_wake = [this] { boost::asio::post(m_io, [this] { refresh_status_soon(); }); };
+    m_firing = std::make_unique<FiringPath>(std::move(options));
+    m_firing->start();
   }
 
-  // An event or a reminder changed: re-plan, then tell systemd. Once per
-  // turn of the loop: a group of 1,000 adds re-plans once, after them.
+  // An event or a reminder changed: once the change is committed (the
+  // firing thread reads on its own connection), it re-plans, and systemd
+  // is told. Once per group: 1,000 adds re-plan once, after their commit.
   void changed() {
+    m_replan_wanted = true;
     if (!m_replan_posted) {
       m_replan_posted = true;
       boost::asio::post(m_io, [this] {
         m_replan_posted = false;
-        if (m_scheduler) {
-          m_scheduler->replan();
+        if (m_store && !m_store->group_open()) {
+          replan_if_wanted(); // written outside a group: committed already
         }
       });
     }
     refresh_status_soon();
+  }
+
+  void replan_if_wanted() {
+    if (m_replan_wanted && m_firing) {
+      m_replan_wanted = false;
+      m_firing->replan();
+    }
   }
 
   // Coalesced: 10,000 firings in one turn of the loop send one STATUS=, and
@@ -304,7 +325,7 @@ private:
   // at all when no service manager listens (no NOTIFY_SOCKET).
   static constexpr std::chrono::seconds k_status_interval{2};
   void refresh_status_soon() {
-    if (m_status_posted || !m_scheduler || !m_service.notifies()) {
+    if (m_status_posted || !m_firing || !m_service.notifies()) {
       return;
     }
     m_status_posted = true;
@@ -312,7 +333,7 @@ private:
     m_status_timer.expires_at(std::max(now, m_last_status_at + k_status_interval));
     m_status_timer.async_wait([this](const boost::system::error_code &error) {
       m_status_posted = false;
-      if (error || !m_scheduler) {
+      if (error || !m_firing) {
         return;
       }
       m_last_status_at = std::chrono::steady_clock::now();
@@ -329,7 +350,7 @@ private:
     const auto count = m_store->count();
     auto line = fmt::format("serving {} events on {}", count ? *count : 0,
                             m_server->socket_path().string());
-    const auto next = m_scheduler ? m_scheduler->next_wake() : std::nullopt;
+    const auto next = m_firing ? m_firing->next_wake() : std::nullopt;
     if (next) {
       line += "; next reminder " + core::format_iso_utc(*next);
     } else {
@@ -361,49 +382,28 @@ private:
                     committed.error().message);
     }
     m_dispatcher.release(committed);
+    // The firing thread sees the group now; subscribers may see firings the
+    // group's snapshot hid, behind the replies just released.
+    replan_if_wanted();
+    if (m_feed) {
+      m_feed->pump_all();
+    }
   }
 
   void shutdown() {
     m_service.notify("STOPPING=1");
-    m_watchdog.cancel();
     m_status_timer.cancel();
     m_signals.cancel();
     m_server->stop();
-    if (m_exec) {
-      m_exec->stop();
+    // The open group first: the firing thread's last outbox write (the
+    // completions in hand) must not wait for SQLite's write lock behind it.
+    if (m_store && m_store->group_open()) {
+      commit_group();
     }
-    if (m_scheduler) {
-      m_scheduler->stop();
-      // Its timer keeps a wait on the loop; destroying it ends the wait and
-      // records the completions in hand. Posted, so that completions already
-      // queued on the loop are in hand by then (not delivered twice).
-      boost::asio::post(m_io, [this] { m_scheduler.reset(); });
+    if (m_firing) {
+      // Joins the firing thread: what it had in hand is recorded first.
+      m_firing->stop();
     }
-  }
-
-  void start_watchdog() {
-    const std::uint64_t usec = m_service.watchdog_usec();
-    if (usec == 0) {
-      return;
-    }
-    m_watchdog_interval = std::chrono::microseconds(usec / 2);
-    spdlog::debug(
-        "systemd watchdog: pinging every {} ms",
-        std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval).count());
-    ping_watchdog();
-  }
-
-  // The ping comes from the loop itself: a stuck loop stops pinging and
-  // systemd restarts us.
-  void ping_watchdog() {
-    m_service.notify("WATCHDOG=1");
-    m_watchdog.expires_after(m_watchdog_interval);
-    m_watchdog.async_wait([this](const boost::system::error_code &error) {
-      if (error) {
-        return;
-      }
-      ping_watchdog();
-    });
   }
 
   // The store's group of writes, as the dispatcher sees it.
@@ -422,8 +422,8 @@ private:
   std::unique_ptr<store::EventStore> m_store;
   StoreGroup m_commit_group{m_store};
   std::unique_ptr<store::ReminderStore> m_reminders;
+  std::unique_ptr<StoreFiringLog> m_firing_log;
   core::ZoneGazetteer m_gazetteer;
-  std::shared_ptr<server::SubscriberChannel> m_subscribers;
   server::Dispatcher m_dispatcher{[] { return core::system_now(); }};
   std::unique_ptr<server::EventHandlers> m_events;
   std::unique_ptr<server::ReminderHandlers> m_reminder_methods;
@@ -432,16 +432,16 @@ private:
   std::string m_last_status;
   bool m_status_posted = false;
   bool m_replan_posted = false;
+  bool m_replan_wanted = false;
   std::chrono::steady_clock::time_point m_last_status_at{};
   boost::asio::io_context m_io{1};
   boost::asio::signal_set m_signals{m_io, SIGTERM, SIGINT};
-  boost::asio::steady_timer m_watchdog{m_io};
   boost::asio::steady_timer m_status_timer{m_io};
-  std::chrono::microseconds m_watchdog_interval{0};
   std::unique_ptr<server::Server> m_server;
-  // After the io_context: their descriptors must go before it does.
-  std::shared_ptr<notify::ExecChannel> m_exec;
-  std::unique_ptr<scheduler::Scheduler> m_scheduler;
+  // After the io_context: the feed's callbacks in sessions go with it.
+  std::unique_ptr<server::SubscriberFeed> m_feed;
+  // Last: stopped (its thread joined) before anything it posts to goes.
+  std::unique_ptr<FiringPath> m_firing;
 };
 
 } // namespace

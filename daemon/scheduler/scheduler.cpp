@@ -95,7 +95,7 @@ void Scheduler::stop() {
   }
   m_stopped = true;
   m_timer->disarm();
-  m_armed_for.reset();
+  set_armed(std::nullopt);
   // Not yet handed to channels: they stay pending in the outbox and go out
   // at the next start, so nothing is lost by dropping them here.
   m_outgoing.clear();
@@ -131,10 +131,10 @@ void Scheduler::arm() {
   }
   if (!next) {
     m_timer->disarm();
-    m_armed_for.reset();
+    set_armed(std::nullopt);
     return;
   }
-  m_armed_for = next;
+  set_armed(next);
   m_timer->wait_until(*next, [this](Timer::Outcome outcome) { on_timer(outcome); });
 }
 
@@ -151,7 +151,7 @@ void Scheduler::fire() {
     // again shortly rather than spin or give up.
     spdlog::error("scheduler: cannot record due reminders: {}; trying again in {}", e.what(),
                   core::format_duration_short(m_options.retry_after));
-    m_armed_for = now + m_options.retry_after;
+    set_armed(now + m_options.retry_after);
     m_timer->wait_until(*m_armed_for, [this](Timer::Outcome outcome) { on_timer(outcome); });
     return;
   }
@@ -176,7 +176,7 @@ void Scheduler::fire() {
     // although it took less than a full batch: a store bug. Do not spin on
     // it. (After a full batch, arm() has the timer fire again at once for
     // the next one, behind the deliveries of this one.)
-    m_armed_for = now + m_options.retry_after;
+    set_armed(now + m_options.retry_after);
     spdlog::error("scheduler: a reminder due at or before {} was not taken; retrying at {}",
                   core::format_iso_utc(now), core::format_iso_utc(*m_armed_for));
     m_timer->wait_until(*m_armed_for, [this](Timer::Outcome outcome) { on_timer(outcome); });
@@ -286,6 +286,14 @@ void Scheduler::flush_deliveries() {
     // At-least-once: still pending in the outbox, so they are delivered again
     // (marked redelivery) at the next start rather than lost.
     spdlog::error("scheduler: cannot record {} deliveries: {}", deliveries.size(), e.what());
+  }
+}
+
+void Scheduler::set_armed(std::optional<core::SysSeconds> when) {
+  const bool changed = when != m_armed_for;
+  m_armed_for = when;
+  if (changed && m_options.on_armed) {
+    m_options.on_armed(when);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,9 @@ struct SchedulerOptions {
   std::size_t delivery_batch = 512;
   // How long to wait before asking the queue again after it failed.
   core::Seconds retry_after{5};
+  // Told the instant the timer is armed for (nothing: disarmed) each time it
+  // changes, on the scheduler's thread; for a status line kept elsewhere.
+  std::function<void(std::optional<core::SysSeconds>)> on_armed;
 };
 
 // Sleeps until the next due reminder, fires it through the queue's outbox
@@ -97,6 +101,8 @@ private:
   // being handed out (then drain() calls it again when it is).
   void take_completions();
   void flush_deliveries();
+  // Sets m_armed_for and tells options.on_armed.
+  void set_armed(std::optional<core::SysSeconds> when);
   std::vector<std::string> channel_names() const;
   std::shared_ptr<Channel> find_channel(std::string_view name) const;
 

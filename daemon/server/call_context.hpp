@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,9 @@ public:
   // group commit: the connection stays open (even if the client has closed
   // its sending side) until reply() brings it.
   virtual void hold_reply() {}
+  // Replies held back by the dispatcher and not yet queued (hold_reply()
+  // calls not yet matched by reply()).
+  virtual std::size_t replies_held() const { return 0; }
   // Queues a reply line ('\n'-terminated) held back by the dispatcher until
   // a group commit (replies keep their request order).
   virtual void reply(std::string line) = 0;
@@ -41,6 +45,13 @@ public:
   // The client waits for notifications (a subscriber): it is expected to
   // stay quiet, so the idle timeout no longer applies to it.
   virtual void keep_alive() {}
+  // Bytes of notification lines queued or being written: what this client
+  // costs the daemon in notifications it has not read yet.
+  virtual std::size_t notification_backlog() const { return 0; }
+  // `callback` runs on the connection's thread each time everything queued
+  // has been written to the client (a feed sends more then). One callback
+  // per connection; a later call replaces it. Never called after close.
+  virtual void on_writable(std::function<void()> callback) { (void)callback; }
 };
 
 // What a handler knows about the request beyond its params: the caller and

@@ -271,9 +271,11 @@ std::size_t Session::notify(std::string line, std::size_t bound) {
   }
   std::size_t dropped = 0;
   while (!m_notifications.empty() && m_notifications.size() >= std::max<std::size_t>(bound, 1)) {
+    m_notification_bytes -= m_notifications.front().size();
     m_notifications.pop_front();
     ++dropped;
   }
+  m_notification_bytes += line.size();
   m_notifications.push_back(std::move(line));
   if (!m_writing) {
     write_next();
@@ -312,6 +314,7 @@ void Session::write_next() {
   }
   m_queue.clear();
   m_notifications.clear();
+  m_in_flight_notification_bytes = notification_bytes;
   // Replies were counted when queued; notifications count from now on.
   m_queued_bytes += notification_bytes;
   m_writing = true;
@@ -333,6 +336,8 @@ void Session::on_write(const boost::system::error_code &error) {
     return;
   }
   m_queued_bytes -= std::min(m_queued_bytes, m_in_flight.size());
+  m_notification_bytes -= std::min(m_notification_bytes, m_in_flight_notification_bytes);
+  m_in_flight_notification_bytes = 0;
   if (!m_kept_alive) {
     m_last_activity = Clock::now(); // it is reading what we send: not idle
   }
@@ -365,6 +370,15 @@ void Session::on_drained() {
     m_last_activity = Clock::now(); // it read its replies: not idle
     read_next();
   }
+  if (m_on_writable && !m_closed && !m_writing) {
+    // Copied: the callback may replace itself.
+    const auto callback = m_on_writable;
+    callback();
+  }
+}
+
+void Session::on_writable(std::function<void()> callback) {
+  m_on_writable = std::move(callback);
 }
 
 void Session::close() {
@@ -372,6 +386,7 @@ void Session::close() {
     return;
   }
   m_closed = true;
+  m_on_writable = nullptr; // it may hold what holds this session
   m_timer.cancel();
   boost::system::error_code ignored;
   m_socket.shutdown(Socket::shutdown_both, ignored);

@@ -49,7 +49,10 @@ public:
   const Peer &peer() const override { return m_peer; }
   void keep_alive() override;
   void hold_reply() override { ++m_replies_held; }
+  std::size_t replies_held() const override { return m_replies_held; }
   void reply(std::string line) override;
+  std::size_t notification_backlog() const override { return m_notification_bytes; }
+  void on_writable(std::function<void()> callback) override;
 
 private:
   using Clock = std::chrono::steady_clock;
@@ -88,6 +91,9 @@ private:
   std::deque<std::string> m_notifications; // notifications waiting (bounded)
   std::string m_in_flight;                 // the lines the current write sends, end to end
   std::size_t m_queued_bytes = 0;
+  std::size_t m_notification_bytes = 0; // queued or in flight
+  std::size_t m_in_flight_notification_bytes = 0;
+  std::function<void()> m_on_writable;
   bool m_writing = false;
   bool m_reading = false;
   bool m_read_paused = false; // too many replies queued: wait for the client

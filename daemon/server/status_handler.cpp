@@ -2,16 +2,21 @@
 
 #include "core/time_format.hpp"
 #include "daemon/server/param_reader.hpp"
+#include "daemon/server/subscriber_feed.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace summit::server {
 
 StatusHandler::StatusHandler(store::EventStore &store, DaemonInfo info,
-                             store::ReminderStore *reminders, core::Seconds late_after)
-    : m_store(store), m_info(std::move(info)), m_reminders(reminders), m_late_after(late_after) {}
+                             store::ReminderStore *reminders, core::Seconds late_after,
+                             SubscriberFeed *feed)
+    : m_store(store), m_info(std::move(info)), m_reminders(reminders), m_late_after(late_after),
+      m_feed(feed) {}
 
 void StatusHandler::register_with(Dispatcher &dispatcher) {
   dispatcher.add("daemon.status", [this](const auto &params, const auto &context) {
@@ -55,6 +60,18 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
         {"next_event_id",
          stats->next_event_id ? nlohmann::json(*stats->next_event_id) : nlohmann::json()},
     };
+  }
+  if (m_feed != nullptr) {
+    auto subscribers = nlohmann::json::array();
+    for (const auto &subscriber : m_feed->subscribers()) {
+      subscribers.push_back({{"uid", subscriber.peer.uid},
+                             {"pid", subscriber.peer.pid},
+                             {"cursor", subscriber.cursor},
+                             {"behind", std::max<std::int64_t>(0, m_feed->latest() - subscriber.cursor)},
+                             {"queued_bytes", subscriber.queued_bytes}});
+    }
+    reply["subscribers"] = std::move(subscribers);
+    reply["firing_log"] = {{"last_firing_id", m_feed->latest()}};
   }
   return reply;
 }

@@ -12,6 +12,8 @@ class ReminderStore;
 
 namespace summit::server {
 
+class SubscriberFeed;
+
 // What daemon.status reports besides what the store knows.
 struct DaemonInfo {
   std::string socket;
@@ -23,14 +25,16 @@ struct DaemonInfo {
 
 // daemon.status: version, pid, uptime, event count, schema and tzdata
 // versions, paths and mode, and with a ReminderStore the reminder counts and
-// the next due reminder.
+// the next due reminder; with a SubscriberFeed, each subscriber: its uid,
+// pid, cursor, how many firings it has yet to receive and the bytes queued
+// for it that it has not read.
 class StatusHandler {
 public:
   // `reminders` may be null (no "reminders" member); `late_after` is what
   // counts as late (the scheduler's setting).
   StatusHandler(store::EventStore &store, DaemonInfo info,
                 store::ReminderStore *reminders = nullptr,
-                core::Seconds late_after = core::Seconds{60});
+                core::Seconds late_after = core::Seconds{60}, SubscriberFeed *feed = nullptr);
 
   void register_with(Dispatcher &dispatcher);
   HandlerResult status(const nlohmann::json &params, const CallContext &context);
@@ -40,6 +44,7 @@ private:
   DaemonInfo m_info;
   store::ReminderStore *m_reminders;
   core::Seconds m_late_after;
+  SubscriberFeed *m_feed;
 };
 
 } // namespace summit::server

@@ -46,6 +46,22 @@ namespace {
 // Long enough to ride out a checkpoint or a second process briefly holding
 // the write lock; short enough that a stuck lock surfaces as an error.
 constexpr int k_busy_timeout_ms = 5000;
+
+// While the other connection (the firing thread's, or the request side's)
+// holds SQLite's one write lock, wait in small steps: its transactions last
+// a few milliseconds, and SQLite's own busy_timeout sleeps 1, 2, 5, 10, 15 ms
+// ... between tries, which would make a reminder due meanwhile late by tens
+// of milliseconds. 0.1 ms steps for the first 5 ms, then 1 ms, for
+// k_busy_timeout_ms in all.
+int wait_for_lock(void * /*unused*/, int tries) {
+  constexpr int k_fine_tries = 50;
+  constexpr int k_coarse_tries = k_busy_timeout_ms - 5;
+  if (tries >= k_fine_tries + k_coarse_tries) {
+    return 0; // SQLITE_BUSY
+  }
+  ::usleep(tries < k_fine_tries ? 100 : 1000);
+  return 1;
+}
 // recompute_instants reads events in batches of this many, so that it never
 // holds every event in memory and never updates the table under a live scan.
 constexpr std::int64_t k_recompute_batch = 512;
@@ -913,6 +929,13 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
   if (!impl) {
     return tl::unexpected(impl.error());
   }
+  if (const auto &shared = options.shared_file) {
+    const std::lock_guard lock(shared->mutex);
+    if (shared->ino == 0) {
+      shared->dev = (*impl)->m_dev;
+      shared->ino = (*impl)->m_ino;
+    }
+  }
   return std::unique_ptr<EventStore>(new EventStore(std::move(*impl)));
 }
 
@@ -931,6 +954,7 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     std::error_code ec;
     const bool wal_existed = fs::exists(fs::path(path.string() + "-wal"), ec);
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, k_busy_timeout_ms);
+    sqlite3_busy_handler(db.getHandle(), wait_for_lock, nullptr);
     if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
       // Reminders are recorded as they fire: a calendar we cannot write
       // would fire them again at every start.
@@ -985,9 +1009,30 @@ core::Result<void> EventStore::ensure_file() {
     return {}; // checked by the group's first write, in this turn of the loop
   }
   const fs::path path = m_impl->m_path;
+  const auto shared = m_impl->m_options.shared_file;
+  std::unique_lock<std::mutex> lock;
+  if (shared) {
+    lock = std::unique_lock(shared->mutex);
+  }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (st.st_dev == m_impl->m_dev && st.st_ino == m_impl->m_ino) {
+      return {};
+    }
+    if (shared && st.st_dev == shared->dev && st.st_ino == shared->ino) {
+      // The other connection wrote the removed file back: carry on there.
+      auto reopened = open_impl(path, m_impl->m_options);
+      if (!reopened) {
+        return tl::unexpected(reopened.error());
+      }
+      if (m_hooks.before_close) {
+        m_hooks.before_close();
+      }
+      m_impl = std::move(*reopened);
+      if (m_hooks.after_open) {
+        m_hooks.after_open();
+      }
+      spdlog::info("database '{}' reopened on the file written back", path.string());
       return {};
     }
     return core::fail(ErrorCode::storage,
@@ -999,6 +1044,15 @@ core::Result<void> EventStore::ensure_file() {
   if (errno != ENOENT) {
     return core::fail(ErrorCode::storage, fmt::format("cannot check the database file '{}': {}",
                                                       path.string(), std::strerror(errno)));
+  }
+  if (!m_impl->m_options.writes_back_removed_file) {
+    if (m_impl->m_options.on_file_removed) {
+      m_impl->m_options.on_file_removed();
+    }
+    return core::fail(ErrorCode::storage,
+                      fmt::format("the database file '{}' was removed while summitd was running; "
+                                  "waiting for it to be written back",
+                                  path.string()));
   }
   spdlog::error("the database file '{}' was removed while summitd was running; writing it back "
                 "from the open connection",
@@ -1044,6 +1098,10 @@ core::Result<void> EventStore::ensure_file() {
   m_impl = std::move(*reopened);
   if (m_hooks.after_open) {
     m_hooks.after_open();
+  }
+  if (shared) {
+    shared->dev = m_impl->m_dev;
+    shared->ino = m_impl->m_ino;
   }
   spdlog::warn("database '{}' written back and reopened; nothing was lost", path.string());
   return {};

@@ -6,10 +6,13 @@
 #include "core/time_range.hpp"
 #include "daemon/store/migrations.hpp"
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +76,16 @@ enum class SearchPlan {
   by_start,
 };
 
+// One database file open on two connections of this daemon (the request
+// side's and the firing thread's): the file they agree is the calendar, so
+// that one written back by one connection (ensure_file) is taken up by the
+// other instead of passing for a replacement.
+struct SharedFile {
+  std::mutex mutex; // held while a connection checks, writes back or reopens the file
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
 struct StoreOptions {
   // Migrations to apply; defaults to the embedded ones. Tests pass their own
   // to check ordering and failure.
@@ -81,6 +94,14 @@ struct StoreOptions {
   core::ReminderPlanOptions reminder_plan = {};
   // Tests force a plan to compare them; the daemon leaves it automatic.
   SearchPlan search_plan = SearchPlan::automatic;
+  // Shared by the stores opened on one file; empty for a store alone.
+  std::shared_ptr<SharedFile> shared_file;
+  // Whether this store writes a removed file back from its connection. A
+  // second connection leaves it to the first (one writer of the copy):
+  // until that has happened its writes are refused and `on_file_removed`
+  // is called (from the thread that writes), so that the first can do it.
+  bool writes_back_removed_file = true;
+  std::function<void()> on_file_removed;
 };
 
 // The calendar in one SQLite file (WAL, synchronous=FULL so that every write

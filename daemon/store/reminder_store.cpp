@@ -216,7 +216,16 @@ struct ReminderStore::Impl {
                                    "ORDER BY f.due DESC, f.id DESC LIMIT :limit",
                                    k_firing_columns)),
         m_pending_for_event(m_db, "SELECT id, due FROM reminder_instances WHERE event_id = :id "
-                                  "AND state = 'pending' ORDER BY due, id") {}
+                                  "AND state = 'pending' ORDER BY due, id"),
+        m_log_after(m_db, fmt::format("SELECT {} FROM firings f WHERE f.id > :after "
+                                      "ORDER BY f.id LIMIT :limit",
+                                      k_firing_columns)),
+        m_oldest_firings(m_db, "SELECT id, fired_at FROM firings ORDER BY id LIMIT :limit"),
+        m_prune_firings(m_db,
+                        "DELETE FROM firings WHERE id <= :through "
+                        "AND id < (SELECT max(id) FROM firings) "
+                        "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
+                        "9223372036854775807)") {}
 
   EventStore &m_events;
   SQLite::Database &m_db;
@@ -243,6 +252,9 @@ struct ReminderStore::Impl {
   SQLite::Statement m_ack_firings;
   SQLite::Statement m_missed;
   SQLite::Statement m_pending_for_event;
+  SQLite::Statement m_log_after;
+  SQLite::Statement m_oldest_firings;
+  SQLite::Statement m_prune_firings;
 
   struct Instance {
     std::string state;
@@ -739,6 +751,63 @@ ReminderStore::pending_for_event(std::int64_t event_id) {
       out.emplace_back(s->getColumn(0).getInt64(), from_unix(s->getColumn(1).getInt64()));
     }
     return out;
+  });
+}
+
+core::Result<ReminderStore::LogPage> ReminderStore::firings_after(std::int64_t after,
+                                                                 std::size_t limit) {
+  return guarded("read the firing log", [&]() -> core::Result<LogPage> {
+    LogPage page;
+    page.scanned_to = after;
+    Use s(impl().m_log_after);
+    s->bind(":after", after);
+    s->bind(":limit", static_cast<std::int64_t>(limit));
+    while (s->executeStep()) {
+      auto row = read_fired(*s);
+      if (page.first_scanned == 0) {
+        page.first_scanned = row.firing.firing_id;
+      }
+      page.scanned_to = row.firing.firing_id;
+      if (!row.missed) {
+        page.fired.push_back(std::move(row.firing));
+      }
+    }
+    return page;
+  });
+}
+
+core::Result<std::int64_t> ReminderStore::last_firing_id() {
+  return guarded("read the firing log", [&]() -> core::Result<std::int64_t> {
+    Use s(impl().m_last_firing);
+    return s->executeStep() ? s->getColumn(0).getInt64() : 0;
+  });
+}
+
+core::Result<std::int64_t> ReminderStore::prune_firings(core::SysSeconds before,
+                                                        std::size_t limit) {
+  if (auto file = m_events.ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
+  return guarded("prune the firing log", [&]() -> core::Result<std::int64_t> {
+    Impl &store = impl();
+    std::optional<std::int64_t> through;
+    {
+      Use s(store.m_oldest_firings);
+      s->bind(":limit", static_cast<std::int64_t>(limit));
+      while (s->executeStep() && s->getColumn(1).getInt64() < to_unix(before)) {
+        through = s->getColumn(0).getInt64();
+      }
+    }
+    if (!through) {
+      return 0;
+    }
+    const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
+    SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    Use s(store.m_prune_firings);
+    s->bind(":through", *through);
+    const auto removed = s->exec();
+    transaction.commit();
+    return static_cast<std::int64_t>(removed);
   });
 }
 

@@ -71,6 +71,24 @@ public:
   // Missed reminders, newest first.
   core::Result<std::vector<FiredReminder>> missed(std::size_t limit);
   core::Result<ReminderStats> stats(core::Seconds late_after);
+  // The firing log, read by cursor (reminder.subscribe): firings with an id
+  // above `after`, in id order, at most `limit` rows looked at; the fired
+  // ones (not missed) are returned with their snapshot.
+  struct LogPage {
+    std::vector<scheduler::Firing> fired;
+    std::int64_t first_scanned = 0; // 0 when no row was found
+    std::int64_t scanned_to = 0;    // `after` when no row was found
+  };
+  core::Result<LogPage> firings_after(std::int64_t after, std::size_t limit);
+  // The highest firing id recorded (0 when none).
+  core::Result<std::int64_t> last_firing_id();
+  // Removes from the log at most `limit` of the oldest firings that fired
+  // before `before` and that no channel still owes (the newest firing always
+  // stays, so ids keep counting up); returns how many went. Oldest first:
+  // the walk stops at the first firing too recent to go, so its cost is the
+  // number removed.
+  core::Result<std::int64_t> prune_firings(core::SysSeconds before, std::size_t limit);
+
   // The pending instances of one event, by due (for `summit explain`).
   core::Result<std::vector<std::pair<std::int64_t, core::SysSeconds>>>
   pending_for_event(std::int64_t event_id);

@@ -1,0 +1,309 @@
+#include "daemon/server/subscriber_feed.hpp"
+
+#include "core/rpc.hpp"
+#include "core/time_format.hpp"
+#include "daemon/server/param_reader.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+namespace summit::server {
+namespace {
+
+// The reminder.fired message, kept built: each firing only assigns the
+// values in place and serializes it. Building a fresh nlohmann::json object
+// per firing (fourteen map nodes and their strings, then a copy into the
+// message) cost three times as much, and a burst makes 100,000 of them.
+// One per thread, so that fired_notification_line may be called anywhere.
+class FiredMessage {
+public:
+  FiredMessage() {
+    m_message = {
+        {"jsonrpc", "2.0"}, {"method", "reminder.fired"}, {"params", nlohmann::json::object()}};
+    nlohmann::json &params = m_message["params"];
+    const auto text = [&](const char *key) {
+      params[key] = "";
+      return &params[key].get_ref<std::string &>();
+    };
+    const auto number = [&](const char *key) {
+      params[key] = std::int64_t{0};
+      return &params[key].get_ref<std::int64_t &>();
+    };
+    const auto flag = [&](const char *key) {
+      params[key] = false;
+      return &params[key].get_ref<bool &>();
+    };
+    // The keys of docs/PROTOCOL.md, reminder.fired.
+    m_reminder_id = number("reminder_id");
+    m_firing_id = number("firing_id");
+    m_event_id = number("event_id");
+    m_title = text("title");
+    m_start = text("start");
+    m_start_utc = text("start_utc");
+    m_tz = text("tz");
+    m_location = text("location");
+    m_reminder = text("reminder");
+    m_due = text("due");
+    m_fired_at = text("fired_at");
+    m_late_seconds = number("late_seconds");
+    m_late = flag("late");
+    m_redelivery = flag("redelivery");
+    m_catch_up = flag("catch_up");
+  }
+
+  const nlohmann::json &fill(const scheduler::Firing &firing, bool catch_up) {
+    *m_reminder_id = firing.reminder_id;
+    *m_firing_id = firing.firing_id;
+    *m_event_id = firing.event_id;
+    *m_title = firing.title;
+    *m_start = firing.start_local;
+    *m_start_utc = core::format_iso_utc(firing.start_utc);
+    *m_tz = firing.tz;
+    *m_location = firing.location;
+    *m_reminder = firing.reminder;
+    *m_due = core::format_iso_utc(firing.due);
+    *m_fired_at = core::format_iso_utc(firing.fired_at);
+    *m_late_seconds = firing.lateness.count();
+    *m_late = firing.late;
+    *m_redelivery = firing.redelivery;
+    *m_catch_up = catch_up;
+    return m_message;
+  }
+
+private:
+  nlohmann::json m_message;
+  // Into m_message's own values: the nodes of its objects never move.
+  std::int64_t *m_reminder_id = nullptr;
+  std::int64_t *m_firing_id = nullptr;
+  std::int64_t *m_event_id = nullptr;
+  std::string *m_title = nullptr;
+  std::string *m_start = nullptr;
+  std::string *m_start_utc = nullptr;
+  std::string *m_tz = nullptr;
+  std::string *m_location = nullptr;
+  std::string *m_reminder = nullptr;
+  std::string *m_due = nullptr;
+  std::string *m_fired_at = nullptr;
+  std::int64_t *m_late_seconds = nullptr;
+  bool *m_late = nullptr;
+  bool *m_redelivery = nullptr;
+  bool *m_catch_up = nullptr;
+};
+
+FiredMessage &fired_message() {
+  thread_local FiredMessage message;
+  return message;
+}
+
+} // namespace
+
+nlohmann::json fired_params(const scheduler::Firing &firing, bool catch_up) {
+  return fired_message().fill(firing, catch_up)["params"];
+}
+
+std::string fired_notification_line(const scheduler::Firing &firing, bool catch_up) {
+  return core::rpc::to_line(fired_message().fill(firing, catch_up));
+}
+
+struct SubscriberFeed::Subscriber {
+  std::weak_ptr<Connection> connection;
+  Peer peer;
+  std::int64_t cursor = 0;
+  // Firings up to this id had fired before the subscription began: they are
+  // sent as catch-up, marked late by how long ago they fell due.
+  std::int64_t catch_up_to = 0;
+  bool pumping = false;
+};
+
+SubscriberFeed::SubscriberFeed(boost::asio::any_io_executor executor, FiringLog &log,
+                               core::Clock clock, FeedOptions options)
+    : m_executor(std::move(executor)), m_log(log), m_clock(std::move(clock)), m_options(options),
+      m_alive(std::make_shared<SubscriberFeed *>(this)) {
+  m_options.page = std::max<std::size_t>(m_options.page, 1);
+  if (auto last = m_log.last_id()) {
+    m_latest = *last;
+  }
+}
+
+SubscriberFeed::~SubscriberFeed() {
+  for (const auto &subscriber : m_subscribers) {
+    if (auto connection = subscriber->connection.lock()) {
+      connection->on_writable(nullptr);
+    }
+  }
+}
+
+void SubscriberFeed::advance(std::int64_t last_id) {
+  m_latest = std::max(m_latest, last_id);
+  pump_all();
+}
+
+void SubscriberFeed::pump_all() {
+  forget_closed();
+  // A copy: a pump may close a connection (and so change the list).
+  const auto subscribers = m_subscribers;
+  for (const auto &subscriber : subscribers) {
+    pump(*subscriber);
+  }
+}
+
+void SubscriberFeed::pump(Subscriber &subscriber) {
+  const auto connection = subscriber.connection.lock();
+  if (!connection || connection->closed() || subscriber.pumping) {
+    return;
+  }
+  if (connection->replies_held() > 0) {
+    // Its subscribe reply waits for a group commit: notifications follow
+    // it (pump_all() runs after the commit).
+    return;
+  }
+  subscriber.pumping = true;
+  const auto now = m_clock();
+  while (subscriber.cursor < m_latest && connection->notification_backlog() < m_options.window) {
+    auto page = m_log.after(subscriber.cursor, m_options.page);
+    if (!page) {
+      spdlog::error("cannot read the firing log for subscriber uid {} pid {}: {}",
+                    subscriber.peer.uid, subscriber.peer.pid, page.error().message);
+      break;
+    }
+    if (page->scanned_to <= subscriber.cursor) {
+      // Recorded but not visible yet on this connection (its open group
+      // began before the firing thread's commit): pump_all() after the commit.
+      break;
+    }
+    if (page->first_scanned > subscriber.cursor + 1) {
+      // Firing ids have no holes but those pruned from the log.
+      const auto missed = page->first_scanned - subscriber.cursor - 1;
+      nlohmann::json gap{{"jsonrpc", "2.0"},
+                         {"method", "reminder.gap"},
+                         {"params",
+                          {{"after", subscriber.cursor},
+                           {"resumes_after", page->first_scanned - 1},
+                           {"missed", missed}}}};
+      connection->notify(core::rpc::to_line(gap), static_cast<std::size_t>(-1));
+      spdlog::warn("subscriber uid {} pid {} was {} firing(s) behind what the firing log keeps",
+                   subscriber.peer.uid, subscriber.peer.pid, missed);
+      subscriber.cursor = page->first_scanned - 1;
+    }
+    bool full = false;
+    for (auto &firing : page->fired) {
+      const bool catch_up = firing.firing_id <= subscriber.catch_up_to;
+      if (catch_up) {
+        // Shown now: late by as long as it has been due.
+        firing.lateness = std::max(core::Seconds{0}, now - firing.due);
+        firing.late = true;
+      }
+      auto line = fired_notification_line(firing, catch_up);
+      const auto backlog = connection->notification_backlog();
+      if (backlog > 0 && backlog + line.size() > m_options.window) {
+        full = true;
+        break;
+      }
+      connection->notify(std::move(line), static_cast<std::size_t>(-1));
+      subscriber.cursor = firing.firing_id;
+    }
+    if (full) {
+      break;
+    }
+    // Missed firings after the last one sent are passed over too.
+    subscriber.cursor = page->scanned_to;
+  }
+  subscriber.pumping = false;
+}
+
+void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
+  boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive),
+                                 weak = std::weak_ptr<Subscriber>(subscriber)] {
+    const auto self = alive.lock();
+    const auto which = weak.lock();
+    if (self && which) {
+      (*self)->pump(*which);
+    }
+  });
+}
+
+void SubscriberFeed::forget_closed() {
+  std::erase_if(m_subscribers, [](const std::shared_ptr<Subscriber> &subscriber) {
+    const auto connection = subscriber->connection.lock();
+    return !connection || connection->closed();
+  });
+}
+
+std::vector<SubscriberFeed::SubscriberState> SubscriberFeed::subscribers() {
+  forget_closed();
+  std::vector<SubscriberState> out;
+  out.reserve(m_subscribers.size());
+  for (const auto &subscriber : m_subscribers) {
+    if (auto connection = subscriber->connection.lock()) {
+      out.push_back({subscriber->peer, subscriber->cursor, connection->notification_backlog()});
+    }
+  }
+  return out;
+}
+
+void SubscriberFeed::register_with(Dispatcher &dispatcher) {
+  dispatcher.add("reminder.subscribe", [this](const auto &params, const auto &context) {
+    return subscribe_method(params, context);
+  });
+}
+
+HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
+                                               const CallContext &context) {
+  ParamReader reader(params);
+  auto after = reader.optional_integer("after", 0, std::numeric_limits<std::int64_t>::max());
+  if (!after) {
+    return tl::unexpected(after.error());
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  const auto connection = context.connection.lock();
+  if (!connection) {
+    return core::fail(core::ErrorCode::unavailable,
+                      "reminder.subscribe needs a connection to push reminders to");
+  }
+  if (auto last = m_log.last_id()) {
+    m_latest = std::max(m_latest, *last);
+  } else {
+    return tl::unexpected(last.error());
+  }
+  forget_closed();
+  std::shared_ptr<Subscriber> subscriber;
+  for (const auto &known : m_subscribers) {
+    if (known->connection.lock() == connection) {
+      subscriber = known; // subscribing again moves the cursor
+    }
+  }
+  if (!subscriber) {
+    subscriber = std::make_shared<Subscriber>();
+    subscriber->connection = connection;
+    subscriber->peer = connection->peer();
+    m_subscribers.push_back(subscriber);
+  }
+  // A cursor beyond the log (another database, or one recreated) starts at
+  // its end, and the reply says where.
+  subscriber->cursor = std::min(after->value_or(m_latest), m_latest);
+  subscriber->catch_up_to = m_latest;
+  connection->keep_alive();
+  connection->on_writable([alive = std::weak_ptr<SubscriberFeed *>(m_alive),
+                           weak = std::weak_ptr<Subscriber>(subscriber)] {
+    const auto self = alive.lock();
+    const auto which = weak.lock();
+    if (self && which) {
+      (*self)->pump(*which);
+    }
+  });
+  spdlog::debug("uid {} pid {} subscribed to reminders after firing {} ({} subscriber(s))",
+                subscriber->peer.uid, subscriber->peer.pid, subscriber->cursor,
+                m_subscribers.size());
+  nlohmann::json reply{{"subscribed", true}, {"cursor", subscriber->cursor}, {"latest", m_latest}};
+  // The reply goes first; the catch-up follows it on the next turn.
+  pump_soon(subscriber);
+  return reply;
+}
+
+} // namespace summit::server

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "daemon/scheduler/firing.hpp"
+#include "daemon/server/dispatcher.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace summit::server {
+
+// Where the feed reads firings: the outbox's firing log (the store's
+// `firings` table, on the request side's own database connection).
+class FiringLog {
+public:
+  virtual ~FiringLog() = default;
+
+  struct Page {
+    std::vector<scheduler::Firing> fired; // fired (not missed) firings, by id
+    std::int64_t first_scanned = 0;       // the first id looked at; 0 when none
+    std::int64_t scanned_to = 0;          // the last id looked at (missed ones too); `after` when none
+  };
+  // Firings with an id above `after`, in id order, at most `limit` looked at.
+  virtual core::Result<Page> after(std::int64_t after, std::size_t limit) = 0;
+  // The highest firing id recorded so far (0 when none ever was).
+  virtual core::Result<std::int64_t> last_id() = 0;
+};
+
+struct FeedOptions {
+  // Notification bytes one subscriber may have queued in the daemon and not
+  // yet read: what a subscriber that stops reading costs (one line larger
+  // than this still goes out alone).
+  std::size_t window = 64 * 1024;
+  // Firings read from the log per query.
+  std::size_t page = 32;
+};
+
+// The reminder feed of `reminder.subscribe` (docs/PROTOCOL.md): each
+// subscriber reads the firing log by cursor, so the log, not memory, is the
+// queue. A subscriber that reads receives every firing, in order, however
+// large the burst; one that stops reading holds at most `window` bytes of
+// queued lines here, and is sent more only as it reads. A subscriber that
+// comes back with the cursor it had (`after`) first receives every firing it
+// has not seen, each marked `catch_up` and late by how long ago it fell due;
+// one further behind than the log keeps (pruned firings) is sent a
+// `reminder.gap` saying how many it missed.
+//
+// The firing thread records firings and posts `advance()`; everything here
+// runs on the request side's loop (single-threaded), and reads the log on its
+// connection. Holds weak_ptrs to connections: a closed one drops out.
+class SubscriberFeed {
+public:
+  // `executor` is the request side's loop (the sessions' own).
+  SubscriberFeed(boost::asio::any_io_executor executor, FiringLog &log, core::Clock clock,
+                 FeedOptions options = {});
+  ~SubscriberFeed();
+  SubscriberFeed(const SubscriberFeed &) = delete;
+  SubscriberFeed &operator=(const SubscriberFeed &) = delete;
+
+  // Firings up to `last_id` are recorded: sends each subscriber what it has
+  // room for.
+  void advance(std::int64_t last_id);
+  // Sends each subscriber what it has room for and can see (after a commit
+  // on the request side's connection, whose open transaction may have hidden
+  // the newest firings).
+  void pump_all();
+
+  // Registers reminder.subscribe {after?}: marks the calling connection a
+  // subscriber from firing `after` on (default: the latest, so only new
+  // firings); result {"subscribed": true, "cursor": C, "latest": L}.
+  void register_with(Dispatcher &dispatcher);
+  HandlerResult subscribe_method(const nlohmann::json &params, const CallContext &context);
+
+  struct SubscriberState {
+    Peer peer;
+    std::int64_t cursor = 0;        // the last firing id sent
+    std::size_t queued_bytes = 0;   // notification bytes not yet read by the client
+  };
+  // Live subscribers (closed ones are forgotten here).
+  std::vector<SubscriberState> subscribers();
+  // The highest firing id the feed knows of.
+  std::int64_t latest() const { return m_latest; }
+
+private:
+  struct Subscriber;
+  void pump(Subscriber &subscriber);
+  // After the subscribe reply has gone out (posted behind it).
+  void pump_soon(const std::shared_ptr<Subscriber> &subscriber);
+  void forget_closed();
+
+  boost::asio::any_io_executor m_executor;
+  FiringLog &m_log;
+  core::Clock m_clock;
+  FeedOptions m_options;
+  std::int64_t m_latest = 0;
+  std::vector<std::shared_ptr<Subscriber>> m_subscribers;
+  // Connections' callbacks hold a weak_ptr to this: once the feed is gone
+  // they do nothing.
+  std::shared_ptr<SubscriberFeed *> m_alive;
+};
+
+// The reminder.fired notification for a firing, as one wire line:
+// {"jsonrpc":"2.0","method":"reminder.fired","params":{...}} (docs/PROTOCOL.md).
+// `catch_up`: sent to a subscriber that came back after it fired.
+nlohmann::json fired_params(const scheduler::Firing &firing, bool catch_up = false);
+std::string fired_notification_line(const scheduler::Firing &firing, bool catch_up = false);
+
+} // namespace summit::server

@@ -1,0 +1,333 @@
+// The subscriber feed over a real server and real sockets, reading a firing
+// log kept here in memory: every subscriber gets every firing in order, one
+// that stops reading holds a bounded number of bytes and delays nobody, and
+// loses nothing either: it gets the rest when it reads again. A subscriber
+// that comes back with its cursor catches up, marked late; one further
+// behind than the log is told how many it missed.
+
+#include "core/rpc.hpp"
+#include "daemon/server/dispatcher.hpp"
+#include "daemon/server/server.hpp"
+#include "daemon/server/subscriber_feed.hpp"
+#include "server_test_support.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace summit;
+using nlohmann::json;
+using test::Client;
+
+namespace {
+
+core::SysSeconds due_instant() {
+  return date::sys_days{date::year{2025} / 9 / 25} + std::chrono::hours{7};
+}
+
+// The feed's clock: an hour after every firing here fell due.
+core::SysSeconds feed_now() { return due_instant() + std::chrono::hours{1}; }
+
+scheduler::Firing firing(std::int64_t id) {
+  scheduler::Firing f;
+  f.firing_id = id;
+  f.reminder_id = 500 + id;
+  f.event_id = 7;
+  f.due = due_instant();
+  f.fired_at = due_instant() + std::chrono::seconds{2};
+  f.lateness = std::chrono::seconds{2};
+  f.title = "Council of Heads of Government of the CIS";
+  f.start_local = "2025-09-26T10:00:00+03:00";
+  f.start_utc = due_instant() + date::days{1};
+  f.tz = "Europe/Minsk";
+  f.location = "Minsk, Belarus";
+  f.reminder = "P1D";
+  return f;
+}
+
+// The firing log as the store keeps it: ids without holes but pruned ones,
+// missed firings among them (never sent). Filled by the test thread, read on
+// the loop's.
+class MemoryLog final : public server::FiringLog {
+public:
+  void record(std::int64_t id, bool missed = false) {
+    const std::lock_guard lock(m_mutex);
+    m_rows[id] = missed;
+  }
+  void prune_through(std::int64_t id) {
+    const std::lock_guard lock(m_mutex);
+    m_rows.erase(m_rows.begin(), m_rows.upper_bound(id));
+  }
+  core::Result<Page> after(std::int64_t after, std::size_t limit) override {
+    const std::lock_guard lock(m_mutex);
+    Page page;
+    page.scanned_to = after;
+    for (auto it = m_rows.upper_bound(after); it != m_rows.end() && limit > 0; ++it, --limit) {
+      if (page.first_scanned == 0) {
+        page.first_scanned = it->first;
+      }
+      page.scanned_to = it->first;
+      if (!it->second) {
+        page.fired.push_back(firing(it->first));
+      }
+    }
+    return page;
+  }
+  core::Result<std::int64_t> last_id() override {
+    const std::lock_guard lock(m_mutex);
+    return m_rows.empty() ? 0 : m_rows.rbegin()->first;
+  }
+
+private:
+  std::mutex m_mutex;
+  std::map<std::int64_t, bool> m_rows;
+};
+
+class SubscriberFeedTest : public ::testing::Test {
+protected:
+  void TearDown() override { stop(); }
+
+  void start(server::FeedOptions options = {}) {
+    m_feed = std::make_unique<server::SubscriberFeed>(m_io.get_executor(), m_log,
+                                                      [] { return feed_now(); }, options);
+    m_feed->register_with(m_dispatcher);
+    server::ServerOptions server_options;
+    server_options.socket_path = m_dir.path() / "summitd.sock";
+    m_server = std::make_unique<server::Server>(m_io, m_dispatcher, server_options);
+    ASSERT_TRUE(m_server->listen());
+    m_server->start();
+    m_thread = std::thread([this] { m_io.run(); });
+  }
+
+  void stop() {
+    if (m_thread.joinable()) {
+      boost::asio::post(m_io, [this] { m_server->stop(); });
+      m_thread.join();
+    }
+    m_server.reset();
+    m_feed.reset();
+  }
+
+  std::unique_ptr<Client> subscriber(json params = json::object(), json *reply = nullptr) {
+    auto client = std::make_unique<Client>(m_dir.path() / "summitd.sock");
+    EXPECT_TRUE(client->connected());
+    auto answer = client->call(core::rpc::make_request(1, "reminder.subscribe", params));
+    EXPECT_EQ(answer["result"]["subscribed"], true) << answer.dump();
+    if (reply != nullptr) {
+      *reply = answer["result"];
+    }
+    return client;
+  }
+
+  // Records firings first..last in the log and tells the feed, as the
+  // firing thread does after its batch.
+  void fire(std::int64_t first, std::int64_t last) {
+    for (auto id = first; id <= last; ++id) {
+      m_log.record(id);
+    }
+    boost::asio::post(m_io, [this, last] { m_feed->advance(last); });
+  }
+
+  std::vector<server::SubscriberFeed::SubscriberState> subscribers() {
+    std::promise<std::vector<server::SubscriberFeed::SubscriberState>> states;
+    boost::asio::post(m_io, [&] { states.set_value(m_feed->subscribers()); });
+    return states.get_future().get();
+  }
+
+  test::TempDir m_dir;
+  MemoryLog m_log;
+  server::Dispatcher m_dispatcher{[] { return feed_now(); }};
+  boost::asio::io_context m_io{1};
+  std::unique_ptr<server::SubscriberFeed> m_feed;
+  std::unique_ptr<server::Server> m_server;
+  std::thread m_thread;
+};
+
+json next_message(Client &client) {
+  auto line = client.read_line(std::chrono::seconds{30});
+  return line ? json::parse(*line) : json();
+}
+
+} // namespace
+
+TEST(SubscriberFeed, the_notification_carries_every_field_of_the_firing) {
+  auto f = firing(12);
+  f.late = false;
+  f.redelivery = true;
+  const auto line = server::fired_notification_line(f);
+  ASSERT_TRUE(line.ends_with('\n'));
+  const auto message = json::parse(line);
+  EXPECT_EQ(message["jsonrpc"], "2.0");
+  EXPECT_EQ(message["method"], "reminder.fired");
+  EXPECT_FALSE(message.contains("id"));
+  EXPECT_EQ(message["params"], (json{{"reminder_id", 512},
+                                     {"firing_id", 12},
+                                     {"event_id", 7},
+                                     {"title", "Council of Heads of Government of the CIS"},
+                                     {"start", "2025-09-26T10:00:00+03:00"},
+                                     {"start_utc", "2025-09-26T07:00:00Z"},
+                                     {"tz", "Europe/Minsk"},
+                                     {"location", "Minsk, Belarus"},
+                                     {"reminder", "P1D"},
+                                     {"due", "2025-09-25T07:00:00Z"},
+                                     {"fired_at", "2025-09-25T07:00:02Z"},
+                                     {"late_seconds", 2},
+                                     {"late", false},
+                                     {"redelivery", true},
+                                     {"catch_up", false}}));
+}
+
+TEST(SubscriberFeed, subscribe_needs_a_connection_and_a_cursor_that_is_a_firing_id) {
+  boost::asio::io_context io;
+  MemoryLog log;
+  server::SubscriberFeed feed(io.get_executor(), log, [] { return feed_now(); });
+  server::Dispatcher dispatcher{[] { return feed_now(); }};
+  feed.register_with(dispatcher);
+  const auto call = [&](const json &params) {
+    const auto line = core::rpc::to_line(core::rpc::make_request(1, "reminder.subscribe", params));
+    return json::parse(*dispatcher.handle_line(line.substr(0, line.size() - 1), {}));
+  };
+  EXPECT_EQ(call(json::object())["error"]["code"], core::rpc::k_unavailable);
+  EXPECT_EQ(call(json{{"channel", "all"}})["error"]["code"], core::rpc::k_invalid_params);
+  const auto negative = call(json{{"after", -1}});
+  EXPECT_EQ(negative["error"]["code"], core::rpc::k_invalid_params);
+  EXPECT_NE(negative["error"]["message"].get<std::string>().find("after"), std::string::npos)
+      << negative.dump();
+  EXPECT_EQ(call(json{{"after", "5"}})["error"]["code"], core::rpc::k_invalid_params);
+}
+
+TEST_F(SubscriberFeedTest, without_a_cursor_a_subscriber_gets_only_what_fires_from_then_on) {
+  m_log.record(1);
+  m_log.record(2);
+  start();
+  json reply;
+  auto client = subscriber(json::object(), &reply);
+  EXPECT_EQ(reply["cursor"], 2);
+  EXPECT_EQ(reply["latest"], 2);
+  fire(3, 3);
+  const auto message = next_message(*client);
+  EXPECT_EQ(message["method"], "reminder.fired");
+  EXPECT_EQ(message["params"]["firing_id"], 3);
+  EXPECT_EQ(message["params"]["catch_up"], false);
+  EXPECT_EQ(message["params"]["late"], false);
+  EXPECT_FALSE(client->read_line(std::chrono::milliseconds{100})) << "sent more than fired";
+}
+
+TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_missed_ones_never) {
+  start();
+  auto first = subscriber();
+  auto second = subscriber();
+  EXPECT_EQ(subscribers().size(), 2u);
+  m_log.record(1);
+  m_log.record(2, /*missed=*/true);
+  m_log.record(3);
+  boost::asio::post(m_io, [this] { m_feed->advance(3); });
+  for (auto *client : {first.get(), second.get()}) {
+    EXPECT_EQ(next_message(*client)["params"]["firing_id"], 1);
+    EXPECT_EQ(next_message(*client)["params"]["firing_id"], 3);
+  }
+  for (const auto &state : subscribers()) {
+    EXPECT_EQ(state.cursor, 3);
+  }
+}
+
+TEST_F(SubscriberFeedTest, a_subscriber_that_stops_reading_costs_a_window_delays_no_one_loses_nothing) {
+  server::FeedOptions options;
+  options.window = 16 * 1024;
+  // Far more than the stuck subscriber's socket buffer and its window hold
+  // (each line is about 450 bytes).
+  constexpr std::int64_t k_count = 5000;
+  start(options);
+  auto stuck = subscriber();
+  auto reader = subscriber();
+  fire(1, k_count);
+  for (std::int64_t id = 1; id <= k_count; ++id) {
+    const auto message = next_message(*reader);
+    ASSERT_EQ(message["params"]["firing_id"], id) << "firing " << id << " did not reach the reader";
+  }
+  // The reader has everything; the stuck one holds no more than its window
+  // in the daemon, and is not done.
+  const auto states = subscribers();
+  ASSERT_EQ(states.size(), 2u);
+  for (const auto &state : states) {
+    EXPECT_LE(state.queued_bytes, options.window);
+  }
+  EXPECT_LT(std::min(states[0].cursor, states[1].cursor), k_count) << "nothing was held back";
+
+  // Once it reads, it gets every firing, in order: the log was its queue.
+  for (std::int64_t id = 1; id <= k_count; ++id) {
+    const auto message = next_message(*stuck);
+    ASSERT_EQ(message["params"]["firing_id"], id) << "the stuck subscriber lost firing " << id;
+  }
+}
+
+TEST_F(SubscriberFeedTest, a_subscriber_back_with_its_cursor_catches_up_marked_late_then_gets_new_ones) {
+  for (std::int64_t id = 1; id <= 5; ++id) {
+    m_log.record(id);
+  }
+  start();
+  json reply;
+  auto client = subscriber(json{{"after", 2}}, &reply);
+  EXPECT_EQ(reply["cursor"], 2);
+  EXPECT_EQ(reply["latest"], 5);
+  for (std::int64_t id = 3; id <= 5; ++id) {
+    const auto params = next_message(*client)["params"];
+    EXPECT_EQ(params["firing_id"], id);
+    EXPECT_EQ(params["catch_up"], true);
+    EXPECT_EQ(params["late"], true);
+    // Due at 07:00, shown at 08:00 by the feed's clock.
+    EXPECT_EQ(params["late_seconds"], 3600);
+  }
+  fire(6, 6);
+  const auto params = next_message(*client)["params"];
+  EXPECT_EQ(params["firing_id"], 6);
+  EXPECT_EQ(params["catch_up"], false);
+  EXPECT_EQ(params["late_seconds"], 2);
+}
+
+TEST_F(SubscriberFeedTest, a_subscriber_behind_what_the_log_keeps_is_told_how_many_it_missed) {
+  for (std::int64_t id = 1; id <= 12; ++id) {
+    m_log.record(id);
+  }
+  m_log.prune_through(9);
+  start();
+  auto client = subscriber(json{{"after", 3}});
+  const auto gap = next_message(*client);
+  EXPECT_EQ(gap["method"], "reminder.gap");
+  EXPECT_EQ(gap["params"], (json{{"after", 3}, {"resumes_after", 9}, {"missed", 6}}));
+  for (std::int64_t id = 10; id <= 12; ++id) {
+    EXPECT_EQ(next_message(*client)["params"]["firing_id"], id);
+  }
+}
+
+TEST_F(SubscriberFeedTest, a_cursor_beyond_the_log_starts_at_its_end) {
+  m_log.record(1);
+  start();
+  json reply;
+  auto client = subscriber(json{{"after", 400}}, &reply);
+  EXPECT_EQ(reply["cursor"], 1);
+  EXPECT_EQ(reply["latest"], 1);
+  fire(2, 2);
+  EXPECT_EQ(next_message(*client)["params"]["firing_id"], 2);
+}
+
+TEST_F(SubscriberFeedTest, a_closed_subscriber_drops_out) {
+  start();
+  auto client = subscriber();
+  EXPECT_EQ(subscribers().size(), 1u);
+  client.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (!subscribers().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  EXPECT_TRUE(subscribers().empty());
+}
