@@ -125,7 +125,7 @@ _summit()
         agenda) opts="--days --help" ;;
         import) opts="--dry-run --help" ;;
         export) opts="--from --to --tag --output -o --help" ;;
-        watch) opts="--json --notify --exec --help" ;;
+        watch) opts="--json --notify --from-now --exec --help" ;;
         missed) opts="--limit --help" ;;
         *) opts="--help" ;;
     esac
