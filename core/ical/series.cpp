@@ -40,8 +40,9 @@ bool touches(const Occurrence &occurrence, const core::TimeRange &range) {
   return occurrence.span().overlaps(range);
 }
 
-Series::Series(const core::Event &event, const date::time_zone *zone)
-    : m_event(event), m_zone(zone), m_all_day(event.precision != core::Precision::timed) {
+Series::Series(const core::Event &event, const date::time_zone *zone, ExpansionBudget *budget)
+    : m_event(event), m_zone(zone), m_budget(budget),
+      m_all_day(event.precision != core::Precision::timed) {
   m_length = m_all_day ? event.end_local - event.start_local : event.end_utc - event.start_utc;
   if (event.recurrence && !event.recurrence->rrule.empty()) {
     if (auto rule = read_rule(event.recurrence->rrule, event, zone)) {
@@ -52,7 +53,7 @@ Series::Series(const core::Event &event, const date::time_zone *zone)
 
 RuleWalk &Series::walk() {
   if (!m_walk) {
-    m_walk = std::make_unique<RuleWalk>(*m_rule, m_event.start_local, m_all_day, m_zone);
+    m_walk = std::make_unique<RuleWalk>(*m_rule, m_event.start_local, m_all_day, m_zone, m_budget);
   }
   return *m_walk;
 }
