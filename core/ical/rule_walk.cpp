@@ -132,9 +132,11 @@ std::optional<core::Seconds> RuleWalk::fixed_step() const {
 void RuleWalk::open_near(core::LocalSeconds from) {
   const long long period = m_rule.frequency == Frequency::hourly ? 3600 : 60;
   const long long step = std::lcm(period * m_rule.interval, 86'400LL);
-  // One whole step short of `from`: the first step's starts before the new
-  // DTSTART's time of day are lost, and they are all before `from`.
-  const long long steps = (from - m_dtstart).count() / step - 1;
+  // The last whole step strictly before `from`: libical gives the moved
+  // DTSTART first even where the pattern does not (a day BYDAY leaves
+  // out), so it must come before anything asked for; the first step's
+  // starts before its time of day are lost, and they are all before `from`.
+  const long long steps = ((from - m_dtstart).count() - 1) / step;
   open(steps >= 1 ? m_dtstart + core::Seconds{steps * step} : m_dtstart);
 }
 
@@ -164,13 +166,13 @@ void RuleWalk::seek(core::LocalSeconds from) {
     m_dtstart_pending = true;
     return;
   }
+  if (from >= k_horizon) {
+    close();
+    m_done = true;
+    return;
+  }
   if (m_rule.count > 0) {
     // COUNT numbers the starts from DTSTART: how many come before `from`?
-    if (from >= k_horizon) {
-      close();
-      m_done = true;
-      return;
-    }
     if (const auto step = fixed_step()) {
       // Start k (from 0) is DTSTART + k steps; the first at or after `from`:
       const long long k = ((from - m_dtstart).count() + step->count() - 1) / step->count();
@@ -189,6 +191,12 @@ void RuleWalk::seek(core::LocalSeconds from) {
     }
     open(m_dtstart);
     m_dtstart_pending = true;
+    return;
+  }
+  if (const auto step = fixed_step()) {
+    // The first DTSTART + k steps at or after `from`, a start itself.
+    const long long k = ((from - m_dtstart).count() + step->count() - 1) / step->count();
+    open(m_dtstart + *step * k);
     return;
   }
   if (m_rule.frequency == Frequency::hourly || m_rule.frequency == Frequency::minutely) {

@@ -23,9 +23,11 @@ namespace summit::ical {
 //  - COUNT and UNTIL are applied here, UNTIL to each start's instant
 //    (resolve_local), so that a start in a DST gap compares by the instant
 //    it really has;
-//  - seek() restarts at a wall time without walking from DTSTART when the
-//    rule has no COUNT: icalrecur_iterator_set_start for DAILY and coarser
-//    rules; for HOURLY and MINUTELY (where set_start does not keep the
+//  - seek() restarts at a wall time without walking from DTSTART: for a
+//    rule with no BY part (a fixed step), at the first DTSTART + k steps
+//    at or after it; else, when the rule has no COUNT,
+//    icalrecur_iterator_set_start for DAILY and coarser rules; for HOURLY
+//    and MINUTELY (where set_start does not keep the
 //    INTERVAL grid in 3.0.16) a new iterator whose DTSTART is moved by a
 //    whole number of days that is also a whole number of intervals, so that
 //    libical sees the same time of day and the same grid;

@@ -1217,7 +1217,7 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
       // known, the later series are expanded only up to the last of them,
       // which nothing after it can displace: the work stays near
       // limit + 1 occurrences however many series there are.
-      ical::ExpansionBudget budget;
+      ical::ExpansionBudget budget(query.expansion_steps);
       core::TimeRange range = query.range;
       auto keep_first = [&] {
         std::sort(events.begin(), events.end(), in_order);
