@@ -16,6 +16,8 @@ const char *to_string(ErrorCode code) {
     return "storage";
   case ErrorCode::unavailable:
     return "unavailable";
+  case ErrorCode::over_budget:
+    return "over_budget";
   case ErrorCode::internal:
     return "internal";
   }

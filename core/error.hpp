@@ -16,6 +16,7 @@ enum class ErrorCode {
   conflict,          // the change clashes with the current state
   storage,           // the database failed (disk full, read-only, ...)
   unavailable,       // the daemon cannot serve this now
+  over_budget,       // the request would cost more than one request may (narrow it)
   internal,          // a bug: should never reach a user
 };
 

@@ -64,6 +64,8 @@ int code_for(ErrorCode code) {
     return k_storage;
   case ErrorCode::unavailable:
     return k_unavailable;
+  case ErrorCode::over_budget:
+    return k_over_budget;
   case ErrorCode::internal:
     return k_internal_error;
   }
@@ -87,6 +89,8 @@ ErrorCode error_code_from(int rpc_code) {
     return ErrorCode::storage;
   case k_unavailable:
     return ErrorCode::unavailable;
+  case k_over_budget:
+    return ErrorCode::over_budget;
   default:
     return ErrorCode::internal;
   }

@@ -21,6 +21,7 @@ inline constexpr int k_permission_denied = -32002;
 inline constexpr int k_conflict = -32003;
 inline constexpr int k_storage = -32004;
 inline constexpr int k_unavailable = -32005;
+inline constexpr int k_over_budget = -32010;
 
 int code_for(ErrorCode code);
 // The ErrorCode a JSON-RPC error code stands for (internal for unknown ones).

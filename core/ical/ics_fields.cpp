@@ -75,7 +75,9 @@ std::string upper_case(std::string text) {
 }
 
 void add_note(std::vector<std::string> &notes, std::string note) {
-  if (std::find(notes.begin(), notes.end(), note) == notes.end()) {
+  constexpr std::size_t k_recent = 16;
+  const auto from = notes.size() > k_recent ? notes.end() - k_recent : notes.begin();
+  if (std::find(from, notes.end(), note) == notes.end()) {
     notes.push_back(std::move(note));
   }
 }

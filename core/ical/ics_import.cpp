@@ -2,6 +2,7 @@
 
 #include "core/ical/ics_document.hpp"
 #include "core/ical/ics_fields.hpp"
+#include "core/ical/ics_limits.hpp"
 #include "core/ical/ics_outline.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
@@ -22,6 +23,10 @@ using namespace detail;
 using core::ErrorCode;
 using core::fail;
 using nlohmann::json;
+
+// Past these, an event's notes (one per line of 100,000 EXDATE lines, say)
+// would say nothing new.
+constexpr std::size_t k_max_notes = 100;
 
 // A VEVENT found in one of the text's calendars.
 struct Found {
@@ -84,6 +89,11 @@ ImportedEvent finish(Series &series) {
     }
     event.params["recurrence"]["overrides"] = std::move(overrides);
   }
+  if (event.notes.size() > k_max_notes) {
+    const std::size_t more = event.notes.size() - k_max_notes;
+    event.notes.resize(k_max_notes);
+    event.notes.push_back(fmt::format("{} more notes like these were left out", more));
+  }
   return event;
 }
 
@@ -97,6 +107,10 @@ core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportO
   auto outline = outline_calendar(text);
   if (!outline) {
     return tl::unexpected(outline.error());
+  }
+  // Before libical parses or expands anything.
+  if (auto bounded = check_limits(*outline); !bounded) {
+    return tl::unexpected(bounded.error());
   }
   ParsedCalendar out;
   // Kept alive to the end: the readings point into them.

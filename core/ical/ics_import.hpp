@@ -38,7 +38,7 @@ struct ImportedEvent {
   std::string summary;
   // Sentences for the user: "line 40: TZID 'W. Europe Standard Time' read
   // as Europe/Berlin (CLDR windowsZones)", "an alarm after the start was left
-  // out".
+  // out". At most 100, then one that says how many more were left out.
   std::vector<std::string> notes;
 };
 
@@ -60,7 +60,14 @@ struct ParsedCalendar {
 // one after another). A text that is not iCalendar at all, or whose structure
 // is broken (a BEGIN without its END, a line that is no property), is refused
 // with a message that names the line; components that are well-formed but
-// unusable are skipped with a reason, the rest imported.
+// unusable are skipped with a reason, the rest imported. Also refused,
+// naming the line, before libical parses or expands anything: what would
+// make the cost grow faster than the text (detail::check_limits,
+// docs/RECURRENCE.md "Bounds"): a VTIMEZONE whose rule repeats more often
+// than yearly or that would expand to more than 10,000 changes of offset,
+// more than 100 parameters on a line, more than 500 values on an RDATE or
+// EXDATE line, components nested more than 8 deep. The time taken is
+// linear in the size of the text.
 core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportOptions &options);
 
 // The IANA zone for a Windows zone name (CLDR windowsZones, territory 001),

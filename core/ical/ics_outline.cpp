@@ -223,7 +223,9 @@ core::Result<Outline> outline_calendar(std::string_view text) {
       open.pop_back();
       continue;
     }
-    outline.components[open.back()].own_lines.push_back(i);
+    ComponentOutline &owner = outline.components[open.back()];
+    owner.own_lines.push_back(i);
+    owner.lines_by_name[line.name].push_back(line.line);
   }
   if (!open.empty()) {
     const ComponentOutline &unclosed = outline.components[open.back()];
@@ -234,21 +236,19 @@ core::Result<Outline> outline_calendar(std::string_view text) {
   return outline;
 }
 
-int line_of(const Outline &outline, const ComponentOutline &component, std::string_view name,
+int line_of(const Outline & /*outline*/, const ComponentOutline &component, std::string_view name,
             std::size_t nth) {
-  for (const std::size_t index : component.own_lines) {
-    if (outline.lines[index].name == name && nth-- == 0) {
-      return outline.lines[index].line;
-    }
+  const auto found = component.lines_by_name.find(name);
+  if (found == component.lines_by_name.end() || nth >= found->second.size()) {
+    return 0;
   }
-  return 0;
+  return found->second[nth];
 }
 
-std::size_t count_of(const Outline &outline, const ComponentOutline &component,
+std::size_t count_of(const Outline & /*outline*/, const ComponentOutline &component,
                      std::string_view name) {
-  return static_cast<std::size_t>(
-      std::count_if(component.own_lines.begin(), component.own_lines.end(),
-                    [&](std::size_t index) { return outline.lines[index].name == name; }));
+  const auto found = component.lines_by_name.find(name);
+  return found == component.lines_by_name.end() ? 0 : found->second.size();
 }
 
 } // namespace summit::ical::detail

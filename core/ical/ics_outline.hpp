@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,9 @@ struct ComponentOutline {
   int parent = -1;       // index in Outline::components; -1 for a VCALENDAR
   std::vector<int> children;
   std::vector<std::size_t> own_lines; // its properties (not its children's)
+  // The line numbers of its own properties by name, in order: line_of and
+  // count_of look here instead of walking own_lines each time.
+  std::map<std::string, std::vector<int>, std::less<>> lines_by_name;
 };
 
 struct Outline {

@@ -1,5 +1,6 @@
 #include "core/ical/ics_time.hpp"
 
+#include "core/ical/ics_limits.hpp"
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
 
@@ -21,6 +22,25 @@ constexpr int k_max_year = 9999;
 const date::time_zone *zone_named(const std::string &name) {
   auto zone = core::find_zone(name);
   return zone ? *zone : nullptr;
+}
+
+// A wall time converted with a file's own VTIMEZONE (check_limits bounded
+// its transitions). libical expands a zone to five years past the time
+// converted, and again at every call for a time past its own last year
+// (2582): a time after 2399, which no event may have anyway, takes the
+// offset of the same wall time in 2399.
+SysSeconds through_file_zone(LocalSeconds wall, icaltimezone *zone) {
+  const auto day = date::floor<date::days>(wall);
+  const date::year_month_day ymd{day};
+  LocalSeconds converted = wall;
+  if (ymd.year() > date::year{k_zone_last_converted_year}) {
+    converted = LocalSeconds{date::local_days{date::year{k_zone_last_converted_year} / 12 / 31}} +
+                (wall - day);
+  }
+  icaltimetype time = ical_wall_time(converted, false);
+  const SysSeconds instant{Seconds{icaltime_as_timet_with_zone(time, zone)}};
+  const Seconds offset = converted.time_since_epoch() - instant.time_since_epoch();
+  return SysSeconds{wall.time_since_epoch() - offset};
 }
 
 } // namespace
@@ -99,8 +119,7 @@ SysSeconds instant_of(const IcalMoment &moment, const EventFrame &frame, ZoneRes
         return core::resolve_local(moment.wall, zone).utc;
       }
     } else if (choice.kind == ZoneChoice::Kind::custom) {
-      icaltimetype time = ical_wall_time(moment.wall, false);
-      return SysSeconds{Seconds{icaltime_as_timet_with_zone(time, choice.custom)}};
+      return through_file_zone(moment.wall, choice.custom);
     }
     break;
   }

@@ -1,6 +1,9 @@
+#include "core/ical/ics_text.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/ical/series.hpp"
 #include "core/zones.hpp"
+
+#include <fmt/format.h>
 
 namespace summit::ical {
 
@@ -20,6 +23,21 @@ bool is_later(core::LocalSeconds local, core::SysSeconds utc, const std::string 
 }
 
 } // namespace
+
+core::Result<std::vector<Occurrence>> occurrences(const core::Event &event,
+                                                  const date::time_zone *zone,
+                                                  const core::TimeRange &range, std::size_t limit,
+                                                  ExpansionBudget &budget) {
+  Series series(event, zone, &budget);
+  auto found = series.collect(range, limit);
+  if (series.cut_short()) {
+    return core::fail(core::ErrorCode::over_budget,
+                      fmt::format("this listing would expand more than {} occurrences of event "
+                                  "{} ('{}'); narrow the range (--from/--to)",
+                                  budget.steps(), event.id, detail::shorten(event.title)));
+  }
+  return found;
+}
 
 std::vector<Occurrence> occurrences(const core::Event &event, const date::time_zone *zone,
                                     const core::TimeRange &range, std::size_t limit) {

@@ -59,6 +59,30 @@ struct Occurrence {
   core::TimeRange span() const { return {start_utc, end_utc}; }
 };
 
+// The work one request may spend walking rules: each start a rule gives
+// (before the range, excluded, or listed) takes one step. Shared by every
+// series a listing expands; once it is spent, occurrences() fails instead
+// of answering late or in part.
+class ExpansionBudget {
+public:
+  static constexpr std::size_t k_default_steps = 1'000'000;
+  explicit ExpansionBudget(std::size_t steps = k_default_steps) : m_steps(steps), m_left(steps) {}
+  // Takes one step; false, taking nothing, once none is left.
+  bool take() {
+    if (m_left == 0) {
+      return false;
+    }
+    --m_left;
+    return true;
+  }
+  std::size_t steps() const { return m_steps; }
+  std::size_t used() const { return m_steps - m_left; }
+
+private:
+  std::size_t m_steps;
+  std::size_t m_left;
+};
+
 // The occurrences of `event` that overlap `range` (an occurrence with no
 // length when its start lies inside), in (start_utc, id) order, at most
 // `limit`. Expanded in the event's local time: each wall time the rule gives
@@ -70,9 +94,17 @@ struct Occurrence {
 // them, overrides replace the occurrence they name wherever they moved it
 // (the event is trusted to be valid: complete() checked the overrides). A
 // non-recurring event yields itself when it overlaps. `zone` is
-// find_zone(event.tz). Cheap for a range far from the start when the rule
-// has no COUNT; the rule is walked at most 200,000 steps per call (a
-// minutely rule over months with a huge `limit` is cut short there).
+// find_zone(event.tz). Cheap for a range far from the start, COUNT or not
+// (RuleWalk: the walk starts near the range). Each start the rule gives
+// takes a step of `budget`; when the budget runs out first, fails with
+// over_budget: "this listing would expand more than N occurrences of event
+// 5 ('Standup'); narrow the range (--from/--to)".
+core::Result<std::vector<Occurrence>> occurrences(const core::Event &event,
+                                                  const date::time_zone *zone,
+                                                  const core::TimeRange &range, std::size_t limit,
+                                                  ExpansionBudget &budget);
+// The same with a budget of its own of RuleWalk::k_max_steps, for tools and
+// tests: what the budget does not reach is left out, silently.
 std::vector<Occurrence> occurrences(const core::Event &event, const date::time_zone *zone,
                                     const core::TimeRange &range, std::size_t limit);
 

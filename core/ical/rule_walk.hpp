@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ical/recurrence.hpp"
 #include "core/ical/rule.hpp"
 
 #include <date/tz.h>
@@ -22,21 +23,33 @@ namespace summit::ical {
 //  - COUNT and UNTIL are applied here, UNTIL to each start's instant
 //    (resolve_local), so that a start in a DST gap compares by the instant
 //    it really has;
-//  - seek() restarts at a wall time without walking from DTSTART when the
-//    rule has no COUNT: icalrecur_iterator_set_start for DAILY and coarser
-//    rules; for HOURLY and MINUTELY (where set_start does not keep the
+//  - seek() restarts at a wall time without walking from DTSTART: for a
+//    rule with no BY part (a fixed step), at the first DTSTART + k steps
+//    at or after it; else, when the rule has no COUNT,
+//    icalrecur_iterator_set_start for DAILY and coarser rules; for HOURLY
+//    and MINUTELY (where set_start does not keep the
 //    INTERVAL grid in 3.0.16) a new iterator whose DTSTART is moved by a
 //    whole number of days that is also a whole number of intervals, so that
 //    libical sees the same time of day and the same grid;
+//  - with COUNT, seek() knows how many starts come before the point it
+//    restarts at: for a rule with no BY part (FREQ=MINUTELY;COUNT=100000)
+//    the k-th start is DTSTART + k intervals, computed; for any other, the
+//    walk notes every k_checkpoint_every-th start and its number in a
+//    process-wide cache (by rule and DTSTART), and a later seek restarts
+//    at the nearest noted start before the point, as above. So a seek costs
+//    at most k_checkpoint_every steps once the series was walked once;
 //  - nothing after the year 2399 (the last year an event may have);
-//  - at most k_max_steps libical steps after each seek: past that, next()
-//    ends and cut_short() says so.
+//  - at most k_max_steps libical steps after each seek, or, with a budget,
+//    only the steps the budget has left (shared by every walk of one
+//    request): past that, next() ends and cut_short() says so.
 class RuleWalk {
 public:
   static constexpr std::size_t k_max_steps = 200'000;
+  static constexpr int k_checkpoint_every = 1024;
 
-  // `rule` must outlive the walk.
-  RuleWalk(const Rule &rule, core::LocalSeconds dtstart, bool all_day, const date::time_zone *zone);
+  // `rule` (and `budget`, when given) must outlive the walk.
+  RuleWalk(const Rule &rule, core::LocalSeconds dtstart, bool all_day, const date::time_zone *zone,
+           ExpansionBudget *budget = nullptr);
   ~RuleWalk();
   RuleWalk(const RuleWalk &) = delete;
   RuleWalk &operator=(const RuleWalk &) = delete;
@@ -50,12 +63,21 @@ public:
 private:
   void open(core::LocalSeconds base);
   void close();
+  // Restarts so that the next start given is `start`, the position-th.
+  void resume(core::LocalSeconds start, int position);
+  // A new iterator near `from` for HOURLY and MINUTELY: see above.
+  void open_near(core::LocalSeconds from);
   bool past_until(core::LocalSeconds start) const;
+  // The wall-time step of a rule with no BY part (the k-th start is DTSTART
+  // plus k of it), or nothing.
+  std::optional<core::Seconds> fixed_step() const;
 
   const Rule &m_rule;
   core::LocalSeconds m_dtstart;
   bool m_all_day;
   const date::time_zone *m_zone;
+  ExpansionBudget *m_budget;
+  std::string m_key; // the checkpoint cache's: pattern, DTSTART, all-day
   std::unique_ptr<icalrecurrencetype> m_pattern;
   icalrecur_iterator_impl *m_iterator = nullptr;
   core::LocalSeconds m_from{};

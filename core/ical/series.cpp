@@ -40,8 +40,9 @@ bool touches(const Occurrence &occurrence, const core::TimeRange &range) {
   return occurrence.span().overlaps(range);
 }
 
-Series::Series(const core::Event &event, const date::time_zone *zone)
-    : m_event(event), m_zone(zone), m_all_day(event.precision != core::Precision::timed) {
+Series::Series(const core::Event &event, const date::time_zone *zone, ExpansionBudget *budget)
+    : m_event(event), m_zone(zone), m_budget(budget),
+      m_all_day(event.precision != core::Precision::timed) {
   m_length = m_all_day ? event.end_local - event.start_local : event.end_utc - event.start_utc;
   if (event.recurrence && !event.recurrence->rrule.empty()) {
     if (auto rule = read_rule(event.recurrence->rrule, event, zone)) {
@@ -52,7 +53,7 @@ Series::Series(const core::Event &event, const date::time_zone *zone)
 
 RuleWalk &Series::walk() {
   if (!m_walk) {
-    m_walk = std::make_unique<RuleWalk>(*m_rule, m_event.start_local, m_all_day, m_zone);
+    m_walk = std::make_unique<RuleWalk>(*m_rule, m_event.start_local, m_all_day, m_zone, m_budget);
   }
   return *m_walk;
 }
@@ -174,10 +175,18 @@ std::vector<Occurrence> Series::collect(const core::TimeRange &requested, std::s
     return found;
   }
   // Wall times whose occurrence could touch the range, with room for
-  // the occurrence's length and for DST reordering.
-  const LocalSeconds from =
-      core::to_local(range.begin, m_zone) - (starting ? Seconds{0} : m_length) - k_reorder;
-  const LocalSeconds to = core::to_local(range.end, m_zone) + k_reorder;
+  // the occurrence's length and for DST reordering. Where the zone keeps
+  // one offset, wall times and instants keep their order and need no room
+  // (a minutely rule would walk two days of starts on each side).
+  const Seconds length = starting ? Seconds{0} : m_length;
+  auto steady = [&](SysSeconds a, SysSeconds b) { return core::zone_info(a, m_zone).end > b; };
+  const SysSeconds near_begin = range.begin - length - k_reorder;
+  const Seconds before = steady(near_begin, range.begin + k_reorder) ? Seconds{0} : k_reorder;
+  const Seconds after =
+      steady(range.end - k_reorder, range.end + k_reorder) ? Seconds{0} : k_reorder;
+  const Seconds within = steady(near_begin, range.end + k_reorder) ? Seconds{0} : k_reorder;
+  const LocalSeconds from = core::to_local(range.begin, m_zone) - length - before;
+  const LocalSeconds to = core::to_local(range.end, m_zone) + after;
   auto natural_one = [&](LocalSeconds id) {
     if (excluded(id) || override_of(id) != nullptr) {
       return false;
@@ -191,12 +200,13 @@ std::vector<Occurrence> Series::collect(const core::TimeRange &requested, std::s
   };
   if (m_rule) {
     // The rule gives starts in wall-time order; once `limit` are found,
-    // those more than k_reorder later cannot start earlier.
+    // those more than k_reorder later (or any later, where the offset
+    // holds) cannot start earlier.
     std::optional<LocalSeconds> enough;
     std::size_t hits = 0;
     walk().seek(from);
     while (const auto start = walk().next()) {
-      if (*start > to || (enough && *start > *enough + k_reorder)) {
+      if (*start > to || (enough && *start > *enough + within)) {
         break;
       }
       if (natural_one(*start) && ++hits == limit) {

@@ -20,13 +20,18 @@ public:
   // `event` and `zone` must outlive the series. The event is trusted to be
   // valid (RecurrenceRules::complete accepted it): overrides are taken to
   // name occurrences. A stored rule that no longer reads counts as absent
-  // (the series is then DTSTART and its RDATEs).
-  Series(const core::Event &event, const date::time_zone *zone);
+  // (the series is then DTSTART and its RDATEs). With a `budget` (which
+  // must outlive the series), every walk of the rule takes its steps from
+  // it; without, each walk has RuleWalk::k_max_steps.
+  Series(const core::Event &event, const date::time_zone *zone, ExpansionBudget *budget = nullptr);
 
   bool recurring() const { return m_event.recurrence.has_value(); }
   const Rule *rule() const { return m_rule ? &*m_rule : nullptr; }
   // No rule, or one with COUNT or UNTIL.
   bool finite() const { return !m_rule || m_rule->finite(); }
+  // Whether the last walk of the rule ran out of steps (so the last answer
+  // may lack occurrences).
+  bool cut_short() const { return m_walk && m_walk->cut_short(); }
 
   // Whether `id` is an occurrence: DTSTART, a start the rule gives or an
   // RDATE, and no EXDATE.
@@ -59,6 +64,7 @@ private:
 
   const core::Event &m_event;
   const date::time_zone *m_zone;
+  ExpansionBudget *m_budget;
   bool m_all_day;
   core::Seconds m_length{}; // timed: exact; all-day: whole days
   std::optional<Rule> m_rule;

@@ -1258,9 +1258,37 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
       }
     }
     const std::size_t singles = events.size();
+    auto in_order = [](const core::Event &a, const core::Event &b) {
+      if (a.start_utc != b.start_utc) {
+        return a.start_utc < b.start_utc;
+      }
+      if (a.id != b.id) {
+        return a.id < b.id;
+      }
+      return a.occurrence < b.occurrence;
+    };
     {
       // The series that may have an occurrence in the range; few next to
       // single events, each expanded here (at most limit + 1 occurrences).
+      // One budget for all of them: a runaway expansion ends the request
+      // with over_budget (ical::occurrences). Once limit + 1 events are
+      // known, the later series are expanded only up to the last of them,
+      // which nothing after it can displace: the work stays near
+      // limit + 1 occurrences however many series there are.
+      ical::ExpansionBudget budget(query.expansion_steps);
+      core::TimeRange range = query.range;
+      auto keep_first = [&] {
+        std::sort(events.begin(), events.end(), in_order);
+        events.resize(limit + 1);
+        const core::SysSeconds last = events.back().start_utc;
+        if (last >= range.begin && last < range.end) {
+          range.end = last + core::Seconds{1};
+        }
+      };
+      const bool prune = query.expand && limit < std::numeric_limits<std::size_t>::max() / 4;
+      if (prune && events.size() > limit) {
+        keep_first();
+      }
       Use s(m_impl->m_list_series);
       s->bind(":from", from);
       s->bind(":to", to_unix(query.range.end));
@@ -1286,21 +1314,20 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
         if (!zone) {
           continue; // its zone left tzdata: nothing can be expanded
         }
-        for (const auto &occurrence : ical::occurrences(series, *zone, query.range, limit + 1)) {
+        auto found = ical::occurrences(series, *zone, range, limit + 1, budget);
+        if (!found) {
+          return tl::unexpected(found.error());
+        }
+        for (const auto &occurrence : *found) {
           events.push_back(ical::occurrence_event(series, occurrence));
+        }
+        if (prune && events.size() > 2 * (limit + 1)) {
+          keep_first();
         }
       }
     }
     if (events.size() > singles) {
-      std::stable_sort(events.begin(), events.end(), [](const auto &a, const auto &b) {
-        if (a.start_utc != b.start_utc) {
-          return a.start_utc < b.start_utc;
-        }
-        if (a.id != b.id) {
-          return a.id < b.id;
-        }
-        return a.occurrence < b.occurrence;
-      });
+      std::stable_sort(events.begin(), events.end(), in_order);
     }
     ListPage page;
     if (events.size() > limit) {

@@ -34,6 +34,10 @@ struct ListQuery {
   // MATCH unquoted, so no text can be an FTS syntax error.
   std::optional<std::string> search;
   std::size_t limit = 100;
+  // The rule steps expanding the series may take in all
+  // (ical::ExpansionBudget): past them, list() fails with over_budget,
+  // naming the event, instead of answering late or in part.
+  std::size_t expansion_steps = 1'000'000;
   // true: each occurrence of a recurring event that overlaps the range is
   // listed on its own (Event::occurrence set). false: the series is listed
   // once, as stored, when any occurrence may fall in the range (its span

@@ -114,3 +114,79 @@ TEST(RuleWalk, stops_at_its_step_bound_and_says_so) {
 
 } // namespace
 } // namespace summit::test
+
+namespace summit::test {
+namespace {
+
+// With COUNT, seek() restarts near the point (a computed step for a rule
+// with no BY part, else the nearest noted checkpoint) instead of walking
+// from DTSTART, yet gives exactly what walking from DTSTART gives, up to
+// COUNT's end and not past it.
+void expect_count_seek_matches_walking(const std::string &rrule, const std::string &start) {
+  const auto event = add({{"start", start}, {"tz", "Europe/Berlin"}, {"repeat", rrule}});
+  ASSERT_TRUE(event.recurrence) << rrule;
+  auto rule = ical::read_rule(event.recurrence->rrule, event, zone("Europe/Berlin"));
+  ASSERT_TRUE(rule) << rule.error().message;
+  const bool all_day = event.precision == core::Precision::all_day;
+  ical::RuleWalk walking(*rule, event.start_local, all_day, zone("Europe/Berlin"));
+  const std::vector<LocalSeconds> all = from(walking, event.start_local, 10'000);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(rule->count)) << rrule;
+
+  ical::RuleWalk jumping(*rule, event.start_local, all_day, zone("Europe/Berlin"));
+  std::mt19937_64 random(20251206);
+  const auto horizon = all.back() - event.start_local;
+  for (int i = 0; i < 25; ++i) {
+    const LocalSeconds point =
+        event.start_local + core::Seconds{static_cast<long long>(
+                                random() % static_cast<unsigned long long>(horizon.count()))};
+    const auto first = std::lower_bound(all.begin(), all.end(), point);
+    const std::vector<LocalSeconds> expected(first, std::min(first + 5, all.end()));
+    EXPECT_EQ(from(jumping, point, 5), expected)
+        << rrule << " from " << start << ", seeking " << core::format_iso_local(point);
+  }
+  // The last start, and nothing after it.
+  EXPECT_EQ(from(jumping, all.back(), 5), std::vector<LocalSeconds>{all.back()}) << rrule;
+  EXPECT_TRUE(from(jumping, all.back() + core::Seconds{1}, 5).empty()) << rrule;
+}
+
+TEST(RuleWalk, seeking_a_count_rule_gives_what_walking_from_the_start_gives) {
+  for (const char *rule : {
+           "FREQ=MINUTELY;COUNT=5000",
+           "FREQ=MINUTELY;INTERVAL=7;COUNT=4000",
+           "FREQ=HOURLY;INTERVAL=5;COUNT=3000",
+           "FREQ=DAILY;INTERVAL=2;COUNT=3000",
+           "FREQ=WEEKLY;INTERVAL=3;WKST=SU;COUNT=2500",
+           // No fixed step: checkpoints.
+           "FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=4000",
+           "FREQ=MINUTELY;INTERVAL=15;BYDAY=TU,TH;COUNT=6000",
+           "FREQ=HOURLY;INTERVAL=3;BYMINUTE=0,20,40;BYDAY=MO,TU;COUNT=5000",
+           "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR;COUNT=3000",
+           "FREQ=MONTHLY;BYMONTHDAY=31;COUNT=1500",
+           "FREQ=MONTHLY;COUNT=2000",
+       }) {
+    expect_count_seek_matches_walking(rule, "2025-01-15T10:30");
+  }
+  expect_count_seek_matches_walking("FREQ=DAILY;INTERVAL=3;COUNT=3000", "2024-02-29");
+  expect_count_seek_matches_walking("FREQ=WEEKLY;BYDAY=TU,SA;COUNT=3000", "2024-02-29");
+}
+
+TEST(RuleWalk, a_budget_ends_the_walk_and_says_so) {
+  const auto event =
+      add({{"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"}, {"repeat", "FREQ=MINUTELY"}});
+  auto rule = ical::read_rule(event.recurrence->rrule, event, zone("Europe/Minsk"));
+  ASSERT_TRUE(rule);
+  ical::ExpansionBudget budget(1000);
+  ical::RuleWalk walk(*rule, event.start_local, false, zone("Europe/Minsk"), &budget);
+  std::size_t given = 0;
+  while (walk.next()) {
+    ++given;
+  }
+  // DTSTART takes no step; each start libical gives takes one, DTSTART
+  // given again (and skipped) too.
+  EXPECT_EQ(given, 1000U);
+  EXPECT_TRUE(walk.cut_short());
+  EXPECT_EQ(budget.used(), 1000U);
+}
+
+} // namespace
+} // namespace summit::test

@@ -398,5 +398,65 @@ TEST_F(RecurrenceStoreTest, writes_made_together_roll_back_together) {
   EXPECT_FALSE(*m_events->find_uid("nobody@example.org"));
 }
 
+TEST_F(RecurrenceStoreTest, a_listing_past_its_expansion_budget_fails_naming_the_event) {
+  // Every weekday minute from Tuesday 2 September 08:15, 20,000 times: the
+  // first listing of Wednesday the 10th walks the 8,325 minutes before it
+  // (no computed step for a rule with BYDAY), more than this budget.
+  const Event heartbeat = add({{"title", "Heartbeat"},
+                               {"start", "2025-09-02T08:15"},
+                               {"tz", "Europe/Minsk"},
+                               {"repeat", "FREQ=MINUTELY;BYDAY=MO,TU,WE,TH,FR;COUNT=20000"}});
+  add({{"title", "Council"}, {"start", "2025-09-10T03:01"}, {"tz", "Europe/Minsk"}});
+  ListQuery query;
+  query.range = {sys_days{2025_y / September / 10}, sys_days{2025_y / September / 10} + 5min};
+  query.expansion_steps = 1000;
+  const auto refused = m_events->list(query);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::over_budget);
+  EXPECT_EQ(refused.error().message,
+            fmt::format("this listing would expand more than 1000 occurrences of event {} "
+                        "('Heartbeat'); narrow the range (--from/--to)",
+                        heartbeat.id));
+  // The default budget is ample for it: the minutes 03:00-03:04 local and
+  // the single event among them, in (start, id) order.
+  query.expansion_steps = ListQuery{}.expansion_steps;
+  const auto page = m_events->list(query);
+  ASSERT_TRUE(page) << page.error().message;
+  std::vector<std::string> listed;
+  for (const auto &event : page->events) {
+    listed.push_back(event.title + " " + local(event));
+  }
+  EXPECT_EQ(listed, (std::vector<std::string>{
+                        "Heartbeat 2025-09-10T03:00:00", "Heartbeat 2025-09-10T03:01:00",
+                        "Council 2025-09-10T03:01:00", "Heartbeat 2025-09-10T03:02:00",
+                        "Heartbeat 2025-09-10T03:03:00", "Heartbeat 2025-09-10T03:04:00"}));
+}
+
+TEST_F(RecurrenceStoreTest, many_minutely_series_list_only_the_first_limit_occurrences) {
+  // 50 endless minutely series: a listing of 10 needs the first few
+  // minutes of each, not limit + 1 of each (later series stop at the 11th
+  // start found so far), so a small budget suffices.
+  for (int i = 0; i < 50; ++i) {
+    add({{"title", fmt::format("Series {}", i)},
+         {"start", fmt::format("2025-09-02T08:{:02}", i)},
+         {"tz", "Europe/Minsk"},
+         {"repeat", "FREQ=MINUTELY"}});
+  }
+  ListQuery query;
+  query.range = {sys_days{2025_y / September / 3}, sys_days{2025_y / September / 4}};
+  query.limit = 10;
+  query.expansion_steps = 2000;
+  const auto page = m_events->list(query);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->events.size(), 10U);
+  EXPECT_TRUE(page->more);
+  // 00:00Z is 03:00 in Minsk: every series has an occurrence then; the
+  // first ten by (start, id) are series 0-9 at 03:00.
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(page->events[i].title, fmt::format("Series {}", i));
+    EXPECT_EQ(local(page->events[i]), "2025-09-03T03:00:00");
+  }
+}
+
 } // namespace
 } // namespace summit::store

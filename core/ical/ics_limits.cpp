@@ -1,0 +1,278 @@
+#include "core/ical/ics_limits.hpp"
+
+#include "core/ical/ics_text.hpp"
+#include "core/ical/rule.hpp"
+
+#include <fmt/format.h>
+#include <libical/ical.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace summit::ical::detail {
+
+namespace {
+
+using core::ErrorCode;
+using core::fail;
+
+tl::unexpected<core::Error> at_line(int line, std::string message) {
+  return fail(ErrorCode::invalid_params, fmt::format("line {}: {}", line, message));
+}
+
+// Where the value of a content line starts: after the first ':' that is not
+// inside a quoted parameter value (RFC 5545 3.1). Counts the parameters on
+// the way. npos when there is no such ':'.
+struct LineShape {
+  std::size_t value = std::string_view::npos;
+  std::size_t parameters = 0;
+};
+
+LineShape shape_of(std::string_view text) {
+  LineShape shape;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (!quoted && c == ';') {
+      ++shape.parameters;
+    } else if (!quoted && c == ':') {
+      shape.value = i + 1;
+      return shape;
+    }
+  }
+  return shape;
+}
+
+std::string_view value_of(std::string_view text) {
+  const LineShape shape = shape_of(text);
+  return shape.value == std::string_view::npos ? std::string_view{} : text.substr(shape.value);
+}
+
+std::size_t count_values(std::string_view value) {
+  std::size_t values = 1;
+  for (const char c : value) {
+    values += c == ',' ? 1 : 0;
+  }
+  return values;
+}
+
+const char *frequency_name(icalrecurrencetype_frequency frequency) {
+  switch (frequency) {
+  case ICAL_SECONDLY_RECURRENCE:
+    return "SECONDLY";
+  case ICAL_MINUTELY_RECURRENCE:
+    return "MINUTELY";
+  case ICAL_HOURLY_RECURRENCE:
+    return "HOURLY";
+  case ICAL_DAILY_RECURRENCE:
+    return "DAILY";
+  case ICAL_WEEKLY_RECURRENCE:
+    return "WEEKLY";
+  case ICAL_MONTHLY_RECURRENCE:
+    return "MONTHLY";
+  default:
+    return "YEARLY";
+  }
+}
+
+// What the file's VTIMEZONEs have used of the file's allowance so far.
+struct ZoneAllowance {
+  std::size_t transitions = 0; // the whole file's
+  std::size_t rules = 0;       // RRULEs walked in the whole file
+};
+
+// libical walks each RRULE of a VTIMEZONE at least one step, and a step of
+// a rule no date matches can search centuries: the file's RRULEs are few.
+constexpr std::size_t k_max_file_zone_rules = 1000;
+
+class ZoneCheck {
+public:
+  ZoneCheck(const Outline &outline, const ComponentOutline &zone, ZoneAllowance &allowance)
+      : m_outline(outline), m_zone(zone), m_allowance(allowance) {
+    for (const std::size_t index : zone.own_lines) {
+      if (outline.lines[index].name == "TZID") {
+        m_tzid = shorten(value_of(outline.lines[index].text));
+        break;
+      }
+    }
+  }
+
+  core::Result<void> run() {
+    for (const int child : m_zone.children) {
+      const ComponentOutline &part = m_outline.components[static_cast<std::size_t>(child)];
+      if (part.name != "STANDARD" && part.name != "DAYLIGHT") {
+        continue; // libical expands nothing else
+      }
+      if (auto ok = check_part(part); !ok) {
+        return ok;
+      }
+    }
+    return {};
+  }
+
+private:
+  tl::unexpected<core::Error> refuse(int line, const std::string &reason) const {
+    return at_line(line, fmt::format("VTIMEZONE '{}': {}", m_tzid, reason));
+  }
+
+  // Counts `n` more transitions of this zone, refusing past a bound.
+  core::Result<void> add(std::size_t n, int line) {
+    m_transitions += n;
+    m_allowance.transitions += n;
+    if (m_transitions > k_max_zone_transitions) {
+      return refuse(line, fmt::format("its parts give more than {} changes of offset up to the "
+                                      "year {}; a real time zone has a few hundred at most: fix "
+                                      "the VTIMEZONE or use an IANA TZID such as Europe/Berlin",
+                                      k_max_zone_transitions, k_zone_horizon_year));
+    }
+    if (m_allowance.transitions > k_max_file_zone_transitions) {
+      return refuse(line, fmt::format("the file's VTIMEZONEs give more than {} changes of offset "
+                                      "in all; split the file or use IANA TZIDs",
+                                      k_max_file_zone_transitions));
+    }
+    return {};
+  }
+
+  core::Result<void> check_part(const ComponentOutline &part) {
+    std::optional<icaltimetype> dtstart;
+    std::size_t rdates = 0;
+    for (const std::size_t index : part.own_lines) {
+      const ContentLine &line = m_outline.lines[index];
+      if (line.name == "DTSTART") {
+        const std::string value(value_of(line.text));
+        const icaltimetype time = icaltime_from_string(value.c_str());
+        // libical keeps the last DTSTART; the earliest gives the most
+        // transitions, so that is the one counted.
+        if (icaltime_is_null_time(time) == 0 &&
+            (!dtstart || icaltime_compare(time, *dtstart) < 0)) {
+          dtstart = time;
+        }
+        if (auto ok = add(1, line.line); !ok) {
+          return ok;
+        }
+      } else if (line.name == "RDATE") {
+        const std::size_t values = count_values(value_of(line.text));
+        rdates += values;
+        if (rdates > k_max_zone_rdates) {
+          return refuse(line.line, fmt::format("more than {} RDATEs in one {} part; a real time "
+                                               "zone changes its offset far less often",
+                                               k_max_zone_rdates, part.name));
+        }
+        if (auto ok = add(values, line.line); !ok) {
+          return ok;
+        }
+      }
+    }
+    for (const std::size_t index : part.own_lines) {
+      const ContentLine &line = m_outline.lines[index];
+      if (line.name != "RRULE") {
+        continue;
+      }
+      if (auto ok = check_rule(line, dtstart); !ok) {
+        return ok;
+      }
+    }
+    return {};
+  }
+
+  // The rule must be yearly, and its starts from DTSTART to the horizon
+  // within the bounds: walked here, one step past the bound at most.
+  core::Result<void> check_rule(const ContentLine &line, std::optional<icaltimetype> dtstart) {
+    const std::string value(value_of(line.text));
+    icalerror_clear_errno();
+    const icalrecurrencetype rule = icalrecurrencetype_from_string(value.c_str());
+    if (rule.freq == ICAL_NO_RECURRENCE) {
+      return {}; // libical cannot read it either, and drops it
+    }
+    if (rule.freq != ICAL_YEARLY_RECURRENCE) {
+      return refuse(
+          line.line,
+          fmt::format("a time zone rule that repeats more often than yearly (FREQ={}) cannot be "
+                      "used; real zones change their offset once or twice a year "
+                      "(FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU): fix the VTIMEZONE or use an IANA "
+                      "TZID such as Europe/Berlin",
+                      frequency_name(rule.freq)));
+    }
+    if (!dtstart) {
+      return {}; // libical ignores a part without DTSTART
+    }
+    if (++m_allowance.rules > k_max_file_zone_rules) {
+      return refuse(line.line, fmt::format("the file's VTIMEZONEs have more than {} RRULEs in all; "
+                                           "split the file or use IANA TZIDs",
+                                           k_max_file_zone_rules));
+    }
+    icalrecur_iterator *iterator = icalrecur_iterator_new(rule, *dtstart);
+    if (iterator == nullptr) {
+      return {}; // libical expands nothing of it
+    }
+    core::Result<void> outcome;
+    while (true) {
+      const icaltimetype start = icalrecur_iterator_next(iterator);
+      if (icaltime_is_null_time(start) != 0 || start.year > k_zone_horizon_year) {
+        break;
+      }
+      if (auto ok = add(1, line.line); !ok) {
+        outcome = ok;
+        break;
+      }
+    }
+    icalrecur_iterator_free(iterator);
+    return outcome;
+  }
+
+  const Outline &m_outline;
+  const ComponentOutline &m_zone;
+  ZoneAllowance &m_allowance;
+  std::string m_tzid;
+  std::size_t m_transitions = 0;
+};
+
+} // namespace
+
+core::Result<void> check_limits(const Outline &outline) {
+  prepare_libical();
+  for (const ContentLine &line : outline.lines) {
+    const LineShape shape = shape_of(line.text);
+    if (shape.parameters > k_max_parameters) {
+      return at_line(line.line,
+                     fmt::format("{} has {} parameters; libical reads at most {}, so the line "
+                                 "would be read wrongly",
+                                 shorten(line.name), shape.parameters, k_max_parameters));
+    }
+    if ((line.name == "EXDATE" || line.name == "RDATE") && shape.value != std::string_view::npos) {
+      const std::size_t values = count_values(std::string_view(line.text).substr(shape.value));
+      if (values > k_max_values) {
+        return at_line(line.line,
+                       fmt::format("{} lists {} values; libical reads at most {} of one line and "
+                                   "drops the rest: split them over several {} lines",
+                                   line.name, values, k_max_values, line.name));
+      }
+    }
+  }
+  ZoneAllowance allowance;
+  // Components are in the order of their BEGINs: a parent comes first.
+  std::vector<std::size_t> depths;
+  depths.reserve(outline.components.size());
+  for (const ComponentOutline &component : outline.components) {
+    const std::size_t depth =
+        component.parent == -1 ? 1 : depths[static_cast<std::size_t>(component.parent)] + 1;
+    depths.push_back(depth);
+    if (depth > k_max_nesting) {
+      return at_line(component.begin_line,
+                     fmt::format("BEGIN:{} is nested {} components deep; summit reads at most {}",
+                                 component.name, depth, k_max_nesting));
+    }
+    if (component.name == "VTIMEZONE") {
+      if (auto ok = ZoneCheck(outline, component, allowance).run(); !ok) {
+        return ok;
+      }
+    }
+  }
+  return {};
+}
+
+} // namespace summit::ical::detail

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/error.hpp"
+#include "core/ical/ics_outline.hpp"
+
+#include <cstddef>
+
+// Bounds on what one iCalendar text may ask of libical, checked on the
+// outline before libical parses or expands anything, so that the cost of an
+// import grows with the size of the file and no more (docs/RECURRENCE.md,
+// "Bounds"). Internal to core/ical.
+namespace summit::ical::detail {
+
+// Components nest at most this deep (VCALENDAR > VEVENT > VALARM is 3).
+constexpr std::size_t k_max_nesting = 8;
+// libical reads at most 100 parameters of a line (the rest become its value)
+// and at most 500 values of a multi-valued line (the rest are dropped
+// silently): past these a line would be read wrongly, so it is refused.
+constexpr std::size_t k_max_parameters = 100;
+constexpr std::size_t k_max_values = 500;
+// A VTIMEZONE's transitions, as libical would expand them up to the year
+// k_zone_horizon_year: DTSTARTs, RDATE values and the starts of RRULEs.
+constexpr std::size_t k_max_zone_rdates = 1000;              // per STANDARD/DAYLIGHT part
+constexpr std::size_t k_max_zone_transitions = 10'000;       // per VTIMEZONE
+constexpr std::size_t k_max_file_zone_transitions = 100'000; // per file
+// libical expands a zone up to five years past the latest time converted
+// with it; summit converts no time after 2399 with a file's zone.
+constexpr int k_zone_horizon_year = 2404;
+constexpr int k_zone_last_converted_year = 2399;
+
+// Refuses, naming the line: components nested deeper than k_max_nesting; a
+// line with more than k_max_parameters parameters; an RDATE or EXDATE (or
+// any line) with more than k_max_values values; a VTIMEZONE part whose RRULE
+// repeats more often than yearly, that has more than k_max_zone_rdates
+// RDATE values, or whose rules give more transitions than the bounds above
+// (each walk stops at the bound, so the check itself is bounded).
+core::Result<void> check_limits(const Outline &outline);
+
+} // namespace summit::ical::detail

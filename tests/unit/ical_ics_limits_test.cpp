@@ -1,0 +1,233 @@
+// parse_calendar's bounds (detail::check_limits, docs/RECURRENCE.md
+// "Bounds"): what would make an import cost more than its size is refused
+// naming the line, before libical parses or expands it; the worst case of
+// each kind of line is sent and the outcome asserted (a hang would meet
+// ctest's timeout; no test here measures time).
+#include "ical_ics_test_support.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace summit::ical {
+namespace {
+
+using testing::calendar;
+using testing::crlf;
+using testing::parsed;
+
+std::string refusal(std::string_view text) {
+  auto result = parse_calendar(text, testing::minsk());
+  EXPECT_FALSE(result.has_value());
+  return result ? std::string() : result.error().message;
+}
+
+std::string fixture(const std::string &name) {
+  std::ifstream in(std::string(SUMMIT_SOURCE_DIR) + "/tests/ical/" + name, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A VTIMEZONE 'Custom' (lines 4-12 of calendar()) with one STANDARD part
+// holding `part` (LF-separated lines, starting on line 7), and an event in
+// it on line 13.
+std::string custom_zone(const std::string &part) {
+  return calendar("BEGIN:VTIMEZONE\nTZID:Custom\nBEGIN:STANDARD\n" + part +
+                  "TZOFFSETFROM:+0300\nTZOFFSETTO:+0200\nEND:STANDARD\nEND:VTIMEZONE\n"
+                  "BEGIN:VEVENT\nUID:in-custom\nDTSTART;TZID=Custom:20250926T100000\n"
+                  "SUMMARY:Meeting\nEND:VEVENT\n");
+}
+
+constexpr const char *k_yearly_help =
+    "real zones change their offset once or twice a year (FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU): fix "
+    "the VTIMEZONE or use an IANA TZID such as Europe/Berlin";
+
+TEST(IcsLimits, the_315_byte_minutely_vtimezone_is_refused_naming_its_rule) {
+  // Issue 13: this file hung summitd at 100% CPU and 750 MB in libical's
+  // icaltimezone_expand_vtimezone (a change of offset every minute since
+  // 1900). It is refused before libical is asked to expand it.
+  const std::string bomb = fixture("vtimezone_bomb.ics");
+  ASSERT_EQ(bomb.size(), 315U);
+  EXPECT_EQ(refusal(bomb),
+            fmt::format("line 7: VTIMEZONE 'X': a time zone rule that repeats more often than "
+                        "yearly (FREQ=MINUTELY) cannot be used; {}",
+                        k_yearly_help));
+}
+
+TEST(IcsLimits, every_rule_more_frequent_than_yearly_is_refused_in_a_vtimezone) {
+  for (const char *freq : {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY"}) {
+    EXPECT_EQ(refusal(custom_zone(fmt::format("DTSTART:19000101T000000\nRRULE:FREQ={}\n", freq))),
+              fmt::format("line 8: VTIMEZONE 'Custom': a time zone rule that repeats more often "
+                          "than yearly (FREQ={}) cannot be used; {}",
+                          freq, k_yearly_help));
+  }
+}
+
+TEST(IcsLimits, an_outlook_zone_from_1601_is_read_and_converts_times) {
+  // Outlook writes DTSTART:16010101 with a yearly rule: 804 changes up to
+  // the year 2404, well inside the bound.
+  const auto event = testing::only_event(
+      calendar("BEGIN:VTIMEZONE\nTZID:Custom\nBEGIN:STANDARD\nDTSTART:16011028T030000\n"
+               "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n"
+               "END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010325T020000\n"
+               "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
+               "END:DAYLIGHT\nEND:VTIMEZONE\n"
+               "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Custom:20250926T100000\nSUMMARY:x\n"
+               "END:VEVENT\n"));
+  // 10:00 in summer time (+02:00) is 08:00 UTC.
+  EXPECT_EQ(event.params.at("start"), "2025-09-26T08:00:00Z");
+}
+
+TEST(IcsLimits, a_yearly_rule_that_changes_every_day_is_refused_by_its_count) {
+  EXPECT_EQ(refusal(custom_zone("DTSTART:20000101T000000\n"
+                                "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\n")),
+            "line 8: VTIMEZONE 'Custom': its parts give more than 10000 changes of offset up to "
+            "the year 2404; a real time zone has a few hundred at most: fix the VTIMEZONE or use "
+            "an IANA TZID such as Europe/Berlin");
+}
+
+TEST(IcsLimits, more_than_a_thousand_rdates_in_one_part_are_refused) {
+  std::string rdates = "RDATE:";
+  for (int i = 0; i < 1001; ++i) {
+    rdates += fmt::format("{}{}0101T000000", i == 0 ? "" : ",", 1000 + i);
+  }
+  // 1,001 values on one line: past the per-part bound (and libical's 500
+  // per line, which the per-part check meets first here).
+  const std::string text = custom_zone("DTSTART:19000101T000000\n" + rdates + "\n");
+  EXPECT_EQ(refusal(text), "line 8: RDATE lists 1001 values; libical reads at most 500 of one line "
+                           "and drops the rest: split them over several RDATE lines");
+  std::string split = "DTSTART:19000101T000000\n";
+  for (int line = 0; line < 3; ++line) {
+    split += "RDATE:";
+    for (int i = 0; i < 400; ++i) {
+      split += fmt::format("{}{}0101T000000", i == 0 ? "" : ",", 1000 + line * 400 + i);
+    }
+    split += "\n";
+  }
+  EXPECT_EQ(refusal(custom_zone(split)),
+            "line 10: VTIMEZONE 'Custom': more than 1000 RDATEs in one STANDARD part; a real time "
+            "zone changes its offset far less often");
+}
+
+TEST(IcsLimits, the_zones_of_one_file_share_one_allowance) {
+  // Zones of 3,621 changes each (a DTSTART, and 4 a year from 1500 to
+  // 2404): each is within its own bound; the 28th takes the file past its.
+  std::string zones;
+  for (int zone = 0; zone < 30; ++zone) {
+    zones += fmt::format("BEGIN:VTIMEZONE\nTZID:Z{}\nBEGIN:STANDARD\nDTSTART:15000101T000000\n"
+                         "RRULE:FREQ=YEARLY;BYMONTH=1,4,7,10\nTZOFFSETFROM:+0100\n"
+                         "TZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n",
+                         zone);
+  }
+  // Zone 27 begins on line 4 + 9 x 27 = 247; its RRULE is line 251.
+  EXPECT_EQ(refusal(calendar(zones)),
+            "line 251: VTIMEZONE 'Z27': the file's VTIMEZONEs give more than 100000 changes of "
+            "offset in all; split the file or use IANA TZIDs");
+}
+
+TEST(IcsLimits, a_line_with_more_parameters_than_libical_reads_is_refused) {
+  // 80,000 parameters on one RRULE line (issue 13: 32 s to import).
+  std::string line = "RRULE";
+  for (int i = 0; i < 80'000; ++i) {
+    line += fmt::format(";X-P{}=v", i);
+  }
+  line += ":FREQ=DAILY";
+  EXPECT_EQ(
+      refusal(calendar("BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\n" + line + "\nEND:VEVENT\n")),
+      "line 7: RRULE has 80000 parameters; libical reads at most 100, so the line would be "
+      "read wrongly");
+  // A quoted ';' or ':' is part of a parameter value, not a separator.
+  const auto event = testing::only_event(calendar(
+      "BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\nSUMMARY;X-A=\"a;b:c\":Quoted\nEND:VEVENT\n"));
+  EXPECT_EQ(event.summary, "Quoted");
+}
+
+TEST(IcsLimits, an_exdate_line_with_more_values_than_libical_keeps_is_refused) {
+  auto exdates = [](int n) {
+    std::string line = "EXDATE:";
+    for (int i = 0; i < n; ++i) {
+      const auto day =
+          date::year_month_day{date::sys_days{date::year{2026} / 1 / 1} + date::days{i}};
+      line += fmt::format("{}{:04}{:02}{:02}T100000", i == 0 ? "" : ",", int(day.year()),
+                          unsigned(day.month()), unsigned(day.day()));
+    }
+    return line;
+  };
+  EXPECT_EQ(refusal(calendar("BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\nRRULE:FREQ=DAILY\n" +
+                             exdates(501) + "\nEND:VEVENT\n")),
+            "line 8: EXDATE lists 501 values; libical reads at most 500 of one line and drops the "
+            "rest: split them over several EXDATE lines");
+  // 500 on one line: every one kept.
+  const auto event = testing::only_event(
+      calendar("BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\nRRULE:FREQ=DAILY\n" + exdates(500) +
+               "\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params.at("recurrence").at("exdates").size(), 500U);
+}
+
+TEST(IcsLimits, components_nested_too_deep_are_refused) {
+  std::string nested;
+  for (int i = 0; i < 8; ++i) {
+    nested += "BEGIN:VALARM\n";
+  }
+  for (int i = 0; i < 8; ++i) {
+    nested += "END:VALARM\n";
+  }
+  EXPECT_EQ(
+      refusal(calendar("BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\n" + nested + "END:VEVENT\n")),
+      "line 13: BEGIN:VALARM is nested 9 components deep; summit reads at most 8");
+}
+
+// The worst case of each kind of line a file may repeat, at a size that
+// took minutes while the import was quadratic: now read in full.
+TEST(IcsLimits, a_hundred_thousand_exdate_lines_are_all_read) {
+  std::string body = "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=W. Europe Standard Time:20250926T100000\n"
+                     "SUMMARY:Every minute\nRRULE:FREQ=MINUTELY\n";
+  const date::local_seconds start{date::local_days{date::year{2025} / 9 / 26} +
+                                  std::chrono::hours{10}};
+  for (int i = 1; i <= 100'000; ++i) {
+    // Each in a zone that gives a note: one note per line, before.
+    body += date::format("EXDATE;TZID=W. Europe Standard Time:%Y%m%dT%H%M%S\n",
+                         start + std::chrono::minutes{i});
+  }
+  const auto event = testing::only_event(calendar(body + "END:VEVENT\n"));
+  EXPECT_EQ(event.params.at("recurrence").at("exdates").size(), 100'000U);
+  // A note for DTSTART's zone and one per EXDATE line: at most 100 are
+  // kept, then how many more.
+  ASSERT_EQ(event.notes.size(), 101U);
+  EXPECT_EQ(event.notes.front(), "line 6: TZID 'W. Europe Standard Time' read as Europe/Berlin "
+                                 "(CLDR windowsZones)");
+  EXPECT_EQ(event.notes.back(), "99901 more notes like these were left out");
+}
+
+TEST(IcsLimits, a_hundred_thousand_properties_and_a_megabyte_folded_line_are_read) {
+  std::string body = "BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\nSUMMARY:Big\n";
+  for (int i = 0; i < 100'000; ++i) {
+    body += fmt::format("X-FILLER-{}:value\n", i);
+  }
+  // A 1 MB description folded every 74 bytes: 14,000 physical lines.
+  std::string description = "DESCRIPTION:";
+  const std::string megabyte(1 << 20, 'a');
+  for (std::size_t at = 0; at < megabyte.size(); at += 74) {
+    description += (at == 0 ? "" : "\n ") + megabyte.substr(at, 74);
+  }
+  body += description + "\nEND:VEVENT\n";
+  const auto event = testing::only_event(calendar(body));
+  EXPECT_EQ(event.summary, "Big");
+  EXPECT_EQ(event.params.at("description").get<std::string>().size(), 100'000U);
+}
+
+TEST(IcsLimits, a_time_past_2399_in_a_file_zone_is_converted_without_expanding_further) {
+  // libical would expand the zone again at every conversion of a time past
+  // its last year (2582); past 2399 the offset of 2399 is taken.
+  const auto event = testing::only_event(
+      calendar("BEGIN:VTIMEZONE\nTZID:Custom\nBEGIN:STANDARD\nDTSTART:19000101T000000\n"
+               "TZOFFSETFROM:+0300\nTZOFFSETTO:+0300\nEND:STANDARD\nEND:VTIMEZONE\n"
+               "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Custom:30000101T100000\nSUMMARY:x\n"
+               "END:VEVENT\n"));
+  EXPECT_EQ(event.params.at("start"), "3000-01-01T07:00:00Z");
+}
+
+} // namespace
+} // namespace summit::ical
