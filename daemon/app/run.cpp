@@ -28,6 +28,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -198,6 +199,10 @@ public:
     m_subscribers->register_with(m_dispatcher);
     server::CalendarHandlerOptions calendar_options;
     calendar_options.on_change = [this] { changed(); };
+    calendar_options.run_on_workers = [this](auto job) {
+      boost::asio::post(m_workers, std::move(job));
+    };
+    calendar_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
     m_calendar->register_with(m_dispatcher);
     server::DaemonInfo info;
@@ -243,6 +248,7 @@ public:
       commit_group();
     }
     m_dispatcher.release(core::Result<void>{});
+    m_dispatcher.drop_waiting();
     spdlog::info("summitd stopped");
   }
 
@@ -442,6 +448,11 @@ private:
   // After the io_context: their descriptors must go before it does.
   std::shared_ptr<notify::ExecChannel> m_exec;
   std::unique_ptr<scheduler::Scheduler> m_scheduler;
+  // Import parsing (CalendarHandlers). One thread: libical's error states
+  // are process-wide and the parser sets and restores one around each
+  // parse. After the io_context: joined before it goes, since a worker
+  // posts its result to it.
+  boost::asio::thread_pool m_workers{1};
 };
 
 } // namespace
