@@ -392,18 +392,18 @@ void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run
   if (key) {
     m_running_keys.emplace(context.peer.uid, *key);
   }
-  auto job = std::make_shared<ImportJob>(context, reply);
-  job->text = std::move(text);
-  job->tz = std::move(tz);
-  job->dry_run = dry_run;
-  job->key = std::move(key);
-  job->method = method;
+  auto started = std::make_shared<ImportJob>(context, reply);
+  started->text = std::move(text);
+  started->tz = std::move(tz);
+  started->dry_run = dry_run;
+  started->key = std::move(key);
+  started->method = method;
   // The worker holds the only reference while it parses and hands it to
   // the loop: the job (and the connection its reply keeps) is never freed
   // on the worker.
-  auto parse = [this, job = std::move(job)]() mutable {
+  auto parse = [this, job = std::move(started)]() mutable {
     prepare(*job);
-    auto back = [this, job = std::move(job)] { write_chunk(job); };
+    auto back = [this, parsed = std::move(job)] { write_chunk(parsed); };
     if (m_options.run_on_loop) {
       m_options.run_on_loop(std::move(back));
     } else {
