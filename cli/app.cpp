@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -72,6 +74,18 @@ void add_event_options(CLI::App &command, EventOptions &options, std::vector<std
   }
 }
 
+// "30", "0.5": seconds, at least a millisecond and at most a day.
+std::optional<std::chrono::milliseconds> parse_timeout(const std::string &text) {
+  char *end = nullptr;
+  errno = 0;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !(seconds >= 0.001) ||
+      seconds > 86400) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
 std::optional<std::string> env_value(const Environment &env, const char *name) {
   return env.getenv ? env.getenv(name) : std::nullopt;
 }
@@ -118,6 +132,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   add->add_option("title", add_options.title, "What the event is")->required();
   add_event_options(*add, add_options, add_tags, add_reminders, /*edit=*/false);
   add->get_option("--at")->required();
+  add->add_option("--request-key", add_options.request_key,
+                  "Retry an add safely: the key a previous `summit add` printed when summitd did "
+                  "not answer in time (summitd adds the event at most once per key)");
 
   EventOptions edit_options;
   std::vector<std::string> edit_tags;
@@ -183,6 +200,9 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
       ->required();
   import->add_flag("--dry-run", import_options.dry_run,
                    "Say what would be added, updated and skipped; change nothing");
+  import->add_option("--request-key", import_options.request_key,
+                     "Retry an import safely: the key a previous `summit import` printed when "
+                     "summitd did not answer in time");
 
   ExportOptions export_options;
   auto *export_command = app.add_subcommand(
@@ -273,6 +293,16 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
     return run_watch(watch_options, socket_path, viewer->zone, out, err);
   }
   DaemonClient client(socket_path);
+  // SUMMIT_TIMEOUT: how long to wait for each reply, in seconds (default 30).
+  if (const auto timeout = env_value(env, "SUMMIT_TIMEOUT")) {
+    const auto parsed = parse_timeout(*timeout);
+    if (!parsed) {
+      err << "summit: SUMMIT_TIMEOUT=" << *timeout
+          << " is not a number of seconds between 0.001 and 86400 (such as 30 or 0.5)\n";
+      return k_exit_usage;
+    }
+    client.set_timeout(*parsed);
+  }
   // Every command shows times in the viewer's zone; reading its rules costs
   // about a millisecond (core::load_rules), spent while the daemon works.
   client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });

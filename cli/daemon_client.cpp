@@ -208,7 +208,9 @@ tl::expected<nlohmann::json, CallError> DaemonClient::call(std::string_view meth
   for (;;) {
     auto line = read_line();
     if (!line) {
-      return tl::unexpected(line.error());
+      CallError error = line.error();
+      error.sent = error.kind == CallError::Kind::unreachable;
+      return tl::unexpected(std::move(error));
     }
     reply = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
     if (reply.is_discarded() || !reply.is_object()) {

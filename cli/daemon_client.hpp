@@ -23,6 +23,10 @@ struct CallError {
   Kind kind = Kind::unreachable;
   int code = 0;        // the JSON-RPC error code (refused only)
   std::string message; // refused: the daemon's message; otherwise what failed
+  // unreachable only: the request went out whole before the daemon stopped
+  // answering (no reply in time, or it hung up), so it may still be, or
+  // have been, applied.
+  bool sent = false;
 };
 
 // A blocking JSON-RPC connection to summitd: one request line out, one reply

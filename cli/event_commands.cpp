@@ -2,6 +2,7 @@
 
 #include "cli/event_view.hpp"
 #include "cli/recurrence_view.hpp"
+#include "cli/request_key.hpp"
 #include "cli/zone_choice.hpp"
 #include "core/event_json.hpp"
 #include "core/time_format.hpp"
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -164,6 +167,19 @@ int edit_occurrence(Session &session, const core::Event &current, OccurrenceTarg
 
 } // namespace
 
+namespace {
+
+// The command that shows whether an add that got no reply was applied.
+std::string check_added(const EventOptions &options) {
+  const std::string title = options.title.value_or("");
+  const bool plain = !title.empty() && std::all_of(title.begin(), title.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == ' ' || c == '-' || c == '_';
+  });
+  return plain ? fmt::format("summit list --search \"{}\"", title) : std::string("summit list");
+}
+
+} // namespace
+
 int add_event(Session &session, const EventOptions &options) {
   auto zone = event_zone(session, options, session.viewer());
   if (!zone) {
@@ -173,8 +189,14 @@ int add_event(Session &session, const EventOptions &options) {
   if (!params) {
     return session.usage(params.error().message);
   }
+  if (options.request_key && !valid_request_key(*options.request_key)) {
+    return session.usage("--request-key takes the key a previous `summit add` printed (1 to 64 "
+                         "characters from A-Z a-z 0-9 . _ : -)");
+  }
   session.say(zone->note);
-  auto result = session.call("event.add", std::move(*params));
+  // Safe to retry: summitd adds the event at most once per key.
+  const std::string key = options.request_key.value_or(new_request_key());
+  auto result = call_with_key(session, "event.add", std::move(*params), key, check_added(options));
   if (!result) {
     return result.error();
   }

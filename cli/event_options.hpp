@@ -35,6 +35,8 @@ struct EventOptions {
   bool clear_tags = false;
   bool clear_reminders = false;
   bool clear_repeat = false;
+  // add only: --request-key, to retry an add safely (a new one otherwise).
+  std::optional<std::string> request_key;
 };
 
 // What `list` was given.

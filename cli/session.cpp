@@ -108,6 +108,13 @@ int Session::refused(const std::string &message) {
 int Session::report(const CallError &error) {
   switch (error.kind) {
   case CallError::Kind::unreachable:
+    if (error.sent) {
+      // Stopped or busy, not gone: what was sent may still be applied.
+      say(fmt::format("summitd at {} took the request but did not answer ({}); it may still "
+                      "apply it when it answers: check (`summit list`) before trying again",
+                      m_client.socket_path(), error.message));
+      return k_exit_unreachable;
+    }
     say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
                     k_start_hint));
     return k_exit_unreachable;

@@ -11,6 +11,9 @@ namespace summit::cli {
 struct ImportOptions {
   std::string file; // a path, or "-" for standard input
   bool dry_run = false;
+  // --request-key, to retry an import safely (a new one otherwise; none
+  // for a dry run, which changes nothing).
+  std::optional<std::string> request_key;
 };
 
 // `summit import FILE`: sends the file with import.begin, import.chunk

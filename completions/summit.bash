@@ -119,11 +119,11 @@ _summit()
 
     local opts=""
     case $command in
-        add) opts=$event_opts ;;
+        add) opts="$event_opts --request-key" ;;
         edit) opts=$edit_opts ;;
         list) opts="--from --to --tag --search --limit --help" ;;
         agenda) opts="--days --help" ;;
-        import) opts="--dry-run --help" ;;
+        import) opts="--dry-run --request-key --help" ;;
         export) opts="--from --to --tag --output -o --help" ;;
         watch) opts="--json --notify --from-now --exec --help" ;;
         missed) opts="--limit --help" ;;

@@ -25,6 +25,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -204,6 +205,10 @@ public:
     m_feed->register_with(m_dispatcher);
     server::CalendarHandlerOptions calendar_options;
     calendar_options.on_change = [this] { changed(); };
+    calendar_options.run_on_workers = [this](auto job) {
+      boost::asio::post(m_workers, std::move(job));
+    };
+    calendar_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
     m_calendar->register_with(m_dispatcher);
     server::DaemonInfo info;
@@ -249,6 +254,7 @@ public:
       commit_group();
     }
     m_dispatcher.release(core::Result<void>{});
+    m_dispatcher.drop_waiting();
     spdlog::info("summitd stopped");
   }
 
@@ -440,6 +446,11 @@ private:
   std::unique_ptr<server::Server> m_server;
   // After the io_context: the feed's callbacks in sessions go with it.
   std::unique_ptr<server::SubscriberFeed> m_feed;
+  // Import parsing (CalendarHandlers). One thread: libical's error states
+  // are process-wide and the parser sets and restores one around each
+  // parse. After the io_context: joined before it goes, since a worker
+  // posts its result to it.
+  boost::asio::thread_pool m_workers{1};
   // Last: stopped (its thread joined) before anything it posts to goes.
   std::unique_ptr<FiringPath> m_firing;
 };

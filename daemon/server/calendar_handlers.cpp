@@ -7,11 +7,14 @@
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/param_reader.hpp"
+#include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <set>
@@ -93,14 +96,16 @@ CalendarHandlers::CalendarHandlers(store::EventStore &store, CalendarHandlerOpti
     : m_store(store), m_options(std::move(options)) {}
 
 void CalendarHandlers::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("calendar.import",
-                 [this](const auto &p, const auto &c) { return import_calendar(p, c); });
+  dispatcher.add_deferred("calendar.import", [this](const auto &p, const auto &c, auto reply) {
+    import_calendar(p, c, std::move(reply));
+  });
   dispatcher.add("import.begin",
                  [this](const auto &p, const auto &c) { return import_begin(p, c); });
   dispatcher.add("import.chunk",
                  [this](const auto &p, const auto &c) { return import_chunk(p, c); });
-  dispatcher.add("import.commit",
-                 [this](const auto &p, const auto &c) { return import_commit(p, c); });
+  dispatcher.add_deferred("import.commit", [this](const auto &p, const auto &c, auto reply) {
+    import_commit(p, c, std::move(reply));
+  });
   dispatcher.add("import.abort",
                  [this](const auto &p, const auto &c) { return import_abort(p, c); });
   dispatcher.add("calendar.export",
@@ -119,28 +124,36 @@ void CalendarHandlers::forget_closed() {
   }
 }
 
-HandlerResult CalendarHandlers::import_calendar(const json &params, const CallContext &context) {
+void CalendarHandlers::import_calendar(const json &params, const CallContext &context,
+                                       DeferredReply reply) {
   ParamReader reader(params);
   auto ics = reader.optional_string("ics");
   if (!ics) {
-    return tl::unexpected(ics.error());
+    return reply(tl::unexpected(ics.error()));
   }
   auto tz = read_zone(reader);
   if (!tz) {
-    return tl::unexpected(tz.error());
+    return reply(tl::unexpected(tz.error()));
   }
   auto dry_run = reader.optional_bool("dry_run");
   if (!dry_run) {
-    return tl::unexpected(dry_run.error());
+    return reply(tl::unexpected(dry_run.error()));
+  }
+  reader.optional_string("request_key");
+  auto key = read_request_key(params);
+  if (!key) {
+    return reply(tl::unexpected(key.error()));
   }
   if (auto unknown = reader.reject_unknown(); !unknown) {
-    return tl::unexpected(unknown.error());
+    return reply(tl::unexpected(unknown.error()));
   }
   if (!*ics) {
-    return invalid_param("ics", "params.ics is required: the iCalendar text (for a file larger "
-                                "than a request line, use import.begin/chunk/commit)");
+    return reply(invalid_param("ics",
+                               "params.ics is required: the iCalendar text (for a file "
+                               "larger than a request line, use import.begin/chunk/commit)"));
   }
-  return run_import(**ics, *tz, dry_run->value_or(false), context);
+  run_import(std::move(**ics), std::move(*tz), dry_run->value_or(false), std::move(*key),
+             "calendar.import", context, reply);
 }
 
 HandlerResult CalendarHandlers::import_begin(const json &params, const CallContext &context) {
@@ -209,24 +222,31 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
   return json{{"import", (*upload)->first}, {"received", staged.text.size()}};
 }
 
-HandlerResult CalendarHandlers::import_commit(const json &params, const CallContext &context) {
+void CalendarHandlers::import_commit(const json &params, const CallContext &context,
+                                     DeferredReply reply) {
   auto upload = upload_of(params, context);
   if (!upload) {
-    return tl::unexpected(upload.error());
+    return reply(tl::unexpected(upload.error()));
   }
   ParamReader reader(params);
   reader.optional_integer("import", 1, std::numeric_limits<std::int64_t>::max());
   auto dry_run = reader.optional_bool("dry_run");
   if (!dry_run) {
-    return tl::unexpected(dry_run.error());
+    return reply(tl::unexpected(dry_run.error()));
+  }
+  reader.optional_string("request_key");
+  auto key = read_request_key(params);
+  if (!key) {
+    return reply(tl::unexpected(key.error()));
   }
   if (auto unknown = reader.reject_unknown(); !unknown) {
-    return tl::unexpected(unknown.error());
+    return reply(tl::unexpected(unknown.error()));
   }
   Upload staged = std::move((*upload)->second);
   m_staged_bytes -= staged.text.size();
   m_uploads.erase(*upload);
-  return run_import(staged.text, staged.tz, dry_run->value_or(false), context);
+  run_import(std::move(staged.text), std::move(staged.tz), dry_run->value_or(false),
+             std::move(*key), "import.commit", context, reply);
 }
 
 HandlerResult CalendarHandlers::import_abort(const json &params, const CallContext &context) {
@@ -245,117 +265,307 @@ HandlerResult CalendarHandlers::import_abort(const json &params, const CallConte
   return json{{"aborted", id}};
 }
 
-HandlerResult CalendarHandlers::run_import(const std::string &text, const std::string &tz,
-                                           bool dry_run, const CallContext &context) {
-  auto parsed = ical::parse_calendar(text, ical::ImportOptions{tz});
+// One import, from its request to its reply. Owned by the shared_ptrs of
+// the job in hand (the worker's while it parses, then the loop's): never by
+// the handlers, so that a daemon stopping mid-import frees it with the loop.
+struct CalendarHandlers::ImportJob {
+  ImportJob(CallContext context_, DeferredReply reply_)
+      : context(std::move(context_)), reply(std::move(reply_)) {}
+
+  // The request.
+  CallContext context;
+  DeferredReply reply;
+  std::string text;
+  std::string tz;
+  bool dry_run = false;
+  std::optional<std::string> key;
+  const char *method = "";
+
+  // Found by the parse, on the workers.
+  std::optional<core::Error> unreadable; // the file cannot be read: nothing is written
+  struct Candidate {
+    core::Event event;
+    int line = 0;
+    std::string summary;
+  };
+  std::vector<Candidate> candidates;
+  json skipped = json::array();
+  std::vector<std::string> notes;
+
+  // Written on the loop, a chunk at a time.
+  std::size_t next = 0; // candidates[next] is the first not yet written
+  std::size_t chunks = 0;
+  std::int64_t added = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t committed = 0; // added + updated by the chunks committed
+  bool wrote = false;
+
+  void skip(int line, const std::string &uid, const std::string &summary,
+            const std::string &reason) {
+    skipped.push_back({{"line", line}, {"uid", uid}, {"summary", summary}, {"reason", reason}});
+  }
+};
+
+namespace {
+
+// A chunk also ends once it has run this long (its events are large or
+// plan many reminders), so that the firing path's write waits for at most
+// about this long. Pacing only: what is written does not depend on it.
+constexpr std::chrono::milliseconds k_chunk_budget{5};
+
+// Everything an import does that needs no database, on a worker thread:
+// parse the text, turn each component into an event, and skip the UIDs
+// used twice in the file. Touches nothing but `job`.
+template <class Job> void prepare(Job &job) {
+  auto parsed = ical::parse_calendar(job.text, ical::ImportOptions{job.tz});
+  std::string().swap(job.text); // the events hold what is needed now
   if (!parsed) {
     core::Error error = parsed.error();
     error.code = core::ErrorCode::invalid_params;
     error.message = "the file was not imported (nothing changed): " + error.message;
-    return tl::unexpected(error);
+    job.unreadable = std::move(error);
+    return;
   }
-  const core::EventInputContext input{context.now, nullptr, context.peer.uid,
+  const core::EventInputContext input{job.context.now, nullptr, job.context.peer.uid,
                                       &ical::recurrence_rules()};
-  json skipped = json::array();
-  std::vector<std::string> notes;
-  auto skip = [&](int line, const std::string &uid, const std::string &summary,
-                  const std::string &reason) {
-    skipped.push_back({{"line", line}, {"uid", uid}, {"summary", summary}, {"reason", reason}});
-  };
   for (const auto &component : parsed->skipped) {
-    skip(component.line, component.uid, component.summary, component.reason);
+    job.skip(component.line, component.uid, component.summary, component.reason);
   }
-
-  struct Planned {
-    core::Event event;
-    bool update = false;
-  };
-  std::vector<Planned> writes;
   std::map<std::string, int> uid_line;
-  std::int64_t unchanged = 0;
-  for (const auto &imported : parsed->events) {
-    for (const auto &note : imported.notes) {
-      notes.push_back(note);
+  job.candidates.reserve(parsed->events.size());
+  for (auto &imported : parsed->events) {
+    for (auto &note : imported.notes) {
+      job.notes.push_back(std::move(note));
     }
     auto drafted = core::event_from_add_params(imported.params, input);
     if (!drafted) {
-      skip(imported.line, imported.uid, imported.summary, drafted.error().message);
+      job.skip(imported.line, imported.uid, imported.summary, drafted.error().message);
       continue;
     }
     for (const auto &note : drafted->notes) {
-      notes.push_back(fmt::format("line {}: {}", imported.line, note));
+      job.notes.push_back(fmt::format("line {}: {}", imported.line, note));
     }
-    core::Event &event = drafted->event;
-    if (const auto [seen, fresh] = uid_line.emplace(event.uid, imported.line); !fresh) {
-      skip(imported.line, imported.uid, imported.summary,
-           fmt::format("the UID is used again (first at line {}); the first one was kept",
-                       seen->second));
+    if (const auto [seen, fresh] = uid_line.emplace(drafted->event.uid, imported.line); !fresh) {
+      job.skip(imported.line, imported.uid, imported.summary,
+               fmt::format("the UID is used again (first at line {}); the first one was kept",
+                           seen->second));
       continue;
     }
-    auto existing = m_store.find_uid(event.uid);
-    if (!existing) {
-      return tl::unexpected(existing.error());
-    }
-    if (!*existing) {
-      writes.push_back({std::move(event), false});
-      continue;
-    }
-    const core::Event &current = **existing;
-    if (context.peer.uid != 0 && context.peer.uid != current.owner_uid) {
-      skip(imported.line, imported.uid, imported.summary,
-           permission_denied_message(current.id, current.owner_uid) +
-               "; its UID is already in the calendar");
-      continue;
-    }
-    event.id = current.id;
-    event.owner_uid = current.owner_uid;
-    event.created = current.created;
-    if (comparable(event) == comparable(current)) {
-      ++unchanged;
-      continue;
-    }
-    writes.push_back({std::move(event), true});
+    job.candidates.push_back({std::move(drafted->event), imported.line, imported.summary});
   }
+}
 
-  std::int64_t added = 0;
-  std::int64_t updated = 0;
-  for (const Planned &write : writes) {
-    (write.update ? updated : added) += 1;
+} // namespace
+
+void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run,
+                                  std::optional<std::string> key, const char *method,
+                                  const CallContext &context, const DeferredReply &reply) {
+  if (key && dry_run) {
+    return reply(invalid_param("request_key", "params.request_key is for a change; a dry run "
+                                              "changes nothing, so leave it out"));
   }
-  if (!dry_run && !writes.empty()) {
-    auto written = m_store.write_together([&]() -> core::Result<void> {
-      for (Planned &write : writes) {
-        auto stored = write.update ? m_store.update(write.event) : m_store.add(write.event);
-        if (!stored) {
+  if (key) {
+    // A retry of an import that was applied: its first summary, no writes.
+    auto applied = applied_result(m_store, context.peer.uid, *key, method, context.now);
+    if (!applied) {
+      return reply(tl::unexpected(applied.error()));
+    }
+    if (*applied) {
+      return reply(std::move(**applied));
+    }
+    if (m_running_keys.contains({context.peer.uid, *key})) {
+      return reply(core::fail(core::ErrorCode::unavailable,
+                              fmt::format("an import with request_key '{}' is still being "
+                                          "written; send this request again once it has "
+                                          "answered (it then returns that import's summary)",
+                                          *key)));
+    }
+  }
+  if (m_imports >= m_options.max_imports) {
+    return reply(core::fail(core::ErrorCode::unavailable,
+                            fmt::format("summitd is busy with {} imports (its maximum at once); "
+                                        "nothing was changed, try again in a moment",
+                                        m_imports)));
+  }
+  ++m_imports;
+  if (key) {
+    m_running_keys.emplace(context.peer.uid, *key);
+  }
+  auto started = std::make_shared<ImportJob>(context, reply);
+  started->text = std::move(text);
+  started->tz = std::move(tz);
+  started->dry_run = dry_run;
+  started->key = std::move(key);
+  started->method = method;
+  // The worker holds the only reference while it parses and hands it to
+  // the loop: the job (and the connection its reply keeps) is never freed
+  // on the worker.
+  auto parse = [this, job = std::move(started)]() mutable {
+    prepare(*job);
+    auto back = [this, parsed = std::move(job)] { write_chunk(parsed); };
+    if (m_options.run_on_loop) {
+      m_options.run_on_loop(std::move(back));
+    } else {
+      back();
+    }
+  };
+  if (m_options.run_on_workers) {
+    m_options.run_on_workers(std::move(parse));
+  } else {
+    parse();
+  }
+}
+
+void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
+  if (job->unreadable) {
+    return finish(job, tl::unexpected(*job->unreadable));
+  }
+  const CallContext &context = job->context;
+  const std::size_t total = job->candidates.size();
+  const std::size_t end =
+      std::min(total, job->next + std::max<std::size_t>(m_options.chunk_events, 1));
+  const auto started = std::chrono::steady_clock::now();
+  const bool write = !job->dry_run;
+  json summary;
+  // Decides each event of the chunk against the calendar as it is now, in
+  // the chunk's transaction (so no other write can come between the lookup
+  // and the write), and writes it.
+  auto body = [&]() -> core::Result<void> {
+    std::size_t at = job->next;
+    for (; at < end; ++at) {
+      if (at > job->next && std::chrono::steady_clock::now() - started > k_chunk_budget) {
+        break;
+      }
+      auto &candidate = job->candidates[at];
+      core::Event &event = candidate.event;
+      auto existing = m_store.find_uid(event.uid);
+      if (!existing) {
+        return tl::unexpected(existing.error());
+      }
+      if (!*existing) {
+        if (write) {
+          if (auto stored = m_store.add(std::move(event)); !stored) {
+            return tl::unexpected(stored.error());
+          }
+        }
+        ++job->added;
+        continue;
+      }
+      const core::Event &current = **existing;
+      if (context.peer.uid != 0 && context.peer.uid != current.owner_uid) {
+        job->skip(candidate.line, event.uid, candidate.summary,
+                  permission_denied_message(current.id, current.owner_uid) +
+                      "; its UID is already in the calendar");
+        continue;
+      }
+      event.id = current.id;
+      event.owner_uid = current.owner_uid;
+      event.created = current.created;
+      if (comparable(event) == comparable(current)) {
+        ++job->unchanged;
+        continue;
+      }
+      if (write) {
+        if (auto stored = m_store.update(event); !stored) {
           return tl::unexpected(stored.error());
         }
       }
-      return {};
-    });
-    if (!written) {
-      core::Error error = written.error();
-      error.message = "the file was not imported (nothing changed): " + error.message;
-      return tl::unexpected(error);
+      ++job->updated;
     }
-    if (m_options.on_change) {
-      m_options.on_change();
+    job->next = at;
+    if (job->next == total) {
+      summary = summary_of(*job);
+      if (job->key) {
+        // The key commits with the last chunk: a retry after a failure
+        // between chunks imports again (and finds what was written).
+        return record_result(m_store, context.peer.uid, *job->key, job->method, summary,
+                             context.now);
+      }
     }
-    spdlog::info("imported an iCalendar file for uid {}: {} added, {} updated, {} unchanged, {} "
-                 "skipped",
-                 context.peer.uid, added, updated, unchanged, skipped.size());
+    return {};
+  };
+  const std::size_t first = job->next;
+  const bool last = end == total;
+  const bool needs_write = write && (end > first || (last && job->key));
+  core::Result<void> done;
+  if (needs_write) {
+    done = m_store.write_together(body);
+    if (done) {
+      // Commits now, not with the group at the end of the loop's turn: each
+      // chunk is its own transaction, so SQLite's one write lock is never
+      // held for more than a chunk.
+      done = m_store.flush_group();
+    }
+  } else {
+    done = body();
   }
-  json reply{{"added", added},
-             {"updated", updated},
-             {"unchanged", unchanged},
-             {"skipped", std::move(skipped)},
-             {"dry_run", dry_run}};
+  if (!done) {
+    core::Error error = done.error();
+    error.message =
+        job->committed == 0
+            ? "the file was not imported (nothing changed): " + error.message
+            : fmt::format("the import stopped after writing {} of the file's {} events ({}); "
+                          "importing the same file again completes it: the events already "
+                          "written are found by their UID and left as they are",
+                          job->committed, total, error.message);
+    return finish(job, tl::unexpected(std::move(error)));
+  }
+  const bool wrote_now = write && job->added + job->updated > job->committed;
+  if (wrote_now) {
+    job->committed = job->added + job->updated;
+    job->wrote = true;
+  }
+  if (wrote_now && m_options.on_change) {
+    // The scheduler re-plans after each chunk (once per turn of the loop),
+    // so a reminder of an event written early is not held back by the rest.
+    m_options.on_change();
+  }
+  ++job->chunks;
+  if (m_options.on_chunk) {
+    m_options.on_chunk(job->chunks);
+  }
+  if (job->next < total) {
+    // Yields: whatever arrived meanwhile (other clients, the firing path's
+    // turn at the write lock) goes before the next chunk.
+    if (m_options.run_on_loop) {
+      m_options.run_on_loop([this, job] { write_chunk(job); });
+    } else {
+      write_chunk(job);
+    }
+    return;
+  }
+  finish(job, std::move(summary));
+}
+
+json CalendarHandlers::summary_of(ImportJob &job) {
+  json reply{{"added", job.added},
+             {"updated", job.updated},
+             {"unchanged", job.unchanged},
+             {"skipped", job.skipped},
+             {"dry_run", job.dry_run}};
+  auto notes = job.notes;
   if (notes.size() > k_max_notes) {
     const std::size_t more = notes.size() - k_max_notes;
     notes.resize(k_max_notes);
     notes.push_back(fmt::format("... and {} more notes", more));
   }
-  reply["notes"] = notes;
+  reply["notes"] = std::move(notes);
   return reply;
+}
+
+void CalendarHandlers::finish(const std::shared_ptr<ImportJob> &job, HandlerResult result) {
+  --m_imports;
+  if (job->key) {
+    m_running_keys.erase({job->context.peer.uid, *job->key});
+  }
+  if (job->wrote) {
+    spdlog::info("imported an iCalendar file for uid {} in {} chunks: {} added, {} updated, {} "
+                 "unchanged, {} skipped{}",
+                 job->context.peer.uid, job->chunks, job->added, job->updated, job->unchanged,
+                 job->skipped.size(), result ? "" : " (then stopped by an error)");
+  }
+  job->reply(std::move(result));
 }
 
 HandlerResult CalendarHandlers::export_calendar(const json &params, const CallContext &context) {

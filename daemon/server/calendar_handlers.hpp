@@ -7,7 +7,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 namespace summit::store {
 class EventStore;
@@ -22,20 +25,43 @@ struct CalendarHandlerOptions {
   std::size_t max_staged_bytes = 64 * 1024 * 1024;
   // Called after an import that wrote something. May be empty.
   std::function<void()> on_change;
+  // Where the parsing of an import runs: hands a job to the worker pool
+  // (the daemon's, of one thread). Empty: at once, on the caller's thread.
+  std::function<void(std::function<void()>)> run_on_workers;
+  // Posts a job to the back of the loop's queue: how a parsed import comes
+  // back to the loop, and how it yields between its chunks. Must be
+  // callable from a worker thread. Empty: at once (tests of the handlers).
+  std::function<void(std::function<void()>)> run_on_loop;
+  // Imports in progress at once (parsing or writing), all clients
+  // together; past it calendar.import and import.commit are refused with
+  // "busy, try again" and change nothing.
+  std::size_t max_imports = 4;
+  // An import writes in chunks of at most this many events, each its own
+  // transaction, yielding to the loop between them (and a chunk ends
+  // early past k_chunk_budget).
+  std::size_t chunk_events = 500;
+  // For tests: told after each chunk of an import is written (or, in a dry
+  // run, checked), with its number (from 1).
+  std::function<void(std::size_t chunk)> on_chunk;
 };
 
 // iCalendar import and export (docs/PROTOCOL.md):
-//  - calendar.import {ics, tz, dry_run}: one text, one transaction;
+//  - calendar.import {ics, tz, dry_run, request_key}: one text;
 //  - import.begin {tz} / import.chunk {import, text} / import.commit
-//    {import, dry_run} / import.abort {import}: the same for a file larger
-//    than a request line, sent in pieces on one connection;
+//    {import, dry_run, request_key} / import.abort {import}: the same for a
+//    file larger than a request line, sent in pieces on one connection;
 //  - calendar.export {from, to, tz, tag, after, limit}: the calendar as
 //    RFC 5545 text, a page at a time.
 // An import adds events whose UID is new and updates those whose UID is
-// known (so importing a file twice changes nothing the second time), all in
-// one transaction: a file that cannot be read changes nothing. Components
-// that cannot be used are skipped, each with its line and reason. Events
-// owned by another user are skipped, not changed (unless the caller is root).
+// known (so importing a file twice changes nothing the second time).
+// The file is parsed and every event checked on the worker pool, off the
+// loop, before anything is written: a file that cannot be read changes
+// nothing. The writes then run on the loop in chunks, each its own short
+// transaction (SQLite has one writer: a long one would hold the firing
+// path's outbox write back); only a storage failure between chunks leaves
+// part of a file written, and the reply says so. Components that cannot be
+// used are skipped, each with its line and reason. Events owned by another
+// user are skipped, not changed (unless the caller is root).
 class CalendarHandlers {
 public:
   // `store` must outlive the handlers.
@@ -43,15 +69,19 @@ public:
 
   void register_with(Dispatcher &dispatcher);
 
-  HandlerResult import_calendar(const nlohmann::json &params, const CallContext &context);
+  // Answer through `reply`, at once (bad params, busy) or once written.
+  void import_calendar(const nlohmann::json &params, const CallContext &context,
+                       DeferredReply reply);
   HandlerResult import_begin(const nlohmann::json &params, const CallContext &context);
   HandlerResult import_chunk(const nlohmann::json &params, const CallContext &context);
-  HandlerResult import_commit(const nlohmann::json &params, const CallContext &context);
+  void import_commit(const nlohmann::json &params, const CallContext &context, DeferredReply reply);
   HandlerResult import_abort(const nlohmann::json &params, const CallContext &context);
   HandlerResult export_calendar(const nlohmann::json &params, const CallContext &context);
 
   // Bytes held for uploads in progress (for tests and daemon.status).
   std::size_t staged_bytes() const { return m_staged_bytes; }
+  // Imports being parsed or written.
+  std::size_t imports_in_progress() const { return m_imports; }
 
 private:
   struct Upload {
@@ -64,14 +94,26 @@ private:
                                                                    const CallContext &context);
   // Drops uploads whose connection has gone.
   void forget_closed();
-  HandlerResult run_import(const std::string &text, const std::string &tz, bool dry_run,
-                           const CallContext &context);
+  struct ImportJob;
+  // Parses on the workers, then writes chunk by chunk; answers `reply`.
+  void run_import(std::string text, std::string tz, bool dry_run, std::optional<std::string> key,
+                  const char *method, const CallContext &context, const DeferredReply &reply);
+  // Decides and writes (or, in a dry run, only decides) the next chunk;
+  // posts the one after it, or answers.
+  void write_chunk(const std::shared_ptr<ImportJob> &job);
+  void finish(const std::shared_ptr<ImportJob> &job, HandlerResult result);
+  // The reply: what was added, updated, left unchanged and skipped.
+  static nlohmann::json summary_of(ImportJob &job);
 
   store::EventStore &m_store;
   CalendarHandlerOptions m_options;
   std::map<std::int64_t, Upload> m_uploads;
   std::int64_t m_next_upload = 1;
   std::size_t m_staged_bytes = 0;
+  std::size_t m_imports = 0;
+  // (uid, request_key) of the imports in progress: a retry sent while the
+  // first is still running is told to wait for it.
+  std::set<std::pair<std::uint32_t, std::string>> m_running_keys;
 };
 
 } // namespace summit::server

@@ -48,6 +48,49 @@ std::string Dispatcher::too_many_connections_reply(std::size_t max_connections) 
                   max_connections)));
 }
 
+// One reply on its way: its place in its connection's order, and its line
+// once known.
+struct DeferredReply::Slot {
+  std::shared_ptr<Connection> connection; // empty: nowhere to send it
+  nlohmann::json id;
+  std::string line;
+  bool in_call = true;   // the handler has not returned yet
+  bool answered = false; // `line` holds the reply
+  bool ready = false;    // may go out (answered, and the group it waited for ended)
+  bool wrote = false;    // its request wrote in the group it waits for
+};
+
+void DeferredReply::operator()(HandlerResult result) const {
+  if (m_slot->answered) {
+    return;
+  }
+  nlohmann::json reply;
+  if (result) {
+    reply = rpc::make_result(m_slot->id, std::move(*result));
+  } else {
+    const auto &failure = result.error();
+    if (failure.code == core::ErrorCode::internal || failure.code == core::ErrorCode::storage) {
+      spdlog::error("a request failed: {}", failure.message);
+    }
+    reply = rpc::make_error(m_slot->id, failure);
+  }
+  m_dispatcher->answer_later(m_slot, std::move(reply));
+}
+
+bool DeferredReply::answered() const { return m_slot->answered; }
+
+void Dispatcher::add_deferred(std::string method, DeferredHandler handler) {
+  m_deferred.insert_or_assign(std::move(method), std::move(handler));
+}
+
+std::size_t Dispatcher::waiting_replies() const {
+  std::size_t count = 0;
+  for (const auto &[connection, slots] : m_queues) {
+    count += slots.size();
+  }
+  return count;
+}
+
 std::optional<std::string> Dispatcher::handle_line(std::string_view line, const Peer &peer,
                                                    std::weak_ptr<Connection> connection) {
   if (line.ends_with('\r')) {
@@ -63,23 +106,41 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
     // The clock is read once per request, here at the edge.
     const std::uint64_t writes_before = m_group != nullptr ? m_group->writes() : 0;
     const CallContext context{peer, m_clock(), connection};
-    auto reply = call(request->id, request->method, request->params, context);
+    auto slot = std::make_shared<Slot>();
+    slot->id = request->id;
+    if (!request->is_notification) {
+      slot->connection = connection.lock();
+    }
+    if (const auto deferred = m_deferred.find(request->method); deferred != m_deferred.end()) {
+      spdlog::debug("uid {}: {}", peer.uid, request->method);
+      const DeferredReply reply(this, slot);
+      try {
+        deferred->second(request->params, context, reply);
+      } catch (const std::exception &e) {
+        spdlog::error("{} threw (a bug): {}", request->method, e.what());
+        reply(core::fail(
+            core::ErrorCode::internal,
+            fmt::format("internal error in {}: {}; please report it", request->method, e.what())));
+      }
+      slot->in_call = false;
+      if (!slot->answered) {
+        // Answered later: its place in the connection's order is kept.
+        if (slot->connection) {
+          slot->connection->hold_reply();
+          m_queues[slot->connection.get()].push_back(slot);
+        }
+        return std::nullopt;
+      }
+    } else {
+      slot->line = rpc::to_line(call(request->id, request->method, request->params, context));
+      slot->answered = true;
+      slot->in_call = false;
+    }
     if (request->is_notification) {
       return std::nullopt;
     }
-    // Held while a group is open, and behind replies still held from one
-    // (flushed early, its commit not yet reported), to keep their order.
-    if (m_group != nullptr && (m_group->open() || !m_held.empty()) && !connection.expired()) {
-      // The held reply keeps its connection alive: a client that closed its
-      // sending side leaves no other operation holding the session.
-      if (auto held = connection.lock()) {
-        held->hold_reply();
-        m_held.push_back(Held{std::move(held), rpc::to_line(reply), request->id,
-                              m_group->writes() != writes_before});
-        return std::nullopt;
-      }
-    }
-    return rpc::to_line(reply);
+    slot->wrote = m_group != nullptr && m_group->writes() != writes_before;
+    return settle(slot);
   } catch (const std::exception &e) {
     // Only reached when encoding itself fails; still never kill the daemon.
     spdlog::error("uid {}: internal error while handling a request: {}", peer.uid, e.what());
@@ -88,18 +149,79 @@ std::optional<std::string> Dispatcher::handle_line(std::string_view line, const 
   }
 }
 
+std::optional<std::string> Dispatcher::settle(const std::shared_ptr<Slot> &slot) {
+  const auto &connection = slot->connection;
+  if (!connection) {
+    return std::move(slot->line);
+  }
+  // Held while a group is open, and behind replies still held from one
+  // (flushed early, its commit not yet reported), to keep their order.
+  const bool for_group = m_group != nullptr && (m_group->open() || !m_held.empty());
+  const auto queue = m_queues.find(connection.get());
+  const bool behind = queue != m_queues.end() && !queue->second.empty();
+  if (!for_group && !behind) {
+    return std::move(slot->line);
+  }
+  // The held reply keeps its connection alive: a client that closed its
+  // sending side leaves no other operation holding the session.
+  connection->hold_reply();
+  m_queues[connection.get()].push_back(slot);
+  if (for_group) {
+    m_held.push_back(slot);
+  } else {
+    slot->ready = true; // goes out when the replies before it have
+  }
+  return std::nullopt;
+}
+
+void Dispatcher::answer_later(const std::shared_ptr<Slot> &slot, nlohmann::json reply) {
+  slot->line = rpc::to_line(reply);
+  slot->answered = true;
+  if (slot->in_call || !slot->connection) {
+    return; // handle_line sends it; or there is nowhere to send it
+  }
+  if (m_group != nullptr && m_group->open()) {
+    m_held.push_back(slot); // what this turn wrote commits first
+    return;
+  }
+  slot->ready = true;
+  drain(slot->connection.get());
+}
+
+void Dispatcher::drain(Connection *connection) {
+  const auto queue = m_queues.find(connection);
+  if (queue == m_queues.end()) {
+    return;
+  }
+  auto &slots = queue->second;
+  while (!slots.empty() && slots.front()->ready) {
+    const auto slot = std::move(slots.front());
+    slots.pop_front();
+    slot->connection->reply(std::move(slot->line));
+  }
+  if (slots.empty()) {
+    m_queues.erase(queue);
+  }
+}
+
 void Dispatcher::set_commit_group(const CommitGroup *group) { m_group = group; }
 
 void Dispatcher::release(const core::Result<void> &committed) {
-  auto held = std::exchange(m_held, {});
-  for (auto &reply : held) {
-    const auto &connection = reply.connection;
-    if (!committed && reply.wrote) {
-      connection->reply(rpc::to_line(rpc::make_error(reply.id, committed.error())));
-    } else {
-      connection->reply(std::move(reply.line));
+  const auto held = std::exchange(m_held, {});
+  for (const auto &slot : held) {
+    if (!committed && slot->wrote) {
+      slot->line = rpc::to_line(rpc::make_error(slot->id, committed.error()));
     }
+    slot->ready = true;
   }
+  for (const auto &slot : held) {
+    drain(slot->connection.get());
+  }
+}
+
+void Dispatcher::drop_waiting() {
+  m_held.clear();
+  m_queues.clear();
 }
 
 nlohmann::json Dispatcher::call(const nlohmann::json &id, const std::string &method,

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +27,35 @@ using HandlerResult = core::Result<nlohmann::json>;
 // member of the reply, or an error. May throw: the dispatcher turns any
 // exception into -32603 and logs it.
 using Handler = std::function<HandlerResult(const nlohmann::json &params, const CallContext &)>;
+
+class Dispatcher;
+
+// The reply of a request whose handler answers later (calendar.import
+// parses on the worker pool and writes in chunks): call it once, on the
+// loop's thread, with the result. It goes out in its connection's request
+// order: replies to later requests on the same connection wait behind it,
+// other connections do not. Cheap to copy; the copies share one reply.
+// A handler that writes commits its writes before it replies
+// (EventStore::flush_group): a deferred reply does not wait for a group.
+class DeferredReply {
+public:
+  void operator()(HandlerResult result) const;
+  // The reply was given (by this copy or another).
+  bool answered() const;
+
+private:
+  friend class Dispatcher;
+  struct Slot;
+  DeferredReply(Dispatcher *dispatcher, std::shared_ptr<Slot> slot)
+      : m_dispatcher(dispatcher), m_slot(std::move(slot)) {}
+  Dispatcher *m_dispatcher;
+  std::shared_ptr<Slot> m_slot;
+};
+
+// A method whose handler may answer later, through `reply`: at once (bad
+// params) or from a later turn of the loop.
+using DeferredHandler =
+    std::function<void(const nlohmann::json &params, const CallContext &, DeferredReply reply)>;
 
 // Shorthand for an invalid-params failure naming its field.
 tl::unexpected<core::Error> invalid_param(std::string field, std::string message);
@@ -49,6 +79,8 @@ public:
 
   // Registers (or replaces) the handler for `method`.
   void add(std::string method, Handler handler);
+  // The same for a handler that may answer later (DeferredReply).
+  void add_deferred(std::string method, DeferredHandler handler);
   bool has(std::string_view method) const;
 
   // Decodes one line (without '\n'; a trailing '\r' is ignored), runs its
@@ -77,21 +109,34 @@ public:
   // The only line a client gets when the connection limit is reached (-32005).
   static std::string too_many_connections_reply(std::size_t max_connections);
 
+  // At shutdown, after the last release(): forgets the replies still
+  // waiting for a deferred one (and the connections they keep open).
+  void drop_waiting();
+  // Replies not sent yet: held for a group commit, or waiting for a
+  // deferred reply before them on their connection. For tests.
+  std::size_t waiting_replies() const;
+
 private:
+  friend class DeferredReply;
   nlohmann::json call(const nlohmann::json &id, const std::string &method,
                       const nlohmann::json &params, const CallContext &context);
 
-  struct Held {
-    std::shared_ptr<Connection> connection;
-    std::string line;
-    nlohmann::json id;
-    bool wrote = false;
-  };
+  using Slot = DeferredReply::Slot;
+  // The reply of a request is known (`slot` holds it): sends it, holds it
+  // for the group, or queues it behind its connection's earlier replies.
+  std::optional<std::string> settle(const std::shared_ptr<Slot> &slot);
+  // Sends the replies at the front of the connection's queue that are ready.
+  void drain(Connection *connection);
+  void answer_later(const std::shared_ptr<Slot> &slot, nlohmann::json reply);
 
   core::Clock m_clock;
   std::map<std::string, Handler, std::less<>> m_handlers;
+  std::map<std::string, DeferredHandler, std::less<>> m_deferred;
   const CommitGroup *m_group = nullptr;
-  std::vector<Held> m_held;
+  // Replies waiting for the open (or flushed, not yet reported) group.
+  std::vector<std::shared_ptr<Slot>> m_held;
+  // Per connection, its replies not sent yet, in request order.
+  std::map<Connection *, std::deque<std::shared_ptr<Slot>>> m_queues;
 };
 
 } // namespace summit::server

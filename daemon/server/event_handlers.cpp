@@ -5,6 +5,7 @@
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/param_reader.hpp"
+#include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <fmt/format.h>
@@ -141,24 +142,50 @@ void EventHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add("event.remove", [this](const auto &p, const auto &c) { return remove(p, c); });
 }
 
-HandlerResult EventHandlers::add(const nlohmann::json &params, const CallContext &context) {
+HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContext &context) {
+  nlohmann::json params = request;
+  auto key = take_request_key(params);
+  if (!key) {
+    return tl::unexpected(key.error());
+  }
+  if (*key) {
+    // A retry of an add that was applied: its first reply, no second event.
+    auto applied = applied_result(m_store, context.peer.uid, **key, "event.add", context.now);
+    if (!applied) {
+      return tl::unexpected(applied.error());
+    }
+    if (*applied) {
+      return std::move(**applied);
+    }
+  }
   core::Result<core::DraftedEvent> drafted;
   if (params.contains("reminders") || m_options.default_reminders.empty()) {
     drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
   } else {
-    auto with_defaults = params;
-    with_defaults["reminders"] = m_options.default_reminders;
-    drafted = core::event_from_add_params(with_defaults, input_context(context, m_gazetteer));
+    params["reminders"] = m_options.default_reminders;
+    drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
   }
   if (!drafted) {
     return tl::unexpected(drafted.error());
   }
-  auto stored = m_store.add(std::move(drafted->event));
-  if (!stored) {
-    return tl::unexpected(stored.error());
+  nlohmann::json reply;
+  // The key is recorded in the transaction of the event it made.
+  auto written = m_store.write_together([&]() -> core::Result<void> {
+    auto stored = m_store.add(std::move(drafted->event));
+    if (!stored) {
+      return tl::unexpected(stored.error());
+    }
+    reply = drafted_reply(*stored, drafted->notes);
+    if (*key) {
+      return record_result(m_store, context.peer.uid, **key, "event.add", reply, context.now);
+    }
+    return {};
+  });
+  if (!written) {
+    return tl::unexpected(written.error());
   }
   changed();
-  return drafted_reply(*stored, drafted->notes);
+  return reply;
 }
 
 core::Result<core::Event> event_named_by_id(const nlohmann::json &params,

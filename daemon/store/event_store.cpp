@@ -479,6 +479,9 @@ struct EventStore::Impl {
     if (m_db.tableExists("reminder_instances")) {
       m_planning.emplace(m_db);
     }
+    if (m_db.tableExists("request_keys")) {
+      m_request_keys.emplace(m_db);
+    }
   }
 
   // Rewrites the tag filter rows and the reminders of event `id`; `fresh`:
@@ -665,6 +668,20 @@ struct EventStore::Impl {
     SQLite::Statement move_instance;
   };
   std::optional<Planning> m_planning;
+  // Request keys (schema 005); absent while a test opens the store with
+  // fewer migrations.
+  struct RequestKeys {
+    explicit RequestKeys(SQLite::Database &db)
+        : select(db, "SELECT method, result FROM request_keys WHERE uid = :uid AND key = :key "
+                     "AND applied >= :since"),
+          prune(db, "DELETE FROM request_keys WHERE applied < :before"),
+          insert(db, "INSERT OR REPLACE INTO request_keys (uid, key, method, result, applied) "
+                     "VALUES (:uid, :key, :method, :result, :applied)") {}
+    SQLite::Statement select;
+    SQLite::Statement prune;
+    SQLite::Statement insert;
+  };
+  std::optional<RequestKeys> m_request_keys;
 
   // Brings the event's pending instances (snoozes aside) in line with its
   // reminders: one per reminder due after `now` (for a recurring event, of
@@ -1357,6 +1374,58 @@ core::Result<void> EventStore::write_together(const std::function<core::Result<v
     WriteScope transaction(*this);
     if (auto done = body(); !done) {
       return done;
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+core::Result<std::optional<AppliedRequest>>
+EventStore::find_request(std::uint32_t uid, const std::string &key, core::SysSeconds since) {
+  if (!m_impl->m_request_keys) {
+    return std::optional<AppliedRequest>{};
+  }
+  return guarded("look up a request key", [&]() -> core::Result<std::optional<AppliedRequest>> {
+    Use s(m_impl->m_request_keys->select);
+    s->bind(":uid", static_cast<std::int64_t>(uid));
+    s->bind(":key", key);
+    s->bind(":since", to_unix(since));
+    if (!s->executeStep()) {
+      return std::optional<AppliedRequest>{};
+    }
+    return AppliedRequest{s->getColumn(0).getString(), s->getColumn(1).getString()};
+  });
+}
+
+core::Result<void> EventStore::record_request(std::uint32_t uid, const std::string &key,
+                                              const std::string &method, const std::string &result,
+                                              core::SysSeconds applied,
+                                              core::SysSeconds expired_before) {
+  if (!m_impl->m_request_keys) {
+    return core::fail(ErrorCode::storage, "the database has no request_keys table (schema 005)");
+  }
+  if (auto file = ensure_file(); !file) {
+    return file;
+  }
+  return guarded("record a request key", [&]() -> core::Result<void> {
+    WriteScope transaction(*this);
+    auto &keys = *m_impl->m_request_keys;
+    {
+      Use s(keys.prune);
+      s->bind(":before", to_unix(expired_before));
+      s->exec();
+    }
+    {
+      // REPLACE: an expired row of the same key not pruned yet (its
+      // instant is after expired_before but before the lookup's `since`
+      // only when the caller passes different bounds) is overwritten.
+      Use s(keys.insert);
+      s->bind(":uid", static_cast<std::int64_t>(uid));
+      s->bind(":key", key);
+      s->bind(":method", method);
+      s->bind(":result", result);
+      s->bind(":applied", to_unix(applied));
+      s->exec();
     }
     transaction.commit();
     return {};

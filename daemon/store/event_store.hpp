@@ -90,6 +90,12 @@ struct SharedFile {
   ino_t ino = 0;
 };
 
+// A request a client sent with a request key, as first applied.
+struct AppliedRequest {
+  std::string method; // "event.add", "calendar.import", "import.commit"
+  std::string result; // the reply's `result` member, JSON text
+};
+
 struct StoreOptions {
   // Migrations to apply; defaults to the embedded ones. Tests pass their own
   // to check ordering and failure.
@@ -149,6 +155,18 @@ public:
   // changes commit together or not at all (an error from `body` or from
   // the database rolls every one of them back).
   core::Result<void> write_together(const std::function<core::Result<void>()> &body);
+  // Request keys (schema 005, docs/PROTOCOL.md "Request keys"): the request
+  // `key` of `uid` recorded at or after `since` (older ones have expired),
+  // or nothing.
+  core::Result<std::optional<AppliedRequest>>
+  find_request(std::uint32_t uid, const std::string &key, core::SysSeconds since);
+  // Records the first result of request `key` of `uid`, after deleting the
+  // keys recorded before `expired_before` (an indexed range: costs only the
+  // rows it removes). A write of its own: call it inside the write_together
+  // of the change it belongs to, so that both commit or neither does.
+  core::Result<void> record_request(std::uint32_t uid, const std::string &key,
+                                    const std::string &method, const std::string &result,
+                                    core::SysSeconds applied, core::SysSeconds expired_before);
   // The plan the last list() with a search ran (from_matches or by_start);
   // automatic before the first. For tests and diagnostics.
   SearchPlan last_search_plan() const { return m_last_search_plan; }

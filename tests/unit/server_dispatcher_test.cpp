@@ -203,8 +203,8 @@ TEST(Dispatcher, replies_wait_for_the_group_commit_and_writes_fail_with_it) {
   EXPECT_TRUE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"test.echo"})", k_alice,
                                      connection));
   // A write, then a read on the same connection: both held, in order.
-  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"test.write"})",
-                                      k_alice, connection));
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"test.write"})", k_alice,
+                                      connection));
   EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":3,"method":"test.echo"})", k_alice,
                                       connection));
   EXPECT_TRUE(connection->replies.empty());
@@ -221,10 +221,85 @@ TEST(Dispatcher, replies_wait_for_the_group_commit_and_writes_fail_with_it) {
   EXPECT_TRUE(read.contains("result")); // a read is still answered
 
   // A group that commits releases its write's success.
-  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":4,"method":"test.write"})",
-                                      k_alice, connection));
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":4,"method":"test.write"})", k_alice,
+                                      connection));
   group.is_open = false;
   dispatcher.release({});
   ASSERT_EQ(connection->replies.size(), 3u);
   EXPECT_EQ(json::parse(connection->replies[2])["result"]["written"], true);
+}
+
+// A deferred reply keeps its place: a later request on the same connection
+// is answered after it, one on another connection at once.
+TEST(Dispatcher, a_deferred_reply_keeps_its_connections_order_and_blocks_no_other) {
+  auto dispatcher = echo_dispatcher();
+  std::vector<server::DeferredReply> later;
+  dispatcher.add_deferred("test.later", [&](const json &params, const server::CallContext &,
+                                            server::DeferredReply reply) {
+    if (params.contains("now")) {
+      reply(json{{"at_once", true}});
+      return;
+    }
+    later.push_back(reply);
+  });
+  auto first = std::make_shared<FakeConnection>();
+  auto second = std::make_shared<FakeConnection>();
+
+  EXPECT_FALSE(
+      dispatcher.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"test.later"})", k_alice, first));
+  EXPECT_FALSE(
+      dispatcher.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"test.echo"})", k_alice, first));
+  EXPECT_TRUE(
+      dispatcher.handle_line(R"({"jsonrpc":"2.0","id":3,"method":"test.echo"})", k_alice, second));
+  // Answered inside the call: an ordinary reply.
+  EXPECT_TRUE(dispatcher.handle_line(
+      R"({"jsonrpc":"2.0","id":4,"method":"test.later","params":{"now":1}})", k_alice, second));
+  EXPECT_TRUE(first->replies.empty());
+  EXPECT_EQ(dispatcher.waiting_replies(), 2u);
+
+  ASSERT_EQ(later.size(), 1u);
+  later.front()(json{{"done", true}});
+  ASSERT_EQ(first->replies.size(), 2u);
+  EXPECT_EQ(json::parse(first->replies[0])["id"], 1);
+  EXPECT_EQ(json::parse(first->replies[0])["result"]["done"], true);
+  EXPECT_EQ(json::parse(first->replies[1])["id"], 2);
+  EXPECT_EQ(dispatcher.waiting_replies(), 0u);
+  // Once only.
+  later.front()(json{{"done", "twice"}});
+  EXPECT_EQ(first->replies.size(), 2u);
+}
+
+// A deferred reply given while a group is open waits for its commit, and a
+// held write behind a deferred reply waits for both.
+TEST(Dispatcher, a_deferred_reply_and_the_group_commit_keep_request_order) {
+  FakeGroup group;
+  auto dispatcher = echo_dispatcher();
+  std::vector<server::DeferredReply> later;
+  dispatcher.add_deferred("test.later",
+                          [&](const json &, const server::CallContext &,
+                              server::DeferredReply reply) { later.push_back(reply); });
+  dispatcher.add("test.write", [&](const json &, const server::CallContext &) {
+    group.is_open = true;
+    ++group.count;
+    return server::HandlerResult(json{{"written", true}});
+  });
+  dispatcher.set_commit_group(&group);
+  auto connection = std::make_shared<FakeConnection>();
+
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":1,"method":"test.later"})", k_alice,
+                                      connection));
+  EXPECT_FALSE(dispatcher.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"test.write"})", k_alice,
+                                      connection));
+  group.is_open = false;
+  dispatcher.release({});
+  EXPECT_TRUE(connection->replies.empty()); // the write waits behind request 1
+
+  group.is_open = true; // another client's write of this turn
+  later.front()(json{{"done", true}});
+  EXPECT_TRUE(connection->replies.empty()); // waits for the open group
+  group.is_open = false;
+  dispatcher.release({});
+  ASSERT_EQ(connection->replies.size(), 2u);
+  EXPECT_EQ(json::parse(connection->replies[0])["id"], 1);
+  EXPECT_EQ(json::parse(connection->replies[1])["id"], 2);
 }
