@@ -64,7 +64,8 @@ class Client(threading.Thread):
         self.requests = 0
         self.acked_writes = 0
         self.sequence = 0
-        self.errors = []     # unexpected replies and exceptions: each fails the test
+        self.errors = []     # the first few unexpected replies and exceptions
+        self.error_count = 0  # all of them: any fails the test
         self.conn = None
         self.buffer = b""
 
@@ -105,10 +106,15 @@ class Client(threading.Thread):
         try:
             self.work()
         except Exception as error:  # noqa: BLE001 - reported at the end, fails the test
-            self.errors.append(f"client {self.number} stopped: {error!r}")
+            self.error(f"client {self.number} stopped: {error!r}")
+
+    def error(self, text):
+        self.error_count += 1
+        if len(self.errors) < 3:
+            self.errors.append(text)
 
     def refused(self, method, reply):
-        self.errors.append(f"client {self.number}: {method} got {json.dumps(reply)[:300]}")
+        self.error(f"client {self.number}: {method} got {json.dumps(reply)[:300]}")
 
     def work(self):
         while not self.stop_event.is_set():
@@ -205,7 +211,7 @@ def main():
         kills = 0
 
         def short_of_work():
-            if any(c.errors for c in clients):
+            if any(c.error_count for c in clients):
                 return False  # failing anyway: no point in going on
             return any(len(c.start_of) < args.min_adds for c in clients)
 
@@ -309,19 +315,25 @@ def main():
                 failures.append(f"reminder id {reminder_id} was delivered for events {events}")
         # No vacuous pass: a daemon that refused every add, or never fired,
         # would leave the loops above with nothing to check.
+        front = []  # shown first: they say the rest of the checks had little to check
+        unexpected = [e for c in clients for e in c.errors]
+        if unexpected:
+            front.append(f"{sum(c.error_count for c in clients)} unexpected error replies or "
+                         f"client failures; the first: {unexpected[0]}")
+            front.extend(unexpected[1:])
         for client in clients:
-            failures.extend(client.errors)
             if len(client.start_of) < args.min_adds:
-                failures.append(f"client {client.number} had only {len(client.start_of)} adds "
-                                f"acknowledged (at least {args.min_adds} expected)")
+                front.append(f"client {client.number} had only {len(client.start_of)} adds "
+                             f"acknowledged (at least {args.min_adds} expected)")
         if len(fired) < args.clients:
-            failures.append(f"only {len(fired)} reminders fired (at least {args.clients} expected: "
-                            f"one per client)")
+            front.append(f"only {len(fired)} reminders fired (at least {args.clients} expected: "
+                         f"one per client)")
         if len(delivered) < len(fired):
-            failures.append(f"{len(fired)} firings but only {len(delivered)} reminders reached "
-                            f"the hook")
+            front.append(f"{len(fired)} firings but only {len(delivered)} reminders reached "
+                         f"the hook")
         if kills < args.kills:
-            failures.append(f"only {kills} SIGKILLs of {args.kills}")
+            front.append(f"only {kills} SIGKILLs of {args.kills}")
+        failures[:0] = front
         requests = sum(c.requests for c in clients)
         acked_writes = sum(c.acked_writes for c in clients)
         in_doubt = sum(c.adds_in_doubt + sum(map(len, c.in_doubt.values())) for c in clients)
