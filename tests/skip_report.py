@@ -10,8 +10,8 @@ reported as "(no reason printed)".
 
 --strict (scripts/test sets it when CI=true): exit 1 when a test was skipped
 for anything but what scripts/deps cannot provide: root (a test that needs
-root, or a mount a container refuses) or the shared corpus beside the
-project. A missing tool or package is a failure there, since scripts/deps
+root, or a mount a container refuses), the shared corpus beside the
+project, or a machine without a configured zone (/etc/localtime). A missing tool or package is a failure there, since scripts/deps
 installs every one of them.
 """
 
@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ElementTree
 NOT_A_PACKAGE = (
     re.compile(r"needs root"),
     re.compile(r"no corpus at"),
+    re.compile(r"no /etc/localtime"),  # the machine's own zone is not configured
 )
 
 
