@@ -9,6 +9,7 @@
 set -euo pipefail
 build=$1
 mode=${2:---contents}
+[[ $mode == --contents || $mode == --install ]] || { echo "usage: $0 BUILD_DIR [--contents|--install]"; exit 2; }
 for tool in cpack dpkg dpkg-deb; do
     command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 125; }
 done
@@ -31,7 +32,6 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 
 if [[ $mode == --contents ]]; then
-
 [[ $(dpkg-deb -f "$deb" Package) == summit ]] || fail "package name"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
