@@ -137,8 +137,8 @@ def disk_full(root):
         check(daemon.titles() == sorted(acked), "after a restart the same events are there")
         db_check = subprocess.run(["sqlite3", daemon.database, "PRAGMA integrity_check"],
                                   capture_output=True, text=True)
-        if db_check.returncode == 0:
-            check(db_check.stdout.strip() == "ok", "integrity_check is ok")
+        check(db_check.returncode == 0 and db_check.stdout.strip() == "ok",
+              f"integrity_check is ok (sqlite3: {db_check.stdout.strip()} {db_check.stderr.strip()})")
         return True
     finally:
         daemon.stop()
