@@ -501,10 +501,12 @@ TEST_F(ReminderStoreTest, snapshots_hold_each_event_as_it_was_when_its_reminder_
        sys_days{2025_y / September / 23} + 5h},
       {4, "Independence Day reception", core::Precision::all_day, "2025-09-26",
        sys_days{2025_y / September / 25} + 21h, "Europe/Minsk", "Minsk, Belarus", "P1D",
-       sys_days{2025_y / September / 24} + 21h},
+       // All-day and month events: due at the morning hour (09:00 in
+       // Minsk, 06:00Z) of the day the reminder names (README).
+       sys_days{2025_y / September / 25} + 6h},
       {5, "CIS summit (date TBA)", core::Precision::month, "2025-10",
        sys_days{2025_y / September / 30} + 21h, "Europe/Minsk", "Minsk, Belarus", "P7D",
-       sys_days{2025_y / September / 23} + 21h},
+       sys_days{2025_y / September / 24} + 6h},
   };
   std::vector<bool> matched(expected.size(), false);
   for (const auto &firing : batch.fired) {
