@@ -22,7 +22,8 @@ try:
     from dateutil.rrule import rrulestr
     from zoneinfo import ZoneInfo
 except ImportError:
-    print("python3-dateutil (or zoneinfo) is not installed: skipped")
+    print(f"SKIP: python3-dateutil is not installed for {sys.executable} "
+          "(apt-get install python3-dateutil; scripts/packages.txt lists it)")
     sys.exit(77)
 
 UTC = timezone.utc

@@ -9,6 +9,11 @@ while this script kills the daemon with SIGKILL at random moments and starts
 it again, N times (default 20). An exec hook records every delivery.
 
 Afterwards, with the daemon stopped cleanly:
+  - enough happened for the rest to mean something: every client had at
+    least --min-adds adds acknowledged (the kills go on, past N, until they
+    have), and at least one reminder per client fired;
+  - no client got an error reply: every request is valid, so any refusal
+    (or a reply that is not JSON-RPC) fails the test;
   - every write a client saw acknowledged is in the database (edits whose
     replies were lost in a crash may or may not have landed: the last
     acknowledged title or one of those is accepted, nothing else);
@@ -59,6 +64,8 @@ class Client(threading.Thread):
         self.requests = 0
         self.acked_writes = 0
         self.sequence = 0
+        self.errors = []     # the first few unexpected replies and exceptions
+        self.error_count = 0  # all of them: any fails the test
         self.conn = None
         self.buffer = b""
 
@@ -96,6 +103,20 @@ class Client(threading.Thread):
         return json.loads(line)
 
     def run(self):
+        try:
+            self.work()
+        except Exception as error:  # noqa: BLE001 - reported at the end, fails the test
+            self.error(f"client {self.number} stopped: {error!r}")
+
+    def error(self, text):
+        self.error_count += 1
+        if len(self.errors) < 3:
+            self.errors.append(text)
+
+    def refused(self, method, reply):
+        self.error(f"client {self.number}: {method} got {json.dumps(reply)[:300]}")
+
+    def work(self):
         while not self.stop_event.is_set():
             self.requests += 1
             if not self.acked or self.random.random() < 0.5:
@@ -117,7 +138,8 @@ class Client(threading.Thread):
                     self.adds_in_doubt += 1
                     continue
                 if "result" not in reply:
-                    raise RuntimeError(f"event.add refused: {reply}")
+                    self.refused("event.add", reply)
+                    continue
                 event_id = reply["result"]["event"]["id"]
                 self.acked[event_id] = title
                 self.start_of[event_id] = starts
@@ -130,7 +152,8 @@ class Client(threading.Thread):
                     self.in_doubt.setdefault(event_id, set()).add(title)
                     continue
                 if "result" not in reply:
-                    raise RuntimeError(f"event.update refused: {reply}")
+                    self.refused("event.update", reply)
+                    continue
                 self.acked[event_id] = title
                 self.in_doubt.pop(event_id, None)
                 self.acked_writes += 1
@@ -142,6 +165,8 @@ def main():
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--min-adds", type=int, default=3,
+                        help="acknowledged adds each client must have (the kills go on until then)")
     args = parser.parse_args()
     chance = random.Random(args.seed)
 
@@ -183,7 +208,20 @@ def main():
         for client in clients:
             client.start()
         began = time.monotonic()
-        for kill in range(args.kills):
+        kills = 0
+
+        def short_of_work():
+            if any(c.error_count for c in clients):
+                return False  # failing anyway: no point in going on
+            return any(len(c.start_of) < args.min_adds for c in clients)
+
+        # N kills, and more (within a generous bound) until every client has
+        # had its minimum of adds acknowledged: a slow machine does more
+        # kills rather than less work.
+        work_deadline = time.monotonic() + 120
+        while kills < args.kills or (short_of_work() and time.monotonic() < work_deadline):
+            kill = kills
+            kills += 1
             time.sleep(chance.uniform(0.15, 0.8))
             daemon.send_signal(signal.SIGKILL)
             daemon.wait()
@@ -275,10 +313,31 @@ def main():
         for reminder_id, events in delivered.items():
             if len(set(events)) != 1:
                 failures.append(f"reminder id {reminder_id} was delivered for events {events}")
+        # No vacuous pass: a daemon that refused every add, or never fired,
+        # would leave the loops above with nothing to check.
+        front = []  # shown first: they say the rest of the checks had little to check
+        unexpected = [e for c in clients for e in c.errors]
+        if unexpected:
+            front.append(f"{sum(c.error_count for c in clients)} unexpected error replies or "
+                         f"client failures; the first: {unexpected[0]}")
+            front.extend(unexpected[1:])
+        for client in clients:
+            if len(client.start_of) < args.min_adds:
+                front.append(f"client {client.number} had only {len(client.start_of)} adds "
+                             f"acknowledged (at least {args.min_adds} expected)")
+        if len(fired) < args.clients:
+            front.append(f"only {len(fired)} reminders fired (at least {args.clients} expected: "
+                         f"one per client)")
+        if len(delivered) < len(fired):
+            front.append(f"{len(fired)} firings but only {len(delivered)} reminders reached "
+                         f"the hook")
+        if kills < args.kills:
+            front.append(f"only {kills} SIGKILLs of {args.kills}")
+        failures[:0] = front
         requests = sum(c.requests for c in clients)
         acked_writes = sum(c.acked_writes for c in clients)
         in_doubt = sum(c.adds_in_doubt + sum(map(len, c.in_doubt.values())) for c in clients)
-        print(f"{args.kills} SIGKILLs in {elapsed:.1f} s; {requests} requests, {acked_writes} "
+        print(f"{kills} SIGKILLs in {elapsed:.1f} s; {requests} requests, {acked_writes} "
               f"acknowledged writes, {in_doubt} cut off by a kill; {acked_events} acknowledged "
               f"events ({occurrences} occurrences), all checked; {len(fired)} firings ({late} late after a restart); "
               f"{redelivered} marked re-deliveries; {past_when_added} added when already past; "

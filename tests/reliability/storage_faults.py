@@ -2,14 +2,16 @@
 """Storage faults under a real summitd: disk full, read-only file, database
 folder removed, corrupt file at start-up.
 
-    storage_faults.py SUMMITD
+    storage_faults.py SUMMITD [--case disk_full|read_only|files]
 
 Each case checks what a user sees (the client's error or the daemon's exit
 message), that the daemon keeps serving where it can, that nothing already
 committed is lost, and that it recovers once the fault is gone. Disk full and
-read-only need a small tmpfs, so they need root (mount); without it they are
-reported as skipped and the other cases still run. Exit 0, 1 (failure) or
-125 (nothing could run).
+read-only need a small tmpfs, so they need root (mount): each is its own ctest
+test (--case disk_full, --case read_only) that is skipped, saying why, where
+it cannot mount; --case files (the default) runs the three that need
+nothing. Exit 0, 1 (failure) or 125 (skipped: the case cannot run here; the
+reason is printed as "SKIP: ...").
 """
 
 import hashlib
@@ -98,8 +100,7 @@ def disk_full(root):
     again once space is freed."""
     mount = os.path.join(root, "full")
     if os.geteuid() != 0 or not mount_tmpfs(mount, "4m"):
-        print("skip: disk full needs root to mount a small tmpfs")
-        return False
+        skip("disk full needs root and a mountable tmpfs (mount -t tmpfs)")
     daemon = Daemon(root, os.path.join(mount, "summit.db"))
     try:
         daemon.start()
@@ -136,8 +137,8 @@ def disk_full(root):
         check(daemon.titles() == sorted(acked), "after a restart the same events are there")
         db_check = subprocess.run(["sqlite3", daemon.database, "PRAGMA integrity_check"],
                                   capture_output=True, text=True)
-        if db_check.returncode == 0:
-            check(db_check.stdout.strip() == "ok", "integrity_check is ok")
+        check(db_check.returncode == 0 and db_check.stdout.strip() == "ok",
+              f"integrity_check is ok (sqlite3: {db_check.stdout.strip()} {db_check.stderr.strip()})")
         return True
     finally:
         daemon.stop()
@@ -148,8 +149,7 @@ def read_only(root):
     """A database summitd cannot write is refused at start-up, untouched."""
     mount = os.path.join(root, "ro")
     if os.geteuid() != 0 or not mount_tmpfs(mount, "4m"):
-        print("skip: read-only needs root to mount a tmpfs read-only")
-        return False
+        skip("read-only needs root and a mountable tmpfs (mount -t tmpfs)")
     daemon = Daemon(root, os.path.join(mount, "summit.db"))
     try:
         daemon.start()
@@ -256,21 +256,34 @@ def corrupt(root):
     return cases == 2
 
 
+class Skipped(Exception):
+    pass
+
+
+def skip(reason):
+    raise Skipped(reason)
+
+
+CASES = {"disk_full": (disk_full,), "read_only": (read_only,),
+         "files": (folder_removed, replaced, corrupt)}
+
+
 def main():
     global SUMMITD
     SUMMITD = sys.argv[1]
+    case_name = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--case" else "files"
     root = lib.scratch_dir("summit-faults-")
-    ran = []
     try:
-        for case in (disk_full, read_only, folder_removed, replaced, corrupt):
+        for case in CASES[case_name]:
             print(f"== {case.__name__}")
-            ran.append(case(root))
+            check(case(root), f"{case.__name__}: every check ran")
+    except Skipped as reason:
+        print(f"SKIP: {reason}")
+        sys.exit(lib.SKIP)
     finally:
         for mount in ("full", "ro"):
             umount(os.path.join(root, mount))
         lib.remove_dir(root)
-    if not any(ran):
-        sys.exit(lib.SKIP)
 
 
 if __name__ == "__main__":

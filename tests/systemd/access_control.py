@@ -8,10 +8,15 @@
   read it; only the owner or root may edit or remove it, and the refusal
   (exit 1) names the owner.
 
+With `import_uid`: importing a file cannot overwrite another user's event
+through its UID (docs/PROTOCOL.md, calendar.import): bob's import of a file
+with alice's UID skips that component, naming its line and the owner, and
+alice's event is unchanged; alice's own import updates it; root's may.
+
 Needs root (useradd); exits 125 (skipped) otherwise. The users and, when
 this test made it, the group "summit" are removed at the end.
 
-    access_control.py SUMMITD_BIN SUMMIT_BIN
+    access_control.py SUMMITD_BIN SUMMIT_BIN [access|import_uid]
 """
 
 import grp
@@ -28,6 +33,7 @@ from summit_testlib import (SKIP, NotifySocket, check, daemon_env, remove_dir,  
                             run_test, scratch_dir, stop)
 
 SUMMITD, SUMMIT = sys.argv[1], sys.argv[2]
+CASE = sys.argv[3] if len(sys.argv) > 3 else "access"
 GROUP = "summit"  # summitd --system gives its socket to this group by name
 USERS = {
     "daemon": "summit-t-daemon",  # runs summitd, like the unit's User=summit
@@ -110,11 +116,12 @@ def summit(who, socket_path, directory, *args):
     return result.returncode, result.stdout, result.stderr
 
 
-def case(directory):
+def start_system_daemon(directory):
+    """summitd --system as USERS["daemon"], its socket in directory/run;
+    returns (process, socket path, notify socket, log file)."""
     os.chmod(directory, 0o755)
     daemon = pwd.getpwnam(USERS["daemon"])
     summit_gid = grp.getgrnam(GROUP).gr_gid
-    alice_uid = pwd.getpwnam(USERS["alice"]).pw_uid
     run_dir = os.path.join(directory, "run")
     lib_dir = os.path.join(directory, "lib")
     os.mkdir(run_dir, 0o755)
@@ -132,6 +139,13 @@ def case(directory):
          "--config", config],
         env=daemon_env(lib_dir, NOTIFY_SOCKET=notify.path), stdout=subprocess.DEVNULL,
         stderr=log, **as_user("daemon"))
+    return process, socket_path, notify, log
+
+
+def case(directory):
+    summit_gid = grp.getgrnam(GROUP).gr_gid
+    alice_uid = pwd.getpwnam(USERS["alice"]).pw_uid
+    process, socket_path, notify, log = start_system_daemon(directory)
     try:
         check(notify.wait_for("READY", 60) is not None, "summitd --system is ready")
         st = os.stat(socket_path)
@@ -197,11 +211,90 @@ def case(directory):
         log.close()
 
 
+INVITATION = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//summit tests//EN\r
+BEGIN:VEVENT\r
+UID:cis-2030@example.org\r
+DTSTAMP:20261101T000000Z\r
+SUMMARY:{summary}\r
+DTSTART;TZID=Europe/Minsk:{start}\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def import_uid(directory):
+    alice_uid = pwd.getpwnam(USERS["alice"]).pw_uid
+    process, socket_path, notify, log = start_system_daemon(directory)
+    files = os.path.join(directory, "files")
+    os.mkdir(files, 0o755)
+
+    def ics(name, summary, start):
+        path = os.path.join(files, name)
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(INVITATION.format(summary=summary, start=start))
+        os.chmod(path, 0o644)
+        return path
+
+    def alices_event():
+        code, out, err = summit("alice", socket_path, directory, "--json", "list",
+                                "--from", "2030-01-01")
+        check(code == 0, f"alice lists her events: exit {code} {err.strip()}")
+        return [(e["id"], e["title"], e["start"], e["owner_uid"]) for e in json.loads(out)]
+
+    try:
+        check(notify.wait_for("READY", 60) is not None, "summitd --system is ready")
+        code, out, err = summit("alice", socket_path, directory, "import",
+                                ics("alice.ics", "CIS summit", "20300926T100000"))
+        check(code == 0 and ": 1 added," in out, f"alice imports her event: {out.strip()} "
+                                                 f"{err.strip()}")
+        before = alices_event()
+        check(len(before) == 1 and before[0][1] == "CIS summit" and before[0][3] == alice_uid,
+              f"it is hers: {before}")
+        event_id = before[0][0]
+
+        # bob's file carries the same UID: it cannot overwrite alice's event.
+        hijack = ics("bob.ics", "Moved by bob", "20300101T090000")
+        code, out, err = summit("bob", socket_path, directory, "import", hijack)
+        check(code == 0, f"bob's import runs (the component is skipped): exit {code} "
+                         f"{err.strip()}")
+        check(": 0 added, 0 updated, 0 unchanged, 1 skipped" in out,
+              f"nothing of bob's file is written: {out.strip()!r}")
+        check("line 4:" in out and "cis-2030@example.org" in out,
+              "the skip names the component's line and UID")
+        check(USERS["alice"] in out or str(alice_uid) in out,
+              f"and the owner: {out.strip()!r}")
+        check(alices_event() == before, "alice's event is unchanged after bob's import")
+        code, out, err = summit("bob", socket_path, directory, "import", "--dry-run", hijack)
+        check(code == 0 and "1 skipped" in out, "a dry run of bob's says the same")
+
+        # The owner may update it through the UID, and so may root.
+        code, out, err = summit("alice", socket_path, directory, "import",
+                                ics("alice2.ics", "CIS summit (moved)", "20300927T100000"))
+        check(code == 0 and ": 0 added, 1 updated," in out, f"alice updates her own: {out.strip()}")
+        after = alices_event()
+        check(after == [(event_id, "CIS summit (moved)", "2030-09-27T10:00:00", alice_uid)],
+              f"the update is hers, she still owns it: {after}")
+        code, out, err = summit("root", socket_path, directory, "import", hijack)
+        check(code == 0 and ": 0 added, 1 updated," in out, f"root may update it: {out.strip()}")
+        check(alices_event()[0][1] == "Moved by bob" and alices_event()[0][3] == alice_uid,
+              "root's import updated it and alice still owns it")
+
+        check(stop(process) == 0, "summitd exits 0 on SIGTERM")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        notify.close()
+        log.close()
+
+
 def main():
     directory = scratch_dir("summit-access-")
     try:
         with Accounts():
-            case(directory)
+            {"access": case, "import_uid": import_uid}[CASE](directory)
     except Exception:
         log = os.path.join(directory, "log")
         if os.path.exists(log):

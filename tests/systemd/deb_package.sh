@@ -2,12 +2,24 @@
 # The CPack .deb: its file list, its control fields, and an install, remove
 # and purge into a scratch root (dpkg --root with chrootless maintainer
 # scripts, which honour DPKG_ROOT) that leaves nothing behind.
-#   deb_package.sh BUILD_DIR
+#   deb_package.sh BUILD_DIR [--contents|--install]
+# --contents (the default) checks the package; --install installs, removes
+# and purges it in a scratch root, which needs root (dpkg --root chowns): it
+# is skipped (exit 125, the reason on a "SKIP:" line) otherwise.
 set -euo pipefail
 build=$1
+mode=${2:---contents}
+[[ $mode == --contents || $mode == --install ]] || { echo "usage: $0 BUILD_DIR [--contents|--install]"; exit 2; }
 for tool in cpack dpkg dpkg-deb; do
     command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 125; }
 done
+if [[ $mode == --install ]]; then
+    [[ $(id -u) -eq 0 ]] || { echo "SKIP: the scratch-root install needs root (dpkg --root chowns)"; exit 125; }
+    for tool in systemd-sysusers systemd-tmpfiles; do
+        command -v $tool >/dev/null ||
+            { echo "SKIP: $tool not installed (package systemd, in scripts/packages.txt)"; exit 125; }
+    done
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,6 +31,7 @@ echo "built $(basename "$deb")"
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 
+if [[ $mode == --contents ]]; then
 [[ $(dpkg-deb -f "$deb" Package) == summit ]] || fail "package name"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
@@ -47,13 +60,12 @@ dpkg-deb -x "$deb" "$tmp/x"
 grep -qx 'ExecStart=/usr/bin/summitd --system' "$tmp/x/usr/lib/systemd/system/summitd.service" ||
     fail "packaged unit does not run /usr/bin/summitd"
 
-# Install, remove and purge in a scratch root. Dependencies are not in that
-# root's (empty) database: --force-depends. Needs root (dpkg --root chowns).
-if [[ $(id -u) -ne 0 ]]; then
-    echo "(not root: skipping the scratch-root install)"
-    echo "deb package checks: $([[ $status == 0 ]] && echo passed || echo FAILED)"
+echo "deb package checks: $([[ $status == 0 ]] && echo passed || echo FAILED)"
 exit $status
 fi
+
+# Install, remove and purge in a scratch root. Dependencies are not in that
+# root's (empty) database: --force-depends.
 root="$tmp/root"
 host_summit=$(getent passwd summit || true)
 host_summitd=$( [[ -e /usr/bin/summitd ]] && echo yes || true)
@@ -69,15 +81,11 @@ else
     cat "$tmp/dpkg-i.log"; fail "dpkg -i into a scratch root"
 fi
 [[ -x $root/usr/bin/summitd ]] || fail "summitd not installed in the scratch root"
-if command -v systemd-sysusers >/dev/null; then
-    grep -q '^summit:' "$root/etc/passwd" 2>/dev/null && echo "ok: postinst created user summit" ||
-        fail "postinst did not create user summit in the scratch root"
-    grep -q '^summit:' "$root/etc/group" 2>/dev/null || fail "postinst did not create group summit"
-fi
-if command -v systemd-tmpfiles >/dev/null; then
-    [[ -d $root/var/lib/summit ]] && [[ $(stat -c %a "$root/var/lib/summit") == 750 ]] &&
-        echo "ok: postinst created /var/lib/summit 0750" || fail "no /var/lib/summit 0750"
-fi
+grep -q '^summit:' "$root/etc/passwd" 2>/dev/null && echo "ok: postinst created user summit" ||
+    fail "postinst did not create user summit in the scratch root"
+grep -q '^summit:' "$root/etc/group" 2>/dev/null || fail "postinst did not create group summit"
+[[ -d $root/var/lib/summit ]] && [[ $(stat -c %a "$root/var/lib/summit") == 750 ]] &&
+    echo "ok: postinst created /var/lib/summit 0750" || fail "no /var/lib/summit 0750"
 # Nothing leaked into the real system.
 [[ $(getent passwd summit || true) == "$host_summit" ]] || fail "the host's passwd changed"
 [[ ! -e /usr/bin/summitd || -n $host_summitd ]] || fail "installed into the host's /usr"

@@ -4,6 +4,12 @@
 #   install_tree.sh BUILD_DIR
 set -euo pipefail
 build=$1
+# The rendered man pages and verified units are part of the check, not
+# optional extras: without the tools the test is skipped, saying so.
+for tool in systemd-analyze man; do
+    command -v $tool >/dev/null ||
+        { echo "SKIP: $tool not installed (packages systemd, man-db in scripts/packages.txt)"; exit 125; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix="$tmp/prefix"
@@ -64,20 +70,16 @@ check_exec "$userunitdir/summit-watch.service" "ExecStart=$prefix/$bindir/summit
 
 # The installed system unit verifies as it is (its binary now exists), and
 # the man pages render without warnings.
-if command -v systemd-analyze >/dev/null; then
-    if out=$(cd "$prefix/$unitdir" && systemd-analyze verify --man=no summitd.service summitd.socket 2>&1) && [[ -z $out ]]; then
-        echo "ok: installed units verify"
+if out=$(cd "$prefix/$unitdir" && systemd-analyze verify --man=no summitd.service summitd.socket 2>&1) && [[ -z $out ]]; then
+    echo "ok: installed units verify"
+else
+    echo "FAIL: installed units:"; echo "$out"; status=1
+fi
+for page in man1/summit.1 man5/summitd.conf.5 man8/summitd.8; do
+    if out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$prefix/$mandir/$page" 2>&1 >/dev/null) && [[ -z $out ]]; then
+        echo "ok: $page renders cleanly"
     else
-        echo "FAIL: installed units:"; echo "$out"; status=1
+        echo "FAIL: $page:"; echo "$out"; status=1
     fi
-fi
-if command -v man >/dev/null; then
-    for page in man1/summit.1 man5/summitd.conf.5 man8/summitd.8; do
-        if out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$prefix/$mandir/$page" 2>&1 >/dev/null) && [[ -z $out ]]; then
-            echo "ok: $page renders cleanly"
-        else
-            echo "FAIL: $page:"; echo "$out"; status=1
-        fi
-    done
-fi
+done
 exit $status

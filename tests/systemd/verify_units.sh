@@ -7,7 +7,10 @@
 set -euo pipefail
 src=$1 summitd_bin=$2 summit_bin=$3
 
-command -v systemd-analyze >/dev/null || { echo "SKIP: systemd-analyze not installed"; exit 125; }
+for tool in systemd-analyze systemd-sysusers systemd-tmpfiles; do
+    command -v $tool >/dev/null ||
+        { echo "SKIP: $tool not installed (package systemd, in scripts/packages.txt)"; exit 125; }
+done
 for bin in "$summitd_bin" "$summit_bin"; do
     [[ -x $bin ]] || { echo "FAIL: $bin is not built"; exit 1; }
 done
@@ -54,26 +57,22 @@ run_verify "$tmp/system" verify summitd.service summitd.socket
 run_verify "$tmp/user" --user verify summitd.service summitd.socket summit-watch.service
 
 # sysusers.d / tmpfiles.d snippets parse (no changes are made).
-if command -v systemd-sysusers >/dev/null; then
-    if out=$(systemd-sysusers --dry-run "$src/systemd/sysusers.d/summit.conf" 2>&1) &&
-        ! grep -qi "warn\|invalid\|fail" <<<"$out"; then
-        echo "ok: systemd-sysusers --dry-run summit.conf"
-    else
-        echo "FAIL: systemd-sysusers --dry-run:"; echo "$out"; status=1
-    fi
+if out=$(systemd-sysusers --dry-run "$src/systemd/sysusers.d/summit.conf" 2>&1) &&
+    ! grep -qi "warn\|invalid\|fail" <<<"$out"; then
+    echo "ok: systemd-sysusers --dry-run summit.conf"
+else
+    echo "FAIL: systemd-sysusers --dry-run:"; echo "$out"; status=1
 fi
-if command -v systemd-tmpfiles >/dev/null; then
-    # --root keeps it away from the real /var; a scratch root has no "summit"
-    # user, so only a syntax error would be reported as a bad line.
-    mkdir -p "$tmp/root/etc"
-    echo "summit:x:990:990::/var/lib/summit:/usr/sbin/nologin" > "$tmp/root/etc/passwd"
-    echo "summit:x:990:" > "$tmp/root/etc/group"
-    if out=$(systemd-tmpfiles --root="$tmp/root" --create "$src/systemd/tmpfiles.d/summit.conf" 2>&1) &&
-        [[ -d $tmp/root/var/lib/summit ]] &&
-        [[ $(stat -c '%a %u %g' "$tmp/root/var/lib/summit") == "750 990 990" ]]; then
-        echo "ok: systemd-tmpfiles creates /var/lib/summit 0750 summit:summit"
-    else
-        echo "FAIL: systemd-tmpfiles:"; echo "$out"; ls -ln "$tmp/root/var/lib" 2>&1; status=1
-    fi
+# --root keeps it away from the real /var; a scratch root has no "summit"
+# user, so only a syntax error would be reported as a bad line.
+mkdir -p "$tmp/root/etc"
+echo "summit:x:990:990::/var/lib/summit:/usr/sbin/nologin" > "$tmp/root/etc/passwd"
+echo "summit:x:990:" > "$tmp/root/etc/group"
+if out=$(systemd-tmpfiles --root="$tmp/root" --create "$src/systemd/tmpfiles.d/summit.conf" 2>&1) &&
+    [[ -d $tmp/root/var/lib/summit ]] &&
+    [[ $(stat -c '%a %u %g' "$tmp/root/var/lib/summit") == "750 990 990" ]]; then
+    echo "ok: systemd-tmpfiles creates /var/lib/summit 0750 summit:summit"
+else
+    echo "FAIL: systemd-tmpfiles:"; echo "$out"; ls -ln "$tmp/root/var/lib" 2>&1; status=1
 fi
 exit $status

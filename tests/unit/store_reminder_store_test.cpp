@@ -401,22 +401,6 @@ TEST_F(ReminderStoreTest, a_burst_is_taken_a_batch_at_a_time_in_due_then_id_orde
 namespace summit::store {
 namespace {
 
-// What the row-by-row take_due put in a firing: the event read back through
-// EventStore::get and scheduler::fill_event_fields.
-scheduler::Firing snapshot_as_before(EventStore &events, std::int64_t event_id,
-                                     std::size_t position) {
-  const auto event = events.get(event_id);
-  EXPECT_TRUE(event) << event.error().message;
-  const auto zone = core::find_zone(event->tz);
-  scheduler::Firing f;
-  scheduler::fill_event_fields(f, *event,
-                               position < event->reminders.size()
-                                   ? event->reminders[position]
-                                   : Reminder{core::Seconds{0}, std::nullopt},
-                               zone ? *zone : nullptr);
-  return f;
-}
-
 void expect_same_snapshot(const scheduler::Firing &got, const scheduler::Firing &expected) {
   EXPECT_EQ(got.event_id, expected.event_id);
   EXPECT_EQ(got.title, expected.title);
@@ -442,7 +426,7 @@ Event in_zone(std::string title, std::string tz, SysSeconds start_utc,
   return e;
 }
 
-TEST_F(ReminderStoreTest, snapshots_are_what_the_row_by_row_take_due_wrote) {
+TEST_F(ReminderStoreTest, snapshots_hold_each_event_as_it_was_when_its_reminder_fired) {
   std::vector<Event> events;
   // Offsets east and west, a half-hour one, DST in force, no location,
   // text JSON must escape, absolute reminders.
@@ -484,34 +468,67 @@ TEST_F(ReminderStoreTest, snapshots_are_what_the_row_by_row_take_due_wrote) {
   const auto batch =
       m_reminders->take_due(sys_days{2025_y / October / 2}, date::days{60}, k_channels);
   ASSERT_EQ(batch.fired.size(), 7u);
-  for (const auto &firing : batch.fired) {
-    const auto event = std::find_if(events.begin(), events.end(),
-                                    [&](const Event &e) { return e.id == firing.event_id; });
-    ASSERT_NE(event, events.end());
-    // Which of its reminders: the one whose text matches (each event's differ).
-    std::size_t position = 0;
-    while (position + 1 < event->reminders.size() &&
-           snapshot_as_before(*m_events, event->id, position).reminder != firing.reminder) {
-      ++position;
-    }
-    SCOPED_TRACE(event->title + " / " + firing.reminder);
-    expect_same_snapshot(firing, snapshot_as_before(*m_events, event->id, position));
-    EXPECT_EQ(firing.fired_at, sys_days{2025_y / October / 2});
-    EXPECT_EQ(firing.lateness, sys_days{2025_y / October / 2} - firing.due);
-  }
-  // Spot checks of the texts themselves.
-  const auto text_of = [&](std::int64_t event_id) {
-    for (const auto &firing : batch.fired) {
-      if (firing.event_id == event_id) {
-        return firing.start_local;
-      }
-    }
-    return std::string();
+  // The snapshots, written out by hand from the events above (not through
+  // the code that takes them): event, title, precision, start as channels
+  // show it, start instant, zone, location, reminder as set, due.
+  struct Expected {
+    std::size_t event;
+    std::string title;
+    core::Precision precision;
+    std::string start_local;
+    SysSeconds start_utc;
+    std::string tz;
+    std::string location;
+    std::string reminder;
+    SysSeconds due;
   };
-  EXPECT_EQ(text_of(events[1].id), "2025-09-23T09:00:00-04:00");
-  EXPECT_EQ(text_of(events[2].id), "2025-09-24T10:00:00+05:30");
-  EXPECT_EQ(text_of(events[4].id), "2025-09-26");
-  EXPECT_EQ(text_of(events[5].id), "2025-10");
+  const std::string minsk_title = "Council of Heads of Government of the CIS";
+  const std::vector<Expected> expected{
+      {0, minsk_title, core::Precision::timed, "2025-09-26T10:00:00+03:00",
+       sys_days{2025_y / September / 26} + 7h, "Europe/Minsk", "Minsk, Belarus", "P1D",
+       sys_days{2025_y / September / 25} + 7h},
+      {0, minsk_title, core::Precision::timed, "2025-09-26T10:00:00+03:00",
+       sys_days{2025_y / September / 26} + 7h, "Europe/Minsk", "Minsk, Belarus", "PT1H",
+       sys_days{2025_y / September / 26} + 6h},
+      {1, "UN General Assembly \"high-level week\"", core::Precision::timed,
+       "2025-09-23T09:00:00-04:00", sys_days{2025_y / September / 23} + 13h, "America/New_York",
+       "Minsk, Belarus", "PT2H", sys_days{2025_y / September / 23} + 11h},
+      {2, "Summit in Delhi \\ backslash\nnew line", core::Precision::timed,
+       "2025-09-24T10:00:00+05:30", sys_days{2025_y / September / 24} + 4h + 30min, "Asia/Kolkata",
+       "Minsk, Belarus", "2025-09-20T08:00:00Z", sys_days{2025_y / September / 20} + 8h},
+      {3, "Совет глав правительств СНГ", core::Precision::timed, "2025-09-25T10:00:00+05:00",
+       sys_days{2025_y / September / 25} + 5h, "Asia/Dushanbe", "", "P2D",
+       sys_days{2025_y / September / 23} + 5h},
+      {4, "Independence Day reception", core::Precision::all_day, "2025-09-26",
+       sys_days{2025_y / September / 25} + 21h, "Europe/Minsk", "Minsk, Belarus", "P1D",
+       // All-day and month events: due at the morning hour (09:00 in
+       // Minsk, 06:00Z) of the day the reminder names (README).
+       sys_days{2025_y / September / 25} + 6h},
+      {5, "CIS summit (date TBA)", core::Precision::month, "2025-10",
+       sys_days{2025_y / September / 30} + 21h, "Europe/Minsk", "Minsk, Belarus", "P7D",
+       sys_days{2025_y / September / 24} + 6h},
+  };
+  std::vector<bool> matched(expected.size(), false);
+  for (const auto &firing : batch.fired) {
+    SCOPED_TRACE(firing.title + " / " + firing.reminder);
+    const auto want = std::find_if(expected.begin(), expected.end(), [&](const Expected &x) {
+      return events[x.event].id == firing.event_id && x.reminder == firing.reminder;
+    });
+    ASSERT_NE(want, expected.end()) << "a firing nobody expected";
+    const auto index = static_cast<std::size_t>(want - expected.begin());
+    EXPECT_FALSE(matched[index]) << "fired twice";
+    matched[index] = true;
+    EXPECT_EQ(firing.title, want->title);
+    EXPECT_EQ(firing.precision, want->precision);
+    EXPECT_EQ(firing.start_local, want->start_local);
+    EXPECT_EQ(firing.start_utc, want->start_utc);
+    EXPECT_EQ(firing.tz, want->tz);
+    EXPECT_EQ(firing.location, want->location);
+    EXPECT_EQ(firing.due, want->due);
+    EXPECT_EQ(firing.fired_at, sys_days{2025_y / October / 2});
+    EXPECT_EQ(firing.lateness, sys_days{2025_y / October / 2} - want->due);
+  }
+  EXPECT_EQ(std::count(matched.begin(), matched.end(), true), 7);
 
   // The same snapshots come back from the outbox after a restart.
   reopen();
