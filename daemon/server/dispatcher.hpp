@@ -76,6 +76,8 @@ public:
   static std::string request_timeout_reply(std::chrono::milliseconds timeout);
   // The only line a client gets when the connection limit is reached (-32005).
   static std::string too_many_connections_reply(std::size_t max_connections);
+  // The reply to a connection past limits.max_connections_per_uid (-32005).
+  static std::string too_many_connections_for_uid_reply(std::uint32_t uid, std::size_t max_per_uid);
 
 private:
   nlohmann::json call(const nlohmann::json &id, const std::string &method,
