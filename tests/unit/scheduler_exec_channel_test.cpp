@@ -324,6 +324,7 @@ TEST(ExecChannel, a_hung_command_delays_only_its_own_runs_and_every_firing_is_do
   std::vector<int> sorted = done;
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(sorted, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  h.io.restart();
   h.io.run_for(100ms); // nothing more arrives
   EXPECT_EQ(done.size(), 10U);
   EXPECT_EQ(channel->running(), 0U);
