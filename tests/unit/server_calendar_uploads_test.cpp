@@ -65,9 +65,9 @@ protected:
                                  on(connection));
   }
 
-  static server::HandlerResult abort(server::CalendarHandlers &calendar,
-                                     const std::shared_ptr<FakeConnection> &connection,
-                                     const json &upload) {
+  static server::HandlerResult abort_upload(server::CalendarHandlers &calendar,
+                                            const std::shared_ptr<FakeConnection> &connection,
+                                            const json &upload) {
     return calendar.import_abort(json{{"import", upload}}, on(connection));
   }
 
@@ -101,7 +101,7 @@ TEST_F(CalendarUploadsTest, one_connection_holds_at_most_four_uploads_and_others
   EXPECT_TRUE(begin(calendar, second));
 
   // An aborted upload frees its place.
-  ASSERT_TRUE(abort(calendar, alice, uploads[1]));
+  ASSERT_TRUE(abort_upload(calendar, alice, uploads[1]));
   EXPECT_TRUE(begin(calendar, alice));
   EXPECT_FALSE(begin(calendar, alice));
 }
@@ -182,7 +182,7 @@ TEST_F(CalendarUploadsTest, sixty_thousand_uploads_begin_and_abort_without_scann
   EXPECT_EQ(calendar.upload_count(), 60'000U);
   EXPECT_EQ(calendar.uploading_connections(), 15'000U);
   for (const auto &[c, upload] : uploads) {
-    ASSERT_TRUE(abort(calendar, connections[c], upload));
+    ASSERT_TRUE(abort_upload(calendar, connections[c], upload));
   }
   EXPECT_EQ(calendar.upload_count(), 0U);
   EXPECT_EQ(calendar.uploading_connections(), 0U);
