@@ -178,7 +178,7 @@ ExecChannel::ExecChannel(boost::asio::any_io_executor executor, std::vector<Exec
       spdlog::error("exec channel: ignoring a command with an empty argv");
       continue;
     }
-    m_hooks.push_back(Hook{std::move(command), {}, 0, 0, {}});
+    m_hooks.push_back(Hook{std::move(command), {}, 0, 0, false, {}});
   }
 }
 
@@ -212,7 +212,9 @@ void ExecChannel::deliver(const scheduler::Firing &firing, std::function<void()>
       ++m_dropped;
       ++hook.dropped_unlogged;
       const auto now = Clock::now();
-      if (hook.dropped_unlogged == 1 || now - hook.last_drop_warning >= std::chrono::seconds(10)) {
+      // One warning, then at most one every 10 s with the count.
+      if (!hook.warned_of_drops || now - hook.last_drop_warning >= std::chrono::seconds(10)) {
+        hook.warned_of_drops = true;
         spdlog::warn("command '{}' has {} runs running and {} waiting (its limit): dropped its "
                      "run for reminder {} ({} dropped since the last warning); is it hanging? "
                      "Runs end at its timeout ({})",

@@ -120,6 +120,7 @@ private:
     std::deque<Pending> queue;
     std::size_t running = 0;
     std::uint64_t dropped_unlogged = 0; // dropped since the last warning
+    bool warned_of_drops = false;
     Clock::time_point last_drop_warning{};
   };
 

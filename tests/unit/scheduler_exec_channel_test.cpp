@@ -377,6 +377,43 @@ private:
   std::ostringstream m_text;
 };
 
+// A command whose queue is full loses its oldest waiting run, with one
+// warning for a burst, and the firings it dropped are done (the other
+// commands had nothing to do with them).
+TEST(ExecChannel, a_full_queue_drops_the_oldest_run_with_one_warning_and_its_firing_is_done) {
+  CapturedLog log(spdlog::level::warn);
+  Harness h;
+  ExecOptions options;
+  options.max_running = 1;
+  options.max_queued = 1;
+  auto channel = h.channel({{{"/bin/sh", "-c", "sleep 60"}, 30s}}, options);
+  std::vector<int> done;
+  for (int i = 1; i <= 5; ++i) {
+    auto firing = sample_firing();
+    firing.reminder_id = i;
+    channel->deliver(firing, [&done, i] { done.push_back(i); });
+  }
+  EXPECT_TRUE(done.empty()) << "never complete inside deliver()";
+  EXPECT_EQ(channel->running(0), 1U); // reminder 1
+  EXPECT_EQ(channel->queued(0), 1U);  // reminder 5
+  EXPECT_EQ(channel->dropped(), 3U);
+  ASSERT_TRUE(run_until(h.io, [&] { return done.size() == 3; }));
+  EXPECT_EQ(done, (std::vector<int>{2, 3, 4}));
+  const auto text = log.text();
+  std::size_t warnings = 0;
+  for (auto at = text.find("dropped its run"); at != std::string::npos;
+       at = text.find("dropped its run", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1U) << text;
+  EXPECT_THAT(text, HasSubstr("command '/bin/sh' has 1 runs running and 1 waiting (its limit): "
+                              "dropped its run for reminder 2 (1 dropped since the last "
+                              "warning); is it hanging? Runs end at its timeout (30s)"));
+  channel->stop();
+  ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 1; }));
+  EXPECT_EQ(done.size(), 3U) << "stopped: the others stay pending";
+}
+
 TEST(LogChannel, one_line_per_firing_written_and_done_when_the_batch_is_flushed) {
   auto firing = sample_firing();
   firing.late = true;
