@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -22,6 +23,9 @@ constexpr std::size_t k_max_subscriber_queue = 1'000'000;
 // Ten years: "keep for ever" is written "0s".
 constexpr core::Seconds k_max_keep_firings = std::chrono::hours{24 * 3660};
 constexpr std::size_t k_max_connections = 1'000'000;
+constexpr std::size_t k_max_uploads_per_connection = 1024;
+// The staging quota of all users together (CalendarHandlerOptions) is 64 MiB.
+constexpr std::size_t k_max_staged_bytes_per_uid = 64 * 1024 * 1024;
 // The same bound as a reminder given in event.add.
 constexpr core::Seconds k_max_reminder_before = date::days{3660};
 constexpr core::Seconds k_max_grace = date::days{366};
@@ -92,10 +96,39 @@ const toml::table *table_value(const toml::node &node, const std::string &name,
 
 Fill read_limits(const toml::table &limits, Config &config, const std::string &origin) {
   constexpr const char *known =
-      "limits.max_line, limits.max_connections, limits.idle_timeout, limits.request_timeout";
+      "limits.max_line, limits.max_connections, limits.max_connections_per_uid, "
+      "limits.max_uploads_per_connection, limits.max_staged_bytes_per_uid, limits.idle_timeout, "
+      "limits.request_timeout";
+  // Integer keys besides max_line and max_connections: where each goes and
+  // its range.
+  struct Count {
+    const char *name;
+    std::size_t Config::*field;
+    std::size_t min;
+    std::size_t max;
+  };
+  static constexpr std::array counts{
+      Count{"max_connections_per_uid", &Config::max_connections_per_uid, 1, k_max_connections},
+      Count{"max_uploads_per_connection", &Config::max_uploads_per_connection, 1,
+            k_max_uploads_per_connection},
+      Count{"max_staged_bytes_per_uid", &Config::max_staged_bytes_per_uid, 1,
+            k_max_staged_bytes_per_uid},
+  };
   for (const auto &[key, node] : limits) {
     const std::string name(key.str());
-    if (name == "max_line" || name == "max_connections") {
+    const auto count =
+        std::find_if(counts.begin(), counts.end(), [&](const Count &c) { return name == c.name; });
+    if (count != counts.end()) {
+      const auto *value = node.as_integer();
+      if (value == nullptr || value->get() < static_cast<std::int64_t>(count->min) ||
+          value->get() > static_cast<std::int64_t>(count->max)) {
+        return tl::unexpected(
+            config_error(origin, node.source(),
+                         fmt::format("limits.{} must be an integer between {} and {}", name,
+                                     count->min, count->max)));
+      }
+      config.*(count->field) = static_cast<std::size_t>(value->get());
+    } else if (name == "max_line" || name == "max_connections") {
       const bool line = name == "max_line";
       const std::size_t min = line ? k_min_max_line : 1;
       const std::size_t max = line ? k_max_max_line : k_max_connections;

@@ -29,6 +29,9 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   [limits]
 //   max_line = 1048576                          # bytes per request line
 //   max_connections = 4096                      # clients served at once
+//   max_connections_per_uid = 64                # of those, held by one uid
+//   max_uploads_per_connection = 4              # import.begin not yet committed
+//   max_staged_bytes_per_uid = 16777216         # upload bytes one uid may stage
 //   idle_timeout = "5m"        # close a connection quiet this long ("0s": never);
 //                              # subscribers (summit watch) are exempt
 //   request_timeout = "30s"    # a request line must be complete this soon
@@ -62,6 +65,9 @@ struct Config {
   std::filesystem::path zoneinfo_dir = k_default_zoneinfo_dir;
   std::size_t max_line = k_default_max_line;
   std::size_t max_connections = 4096;
+  std::size_t max_connections_per_uid = 64;
+  std::size_t max_uploads_per_connection = 4;
+  std::size_t max_staged_bytes_per_uid = 16 * 1024 * 1024;
   core::Seconds idle_timeout = std::chrono::minutes(5);
   core::Seconds request_timeout{30};
   ReminderConfig reminders;

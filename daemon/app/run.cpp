@@ -151,6 +151,7 @@ public:
     server_options.limits.idle_timeout = m_settings.config.idle_timeout;
     server_options.limits.request_timeout = m_settings.config.request_timeout;
     server_options.max_connections = connection_budget(m_settings.config.max_connections);
+    server_options.max_connections_per_uid = m_settings.config.max_connections_per_uid;
     server_options.system_mode = m_settings.mode == Mode::system;
     if (m_service.listen_fds() == 1) {
       if (!m_service.is_listening_unix_stream(SD_LISTEN_FDS_START)) {
@@ -209,6 +210,8 @@ public:
       boost::asio::post(m_workers, std::move(job));
     };
     calendar_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
+    calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
+    calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
     m_calendar->register_with(m_dispatcher);
     server::DaemonInfo info;

@@ -169,38 +169,72 @@ struct ExecChannel::Run {
 
 ExecChannel::ExecChannel(boost::asio::any_io_executor executor, std::vector<ExecCommand> commands,
                          ExecOptions options)
-    : m_executor(std::move(executor)), m_commands(std::move(commands)),
-      m_options(std::move(options)) {
+    : m_executor(std::move(executor)), m_options(std::move(options)) {
   m_options.max_running = std::max<std::size_t>(m_options.max_running, 1);
-  // An empty argv cannot be run; refuse it here rather than at every firing.
-  std::erase_if(m_commands, [](const ExecCommand &command) {
+  m_options.max_queued = std::max<std::size_t>(m_options.max_queued, 1);
+  for (auto &command : commands) {
+    // An empty argv cannot be run; refuse it here rather than at every firing.
     if (command.argv.empty() || command.argv[0].empty()) {
       spdlog::error("exec channel: ignoring a command with an empty argv");
-      return true;
+      continue;
     }
-    return false;
-  });
+    m_hooks.push_back(Hook{std::move(command), {}, 0, 0, false, {}});
+  }
+}
+
+std::size_t ExecChannel::queued() const {
+  std::size_t total = 0;
+  for (const auto &hook : m_hooks) {
+    total += hook.queue.size();
+  }
+  return total;
 }
 
 void ExecChannel::deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) {
   if (m_stopped) {
     return; // left pending: delivered again at the next start
   }
-  if (m_commands.empty()) {
+  if (m_hooks.empty()) {
     on_delivered();
     return;
   }
-  auto job = std::make_shared<Job>(Job{m_commands.size(), std::move(on_delivered)});
-  const auto environment = firing_environment(firing, m_options.base_environment);
-  for (std::size_t i = 0; i < m_commands.size(); ++i) {
-    m_queue.push_back(Pending{i, environment, firing.firing_id, firing.reminder_id, job});
+  auto job = std::make_shared<Job>(Job{m_hooks.size(), std::move(on_delivered)});
+  auto environment = std::make_shared<const std::vector<std::string>>(
+      firing_environment(firing, m_options.base_environment));
+  for (std::size_t i = 0; i < m_hooks.size(); ++i) {
+    Hook &hook = m_hooks[i];
+    if (hook.queue.size() >= m_options.max_queued) {
+      // Its slots are all taken and its queue is full: it is hanging or far
+      // too slow. Its oldest waiting run goes; the other commands are not
+      // concerned.
+      Pending oldest = std::move(hook.queue.front());
+      hook.queue.pop_front();
+      ++m_dropped;
+      ++hook.dropped_unlogged;
+      const auto now = Clock::now();
+      // One warning, then at most one every 10 s with the count.
+      if (!hook.warned_of_drops || now - hook.last_drop_warning >= std::chrono::seconds(10)) {
+        hook.warned_of_drops = true;
+        spdlog::warn("command '{}' has {} runs running and {} waiting (its limit): dropped its "
+                     "run for reminder {} ({} dropped since the last warning); is it hanging? "
+                     "Runs end at its timeout ({})",
+                     hook.command.argv[0], hook.running, hook.queue.size() + 1, oldest.reminder_id,
+                     hook.dropped_unlogged, core::format_duration_short(hook.command.timeout));
+        hook.dropped_unlogged = 0;
+        hook.last_drop_warning = now;
+      }
+      complete(oldest.job, true);
+    }
+    hook.queue.push_back(Pending{environment, firing.firing_id, firing.reminder_id, job});
+    start_next(i);
   }
-  start_next();
 }
 
 void ExecChannel::stop() {
   m_stopped = true;
-  m_queue.clear();
+  for (auto &hook : m_hooks) {
+    hook.queue.clear();
+  }
   for (const auto &run : m_running) {
     if (!run->exited) {
       ::kill(-run->pid, SIGKILL);
@@ -208,11 +242,29 @@ void ExecChannel::stop() {
   }
 }
 
-void ExecChannel::start_next() {
-  while (!m_stopped && m_running.size() < m_options.max_running && !m_queue.empty()) {
-    auto pending = std::move(m_queue.front());
-    m_queue.pop_front();
-    start(std::move(pending));
+void ExecChannel::start_next(std::size_t index) {
+  Hook &hook = m_hooks[index];
+  while (!m_stopped && hook.running < m_options.max_running && !hook.queue.empty()) {
+    auto pending = std::move(hook.queue.front());
+    hook.queue.pop_front();
+    start(index, std::move(pending));
+  }
+}
+
+void ExecChannel::complete(const std::shared_ptr<Job> &job, bool defer) {
+  // After stop() the firing stays pending: it goes out again next start.
+  if (--job->remaining != 0 || m_stopped) {
+    return;
+  }
+  auto on_delivered = std::exchange(job->on_delivered, nullptr);
+  if (!on_delivered) {
+    return;
+  }
+  if (defer) {
+    // Never call the scheduler's completion from inside deliver().
+    boost::asio::post(m_executor, std::move(on_delivered));
+  } else {
+    on_delivered();
   }
 }
 
@@ -228,16 +280,18 @@ void append_stderr(ExecResult &result, const char *data, std::size_t size, std::
 
 } // namespace
 
-void ExecChannel::start(Pending pending) {
-  const auto &command = m_commands[pending.command];
+void ExecChannel::start(std::size_t index, Pending pending) {
+  Hook &hook = m_hooks[index];
+  const auto &command = hook.command;
+  ++hook.running;
   auto run = std::make_shared<Run>(m_executor);
   run->job = std::move(pending.job);
-  run->result.command = pending.command;
+  run->result.command = index;
   run->result.firing_id = pending.firing_id;
   run->result.reminder_id = pending.reminder_id;
   run->label = fmt::format("command '{}' for reminder {}", command.argv[0], pending.reminder_id);
 
-  const auto spawned = spawn(command.argv, pending.environment);
+  const auto spawned = spawn(command.argv, *pending.environment);
   if (spawned.error != 0) {
     run->result.spawn_error = fmt::format("{}: {}", spawned.what, std::strerror(spawned.error));
     run->exited = true;
@@ -396,14 +450,10 @@ void ExecChannel::finished(const std::shared_ptr<Run> &run) {
   }
 
   std::erase(m_running, run);
-  // After stop() the firing stays pending: it goes out again next start.
-  if (--run->job->remaining == 0 && !m_stopped) {
-    auto on_delivered = std::exchange(run->job->on_delivered, nullptr);
-    if (on_delivered) {
-      on_delivered();
-    }
-  }
-  start_next();
+  Hook &hook = m_hooks[result.command];
+  --hook.running;
+  complete(run->job, false);
+  start_next(result.command);
 }
 
 } // namespace summit::notify

@@ -53,9 +53,15 @@ std::vector<std::string> firing_environment(const scheduler::Firing &firing,
                                             const std::vector<std::string> &base);
 
 struct ExecOptions {
-  // More firings than this wait in a queue: 10,000 reminders at one second
-  // must not start 10,000 processes at once.
-  std::size_t max_running = 64;
+  // Runs of one command at once; more wait in that command's queue: 10,000
+  // reminders at one second must not start 10,000 processes at once. Each
+  // command has slots and a queue of its own, so a hung or slow command
+  // delays only its own runs.
+  std::size_t max_running = 32;
+  // Runs one command may have waiting. Past it the oldest waiting run of
+  // that command is dropped (logged as a warning; it counts as done for its
+  // firing), so a hung command cannot grow the daemon's memory.
+  std::size_t max_queued = 4096;
   std::size_t stderr_limit = 4096;
   std::vector<std::string> base_environment = safe_base_environment();
   // Called on the channel's executor after each command run ends (tests,
@@ -69,7 +75,9 @@ struct ExecOptions {
 // that a timeout kills it and everything it started. Children are reaped
 // through a pidfd watched by the loop, so a hanging command delays nothing.
 // The firing counts as delivered when all its commands have ended, however
-// they ended (failures are logged, not retried).
+// they ended (failures are logged, not retried), or a command's run was
+// dropped from its full queue. Commands are isolated from each other: each
+// has its own run slots and its own bounded queue.
 //
 // Create with std::make_shared: running commands keep the channel alive.
 // Single-threaded: call it on `executor`'s thread.
@@ -86,30 +94,50 @@ public:
   // the queued ones, for shutdown. Their firings are not marked delivered.
   void stop();
 
+  // Runs in progress and waiting, all commands together.
   std::size_t running() const { return m_running.size(); }
-  std::size_t queued() const { return m_queue.size(); }
+  std::size_t queued() const;
+  // The same for one command (an index into the commands as configured,
+  // after those with an empty argv were left out).
+  std::size_t running(std::size_t command) const { return m_hooks.at(command).running; }
+  std::size_t queued(std::size_t command) const { return m_hooks.at(command).queue.size(); }
+  // Runs dropped because their command's queue was full, since the start.
+  std::uint64_t dropped() const { return m_dropped; }
 
 private:
+  using Clock = std::chrono::steady_clock;
   struct Run;
   struct Job; // one firing: its commands still to finish and its completion
   struct Pending {
-    std::size_t command;
-    std::vector<std::string> environment;
+    std::shared_ptr<const std::vector<std::string>> environment; // shared by the firing's runs
     std::int64_t firing_id;
     std::int64_t reminder_id;
     std::shared_ptr<Job> job;
   };
+  // One configured command: its runs in progress and its waiting runs.
+  struct Hook {
+    ExecCommand command;
+    std::deque<Pending> queue;
+    std::size_t running = 0;
+    std::uint64_t dropped_unlogged = 0; // dropped since the last warning
+    bool warned_of_drops = false;
+    Clock::time_point last_drop_warning{};
+  };
 
-  void start_next();
-  void start(Pending pending);
+  // Starts what waits for command `index` while it has free slots.
+  void start_next(std::size_t index);
+  void start(std::size_t index, Pending pending);
   void finished(const std::shared_ptr<Run> &run);
+  // One of the job's commands is done with it; the last one reports the
+  // firing delivered (on a later turn of the loop when `defer`).
+  void complete(const std::shared_ptr<Job> &job, bool defer);
   static void read_stderr(const std::shared_ptr<Run> &run, std::size_t limit);
 
   boost::asio::any_io_executor m_executor;
-  std::vector<ExecCommand> m_commands;
+  std::vector<Hook> m_hooks;
   ExecOptions m_options;
-  std::deque<Pending> m_queue;
   std::vector<std::shared_ptr<Run>> m_running;
+  std::uint64_t m_dropped = 0;
   bool m_stopped = false;
 };
 

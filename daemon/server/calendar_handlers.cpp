@@ -29,6 +29,10 @@ constexpr std::int64_t k_default_export_page = 1000;
 constexpr std::int64_t k_max_export_page = 10000;
 // A reply lists this many notes at most; the rest are counted.
 constexpr std::size_t k_max_notes = 200;
+// Uploads import.begin/chunk/abort look at for a closed connection (see
+// forget_closed); a chunk about to be refused for the quota looks at more.
+constexpr std::size_t k_sweep_steps = 2;
+constexpr std::size_t k_sweep_steps_before_refusal = 64;
 
 // What an event is, leaving out what an import never changes.
 json comparable(const core::Event &event) {
@@ -93,7 +97,10 @@ core::Result<std::string> read_zone(ParamReader &reader) {
 } // namespace
 
 CalendarHandlers::CalendarHandlers(store::EventStore &store, CalendarHandlerOptions options)
-    : m_store(store), m_options(std::move(options)) {}
+    : m_store(store), m_options(std::move(options)) {
+  m_options.max_uploads_per_connection =
+      std::max<std::size_t>(m_options.max_uploads_per_connection, 1);
+}
 
 void CalendarHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add_deferred("calendar.import", [this](const auto &p, const auto &c, auto reply) {
@@ -112,16 +119,36 @@ void CalendarHandlers::register_with(Dispatcher &dispatcher) {
                  [this](const auto &p, const auto &c) { return export_calendar(p, c); });
 }
 
-void CalendarHandlers::forget_closed() {
-  for (auto it = m_uploads.begin(); it != m_uploads.end();) {
+void CalendarHandlers::forget_closed(std::size_t steps) {
+  for (std::size_t i = 0; i < steps && !m_uploads.empty(); ++i) {
+    auto it = m_uploads.lower_bound(m_sweep_next);
+    if (it == m_uploads.end()) {
+      it = m_uploads.begin(); // round robin: start again from the oldest
+    }
+    m_sweep_next = it->first + 1;
     auto connection = it->second.connection.lock();
     if (!connection || connection->closed()) {
-      m_staged_bytes -= it->second.text.size();
-      it = m_uploads.erase(it);
-    } else {
-      ++it;
+      take(it);
     }
   }
+}
+
+CalendarHandlers::Upload CalendarHandlers::take(Uploads::iterator upload) {
+  Upload taken = std::move(upload->second);
+  m_uploads.erase(upload);
+  const std::size_t size = taken.text.size();
+  m_staged_bytes -= size;
+  if (auto uid = m_staged_per_uid.find(taken.uid); uid != m_staged_per_uid.end()) {
+    uid->second -= std::min(uid->second, size);
+    if (uid->second == 0) {
+      m_staged_per_uid.erase(uid);
+    }
+  }
+  if (auto open = m_open_per_connection.find(taken.connection);
+      open != m_open_per_connection.end() && --open->second == 0) {
+    m_open_per_connection.erase(open);
+  }
+  return taken;
 }
 
 void CalendarHandlers::import_calendar(const json &params, const CallContext &context,
@@ -169,13 +196,22 @@ HandlerResult CalendarHandlers::import_begin(const json &params, const CallConte
     return core::fail(core::ErrorCode::unavailable,
                       "import.begin needs a connection to hold the upload; use calendar.import");
   }
-  forget_closed();
+  forget_closed(k_sweep_steps);
+  auto &open = m_open_per_connection[context.connection];
+  if (open >= m_options.max_uploads_per_connection) {
+    return core::fail(core::ErrorCode::unavailable,
+                      fmt::format("this connection already has {} uploads in progress, the most "
+                                  "one connection may hold (limits.max_uploads_per_connection); "
+                                  "commit or abort one (import.commit, import.abort) first",
+                                  open));
+  }
+  ++open;
   const std::int64_t id = m_next_upload++;
-  m_uploads.emplace(id, Upload{context.connection, *tz, {}});
+  m_uploads.emplace(id, Upload{context.connection, context.peer.uid, *tz, {}});
   return json{{"import", id}};
 }
 
-core::Result<std::map<std::int64_t, CalendarHandlers::Upload>::iterator>
+core::Result<CalendarHandlers::Uploads::iterator>
 CalendarHandlers::upload_of(const json &params, const CallContext &context) {
   const auto member = params.find("import");
   if (member == params.end() || !member->is_number_integer()) {
@@ -193,6 +229,7 @@ CalendarHandlers::upload_of(const json &params, const CallContext &context) {
 }
 
 HandlerResult CalendarHandlers::import_chunk(const json &params, const CallContext &context) {
+  forget_closed(k_sweep_steps); // before the look-up: it may drop only other connections' uploads
   auto upload = upload_of(params, context);
   if (!upload) {
     return tl::unexpected(upload.error());
@@ -209,8 +246,33 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
   if (!*text) {
     return invalid_param("text", "params.text is required: the next piece of the file");
   }
-  forget_closed();
-  if (m_staged_bytes + (*text)->size() > m_options.max_staged_bytes) {
+  const std::size_t size = (*text)->size();
+  auto held_by_caller = [&]() -> std::size_t {
+    const auto uid = m_staged_per_uid.find(context.peer.uid);
+    return uid == m_staged_per_uid.end() ? 0 : uid->second;
+  };
+  auto would_pass = [&] {
+    return std::pair{m_staged_bytes + size > m_options.max_staged_bytes,
+                     held_by_caller() + size > m_options.max_staged_bytes_per_uid};
+  };
+  if (auto [total, own] = would_pass(); total || own) {
+    // Uploads of connections that closed a moment ago may still count: look
+    // at a few more before refusing (still a bounded cost).
+    forget_closed(k_sweep_steps_before_refusal);
+    upload = upload_of(params, context); // the caller's own is not dropped, but look again
+    if (!upload) {
+      return tl::unexpected(upload.error());
+    }
+  }
+  if (auto [total, own] = would_pass(); own) {
+    return core::fail(
+        core::ErrorCode::unavailable,
+        fmt::format("uid {} already has {} bytes of uploads in progress; this piece of {} bytes "
+                    "would pass the {} bytes one user may stage (limits.max_staged_bytes_per_uid). "
+                    "Commit or abort your other uploads, send smaller files, or raise "
+                    "limits.max_staged_bytes_per_uid",
+                    context.peer.uid, held_by_caller(), size, m_options.max_staged_bytes_per_uid));
+  } else if (total) {
     return core::fail(core::ErrorCode::unavailable,
                       fmt::format("summitd holds at most {} MiB of uploads in progress; this "
                                   "piece would pass that. Commit what was sent, or try later",
@@ -218,7 +280,8 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
   }
   Upload &staged = (*upload)->second;
   staged.text += **text;
-  m_staged_bytes += (*text)->size();
+  m_staged_bytes += size;
+  m_staged_per_uid[staged.uid] += size;
   return json{{"import", (*upload)->first}, {"received", staged.text.size()}};
 }
 
@@ -242,14 +305,13 @@ void CalendarHandlers::import_commit(const json &params, const CallContext &cont
   if (auto unknown = reader.reject_unknown(); !unknown) {
     return reply(tl::unexpected(unknown.error()));
   }
-  Upload staged = std::move((*upload)->second);
-  m_staged_bytes -= staged.text.size();
-  m_uploads.erase(*upload);
+  Upload staged = take(*upload);
   run_import(std::move(staged.text), std::move(staged.tz), dry_run->value_or(false),
              std::move(*key), "import.commit", context, reply);
 }
 
 HandlerResult CalendarHandlers::import_abort(const json &params, const CallContext &context) {
+  forget_closed(k_sweep_steps);
   auto upload = upload_of(params, context);
   if (!upload) {
     return tl::unexpected(upload.error());
@@ -260,8 +322,7 @@ HandlerResult CalendarHandlers::import_abort(const json &params, const CallConte
     return tl::unexpected(unknown.error());
   }
   const std::int64_t id = (*upload)->first;
-  m_staged_bytes -= (*upload)->second.text.size();
-  m_uploads.erase(*upload);
+  take(*upload);
   return json{{"aborted", id}};
 }
 

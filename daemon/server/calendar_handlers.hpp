@@ -23,6 +23,12 @@ struct CalendarHandlerOptions {
   // connections together: past it import.chunk is refused (and nothing is
   // lost: the client can commit what it sent or try later).
   std::size_t max_staged_bytes = 64 * 1024 * 1024;
+  // The same for the uploads of one uid (all its connections together), so
+  // that one user cannot take the whole quota.
+  std::size_t max_staged_bytes_per_uid = 16 * 1024 * 1024;
+  // Uploads one connection may have begun and not yet committed or aborted;
+  // past it import.begin is refused.
+  std::size_t max_uploads_per_connection = 4;
   // Called after an import that wrote something. May be empty.
   std::function<void()> on_change;
   // Where the parsing of an import runs: hands a job to the worker pool
@@ -82,18 +88,31 @@ public:
   std::size_t staged_bytes() const { return m_staged_bytes; }
   // Imports being parsed or written.
   std::size_t imports_in_progress() const { return m_imports; }
+  // Uploads held, and connections holding one (for tests: the bookkeeping
+  // stays bounded).
+  std::size_t upload_count() const { return m_uploads.size(); }
+  std::size_t uploading_connections() const { return m_open_per_connection.size(); }
 
 private:
   struct Upload {
     std::weak_ptr<Connection> connection; // only this connection may use it
+    std::uint32_t uid = 0;                // the caller of import.begin
     std::string tz;
     std::string text;
   };
+  using Uploads = std::map<std::int64_t, Upload>;
   // The upload named by params.import, checked against the caller.
-  core::Result<std::map<std::int64_t, Upload>::iterator> upload_of(const nlohmann::json &params,
-                                                                   const CallContext &context);
-  // Drops uploads whose connection has gone.
-  void forget_closed();
+  core::Result<Uploads::iterator> upload_of(const nlohmann::json &params,
+                                            const CallContext &context);
+  // Looks at the next `steps` uploads in id order, round robin, and drops
+  // those whose connection has gone: O(steps * log n) per call. With each
+  // begin, chunk and abort looking at two, an upload of a closed connection
+  // is gone within n/2 such calls (n uploads held), while at most n/2 new
+  // ones could begin: the uploads held stay within a small multiple of
+  // max_uploads_per_connection times the connections open.
+  void forget_closed(std::size_t steps);
+  // Removes an upload and its bytes from every count; returns it.
+  Upload take(Uploads::iterator upload);
   struct ImportJob;
   // Parses on the workers, then writes chunk by chunk; answers `reply`.
   void run_import(std::string text, std::string tz, bool dry_run, std::optional<std::string> key,
@@ -107,13 +126,19 @@ private:
 
   store::EventStore &m_store;
   CalendarHandlerOptions m_options;
-  std::map<std::int64_t, Upload> m_uploads;
+  Uploads m_uploads;
   std::int64_t m_next_upload = 1;
+  std::int64_t m_sweep_next = 1; // where forget_closed() looks next
   std::size_t m_staged_bytes = 0;
   std::size_t m_imports = 0;
   // (uid, request_key) of the imports in progress: a retry sent while the
   // first is still running is told to wait for it.
   std::set<std::pair<std::uint32_t, std::string>> m_running_keys;
+  std::map<std::uint32_t, std::size_t> m_staged_per_uid; // no zero entries
+  // Uploads held per connection; an entry goes with the connection's last
+  // upload. Keyed by the connection's control block, which the key keeps
+  // alive: a new connection at the same address is never mistaken for it.
+  std::map<std::weak_ptr<Connection>, std::size_t, std::owner_less<>> m_open_per_connection;
 };
 
 } // namespace summit::server

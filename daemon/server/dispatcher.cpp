@@ -91,6 +91,16 @@ std::size_t Dispatcher::waiting_replies() const {
   return count;
 }
 
+std::string Dispatcher::too_many_connections_for_uid_reply(std::uint32_t uid,
+                                                           std::size_t max_per_uid) {
+  return rpc::to_line(rpc::make_error(
+      nullptr, rpc::k_unavailable,
+      fmt::format("uid {} already has {} connections open, the most one user may hold "
+                  "(limits.max_connections_per_uid); close some, or raise "
+                  "limits.max_connections_per_uid in summitd.toml",
+                  uid, max_per_uid)));
+}
+
 std::optional<std::string> Dispatcher::handle_line(std::string_view line, const Peer &peer,
                                                    std::weak_ptr<Connection> connection) {
   if (line.ends_with('\r')) {

@@ -108,6 +108,8 @@ public:
   static std::string request_timeout_reply(std::chrono::milliseconds timeout);
   // The only line a client gets when the connection limit is reached (-32005).
   static std::string too_many_connections_reply(std::size_t max_connections);
+  // The reply to a connection past limits.max_connections_per_uid (-32005).
+  static std::string too_many_connections_for_uid_reply(std::uint32_t uid, std::size_t max_per_uid);
 
   // At shutdown, after the last release(): forgets the replies still
   // waiting for a deferred one (and the connections they keep open).

@@ -129,8 +129,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   core::Result<void> bind_path();
   void accept_next();
   void on_accept(const boost::system::error_code &error, Protocol::socket socket);
-  // Past max_connections: tells the client so and closes.
-  void refuse_connection(Protocol::socket socket);
+  // Past max_connections (or max_connections_per_uid): tells the client so
+  // in `line` and closes.
+  void refuse_connection(Protocol::socket socket, const std::string &line, bool per_uid);
   void stop();
   void remove_socket_file();
 
@@ -144,8 +145,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   dev_t m_file_dev = 0;
   ino_t m_file_ino = 0;
   bool m_stopped = false;
-  std::size_t m_refused = 0; // since the last warning
+  std::size_t m_refused = 0;         // since the last warning
+  std::size_t m_refused_per_uid = 0; // the same, for limits.max_connections_per_uid
   std::chrono::steady_clock::time_point m_last_refusal_log{};
+  std::chrono::steady_clock::time_point m_last_uid_refusal_log{};
   std::chrono::steady_clock::time_point m_last_accept_error_log{};
 };
 
@@ -256,28 +259,59 @@ void Server::Impl::on_accept(const boost::system::error_code &error, Protocol::s
     });
     return;
   }
-  m_sessions.remove_if([](const auto &weak) { return weak.expired(); });
+  const auto peer = peer_of(socket.native_handle());
+  // One pass over the sessions (at most max_connections): forget the freed
+  // ones and count the caller's.
+  std::size_t same_uid = 0;
+  m_sessions.remove_if([&](const auto &weak) {
+    const auto session = weak.lock();
+    if (!session) {
+      return true;
+    }
+    same_uid += session->peer().uid == peer.uid ? 1 : 0;
+    return false;
+  });
   if (m_sessions.size() >= m_options.max_connections) {
-    refuse_connection(std::move(socket));
+    refuse_connection(std::move(socket),
+                      Dispatcher::too_many_connections_reply(m_options.max_connections), false);
     accept_next();
     return;
   }
-  const auto peer = peer_of(socket.native_handle());
+  if (same_uid >= m_options.max_connections_per_uid) {
+    refuse_connection(
+        std::move(socket),
+        Dispatcher::too_many_connections_for_uid_reply(peer.uid, m_options.max_connections_per_uid),
+        true);
+    accept_next();
+    return;
+  }
   auto session = std::make_shared<Session>(std::move(socket), m_dispatcher, m_options.limits, peer);
   m_sessions.push_back(session);
   session->start();
   accept_next();
 }
 
-void Server::Impl::refuse_connection(Protocol::socket socket) {
+void Server::Impl::refuse_connection(Protocol::socket socket, const std::string &line,
+                                     bool per_uid) {
   // One short line into an empty send buffer never blocks; then close.
-  const std::string line = Dispatcher::too_many_connections_reply(m_options.max_connections);
   const auto sent =
       ::send(socket.native_handle(), line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   (void)sent; // the client may already be gone; nothing to do about it
   boost::system::error_code ignored;
   socket.close(ignored);
   const auto now = std::chrono::steady_clock::now();
+  if (per_uid) {
+    ++m_refused_per_uid;
+    if (now - m_last_uid_refusal_log >= std::chrono::seconds(10)) {
+      spdlog::warn("a uid reached its connection limit ({} connections, "
+                   "limits.max_connections_per_uid); refused {} connection(s) since the last "
+                   "warning",
+                   m_options.max_connections_per_uid, m_refused_per_uid);
+      m_refused_per_uid = 0;
+      m_last_uid_refusal_log = now;
+    }
+    return;
+  }
   ++m_refused;
   if (now - m_last_refusal_log >= std::chrono::seconds(10)) {
     spdlog::warn("connection limit reached ({} connections, limits.max_connections); refused {} "

@@ -22,6 +22,10 @@ struct ServerOptions {
   SessionLimits limits;
   // Connections served at once; one more is told so (-32005) and closed.
   std::size_t max_connections = 4096;
+  // Connections one uid may hold at once (root and the daemon's own uid
+  // included); one more is told so (-32005) and closed, while other uids
+  // still get in.
+  std::size_t max_connections_per_uid = 64;
   // System mode: the socket is 0660 and group `summit` (when that group
   // exists); otherwise 0600.
   bool system_mode = false;

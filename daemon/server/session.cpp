@@ -122,7 +122,8 @@ void Session::on_readable(const boost::system::error_code &wait_error) {
 
 bool Session::handle_buffered_lines() {
   std::size_t begin = 0;
-  bool answered = false;
+  bool answered = false;  // a line was taken, blank or not
+  bool requested = false; // a request was handed to the dispatcher
   while (m_queued_bytes <= pause_threshold(m_limits.max_line) && !m_close_when_drained &&
          !m_closed) {
     const auto newline = m_buffer.find('\n', std::max(begin, m_scanned));
@@ -132,7 +133,7 @@ bool Session::handle_buffered_lines() {
     if (newline - begin > m_limits.max_line) {
       break; // refused below, without being parsed
     }
-    handle_line(std::string_view(m_buffer).substr(begin, newline - begin));
+    requested = handle_line(std::string_view(m_buffer).substr(begin, newline - begin)) || requested;
     begin = newline + 1;
     m_scanned = begin;
     answered = true;
@@ -158,7 +159,9 @@ bool Session::handle_buffered_lines() {
     m_scanned = m_buffer.size();
   }
   const auto now = Clock::now();
-  if (answered) {
+  if (requested) {
+    // Only a complete request counts as activity: bytes, blank lines and
+    // pieces of a line do not keep a connection past the idle timeout.
     m_last_activity = now;
   }
   if (m_buffer.empty() || newline != std::string::npos) {
@@ -245,13 +248,14 @@ void Session::on_timer(const boost::system::error_code &error) {
   arm_timer();
 }
 
-void Session::handle_line(std::string_view line) {
+bool Session::handle_line(std::string_view line) {
   if (line.empty() || line == "\r") {
-    return; // blank lines between requests are harmless
+    return false; // blank lines between requests are harmless, and not activity
   }
   if (auto reply = m_dispatcher.handle_line(line, m_peer, weak_from_this())) {
     send(std::move(*reply));
   }
+  return true;
 }
 
 void Session::send(std::string line) {

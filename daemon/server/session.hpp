@@ -63,7 +63,8 @@ private:
   // Answers the complete lines in the buffer, as long as the client keeps
   // reading its replies; false when the line limit was broken (closing).
   bool handle_buffered_lines();
-  void handle_line(std::string_view line);
+  // Hands a non-blank line to the dispatcher; false for a blank line.
+  bool handle_line(std::string_view line);
   // Closes once the replies queued are written; a client that does not read
   // them is closed anyway after flush_timeout().
   void close_after_flush();

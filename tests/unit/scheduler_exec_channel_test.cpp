@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -259,6 +260,77 @@ TEST(ExecChannel, many_firings_run_concurrently_up_to_the_limit) {
   }
 }
 
+// Issue 13: hooks are isolated. One command hangs on its first run (until
+// its timeout kills it); the other records each run to a file. Every run of
+// the quick one completes while the hung one is stuck; the hung one's
+// waiting runs are bounded (the oldest dropped, its firings still done);
+// then its timeout ends it and every firing is reported done exactly once.
+// With one shared set of slots (max_running = 1 in all) the quick one's
+// first run would have waited for the hung one's timeout.
+TEST(ExecChannel, a_hung_command_delays_only_its_own_runs_and_every_firing_is_done_once) {
+  TempDir dir;
+  const auto quick_log = dir.path() / "quick.log";
+  const auto slow_log = dir.path() / "slow.log";
+  const auto slow = write_script(dir.path() / "slow",
+                                 "if mkdir \"$0.hung\" 2>/dev/null; then exec sleep 1000; fi\n"
+                                 "echo \"$SUMMIT_REMINDER_ID\" >> \"$1\"\n");
+  Harness h;
+  ExecOptions options;
+  options.max_running = 1; // per command
+  options.max_queued = 4;  // per command
+  // The hung run's timeout is far beyond ten runs of /bin/sh, however
+  // loaded the machine: the quick runs all end before it.
+  auto channel = h.channel(
+      {
+          {{slow.string(), slow_log.string()}, 20s},
+          {{"/bin/sh", "-c", "echo \"$SUMMIT_REMINDER_ID\" >> \"$0\"", quick_log.string()}, 30s},
+      },
+      options);
+  std::vector<int> done;
+  auto results_of = [&](std::size_t command) {
+    return std::count_if(h.results.begin(), h.results.end(),
+                         [&](const ExecResult &r) { return r.command == command; });
+  };
+  for (int i = 1; i <= 10; ++i) {
+    auto firing = sample_firing();
+    firing.firing_id = 100 + i;
+    firing.reminder_id = i;
+    channel->deliver(firing, [&done, i] { done.push_back(i); });
+    ASSERT_TRUE(run_until(h.io, [&] { return results_of(1) == i; })) << "quick run " << i;
+  }
+  // Every quick run is done, in order; the hung one has not ended.
+  EXPECT_EQ(read_file(quick_log), "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+  EXPECT_EQ(results_of(0), 0);
+  EXPECT_EQ(channel->running(0), 1U);
+  EXPECT_EQ(channel->running(1), 0U);
+  // Its queue is bounded: reminders 7..10 wait, 2..6 were dropped, and
+  // those firings are done (their quick run ended, their slow run dropped).
+  EXPECT_EQ(channel->queued(0), 4U);
+  EXPECT_EQ(channel->dropped(), 5U);
+  ASSERT_TRUE(run_until(h.io, [&] { return done.size() == 5; }));
+  EXPECT_EQ(done, (std::vector<int>{2, 3, 4, 5, 6}));
+
+  // The hung run is killed at its timeout; its firing and the waiting ones
+  // are then done, each once.
+  ASSERT_TRUE(run_until(
+      h.io, [&] { return done.size() == 10; }, 120s));
+  const auto hung = std::find_if(h.results.begin(), h.results.end(),
+                                 [](const ExecResult &r) { return r.command == 0; });
+  ASSERT_NE(hung, h.results.end());
+  EXPECT_EQ(hung->reminder_id, 1);
+  EXPECT_TRUE(hung->timed_out);
+  EXPECT_EQ(hung->signal, SIGKILL);
+  EXPECT_EQ(read_file(slow_log), "7\n8\n9\n10\n");
+  std::vector<int> sorted = done;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  h.io.restart();
+  h.io.run_for(100ms); // nothing more arrives
+  EXPECT_EQ(done.size(), 10U);
+  EXPECT_EQ(channel->running(), 0U);
+  EXPECT_EQ(channel->queued(), 0U);
+}
+
 TEST(ExecChannel, without_commands_a_firing_is_done_at_once) {
   Harness h;
   auto channel = h.channel({});
@@ -304,6 +376,43 @@ private:
   std::shared_ptr<spdlog::logger> m_previous;
   std::ostringstream m_text;
 };
+
+// A command whose queue is full loses its oldest waiting run, with one
+// warning for a burst, and the firings it dropped are done (the other
+// commands had nothing to do with them).
+TEST(ExecChannel, a_full_queue_drops_the_oldest_run_with_one_warning_and_its_firing_is_done) {
+  CapturedLog log(spdlog::level::warn);
+  Harness h;
+  ExecOptions options;
+  options.max_running = 1;
+  options.max_queued = 1;
+  auto channel = h.channel({{{"/bin/sh", "-c", "sleep 60"}, 30s}}, options);
+  std::vector<int> done;
+  for (int i = 1; i <= 5; ++i) {
+    auto firing = sample_firing();
+    firing.reminder_id = i;
+    channel->deliver(firing, [&done, i] { done.push_back(i); });
+  }
+  EXPECT_TRUE(done.empty()) << "never complete inside deliver()";
+  EXPECT_EQ(channel->running(0), 1U); // reminder 1
+  EXPECT_EQ(channel->queued(0), 1U);  // reminder 5
+  EXPECT_EQ(channel->dropped(), 3U);
+  ASSERT_TRUE(run_until(h.io, [&] { return done.size() == 3; }));
+  EXPECT_EQ(done, (std::vector<int>{2, 3, 4}));
+  const auto text = log.text();
+  std::size_t warnings = 0;
+  for (auto at = text.find("dropped its run"); at != std::string::npos;
+       at = text.find("dropped its run", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1U) << text;
+  EXPECT_THAT(text, HasSubstr("command '/bin/sh' has 1 runs running and 1 waiting (its limit): "
+                              "dropped its run for reminder 2 (1 dropped since the last "
+                              "warning); is it hanging? Runs end at its timeout (30s)"));
+  channel->stop();
+  ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 1; }));
+  EXPECT_EQ(done.size(), 3U) << "stopped: the others stay pending";
+}
 
 TEST(LogChannel, one_line_per_firing_written_and_done_when_the_batch_is_flushed) {
   auto firing = sample_firing();

@@ -200,3 +200,33 @@ TEST(Config, connection_limits_and_timeouts_are_read_and_checked) {
   EXPECT_NE(vague.error().message.find("c.toml:2: limits.idle_timeout"), std::string::npos)
       << vague.error().message;
 }
+
+TEST(Config, per_uid_and_per_connection_limits_are_read_and_checked) {
+  auto defaults = daemon::parse_config("", "c.toml");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->max_connections_per_uid, 64u);
+  EXPECT_EQ(defaults->max_uploads_per_connection, 4u);
+  EXPECT_EQ(defaults->max_staged_bytes_per_uid, 16u * 1024 * 1024);
+
+  auto set = daemon::parse_config("[limits]\nmax_connections_per_uid = 8\n"
+                                  "max_uploads_per_connection = 2\n"
+                                  "max_staged_bytes_per_uid = 1000000\n",
+                                  "c.toml");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->max_connections_per_uid, 8u);
+  EXPECT_EQ(set->max_uploads_per_connection, 2u);
+  EXPECT_EQ(set->max_staged_bytes_per_uid, 1000000u);
+
+  auto zero = daemon::parse_config("[limits]\nmax_connections_per_uid = 0\n", "c.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().message,
+            "c.toml:2: limits.max_connections_per_uid must be an integer between 1 and 1000000");
+  auto many = daemon::parse_config("[limits]\nmax_uploads_per_connection = 5000\n", "c.toml");
+  ASSERT_FALSE(many);
+  EXPECT_EQ(many.error().message,
+            "c.toml:2: limits.max_uploads_per_connection must be an integer between 1 and 1024");
+  auto text = daemon::parse_config("[limits]\nmax_staged_bytes_per_uid = \"16M\"\n", "c.toml");
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().message, "c.toml:2: limits.max_staged_bytes_per_uid must be an integer "
+                                  "between 1 and 67108864");
+}

@@ -11,14 +11,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace summit;
 using nlohmann::json;
@@ -294,8 +297,7 @@ TEST_F(ServerTest, past_max_connections_a_client_is_told_so_and_the_others_carry
   ASSERT_TRUE(line);
   const auto error = json::parse(*line)["error"];
   EXPECT_EQ(error["code"], core::rpc::k_unavailable);
-  EXPECT_NE(error["message"].get<std::string>().find("maximum of 3 connections"),
-            std::string::npos)
+  EXPECT_NE(error["message"].get<std::string>().find("maximum of 3 connections"), std::string::npos)
       << error;
   EXPECT_TRUE(extra.closed_by_server());
   EXPECT_TRUE(clients[0]->call(request(9, "test.echo")).contains("result"));
@@ -373,4 +375,138 @@ TEST_F(ServerTest, a_client_that_never_reads_its_replies_does_not_hold_up_others
     ASSERT_EQ(json::parse(*line)["id"], id);
   }
   flood.join();
+}
+
+namespace {
+
+// A connection made by `uid`: the peer's credentials (SO_PEERCRED) are those
+// of the process that called connect(), so a child takes the uid and
+// connects a socket the test then uses. Needs root; -1 on failure. The
+// child makes system calls only (it is forked from a threaded process).
+int connect_as(uid_t uid, const std::filesystem::path &path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(uid) != 0 || ::setuid(uid) != 0) {
+      ::_exit(2);
+    }
+    ::_exit(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 ? 0
+                                                                                             : 3);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+} // namespace
+
+TEST_F(ServerTest, past_max_connections_per_uid_a_client_is_told_so_and_the_others_carry_on) {
+  auto limited = options();
+  limited.max_connections_per_uid = 2;
+  ASSERT_TRUE(start_with(limited));
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(std::make_unique<Client>(socket_path()));
+    ASSERT_TRUE(clients.back()->call(request(i, "test.echo")).contains("result"));
+  }
+  Client extra(socket_path());
+  auto line = extra.read_line();
+  ASSERT_TRUE(line);
+  const auto error = json::parse(*line)["error"];
+  EXPECT_EQ(error["code"], core::rpc::k_unavailable);
+  EXPECT_EQ(error["message"], "uid " + std::to_string(::geteuid()) +
+                                  " already has 2 connections open, the most one user may hold "
+                                  "(limits.max_connections_per_uid); close some, or raise "
+                                  "limits.max_connections_per_uid in summitd.toml");
+  EXPECT_TRUE(extra.closed_by_server());
+  EXPECT_TRUE(clients[0]->call(request(9, "test.echo")).contains("result"));
+
+  // A place freed is a place for the same uid again.
+  clients.pop_back();
+  bool served = false;
+  for (int attempt = 0; attempt < 500 && !served; ++attempt) {
+    Client next(socket_path());
+    served = next.call(request(10, "test.echo")).contains("result");
+    if (!served) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST_F(ServerTest, a_uid_at_its_connection_limit_does_not_keep_another_uid_out) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "connecting as another uid needs root";
+  }
+  auto limited = options();
+  limited.max_connections_per_uid = 2;
+  ASSERT_TRUE(start_with(limited));
+  // Let uid 65534 reach the socket (the test's folder and socket are
+  // private to root).
+  ASSERT_EQ(::chmod(m_dir.path().c_str(), 0711), 0);
+  ASSERT_EQ(::chmod(socket_path().c_str(), 0666), 0);
+  std::vector<std::unique_ptr<Client>> root;
+  for (int i = 0; i < 2; ++i) {
+    root.push_back(std::make_unique<Client>(socket_path()));
+    ASSERT_TRUE(root.back()->call(request(i, "test.echo")).contains("result"));
+  }
+  Client refused(socket_path());
+  ASSERT_TRUE(refused.read_line());
+  EXPECT_TRUE(refused.closed_by_server());
+
+  constexpr uid_t k_nobody = 65534;
+  std::vector<std::unique_ptr<Client>> nobody;
+  for (int i = 0; i < 2; ++i) {
+    const int fd = connect_as(k_nobody, socket_path());
+    ASSERT_GE(fd, 0);
+    nobody.push_back(Client::adopt(fd));
+    const auto reply = nobody.back()->call(request(i, "test.echo"));
+    ASSERT_TRUE(reply.contains("result")) << reply;
+    EXPECT_EQ(reply["result"]["uid"], k_nobody);
+  }
+  // It has its own limit too.
+  const int fd = connect_as(k_nobody, socket_path());
+  ASSERT_GE(fd, 0);
+  auto third = Client::adopt(fd);
+  auto line = third->read_line();
+  ASSERT_TRUE(line);
+  EXPECT_NE(json::parse(*line)["error"]["message"].get<std::string>().find("uid 65534 already "
+                                                                           "has 2 connections"),
+            std::string::npos)
+      << *line;
+}
+
+// Issue 13: a blank line every so often used to keep a connection past the
+// idle timeout. Only a complete request counts as activity.
+TEST_F(ServerTest, blank_lines_do_not_keep_a_connection_past_the_idle_timeout) {
+  auto timed = options();
+  timed.limits.idle_timeout = std::chrono::milliseconds(1000);
+  ASSERT_TRUE(start_with(timed));
+  Client keeper(socket_path());
+  ASSERT_TRUE(keeper.call(request(1, "test.echo")).contains("result"));
+  // Blank lines (with and without '\r') every 100 ms, for up to a minute:
+  // the server closes the connection long before that.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool closed = false;
+  for (int i = 0; !closed && std::chrono::steady_clock::now() < deadline; ++i) {
+    if (!keeper.send(i % 2 == 0 ? "\n" : "\r\n")) {
+      closed = true;
+      break;
+    }
+    pollfd waiting{keeper.fd(), POLLIN, 0};
+    if (::poll(&waiting, 1, 100) > 0) {
+      char byte = 0;
+      const auto got = ::recv(keeper.fd(), &byte, 1, MSG_DONTWAIT);
+      ASSERT_LE(got, 0) << "no reply is owed for a blank line";
+      closed = got == 0 || errno != EAGAIN;
+    }
+  }
+  EXPECT_TRUE(closed) << "a minute of blank lines kept the connection open";
 }

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -57,11 +58,16 @@ public:
     m_connected =
         ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
   }
+  // Takes over a socket that is already connected.
+  static std::unique_ptr<Client> adopt(int connected_fd) {
+    return std::unique_ptr<Client>(new Client(connected_fd, true));
+  }
   ~Client() { ::close(m_fd); }
   Client(const Client &) = delete;
   Client &operator=(const Client &) = delete;
 
   bool connected() const { return m_connected; }
+  int fd() const { return m_fd; }
   void half_close() { ::shutdown(m_fd, SHUT_WR); }
 
   bool send(std::string_view bytes) {
@@ -122,6 +128,8 @@ public:
   }
 
 private:
+  Client(int fd, bool connected) : m_fd(fd), m_connected(connected) {}
+
   int m_fd = -1;
   bool m_connected = false;
   std::string m_buffer;
