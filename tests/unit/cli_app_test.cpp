@@ -1,4 +1,5 @@
 #include "cli/app.hpp"
+#include "cli/watch.hpp"
 #include "cli_test_support.hpp"
 #include "core/event_json.hpp"
 
@@ -15,8 +16,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -156,8 +159,10 @@ TEST(App, help_exits_0) {
   EXPECT_THAT(outcome.out, HasSubstr("add"));
 }
 
-TEST(App, watch_prints_each_reminder_once_and_exits_0_on_sigterm) {
+TEST(App, watch_prints_each_reminder_once_keeps_its_place_and_exits_0_on_sigterm) {
   const pthread_t watcher = ::pthread_self();
+  std::string state = (std::filesystem::temp_directory_path() / "summit-state-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(state.data()), nullptr);
   const json fired{{"reminder_id", 12},
                    {"firing_id", 30},
                    {"event_id", 2},
@@ -172,29 +177,51 @@ TEST(App, watch_prints_each_reminder_once_and_exits_0_on_sigterm) {
                    {"late_seconds", 2},
                    {"late", false},
                    {"redelivery", false}};
+  json next = fired;
+  next["reminder_id"] = 13;
+  next["firing_id"] = 31;
+  std::optional<std::string> cursor_file;
   FakeDaemon daemon(
       [](const json &) {
-        return json{{"result", {{"subscribed", true}}}};
+        return json{{"result", {{"subscribed", true}, {"cursor", 29}, {"latest", 29}}}};
       },
       [&](int fd, const json &request) {
         EXPECT_EQ(request["method"], "reminder.subscribe");
+        EXPECT_FALSE(request["params"].contains("after")) << "no place kept yet";
         json redelivered = fired;
         redelivered["redelivery"] = true;
         std::string lines;
-        for (const json &params : {fired, redelivered}) {
+        for (const json &params : {fired, redelivered, next}) {
           lines +=
               json{{"jsonrpc", "2.0"}, {"method", "reminder.fired"}, {"params", params}}.dump() +
               "\n";
         }
         EXPECT_EQ(::write(fd, lines.data(), lines.size()), static_cast<ssize_t>(lines.size()));
-        // Give watch time to print both before it is told to stop.
-        std::this_thread::sleep_for(200ms);
+        // The watch keeps its place once it has shown a firing: when the
+        // last one is kept, all three lines were handled, in order.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+        while (std::chrono::steady_clock::now() < deadline) {
+          if (cursor_file) {
+            std::ifstream in(*cursor_file);
+            std::string text;
+            std::getline(in, text);
+            if (text == "00000000000000000031") {
+              break;
+            }
+          }
+          std::this_thread::sleep_for(10ms);
+        }
         ::pthread_kill(watcher, SIGTERM);
       });
-  auto outcome = run_summit({"watch", "--json"}, daemon.path());
+  cursor_file = summit::cli::watch_cursor_file(daemon.path(), state, std::nullopt);
+  ASSERT_TRUE(cursor_file);
+  RunContext context;
+  context.vars["XDG_STATE_HOME"] = state;
+  auto outcome = run_summit({"watch", "--json"}, daemon.path(), context);
   EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
-  EXPECT_EQ(outcome.out, fired.dump() + "\n");
+  EXPECT_EQ(outcome.out, fired.dump() + "\n" + next.dump() + "\n");
   EXPECT_THAT(outcome.err, HasSubstr("reminder 12 was delivered again"));
+  std::filesystem::remove_all(state);
 }
 
 TEST(App, watch_against_a_daemon_without_reminder_subscribe_exits_1_saying_so) {

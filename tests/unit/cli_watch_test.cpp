@@ -113,3 +113,53 @@ TEST(ReminderCommand, a_missing_program_is_a_sentence_not_a_crash) {
   EXPECT_EQ(pid.error(), "cannot run /nonexistent/summit-page-me: No such file or directory");
   EXPECT_EQ(command.running(), 0U);
 }
+
+TEST(WatchCursor, one_file_per_socket_under_the_state_folder) {
+  const auto user = watch_cursor_file("/run/user/1000/summit/summitd.sock", "/home/me/.state",
+                                      "/home/me");
+  const auto system = watch_cursor_file("/run/summit/summitd.sock", "/home/me/.state", "/home/me");
+  ASSERT_TRUE(user);
+  ASSERT_TRUE(system);
+  EXPECT_TRUE(user->starts_with("/home/me/.state/summit/watch-")) << *user;
+  EXPECT_TRUE(user->ends_with(".cursor")) << *user;
+  EXPECT_NE(*user, *system);
+  // FNV-1a of the path, written out here: the name must not change between
+  // builds, or a watch would lose its place at an upgrade.
+  EXPECT_EQ(*watch_cursor_file("/s", "/st", std::nullopt), "/st/summit/watch-07d65507b49cba97.cursor");
+  EXPECT_EQ(*watch_cursor_file("/s", std::string(), "/home/me"),
+            "/home/me/.local/state/summit/watch-07d65507b49cba97.cursor");
+  EXPECT_FALSE(watch_cursor_file("/s", std::nullopt, std::nullopt));
+}
+
+TEST(WatchCursor, keeps_the_highest_firing_shown_and_reads_a_torn_file_as_none) {
+  std::string dir = (std::filesystem::temp_directory_path() / "summit-cursor-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/state/summit/watch.cursor";
+  {
+    WatchCursor cursor(path);
+    EXPECT_TRUE(cursor.problem().empty()) << cursor.problem();
+    EXPECT_FALSE(cursor.load()) << "a new file holds no place";
+    cursor.save(41);
+    cursor.save(7); // an older firing does not move it back
+    EXPECT_EQ(cursor.load(), 41);
+    cursor.save(3, true); // the daemon's word (another database) does
+    EXPECT_EQ(cursor.load(), 3);
+    cursor.save(42);
+  }
+  EXPECT_EQ(WatchCursor(path).load(), 42) << "kept across runs";
+  EXPECT_EQ(std::filesystem::status(dir + "/state/summit").permissions() &
+                std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  {
+    std::ofstream torn(path, std::ios::trunc);
+    torn << "0000000004";
+  }
+  EXPECT_FALSE(WatchCursor(path).load());
+  {
+    std::ofstream junk(path, std::ios::trunc);
+    junk << "0000000000000000x042\n";
+  }
+  EXPECT_FALSE(WatchCursor(path).load());
+  EXPECT_FALSE(WatchCursor(std::nullopt).load());
+  std::filesystem::remove_all(dir);
+}
