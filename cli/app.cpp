@@ -24,8 +24,8 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
-#include <optional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -28,7 +28,8 @@ date::local_days today_in(core::SysSeconds now, const date::time_zone *zone) {
 // event.list over [from, to) in the viewer's zone, expanded, every page.
 EventListing list_range(Session &session, const std::string &from, const std::string &to) {
   return EventListing(
-      session, json{{"from", from}, {"to", to}, {"tz", session.viewer()->name()}, {"expand", true}});
+      session,
+      json{{"from", from}, {"to", to}, {"tz", session.viewer()->name()}, {"expand", true}});
 }
 
 // The day shown for an entry of agenda_days that comes before any other
@@ -92,8 +93,8 @@ private:
       }
       const core::SysSeconds last_moment =
           event.end_utc > event.start_utc ? event.end_utc - core::Seconds{1} : event.start_utc;
-      return date::floor<date::days>(date::floor<core::Seconds>(
-                 core::to_local(last_moment, m_viewer))) < end;
+      return date::floor<date::days>(
+                 date::floor<core::Seconds>(core::to_local(last_moment, m_viewer))) < end;
     });
   }
 

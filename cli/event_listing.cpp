@@ -1,6 +1,7 @@
 #include "cli/event_listing.hpp"
 
 #include "core/event_json.hpp"
+#include "core/occurrence_json.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,7 @@
 #include "core/event_json.hpp"
 
-#include "core/rpc.hpp"
+#include "core/occurrence_json.hpp"
+#include "core/page_limits.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -627,12 +628,12 @@ std::size_t exported_bytes(const Event &event) {
 // JSON takes at most a quarter of one (k_max_event_bytes), its export at
 // most half. The field named is the larger of description and recurrence.
 Result<void> check_size(const Event &event) {
-  const std::size_t bytes = rpc::wire_size(event_to_json(event));
+  const std::size_t bytes = wire_size(event_to_json(event));
   const std::size_t exported = exported_bytes(event);
   if (bytes <= k_max_event_bytes && exported <= k_max_exported_event_bytes) {
     return {};
   }
-  const std::size_t in_recurrence = event.recurrence ? rpc::wire_size(recurrence_to_json(event)) : 0;
+  const std::size_t in_recurrence = event.recurrence ? wire_size(recurrence_to_json(event)) : 0;
   const char *field = in_recurrence > event.description.size() ? "recurrence" : "description";
   if (bytes > k_max_event_bytes) {
     return fail_field(field, fmt::format("the event takes {} bytes as JSON; the limit is {} "
@@ -1196,12 +1197,17 @@ Result<Event> occurrence_from_json(Event series, const json &entry) {
     series.location = entry.value("location", series.location);
     series.description = entry.value("description", series.description);
     if (entry.contains("status")) {
-      series.status = status_from_string(entry.at("status").get<std::string>()).value_or(series.status);
+      series.status =
+          status_from_string(entry.at("status").get<std::string>()).value_or(series.status);
     }
     return series;
   } catch (const json::exception &e) {
     return fail(ErrorCode::invalid_params, fmt::format("malformed occurrence: {}", e.what()));
   }
+}
+
+std::size_t wire_size(const json &value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace).size();
 }
 
 json recurrence_to_json(const Event &event) {

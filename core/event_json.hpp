@@ -2,7 +2,6 @@
 
 #include "error.hpp"
 #include "event.hpp"
-#include "rpc.hpp"
 #include "zones.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,14 +12,6 @@
 #include <vector>
 
 namespace summit::core {
-
-// The most bytes one event takes as JSON (event_to_json, on the wire): a
-// quarter of a listing page (rpc::k_max_page_bytes), so that no single
-// event can fill a page of event.list. Its calendar.export text may take
-// at most half a page. event_from_add_params refuses larger events (and so
-// do event.update and calendar.import, which go through it).
-inline constexpr std::size_t k_max_event_bytes = rpc::k_max_page_bytes / 4;
-inline constexpr std::size_t k_max_exported_event_bytes = rpc::k_max_page_bytes / 2;
 
 // Repeat rules: turns what a client wrote into a canonical RRULE and checks
 // a recurrence against its event. Implemented over libical in core/ical
@@ -54,8 +45,7 @@ struct DraftedEvent {
 };
 
 // Builds a new event from event.add params (docs/PROTOCOL.md), validating
-// every field (each within its length limit, the whole within
-// k_max_event_bytes), the recurrence (`repeat`, or `recurrence` with rrule, rdates,
+// every field, the recurrence (`repeat`, or `recurrence` with rrule, rdates,
 // exdates, overrides) included: an error names the field and says how to fix it, e.g.
 // "start: 2025-02-30 is not a date (February 2025 has 28 days)". Sets
 // created/updated to ctx.now and owner_uid to ctx.caller_uid; id stays 0.
@@ -72,29 +62,6 @@ Result<DraftedEvent> event_apply_update_params(Event current, const nlohmann::js
 nlohmann::json event_to_json(const Event &event);
 // The inverse, for clients (the CLI reads replies with it).
 Result<Event> event_from_json(const nlohmann::json &json);
-
-// The times of one occurrence of a series (its RECURRENCE-ID, and where it
-// falls, moved or not).
-struct OccurrenceTimes {
-  LocalSeconds id{};
-  LocalSeconds start_local{};
-  LocalSeconds end_local{};
-  SysSeconds start_utc{};
-  SysSeconds end_utc{};
-};
-
-// An occurrence as event.list lists it (docs/PROTOCOL.md): only what is its
-// own -- the series' `id`, `occurrence`, `start`, `end`, `start_utc`,
-// `end_utc`, `start_offset`, and the `title`, `location`, `description`,
-// `status` that `changed` (its override, may be null) gives it. The reply
-// carries the series once, beside.
-nlohmann::json occurrence_to_json(const Event &series, const OccurrenceTimes &times,
-                                  const OccurrenceOverride *changed);
-// The inverse, for clients: `series` with the entry's members applied and
-// `occurrence` set. A client that shows many occurrences passes the series
-// without what it does not show (the description, the recurrence) rather
-// than copying it into each.
-Result<Event> occurrence_from_json(Event series, const nlohmann::json &entry);
 
 // The event object's `recurrence` member (null for an event that does not
 // repeat); the store keeps it in this form.

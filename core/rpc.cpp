@@ -217,8 +217,4 @@ std::string to_line(const json &message) {
   return line;
 }
 
-std::size_t wire_size(const json &value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace).size();
-}
-
 } // namespace summit::core::rpc

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,13 +58,5 @@ nlohmann::json make_error(const nlohmann::json &id, const Error &error);
 // One wire line: compact JSON plus '\n'. Invalid UTF-8 inside strings is
 // replaced (U+FFFD) rather than thrown on.
 std::string to_line(const nlohmann::json &message);
-// The bytes `value` takes in a line written by to_line (without the '\n').
-std::size_t wire_size(const nlohmann::json &value);
-
-// The most bytes the `result` of one page of a listing (event.list,
-// calendar.export) takes on the wire: a page stops before it would pass
-// it. 1 MiB less 4 KiB for the envelope, so that a reply line stays within
-// 1 MiB for any request id of up to 4 KiB (docs/PROTOCOL.md).
-inline constexpr std::size_t k_max_page_bytes = std::size_t{1024} * 1024 - 4096;
 
 } // namespace summit::core::rpc

@@ -4,7 +4,7 @@
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
-#include "core/rpc.hpp"
+#include "core/page_limits.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -406,7 +406,7 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
   // Events are taken while the page stays within the reply bound (the first
   // always: core::k_max_exported_event_bytes is half a page).
   std::string ics = first_page ? ical::calendar_header() : std::string();
-  auto wire_bytes = [](const std::string &text) { return core::rpc::wire_size(json(text)); };
+  auto wire_bytes = [](const std::string &text) { return core::wire_size(json(text)); };
   std::size_t used = wire_bytes(ics) + 64;
   std::size_t count = 0;
   const core::Event *last = nullptr;
@@ -415,7 +415,7 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
     const auto &event = std::get<core::Event>(entry);
     std::string text = ical::vevents({event}, context.now, zones);
     const std::size_t cost = wire_bytes(text);
-    if (used + cost > core::rpc::k_max_page_bytes && count > 0) {
+    if (used + cost > core::k_max_page_bytes && count > 0) {
       cut = true;
       break;
     }
@@ -426,7 +426,7 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
   }
   if (!cut && !page->more) {
     std::string tail = ical::vtimezones(zones) + ical::calendar_footer();
-    if (used + wire_bytes(tail) > core::rpc::k_max_page_bytes && count > 0) {
+    if (used + wire_bytes(tail) > core::k_max_page_bytes && count > 0) {
       cut = true; // the zones come alone on the next page
     } else {
       ics += tail;

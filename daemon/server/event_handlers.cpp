@@ -1,9 +1,10 @@
 #include "daemon/server/event_handlers.hpp"
 
 #include "core/event_json.hpp"
-#include "core/rpc.hpp"
-#include "core/time_format.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/occurrence_json.hpp"
+#include "core/page_limits.hpp"
+#include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -237,7 +238,7 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   if (!page) {
     return tl::unexpected(page.error());
   }
-  return list_reply(*page, core::rpc::k_max_page_bytes);
+  return list_reply(*page, core::k_max_page_bytes);
 }
 
 nlohmann::json list_reply(const store::ListPage &page, std::size_t max_bytes) {
@@ -263,9 +264,9 @@ nlohmann::json list_reply(const store::ListPage &page, std::size_t max_bytes) {
     } else {
       item = core::event_to_json(std::get<core::Event>(entry));
     }
-    std::size_t cost = core::rpc::wire_size(item) + 1;
+    std::size_t cost = core::wire_size(item) + 1;
     if (new_series) {
-      cost += new_series->first.size() + 4 + core::rpc::wire_size(new_series->second);
+      cost += new_series->first.size() + 4 + core::wire_size(new_series->second);
     }
     // The first entry always goes: no event is larger than a quarter of a
     // page (core::k_max_event_bytes), so a page is never empty.

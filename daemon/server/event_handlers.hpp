@@ -15,7 +15,6 @@ namespace summit::core {
 class ZoneGazetteer;
 } // namespace summit::core
 
-
 namespace summit::server {
 
 struct EventHandlerOptions {

@@ -1220,7 +1220,8 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
       Use s(m_impl->m_list_series);
       s->bind(":from", from);
       s->bind(":to", to_unix(query.range.end));
-      s->bind(":after_start", series_after ? after_start : std::numeric_limits<std::int64_t>::min());
+      s->bind(":after_start",
+              series_after ? after_start : std::numeric_limits<std::int64_t>::min());
       s->bind(":after_id", series_after ? after_id : 0);
       if (by_tag) {
         s->bind(":tag", *query.tag);
@@ -1280,9 +1281,8 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
       }
     }
     if (entries.size() > singles) {
-      std::stable_sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) {
-        return cursor_of(a) < cursor_of(b);
-      });
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const auto &a, const auto &b) { return cursor_of(a) < cursor_of(b); });
     }
     if (entries.size() > limit) {
       page.more = true;
@@ -1312,9 +1312,9 @@ std::vector<core::Event> ListPage::events() const {
   for (const ListEntry &entry : entries) {
     if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
       const core::OccurrenceTimes &times = listed->times;
-      ical::Occurrence occurrence{times.id,        times.start_local, times.end_local,
-                                  times.start_utc, times.end_utc,
-                                  listed->changed ? &*listed->changed : nullptr};
+      ical::Occurrence occurrence{times.id,        times.start_local,
+                                  times.end_local, times.start_utc,
+                                  times.end_utc,   listed->changed ? &*listed->changed : nullptr};
       out.push_back(ical::occurrence_event(series.at(listed->series_id), occurrence));
     } else {
       out.push_back(std::get<core::Event>(entry));

@@ -3,8 +3,8 @@
 // enough to break it. Real summitd and summit, the worst series the limits
 // allow: every minute with a 64 KiB description, and every minute with
 // 4,000 EXDATEs.
-#include "core/time_format.hpp"
 #include "core/rpc.hpp"
+#include "core/time_format.hpp"
 #include "support/raw_client.hpp"
 #include "support/summit_fixture.hpp"
 
@@ -27,9 +27,7 @@ namespace {
 
 constexpr std::size_t k_reply_bound = std::size_t{1024} * 1024;
 
-date::sys_days today_utc() {
-  return date::floor<date::days>(std::chrono::system_clock::now());
-}
+date::sys_days today_utc() { return date::floor<date::days>(std::chrono::system_clock::now()); }
 
 std::string iso_minute(date::sys_seconds t) { return date::format("%FT%H:%M", t); }
 
@@ -41,13 +39,12 @@ protected:
     RawClient client(socket());
     ASSERT_TRUE(client.connected());
     // "tick": every minute from yesterday, the longest description allowed.
-    const json tick = client.call(
-        "event.add", {{"title", "tick"},
-                      {"start", iso_minute(m_tomorrow - date::days{2})},
-                      {"tz", "UTC"},
-                      {"description", std::string(64 * 1024, 'd')},
-                      {"repeat", "FREQ=MINUTELY"},
-                      {"reminders", json::array()}});
+    const json tick = client.call("event.add", {{"title", "tick"},
+                                                {"start", iso_minute(m_tomorrow - date::days{2})},
+                                                {"tz", "UTC"},
+                                                {"description", std::string(64 * 1024, 'd')},
+                                                {"repeat", "FREQ=MINUTELY"},
+                                                {"reminders", json::array()}});
     ASSERT_TRUE(tick.contains("result")) << tick.dump().substr(0, 300);
     // "sparse": every minute from yesterday but the 4,000 even minutes from
     // tomorrow 00:00 on (the most EXDATEs allowed).
@@ -55,12 +52,12 @@ protected:
     for (int i = 0; i < 4000; ++i) {
       exdates.push_back(iso_minute(m_tomorrow + std::chrono::minutes{2 * i}));
     }
-    const json sparse =
-        client.call("event.add", {{"title", "sparse"},
-                                  {"start", iso_minute(m_tomorrow - date::days{2})},
-                                  {"tz", "UTC"},
-                                  {"recurrence", {{"rrule", "FREQ=MINUTELY"}, {"exdates", exdates}}},
-                                  {"reminders", json::array()}});
+    const json sparse = client.call(
+        "event.add", {{"title", "sparse"},
+                      {"start", iso_minute(m_tomorrow - date::days{2})},
+                      {"tz", "UTC"},
+                      {"recurrence", {{"rrule", "FREQ=MINUTELY"}, {"exdates", exdates}}},
+                      {"reminders", json::array()}});
     ASSERT_TRUE(sparse.contains("result")) << sparse.dump().substr(0, 300);
   }
 
@@ -87,9 +84,8 @@ TEST_F(LargeReplies, agenda_lists_every_occurrence_of_tomorrow_from_pages) {
   const ProcessResult agenda = summit({"--tz", "UTC", "agenda", "--days", "2"});
   ASSERT_EQ(agenda.exit_code, 0) << agenda.err;
   const std::vector<std::string> lines = lines_of(agenda.out);
-  const std::string heading =
-      summit::core::format_human_date(date::local_seconds{date::local_days{
-          m_tomorrow.time_since_epoch()}});
+  const std::string heading = summit::core::format_human_date(
+      date::local_seconds{date::local_days{m_tomorrow.time_since_epoch()}});
   const auto at = std::find(lines.begin(), lines.end(), heading);
   ASSERT_NE(at, lines.end()) << agenda.out.substr(0, 500);
   std::vector<std::string> shown;
@@ -169,32 +165,29 @@ TEST_F(LargeReplies, an_event_over_a_limit_is_refused_with_the_field_and_the_lim
                                                    {"description", std::string(100000, 'x')},
                                                    {"repeat", "FREQ=MINUTELY"}});
   ASSERT_TRUE(long_text.contains("error")) << long_text.dump().substr(0, 300);
-  EXPECT_EQ(long_text["error"]["message"],
-            "description: is 100000 bytes long; the limit is 65536");
+  EXPECT_EQ(long_text["error"]["message"], "description: is 100000 bytes long; the limit is 65536");
   EXPECT_EQ(long_text["error"]["data"]["field"], "description");
 
   json exdates = json::array();
   for (int i = 0; i < 10000; ++i) {
-    exdates.push_back(iso_minute(date::sys_days{date::year{2030} / 1 / 2} +
-                                 std::chrono::minutes{i}));
+    exdates.push_back(
+        iso_minute(date::sys_days{date::year{2030} / 1 / 2} + std::chrono::minutes{i}));
   }
-  const json many = client.call("event.add",
-                                {{"title", "too many"},
-                                 {"start", "2030-01-01T10:00"},
-                                 {"tz", "UTC"},
-                                 {"recurrence", {{"rrule", "FREQ=MINUTELY"}, {"exdates", exdates}}}});
+  const json many = client.call(
+      "event.add", {{"title", "too many"},
+                    {"start", "2030-01-01T10:00"},
+                    {"tz", "UTC"},
+                    {"recurrence", {{"rrule", "FREQ=MINUTELY"}, {"exdates", exdates}}}});
   ASSERT_TRUE(many.contains("error")) << many.dump().substr(0, 300);
   EXPECT_EQ(many["error"]["message"], "recurrence.exdates: has 10000 entries; the limit is 4000 "
                                       "(rdates, exdates and overrides together)");
 
   // Nothing was added, and the CLI says the same.
-  const ProcessResult cli =
-      summit({"add", "too long", "--at", "2030-01-01 10:00", "--tz", "UTC", "--description",
-              std::string(70000, 'x')});
+  const ProcessResult cli = summit({"add", "too long", "--at", "2030-01-01 10:00", "--tz", "UTC",
+                                    "--description", std::string(70000, 'x')});
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_THAT(cli.err, HasSubstr("description: is 70000 bytes long; the limit is 65536"));
-  const ProcessResult found =
-      summit({"--json", "list", "--from", "1970-01-01", "--search", "too"});
+  const ProcessResult found = summit({"--json", "list", "--from", "1970-01-01", "--search", "too"});
   ASSERT_EQ(found.exit_code, 0) << found.err;
   EXPECT_EQ(json::parse(found.out), json::array());
 }

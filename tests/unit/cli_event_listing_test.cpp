@@ -30,9 +30,7 @@ json occurrence_entry(int weeks) {
   return own;
 }
 
-json series_map() {
-  return json{{"5", event_to_json(weekly_working_group())}};
-}
+json series_map() { return json{{"5", event_to_json(weekly_working_group())}}; }
 
 // A daemon whose event.list gives the working group's first `weeks`
 // occurrences, `per_page` a page, with cursors "p1", "p2"...; and
@@ -110,8 +108,8 @@ TEST(EventListing, agenda_reads_every_page_and_prints_each_occurrence_once) {
 
 TEST(EventListing, cal_marks_and_lists_days_from_every_page) {
   FakeDaemon daemon(paged_weeks(/*weeks=*/3, /*per_page=*/2));
-  auto outcome = run_summit({"--tz", "Europe/Minsk", "cal", "2025-10"}, daemon.path(),
-                            before_october());
+  auto outcome =
+      run_summit({"--tz", "Europe/Minsk", "cal", "2025-10"}, daemon.path(), before_october());
   ASSERT_EQ(outcome.code, summit::cli::k_exit_ok) << outcome.err;
   // Two passes of two pages: one marks the grid, one prints the days.
   EXPECT_EQ(daemon.requests().size(), 4U);
@@ -140,8 +138,8 @@ TEST(EventListing, list_stops_at_its_limit_across_pages_and_says_more_match) {
 
 TEST(EventListing, json_list_prints_each_occurrence_as_a_whole_event_across_pages) {
   FakeDaemon daemon(paged_weeks(/*weeks=*/3, /*per_page=*/2));
-  auto outcome = run_summit({"--json", "--tz", "Europe/Minsk", "list"}, daemon.path(),
-                            before_october());
+  auto outcome =
+      run_summit({"--json", "--tz", "Europe/Minsk", "list"}, daemon.path(), before_october());
   ASSERT_EQ(outcome.code, summit::cli::k_exit_ok) << outcome.err;
   json expected = json::array();
   for (int weeks = 0; weeks < 3; ++weeks) {

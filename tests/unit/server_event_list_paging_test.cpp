@@ -1,14 +1,15 @@
 // event.list's reply shape (an occurrence refers to its series), its pages
 // (the `after` cursor) and its byte bound.
 #include "core/event_json.hpp"
+#include "core/page_limits.hpp"
 #include "core/rpc.hpp"
+#include "daemon/server/calendar_handlers.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/store/event_store.hpp"
 #include "server_test_support.hpp"
 
 #include <fmt/format.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -35,6 +36,8 @@ protected:
     m_store = std::move(*store);
     m_events = std::make_unique<server::EventHandlers>(*m_store, nullptr);
     m_events->register_with(m_dispatcher);
+    m_calendar = std::make_unique<server::CalendarHandlers>(*m_store);
+    m_calendar->register_with(m_dispatcher);
   }
 
   // The reply line (without '\n') to one request.
@@ -97,6 +100,7 @@ protected:
   std::unique_ptr<store::EventStore> m_store;
   server::Dispatcher m_dispatcher{[] { return june_first(); }};
   std::unique_ptr<server::EventHandlers> m_events;
+  std::unique_ptr<server::CalendarHandlers> m_calendar;
   int m_next_id = 0;
 };
 
@@ -116,9 +120,9 @@ TEST_F(EventListPagingTest, an_occurrence_carries_only_its_own_fields_and_the_se
                 .value("result", json())
                 .is_object(),
             true);
-  const json result = call("event.list", {{"from", "2026-12-10"},
-                                          {"to", "2026-12-31"},
-                                          {"tz", "Europe/Minsk"}})["result"];
+  const json result =
+      call("event.list",
+           {{"from", "2026-12-10"}, {"to", "2026-12-31"}, {"tz", "Europe/Minsk"}})["result"];
   ASSERT_EQ(result["events"].size(), 3U);
   EXPECT_EQ(result["events"][0], (json{{"id", id},
                                        {"occurrence", "2026-12-11T10:00:00"},
@@ -143,7 +147,8 @@ TEST_F(EventListPagingTest, an_occurrence_carries_only_its_own_fields_and_the_se
 }
 
 TEST_F(EventListPagingTest, a_single_event_is_listed_whole_as_before) {
-  const auto id = add({{"title", "Council"}, {"start", "2026-12-26T10:00"}, {"tz", "Europe/Minsk"}});
+  const auto id =
+      add({{"title", "Council"}, {"start", "2026-12-26T10:00"}, {"tz", "Europe/Minsk"}});
   const json result = call("event.list", json::object())["result"];
   ASSERT_EQ(result["events"].size(), 1U);
   EXPECT_EQ(result["events"][0]["id"], id);
@@ -154,10 +159,10 @@ TEST_F(EventListPagingTest, a_single_event_is_listed_whole_as_before) {
 
 TEST_F(EventListPagingTest, pages_by_cursor_give_every_entry_once_in_order) {
   // Two series that share start instants, and single events between them.
-  const auto a = add({{"title", "A"}, {"start", "2026-12-01T09:00"}, {"tz", "UTC"},
-                      {"repeat", "FREQ=DAILY"}});
-  const auto b = add({{"title", "B"}, {"start", "2026-12-01T09:00"}, {"tz", "UTC"},
-                      {"repeat", "FREQ=DAILY"}});
+  const auto a =
+      add({{"title", "A"}, {"start", "2026-12-01T09:00"}, {"tz", "UTC"}, {"repeat", "FREQ=DAILY"}});
+  const auto b =
+      add({{"title", "B"}, {"start", "2026-12-01T09:00"}, {"tz", "UTC"}, {"repeat", "FREQ=DAILY"}});
   const auto c = add({{"title", "C"}, {"start", "2026-12-02T12:00"}, {"tz", "UTC"}});
   const auto d = add({{"title", "D"}, {"start", "2026-12-03T09:00"}, {"tz", "UTC"}});
   // In (start, id) order; the 4th is the last day of the range.
@@ -171,8 +176,8 @@ TEST_F(EventListPagingTest, pages_by_cursor_give_every_entry_once_in_order) {
   ASSERT_LT(a, b);
   ASSERT_LT(b, d);
   for (std::size_t limit : {1, 2, 3, 100}) {
-    const Listing listing = list_all(
-        {{"from", "2026-12-01"}, {"to", "2026-12-04"}, {"tz", "UTC"}, {"limit", limit}});
+    const Listing listing =
+        list_all({{"from", "2026-12-01"}, {"to", "2026-12-04"}, {"tz", "UTC"}, {"limit", limit}});
     EXPECT_EQ(listing.entries, expected) << "limit " << limit;
     EXPECT_EQ(listing.lines.size(), (expected.size() + limit - 1) / limit) << "limit " << limit;
   }
@@ -196,8 +201,8 @@ TEST_F(EventListPagingTest, a_minutely_series_with_a_long_description_pages_with
                        {"tz", "UTC"},
                        {"description", description},
                        {"repeat", "FREQ=MINUTELY"}});
-  const Listing listing = list_all(
-      {{"from", "2026-12-02"}, {"to", "2026-12-02"}, {"tz", "UTC"}, {"limit", 10000}});
+  const Listing listing =
+      list_all({{"from", "2026-12-02"}, {"to", "2026-12-02"}, {"tz", "UTC"}, {"limit", 10000}});
   ASSERT_EQ(listing.entries.size(), 1440U);
   EXPECT_EQ(listing.entries.front(), fmt::format("{} 2026-12-02T00:00:00 tick", id));
   EXPECT_EQ(listing.entries.back(), fmt::format("{} 2026-12-02T23:59:00 tick", id));
@@ -229,7 +234,7 @@ TEST_F(EventListPagingTest, a_page_stops_before_the_byte_bound_and_says_where_to
   // up to the bound but not past it.
   EXPECT_GE(listing.lines.size(), 3U);
   for (const std::string &line : listing.lines) {
-    EXPECT_LE(line.size(), core::rpc::k_max_page_bytes + 4096);
+    EXPECT_LE(line.size(), core::k_max_page_bytes + 4096);
   }
 }
 
@@ -248,13 +253,13 @@ TEST(EventListReply, takes_entries_while_they_fit_and_the_first_always) {
   EXPECT_EQ(one["events"].size(), 1U);
   EXPECT_EQ(one["more"], true);
   EXPECT_EQ(one["next"], "1000/1");
-  const std::size_t each = core::rpc::wire_size(core::event_to_json(
-      std::get<core::Event>(page.entries[0])));
+  const std::size_t each =
+      core::wire_size(core::event_to_json(std::get<core::Event>(page.entries[0])));
   const json three = server::list_reply(page, 128 + 3 * (each + 1));
   EXPECT_EQ(three["events"].size(), 3U);
   EXPECT_EQ(three["next"], "3000/3");
-  EXPECT_LE(core::rpc::wire_size(three), 128 + 3 * (each + 1));
-  const json all = server::list_reply(page, core::rpc::k_max_page_bytes);
+  EXPECT_LE(core::wire_size(three), 128 + 3 * (each + 1));
+  const json all = server::list_reply(page, core::k_max_page_bytes);
   EXPECT_EQ(all["events"].size(), 5U);
   EXPECT_EQ(all["more"], false);
   EXPECT_TRUE(all["next"].is_null());
@@ -268,8 +273,129 @@ TEST(EventListCursor, reads_back_what_it_wrote_and_nothing_else) {
   EXPECT_EQ(server::decode_list_cursor("1797577200/5/2026-12-18T10:00:00"), occurrence);
   const store::ListQuery::Cursor single{core::SysSeconds{core::Seconds{-60}}, 7, std::nullopt};
   EXPECT_EQ(server::decode_list_cursor(server::encode_list_cursor(single)), single);
-  for (const char *bad : {"", "x", "1/", "1/2/", "1/2/tomorrow", "1/2/2026-12-18T10:00:00Z",
-                          "1/-2", "1/2x"}) {
+  for (const char *bad :
+       {"", "x", "1/", "1/2/", "1/2/tomorrow", "1/2/2026-12-18T10:00:00Z", "1/-2", "1/2x"}) {
     EXPECT_FALSE(server::decode_list_cursor(bad)) << bad;
   }
+}
+
+namespace {
+
+// "2030-01-01T10:00" plus `days` days and `hours` hours.
+std::string wall(int days, int hours = 10) {
+  const auto t =
+      date::local_days{date::year{2030} / 1 / 1} + date::days{days} + std::chrono::hours{hours};
+  return date::format("%FT%H:%M", t);
+}
+
+json daily_series() {
+  return {{"title", "daily"}, {"start", wall(0)}, {"tz", "UTC"}, {"repeat", "FREQ=DAILY"}};
+}
+
+} // namespace
+
+TEST_F(EventListPagingTest, no_event_can_be_larger_than_a_quarter_of_a_page_as_json) {
+  json params = daily_series();
+  json overrides = json::array();
+  for (int i = 1; i <= 300; ++i) {
+    overrides.push_back({{"occurrence", wall(i)}, {"title", std::string(1000, 't')}});
+  }
+  params.erase("repeat");
+  params["recurrence"] = {{"rrule", "FREQ=DAILY"}, {"overrides", overrides}};
+  const json reply = call("event.add", params);
+  ASSERT_TRUE(reply.contains("error")) << reply.dump().substr(0, 300);
+  EXPECT_EQ(reply["error"]["data"]["field"], "recurrence");
+  const std::string message = reply["error"]["message"];
+  EXPECT_EQ(message.rfind("recurrence: the event takes ", 0), 0U) << message;
+  EXPECT_NE(message.find("the limit is 261120"), std::string::npos) << message;
+}
+
+TEST_F(EventListPagingTest, rdates_exdates_and_overrides_together_are_at_most_4000) {
+  json params = daily_series();
+  json rdates = json::array();
+  json exdates = json::array();
+  for (int i = 0; i < 2001; ++i) {
+    rdates.push_back(wall(i, 12));
+  }
+  for (int i = 1; i <= 2000; ++i) {
+    exdates.push_back(wall(i));
+  }
+  params.erase("repeat");
+  params["recurrence"] = {{"rrule", "FREQ=DAILY"}, {"rdates", rdates}, {"exdates", exdates}};
+  const json reply = call("event.add", params);
+  ASSERT_TRUE(reply.contains("error")) << reply.dump().substr(0, 300);
+  EXPECT_EQ(reply["error"]["message"],
+            "recurrence: has 4001 rdates, exdates and overrides together; the limit is 4000");
+  // One fewer is fine.
+  params["recurrence"]["rdates"].erase(params["recurrence"]["rdates"].size() - 1);
+  EXPECT_TRUE(call("event.add", params).contains("result"));
+}
+
+// Each override is a VEVENT of its own in an export, repeating the series'
+// description: with 60,000 bytes of it, seven VEVENTs fit half a page and
+// eight do not, whether the eighth comes with the event or by an edit.
+TEST_F(EventListPagingTest, an_export_that_repeats_a_long_description_too_often_is_refused) {
+  json params = daily_series();
+  params["description"] = std::string(60000, 'x');
+  json overrides = json::array();
+  for (int i = 1; i <= 7; ++i) {
+    overrides.push_back({{"occurrence", wall(i)}, {"title", "moved"}, {"start", wall(i, 11)}});
+  }
+  params.erase("repeat");
+  params["recurrence"] = {{"rrule", "FREQ=DAILY"}, {"overrides", overrides}};
+  const json refused = call("event.add", params);
+  ASSERT_TRUE(refused.contains("error")) << refused.dump().substr(0, 300);
+  EXPECT_EQ(refused["error"]["data"]["field"], "recurrence.overrides");
+  const std::string message = refused["error"]["message"];
+  EXPECT_EQ(message.rfind("recurrence.overrides: an export repeats the event's text in each of "
+                          "its 7 overrides, ",
+                          0),
+            0U)
+      << message;
+  EXPECT_NE(message.find("the limit is 522240"), std::string::npos) << message;
+
+  params["recurrence"]["overrides"].erase(6);
+  const json added = call("event.add", params);
+  ASSERT_TRUE(added.contains("result")) << added.dump().substr(0, 300);
+  const json edit = call(
+      "event.update",
+      {{"id", added["result"]["event"]["id"]}, {"occurrence", wall(20)}, {"title", "one more"}});
+  ASSERT_TRUE(edit.contains("error")) << edit.dump().substr(0, 300);
+  EXPECT_EQ(edit["error"]["data"]["field"], "recurrence.overrides");
+}
+
+TEST_F(EventListPagingTest, export_pages_stop_before_the_bound_and_join_into_one_calendar) {
+  for (int i = 0; i < 30; ++i) {
+    json params = daily_series();
+    params.erase("repeat");
+    params["title"] = fmt::format("event {}", i);
+    params["start"] = wall(i);
+    params["description"] = std::string(60000, static_cast<char>('a' + i % 26));
+    add(params);
+  }
+  json params{{"limit", 1000}};
+  std::string ics;
+  int pages = 0;
+  std::size_t count = 0;
+  for (; pages < 100; ++pages) {
+    const std::string line = call_line("calendar.export", params);
+    EXPECT_LE(line.size(), core::k_max_page_bytes + 4096);
+    const json result = json::parse(line)["result"];
+    ics += result["ics"].get<std::string>();
+    count += result["count"].get<std::size_t>();
+    if (result["next"].is_null()) {
+      break;
+    }
+    params["after"] = result["next"];
+  }
+  EXPECT_GE(pages, 1) << "30 events of 60 KB in one page";
+  EXPECT_EQ(count, 30U);
+  std::size_t vevents = 0;
+  for (auto at = ics.find("BEGIN:VEVENT"); at != std::string::npos;
+       at = ics.find("BEGIN:VEVENT", at + 1)) {
+    ++vevents;
+  }
+  EXPECT_EQ(vevents, 30U);
+  EXPECT_EQ(ics.rfind("BEGIN:VCALENDAR", 0), 0U);
+  EXPECT_EQ(ics.substr(ics.size() - 15), "END:VCALENDAR\r\n");
 }

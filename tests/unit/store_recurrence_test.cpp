@@ -240,7 +240,8 @@ TEST_F(RecurrenceStoreTest, unexpanded_listing_gives_each_series_once_and_pages_
   EXPECT_TRUE(first->more);
   EXPECT_EQ(first->events()[0].id, series.id);
   EXPECT_FALSE(first->events()[0].occurrence);
-  query.after = ListQuery::Cursor{first->events()[0].start_utc, first->events()[0].id};
+  query.after =
+      ListQuery::Cursor{first->events()[0].start_utc, first->events()[0].id, std::nullopt};
   auto second = m_events->list(query);
   ASSERT_TRUE(second);
   ASSERT_EQ(second->events().size(), 1u);
