@@ -26,6 +26,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -167,7 +168,7 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   list->add_option("--search", list_options.search,
                    "Only events whose title, location or description has these words");
   list->add_option("--limit", list_options.limit, "At most this many events (default 100)")
-      ->check(CLI::Range(1, 10000));
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
 
   std::int64_t show_id = 0;
   auto *show = app.add_subcommand("show", "Show every field of one event");

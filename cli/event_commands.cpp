@@ -1,5 +1,6 @@
 #include "cli/event_commands.hpp"
 
+#include "cli/event_listing.hpp"
 #include "cli/event_view.hpp"
 #include "cli/recurrence_view.hpp"
 #include "cli/request_key.hpp"
@@ -62,18 +63,42 @@ tl::expected<std::string, int> occurrence_on(Session &session, const core::Event
                                              const OccurrenceTarget &target) {
   const date::local_days day = *target.day;
   const std::string day_text = core::format_iso_date(core::LocalSeconds{day});
-  auto result = session.call(
-      "event.list",
+  EventListing listing(
+      session,
       json{{"from", core::format_iso_date(core::LocalSeconds{day - date::days{k_lookup_days}})},
            {"to", core::format_iso_date(core::LocalSeconds{day + date::days{k_lookup_days}})},
            {"tz", series.tz},
-           {"expand", true},
-           {"limit", 10000}});
-  if (!result) {
-    return tl::unexpected(result.error());
+           {"expand", true}});
+  // Of each page only the series' occurrences on the day and the nearest
+  // others are kept: the nearest of all are among those.
+  json kept = json::array();
+  for (;;) {
+    auto page = listing.next();
+    if (!page) {
+      return tl::unexpected(page.error());
+    }
+    if (!*page) {
+      break;
+    }
+    json mine = kept;
+    for (json &entry : (*page)->entries) {
+      if (entry.is_object() && entry.value("id", std::int64_t{0}) == series.id) {
+        mine.push_back(std::move(entry));
+      }
+    }
+    const DayOccurrences so_far = occurrences_on_day(mine, series.id, day);
+    kept = json::array();
+    for (const json &entry : mine) {
+      const std::string name = entry.value("occurrence", "");
+      const auto &on_day = so_far.on_day;
+      const auto &nearest = so_far.nearest;
+      if (std::find(on_day.begin(), on_day.end(), name) != on_day.end() ||
+          std::find(nearest.begin(), nearest.end(), name) != nearest.end()) {
+        kept.push_back(entry);
+      }
+    }
   }
-  const DayOccurrences found =
-      occurrences_on_day(result->value("events", json::array()), series.id, day);
+  const DayOccurrences found = occurrences_on_day(kept, series.id, day);
   const std::string day_words =
       fmt::format("{} ({})", core::format_human_date(core::LocalSeconds{day}), series.tz);
   if (found.on_day.empty()) {
@@ -243,26 +268,37 @@ int list_events(Session &session, const ListOptions &options) {
   if (!params) {
     return session.usage(params.error().message);
   }
-  auto result = session.call("event.list", std::move(*params));
-  if (!result) {
-    return result.error();
-  }
-  const json events = result->value("events", json::array());
-  if (session.json_output()) {
-    session.print_json(events);
-  } else {
-    std::vector<core::Event> parsed;
-    for (const json &item : events) {
-      auto event = session.parse_event(item);
-      if (!event) {
-        return event.error();
-      }
-      parsed.push_back(std::move(*event));
+  const auto cap = static_cast<std::size_t>(options.limit.value_or(k_default_list_limit));
+  EventListing listing(session, std::move(*params), cap);
+  EventTable table(session.viewer());
+  JsonArrayPrinter printer(session.out());
+  for (;;) {
+    auto page = listing.next();
+    if (!page) {
+      return page.error();
     }
-    session.out() << format_event_table(parsed, session.viewer());
+    if (!*page) {
+      break;
+    }
+    if (session.json_output()) {
+      for (const json &entry : (*page)->entries) {
+        printer.add(whole_event(entry, (*page)->series));
+      }
+      continue;
+    }
+    auto events = page_events(session, **page);
+    if (!events) {
+      return events.error();
+    }
+    session.out() << table.rows(*events);
   }
-  if (result->value("more", false)) {
-    session.say("more events match; pass --limit (up to 10000) or narrow --from/--to to see them");
+  if (session.json_output()) {
+    printer.finish();
+  } else {
+    session.out() << table.finish();
+  }
+  if (listing.left_some()) {
+    session.say("more events match; pass --limit or narrow --from/--to to see them");
   }
   return k_exit_ok;
 }

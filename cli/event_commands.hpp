@@ -4,6 +4,7 @@
 #include "cli/occurrence_edit.hpp"
 #include "cli/session.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace summit::cli {
@@ -21,8 +22,14 @@ int add_event(Session &session, const EventOptions &options);
 int edit_event(Session &session, std::int64_t id, const EventOptions &options,
                const OccurrenceOptions &occurrence);
 
+// How many events `summit list` prints without --limit.
+inline constexpr int k_default_list_limit = 100;
+
 // `summit list`: event.list (the daemon expands repeating events: one row
-// per occurrence, marked ↻); says so on stderr when more events match.
+// per occurrence, marked ↻), page after page as it prints, up to --limit
+// rows (default k_default_list_limit); says so on stderr when more events
+// match. --json prints an array of whole event objects, an occurrence as
+// its series' object with its own members over it (event_listing.hpp).
 int list_events(Session &session, const ListOptions &options);
 
 // `summit show ID`: every field, a repeating event's rule, exceptions and

@@ -185,23 +185,21 @@ std::string format_reminder(const core::Reminder &reminder, const date::time_zon
   return "?";
 }
 
-std::string format_event_table(const std::vector<core::Event> &events,
-                               const date::time_zone *viewer) {
-  if (events.empty()) {
-    return "No events.\n";
-  }
-  constexpr std::size_t k_columns = 5;
-  using Row = std::array<std::string, k_columns>;
+EventTable::EventTable(const date::time_zone *viewer) : m_viewer(viewer) {}
+
+std::string EventTable::rows(const std::vector<core::Event> &events) {
   std::vector<Row> rows;
-  rows.push_back(Row{"ID", "WHEN", "TITLE", "LOCATION", "TAGS"});
+  if (!m_started && !events.empty()) {
+    rows.push_back(Row{"ID", "WHEN", "TITLE", "LOCATION", "TAGS"});
+    m_started = true;
+  }
   for (const core::Event &event : events) {
-    rows.push_back(Row{std::to_string(event.id), format_when(event, viewer), marked_title(event),
+    rows.push_back(Row{std::to_string(event.id), format_when(event, m_viewer), marked_title(event),
                        printable(event.location), printable(join(event.tags, ","))});
   }
-  std::array<std::size_t, k_columns> widths{};
   for (const Row &row : rows) {
     for (std::size_t i = 0; i < k_columns; ++i) {
-      widths[i] = std::max(widths[i], display_width(row[i]));
+      m_widths[i] = std::max(m_widths[i], display_width(row[i]));
     }
   }
   std::string text;
@@ -210,7 +208,7 @@ std::string format_event_table(const std::vector<core::Event> &events,
     for (std::size_t i = 0; i < k_columns; ++i) {
       line += row[i];
       if (i + 1 < k_columns) {
-        line.append(widths[i] - display_width(row[i]) + 2, ' ');
+        line.append(m_widths[i] - display_width(row[i]) + 2, ' ');
       }
     }
     while (!line.empty() && line.back() == ' ') {
@@ -219,6 +217,14 @@ std::string format_event_table(const std::vector<core::Event> &events,
     text += line + "\n";
   }
   return text;
+}
+
+std::string EventTable::finish() const { return m_started ? std::string() : "No events.\n"; }
+
+std::string format_event_table(const std::vector<core::Event> &events,
+                               const date::time_zone *viewer) {
+  EventTable table(viewer);
+  return table.rows(events) + table.finish();
 }
 
 std::string format_event_details(const core::Event &event, const date::time_zone *viewer) {

@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -44,6 +45,25 @@ std::string format_reminder(const core::Reminder &reminder, const date::time_zon
 // are marked in the title column. "No events." when there are none.
 std::string format_event_table(const std::vector<core::Event> &events,
                                const date::time_zone *viewer);
+
+// The same table a page at a time, for a listing read in pages: the header
+// comes with the first rows; a column is as wide as its widest cell so far
+// (it may widen on a later page, never narrows).
+class EventTable {
+public:
+  explicit EventTable(const date::time_zone *viewer);
+  // The lines for these events (the header first, the first time).
+  std::string rows(const std::vector<core::Event> &events);
+  // "No events." when no row was given, else nothing.
+  [[nodiscard]] std::string finish() const;
+
+private:
+  static constexpr std::size_t k_columns = 5;
+  using Row = std::array<std::string, k_columns>;
+  const date::time_zone *m_viewer;
+  std::array<std::size_t, k_columns> m_widths{};
+  bool m_started = false;
+};
 
 // Every field of one event, one "name: value" line each (`show`); a
 // repeating event adds recurrence_fields() after its end.

@@ -1,5 +1,7 @@
 #include "core/event_json.hpp"
 
+#include "core/occurrence_json.hpp"
+#include "core/page_limits.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -20,7 +22,7 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t k_max_title = 1000;
 constexpr std::size_t k_max_location = 1000;
-constexpr std::size_t k_max_description = 100'000;
+constexpr std::size_t k_max_description = std::size_t{64} * 1024;
 constexpr std::size_t k_max_tags = 64;
 constexpr std::size_t k_max_tag = 100;
 constexpr std::size_t k_max_reminders = 64;
@@ -39,8 +41,8 @@ constexpr std::array k_recurrence_fields{"rrule", "rdates", "exdates", "override
 constexpr std::array k_override_fields{
     "occurrence", "start",     "end",     "duration",     "title",       "location", "description",
     "status",     "start_utc", "end_utc", "start_offset", "start_later", "end_later"};
-constexpr std::size_t k_max_dates = 10'000;
-constexpr std::size_t k_max_overrides = 10'000;
+// rdates, exdates and overrides together (docs/PROTOCOL.md, limits).
+constexpr std::size_t k_max_recurrence_entries = 4000;
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -219,8 +221,10 @@ Result<std::vector<LocalSeconds>> parse_date_list(const json &list, const char *
   if (!list.is_array()) {
     return fail_field(name, "must be an array of times (or dates, for an all-day event)");
   }
-  if (list.size() > k_max_dates) {
-    return fail_field(name, fmt::format("at most {} entries", k_max_dates));
+  if (list.size() > k_max_recurrence_entries) {
+    return fail_field(name, fmt::format("has {} entries; the limit is {} (rdates, exdates and "
+                                        "overrides together)",
+                                        list.size(), k_max_recurrence_entries));
   }
   std::set<LocalSeconds> dates;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -449,8 +453,11 @@ Result<void> parse_recurrence(const json &params, Event &event, const date::time
       if (!list.is_array()) {
         return fail_field("recurrence.overrides", "must be an array of objects");
       }
-      if (list.size() > k_max_overrides) {
-        return fail_field("recurrence.overrides", fmt::format("at most {}", k_max_overrides));
+      if (list.size() > k_max_recurrence_entries) {
+        return fail_field("recurrence.overrides",
+                          fmt::format("has {} entries; the limit is {} (rdates, exdates and "
+                                      "overrides together)",
+                                      list.size(), k_max_recurrence_entries));
       }
       for (std::size_t i = 0; i < list.size(); ++i) {
         auto changed = parse_override(list[i], i, event, zone);
@@ -472,6 +479,13 @@ Result<void> parse_recurrence(const json &params, Event &event, const date::time
     }
     if (recurrence.rrule.empty() && recurrence.rdates.empty()) {
       return fail_field("recurrence", "needs an rrule or rdates: say when it repeats");
+    }
+    const std::size_t entries =
+        recurrence.rdates.size() + recurrence.exdates.size() + recurrence.overrides.size();
+    if (entries > k_max_recurrence_entries) {
+      return fail_field("recurrence", fmt::format("has {} rdates, exdates and overrides "
+                                                  "together; the limit is {}",
+                                                  entries, k_max_recurrence_entries));
     }
   }
   event.recurrence = std::move(recurrence);
@@ -546,6 +560,93 @@ void shift_recurrence(Recurrence &recurrence, Seconds by) {
     changed.start_local += by;
     changed.end_local += by;
   }
+}
+
+// What `text` costs in a calendar.export page at most: escaped for
+// iCalendar (\; \, \\ \n), folded every 74 octets, then escaped again
+// for JSON (a control character as \u00XX).
+std::size_t exported_text_bytes(const std::string &text) {
+  std::size_t bytes = 0;
+  std::size_t octets = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == ';' || c == ',') {
+      bytes += 3;
+      octets += 2;
+    } else if (c == '\\') {
+      bytes += 4;
+      octets += 2;
+    } else if (c == '\n') {
+      bytes += 3;
+      octets += 2;
+    } else if (c == '"') {
+      bytes += 2;
+      octets += 1;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      bytes += 6;
+      octets += 1;
+    } else {
+      bytes += 1;
+      octets += 1;
+    }
+  }
+  return bytes + 5 * (octets / 74 + 1);
+}
+
+// An upper bound of the event's bytes in a calendar.export page: its
+// VEVENT, and one more per override that repeats the series' text and
+// alarms where the override does not replace them (ics_export.hpp).
+std::size_t exported_bytes(const Event &event) {
+  constexpr std::size_t k_properties = 2048; // UID, DTSTAMP, times, STATUS...
+  constexpr std::size_t k_alarm = 256;       // a VALARM less its text
+  const std::size_t title = exported_text_bytes(event.title);
+  const std::size_t location = exported_text_bytes(event.location);
+  const std::size_t description = exported_text_bytes(event.description);
+  auto component = [&](std::size_t title_bytes, std::size_t text_bytes) {
+    return k_properties + title_bytes + text_bytes +
+           event.reminders.size() * (k_alarm + title_bytes);
+  };
+  std::size_t total = component(title, location + description);
+  for (const std::string &tag : event.tags) {
+    total += exported_text_bytes(tag);
+  }
+  if (!event.recurrence) {
+    return total;
+  }
+  const Recurrence &recurrence = *event.recurrence;
+  total += recurrence.rrule.size() + 64 * (recurrence.rdates.size() + recurrence.exdates.size());
+  for (const OccurrenceOverride &changed : recurrence.overrides) {
+    total += component(
+        changed.title ? exported_text_bytes(*changed.title) : title,
+        (changed.location ? exported_text_bytes(*changed.location) : location) +
+            (changed.description ? exported_text_bytes(*changed.description) : description));
+  }
+  return total;
+}
+
+// No single event may fill a page of event.list or calendar.export: its
+// JSON takes at most a quarter of one (k_max_event_bytes), its export at
+// most half. The field named is the larger of description and recurrence.
+Result<void> check_size(const Event &event) {
+  const std::size_t bytes = wire_size(event_to_json(event));
+  const std::size_t exported = exported_bytes(event);
+  if (bytes <= k_max_event_bytes && exported <= k_max_exported_event_bytes) {
+    return {};
+  }
+  const std::size_t in_recurrence = event.recurrence ? wire_size(recurrence_to_json(event)) : 0;
+  const char *field = in_recurrence > event.description.size() ? "recurrence" : "description";
+  if (bytes > k_max_event_bytes) {
+    return fail_field(field, fmt::format("the event takes {} bytes as JSON; the limit is {} "
+                                         "(a quarter of a listing page): shorten the description "
+                                         "or give fewer rdates, exdates and overrides",
+                                         bytes, k_max_event_bytes));
+  }
+  return fail_field("recurrence.overrides",
+                    fmt::format("an export repeats the event's text in each of its {} overrides, "
+                                "{} bytes in all; the limit is {}: shorten the description or "
+                                "change fewer occurrences",
+                                event.recurrence->overrides.size(), exported,
+                                k_max_exported_event_bytes));
 }
 
 } // namespace
@@ -870,6 +971,9 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
       return tl::unexpected(complete.error());
     }
   }
+  if (auto fits = check_size(event); !fits) {
+    return tl::unexpected(fits.error());
+  }
   return drafted;
 }
 
@@ -1041,6 +1145,69 @@ json event_to_json(const Event &event) {
     out["occurrence"] = wire_form(event.precision, *event.occurrence);
   }
   return out;
+}
+
+json occurrence_to_json(const Event &series, const OccurrenceTimes &times,
+                        const OccurrenceOverride *changed) {
+  json out{{"id", series.id},
+           {"occurrence", wire_form(series.precision, times.id)},
+           {"start", wire_form(series.precision, times.start_local)},
+           {"end", wire_form(series.precision, times.end_local)},
+           {"start_utc", format_iso_utc(times.start_utc)},
+           {"end_utc", format_iso_utc(times.end_utc)}};
+  if (const auto zone = find_zone(series.tz)) {
+    out["start_offset"] = format_iso_offset(times.start_utc, *zone);
+  }
+  if (changed != nullptr) {
+    if (changed->title) {
+      out["title"] = *changed->title;
+    }
+    if (changed->location) {
+      out["location"] = *changed->location;
+    }
+    if (changed->description) {
+      out["description"] = *changed->description;
+    }
+    if (changed->status) {
+      out["status"] = to_string(*changed->status);
+    }
+  }
+  return out;
+}
+
+Result<Event> occurrence_from_json(Event series, const json &entry) {
+  if (!entry.is_object()) {
+    return fail(ErrorCode::invalid_params, "an occurrence must be a JSON object");
+  }
+  try {
+    auto occurrence = parse_iso(entry.at("occurrence").get<std::string>());
+    auto start = parse_iso(entry.at("start").get<std::string>());
+    auto end = parse_iso(entry.at("end").get<std::string>());
+    auto start_utc = parse_iso(entry.at("start_utc").get<std::string>());
+    auto end_utc = parse_iso(entry.at("end_utc").get<std::string>());
+    if (!occurrence || !start || !end || !start_utc || !end_utc) {
+      return fail(ErrorCode::invalid_params, "occurrence times are not in the documented forms");
+    }
+    series.occurrence = occurrence->local;
+    series.start_local = start->local;
+    series.end_local = end->local;
+    series.start_utc = start_utc->instant;
+    series.end_utc = end_utc->instant;
+    series.title = entry.value("title", series.title);
+    series.location = entry.value("location", series.location);
+    series.description = entry.value("description", series.description);
+    if (entry.contains("status")) {
+      series.status =
+          status_from_string(entry.at("status").get<std::string>()).value_or(series.status);
+    }
+    return series;
+  } catch (const json::exception &e) {
+    return fail(ErrorCode::invalid_params, fmt::format("malformed occurrence: {}", e.what()));
+  }
+}
+
+std::size_t wire_size(const json &value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace).size();
 }
 
 json recurrence_to_json(const Event &event) {

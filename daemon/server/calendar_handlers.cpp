@@ -4,6 +4,7 @@
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/page_limits.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -673,16 +674,40 @@ HandlerResult CalendarHandlers::export_calendar(const json &params, const CallCo
   if (!page) {
     return tl::unexpected(page.error());
   }
+  // Events are taken while the page stays within the reply bound (the first
+  // always: core::k_max_exported_event_bytes is half a page).
   std::string ics = first_page ? ical::calendar_header() : std::string();
-  ics += ical::vevents(page->events, context.now, zones);
-  json next = nullptr;
-  if (page->more && !page->events.empty()) {
-    next = encode_cursor(page->events.back(), zones);
-  } else {
-    ics += ical::vtimezones(zones);
-    ics += ical::calendar_footer();
+  auto wire_bytes = [](const std::string &text) { return core::wire_size(json(text)); };
+  std::size_t used = wire_bytes(ics) + 64;
+  std::size_t count = 0;
+  const core::Event *last = nullptr;
+  bool cut = false;
+  for (const store::ListEntry &entry : page->entries) {
+    const auto &event = std::get<core::Event>(entry);
+    std::string text = ical::vevents({event}, context.now, zones);
+    const std::size_t cost = wire_bytes(text);
+    if (used + cost > core::k_max_page_bytes && count > 0) {
+      cut = true;
+      break;
+    }
+    used += cost;
+    ics += text;
+    ++count;
+    last = &event;
   }
-  return json{{"ics", std::move(ics)}, {"count", page->events.size()}, {"next", std::move(next)}};
+  if (!cut && !page->more) {
+    std::string tail = ical::vtimezones(zones) + ical::calendar_footer();
+    if (used + wire_bytes(tail) > core::k_max_page_bytes && count > 0) {
+      cut = true; // the zones come alone on the next page
+    } else {
+      ics += tail;
+    }
+  }
+  json next = nullptr;
+  if ((cut || page->more) && last != nullptr) {
+    next = encode_cursor(*last, zones);
+  }
+  return json{{"ics", std::move(ics)}, {"count", count}, {"next", std::move(next)}};
 }
 
 } // namespace summit::server

@@ -2,6 +2,9 @@
 
 #include "core/event_json.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/occurrence_json.hpp"
+#include "core/page_limits.hpp"
+#include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -13,6 +16,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <string_view>
 #include <vector>
 
 namespace summit::server {
@@ -216,12 +221,13 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   auto tz = reader.optional_string("tz");
   auto tag = reader.optional_string("tag");
   auto search = reader.optional_string("search");
+  auto after = reader.optional_string("after");
   auto limit = reader.optional_integer("limit", 1, k_max_list_limit);
   auto expand = reader.optional_bool("expand");
   if (!expand) {
     return tl::unexpected(expand.error());
   }
-  for (const auto *failed : {&from, &to, &tz, &tag, &search}) {
+  for (const auto *failed : {&from, &to, &tz, &tag, &search, &after}) {
     if (!*failed) {
       return tl::unexpected(failed->error());
     }
@@ -245,6 +251,13 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   if (*search && !(*search)->empty()) {
     query.search = **search;
   }
+  if (*after) {
+    auto cursor = decode_list_cursor(**after);
+    if (!cursor) {
+      return tl::unexpected(cursor.error());
+    }
+    query.after = *cursor;
+  }
   query.limit = static_cast<std::size_t>(limit->value_or(k_default_list_limit));
   query.expand = expand->value_or(true);
 
@@ -252,14 +265,92 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   if (!page) {
     return tl::unexpected(page.error());
   }
+  return list_reply(*page, core::k_max_page_bytes);
+}
+
+nlohmann::json list_reply(const store::ListPage &page, std::size_t max_bytes) {
+  // {"events":[],"more":false,"next":null,"series":{}} and its separators:
+  // what the entries add to is measured as they are added.
+  constexpr std::size_t k_frame = 128;
   auto events = nlohmann::json::array();
-  for (const auto &event : page->events) {
-    events.push_back(core::event_to_json(event));
+  auto series = nlohmann::json::object();
+  std::size_t used = k_frame;
+  bool cut = false;
+  std::optional<store::ListQuery::Cursor> last;
+  for (const store::ListEntry &entry : page.entries) {
+    nlohmann::json item;
+    std::optional<std::pair<std::string, nlohmann::json>> new_series;
+    if (const auto *listed = std::get_if<store::ListedOccurrence>(&entry)) {
+      const core::Event &of = page.series.at(listed->series_id);
+      item = core::occurrence_to_json(of, listed->times,
+                                      listed->changed ? &*listed->changed : nullptr);
+      const std::string key = std::to_string(of.id);
+      if (!series.contains(key)) {
+        new_series.emplace(key, core::event_to_json(of));
+      }
+    } else {
+      item = core::event_to_json(std::get<core::Event>(entry));
+    }
+    std::size_t cost = core::wire_size(item) + 1;
+    if (new_series) {
+      cost += new_series->first.size() + 4 + core::wire_size(new_series->second);
+    }
+    // The first entry always goes: no event is larger than a quarter of a
+    // page (core::k_max_event_bytes), so a page is never empty.
+    if (used + cost > max_bytes && !events.empty()) {
+      cut = true;
+      break;
+    }
+    used += cost;
+    if (new_series) {
+      series[new_series->first] = std::move(new_series->second);
+    }
+    events.push_back(std::move(item));
+    last = store::cursor_of(entry);
   }
+  const bool more = cut || page.more;
   nlohmann::json reply = nlohmann::json::object();
   reply["events"] = std::move(events); // moved, not copied (see drafted_reply)
-  reply["more"] = page->more;
+  reply["series"] = std::move(series);
+  reply["more"] = more;
+  reply["next"] = more && last ? nlohmann::json(encode_list_cursor(*last)) : nlohmann::json();
   return reply;
+}
+
+std::string encode_list_cursor(const store::ListQuery::Cursor &cursor) {
+  std::string text = fmt::format("{}/{}", cursor.start_utc.time_since_epoch().count(), cursor.id);
+  if (cursor.occurrence) {
+    text += "/" + core::format_iso_local(*cursor.occurrence);
+  }
+  return text;
+}
+
+core::Result<store::ListQuery::Cursor> decode_list_cursor(const std::string &text) {
+  auto refused = [] {
+    return invalid_param("after", "params.after is not a cursor summitd gave (pass the `next` of "
+                                  "the previous page as it is)");
+  };
+  store::ListQuery::Cursor cursor;
+  long long start = 0;
+  long long id = 0;
+  int used = 0;
+  if (std::sscanf(text.c_str(), "%lld/%lld%n", &start, &id, &used) != 2 || id < 0) {
+    return refused();
+  }
+  cursor.start_utc = core::SysSeconds{core::Seconds{start}};
+  cursor.id = id;
+  const std::string_view rest = std::string_view(text).substr(static_cast<std::size_t>(used));
+  if (!rest.empty()) {
+    if (rest.front() != '/') {
+      return refused();
+    }
+    auto when = core::parse_iso(rest.substr(1));
+    if (!when || when->kind == core::When::Kind::instant) {
+      return refused();
+    }
+    cursor.occurrence = when->local;
+  }
+  return cursor;
 }
 
 HandlerResult EventHandlers::update(const nlohmann::json &params, const CallContext &context) {

@@ -2,6 +2,7 @@
 
 #include "core/event.hpp"
 #include "daemon/server/dispatcher.hpp"
+#include "daemon/store/event_store.hpp"
 
 #include <date/tz.h>
 
@@ -13,9 +14,6 @@
 namespace summit::core {
 class ZoneGazetteer;
 } // namespace summit::core
-namespace summit::store {
-class EventStore;
-}
 
 namespace summit::server {
 
@@ -77,6 +75,20 @@ core::Result<core::TimeRange> read_range(const std::optional<std::string> &from,
                                          const std::optional<std::string> &to,
                                          const std::optional<std::string> &tz,
                                          core::SysSeconds default_begin);
+
+// The result of event.list for `page` (docs/PROTOCOL.md): `events` in list
+// order, each occurrence only with what is its own; `series`, each series
+// of those occurrences once, by id; `more`; and `next`, the cursor to pass
+// as `after` for the rest (null when there is none). Entries are taken in
+// order while the result stays within `max_bytes` on the wire (the first
+// always); `more` is then true and `next` resumes after the last one taken.
+nlohmann::json list_reply(const store::ListPage &page, std::size_t max_bytes);
+
+// event.list's cursor, "START/ID" or "START/ID/OCCURRENCE" (the unix start
+// of the entry, its event id, and an occurrence's RECURRENCE-ID): plain
+// text, to paste as it is. decode refuses, naming `after`, anything else.
+std::string encode_list_cursor(const store::ListQuery::Cursor &cursor);
+core::Result<store::ListQuery::Cursor> decode_list_cursor(const std::string &text);
 
 // "permission denied: event 7 is owned by uid 1001 (alice)"; the name is
 // left out when the uid has no passwd entry.

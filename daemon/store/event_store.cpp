@@ -1238,7 +1238,7 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
     // One row more than asked tells whether there are more.
     const auto cap = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() - 1);
     const std::size_t limit = std::min(query.limit, cap);
-    const bool paged = !query.expand && query.after.has_value();
+    const bool paged = query.after.has_value();
     const std::int64_t after_start =
         paged ? to_unix(query.after->start_utc) : std::numeric_limits<std::int64_t>::min();
     const std::int64_t after_id = paged ? query.after->id : 0;
@@ -1274,43 +1274,51 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
         events.push_back(read_event(*s));
       }
     }
-    const std::size_t singles = events.size();
-    auto in_order = [](const core::Event &a, const core::Event &b) {
-      if (a.start_utc != b.start_utc) {
-        return a.start_utc < b.start_utc;
-      }
-      if (a.id != b.id) {
-        return a.id < b.id;
-      }
-      return a.occurrence < b.occurrence;
+    ListPage page;
+    std::vector<ListEntry> &entries = page.entries;
+    for (auto &event : events) {
+      entries.emplace_back(std::move(event));
+    }
+    const std::size_t singles = entries.size();
+    // Expanded, a series is wanted whatever its first start: its cursor
+    // test is on occurrences, below.
+    const bool series_after = paged && !query.expand;
+    // What the cursor has already listed: a prefix of each series'
+    // occurrences in list order.
+    auto listed_before = [&](std::int64_t id, const ical::Occurrence &occurrence) {
+      return paged && ListQuery::Cursor{occurrence.start_utc, id, occurrence.id} <= *query.after;
+    };
+    auto in_order = [](const ListEntry &a, const ListEntry &b) {
+      return cursor_of(a) < cursor_of(b);
     };
     {
       // The series that may have an occurrence in the range; few next to
-      // single events, each expanded here (at most limit + 1 occurrences).
-      // One budget for all of them: a runaway expansion ends the request
-      // with over_budget (ical::occurrences). Once limit + 1 events are
-      // known, the later series are expanded only up to the last of them,
-      // which nothing after it can displace: the work stays near
-      // limit + 1 occurrences however many series there are.
+      // single events, each expanded here (at most limit + 1 occurrences
+      // after the cursor). One budget for all of them: a runaway expansion
+      // ends the request with over_budget (ical::occurrences). Once
+      // limit + 1 entries are known, the later series are expanded only up
+      // to the last of them, which nothing after it can displace: the work
+      // stays near limit + 1 occurrences however many series there are.
       ical::ExpansionBudget budget(query.expansion_steps);
-      core::TimeRange range = query.range;
+      core::SysSeconds expand_until = query.range.end;
       auto keep_first = [&] {
-        std::sort(events.begin(), events.end(), in_order);
-        events.resize(limit + 1);
-        const core::SysSeconds last = events.back().start_utc;
-        if (last >= range.begin && last < range.end) {
-          range.end = last + core::Seconds{1};
+        std::sort(entries.begin(), entries.end(), in_order);
+        entries.resize(limit + 1);
+        const core::SysSeconds last = cursor_of(entries.back()).start_utc;
+        if (last >= query.range.begin && last < expand_until) {
+          expand_until = last + core::Seconds{1};
         }
       };
       const bool prune = query.expand && limit < std::numeric_limits<std::size_t>::max() / 4;
-      if (prune && events.size() > limit) {
+      if (prune && entries.size() > limit) {
         keep_first();
       }
       Use s(m_impl->m_list_series);
       s->bind(":from", from);
       s->bind(":to", to_unix(query.range.end));
-      s->bind(":after_start", after_start);
-      s->bind(":after_id", after_id);
+      s->bind(":after_start",
+              series_after ? after_start : std::numeric_limits<std::int64_t>::min());
+      s->bind(":after_id", series_after ? after_id : 0);
       if (by_tag) {
         s->bind(":tag", *query.tag);
       } else {
@@ -1324,36 +1332,98 @@ core::Result<ListPage> EventStore::list(const ListQuery &query) {
       while (s->executeStep()) {
         core::Event series = read_event(*s);
         if (!query.expand) {
-          events.push_back(std::move(series));
+          entries.emplace_back(std::move(series));
           continue;
         }
         auto zone = core::find_zone(series.tz);
         if (!zone) {
           continue; // its zone left tzdata: nothing can be expanded
         }
-        auto found = ical::occurrences(series, *zone, range, limit + 1, budget);
-        if (!found) {
-          return tl::unexpected(found.error());
+        // Occurrences before the cursor's start cannot come after it.
+        core::TimeRange window = query.range;
+        window.end = expand_until;
+        if (paged) {
+          window.begin = std::max(window.begin, query.after->start_utc);
         }
-        for (const auto &occurrence : *found) {
-          events.push_back(ical::occurrence_event(series, occurrence));
+        if (window.begin > window.end) {
+          continue;
         }
-        if (prune && events.size() > 2 * (limit + 1)) {
+        std::vector<ical::Occurrence> found;
+        std::size_t skipped = 0;
+        for (std::size_t want = limit + 1;;) {
+          auto expanded = ical::occurrences(series, *zone, window, want, budget);
+          if (!expanded) {
+            return tl::unexpected(expanded.error());
+          }
+          found = std::move(*expanded);
+          skipped = 0;
+          while (skipped < found.size() && listed_before(series.id, found[skipped])) {
+            ++skipped;
+          }
+          if (found.size() < want || found.size() - skipped > limit) {
+            break;
+          }
+          want = limit + 1 + skipped; // the cursor's own start took some
+        }
+        for (std::size_t i = skipped; i < found.size(); ++i) {
+          const ical::Occurrence &occurrence = found[i];
+          ListedOccurrence listed{series.id,
+                                  {occurrence.id, occurrence.start_local, occurrence.end_local,
+                                   occurrence.start_utc, occurrence.end_utc},
+                                  std::nullopt};
+          if (occurrence.changed != nullptr) {
+            listed.changed = *occurrence.changed;
+          }
+          entries.emplace_back(std::move(listed));
+        }
+        if (found.size() > skipped) {
+          page.series.emplace(series.id, std::move(series));
+        }
+        if (prune && entries.size() > 2 * (limit + 1)) {
           keep_first();
         }
       }
     }
-    if (events.size() > singles) {
-      std::stable_sort(events.begin(), events.end(), in_order);
+    if (entries.size() > singles) {
+      std::stable_sort(entries.begin(), entries.end(), in_order);
     }
-    ListPage page;
-    if (events.size() > limit) {
+    if (entries.size() > limit) {
       page.more = true;
-      events.resize(limit);
+      entries.resize(limit);
+      std::set<std::int64_t> kept;
+      for (const ListEntry &entry : entries) {
+        if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
+          kept.insert(listed->series_id);
+        }
+      }
+      std::erase_if(page.series, [&](const auto &item) { return kept.count(item.first) == 0; });
     }
-    page.events = std::move(events);
     return page;
   });
+}
+
+ListQuery::Cursor cursor_of(const ListEntry &entry) {
+  if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
+    return {listed->times.start_utc, listed->series_id, listed->times.id};
+  }
+  const auto &event = std::get<core::Event>(entry);
+  return {event.start_utc, event.id, std::nullopt};
+}
+
+std::vector<core::Event> ListPage::events() const {
+  std::vector<core::Event> out;
+  for (const ListEntry &entry : entries) {
+    if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
+      const core::OccurrenceTimes &times = listed->times;
+      ical::Occurrence occurrence{times.id,        times.start_local,
+                                  times.end_local, times.start_utc,
+                                  times.end_utc,   listed->changed ? &*listed->changed : nullptr};
+      out.push_back(ical::occurrence_event(series.at(listed->series_id), occurrence));
+    } else {
+      out.push_back(std::get<core::Event>(entry));
+    }
+  }
+  return out;
 }
 
 core::Result<std::optional<core::Event>> EventStore::find_uid(const std::string &uid) {

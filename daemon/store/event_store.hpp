@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/occurrence_json.hpp"
 #include "core/reminder_plan.hpp"
 #include "core/time_range.hpp"
 #include "daemon/store/migrations.hpp"
@@ -11,10 +12,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace SQLite {
@@ -39,23 +42,50 @@ struct ListQuery {
   // naming the event, instead of answering late or in part.
   std::size_t expansion_steps = 1'000'000;
   // true: each occurrence of a recurring event that overlaps the range is
-  // listed on its own (Event::occurrence set). false: the series is listed
+  // listed on its own (a ListedOccurrence). false: the series is listed
   // once, as stored, when any occurrence may fall in the range (its span
   // overlaps), which is what an export wants.
   bool expand = true;
-  // Only with expand = false: resume after this (start_utc, id), the last
-  // row of the previous page.
+  // Resume after this entry of a previous page (its start_utc, id and, for
+  // an occurrence, its RECURRENCE-ID): entries sort by (start_utc, id,
+  // occurrence), an event as stored before any occurrence.
   struct Cursor {
     core::SysSeconds start_utc{};
     std::int64_t id = 0;
+    std::optional<core::LocalSeconds> occurrence;
+    auto operator<=>(const Cursor &) const = default;
   };
   std::optional<Cursor> after;
 };
 
+// One occurrence of a series in a listing: only what is its own. The series
+// is ListPage::series.at(series_id), held once however many of its
+// occurrences a page lists (a copy per occurrence is what made a page of a
+// minutely series with a long description cost gigabytes).
+struct ListedOccurrence {
+  std::int64_t series_id = 0;
+  core::OccurrenceTimes times;
+  // The override that moved or changed it, if any.
+  std::optional<core::OccurrenceOverride> changed;
+};
+
+// One entry of a page: an event as stored (a single event, or a whole
+// series when not expanded), or one occurrence of a series.
+using ListEntry = std::variant<core::Event, ListedOccurrence>;
+
+// Where an entry sorts; what a page's last entry gives as the next cursor.
+ListQuery::Cursor cursor_of(const ListEntry &entry);
+
 struct ListPage {
   // In (start_utc, id, occurrence) order.
-  std::vector<core::Event> events;
+  std::vector<ListEntry> entries;
+  // The series of the occurrences in `entries`, by id; only those.
+  std::map<std::int64_t, core::Event> series;
   bool more = false; // more matched than `limit`
+  // Each entry as one event value (an occurrence as ical::occurrence_event
+  // gives it). Copies the series into every occurrence: for tests and
+  // small pages, never for a reply.
+  std::vector<core::Event> events() const;
 };
 
 // An event whose UTC instant moved when tzdata changed.

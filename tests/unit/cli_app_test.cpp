@@ -125,8 +125,9 @@ TEST(App, json_list_prints_the_events_array) {
       run_summit({"--json", "list", "--from", "2025-01-01", "--tag", "cis"}, daemon.path());
   EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
   EXPECT_EQ(json::parse(outcome.out), json::array({event}));
-  EXPECT_EQ(daemon.requests()[0]["params"],
-            (json{{"from", "2025-01-01T00:00:00Z"}, {"tag", "cis"}, {"tz", "UTC"}}));
+  EXPECT_EQ(
+      daemon.requests()[0]["params"],
+      (json{{"from", "2025-01-01T00:00:00Z"}, {"tag", "cis"}, {"tz", "UTC"}, {"limit", 100}}));
 }
 
 TEST(App, unreachable_daemon_exits_3_naming_the_socket_and_how_to_start_it) {

@@ -96,7 +96,7 @@ void expect_same_event(const Event &actual, const Event &expected) {
 
 std::vector<std::string> titles(const ListPage &page) {
   std::vector<std::string> out;
-  for (const Event &e : page.events) {
+  for (const Event &e : page.events()) {
     out.push_back(e.title);
   }
   return out;
@@ -269,17 +269,17 @@ TEST_F(EventStoreTest, update_replaces_every_field_and_what_filters_see) {
 
   ListQuery old_tag = between(SysSeconds::min(), k_never);
   old_tag.tag = "cis";
-  EXPECT_TRUE(list(old_tag).events.empty());
+  EXPECT_TRUE(list(old_tag).events().empty());
   ListQuery new_tag = between(k_sep26 + 29 * 24h, k_sep26 + 31 * 24h);
   new_tag.tag = "heads of state";
   EXPECT_EQ(titles(list(new_tag)), std::vector<std::string>{"Summit of CIS Heads of State"});
 
   ListQuery old_words = between(SysSeconds::min(), k_never);
   old_words.search = "minsk";
-  EXPECT_TRUE(list(old_words).events.empty());
+  EXPECT_TRUE(list(old_words).events().empty());
   ListQuery new_words = between(SysSeconds::min(), k_never);
   new_words.search = "dushanbe";
-  EXPECT_EQ(list(new_words).events.size(), 1u);
+  EXPECT_EQ(list(new_words).events().size(), 1u);
 }
 
 TEST_F(EventStoreTest, update_with_empty_uid_keeps_the_stored_uid) {
@@ -302,7 +302,7 @@ TEST_F(EventStoreTest, remove_takes_the_event_its_tags_reminders_and_text_with_i
   EXPECT_EQ(*m_store->count(), 1);
   ListQuery tagged = between(SysSeconds::min(), k_never);
   tagged.tag = "cis";
-  EXPECT_TRUE(list(tagged).events.empty());
+  EXPECT_TRUE(list(tagged).events().empty());
   ListQuery words = between(SysSeconds::min(), k_never);
   words.search = "minsk";
   EXPECT_EQ(titles(list(words)), std::vector<std::string>{"Minsk forum"});
@@ -406,7 +406,7 @@ TEST_F(EventStoreTest, the_tag_filter_matches_the_whole_tag_exactly) {
   q.tag = "cis";
   EXPECT_EQ(titles(list(q)), (std::vector<std::string>{"a", "d"}));
   q.tag = "ci";
-  EXPECT_TRUE(list(q).events.empty());
+  EXPECT_TRUE(list(q).events().empty());
 }
 
 TEST_F(EventStoreTest, the_tag_filter_follows_a_start_that_moved) {
@@ -420,7 +420,7 @@ TEST_F(EventStoreTest, the_tag_filter_follows_a_start_that_moved) {
   q.tag = "cis";
   EXPECT_EQ(titles(list(q)), std::vector<std::string>{"moved"});
   q.range = core::TimeRange{k_sep26, k_sep26 + 2h};
-  EXPECT_TRUE(list(q).events.empty());
+  EXPECT_TRUE(list(q).events().empty());
 }
 
 class EventStoreSearchTest : public EventStoreTest {
@@ -499,7 +499,7 @@ TEST_F(EventStoreSearchTest, search_combines_with_tag_and_range) {
   q.range = core::TimeRange{k_sep26 + 24h, k_never};
   EXPECT_EQ(titles(list(q)), std::vector<std::string>{"Summit of the Heads of State"});
   q.search = "minsk";
-  EXPECT_TRUE(list(q).events.empty());
+  EXPECT_TRUE(list(q).events().empty());
 }
 
 // ---- search plans: from the matches, or along start order ----
@@ -566,7 +566,7 @@ protected:
       *more = page->more;
     }
     std::vector<std::int64_t> ids;
-    for (const Event &e : page->events) {
+    for (const Event &e : page->events()) {
       ids.push_back(e.id);
     }
     return ids;
@@ -621,17 +621,17 @@ TEST_F(SearchPlanTest, a_word_in_many_events_walks_start_order) {
   q.limit = 10;
   const ListPage page = list(q);
   EXPECT_EQ(m_store->last_search_plan(), SearchPlan::by_start);
-  ASSERT_EQ(page.events.size(), 10U);
+  ASSERT_EQ(page.events().size(), 10U);
   EXPECT_TRUE(page.more);
   // The long events that started before the range and still run come first.
-  EXPECT_LT(page.events.front().start_utc, k_sep26 + 100h);
-  EXPECT_GT(page.events.front().end_utc, k_sep26 + 100h);
+  EXPECT_LT(page.events().front().start_utc, k_sep26 + 100h);
+  EXPECT_GT(page.events().front().end_utc, k_sep26 + 100h);
 }
 
 TEST_F(SearchPlanTest, a_rare_word_starts_from_its_matches) {
   ListQuery q = between(SysSeconds::min(), k_never);
   q.search = "delta";
-  EXPECT_EQ(list(q).events.size(), 2U);
+  EXPECT_EQ(list(q).events().size(), 2U);
   EXPECT_EQ(m_store->last_search_plan(), SearchPlan::from_matches);
 }
 
@@ -643,7 +643,7 @@ TEST_F(SearchPlanTest, matches_outside_the_range_end_the_walk_early) {
   q.limit = 5;
   const ListPage page = list(q);
   EXPECT_EQ(m_store->last_search_plan(), SearchPlan::from_matches);
-  for (const Event &e : page.events) {
+  for (const Event &e : page.events()) {
     EXPECT_GT(e.end_utc, k_sep26 + 100h + 30min); // only month-long ones still running
   }
 }
@@ -667,7 +667,7 @@ TEST_F(EventStoreTest, limit_cuts_the_list_and_more_says_so) {
     EXPECT_TRUE(page.more);
     q.limit = 5;
     page = list(q);
-    EXPECT_EQ(page.events.size(), 5u);
+    EXPECT_EQ(page.events().size(), 5u);
     EXPECT_FALSE(page.more);
     q.limit = 4;
     EXPECT_TRUE(list(q).more);

@@ -70,7 +70,7 @@ protected:
     query.expand = expand;
     auto page = m_events->list(query);
     EXPECT_TRUE(page) << page.error().message;
-    return page->events;
+    return page->events();
   }
 
   fs::path m_dir;
@@ -145,7 +145,7 @@ TEST_F(RecurrenceStoreTest, the_limit_counts_occurrences_and_more_says_there_are
   query.limit = 3;
   auto page = m_events->list(query);
   ASSERT_TRUE(page);
-  EXPECT_EQ(page->events.size(), 3u);
+  EXPECT_EQ(page->events().size(), 3u);
   EXPECT_TRUE(page->more);
 }
 
@@ -213,17 +213,17 @@ TEST_F(RecurrenceStoreTest, tag_and_search_filter_series_like_single_events) {
   query.tag = "cis";
   auto tagged = m_events->list(query);
   ASSERT_TRUE(tagged);
-  EXPECT_EQ(tagged->events.size(), 3u); // 5, 12, 19 September
+  EXPECT_EQ(tagged->events().size(), 3u); // 5, 12, 19 September
   query.tag.reset();
   query.search = "dushanbe";
   auto found = m_events->list(query);
   ASSERT_TRUE(found);
-  ASSERT_EQ(found->events.size(), 1u);
-  EXPECT_EQ(found->events[0].title, "Dushanbe summit");
+  ASSERT_EQ(found->events().size(), 1u);
+  EXPECT_EQ(found->events()[0].title, "Dushanbe summit");
   query.search = "working";
   auto working = m_events->list(query);
   ASSERT_TRUE(working);
-  EXPECT_EQ(working->events.size(), 3u);
+  EXPECT_EQ(working->events().size(), 3u);
 }
 
 TEST_F(RecurrenceStoreTest, unexpanded_listing_gives_each_series_once_and_pages_by_cursor) {
@@ -236,15 +236,16 @@ TEST_F(RecurrenceStoreTest, unexpanded_listing_gives_each_series_once_and_pages_
   query.limit = 1;
   auto first = m_events->list(query);
   ASSERT_TRUE(first);
-  ASSERT_EQ(first->events.size(), 1u);
+  ASSERT_EQ(first->events().size(), 1u);
   EXPECT_TRUE(first->more);
-  EXPECT_EQ(first->events[0].id, series.id);
-  EXPECT_FALSE(first->events[0].occurrence);
-  query.after = ListQuery::Cursor{first->events[0].start_utc, first->events[0].id};
+  EXPECT_EQ(first->events()[0].id, series.id);
+  EXPECT_FALSE(first->events()[0].occurrence);
+  query.after =
+      ListQuery::Cursor{first->events()[0].start_utc, first->events()[0].id, std::nullopt};
   auto second = m_events->list(query);
   ASSERT_TRUE(second);
-  ASSERT_EQ(second->events.size(), 1u);
-  EXPECT_EQ(second->events[0].id, single.id);
+  ASSERT_EQ(second->events().size(), 1u);
+  EXPECT_EQ(second->events()[0].id, single.id);
   EXPECT_FALSE(second->more);
 }
 
