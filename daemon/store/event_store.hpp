@@ -135,13 +135,13 @@ struct StoreOptions {
   // Tests force a plan to compare them; the daemon leaves it automatic.
   SearchPlan search_plan = SearchPlan::automatic;
   // Shared by the stores opened on one file; empty for a store alone.
-  std::shared_ptr<SharedFile> shared_file;
+  std::shared_ptr<SharedFile> shared_file = {};
   // Whether this store writes a removed file back from its connection. A
   // second connection leaves it to the first (one writer of the copy):
   // until that has happened its writes are refused and `on_file_removed`
   // is called (from the thread that writes), so that the first can do it.
   bool writes_back_removed_file = true;
-  std::function<void()> on_file_removed;
+  std::function<void()> on_file_removed = {};
 };
 
 // The calendar in one SQLite file (WAL, synchronous=FULL so that every write

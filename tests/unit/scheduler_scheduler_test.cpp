@@ -296,7 +296,7 @@ TEST(Scheduler, ten_thousand_due_at_one_instant_all_fire_in_stable_order) {
 }
 
 TEST(Scheduler, large_batches_are_handed_out_over_several_loop_turns) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
   for (int id = 1; id <= 1000; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -335,7 +335,7 @@ private:
 };
 
 TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_reports_it) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
   for (int id = 1; id <= 250; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -353,7 +353,7 @@ TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_r
 }
 
 TEST(Scheduler, completions_are_recorded_once_the_batch_is_all_handed_out) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
   for (int id = 1; id <= 250; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -465,7 +465,7 @@ TEST(Scheduler, cancelled_wait_fires_nothing) {
 }
 
 TEST(Scheduler, at_start_reminders_due_while_down_fire_late_within_grace_else_missed) {
-  Fixture f(SchedulerOptions{.grace = 24h, .late_after = 60s});
+  Fixture f(SchedulerOptions{.grace = 24h, .late_after = 60s, .on_armed = {}});
   f.queue.add(1, k_t0 - 25h); // beyond the grace: missed
   f.queue.add(2, k_t0 - 1h);  // late
   f.queue.add(3, k_t0 - 30s); // a little behind, not late
@@ -556,7 +556,7 @@ TEST(Scheduler, pending_delivery_for_a_channel_no_longer_configured_is_dropped) 
 }
 
 TEST(Scheduler, a_failing_queue_is_retried_later_not_thrown) {
-  Fixture f(SchedulerOptions{.retry_after = 5s});
+  Fixture f(SchedulerOptions{.retry_after = 5s, .on_armed = {}});
   f.queue.add(1, k_t0 + 10s);
   f.scheduler->add_channel(f.log);
   f.scheduler->start();

@@ -424,7 +424,7 @@ TEST_F(RecurrenceStoreTest, a_listing_past_its_expansion_budget_fails_naming_the
   const auto page = m_events->list(query);
   ASSERT_TRUE(page) << page.error().message;
   std::vector<std::string> listed;
-  for (const auto &event : page->events) {
+  for (const auto &event : page->events()) {
     listed.push_back(event.title + " " + local(event));
   }
   EXPECT_EQ(listed, (std::vector<std::string>{
@@ -449,13 +449,13 @@ TEST_F(RecurrenceStoreTest, many_minutely_series_list_only_the_first_limit_occur
   query.expansion_steps = 2000;
   const auto page = m_events->list(query);
   ASSERT_TRUE(page) << page.error().message;
-  ASSERT_EQ(page->events.size(), 10U);
+  ASSERT_EQ(page->events().size(), 10U);
   EXPECT_TRUE(page->more);
   // 00:00Z is 03:00 in Minsk: every series has an occurrence then; the
   // first ten by (start, id) are series 0-9 at 03:00.
   for (std::size_t i = 0; i < 10; ++i) {
-    EXPECT_EQ(page->events[i].title, fmt::format("Series {}", i));
-    EXPECT_EQ(local(page->events[i]), "2025-09-03T03:00:00");
+    EXPECT_EQ(page->events()[i].title, fmt::format("Series {}", i));
+    EXPECT_EQ(local(page->events()[i]), "2025-09-03T03:00:00");
   }
 }
 
