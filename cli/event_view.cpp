@@ -224,7 +224,8 @@ std::string EventTable::finish() const { return m_started ? std::string() : "No 
 std::string format_event_table(const std::vector<core::Event> &events,
                                const date::time_zone *viewer) {
   EventTable table(viewer);
-  return table.rows(events) + table.finish();
+  std::string text = table.rows(events); // before finish(): it asks whether rows came
+  return text + table.finish();
 }
 
 std::string format_event_details(const core::Event &event, const date::time_zone *viewer) {

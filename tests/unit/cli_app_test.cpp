@@ -54,30 +54,31 @@ TEST(App, add_infers_the_zone_from_the_location_says_so_and_prints_the_id) {
 }
 
 TEST(App, add_sends_a_fresh_request_key_each_run_and_reuses_a_given_one) {
-  FakeDaemon daemon([](const json &) {
-    return json{
-        {"result",
-         {{"event", summit::core::event_to_json(minsk_meeting())}, {"notes", json::array()}}}};
-  });
+  // A fake daemon serves one connection: one per run.
+  const auto request_of = [](const std::vector<std::string> &args) {
+    FakeDaemon daemon([](const json &) {
+      return json{
+          {"result",
+           {{"event", summit::core::event_to_json(minsk_meeting())}, {"notes", json::array()}}}};
+    });
+    EXPECT_EQ(run_summit(args, daemon.path()).code, k_exit_ok);
+    EXPECT_EQ(daemon.requests().size(), 1U);
+    return daemon.requests().empty() ? json() : daemon.requests()[0];
+  };
   const std::vector<std::string> add{"add", "x", "--at", "2025-09-26 10:00", "--tz", "UTC"};
-  ASSERT_EQ(run_summit(add, daemon.path()).code, k_exit_ok);
-  ASSERT_EQ(run_summit(add, daemon.path()).code, k_exit_ok);
+  const std::string first = request_of(add)["params"].value("request_key", "");
+  const std::string second = request_of(add)["params"].value("request_key", "");
   std::vector<std::string> with_key = add;
   with_key.insert(with_key.end(), {"--request-key", "dentist-1"});
-  ASSERT_EQ(run_summit(with_key, daemon.path()).code, k_exit_ok);
-  ASSERT_EQ(daemon.requests().size(), 3U);
-  const std::string first = daemon.requests()[0]["params"].value("request_key", "");
-  const std::string second = daemon.requests()[1]["params"].value("request_key", "");
+  EXPECT_EQ(request_of(with_key)["params"]["request_key"], "dentist-1");
   EXPECT_THAT(first, testing::MatchesRegex("[0-9a-f]{32}"));
   EXPECT_THAT(second, testing::MatchesRegex("[0-9a-f]{32}"));
   EXPECT_NE(first, second);
-  EXPECT_EQ(daemon.requests()[2]["params"]["request_key"], "dentist-1");
 
   with_key.back() = "no spaces allowed";
-  const auto bad = run_summit(with_key, daemon.path());
+  const auto bad = run_summit(with_key, k_no_socket);
   EXPECT_EQ(bad.code, k_exit_usage);
   EXPECT_THAT(bad.err, HasSubstr("--request-key"));
-  EXPECT_EQ(daemon.requests().size(), 3U);
 }
 
 TEST(App, daemon_notes_go_to_stderr) {

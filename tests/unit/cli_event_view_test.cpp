@@ -118,8 +118,9 @@ TEST(EventView, table_is_aligned_and_marks_cancelled_events) {
   cancelled.id = 12;
   cancelled.status = Status::cancelled;
   cancelled.location = "Dushanbe, Tajikistan";
-  const auto rows = lines(format_event_table({month_meeting(), cancelled}, zone("UTC")));
-  ASSERT_EQ(rows.size(), 3U);
+  const auto table = format_event_table({month_meeting(), cancelled}, zone("UTC"));
+  const auto rows = lines(table);
+  ASSERT_EQ(rows.size(), 3U) << table;
   EXPECT_EQ(rows[0].rfind("ID", 0), 0U);
   EXPECT_THAT(rows[1], HasSubstr("Sep 2025 (date TBA)"));
   EXPECT_THAT(rows[2], HasSubstr("[cancelled] Council"));
