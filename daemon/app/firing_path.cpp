@@ -96,9 +96,6 @@ void FiringPath::start() {
   // crash left owed goes out again, what fell due while we were down fires
   // (late) or is recorded as missed.
   m_scheduler->start();
-  if (m_options.watchdog_interval.count() > 0 && m_options.ping_watchdog) {
-    ping();
-  }
   if (m_options.keep_firings.count() > 0) {
     m_prune_timer.expires_after(k_first_prune);
     m_prune_timer.async_wait([this](const boost::system::error_code &error) {
@@ -120,6 +117,12 @@ void FiringPath::start() {
       std::abort();
     }
   });
+}
+
+void FiringPath::start_watchdog() {
+  if (m_options.watchdog_interval.count() > 0 && m_options.ping_watchdog) {
+    boost::asio::post(m_io, [this] { ping(); });
+  }
 }
 
 void FiringPath::replan() {

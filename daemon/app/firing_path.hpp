@@ -64,6 +64,9 @@ public:
   // due while the daemon was down, and sleeps until the next reminder.
   // Returns once that start-up work is done (so READY=1 follows it).
   void start();
+  // Starts pinging systemd's watchdog from the firing thread (after
+  // READY=1: the first ping must not come before it). Any thread.
+  void start_watchdog();
   // Asks the outbox again for the next due instant (after the request side
   // committed a change to pending reminders). Any thread.
   void replan();

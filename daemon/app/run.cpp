@@ -248,6 +248,7 @@ public:
     ::malloc_trim(0);
     m_service.notify("READY=1\nSTATUS=" + status);
     m_last_status = status;
+    m_firing->start_watchdog();
 
     m_io.run();
     // Writes still in a group are committed by the store's destructor;

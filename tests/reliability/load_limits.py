@@ -102,8 +102,10 @@ def main():
     limit = args.connections + 50
     config = os.path.join(directory, "summitd.toml")
     with open(config, "w", encoding="utf-8") as out:
-        out.write(f'[limits]\nmax_connections = {limit}\nidle_timeout = "15s"\n'
-                  'request_timeout = "3s"\nmax_line = 65536\n')
+        # One uid makes every connection here: the per-uid cap (default 64)
+        # is raised with the total (its own test is server_server_test's).
+        out.write(f'[limits]\nmax_connections = {limit}\nmax_connections_per_uid = {limit}\n'
+                  'idle_timeout = "15s"\nrequest_timeout = "3s"\nmax_line = 65536\n')
     log = open(os.path.join(directory, "summitd.log"), "ab")
     daemon = subprocess.Popen([args.summitd, "--socket", path, "--db",
                                os.path.join(directory, "summit.db"), "--config", config],

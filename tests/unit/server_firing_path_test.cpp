@@ -69,6 +69,7 @@ TEST(FiringPath, fires_records_and_pings_with_no_request_loop_running) {
   };
   daemon::FiringPath firing(options);
   firing.start();
+  firing.start_watchdog();
   {
     // This thread runs no loop: only the firing thread can do any of it.
     std::unique_lock lock(mutex);
