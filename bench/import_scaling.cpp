@@ -85,9 +85,8 @@ void scale(const char *kind, int base, const std::function<std::string(int)> &ma
   for (int n = base; n <= 8 * base; n *= 2) {
     const std::string text = make(n);
     bool ok = true;
-    const double s = seconds_for([&] {
-      ok = ical::parse_calendar(text, ical::ImportOptions{"Europe/Minsk"}).has_value();
-    });
+    const double s = seconds_for(
+        [&] { ok = ical::parse_calendar(text, ical::ImportOptions{"Europe/Minsk"}).has_value(); });
     fmt::print(" {} : {:.0f} ms ({:.2f} µs/line{}) |", n, s * 1e3, s * 1e6 / n,
                ok ? "" : ", refused");
   }
@@ -111,8 +110,8 @@ void count_listing() {
   const double s = seconds_for([&] {
     for (int i = 0; i < 20; ++i) {
       ical::ExpansionBudget budget;
-      auto list = ical::occurrences(drafted->event, zone, {from, from + std::chrono::hours{1}},
-                                    101, budget);
+      auto list = ical::occurrences(drafted->event, zone, {from, from + std::chrono::hours{1}}, 101,
+                                    budget);
       found += list ? list->size() : 0;
     }
   });

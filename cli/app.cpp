@@ -289,8 +289,8 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
     } else if (!exec_command.empty()) {
       watch_options.exec = exec_command; // only reached when the split above missed it
     }
-    watch_options.cursor_file = watch_cursor_file(socket_path, env_value(env, "XDG_STATE_HOME"),
-                                                  env_value(env, "HOME"));
+    watch_options.cursor_file =
+        watch_cursor_file(socket_path, env_value(env, "XDG_STATE_HOME"), env_value(env, "HOME"));
     return run_watch(watch_options, socket_path, viewer->zone, out, err);
   }
   DaemonClient client(socket_path);

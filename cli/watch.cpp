@@ -119,7 +119,8 @@ public:
       m_command = std::make_unique<ReminderCommand>(m_options.exec, m_options.json);
     }
     if (!m_cursor_file.problem().empty()) {
-      say("watch: " + m_cursor_file.problem() + "; reminders fired while no watch runs will "
+      say("watch: " + m_cursor_file.problem() +
+          "; reminders fired while no watch runs will "
           "not be shown later");
     }
     if (!m_options.from_now) {

@@ -209,9 +209,8 @@ Fill read_reminders(const toml::table &table, Config &config, const std::string 
       }
       reminders.morning_hour = static_cast<int>(value->get());
     } else {
-      return tl::unexpected(
-          unknown_key(origin, key, "reminders",
-                      "defaults, grace, morning_hour, late_after, keep_firings"));
+      return tl::unexpected(unknown_key(origin, key, "reminders",
+                                        "defaults, grace, morning_hour, late_after, keep_firings"));
     }
   }
   return {};

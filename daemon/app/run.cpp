@@ -190,8 +190,8 @@ public:
     }
     m_reminders = std::move(*reminders);
     m_firing_log = std::make_unique<StoreFiringLog>(*m_reminders);
-    m_feed = std::make_unique<server::SubscriberFeed>(
-        m_io.get_executor(), *m_firing_log, [] { return core::system_now(); });
+    m_feed = std::make_unique<server::SubscriberFeed>(m_io.get_executor(), *m_firing_log,
+                                                      [] { return core::system_now(); });
     start_firing_path(store_options);
 
     server::EventHandlerOptions event_options;
@@ -289,8 +289,7 @@ private:
     if (const std::uint64_t usec = m_service.watchdog_usec(); usec > 0) {
       options.watchdog_interval = std::chrono::microseconds(usec / 2);
       options.ping_watchdog = [this] { m_service.notify("WATCHDOG=1"); };
-      spdlog::debug("systemd watchdog: pinging every {} ms from the reminder thread",
-                    usec / 2000);
+      spdlog::debug("systemd watchdog: pinging every {} ms from the reminder thread", usec / 2000);
     }
     options.on_fired = [this](std::int64_t last) {
       boost::asio::post(m_io, [this, last] {

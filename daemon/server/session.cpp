@@ -381,9 +381,7 @@ void Session::on_drained() {
   }
 }
 
-void Session::on_writable(std::function<void()> callback) {
-  m_on_writable = std::move(callback);
-}
+void Session::on_writable(std::function<void()> callback) { m_on_writable = std::move(callback); }
 
 void Session::close() {
   if (m_closed) {

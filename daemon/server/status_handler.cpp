@@ -64,11 +64,12 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
   if (m_feed != nullptr) {
     auto subscribers = nlohmann::json::array();
     for (const auto &subscriber : m_feed->subscribers()) {
-      subscribers.push_back({{"uid", subscriber.peer.uid},
-                             {"pid", subscriber.peer.pid},
-                             {"cursor", subscriber.cursor},
-                             {"behind", std::max<std::int64_t>(0, m_feed->latest() - subscriber.cursor)},
-                             {"queued_bytes", subscriber.queued_bytes}});
+      subscribers.push_back(
+          {{"uid", subscriber.peer.uid},
+           {"pid", subscriber.peer.pid},
+           {"cursor", subscriber.cursor},
+           {"behind", std::max<std::int64_t>(0, m_feed->latest() - subscriber.cursor)},
+           {"queued_bytes", subscriber.queued_bytes}});
     }
     reply["subscribers"] = std::move(subscribers);
     reply["firing_log"] = {{"last_firing_id", m_feed->latest()}};

@@ -24,7 +24,7 @@ public:
   struct Page {
     std::vector<scheduler::Firing> fired; // fired (not missed) firings, by id
     std::int64_t first_scanned = 0;       // the first id looked at; 0 when none
-    std::int64_t scanned_to = 0;          // the last id looked at (missed ones too); `after` when none
+    std::int64_t scanned_to = 0; // the last id looked at (missed ones too); `after` when none
   };
   // Firings with an id above `after`, in id order, at most `limit` looked at.
   virtual core::Result<Page> after(std::int64_t after, std::size_t limit) = 0;
@@ -79,8 +79,8 @@ public:
 
   struct SubscriberState {
     Peer peer;
-    std::int64_t cursor = 0;        // the last firing id sent
-    std::size_t queued_bytes = 0;   // notification bytes not yet read by the client
+    std::int64_t cursor = 0;      // the last firing id sent
+    std::size_t queued_bytes = 0; // notification bytes not yet read by the client
   };
   // Live subscribers (closed ones are forgotten here).
   std::vector<SubscriberState> subscribers();

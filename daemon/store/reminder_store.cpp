@@ -221,11 +221,10 @@ struct ReminderStore::Impl {
                                       "ORDER BY f.id LIMIT :limit",
                                       k_firing_columns)),
         m_oldest_firings(m_db, "SELECT id, fired_at FROM firings ORDER BY id LIMIT :limit"),
-        m_prune_firings(m_db,
-                        "DELETE FROM firings WHERE id <= :through "
-                        "AND id < (SELECT max(id) FROM firings) "
-                        "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
-                        "9223372036854775807)") {}
+        m_prune_firings(m_db, "DELETE FROM firings WHERE id <= :through "
+                              "AND id < (SELECT max(id) FROM firings) "
+                              "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
+                              "9223372036854775807)") {}
 
   EventStore &m_events;
   SQLite::Database &m_db;
@@ -755,7 +754,7 @@ ReminderStore::pending_for_event(std::int64_t event_id) {
 }
 
 core::Result<ReminderStore::LogPage> ReminderStore::firings_after(std::int64_t after,
-                                                                 std::size_t limit) {
+                                                                  std::size_t limit) {
   return guarded("read the firing log", [&]() -> core::Result<LogPage> {
     LogPage page;
     page.scanned_to = after;

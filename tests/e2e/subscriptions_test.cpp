@@ -61,12 +61,12 @@ protected:
     RawClient client(socket());
     ASSERT_TRUE(client.connected());
     for (int i = 0; i < count; ++i) {
-      const auto reply = client.call(
-          "event.add", json{{"title", fmt::format("Session {}", i + 1)},
-                            {"start", "2031-09-26T10:00"},
-                            {"tz", "Europe/Minsk"},
-                            {"reminders", json::array({"1h"})}},
-          i + 1);
+      const auto reply = client.call("event.add",
+                                     json{{"title", fmt::format("Session {}", i + 1)},
+                                          {"start", "2031-09-26T10:00"},
+                                          {"tz", "Europe/Minsk"},
+                                          {"reminders", json::array({"1h"})}},
+                                     i + 1);
       ASSERT_TRUE(reply.contains("result")) << reply.dump();
     }
   }
@@ -84,9 +84,8 @@ protected:
 
   std::unique_ptr<BackgroundProcess> watch_json(const std::string &out_path) const {
     auto env = cli_environment();
-    return std::make_unique<BackgroundProcess>(k_summit,
-                                               std::vector<std::string>{"--json", "watch"}, env,
-                                               out_path);
+    return std::make_unique<BackgroundProcess>(
+        k_summit, std::vector<std::string>{"--json", "watch"}, env, out_path);
   }
 
   json status() const {
@@ -109,7 +108,8 @@ std::vector<json> fired_lines(const std::string &text) {
 
 } // namespace
 
-TEST_F(SubscriptionTest, a_burst_reaches_a_reading_watch_in_full_while_stalled_subscribers_stay_bounded) {
+TEST_F(SubscriptionTest,
+       a_burst_reaches_a_reading_watch_in_full_while_stalled_subscribers_stay_bounded) {
   // Far more than a stalled subscriber's window (64 KiB) and socket buffer
   // hold (each line is about 450 bytes), small enough for the ASan build on
   // a loaded machine; bench/isolation sends 20,000 and 100,000.
@@ -121,9 +121,9 @@ TEST_F(SubscriptionTest, a_burst_reaches_a_reading_watch_in_full_while_stalled_s
   {
     const auto log = dir() / "watch-before.log";
     auto watch = watch_json(log);
-    ASSERT_TRUE(eventually([&] { return read_text(log).find("waiting for reminders") !=
-                                         std::string::npos; }))
-        << read_text(log);
+    ASSERT_TRUE(eventually([&] {
+      return read_text(log).find("waiting for reminders") != std::string::npos;
+    })) << read_text(log);
     watch->signal(SIGTERM);
     ASSERT_EQ(watch->wait(std::chrono::seconds(60)), 0) << read_text(log);
   }
@@ -135,8 +135,9 @@ TEST_F(SubscriptionTest, a_burst_reaches_a_reading_watch_in_full_while_stalled_s
   std::vector<std::unique_ptr<RawClient>> stalled;
   for (int i = 0; i < k_stalled; ++i) {
     auto client = std::make_unique<RawClient>(socket());
-    ASSERT_TRUE(client->send(R"({"jsonrpc":"2.0","id":1,"method":"reminder.subscribe","params":{"after":0}})"
-                             "\n"));
+    ASSERT_TRUE(client->send(
+        R"({"jsonrpc":"2.0","id":1,"method":"reminder.subscribe","params":{"after":0}})"
+        "\n"));
     stalled.push_back(std::move(client));
   }
 
@@ -144,7 +145,8 @@ TEST_F(SubscriptionTest, a_burst_reaches_a_reading_watch_in_full_while_stalled_s
   auto watch = watch_json(out);
   ASSERT_TRUE(eventually([&] {
     return fired_lines(read_text(out)).size() >= static_cast<std::size_t>(k_count);
-  })) << fired_lines(read_text(out)).size() << " of " << k_count << " reached the watch";
+  })) << fired_lines(read_text(out)).size()
+      << " of " << k_count << " reached the watch";
 
   const auto fired = fired_lines(read_text(out));
   ASSERT_EQ(fired.size(), static_cast<std::size_t>(k_count));
@@ -175,14 +177,15 @@ TEST_F(SubscriptionTest, a_burst_reaches_a_reading_watch_in_full_while_stalled_s
   EXPECT_EQ(watch->wait(std::chrono::seconds(60)), 0);
 }
 
-TEST_F(SubscriptionTest, a_reminder_that_fires_while_watch_reconnects_is_shown_late_when_it_is_back) {
+TEST_F(SubscriptionTest,
+       a_reminder_that_fires_while_watch_reconnects_is_shown_late_when_it_is_back) {
   start_daemon();
   add_events(1);
   const auto out = dir() / "watch.out";
   auto watch = watch_json(out);
-  ASSERT_TRUE(
-      eventually([&] { return read_text(out).find("waiting for reminders") != std::string::npos; }))
-      << read_text(out);
+  ASSERT_TRUE(eventually([&] {
+    return read_text(out).find("waiting for reminders") != std::string::npos;
+  })) << read_text(out);
 
   ASSERT_EQ(stop_daemon(), 0);
   ASSERT_TRUE(eventually([&] { return read_text(out).find("daemon gone") != std::string::npos; }));
@@ -202,9 +205,9 @@ TEST_F(SubscriptionTest, a_reminder_that_fires_while_watch_reconnects_is_shown_l
   ASSERT_EQ(watch->wait(std::chrono::seconds(60)), 0);
   const auto again = dir() / "watch-again.out";
   auto second = watch_json(again);
-  ASSERT_TRUE(
-      eventually([&] { return read_text(again).find("waiting for reminders") != std::string::npos; }))
-      << read_text(again);
+  ASSERT_TRUE(eventually([&] {
+    return read_text(again).find("waiting for reminders") != std::string::npos;
+  })) << read_text(again);
   // Its cursor is where the first one stopped: nothing to catch up on.
   EXPECT_THAT(read_text(again), testing::Not(HasSubstr("fired since the last watch")));
   const auto subscribers = status()["subscribers"];
@@ -221,8 +224,8 @@ TEST_F(SubscriptionTest, a_watch_started_after_a_reminder_fired_shows_it_as_caug
   {
     const auto log = dir() / "first.out";
     auto watch = watch_json(log);
-    ASSERT_TRUE(eventually([&] { return read_text(log).find("waiting for reminders") !=
-                                         std::string::npos; }));
+    ASSERT_TRUE(eventually(
+        [&] { return read_text(log).find("waiting for reminders") != std::string::npos; }));
     watch->signal(SIGTERM);
     ASSERT_EQ(watch->wait(std::chrono::seconds(60)), 0);
   }

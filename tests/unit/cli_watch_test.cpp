@@ -115,8 +115,8 @@ TEST(ReminderCommand, a_missing_program_is_a_sentence_not_a_crash) {
 }
 
 TEST(WatchCursor, one_file_per_socket_under_the_state_folder) {
-  const auto user = watch_cursor_file("/run/user/1000/summit/summitd.sock", "/home/me/.state",
-                                      "/home/me");
+  const auto user =
+      watch_cursor_file("/run/user/1000/summit/summitd.sock", "/home/me/.state", "/home/me");
   const auto system = watch_cursor_file("/run/summit/summitd.sock", "/home/me/.state", "/home/me");
   ASSERT_TRUE(user);
   ASSERT_TRUE(system);
@@ -125,7 +125,8 @@ TEST(WatchCursor, one_file_per_socket_under_the_state_folder) {
   EXPECT_NE(*user, *system);
   // FNV-1a of the path, written out here: the name must not change between
   // builds, or a watch would lose its place at an upgrade.
-  EXPECT_EQ(*watch_cursor_file("/s", "/st", std::nullopt), "/st/summit/watch-07d65507b49cba97.cursor");
+  EXPECT_EQ(*watch_cursor_file("/s", "/st", std::nullopt),
+            "/st/summit/watch-07d65507b49cba97.cursor");
   EXPECT_EQ(*watch_cursor_file("/s", std::string(), "/home/me"),
             "/home/me/.local/state/summit/watch-07d65507b49cba97.cursor");
   EXPECT_FALSE(watch_cursor_file("/s", std::nullopt, std::nullopt));

@@ -97,8 +97,8 @@ protected:
   void TearDown() override { stop(); }
 
   void start(server::FeedOptions options = {}) {
-    m_feed = std::make_unique<server::SubscriberFeed>(m_io.get_executor(), m_log,
-                                                      [] { return feed_now(); }, options);
+    m_feed = std::make_unique<server::SubscriberFeed>(
+        m_io.get_executor(), m_log, [] { return feed_now(); }, options);
     m_feed->register_with(m_dispatcher);
     server::ServerOptions server_options;
     server_options.socket_path = m_dir.path() / "summitd.sock";
@@ -240,7 +240,8 @@ TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_mi
   }
 }
 
-TEST_F(SubscriberFeedTest, a_subscriber_that_stops_reading_costs_a_window_delays_no_one_loses_nothing) {
+TEST_F(SubscriberFeedTest,
+       a_subscriber_that_stops_reading_costs_a_window_delays_no_one_loses_nothing) {
   server::FeedOptions options;
   options.window = 16 * 1024;
   // Far more than the stuck subscriber's socket buffer and its window hold
@@ -270,7 +271,8 @@ TEST_F(SubscriberFeedTest, a_subscriber_that_stops_reading_costs_a_window_delays
   }
 }
 
-TEST_F(SubscriberFeedTest, a_subscriber_back_with_its_cursor_catches_up_marked_late_then_gets_new_ones) {
+TEST_F(SubscriberFeedTest,
+       a_subscriber_back_with_its_cursor_catches_up_marked_late_then_gets_new_ones) {
   for (std::int64_t id = 1; id <= 5; ++id) {
     m_log.record(id);
   }
