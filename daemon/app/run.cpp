@@ -30,10 +30,14 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -43,6 +47,24 @@
 
 namespace summit::daemon {
 namespace {
+
+// The import worker parses at a lower priority (nice + 10, once per
+// thread): on a machine with fewer free cores than summitd has busy threads
+// the firing thread and the request loop go first, and a parse of a large
+// file takes the time that is left over.
+void lower_this_threads_priority() {
+  thread_local bool lowered = false;
+  if (lowered) {
+    return;
+  }
+  lowered = true;
+  const auto self = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int nice = ::getpriority(PRIO_PROCESS, self);
+  if (errno == 0 && ::setpriority(PRIO_PROCESS, self, std::min(nice + 10, 19)) != 0) {
+    spdlog::debug("cannot lower the import worker's priority: {}", std::strerror(errno));
+  }
+}
 
 struct Settings {
   Mode mode = Mode::user;
@@ -197,6 +219,13 @@ public:
     server::EventHandlerOptions event_options;
     event_options.default_reminders = m_settings.config.reminders.defaults;
     event_options.on_change = [this] { changed(); };
+    event_options.run_read = [this](auto job) {
+      boost::asio::post(m_workers, [this, job = std::move(job)]() mutable {
+        lower_this_threads_priority();
+        job(reader());
+      });
+    };
+    event_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
     m_events =
         std::make_unique<server::EventHandlers>(*m_store, &m_gazetteer, std::move(event_options));
     m_events->register_with(m_dispatcher);
@@ -207,7 +236,10 @@ public:
     server::CalendarHandlerOptions calendar_options;
     calendar_options.on_change = [this] { changed(); };
     calendar_options.run_on_workers = [this](auto job) {
-      boost::asio::post(m_workers, std::move(job));
+      boost::asio::post(m_workers, [job = std::move(job)]() mutable {
+        lower_this_threads_priority();
+        job();
+      });
     };
     calendar_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
@@ -384,6 +416,28 @@ private:
     });
   }
 
+  // The worker's read connection (event.list), opened on the worker's
+  // thread and used only there; opened again when the database file was
+  // replaced (removed and written back by the request side), so that a list
+  // never reads a file that is gone. Null when it cannot be opened (logged).
+  store::EventStore *reader() {
+    struct stat now {};
+    const bool exists = ::stat(m_settings.paths.database.c_str(), &now) == 0;
+    if (m_reader && (!exists || (now.st_dev == m_reader_dev && now.st_ino == m_reader_ino))) {
+      return m_reader.get();
+    }
+    auto opened = store::EventStore::open(m_settings.paths.database, store::StoreOptions{});
+    if (!opened) {
+      spdlog::error("cannot open a read connection to {}: {}", m_settings.paths.database.string(),
+                    opened.error().message);
+      return m_reader.get(); // the one there was, if any
+    }
+    m_reader = std::move(*opened);
+    m_reader_dev = now.st_dev;
+    m_reader_ino = now.st_ino;
+    return m_reader.get();
+  }
+
   void commit_group() {
     auto committed = m_store->commit_group();
     if (!committed) {
@@ -449,10 +503,14 @@ private:
   std::unique_ptr<server::Server> m_server;
   // After the io_context: the feed's callbacks in sessions go with it.
   std::unique_ptr<server::SubscriberFeed> m_feed;
-  // Import parsing (CalendarHandlers). One thread: libical's error states
-  // are process-wide and the parser sets and restores one around each
-  // parse. After the io_context: joined before it goes, since a worker
-  // posts its result to it.
+  // The worker's read connection: before the pool, which is joined first.
+  std::unique_ptr<store::EventStore> m_reader;
+  dev_t m_reader_dev = 0;
+  ino_t m_reader_ino = 0;
+  // Import parsing (CalendarHandlers) and event.list pages (EventHandlers).
+  // One thread: libical's error states are process-wide and the parser sets
+  // and restores one around each parse. After the io_context: joined before
+  // it goes, since a worker posts its result to it.
   boost::asio::thread_pool m_workers{1};
   // Last: stopped (its thread joined) before anything it posts to goes.
   std::unique_ptr<FiringPath> m_firing;

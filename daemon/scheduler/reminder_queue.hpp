@@ -41,10 +41,11 @@ public:
   };
 
   // In ONE transaction (the outbox): every pending instance with due <= now
-  // stops being pending, or, when more are due than batch_limit(), the
-  // first batch_limit() of them in (due, id) order (the scheduler takes the
-  // rest at once, after delivering these: the first of a burst goes out
-  // without waiting for the last to be recorded). Those with now - due <= grace become firings
+  // stops being pending, or, when more are due than `limit` (at most
+  // batch_limit()), the first `limit` of them in (due, id) order (the
+  // scheduler takes the rest at once, after delivering these: the first of a
+  // burst goes out without waiting for the last to be recorded). Those with
+  // now - due <= grace become firings
   // (fired_at = now, lateness = now - due, event snapshot via
   // fill_event_fields) with one pending delivery per name in `channels`;
   // older ones are recorded as missed (`summit missed` lists them) and never
@@ -52,7 +53,12 @@ public:
   // order channels see them in. Nothing due gives two empty lists. `late` and
   // `redelivery` are left false (the scheduler sets them).
   virtual DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                            const std::vector<std::string> &channels) = 0;
+                            const std::vector<std::string> &channels, std::size_t limit) = 0;
+  // take_due() with the largest batch the queue takes.
+  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
+                    const std::vector<std::string> &channels) {
+    return take_due(now, grace, channels, batch_limit());
+  }
   // The most take_due() takes at once.
   virtual std::size_t batch_limit() const { return static_cast<std::size_t>(-1); }
 

@@ -28,6 +28,7 @@ Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue
     : m_executor(std::move(executor)), m_queue(queue), m_clock(std::move(clock)),
       m_timer(std::move(timer)), m_options(options), m_alive(std::make_shared<Scheduler *>(this)) {
   m_options.delivery_batch = std::max<std::size_t>(m_options.delivery_batch, 1);
+  m_options.first_batch = std::max<std::size_t>(m_options.first_batch, 1);
 }
 
 Scheduler::~Scheduler() {
@@ -144,8 +145,10 @@ void Scheduler::fire() {
   }
   const auto now = m_clock();
   ReminderQueue::DueBatch batch;
+  const std::size_t limit = m_in_burst ? m_queue.batch_limit()
+                                       : std::min(m_options.first_batch, m_queue.batch_limit());
   try {
-    batch = m_queue.take_due(now, m_options.grace, channel_names());
+    batch = m_queue.take_due(now, m_options.grace, channel_names(), limit);
   } catch (const std::exception &e) {
     // Nothing changed in the database (the transaction rolled back): try
     // again shortly rather than spin or give up.
@@ -169,7 +172,8 @@ void Scheduler::fire() {
     firing.late = firing.lateness > m_options.late_after;
     enqueue(std::move(firing), {});
   }
-  const bool full = batch.fired.size() + batch.missed.size() >= m_queue.batch_limit();
+  const bool full = batch.fired.size() + batch.missed.size() >= limit;
+  m_in_burst = full;
   arm();
   if (m_armed_for && *m_armed_for <= now && !full) {
     // The queue still reports something due that take_due did not take

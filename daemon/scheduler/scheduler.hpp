@@ -28,6 +28,10 @@ struct SchedulerOptions {
   // Firings handed to the channels per turn of the loop, so that 100,000
   // firings due at one second do not keep clients waiting meanwhile.
   std::size_t delivery_batch = 512;
+  // A wake takes at most this many due reminders first, so that the head of
+  // a burst reaches the channels before the rest of it is recorded; while
+  // the burst lasts, the queue's batch_limit() at a time.
+  std::size_t first_batch = 64;
   // How long to wait before asking the queue again after it failed.
   core::Seconds retry_after{5};
   // Told the instant the timer is armed for (nothing: disarmed) each time it
@@ -126,6 +130,7 @@ private:
   bool m_started = false;
   bool m_stopped = false;
   bool m_drain_posted = false;
+  bool m_in_burst = false; // the last take was a full batch: take the next at batch_limit()
   // Completions and posted work hold a weak_ptr to this: once the scheduler
   // is gone they do nothing.
   std::shared_ptr<Scheduler *> m_alive;

@@ -142,7 +142,13 @@ void EventHandlers::changed() const {
 void EventHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add("event.add", [this](const auto &p, const auto &c) { return add(p, c); });
   dispatcher.add("event.get", [this](const auto &p, const auto &c) { return get(p, c); });
-  dispatcher.add("event.list", [this](const auto &p, const auto &c) { return list(p, c); });
+  if (m_options.run_read && m_options.run_on_loop) {
+    dispatcher.add_deferred("event.list", [this](const auto &p, const auto &c, auto reply) {
+      list_elsewhere(p, c, std::move(reply));
+    });
+  } else {
+    dispatcher.add("event.list", [this](const auto &p, const auto &c) { return list(p, c); });
+  }
   dispatcher.add("event.update", [this](const auto &p, const auto &c) { return update(p, c); });
   dispatcher.add("event.remove", [this](const auto &p, const auto &c) { return remove(p, c); });
 }
@@ -214,7 +220,62 @@ HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext
   return nlohmann::json{{"event", core::event_to_json(*event)}};
 }
 
+namespace {
+
+HandlerResult list_page(store::EventStore &store, const store::ListQuery &query) {
+  auto page = store.list(query);
+  if (!page) {
+    return tl::unexpected(page.error());
+  }
+  return list_reply(*page, core::k_max_page_bytes);
+}
+
+// One event.list between the loop and the worker. The worker's closure holds
+// the only reference while it reads and moves it into the closure it posts
+// back, so the reply (and the connection it keeps) is never freed there.
+struct ListJob {
+  store::ListQuery query;
+  DeferredReply reply;
+  HandlerResult result;
+};
+
+} // namespace
+
 HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContext &context) {
+  auto query = list_query(params, context);
+  if (!query) {
+    return tl::unexpected(query.error());
+  }
+  return list_page(m_store, *query);
+}
+
+void EventHandlers::list_elsewhere(const nlohmann::json &params, const CallContext &context,
+                                   DeferredReply reply) {
+  auto query = list_query(params, context);
+  if (!query) {
+    return reply(tl::unexpected(query.error()));
+  }
+  // The worker's connection sees what is committed: the writes of this
+  // turn so far (this client's earlier requests among them) commit now.
+  if (auto flushed = m_store.flush_group(); !flushed) {
+    return reply(tl::unexpected(flushed.error()));
+  }
+  auto job = std::make_shared<ListJob>(ListJob{std::move(*query), std::move(reply), {}});
+  m_options.run_read(
+      [job = std::move(job), back = m_options.run_on_loop](store::EventStore *reader) mutable {
+        if (reader != nullptr) {
+          job->result = list_page(*reader, job->query);
+        } else {
+          job->result = core::fail(core::ErrorCode::storage,
+                                   "summitd cannot open a read connection to its database (its "
+                                   "log says why); nothing was listed");
+        }
+        back([job = std::move(job)] { job->reply(std::move(job->result)); });
+      });
+}
+
+core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &params,
+                                                         const CallContext &context) const {
   ParamReader reader(params);
   auto from = reader.optional_string("from");
   auto to = reader.optional_string("to");
@@ -260,12 +321,7 @@ HandlerResult EventHandlers::list(const nlohmann::json &params, const CallContex
   }
   query.limit = static_cast<std::size_t>(limit->value_or(k_default_list_limit));
   query.expand = expand->value_or(true);
-
-  auto page = m_store.list(query);
-  if (!page) {
-    return tl::unexpected(page.error());
-  }
-  return list_reply(*page, core::k_max_page_bytes);
+  return query;
 }
 
 nlohmann::json list_reply(const store::ListPage &page, std::size_t max_bytes) {

@@ -25,6 +25,15 @@ struct EventHandlerOptions {
   // Called after every successful add, update or remove (the daemon
   // re-plans the scheduler and refreshes its status). May be empty.
   std::function<void()> on_change;
+  // Where event.list builds its pages. Both set (the daemon): on a worker
+  // thread, with a read connection of the worker's own (`run_read` calls
+  // the job there with it), and the reply comes back through `run_on_loop`;
+  // the loop's open group of writes is committed first, so a page shows
+  // every write made before its request; a null connection (it cannot be
+  // opened) fails the list. Empty (tests): on the loop, with the handlers'
+  // store.
+  std::function<void(std::function<void(store::EventStore *)>)> run_read;
+  std::function<void(std::function<void()>)> run_on_loop;
 };
 
 // The event.* methods of docs/PROTOCOL.md over an EventStore: add, get,
@@ -48,6 +57,11 @@ public:
 
 private:
   void changed() const;
+  core::Result<store::ListQuery> list_query(const nlohmann::json &params,
+                                            const CallContext &context) const;
+  // event.list on the worker (run_read).
+  void list_elsewhere(const nlohmann::json &params, const CallContext &context,
+                      DeferredReply reply);
   // event.update naming an occurrence: `occurrence` (change that one),
   // `cancel_occurrence` (an EXDATE) or `from_occurrence` (split the series).
   HandlerResult update_occurrence(core::Event series, nlohmann::json changes,

@@ -116,7 +116,10 @@ struct SubscriberFeed::Subscriber {
   // Firings up to this id had fired before the subscription began: they are
   // sent as catch-up, marked late by how long ago they fell due.
   std::int64_t catch_up_to = 0;
-  bool pumping = false;
+  // A pump is posted and has not run yet: another would only repeat it.
+  bool scheduled = false;
+  // Its window is full: nothing more until the client reads (on_writable).
+  bool waiting_for_room = false;
 };
 
 SubscriberFeed::SubscriberFeed(boost::asio::any_io_executor executor, FiringLog &log,
@@ -144,16 +147,33 @@ void SubscriberFeed::advance(std::int64_t last_id) {
 
 void SubscriberFeed::pump_all() {
   forget_closed();
-  // A copy: a pump may close a connection (and so change the list).
-  const auto subscribers = m_subscribers;
-  for (const auto &subscriber : subscribers) {
-    pump(*subscriber);
+  // Those that keep up (nothing of theirs waits unread) first, then those
+  // with a backlog: a subscriber that reads is not queued behind a crowd
+  // that does not.
+  for (const bool keeping_up : {true, false}) {
+    for (const auto &subscriber : m_subscribers) {
+      const auto connection = subscriber->connection.lock();
+      if (connection && (connection->notification_backlog() == 0) == keeping_up) {
+        pump_soon(subscriber);
+      }
+    }
   }
 }
 
-void SubscriberFeed::pump(Subscriber &subscriber) {
-  const auto connection = subscriber.connection.lock();
-  if (!connection || connection->closed() || subscriber.pumping) {
+const std::string &SubscriberFeed::live_line(const scheduler::Firing &firing) {
+  if (const auto found = m_live_lines.find(firing.firing_id); found != m_live_lines.end()) {
+    return found->second;
+  }
+  while (m_live_lines.size() >= k_live_lines_kept) {
+    m_live_lines.erase(m_live_lines.begin()); // the oldest firing's
+  }
+  return m_live_lines.emplace(firing.firing_id, fired_notification_line(firing, false))
+      .first->second;
+}
+
+void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
+  const auto connection = subscriber->connection.lock();
+  if (!connection || connection->closed() || subscriber->waiting_for_room) {
     return;
   }
   if (connection->replies_held() > 0) {
@@ -161,67 +181,77 @@ void SubscriberFeed::pump(Subscriber &subscriber) {
     // it (pump_all() runs after the commit).
     return;
   }
-  subscriber.pumping = true;
-  const auto now = m_clock();
-  while (subscriber.cursor < m_latest && connection->notification_backlog() < m_options.window) {
-    auto page = m_log.after(subscriber.cursor, m_options.page);
-    if (!page) {
-      spdlog::error("cannot read the firing log for subscriber uid {} pid {}: {}",
-                    subscriber.peer.uid, subscriber.peer.pid, page.error().message);
-      break;
-    }
-    if (page->scanned_to <= subscriber.cursor) {
-      // Recorded but not visible yet on this connection (its open group
-      // began before the firing thread's commit): pump_all() after the commit.
-      break;
-    }
-    if (page->first_scanned > subscriber.cursor + 1) {
-      // Firing ids have no holes but those pruned from the log.
-      const auto missed = page->first_scanned - subscriber.cursor - 1;
-      nlohmann::json gap{{"jsonrpc", "2.0"},
-                         {"method", "reminder.gap"},
-                         {"params",
-                          {{"after", subscriber.cursor},
-                           {"resumes_after", page->first_scanned - 1},
-                           {"missed", missed}}}};
-      connection->notify(core::rpc::to_line(gap), static_cast<std::size_t>(-1));
-      spdlog::warn("subscriber uid {} pid {} was {} firing(s) behind what the firing log keeps",
-                   subscriber.peer.uid, subscriber.peer.pid, missed);
-      subscriber.cursor = page->first_scanned - 1;
-    }
-    bool full = false;
-    for (auto &firing : page->fired) {
-      const bool catch_up = firing.firing_id <= subscriber.catch_up_to;
-      if (catch_up) {
-        // Shown now: late by as long as it has been due.
-        firing.lateness = std::max(core::Seconds{0}, now - firing.due);
-        firing.late = true;
-      }
-      auto line = fired_notification_line(firing, catch_up);
-      const auto backlog = connection->notification_backlog();
-      if (backlog > 0 && backlog + line.size() > m_options.window) {
-        full = true;
-        break;
-      }
-      connection->notify(std::move(line), static_cast<std::size_t>(-1));
-      subscriber.cursor = firing.firing_id;
-    }
-    if (full) {
-      break;
-    }
-    // Missed firings after the last one sent are passed over too.
-    subscriber.cursor = page->scanned_to;
+  if (subscriber->cursor >= m_latest) {
+    return;
   }
-  subscriber.pumping = false;
+  if (connection->notification_backlog() >= m_options.window) {
+    subscriber->waiting_for_room = true;
+    return;
+  }
+  // One page per turn of the loop, then behind whatever else is waiting:
+  // subscribers share the loop fairly with each other and with requests,
+  // however many there are and however far behind.
+  auto page = m_log.after(subscriber->cursor, m_options.page);
+  if (!page) {
+    spdlog::error("cannot read the firing log for subscriber uid {} pid {}: {}",
+                  subscriber->peer.uid, subscriber->peer.pid, page.error().message);
+    return;
+  }
+  if (page->scanned_to <= subscriber->cursor) {
+    // Recorded but not visible yet on this connection (its open group
+    // began before the firing thread's commit): pump_all() after the commit.
+    return;
+  }
+  if (page->first_scanned > subscriber->cursor + 1) {
+    // Firing ids have no holes but those pruned from the log.
+    const auto missed = page->first_scanned - subscriber->cursor - 1;
+    nlohmann::json gap{{"jsonrpc", "2.0"},
+                       {"method", "reminder.gap"},
+                       {"params",
+                        {{"after", subscriber->cursor},
+                         {"resumes_after", page->first_scanned - 1},
+                         {"missed", missed}}}};
+    connection->notify(core::rpc::to_line(gap), static_cast<std::size_t>(-1));
+    spdlog::warn("subscriber uid {} pid {} was {} firing(s) behind what the firing log keeps",
+                 subscriber->peer.uid, subscriber->peer.pid, missed);
+    subscriber->cursor = page->first_scanned - 1;
+  }
+  const auto now = m_clock();
+  for (auto &firing : page->fired) {
+    const bool catch_up = firing.firing_id <= subscriber->catch_up_to;
+    if (catch_up) {
+      // Shown now: late by as long as it has been due.
+      firing.lateness = std::max(core::Seconds{0}, now - firing.due);
+      firing.late = true;
+    }
+    // A firing's live line is the same for every subscriber: formatted once.
+    std::string line = catch_up ? fired_notification_line(firing, true) : live_line(firing);
+    const auto backlog = connection->notification_backlog();
+    if (backlog > 0 && backlog + line.size() > m_options.window) {
+      // Full: the rest waits until the client has read what it holds.
+      subscriber->waiting_for_room = true;
+      return;
+    }
+    connection->notify(std::move(line), static_cast<std::size_t>(-1));
+    subscriber->cursor = firing.firing_id;
+  }
+  // Missed firings after the last one sent are passed over too.
+  subscriber->cursor = page->scanned_to;
+  pump_soon(subscriber);
 }
 
 void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
+  if (subscriber->scheduled || subscriber->waiting_for_room) {
+    return;
+  }
+  subscriber->scheduled = true;
   boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive),
                                  weak = std::weak_ptr<Subscriber>(subscriber)] {
     const auto self = alive.lock();
     const auto which = weak.lock();
     if (self && which) {
-      (*self)->pump(*which);
+      which->scheduled = false;
+      (*self)->pump(which);
     }
   });
 }
@@ -294,7 +324,9 @@ HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
     const auto self = alive.lock();
     const auto which = weak.lock();
     if (self && which) {
-      (*self)->pump(*which);
+      // It has read everything it was sent: room for a window again.
+      which->waiting_for_room = false;
+      (*self)->pump_soon(which);
     }
   });
   spdlog::debug("uid {} pid {} subscribed to reminders after firing {} ({} subscriber(s))",

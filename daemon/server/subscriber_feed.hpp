@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,10 +90,16 @@ public:
 
 private:
   struct Subscriber;
-  void pump(Subscriber &subscriber);
-  // After the subscribe reply has gone out (posted behind it).
+  // Sends the subscriber at most one page of the log, then posts itself
+  // again while there is more and room for it.
+  void pump(const std::shared_ptr<Subscriber> &subscriber);
+  // Posts a pump (behind what the loop has waiting; at most one at a time).
   void pump_soon(const std::shared_ptr<Subscriber> &subscriber);
   void forget_closed();
+  // The notification line of a firing sent as it fires (not catch-up),
+  // formatted once for every subscriber; the newest k_live_lines_kept kept.
+  const std::string &live_line(const scheduler::Firing &firing);
+  static constexpr std::size_t k_live_lines_kept = 1024;
 
   boost::asio::any_io_executor m_executor;
   FiringLog &m_log;
@@ -100,6 +107,7 @@ private:
   FeedOptions m_options;
   std::int64_t m_latest = 0;
   std::vector<std::shared_ptr<Subscriber>> m_subscribers;
+  std::map<std::int64_t, std::string> m_live_lines; // by firing id
   // Connections' callbacks hold a weak_ptr to this: once the feed is gone
   // they do nothing.
   std::shared_ptr<SubscriberFeed *> m_alive;

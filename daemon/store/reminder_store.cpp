@@ -447,7 +447,8 @@ std::optional<core::SysSeconds> ReminderStore::next_due() {
 }
 
 ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
-                                                const std::vector<std::string> &channels) {
+                                                const std::vector<std::string> &channels,
+                                                std::size_t limit) {
   DueBatch batch;
   ensure_file();
   Impl &store = impl();
@@ -470,7 +471,7 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     Use s(store.m_take_due);
     s->bind(":now", to_unix(now));
     s->bind(":grace", static_cast<std::int64_t>(grace.count()));
-    s->bind(":limit", static_cast<std::int64_t>(batch_limit()));
+    s->bind(":limit", static_cast<std::int64_t>(std::clamp<std::size_t>(limit, 1, batch_limit())));
     taken = s->exec();
   }
   if (taken == 0) {

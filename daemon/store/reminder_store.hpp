@@ -50,8 +50,9 @@ public:
   // scheduler::ReminderQueue (throws SQLite::Exception on database failure,
   // after rolling back; the scheduler logs and retries).
   std::optional<core::SysSeconds> next_due() override;
+  using scheduler::ReminderQueue::take_due;
   DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels) override;
+                    const std::vector<std::string> &channels, std::size_t limit) override;
   std::vector<Undelivered> undelivered() override;
   void mark_delivered(const std::vector<Delivery> &deliveries) override;
   // A burst is recorded and delivered this many at a time.

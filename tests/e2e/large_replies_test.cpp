@@ -191,3 +191,53 @@ TEST_F(LargeReplies, an_event_over_a_limit_is_refused_with_the_field_and_the_lim
   ASSERT_EQ(found.exit_code, 0) << found.err;
   EXPECT_EQ(json::parse(found.out), json::array());
 }
+
+namespace {
+
+// event.list pages are built on summitd's worker thread with a read
+// connection of its own. A list sent behind writes on the same connection,
+// in the same packet (so in the same turn of the daemon's loop, inside one
+// open group of writes), still shows them: the group commits before the
+// worker reads. Replies come back in request order.
+TEST_F(SummitTest, a_list_pipelined_behind_adds_on_one_connection_shows_them_in_order) {
+  RawClient client(socket());
+  ASSERT_TRUE(client.connected());
+  const auto day = today_utc() + date::days{3};
+  auto add = [&](int id, const std::string &title, int hour) {
+    return summit::core::rpc::to_line(summit::core::rpc::make_request(
+        id, "event.add",
+        {{"title", title},
+         {"start", iso_minute(day + std::chrono::hours{hour})},
+         {"tz", "UTC"},
+         {"reminders", json::array()}}));
+  };
+  auto list = [&](int id) {
+    return summit::core::rpc::to_line(summit::core::rpc::make_request(
+        id, "event.list",
+        {{"from", date::format("%F", day)}, {"to", date::format("%F", day)}, {"tz", "UTC"}}));
+  };
+  ASSERT_TRUE(client.send(add(1, "Council of Heads of Government", 9) + list(2) +
+                          add(3, "Council of Foreign Ministers", 11) + list(4)));
+  std::vector<json> replies;
+  for (int i = 0; i < 4; ++i) {
+    const auto line = client.read_line(std::chrono::seconds(60));
+    ASSERT_TRUE(line) << "reply " << i + 1 << " of 4 did not come";
+    replies.push_back(json::parse(*line));
+  }
+  auto titles = [](const json &reply) {
+    std::set<std::string> out;
+    for (const auto &event : reply.at("result").at("events")) {
+      out.insert(event.at("title").get<std::string>());
+    }
+    return out;
+  };
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(replies[i].at("id"), i + 1) << replies[i].dump().substr(0, 300);
+    ASSERT_TRUE(replies[i].contains("result")) << replies[i].dump().substr(0, 300);
+  }
+  EXPECT_TRUE(titles(replies[1]).contains("Council of Heads of Government"));
+  EXPECT_EQ(titles(replies[3]), (std::set<std::string>{"Council of Heads of Government",
+                                                       "Council of Foreign Ministers"}));
+}
+
+} // namespace

@@ -66,18 +66,22 @@ public:
     return next;
   }
 
+  using ReminderQueue::take_due;
   DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels) override {
+                    const std::vector<std::string> &channels, std::size_t limit) override {
     std::vector<std::pair<core::SysSeconds, std::int64_t>> due;
-    for (auto it = m_pending.begin(); it != m_pending.end();) {
-      if (it->second <= now) {
-        due.emplace_back(it->second, it->first);
-        it = m_pending.erase(it);
-      } else {
-        ++it;
+    for (const auto &[id, when] : m_pending) {
+      if (when <= now) {
+        due.emplace_back(when, id);
       }
     }
     std::sort(due.begin(), due.end());
+    if (due.size() > limit) { // the rest stay pending for the next call
+      due.resize(limit);
+    }
+    for (const auto &[when, id] : due) {
+      m_pending.erase(id);
+    }
     DueBatch batch;
     for (const auto &[when, id] : due) {
       Firing f;
@@ -271,6 +275,8 @@ public:
     // Small batches make one firing's deliveries span several loop turns,
     // with the test's own steps in between.
     options.delivery_batch = std::array<std::size_t, 4>{1, 2, 5, 512}[m_rng() % 4];
+    // Small first takes make one due instant take several wakes of the timer.
+    options.first_batch = std::array<std::size_t, 3>{1, 3, 64}[m_rng() % 3];
     auto timer = std::make_unique<ModelTimer>(m_io, m_now);
     m_timer = timer.get();
     m_scheduler = std::make_unique<Scheduler>(

@@ -57,8 +57,11 @@ public:
         ->due;
   }
 
+  using ReminderQueue::take_due;
   DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels) override {
+                    const std::vector<std::string> &channels, std::size_t most) override {
+    ++takes;
+    most = std::min(most, limit);
     if (fail_take) {
       throw std::runtime_error("disk I/O error");
     }
@@ -73,10 +76,10 @@ public:
     std::sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
       return a.due != b.due ? a.due < b.due : a.reminder_id < b.reminder_id;
     });
-    if (due.size() > limit) { // the rest stay pending for the next call
-      m_pending.insert(m_pending.end(), due.begin() + static_cast<std::ptrdiff_t>(limit),
+    if (due.size() > most) { // the rest stay pending for the next call
+      m_pending.insert(m_pending.end(), due.begin() + static_cast<std::ptrdiff_t>(most),
                        due.end());
-      due.resize(limit);
+      due.resize(most);
     }
     DueBatch batch;
     for (const auto &p : due) {
@@ -125,6 +128,7 @@ public:
   std::size_t batch_limit() const override { return limit; }
 
   std::size_t limit = static_cast<std::size_t>(-1);
+  int takes = 0;
   std::vector<Firing> missed;
   int mark_delivered_calls = 0;
   int next_due_calls = 0;
@@ -226,12 +230,18 @@ struct Fixture {
     io.restart();
     io.poll();
   }
-  // The clock reaches the armed instant and the timer fires.
+  // The clock reaches the armed instant and the timer fires, again at once
+  // while it is armed for that instant (the rest of a burst), as a real
+  // timer armed for a time already reached does.
   void advance_to_wake() {
     ASSERT_TRUE(timer->armed_for);
     now = *timer->armed_for;
     timer->fire();
     settle();
+    while (timer->armed_for && *timer->armed_for <= now) {
+      timer->fire();
+      settle();
+    }
   }
 };
 
@@ -296,7 +306,7 @@ TEST(Scheduler, ten_thousand_due_at_one_instant_all_fire_in_stable_order) {
 }
 
 TEST(Scheduler, large_batches_are_handed_out_over_several_loop_turns) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .first_batch = 100'000, .on_armed = {}});
   for (int id = 1; id <= 1000; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -335,7 +345,7 @@ private:
 };
 
 TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_reports_it) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .first_batch = 100'000, .on_armed = {}});
   for (int id = 1; id <= 250; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -353,7 +363,7 @@ TEST(Scheduler, each_batch_handed_out_is_flushed_and_recorded_when_the_channel_r
 }
 
 TEST(Scheduler, completions_are_recorded_once_the_batch_is_all_handed_out) {
-  Fixture f(SchedulerOptions{.delivery_batch = 100, .on_armed = {}});
+  Fixture f(SchedulerOptions{.delivery_batch = 100, .first_batch = 100'000, .on_armed = {}});
   for (int id = 1; id <= 250; ++id) {
     f.queue.add(id, k_t0 + 1s);
   }
@@ -612,7 +622,7 @@ TEST(Scheduler, with_the_wall_timer_a_reminder_arrives_and_not_early) {
 namespace summit::scheduler {
 namespace {
 
-TEST(Scheduler, a_burst_larger_than_the_queues_batch_is_taken_batch_after_batch_at_once) {
+TEST(Scheduler, a_burst_goes_out_head_first_then_a_full_batch_at_a_time) {
   Fixture f;
   f.queue.limit = 1000;
   for (int id = 2500; id >= 1; --id) {
@@ -620,16 +630,23 @@ TEST(Scheduler, a_burst_larger_than_the_queues_batch_is_taken_batch_after_batch_
   }
   f.scheduler->add_channel(f.log);
   f.scheduler->start();
-  f.advance_to_wake();
-  // The first batch went out; the timer is armed again for the same due
-  // instant (fires at once), not pushed back as if the store were broken.
-  EXPECT_EQ(f.log->got.size(), 1000U);
+  const int takes_at_start = f.queue.takes; // start() looks for what fell due while down
+  f.now = k_t0 + 60s;
+  f.timer->fire();
+  f.settle();
+  // The head of the burst went out first (first_batch, 64): the timer is
+  // armed again for the same due instant (fires at once), not pushed back as
+  // if the store were broken.
+  EXPECT_EQ(f.log->got.size(), 64U);
   ASSERT_TRUE(f.timer->armed_for);
   EXPECT_EQ(*f.timer->armed_for, k_t0 + 60s);
-  f.timer->fire();
-  f.settle();
-  f.timer->fire();
-  f.settle();
+  // Then the rest, the queue's batch at a time: 1000, 1000, 436.
+  for (const std::size_t total : {1064U, 2064U, 2500U}) {
+    f.timer->fire();
+    f.settle();
+    EXPECT_EQ(f.log->got.size(), total);
+  }
+  EXPECT_EQ(f.queue.takes - takes_at_start, 4);
   std::vector<std::int64_t> expected(2500);
   std::iota(expected.begin(), expected.end(), 1);
   EXPECT_EQ(f.log->reminder_ids(), expected);
