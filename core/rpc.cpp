@@ -216,8 +216,25 @@ json make_error(const json &id, const Error &error) {
 }
 
 std::string to_line(const json &message) {
-  std::string line = message.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string line = to_text(message);
   line.push_back('\n');
+  return line;
+}
+
+std::string to_text(const json &value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string result_line(const json &id, std::string_view result_text) {
+  // Members in the order nlohmann's object (a std::map) writes them.
+  const std::string id_text = to_text(id);
+  std::string line;
+  line.reserve(id_text.size() + result_text.size() + 36);
+  line += "{\"id\":";
+  line += id_text;
+  line += ",\"jsonrpc\":\"2.0\",\"result\":";
+  line += result_text;
+  line += "}\n";
   return line;
 }
 

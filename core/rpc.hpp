@@ -59,5 +59,11 @@ nlohmann::json make_error(const nlohmann::json &id, const Error &error);
 // One wire line: compact JSON plus '\n'. Invalid UTF-8 inside strings is
 // replaced (U+FFFD) rather than thrown on.
 std::string to_line(const nlohmann::json &message);
+// The line of a result whose JSON text is already made (`result_text`, the
+// compact dump of the `result` member, e.g. on a worker thread): the same
+// bytes as to_line(make_result(id, result)).
+std::string result_line(const nlohmann::json &id, std::string_view result_text);
+// The compact JSON text to_line() would write for `value`.
+std::string to_text(const nlohmann::json &value);
 
 } // namespace summit::core::rpc

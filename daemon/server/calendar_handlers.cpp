@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -376,6 +378,9 @@ namespace {
 // about this long. Pacing only: what is written does not depend on it.
 constexpr std::chrono::milliseconds k_chunk_budget{5};
 
+// An import of at least this many events is freed on the worker.
+constexpr std::size_t k_freed_on_workers = 1000;
+
 // Everything an import does that needs no database, on a worker thread:
 // parse the text, turn each component into an event, and skip the UIDs
 // used twice in the file. Touches nothing but `job`.
@@ -628,6 +633,15 @@ void CalendarHandlers::finish(const std::shared_ptr<ImportJob> &job, HandlerResu
                  job->skipped.size(), result ? "" : " (then stopped by an error)");
   }
   job->reply(std::move(result));
+  if (m_options.run_on_workers && job->candidates.size() >= k_freed_on_workers) {
+    // Freeing a large import's events takes about as long as making them:
+    // on the worker, not the loop. Then what the parse took goes back to
+    // the system instead of staying in the daemon's heap.
+    m_options.run_on_workers([candidates = std::move(job->candidates)]() mutable {
+      std::vector<ImportJob::Candidate>().swap(candidates);
+      ::malloc_trim(0);
+    });
+  }
 }
 
 HandlerResult CalendarHandlers::export_calendar(const json &params, const CallContext &context) {

@@ -45,6 +45,9 @@ public:
   // The client waits for notifications (a subscriber): it is expected to
   // stay quiet, so the idle timeout no longer applies to it.
   virtual void keep_alive() {}
+  // Caps what the kernel holds for this client in its socket's send buffer
+  // (about `bytes`), for a client that may stop reading (a subscriber).
+  virtual void limit_send_buffer(std::size_t bytes) { (void)bytes; }
   // Bytes of notification lines queued or being written: what this client
   // costs the daemon in notifications it has not read yet.
   virtual std::size_t notification_backlog() const { return 0; }

@@ -77,6 +77,13 @@ void DeferredReply::operator()(HandlerResult result) const {
   m_dispatcher->answer_later(m_slot, std::move(reply));
 }
 
+void DeferredReply::result_text(std::string text) const {
+  if (m_slot->answered) {
+    return;
+  }
+  m_dispatcher->answer_later_line(m_slot, rpc::result_line(m_slot->id, text));
+}
+
 bool DeferredReply::answered() const { return m_slot->answered; }
 
 void Dispatcher::add_deferred(std::string method, DeferredHandler handler) {
@@ -185,7 +192,11 @@ std::optional<std::string> Dispatcher::settle(const std::shared_ptr<Slot> &slot)
 }
 
 void Dispatcher::answer_later(const std::shared_ptr<Slot> &slot, nlohmann::json reply) {
-  slot->line = rpc::to_line(reply);
+  answer_later_line(slot, rpc::to_line(reply));
+}
+
+void Dispatcher::answer_later_line(const std::shared_ptr<Slot> &slot, std::string line) {
+  slot->line = std::move(line);
   slot->answered = true;
   if (slot->in_call || !slot->connection) {
     return; // handle_line sends it; or there is nowhere to send it

@@ -40,6 +40,9 @@ class Dispatcher;
 class DeferredReply {
 public:
   void operator()(HandlerResult result) const;
+  // A result whose JSON text is already made (core::rpc::to_text), so that
+  // a large one is serialized where it was built, not on the loop.
+  void result_text(std::string text) const;
   // The reply was given (by this copy or another).
   bool answered() const;
 
@@ -130,6 +133,7 @@ private:
   // Sends the replies at the front of the connection's queue that are ready.
   void drain(Connection *connection);
   void answer_later(const std::shared_ptr<Slot> &slot, nlohmann::json reply);
+  void answer_later_line(const std::shared_ptr<Slot> &slot, std::string line);
 
   core::Clock m_clock;
   std::map<std::string, Handler, std::less<>> m_handlers;

@@ -4,6 +4,7 @@
 #include "core/ical/recurrence.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/page_limits.hpp"
+#include "core/rpc.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -236,7 +237,7 @@ HandlerResult list_page(store::EventStore &store, const store::ListQuery &query)
 struct ListJob {
   store::ListQuery query;
   DeferredReply reply;
-  HandlerResult result;
+  core::Result<std::string> result; // the result's JSON text
 };
 
 } // namespace
@@ -264,13 +265,25 @@ void EventHandlers::list_elsewhere(const nlohmann::json &params, const CallConte
   m_options.run_read(
       [job = std::move(job), back = m_options.run_on_loop](store::EventStore *reader) mutable {
         if (reader != nullptr) {
-          job->result = list_page(*reader, job->query);
+          // Built and serialized here: the loop only sends the text.
+          auto page = list_page(*reader, job->query);
+          if (page) {
+            job->result = core::rpc::to_text(*page);
+          } else {
+            job->result = tl::unexpected(std::move(page.error()));
+          }
         } else {
           job->result = core::fail(core::ErrorCode::storage,
                                    "summitd cannot open a read connection to its database (its "
                                    "log says why); nothing was listed");
         }
-        back([job = std::move(job)] { job->reply(std::move(job->result)); });
+        back([job = std::move(job)] {
+          if (job->result) {
+            job->reply.result_text(std::move(*job->result));
+          } else {
+            job->reply(tl::unexpected(std::move(job->result.error())));
+          }
+        });
       });
 }
 

@@ -6,7 +6,12 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -47,6 +52,14 @@ void Session::start() {
 void Session::keep_alive() {
   m_kept_alive = true;
   arm_timer();
+}
+
+void Session::limit_send_buffer(std::size_t bytes) {
+  // Linux doubles what it is given (for its own bookkeeping).
+  const int asked = static_cast<int>(std::min<std::size_t>(bytes / 2, 1 << 20));
+  if (::setsockopt(m_socket.native_handle(), SOL_SOCKET, SO_SNDBUF, &asked, sizeof asked) != 0) {
+    spdlog::debug("cannot limit a client's send buffer: {}", std::strerror(errno));
+  }
 }
 
 void Session::read_next() {

@@ -48,6 +48,7 @@ public:
   bool closed() const override { return m_closed || m_close_when_drained; }
   const Peer &peer() const override { return m_peer; }
   void keep_alive() override;
+  void limit_send_buffer(std::size_t bytes) override;
   void hold_reply() override { ++m_replies_held; }
   std::size_t replies_held() const override { return m_replies_held; }
   void reply(std::string line) override;

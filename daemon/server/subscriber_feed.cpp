@@ -319,6 +319,10 @@ HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
   subscriber->cursor = std::min(after->value_or(m_latest), m_latest);
   subscriber->catch_up_to = m_latest;
   connection->keep_alive();
+  // What a subscriber that stops reading can hold in the kernel too: about
+  // the window, not the default socket buffer (~200 KiB on Linux), so that
+  // a crowd of them costs the loop a window's worth of lines each.
+  connection->limit_send_buffer(m_options.window);
   connection->on_writable([alive = std::weak_ptr<SubscriberFeed *>(m_alive),
                            weak = std::weak_ptr<Subscriber>(subscriber)] {
     const auto self = alive.lock();

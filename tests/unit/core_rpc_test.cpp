@@ -117,3 +117,17 @@ TEST(Rpc, a_wire_line_is_one_line_and_never_throws_on_bad_utf8) {
   EXPECT_EQ(line.find('\n'), line.size() - 1);
   EXPECT_NE(line.find("\xEF\xBF\xBD"), std::string::npos); // U+FFFD
 }
+
+TEST(Rpc, a_result_serialized_elsewhere_makes_the_same_line) {
+  // event.list pages are serialized on the worker; the line the client gets
+  // must be byte for byte what the loop would have written.
+  const nlohmann::json result = {
+      {"events", {{{"id", 5}, {"title", "Council of Heads of Government of the CIS"}}}},
+      {"more", false},
+      {"next", nullptr},
+      {"series", nlohmann::json::object()},
+      {"note", "Minsk \xff"}}; // invalid UTF-8 is replaced the same way
+  for (const nlohmann::json &id : {nlohmann::json(7), nlohmann::json("req-\"7\"")}) {
+    EXPECT_EQ(rpc::result_line(id, rpc::to_text(result)), rpc::to_line(rpc::make_result(id, result)));
+  }
+}
