@@ -268,6 +268,24 @@ public:
     // and one fsync, committed by a handler posted behind them; their
     // replies are held until then (post_commit).
     m_store->enable_group_commit([this] { post_commit(m_store->writes(), 0); });
+    // The WAL checkpoints of the request side's commits (a write of the
+    // pages to the database file and an fsync) run on the worker, on its
+    // read connection, not on the loop.
+    m_store->checkpoint_elsewhere([this] {
+      if (m_checkpoint_posted) {
+        return;
+      }
+      m_checkpoint_posted = true;
+      boost::asio::post(m_workers, [this] {
+        lower_this_threads_priority();
+        if (auto *connection = reader()) {
+          if (auto done = connection->checkpoint(); !done) {
+            spdlog::warn("{}", done.error().message);
+          }
+        }
+        boost::asio::post(m_io, [this] { m_checkpoint_posted = false; });
+      });
+    });
     m_dispatcher.set_commit_group(&m_commit_group);
     m_server->start();
 
@@ -496,6 +514,7 @@ private:
   bool m_status_posted = false;
   bool m_replan_posted = false;
   bool m_replan_wanted = false;
+  bool m_checkpoint_posted = false; // a checkpoint waits for the worker
   std::chrono::steady_clock::time_point m_last_status_at{};
   boost::asio::io_context m_io{1};
   boost::asio::signal_set m_signals{m_io, SIGTERM, SIGINT};

@@ -850,6 +850,48 @@ EventStore::~EventStore() {
   }
 }
 
+namespace {
+
+// The WAL size (in pages) past which a checkpoint is asked for: SQLite's
+// own default for wal_autocheckpoint.
+constexpr int k_checkpoint_pages = 1000;
+
+int ask_for_checkpoint(void *request, sqlite3 *, const char *, int pages) {
+  if (pages >= k_checkpoint_pages) {
+    (*static_cast<std::function<void()> *>(request))();
+  }
+  return SQLITE_OK;
+}
+
+} // namespace
+
+void EventStore::checkpoint_elsewhere(std::function<void()> request) {
+  m_checkpoint_request = std::move(request);
+  install_wal_hook();
+}
+
+void EventStore::install_wal_hook() {
+  if (m_checkpoint_request) {
+    // Replaces SQLite's own auto-checkpoint hook on this connection.
+    sqlite3_wal_hook(m_impl->m_db.getHandle(), ask_for_checkpoint, &m_checkpoint_request);
+  } else {
+    sqlite3_wal_autocheckpoint(m_impl->m_db.getHandle(), k_checkpoint_pages);
+  }
+}
+
+core::Result<void> EventStore::checkpoint() {
+  int logged = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(m_impl->m_db.getHandle(), nullptr,
+                                           SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("cannot checkpoint the database's WAL: {}",
+                                  sqlite3_errstr(rc)));
+  }
+  return {};
+}
+
 void EventStore::enable_group_commit(std::function<void()> schedule_commit) {
   m_schedule_commit = std::move(schedule_commit);
 }
@@ -1046,6 +1088,7 @@ core::Result<void> EventStore::ensure_file() {
         m_hooks.before_close();
       }
       m_impl = std::move(*reopened);
+      install_wal_hook();
       if (m_hooks.after_open) {
         m_hooks.after_open();
       }
@@ -1113,6 +1156,7 @@ core::Result<void> EventStore::ensure_file() {
     m_hooks.before_close();
   }
   m_impl = std::move(*reopened);
+  install_wal_hook();
   if (m_hooks.after_open) {
     m_hooks.after_open();
   }

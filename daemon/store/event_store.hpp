@@ -246,6 +246,18 @@ public:
   // reminder outbox, ensure_file). A failure is also kept for commit_group.
   core::Result<void> flush_group();
 
+  // WAL checkpoints. By default SQLite runs one inside the commit that
+  // leaves 1,000 pages or more in the WAL, on the committing thread: a write
+  // of those pages to the database file and an fsync, which on the request
+  // side would hold up the loop. Set, this connection never checkpoints;
+  // instead `request` is called after such a commit (on this connection's
+  // thread) so that another connection, on another thread, runs
+  // checkpoint(). Survives a reopen.
+  void checkpoint_elsewhere(std::function<void()> request);
+  // A passive checkpoint: what no reader still needs is copied into the
+  // database file; never waits for a writer or blocks one.
+  core::Result<void> checkpoint();
+
   // One write: its own transaction, or a savepoint in the open group (or in
   // the WriteScope around it, so that several writes, such as an import,
   // commit or roll back together). Rolls back on destruction unless
@@ -287,6 +299,8 @@ private:
   std::unique_ptr<Impl> m_impl;
   ReopenHooks m_hooks;
   std::function<void()> m_schedule_commit; // set: group commit is on
+  std::function<void()> m_checkpoint_request; // set: see checkpoint_elsewhere
+  void install_wal_hook();
   bool m_group_open = false;
   int m_scope_depth = 0; // WriteScopes alive: nested ones are savepoints
   std::uint64_t m_writes = 0;

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <date/date.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -820,6 +821,40 @@ TEST_F(EventStoreTest, writes_left_in_a_group_are_committed_when_the_store_close
   ASSERT_TRUE(m_store->add(timed("kept", sys_days{2031_y / September / 1} + 7h)));
   m_store.reset();
   EXPECT_EQ(committed_events(m_path), 1);
+}
+
+} // namespace
+} // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// The request side hands its WAL checkpoints to the worker's connection: its
+// own commits never checkpoint (the WAL it leaves keeps growing, and it keeps
+// asking), and once another connection has checkpointed, the WAL starts over.
+TEST_F(EventStoreTest, a_connection_that_checkpoints_elsewhere_asks_and_never_checkpoints_itself) {
+  int asked = 0;
+  m_store->checkpoint_elsewhere([&] { ++asked; });
+  m_store->enable_group_commit([] {});
+  for (int i = 0; i < 1500; ++i) { // about 1,500 pages of WAL in one commit
+    Event e = timed(fmt::format("session {}", i), sys_days{2031_y / September / 1} + 7h);
+    e.description = std::string(2500, 'd');
+    ASSERT_TRUE(m_store->add(e));
+  }
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_EQ(asked, 1);
+  // Not checkpointed by its own commit: the WAL is still past the mark.
+  ASSERT_TRUE(m_store->add(timed("one more", sys_days{2031_y / September / 2} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_EQ(asked, 2);
+
+  auto other = EventStore::open(m_path);
+  ASSERT_TRUE(other) << other.error().message;
+  ASSERT_TRUE((*other)->checkpoint());
+  ASSERT_TRUE(m_store->add(timed("after", sys_days{2031_y / September / 3} + 7h)));
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_EQ(asked, 2) << "the WAL did not start over after the other connection's checkpoint";
+  EXPECT_EQ(committed_events(m_path), 1502);
 }
 
 } // namespace
