@@ -488,6 +488,13 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
   if (job->unreadable) {
     return finish(job, tl::unexpected(*job->unreadable));
   }
+  if (!job->dry_run && m_options.run_on_loop && m_store.urgent_write_waiting()) {
+    // The reminder outbox wants the write lock (reminders are due): the
+    // chunk waits its turn behind whatever else the loop has, and the
+    // outbox does not wait for a gap between chunks.
+    m_options.run_on_loop([this, job] { write_chunk(job); });
+    return;
+  }
   const CallContext &context = job->context;
   const std::size_t total = job->candidates.size();
   const std::size_t end =

@@ -865,6 +865,24 @@ int ask_for_checkpoint(void *request, sqlite3 *, const char *, int pages) {
 
 } // namespace
 
+EventStore::UrgentWrite::UrgentWrite(const EventStore &store)
+    : m_file(store.m_impl->m_options.shared_file) {
+  if (m_file) {
+    m_file->urgent_writes.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+EventStore::UrgentWrite::~UrgentWrite() {
+  if (m_file) {
+    m_file->urgent_writes.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+bool EventStore::urgent_write_waiting() const {
+  const auto &file = m_impl->m_options.shared_file;
+  return file && file->urgent_writes.load(std::memory_order_relaxed) > 0;
+}
+
 void EventStore::checkpoint_elsewhere(std::function<void()> request) {
   m_checkpoint_request = std::move(request);
   install_wal_hook();

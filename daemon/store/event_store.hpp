@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -118,6 +119,9 @@ struct SharedFile {
   std::mutex mutex; // held while a connection checks, writes back or reopens the file
   dev_t dev = 0;
   ino_t ino = 0;
+  // Writes that must not wait (the reminder outbox's) under way or waiting
+  // for SQLite's write lock: EventStore::UrgentWrite.
+  std::atomic<int> urgent_writes{0};
 };
 
 // A request a client sent with a request key, as first applied.
@@ -245,6 +249,23 @@ public:
   // Commits the open group now, for writers that cannot join one (the
   // reminder outbox, ensure_file). A failure is also kept for commit_group.
   core::Result<void> flush_group();
+
+  // SQLite's write lock is not fair: a writer that sleeps in its busy
+  // handler can miss every gap between another's transactions. A write that
+  // must not wait (the reminder outbox's) is marked for its whole
+  // transaction, and a writer that can wait (an import's next chunk) checks
+  // urgent_write_waiting() on a store sharing the file and lets it go first.
+  class UrgentWrite {
+  public:
+    explicit UrgentWrite(const EventStore &store);
+    ~UrgentWrite();
+    UrgentWrite(const UrgentWrite &) = delete;
+    UrgentWrite &operator=(const UrgentWrite &) = delete;
+
+  private:
+    std::shared_ptr<SharedFile> m_file;
+  };
+  bool urgent_write_waiting() const;
 
   // WAL checkpoints. By default SQLite runs one inside the commit that
   // leaves 1,000 pages or more in the WAL, on the committing thread: a write

@@ -452,6 +452,8 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   DueBatch batch;
   ensure_file();
   Impl &store = impl();
+  // Due now: writers that can wait let this one have the lock first.
+  const EventStore::UrgentWrite urgent(m_events);
   const RelaxedSync relaxed(store.m_db, Checkpoint::never);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
   // Set-wise: the batch is chosen once, with its snapshots, into
@@ -604,6 +606,7 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   done.erase(std::unique(done.begin(), done.end()), done.end());
   ensure_file();
   Impl &store = impl();
+  const EventStore::UrgentWrite urgent(m_events);
   const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
   for (std::size_t begin = 0; begin < done.size();) {

@@ -389,3 +389,50 @@ TEST_F(CalendarHandlersTest,
   EXPECT_EQ((*again)["result"]["unchanged"], written);
   EXPECT_EQ(count(), 1000);
 }
+
+namespace {
+
+// SQLite's write lock is not fair: an import that writes chunk after chunk
+// could keep the reminder outbox (another connection, the firing thread)
+// waiting for a gap. While the outbox marks an urgent write, the import's
+// next chunk waits its turn on the loop, writing nothing; then it goes on.
+TEST_F(CalendarHandlersTest, an_imports_chunks_wait_while_the_reminder_outbox_wants_the_lock) {
+  store::StoreOptions shared;
+  shared.shared_file = std::make_shared<store::SharedFile>();
+  m_store.reset();
+  auto requests = store::EventStore::open(m_dir.path() / "summit.db", shared);
+  ASSERT_TRUE(requests) << requests.error().message;
+  m_store = std::move(*requests);
+  store::StoreOptions outbox_options = shared;
+  outbox_options.writes_back_removed_file = false;
+  auto outbox = store::EventStore::open(m_dir.path() / "summit.db", outbox_options);
+  ASSERT_TRUE(outbox) << outbox.error().message;
+
+  std::deque<std::function<void()>> loop;
+  server::CalendarHandlerOptions options;
+  options.chunk_events = 10;
+  options.run_on_loop = [&](std::function<void()> job) { loop.push_back(std::move(job)); };
+  make_handlers(std::move(options));
+  auto turns = [&](int n) {
+    for (int i = 0; i < n && !loop.empty(); ++i) {
+      auto job = std::move(loop.front());
+      loop.pop_front();
+      job();
+    }
+  };
+
+  auto reply = send("calendar.import", {{"ics", calendar_of(30)}, {"tz", "UTC"}});
+  {
+    const store::EventStore::UrgentWrite urgent(**outbox);
+    turns(50);
+    EXPECT_EQ(count(), 0) << "a chunk was written while the outbox wanted the lock";
+    EXPECT_TRUE(reply->is_null());
+    EXPECT_FALSE(loop.empty()) << "the import gave up instead of waiting its turn";
+  }
+  turns(50);
+  ASSERT_TRUE(reply->contains("result")) << reply->dump();
+  EXPECT_EQ((*reply)["result"]["added"], 30);
+  EXPECT_EQ(count(), 30);
+}
+
+} // namespace
