@@ -30,14 +30,11 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -47,24 +44,6 @@
 
 namespace summit::daemon {
 namespace {
-
-// The import worker parses at a lower priority (nice + 10, once per
-// thread): on a machine with fewer free cores than summitd has busy threads
-// the firing thread and the request loop go first, and a parse of a large
-// file takes the time that is left over.
-void lower_this_threads_priority() {
-  thread_local bool lowered = false;
-  if (lowered) {
-    return;
-  }
-  lowered = true;
-  const auto self = static_cast<id_t>(::gettid());
-  errno = 0;
-  const int nice = ::getpriority(PRIO_PROCESS, self);
-  if (errno == 0 && ::setpriority(PRIO_PROCESS, self, std::min(nice + 10, 19)) != 0) {
-    spdlog::debug("cannot lower the import worker's priority: {}", std::strerror(errno));
-  }
-}
 
 struct Settings {
   Mode mode = Mode::user;
@@ -212,8 +191,10 @@ public:
     }
     m_reminders = std::move(*reminders);
     m_firing_log = std::make_unique<StoreFiringLog>(*m_reminders);
-    m_feed = std::make_unique<server::SubscriberFeed>(m_io.get_executor(), *m_firing_log,
-                                                      [] { return core::system_now(); });
+    server::FeedOptions feed_options;
+    feed_options.late_after = m_settings.config.reminders.late_after;
+    m_feed = std::make_unique<server::SubscriberFeed>(
+        m_io.get_executor(), *m_firing_log, [] { return core::system_now(); }, feed_options);
     start_firing_path(store_options);
 
     server::EventHandlerOptions event_options;
@@ -221,7 +202,6 @@ public:
     event_options.on_change = [this] { changed(); };
     event_options.run_read = [this](auto job) {
       boost::asio::post(m_workers, [this, job = std::move(job)]() mutable {
-        lower_this_threads_priority();
         job(reader());
       });
     };
@@ -237,7 +217,6 @@ public:
     calendar_options.on_change = [this] { changed(); };
     calendar_options.run_on_workers = [this](auto job) {
       boost::asio::post(m_workers, [job = std::move(job)]() mutable {
-        lower_this_threads_priority();
         job();
       });
     };
@@ -277,7 +256,6 @@ public:
       }
       m_checkpoint_posted = true;
       boost::asio::post(m_workers, [this] {
-        lower_this_threads_priority();
         if (auto *connection = reader()) {
           if (auto done = connection->checkpoint(); !done) {
             spdlog::warn("{}", done.error().message);

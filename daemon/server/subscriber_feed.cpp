@@ -223,6 +223,8 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
       // Shown now: late by as long as it has been due.
       firing.lateness = std::max(core::Seconds{0}, now - firing.due);
       firing.late = true;
+    } else {
+      firing.late = firing.lateness > m_options.late_after;
     }
     // A firing's live line is the same for every subscriber: formatted once.
     std::string line = catch_up ? fired_notification_line(firing, true) : live_line(firing);

@@ -40,6 +40,9 @@ struct FeedOptions {
   std::size_t window = 64 * 1024;
   // Firings read from the log per query.
   std::size_t page = 32;
+  // A firing sent as it fires is marked late past this (reminders.late_after;
+  // the log keeps its lateness, not the mark). One sent as catch-up always is.
+  core::Seconds late_after{60};
 };
 
 // The reminder feed of `reminder.subscribe` (docs/PROTOCOL.md): each

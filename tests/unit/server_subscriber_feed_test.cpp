@@ -59,9 +59,11 @@ scheduler::Firing firing(std::int64_t id) {
 // the loop's.
 class MemoryLog final : public server::FiringLog {
 public:
-  void record(std::int64_t id, bool missed = false) {
+  void record(std::int64_t id, bool missed = false,
+              core::Seconds lateness = std::chrono::seconds{2}) {
     const std::lock_guard lock(m_mutex);
     m_rows[id] = missed;
+    m_lateness[id] = lateness;
   }
   void prune_through(std::int64_t id) {
     const std::lock_guard lock(m_mutex);
@@ -78,6 +80,8 @@ public:
       page.scanned_to = it->first;
       if (!it->second) {
         page.fired.push_back(firing(it->first));
+        page.fired.back().lateness = m_lateness[it->first];
+        page.fired.back().fired_at = page.fired.back().due + m_lateness[it->first];
       }
     }
     return page;
@@ -90,6 +94,7 @@ public:
 private:
   std::mutex m_mutex;
   std::map<std::int64_t, bool> m_rows;
+  std::map<std::int64_t, core::Seconds> m_lateness;
 };
 
 class SubscriberFeedTest : public ::testing::Test {
@@ -332,4 +337,24 @@ TEST_F(SubscriberFeedTest, a_closed_subscriber_drops_out) {
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
   EXPECT_TRUE(subscribers().empty());
+}
+
+// The log keeps a firing's lateness, not whether it counted as late: a
+// firing sent as it fires is marked late past late_after (60 s here), as
+// the daemon's log line and `summit missed` count it.
+TEST_F(SubscriberFeedTest, a_firing_sent_as_it_fires_is_marked_late_past_late_after) {
+  start();
+  auto client = subscriber();
+  m_log.record(1, false, std::chrono::seconds{2});
+  m_log.record(2, false, std::chrono::seconds{120});
+  boost::asio::post(m_io, [this] { m_feed->advance(2); });
+  const auto on_time = next_message(*client);
+  EXPECT_EQ(on_time["params"]["firing_id"], 1);
+  EXPECT_EQ(on_time["params"]["late"], false);
+  EXPECT_EQ(on_time["params"]["catch_up"], false);
+  const auto late = next_message(*client);
+  EXPECT_EQ(late["params"]["firing_id"], 2);
+  EXPECT_EQ(late["params"]["late"], true);
+  EXPECT_EQ(late["params"]["late_seconds"], 120);
+  EXPECT_EQ(late["params"]["catch_up"], false);
 }
