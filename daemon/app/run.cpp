@@ -31,7 +31,7 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
+#include <sys/types.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
@@ -171,6 +171,7 @@ public:
     store::StoreOptions store_options;
     store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
     store_options.shared_file = std::make_shared<store::SharedFile>();
+    m_shared_file = store_options.shared_file;
     auto store = store::EventStore::open(m_settings.paths.database, store_options);
     if (!store) {
       throw Fatal(fmt::format("cannot open the database {}: {}", m_settings.paths.database.string(),
@@ -250,6 +251,7 @@ public:
     // The WAL checkpoints of the request side's commits (a write of the
     // pages to the database file and an fsync) run on the worker, on its
     // read connection, not on the loop.
+    boost::asio::post(m_workers, [this] { reader(); }); // opened before any list needs it
     m_store->checkpoint_elsewhere([this] {
       if (m_checkpoint_posted) {
         return;
@@ -412,25 +414,39 @@ private:
     });
   }
 
-  // The worker's read connection (event.list), opened on the worker's
-  // thread and used only there; opened again when the database file was
-  // replaced (removed and written back by the request side), so that a list
-  // never reads a file that is gone. Null when it cannot be opened (logged).
+  // The worker's read connection (event.list, checkpoints), used only on
+  // the worker's thread. Opened there at start-up (and a first read made, so
+  // that it holds the WAL open too), so that it can still read if the
+  // database folder is removed under the daemon, as the request side can.
+  // It follows the file the request side uses (SharedFile): opened again
+  // once the request side has written a removed file back, never onto
+  // another file moved into its place. Null when it could not be opened
+  // (logged).
   store::EventStore *reader() {
-    struct stat now {};
-    const bool exists = ::stat(m_settings.paths.database.c_str(), &now) == 0;
-    if (m_reader && (!exists || (now.st_dev == m_reader_dev && now.st_ino == m_reader_ino))) {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    {
+      const std::lock_guard lock(m_shared_file->mutex);
+      dev = m_shared_file->dev;
+      ino = m_shared_file->ino;
+    }
+    if (m_reader && dev == m_reader_dev && ino == m_reader_ino) {
       return m_reader.get();
     }
     auto opened = store::EventStore::open(m_settings.paths.database, store::StoreOptions{});
+    if (opened) {
+      if (auto counted = (*opened)->count(); !counted) {
+        opened = tl::unexpected(counted.error());
+      }
+    }
     if (!opened) {
       spdlog::error("cannot open a read connection to {}: {}", m_settings.paths.database.string(),
                     opened.error().message);
       return m_reader.get(); // the one there was, if any
     }
     m_reader = std::move(*opened);
-    m_reader_dev = now.st_dev;
-    m_reader_ino = now.st_ino;
+    m_reader_dev = dev;
+    m_reader_ino = ino;
     return m_reader.get();
   }
 
@@ -501,6 +517,7 @@ private:
   // After the io_context: the feed's callbacks in sessions go with it.
   std::unique_ptr<server::SubscriberFeed> m_feed;
   // The worker's read connection: before the pool, which is joined first.
+  std::shared_ptr<store::SharedFile> m_shared_file;
   std::unique_ptr<store::EventStore> m_reader;
   dev_t m_reader_dev = 0;
   ino_t m_reader_ino = 0;
