@@ -201,12 +201,13 @@ public:
     server::EventHandlerOptions event_options;
     event_options.default_reminders = m_settings.config.reminders.defaults;
     event_options.on_change = [this] { changed(); };
-    event_options.run_read = [this](auto job) {
-      boost::asio::post(m_workers, [this, job = std::move(job)]() mutable {
-        job(reader());
-      });
+    const auto on_loop = [this](std::function<void()> job) {
+      boost::asio::post(m_io, std::move(job));
     };
-    event_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
+    event_options.run_read = [this](auto job) {
+      boost::asio::post(m_workers, [this, job = std::move(job)] { job(reader()); });
+    };
+    event_options.run_on_loop = on_loop;
     m_events =
         std::make_unique<server::EventHandlers>(*m_store, &m_gazetteer, std::move(event_options));
     m_events->register_with(m_dispatcher);
@@ -217,11 +218,9 @@ public:
     server::CalendarHandlerOptions calendar_options;
     calendar_options.on_change = [this] { changed(); };
     calendar_options.run_on_workers = [this](auto job) {
-      boost::asio::post(m_workers, [job = std::move(job)]() mutable {
-        job();
-      });
+      boost::asio::post(m_workers, std::move(job));
     };
-    calendar_options.run_on_loop = [this](auto job) { boost::asio::post(m_io, std::move(job)); };
+    calendar_options.run_on_loop = on_loop;
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
     calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
@@ -248,10 +247,11 @@ public:
     // and one fsync, committed by a handler posted behind them; their
     // replies are held until then (post_commit).
     m_store->enable_group_commit([this] { post_commit(m_store->writes(), 0); });
+    // The worker's read connection opens now, before any list needs it.
+    boost::asio::post(m_workers, [this] { reader(); });
     // The WAL checkpoints of the request side's commits (a write of the
     // pages to the database file and an fsync) run on the worker, on its
     // read connection, not on the loop.
-    boost::asio::post(m_workers, [this] { reader(); }); // opened before any list needs it
     m_store->checkpoint_elsewhere([this] {
       if (m_checkpoint_posted) {
         return;

@@ -145,8 +145,8 @@ void Scheduler::fire() {
   }
   const auto now = m_clock();
   ReminderQueue::DueBatch batch;
-  const std::size_t limit = m_in_burst ? m_queue.batch_limit()
-                                       : std::min(m_options.first_batch, m_queue.batch_limit());
+  const std::size_t limit =
+      m_in_burst ? m_queue.batch_limit() : std::min(m_options.first_batch, m_queue.batch_limit());
   try {
     batch = m_queue.take_due(now, m_options.grace, channel_names(), limit);
   } catch (const std::exception &e) {

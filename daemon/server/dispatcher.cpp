@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -96,6 +97,13 @@ std::size_t Dispatcher::waiting_replies() const {
     count += slots.size();
   }
   return count;
+}
+
+bool Dispatcher::awaiting_reply(Connection *connection) const {
+  const auto queue = m_queues.find(connection);
+  return queue != m_queues.end() &&
+         std::any_of(queue->second.begin(), queue->second.end(),
+                     [](const std::shared_ptr<Slot> &slot) { return !slot->answered; });
 }
 
 std::string Dispatcher::too_many_connections_for_uid_reply(std::uint32_t uid,

@@ -120,6 +120,11 @@ public:
   // Replies not sent yet: held for a group commit, or waiting for a
   // deferred reply before them on their connection. For tests.
   std::size_t waiting_replies() const;
+  // A request of `connection` waits for its deferred reply (an import, a
+  // list page on the worker). Sessions read no further request from that
+  // connection until it has come, so that one client can queue at most one
+  // job for the worker, however fast it sends.
+  bool awaiting_reply(Connection *connection) const;
 
 private:
   friend class DeferredReply;

@@ -70,7 +70,9 @@ void Session::read_next() {
   if (!handle_buffered_lines() || m_close_when_drained) {
     return;
   }
-  if (m_queued_bytes > pause_threshold(m_limits.max_line)) {
+  if (m_queued_bytes > pause_threshold(m_limits.max_line) || m_dispatcher.awaiting_reply(this)) {
+    // Resumed by on_drained(), once the replies (the deferred one too) are
+    // written.
     m_read_paused = true;
     return;
   }
@@ -138,7 +140,7 @@ bool Session::handle_buffered_lines() {
   bool answered = false;  // a line was taken, blank or not
   bool requested = false; // a request was handed to the dispatcher
   while (m_queued_bytes <= pause_threshold(m_limits.max_line) && !m_close_when_drained &&
-         !m_closed) {
+         !m_closed && !m_dispatcher.awaiting_reply(this)) {
     const auto newline = m_buffer.find('\n', std::max(begin, m_scanned));
     if (newline == std::string::npos) {
       break;
@@ -177,8 +179,10 @@ bool Session::handle_buffered_lines() {
     // pieces of a line do not keep a connection past the idle timeout.
     m_last_activity = now;
   }
-  if (m_buffer.empty() || newline != std::string::npos) {
-    m_partial_since.reset(); // nothing, or whole lines waiting for the client to read
+  if (m_buffer.empty() || newline != std::string::npos || m_dispatcher.awaiting_reply(this)) {
+    // Nothing, whole lines waiting, or reading paused behind a deferred
+    // reply (the rest of the line is not read yet: not the client's delay).
+    m_partial_since.reset();
   } else if (answered || !m_partial_since) {
     m_partial_since = now;
   }

@@ -898,14 +898,11 @@ void EventStore::install_wal_hook() {
 }
 
 core::Result<void> EventStore::checkpoint() {
-  int logged = 0;
-  int copied = 0;
   const int rc = sqlite3_wal_checkpoint_v2(m_impl->m_db.getHandle(), nullptr,
-                                           SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
+                                           SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     return core::fail(core::ErrorCode::storage,
-                      fmt::format("cannot checkpoint the database's WAL: {}",
-                                  sqlite3_errstr(rc)));
+                      fmt::format("cannot checkpoint the database's WAL: {}", sqlite3_errstr(rc)));
   }
   return {};
 }

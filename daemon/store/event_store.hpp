@@ -9,9 +9,9 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -319,7 +319,7 @@ private:
 
   std::unique_ptr<Impl> m_impl;
   ReopenHooks m_hooks;
-  std::function<void()> m_schedule_commit; // set: group commit is on
+  std::function<void()> m_schedule_commit;    // set: group commit is on
   std::function<void()> m_checkpoint_request; // set: see checkpoint_elsewhere
   void install_wal_hook();
   bool m_group_open = false;

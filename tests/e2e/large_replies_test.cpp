@@ -204,12 +204,12 @@ TEST_F(SummitTest, a_list_pipelined_behind_adds_on_one_connection_shows_them_in_
   ASSERT_TRUE(client.connected());
   const auto day = today_utc() + date::days{3};
   auto add = [&](int id, const std::string &title, int hour) {
-    return summit::core::rpc::to_line(summit::core::rpc::make_request(
-        id, "event.add",
-        {{"title", title},
-         {"start", iso_minute(day + std::chrono::hours{hour})},
-         {"tz", "UTC"},
-         {"reminders", json::array()}}));
+    return summit::core::rpc::to_line(
+        summit::core::rpc::make_request(id, "event.add",
+                                        {{"title", title},
+                                         {"start", iso_minute(day + std::chrono::hours{hour})},
+                                         {"tz", "UTC"},
+                                         {"reminders", json::array()}}));
   };
   auto list = [&](int id) {
     return summit::core::rpc::to_line(summit::core::rpc::make_request(

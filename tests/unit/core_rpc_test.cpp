@@ -128,6 +128,7 @@ TEST(Rpc, a_result_serialized_elsewhere_makes_the_same_line) {
       {"series", nlohmann::json::object()},
       {"note", "Minsk \xff"}}; // invalid UTF-8 is replaced the same way
   for (const nlohmann::json &id : {nlohmann::json(7), nlohmann::json("req-\"7\"")}) {
-    EXPECT_EQ(rpc::result_line(id, rpc::to_text(result)), rpc::to_line(rpc::make_result(id, result)));
+    EXPECT_EQ(rpc::result_line(id, rpc::to_text(result)),
+              rpc::to_line(rpc::make_result(id, result)));
   }
 }

@@ -77,8 +77,7 @@ public:
       return a.due != b.due ? a.due < b.due : a.reminder_id < b.reminder_id;
     });
     if (due.size() > most) { // the rest stay pending for the next call
-      m_pending.insert(m_pending.end(), due.begin() + static_cast<std::ptrdiff_t>(most),
-                       due.end());
+      m_pending.insert(m_pending.end(), due.begin() + static_cast<std::ptrdiff_t>(most), due.end());
       due.resize(most);
     }
     DueBatch batch;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -509,4 +510,66 @@ TEST_F(ServerTest, blank_lines_do_not_keep_a_connection_past_the_idle_timeout) {
     }
   }
   EXPECT_TRUE(closed) << "a minute of blank lines kept the connection open";
+}
+
+// A request whose reply is deferred (an import, an event.list page built on
+// the worker) holds its connection's later requests unread until it is
+// answered: one client queues at most one job for the worker, however fast
+// it pipelines. The requests behind it are then read and answered, in order.
+TEST_F(ServerTest, requests_behind_a_deferred_reply_are_read_once_it_is_answered) {
+  // Touched only on the loop's thread.
+  std::vector<server::DeferredReply> waiting;
+  int counted = 0;
+  std::promise<void> first_started;
+  m_dispatcher.add_deferred(
+      "test.later", [&](const json &, const server::CallContext &, server::DeferredReply reply) {
+        waiting.push_back(std::move(reply));
+        if (waiting.size() == 1) {
+          first_started.set_value();
+        }
+      });
+  m_dispatcher.add("test.count", [&](const json &, const server::CallContext &) {
+    return server::HandlerResult(json{{"counted", ++counted}});
+  });
+  // Runs `what` on the loop and returns its result.
+  auto on_loop = [&](auto what) {
+    std::promise<decltype(what())> done;
+    boost::asio::post(m_io, [&] { done.set_value(what()); });
+    return done.get_future().get();
+  };
+  ASSERT_TRUE(start());
+  Client client(socket_path());
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.send(request(1, "test.later", json::object()).dump() + "\n" +
+                          request(2, "test.count", json::object()).dump() + "\n" +
+                          request(3, "test.later", json::object()).dump() + "\n" +
+                          request(4, "test.count", json::object()).dump() + "\n"));
+  first_started.get_future().get();
+  EXPECT_EQ(on_loop([&] { return counted; }), 0) << "a request behind the deferred one was read";
+  EXPECT_EQ(on_loop([&] { return waiting.size(); }), 1u);
+
+  on_loop([&] {
+    waiting[0](server::HandlerResult(json{{"later", 1}}));
+    return 0;
+  });
+  auto line = client.read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(json::parse(*line)["id"], 1);
+  line = client.read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(json::parse(*line)["result"]["counted"], 1);
+  // Request 3 came in with 2, and holds 4 back in its turn.
+  EXPECT_EQ(on_loop([&] { return waiting.size(); }), 2u);
+  EXPECT_EQ(on_loop([&] { return counted; }), 1);
+
+  on_loop([&] {
+    waiting[1](server::HandlerResult(json{{"later", 2}}));
+    return 0;
+  });
+  for (const int id : {3, 4}) {
+    line = client.read_line();
+    ASSERT_TRUE(line) << "no reply " << id;
+    EXPECT_EQ(json::parse(*line)["id"], id);
+  }
+  EXPECT_EQ(on_loop([&] { return counted; }), 2);
 }
