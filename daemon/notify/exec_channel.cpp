@@ -178,8 +178,16 @@ ExecChannel::ExecChannel(boost::asio::any_io_executor executor, std::vector<Exec
       spdlog::error("exec channel: ignoring a command with an empty argv");
       continue;
     }
-    m_hooks.push_back(Hook{std::move(command), {}, 0, 0, false, {}});
+    m_hooks.push_back(Hook{std::move(command), {}, {}, 0, 0, false, {}});
   }
+}
+
+std::size_t ExecChannel::running() const {
+  std::size_t total = 0;
+  for (const auto &hook : m_hooks) {
+    total += hook.running;
+  }
+  return total;
 }
 
 std::size_t ExecChannel::queued() const {
@@ -226,7 +234,37 @@ void ExecChannel::deliver(const scheduler::Firing &firing, std::function<void()>
       complete(oldest.job, true);
     }
     hook.queue.push_back(Pending{environment, firing.firing_id, firing.reminder_id, job});
-    start_next(i);
+    take_slots(i);
+  }
+  // The processes start on later turns of the loop, never here: the
+  // scheduler hands out the rest of its batch and tells the other channels
+  // (subscribers) first, and a due reminder's timer gets a turn between two
+  // process starts (posix_spawn takes milliseconds on a busy machine).
+  post_start();
+}
+
+void ExecChannel::post_start() {
+  if (m_start_posted || m_stopped) {
+    return;
+  }
+  m_start_posted = true;
+  boost::asio::post(m_executor, [self = shared_from_this()] { self->start_one_each(); });
+}
+
+void ExecChannel::start_one_each() {
+  m_start_posted = false;
+  bool more = false;
+  for (std::size_t i = 0; i < m_hooks.size() && !m_stopped; ++i) {
+    Hook &hook = m_hooks[i];
+    if (!hook.starting.empty()) {
+      auto pending = std::move(hook.starting.front());
+      hook.starting.pop_front();
+      start(i, std::move(pending));
+    }
+    more = more || !hook.starting.empty();
+  }
+  if (more) {
+    post_start();
   }
 }
 
@@ -234,6 +272,8 @@ void ExecChannel::stop() {
   m_stopped = true;
   for (auto &hook : m_hooks) {
     hook.queue.clear();
+    hook.running -= hook.starting.size();
+    hook.starting.clear();
   }
   for (const auto &run : m_running) {
     if (!run->exited) {
@@ -242,12 +282,12 @@ void ExecChannel::stop() {
   }
 }
 
-void ExecChannel::start_next(std::size_t index) {
+void ExecChannel::take_slots(std::size_t index) {
   Hook &hook = m_hooks[index];
   while (!m_stopped && hook.running < m_options.max_running && !hook.queue.empty()) {
-    auto pending = std::move(hook.queue.front());
+    hook.starting.push_back(std::move(hook.queue.front()));
     hook.queue.pop_front();
-    start(index, std::move(pending));
+    ++hook.running;
   }
 }
 
@@ -283,7 +323,6 @@ void append_stderr(ExecResult &result, const char *data, std::size_t size, std::
 void ExecChannel::start(std::size_t index, Pending pending) {
   Hook &hook = m_hooks[index];
   const auto &command = hook.command;
-  ++hook.running;
   auto run = std::make_shared<Run>(m_executor);
   run->job = std::move(pending.job);
   run->result.command = index;
@@ -453,7 +492,8 @@ void ExecChannel::finished(const std::shared_ptr<Run> &run) {
   Hook &hook = m_hooks[result.command];
   --hook.running;
   complete(run->job, false);
-  start_next(result.command);
+  take_slots(result.command);
+  post_start();
 }
 
 } // namespace summit::notify

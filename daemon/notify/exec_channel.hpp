@@ -94,9 +94,12 @@ public:
   // the queued ones, for shutdown. Their firings are not marked delivered.
   void stop();
 
-  // Runs in progress and waiting, all commands together.
-  std::size_t running() const { return m_running.size(); }
+  // Runs in progress (a slot taken, the process started or about to start
+  // on a later turn) and waiting, all commands together.
+  std::size_t running() const;
   std::size_t queued() const;
+  // Processes started and not yet reaped.
+  std::size_t started() const { return m_running.size(); }
   // The same for one command (an index into the commands as configured,
   // after those with an empty argv were left out).
   std::size_t running(std::size_t command) const { return m_hooks.at(command).running; }
@@ -117,15 +120,21 @@ private:
   // One configured command: its runs in progress and its waiting runs.
   struct Hook {
     ExecCommand command;
-    std::deque<Pending> queue;
-    std::size_t running = 0;
+    std::deque<Pending> queue;          // waiting for a slot
+    std::deque<Pending> starting;       // has a slot; its process starts on a later turn
+    std::size_t running = 0;            // slots taken: starting or started
     std::uint64_t dropped_unlogged = 0; // dropped since the last warning
     bool warned_of_drops = false;
     Clock::time_point last_drop_warning{};
   };
 
-  // Starts what waits for command `index` while it has free slots.
-  void start_next(std::size_t index);
+  // Moves what waits for command `index` to its free slots (to `starting`).
+  void take_slots(std::size_t index);
+  // Has start_one_each() run on a later turn (once however often asked).
+  void post_start();
+  // Starts one process of each command that has runs in `starting`, and
+  // posts itself again while any is left.
+  void start_one_each();
   void start(std::size_t index, Pending pending);
   void finished(const std::shared_ptr<Run> &run);
   // One of the job's commands is done with it; the last one reports the
@@ -138,6 +147,7 @@ private:
   ExecOptions m_options;
   std::vector<std::shared_ptr<Run>> m_running;
   std::uint64_t m_dropped = 0;
+  bool m_start_posted = false;
   bool m_stopped = false;
 };
 

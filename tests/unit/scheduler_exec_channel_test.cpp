@@ -342,9 +342,40 @@ TEST(ExecChannel, stop_kills_running_commands_and_leaves_the_firing_pending) {
   Harness h;
   auto channel = h.channel({{{"/bin/sh", "-c", "sleep 60"}}});
   channel->deliver(sample_firing(), h.on_delivered());
+  h.io.poll(); // its process starts on the loop's next turn
+  ASSERT_EQ(channel->started(), 1U);
   channel->stop();
   ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 1; }));
   EXPECT_EQ(h.results[0].signal, SIGKILL);
+  EXPECT_EQ(h.delivered, 0);
+}
+
+// A firing's processes start on later turns of the loop, one per command
+// per turn: deliver() returns before any starts, so the scheduler tells
+// the other channels (subscribers) first, and a due reminder's timer gets
+// a turn between two process starts. The slots are taken at once all the
+// same: what waits and what is dropped does not change.
+TEST(ExecChannel, processes_start_on_later_turns_one_per_command_each) {
+  Harness h;
+  ExecOptions options;
+  options.max_running = 2;
+  auto channel =
+      h.channel({{{"/bin/sh", "-c", "sleep 60"}}, {{"/bin/sh", "-c", "sleep 60"}}}, options);
+  for (int i = 0; i < 3; ++i) {
+    auto firing = sample_firing();
+    firing.reminder_id = i;
+    channel->deliver(firing, h.on_delivered());
+  }
+  EXPECT_EQ(channel->started(), 0U);
+  EXPECT_EQ(channel->running(), 4U); // two slots per command, taken
+  EXPECT_EQ(channel->queued(), 2U);  // the third firing, once per command
+  ASSERT_EQ(h.io.poll_one(), 1U);
+  EXPECT_EQ(channel->started(), 2U) << "one process per command in one turn";
+  ASSERT_EQ(h.io.poll_one(), 1U);
+  EXPECT_EQ(channel->started(), 4U);
+  EXPECT_EQ(channel->queued(), 2U) << "no slot is free";
+  channel->stop();
+  ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 4; }));
   EXPECT_EQ(h.delivered, 0);
 }
 
