@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <utility>
 
 namespace summit::ical::detail {
 
@@ -28,7 +29,7 @@ private:
   icalerrorstate m_saved;
 };
 
-icalcomponent *add_line(icalparser *parser, const std::string &text) {
+icalcomponent *add_line(icalparser *parser, std::string_view text) {
   std::vector<char> line(text.begin(), text.end());
   line.push_back('\0');
   return icalparser_add_line(parser, line.data());
@@ -39,7 +40,7 @@ bool has_errors(icalcomponent *component) {
 }
 
 // libical's objection to one content line on its own, if any.
-std::string probe(const std::string &text) {
+std::string probe(std::string_view text) {
   ParserPtr parser{icalparser_new()};
   add_line(parser.get(), "BEGIN:VEVENT");
   add_line(parser.get(), text);
@@ -61,9 +62,9 @@ std::string probe(const std::string &text) {
   return out;
 }
 
-std::string value_of(const std::string &text) {
+std::string value_of(std::string_view text) {
   const auto colon = text.find(':');
-  return colon == std::string::npos ? std::string() : shorten(text.substr(colon + 1));
+  return colon == std::string_view::npos ? std::string() : shorten(text.substr(colon + 1));
 }
 
 } // namespace
@@ -98,14 +99,28 @@ std::string x_property(icalcomponent *component, std::string_view name) {
 }
 
 core::Result<Document> Document::parse(const Outline &outline, int calendar) {
-  const ComponentOutline &top = outline.components[outline.calendars[calendar]];
+  const int top_index = outline.calendars[calendar];
+  const ComponentOutline &top = outline.components[top_index];
   Document document;
   document.m_outline = &outline;
   {
     NonfatalMalformedData nonfatal;
     ParserPtr parser{icalparser_new()};
+    // Its own lines and its VTIMEZONEs, in file order: the lines of its
+    // other components are left out.
+    std::size_t next_child = 0;
     for (std::size_t i = top.first; i <= top.last; ++i) {
-      if (icalcomponent *done = add_line(parser.get(), outline.lines[i].text)) {
+      if (next_child < top.children.size()) {
+        const ComponentOutline &child = outline.components[top.children[next_child]];
+        if (i == child.first) {
+          ++next_child;
+          if (child.name != "VTIMEZONE") {
+            i = child.last;
+            continue;
+          }
+        }
+      }
+      if (icalcomponent *done = add_line(parser.get(), outline.lines[i].text())) {
         document.m_root.reset(done);
       }
     }
@@ -114,16 +129,25 @@ core::Result<Document> Document::parse(const Outline &outline, int calendar) {
     return fail(ErrorCode::invalid_params,
                 fmt::format("line {}: libical could not read this calendar", top.begin_line));
   }
+  if (auto paired = document.pair(document.m_root.get(), top_index); !paired) {
+    return tl::unexpected(paired.error());
+  }
+  return document;
+}
 
+core::Result<void> Document::pair(icalcomponent *root, int root_index) {
+  const Outline &outline = *m_outline;
+  const bool is_calendar = outline.components[root_index].parent == -1;
   // Pair libical's components with the outline's, in document order.
   // libical moves VTIMEZONEs (and their STANDARD/DAYLIGHT parts) around, so
-  // those are left unpaired: nothing of theirs is quoted by line.
-  std::vector<std::pair<icalcomponent *, int>> pending{
-      {document.m_root.get(), outline.calendars[calendar]}};
+  // those are left unpaired: nothing of theirs is quoted by line. A
+  // calendar's other components are parsed and paired one by one.
+  std::vector<std::pair<icalcomponent *, int>> pending{{root, root_index}};
   while (!pending.empty()) {
     const auto [component, index] = pending.back();
     pending.pop_back();
     const ComponentOutline &expected = outline.components[index];
+    const bool skeleton = is_calendar && component == root;
     std::vector<icalcomponent *> children;
     for (icalcomponent *child : children_of(component)) {
       if (icalcomponent_isa(child) != ICAL_VTIMEZONE_COMPONENT) {
@@ -132,7 +156,7 @@ core::Result<Document> Document::parse(const Outline &outline, int calendar) {
     }
     std::vector<int> expected_children;
     for (const int child : expected.children) {
-      if (outline.components[child].name != "VTIMEZONE") {
+      if (!skeleton && outline.components[child].name != "VTIMEZONE") {
         expected_children.push_back(child);
       }
     }
@@ -148,13 +172,14 @@ core::Result<Document> Document::parse(const Outline &outline, int calendar) {
                               "the file's structure is damaged here",
                               expected.begin_line, expected.name));
     }
-    document.m_index.emplace(component, index);
+    m_index.emplace(component, index);
     if (has_errors(component)) {
-      auto &problems = document.m_problems[index];
-      for (const std::size_t line : expected.own_lines) {
+      auto &problems = m_problems[index];
+      for (const std::uint32_t line : outline.own_lines(expected)) {
         const ContentLine &content = outline.lines[line];
-        if (auto message = probe(content.text); !message.empty()) {
-          problems.push_back({content.line, content.name, value_of(content.text), message});
+        if (auto message = probe(content.text()); !message.empty()) {
+          problems.push_back(
+              {content.line, std::string(content.name()), value_of(content.text()), message});
         }
       }
     }
@@ -162,7 +187,76 @@ core::Result<Document> Document::parse(const Outline &outline, int calendar) {
       pending.emplace_back(children[i], expected_children[i]);
     }
   }
-  return document;
+  return {};
+}
+
+core::Result<Document::Part> Document::parse_part(int index) {
+  const ComponentOutline &expected = m_outline->components[index];
+  ComponentPtr parsed;
+  {
+    NonfatalMalformedData nonfatal;
+    ParserPtr parser{icalparser_new()};
+    for (std::size_t i = expected.first; i <= expected.last; ++i) {
+      if (icalcomponent *done = add_line(parser.get(), m_outline->lines[i].text())) {
+        parsed.reset(done);
+      }
+    }
+  }
+  if (!parsed ||
+      icalcomponent_isa(parsed.get()) != icalenum_string_to_component_kind(expected.name.c_str())) {
+    return fail(ErrorCode::invalid_params, fmt::format("line {}: libical could not read this {}",
+                                                       expected.begin_line, expected.name));
+  }
+  if (auto paired = pair(parsed.get(), index); !paired) {
+    forget(parsed.get());
+    return tl::unexpected(paired.error());
+  }
+  Part part;
+  part.m_document = this;
+  part.m_component = parsed.release();
+  icalcomponent_add_component(m_root.get(), part.m_component);
+  return part;
+}
+
+void Document::forget(icalcomponent *component) {
+  std::vector<icalcomponent *> pending{component};
+  while (!pending.empty()) {
+    icalcomponent *current = pending.back();
+    pending.pop_back();
+    if (const auto found = m_index.find(current); found != m_index.end()) {
+      m_problems.erase(found->second);
+      m_index.erase(found);
+    }
+    for (icalcomponent *child : children_of(current)) {
+      pending.push_back(child);
+    }
+  }
+}
+
+Document::Part::Part(Part &&other) noexcept
+    : m_document(std::exchange(other.m_document, nullptr)),
+      m_component(std::exchange(other.m_component, nullptr)) {}
+
+Document::Part &Document::Part::operator=(Part &&other) noexcept {
+  if (this != &other) {
+    release();
+    m_document = std::exchange(other.m_document, nullptr);
+    m_component = std::exchange(other.m_component, nullptr);
+  }
+  return *this;
+}
+
+Document::Part::~Part() { release(); }
+
+void Document::Part::release() {
+  if (m_component == nullptr) {
+    return;
+  }
+  m_document->forget(m_component);
+  icalcomponent_remove_component(m_document->m_root.get(), m_component);
+  icalcomponent_free(m_component);
+  m_component = nullptr;
+  m_document = nullptr;
 }
 
 const ComponentOutline &Document::outline_of(const icalcomponent *component) const {

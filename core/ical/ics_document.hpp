@@ -6,8 +6,8 @@
 
 #include <libical/ical.h>
 
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 // One VCALENDAR as libical parsed it, tied to the outline's line numbers.
@@ -27,9 +27,41 @@ class Document {
 public:
   // Parses the outline's VCALENDAR number `calendar` (an index into
   // outline.calendars) with libical, line by line as the outline unfolded
-  // them, and finds the lines libical objected to. Fails only if libical's
-  // components do not match the outline (which names the line).
+  // them: its own properties and its VTIMEZONEs only, which every event of
+  // it may refer to. Its other components are parsed one at a time with
+  // parse_part, so that libical never holds the whole file.
   static core::Result<Document> parse(const Outline &outline, int calendar);
+
+  Document() = default;
+  Document(Document &&) = default;
+  Document &operator=(Document &&) = default;
+  Document(const Document &) = delete;
+  Document &operator=(const Document &) = delete;
+  ~Document() = default;
+
+  // One top-level component of the calendar, parsed on its own and put
+  // into the root (libical finds the file's VTIMEZONEs through its parent)
+  // for as long as it lives. The document must stay where it is meanwhile.
+  class Part {
+  public:
+    Part() = default;
+    Part(Part &&other) noexcept;
+    Part &operator=(Part &&other) noexcept;
+    Part(const Part &) = delete;
+    Part &operator=(const Part &) = delete;
+    ~Part();
+    icalcomponent *get() const { return m_component; }
+
+  private:
+    friend class Document;
+    void release();
+    Document *m_document = nullptr;
+    icalcomponent *m_component = nullptr;
+  };
+  // Parses the component `index` (into outline().components), a child of
+  // this document's VCALENDAR. Fails, naming its line, when libical reads
+  // its components differently from the outline.
+  core::Result<Part> parse_part(int index);
 
   icalcomponent *root() const { return m_root.get(); }
   const Outline &outline() const { return *m_outline; }
@@ -42,10 +74,15 @@ public:
   bool damaged(const icalcomponent *component) const;
 
 private:
+  // Pairs libical's components under `component` with the outline's from
+  // `index` down, and finds the lines libical objected to.
+  core::Result<void> pair(icalcomponent *component, int index);
+  void forget(icalcomponent *component);
+
   const Outline *m_outline = nullptr;
   ComponentPtr m_root;
-  std::map<const icalcomponent *, int> m_index;
-  std::map<int, std::vector<LineProblem>> m_problems;
+  std::unordered_map<const icalcomponent *, int> m_index;
+  std::unordered_map<int, std::vector<LineProblem>> m_problems;
 };
 
 // The children of `component` of one kind, in order. Collected first so

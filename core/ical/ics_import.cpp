@@ -12,8 +12,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace summit::ical {
 
@@ -27,12 +31,6 @@ using nlohmann::json;
 // Past these, an event's notes (one per line of 100,000 EXDATE lines, say)
 // would say nothing new.
 constexpr std::size_t k_max_notes = 100;
-
-// A VEVENT found in one of the text's calendars.
-struct Found {
-  VeventSource source;
-  int line = 0;
-};
 
 // One series and the overrides folded into it so far.
 struct Series {
@@ -97,127 +95,284 @@ ImportedEvent finish(Series &series) {
   return event;
 }
 
+constexpr std::uint32_t k_none = std::numeric_limits<std::uint32_t>::max();
+
+// A top-level component other than a VTIMEZONE, in file order, and the
+// other VEVENTs with its UID (found from the text, before libical reads it).
+struct Entry {
+  std::uint32_t calendar = 0;
+  std::uint32_t component = 0; // index into outline.components
+  std::uint32_t head = k_none; // the group's first entry (its own index when it is first)
+  std::uint32_t next = k_none; // the group's next entry
+  std::uint32_t first_series =
+      k_none; // on the head: the group's first VEVENT without RECURRENCE-ID
+  bool vevent = false;
+  bool change = false; // has a RECURRENCE-ID
+};
+
 } // namespace
 
-core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportOptions &options) {
+struct CalendarReader::Impl {
+  Outline outline;
+  // Kept where they are to the end: parts and readings point into them.
+  std::vector<Document> documents;
+  std::vector<std::unique_ptr<ZoneResolver>> resolvers;
+  std::vector<Entry> entries;
+  std::size_t next = 0; // entries[next] is the first not yet looked at
+  bool stray_reported = false;
+
+  VeventSource source_of(const Entry &entry, icalcomponent *component) {
+    return VeventSource{component, &documents[entry.calendar], resolvers[entry.calendar].get()};
+  }
+
+  // Skipped, with what libical makes of its UID and SUMMARY.
+  void skip(const Entry &entry, std::string reason, ParsedCalendar &out) {
+    const int line = outline.components[entry.component].begin_line;
+    auto part = documents[entry.calendar].parse_part(static_cast<int>(entry.component));
+    if (!part) {
+      out.skipped.push_back({line, {}, {}, std::move(reason)});
+      return;
+    }
+    out.skipped.push_back(skipped(source_of(entry, part->get()), line, std::move(reason)));
+  }
+
+  void group_by_uid();
+  void read_group(const Entry &head, ParsedCalendar &out);
+};
+
+CalendarReader::CalendarReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+CalendarReader::~CalendarReader() = default;
+
+core::Result<std::unique_ptr<CalendarReader>> CalendarReader::open(std::string_view text,
+                                                                   const ImportOptions &options) {
   if (auto zone = core::find_zone(options.fallback_tz); !zone) {
     return fail(ErrorCode::invalid_params,
                 fmt::format("the fallback zone for floating times: {}", zone.error().message));
   }
+  auto impl = std::make_unique<Impl>();
   auto outline = outline_calendar(text);
   if (!outline) {
     return tl::unexpected(outline.error());
   }
+  impl->outline = std::move(*outline);
+  const Outline &whole = impl->outline;
   // Before libical parses or expands anything.
-  if (auto bounded = check_limits(*outline); !bounded) {
+  if (auto bounded = check_limits(whole); !bounded) {
     return tl::unexpected(bounded.error());
   }
-  ParsedCalendar out;
-  // Kept alive to the end: the readings point into them.
-  std::vector<Document> documents;
-  std::vector<std::unique_ptr<ZoneResolver>> resolvers;
-  documents.reserve(outline->calendars.size());
-  std::vector<Found> found;
-  for (std::size_t calendar = 0; calendar < outline->calendars.size(); ++calendar) {
-    auto document = Document::parse(*outline, static_cast<int>(calendar));
+  impl->documents.reserve(whole.calendars.size());
+  impl->resolvers.reserve(whole.calendars.size());
+  for (std::size_t calendar = 0; calendar < whole.calendars.size(); ++calendar) {
+    auto document = Document::parse(whole, static_cast<int>(calendar));
     if (!document) {
       return tl::unexpected(document.error());
     }
-    documents.push_back(std::move(*document));
-    const Document &current = documents.back();
-    resolvers.push_back(std::make_unique<ZoneResolver>(current.root(), options.fallback_tz));
-    for (icalcomponent *child : children_of(current.root())) {
-      if (icalcomponent_isa(child) == ICAL_VTIMEZONE_COMPONENT) {
+    impl->documents.push_back(std::move(*document));
+    impl->resolvers.push_back(
+        std::make_unique<ZoneResolver>(impl->documents.back().root(), options.fallback_tz));
+    for (const int child : whole.components[whole.calendars[calendar]].children) {
+      const ComponentOutline &component = whole.components[child];
+      if (component.name == "VTIMEZONE") {
         continue; // read by the resolver
       }
-      const ComponentOutline &where = current.outline_of(child);
-      const VeventSource source{child, &current, resolvers.back().get()};
-      if (icalcomponent_isa(child) == ICAL_VEVENT_COMPONENT) {
-        found.push_back({source, where.begin_line});
-      } else {
-        out.skipped.push_back(
-            skipped(source, where.begin_line,
-                    at_line(where.begin_line, fmt::format("{} is not an event", where.name))));
+      Entry entry;
+      entry.calendar = static_cast<std::uint32_t>(calendar);
+      entry.component = static_cast<std::uint32_t>(child);
+      entry.vevent = component.name == "VEVENT";
+      entry.change = entry.vevent && count_of(whole, component, "RECURRENCE-ID") > 0;
+      impl->entries.push_back(entry);
+    }
+  }
+  impl->group_by_uid();
+  return std::unique_ptr<CalendarReader>(new CalendarReader(std::move(impl)));
+}
+
+void CalendarReader::Impl::group_by_uid() {
+  // The UID as written (the value of the first UID line): one hash each,
+  // sorted, so that equal ones are neighbours; no map of strings.
+  const auto uid_text = [&](const Entry &entry) -> std::optional<std::string_view> {
+    const ContentLine *line = find_line(outline, outline.components[entry.component], "UID", 0);
+    if (line == nullptr) {
+      return std::nullopt;
+    }
+    return line_value(line->text());
+  };
+  std::vector<std::pair<std::size_t, std::uint32_t>> hashed;
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    entries[i].head = i;
+    if (entries[i].vevent) {
+      if (const auto uid = uid_text(entries[i])) {
+        hashed.emplace_back(std::hash<std::string_view>{}(*uid), i);
       }
     }
   }
-
-  for (const std::size_t index : outline->stray) {
-    const ContentLine &line = outline->lines[index];
-    SkippedComponent stray;
-    stray.line = line.line;
-    stray.reason = at_line(line.line, fmt::format("'{}' after END:VCALENDAR belongs to no "
-                                                  "calendar: ignored",
-                                                  shorten(line.text)));
-    out.skipped.push_back(std::move(stray));
+  std::sort(hashed.begin(), hashed.end());
+  for (std::size_t run = 0; run < hashed.size();) {
+    std::size_t end = run + 1;
+    while (end < hashed.size() && hashed[end].first == hashed[run].first) {
+      ++end;
+    }
+    // Within a run of one hash (in file order), each joins the first
+    // group whose UID is the same text.
+    std::vector<std::uint32_t> heads;
+    std::vector<std::uint32_t> tails;
+    for (std::size_t k = run; k < end; ++k) {
+      const std::uint32_t entry = hashed[k].second;
+      const auto uid = uid_text(entries[entry]);
+      std::size_t group = 0;
+      while (group < heads.size() && uid_text(entries[heads[group]]) != uid) {
+        ++group;
+      }
+      if (group == heads.size()) {
+        heads.push_back(entry);
+        tails.push_back(entry);
+        continue;
+      }
+      entries[entry].head = heads[group];
+      entries[tails[group]].next = entry;
+      tails[group] = entry;
+    }
+    run = end;
   }
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    Entry &head = entries[entries[i].head];
+    if (entries[i].vevent && !entries[i].change && head.first_series == k_none) {
+      head.first_series = i;
+    }
+  }
+}
 
-  // The series first, then the changed occurrences folded into them.
-  std::map<std::string, Series> series_by_uid;
-  std::vector<std::string> order;
-  for (const Found &event : found) {
-    if (is_override(event.source.component)) {
+void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
+  // The series first, then the changed occurrences folded into it.
+  std::optional<Series> series;
+  for (std::uint32_t i = entries[head.head].head; i != k_none; i = entries[i].next) {
+    const Entry &entry = entries[i];
+    if (entry.change) {
       continue;
     }
-    auto reading = read_series(event.source);
+    const int line = outline.components[entry.component].begin_line;
+    auto part = documents[entry.calendar].parse_part(static_cast<int>(entry.component));
+    if (!part) {
+      out.skipped.push_back({line, {}, {}, part.error().message});
+      continue;
+    }
+    const VeventSource source = source_of(entry, part->get());
+    auto reading = read_series(source);
     if (!reading) {
-      out.skipped.push_back(skipped(event.source, event.line, reading.error()));
+      out.skipped.push_back(skipped(source, line, reading.error()));
       continue;
     }
-    const std::string uid = reading->uid;
-    const auto existing = series_by_uid.find(uid);
-    if (existing == series_by_uid.end()) {
-      series_by_uid.emplace(uid, Series{std::move(*reading), {}});
-      order.push_back(uid);
+    if (!series) {
+      series = Series{std::move(*reading), {}};
       continue;
     }
     // One UID twice: the higher SEQUENCE wins, else the first.
-    const bool newer = reading->sequence > existing->second.reading.sequence;
-    const int kept = newer ? reading->line : existing->second.reading.line;
-    const int dropped = newer ? existing->second.reading.line : reading->line;
+    const bool newer = reading->sequence > series->reading.sequence;
+    const int kept = newer ? reading->line : series->reading.line;
+    const int dropped = newer ? series->reading.line : reading->line;
     out.skipped.push_back(skipped(
-        event.source, dropped,
+        source, dropped,
         at_line(dropped, fmt::format("another event has the same UID {} (line {}); the one with "
                                      "the higher SEQUENCE, else the first, was kept",
-                                     uid, kept))));
+                                     reading->uid, kept))));
     if (newer) {
-      existing->second = Series{std::move(*reading), {}};
+      series = Series{std::move(*reading), {}};
     }
   }
-  for (const Found &event : found) {
-    if (!is_override(event.source.component)) {
+  for (std::uint32_t i = entries[head.head].head; i != k_none; i = entries[i].next) {
+    const Entry &entry = entries[i];
+    if (!entry.change) {
       continue;
     }
-    const std::string uid = uid_of(event.source.component);
-    const auto series = series_by_uid.find(uid);
-    if (series == series_by_uid.end()) {
-      out.skipped.push_back(skipped(
-          event.source, event.line,
-          at_line(event.line, fmt::format("a change of one occurrence (RECURRENCE-ID) of the "
-                                          "event {}, which is not in this file",
-                                          uid.empty() ? "without UID" : "with UID " + uid))));
+    const int line = outline.components[entry.component].begin_line;
+    auto part = documents[entry.calendar].parse_part(static_cast<int>(entry.component));
+    if (!part) {
+      out.skipped.push_back({line, {}, {}, part.error().message});
       continue;
     }
-    if (!series->second.reading.repeats) {
-      out.skipped.push_back(skipped(
-          event.source, event.line,
-          at_line(event.line, fmt::format("a change of one occurrence (RECURRENCE-ID) of the "
-                                          "event on line {}, which does not repeat",
-                                          series->second.reading.line))));
+    const VeventSource source = source_of(entry, part->get());
+    if (!series) {
+      const std::string uid = uid_of(source.component);
+      out.skipped.push_back(
+          skipped(source, line,
+                  at_line(line, fmt::format("a change of one occurrence (RECURRENCE-ID) of the "
+                                            "event {}, which is not in this file",
+                                            uid.empty() ? "without UID" : "with UID " + uid))));
       continue;
     }
-    auto reading = read_override(event.source, series->second.reading);
+    if (!series->reading.repeats) {
+      out.skipped.push_back(
+          skipped(source, line,
+                  at_line(line, fmt::format("a change of one occurrence (RECURRENCE-ID) of the "
+                                            "event on line {}, which does not repeat",
+                                            series->reading.line))));
+      continue;
+    }
+    auto reading = read_override(source, series->reading);
     if (!reading) {
-      out.skipped.push_back(skipped(event.source, event.line, reading.error()));
+      out.skipped.push_back(skipped(source, line, reading.error()));
       continue;
     }
-    fold_override(series->second, std::move(*reading), event.source, out);
+    fold_override(*series, std::move(*reading), source, out);
   }
-  for (const std::string &uid : order) {
-    out.events.push_back(finish(series_by_uid.at(uid)));
+  if (series) {
+    out.events.push_back(finish(*series));
   }
-  std::sort(out.skipped.begin(), out.skipped.end(),
-            [](const SkippedComponent &a, const SkippedComponent &b) { return a.line < b.line; });
+}
+
+std::size_t CalendarReader::series() const {
+  return static_cast<std::size_t>(
+      std::count_if(m_impl->entries.begin(), m_impl->entries.end(), [&](const Entry &entry) {
+        return entry.vevent && !entry.change &&
+               m_impl->entries[entry.head].first_series ==
+                   static_cast<std::uint32_t>(&entry - m_impl->entries.data());
+      }));
+}
+
+bool CalendarReader::read(std::size_t limit, ParsedCalendar &out) {
+  Impl &impl = *m_impl;
+  if (!impl.stray_reported) {
+    impl.stray_reported = true;
+    for (const std::size_t index : impl.outline.stray) {
+      const ContentLine &line = impl.outline.lines[index];
+      SkippedComponent stray;
+      stray.line = line.line;
+      stray.reason = at_line(line.line, fmt::format("'{}' after END:VCALENDAR belongs to no "
+                                                    "calendar: ignored",
+                                                    shorten(line.text())));
+      out.skipped.push_back(std::move(stray));
+    }
+  }
+  const std::size_t before = out.events.size();
+  while (impl.next < impl.entries.size() && out.events.size() - before < limit) {
+    const auto index = static_cast<std::uint32_t>(impl.next++);
+    const Entry &entry = impl.entries[index];
+    const Entry &head = impl.entries[entry.head];
+    if (!entry.vevent) {
+      const ComponentOutline &component = impl.outline.components[entry.component];
+      impl.skip(entry,
+                at_line(component.begin_line, fmt::format("{} is not an event", component.name)),
+                out);
+    } else if (head.first_series == index) {
+      impl.read_group(head, out); // the whole UID: its series and its changes
+    } else if (head.first_series == k_none && entry.head == index) {
+      impl.read_group(head, out); // changes only: each is skipped
+    }
+    // Else read with its group.
+  }
+  return impl.next < impl.entries.size();
+}
+
+core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportOptions &options) {
+  auto reader = CalendarReader::open(text, options);
+  if (!reader) {
+    return tl::unexpected(reader.error());
+  }
+  ParsedCalendar out;
+  (*reader)->read(std::numeric_limits<std::size_t>::max(), out);
+  std::stable_sort(
+      out.skipped.begin(), out.skipped.end(),
+      [](const SkippedComponent &a, const SkippedComponent &b) { return a.line < b.line; });
   return out;
 }
 

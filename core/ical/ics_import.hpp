@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,37 @@ struct ParsedCalendar {
 // EXDATE line, components nested more than 8 deep. The time taken is
 // linear in the size of the text.
 core::Result<ParsedCalendar> parse_calendar(std::string_view text, const ImportOptions &options);
+
+// parse_calendar a few events at a time, so that what is held at once does
+// not grow with the file: libical parses one component at a time (the
+// VCALENDAR's own lines and VTIMEZONEs stay parsed), and the caller takes
+// the events in batches. What refuses the whole file is found by open(),
+// before any event is read. Series come out in the order of their first
+// VEVENT in the file, each with its overrides folded in, as parse_calendar
+// gives them.
+class CalendarReader {
+public:
+  // `text` must outlive the reader.
+  static core::Result<std::unique_ptr<CalendarReader>> open(std::string_view text,
+                                                            const ImportOptions &options);
+  ~CalendarReader();
+  CalendarReader(const CalendarReader &) = delete;
+  CalendarReader &operator=(const CalendarReader &) = delete;
+
+  // How many events the file holds, before any is read: its VEVENTs
+  // without RECURRENCE-ID, one per UID.
+  std::size_t series() const;
+
+  // Reads on until `out.events` has `limit` more events or the text is all
+  // read; what is skipped on the way is added to `out.skipped` (not
+  // sorted). Returns whether anything is left to read.
+  bool read(std::size_t limit, ParsedCalendar &out);
+
+private:
+  struct Impl;
+  explicit CalendarReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
 
 // The IANA zone for a Windows zone name (CLDR windowsZones, territory 001),
 // or empty. Table and its version: core/ical/windows_zones.cpp.

@@ -93,9 +93,9 @@ class ZoneCheck {
 public:
   ZoneCheck(const Outline &outline, const ComponentOutline &zone, ZoneAllowance &allowance)
       : m_outline(outline), m_zone(zone), m_allowance(allowance) {
-    for (const std::size_t index : zone.own_lines) {
-      if (outline.lines[index].name == "TZID") {
-        m_tzid = shorten(value_of(outline.lines[index].text));
+    for (const std::uint32_t index : outline.own_lines(zone)) {
+      if (outline.lines[index].name() == "TZID") {
+        m_tzid = shorten(value_of(outline.lines[index].text()));
         break;
       }
     }
@@ -140,10 +140,10 @@ private:
   core::Result<void> check_part(const ComponentOutline &part) {
     std::optional<icaltimetype> dtstart;
     std::size_t rdates = 0;
-    for (const std::size_t index : part.own_lines) {
+    for (const std::uint32_t index : m_outline.own_lines(part)) {
       const ContentLine &line = m_outline.lines[index];
-      if (line.name == "DTSTART") {
-        const std::string value(value_of(line.text));
+      if (line.name() == "DTSTART") {
+        const std::string value(value_of(line.text()));
         const icaltimetype time = icaltime_from_string(value.c_str());
         // libical keeps the last DTSTART; the earliest gives the most
         // transitions, so that is the one counted.
@@ -154,8 +154,8 @@ private:
         if (auto ok = add(1, line.line); !ok) {
           return ok;
         }
-      } else if (line.name == "RDATE") {
-        const std::size_t values = count_values(value_of(line.text));
+      } else if (line.name() == "RDATE") {
+        const std::size_t values = count_values(value_of(line.text()));
         rdates += values;
         if (rdates > k_max_zone_rdates) {
           return refuse(line.line, fmt::format("more than {} RDATEs in one {} part; a real time "
@@ -167,9 +167,9 @@ private:
         }
       }
     }
-    for (const std::size_t index : part.own_lines) {
+    for (const std::uint32_t index : m_outline.own_lines(part)) {
       const ContentLine &line = m_outline.lines[index];
-      if (line.name != "RRULE") {
+      if (line.name() != "RRULE") {
         continue;
       }
       if (auto ok = check_rule(line, dtstart); !ok) {
@@ -182,7 +182,7 @@ private:
   // The rule must be yearly, and its starts from DTSTART to the horizon
   // within the bounds: walked here, one step past the bound at most.
   core::Result<void> check_rule(const ContentLine &line, std::optional<icaltimetype> dtstart) {
-    const std::string value(value_of(line.text));
+    const std::string value(value_of(line.text()));
     icalerror_clear_errno();
     const icalrecurrencetype rule = icalrecurrencetype_from_string(value.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) {
@@ -236,20 +236,21 @@ private:
 core::Result<void> check_limits(const Outline &outline) {
   prepare_libical();
   for (const ContentLine &line : outline.lines) {
-    const LineShape shape = shape_of(line.text);
+    const LineShape shape = shape_of(line.text());
     if (shape.parameters > k_max_parameters) {
       return at_line(line.line,
                      fmt::format("{} has {} parameters; libical reads at most {}, so the line "
                                  "would be read wrongly",
-                                 shorten(line.name), shape.parameters, k_max_parameters));
+                                 shorten(line.name()), shape.parameters, k_max_parameters));
     }
-    if ((line.name == "EXDATE" || line.name == "RDATE") && shape.value != std::string_view::npos) {
-      const std::size_t values = count_values(std::string_view(line.text).substr(shape.value));
+    if ((line.name() == "EXDATE" || line.name() == "RDATE") &&
+        shape.value != std::string_view::npos) {
+      const std::size_t values = count_values(line.text().substr(shape.value));
       if (values > k_max_values) {
         return at_line(line.line,
                        fmt::format("{} lists {} values; libical reads at most {} of one line and "
                                    "drops the rest: split them over several {} lines",
-                                   line.name, values, k_max_values, line.name));
+                                   line.name(), values, k_max_values, line.name()));
       }
     }
   }

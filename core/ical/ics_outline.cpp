@@ -6,7 +6,10 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <span>
+#include <type_traits>
 
 namespace summit::ical::detail {
 
@@ -44,98 +47,126 @@ tl::unexpected<core::Error> at_line(int line, std::string message) {
   return fail(ErrorCode::invalid_params, fmt::format("line {}: {}", line, message));
 }
 
-struct PhysicalLine {
-  int number = 0;
-  std::string_view text;
-};
-
-// Lines as Python's bytes.splitlines() counts them (the corpus manifest
-// does): CRLF, LF and a lone CR each end one.
-std::vector<PhysicalLine> split_lines(std::string_view text) {
-  std::vector<PhysicalLine> lines;
+// Calls `each(number, text)` for each physical line, numbered as Python's
+// bytes.splitlines() counts them (the corpus manifest does): CRLF, LF and a
+// lone CR each end one.
+template <class Each> bool for_each_line(std::string_view text, Each &&each) {
   int number = 1;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\n' && text[i] != '\r') {
       continue;
     }
-    lines.push_back({number++, text.substr(start, i - start)});
+    if (!each(number++, text.substr(start, i - start))) {
+      return false;
+    }
     if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
       ++i;
     }
     start = i + 1;
   }
-  if (start < text.size()) {
-    lines.push_back({number, text.substr(start)});
-  }
-  return lines;
+  return start >= text.size() || each(number, text.substr(start));
 }
 
-// The property name: the text before the first ';' or ':'.
-std::string name_of(std::string_view text) {
-  return upper_case(std::string(trim(text.substr(0, text.find_first_of(";:")))));
-}
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
-core::Result<std::vector<ContentLine>> unfold(std::string_view text) {
+core::Result<void> unfold(std::string_view text, Outline &outline) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
   }
-  std::vector<ContentLine> lines;
+  auto &lines = outline.lines;
+  auto &arena = outline.arena;
+  // At most one content line per line end, and no growth by doubling.
+  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  const auto in_arena = [&](const ContentLine &line) {
+    return !arena.empty() && line.data == arena.back().data();
+  };
   bool after_blank = false;
-  for (const PhysicalLine &physical : split_lines(text)) {
-    if (physical.text.find('\0') != std::string_view::npos) {
-      return at_line(physical.number, "contains a NUL byte; an iCalendar file is text");
+  std::optional<core::Error> error;
+  for_each_line(text, [&](int number, std::string_view physical) {
+    if (physical.find('\0') != std::string_view::npos) {
+      error = at_line(number, "contains a NUL byte; an iCalendar file is text").value();
+      return false;
+    }
+    if (physical.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+      error = at_line(number, "is longer than 2 GB").value();
+      return false;
     }
     const bool continues =
-        !physical.text.empty() && (physical.text.front() == ' ' || physical.text.front() == '\t');
+        !physical.empty() && (physical.front() == ' ' || physical.front() == '\t');
     if (continues && !lines.empty() && !after_blank) {
-      lines.back().text.append(physical.text.substr(1));
-      continue;
+      ContentLine &last = lines.back();
+      if (!in_arena(last)) {
+        arena.emplace_back(last.text());
+      }
+      std::string &unfolded = arena.back();
+      unfolded.append(physical.substr(1));
+      if (unfolded.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+        error = at_line(last.line, "is longer than 2 GB once unfolded").value();
+        return false;
+      }
+      last.data = unfolded.data();
+      last.size = static_cast<std::uint32_t>(unfolded.size());
+      return true;
     }
-    if (is_blank(physical.text)) {
+    if (is_blank(physical)) {
       after_blank = true;
-      continue;
+      return true;
     }
     if (continues && !lines.empty()) {
-      return at_line(physical.number,
-                     fmt::format("'{}' starts with a space, so it continues the line before, "
-                                 "but the line before is empty",
-                                 shown(trim(physical.text))));
+      error = at_line(number, fmt::format("'{}' starts with a space, so it continues the line "
+                                          "before, but the line before is empty",
+                                          shown(trim(physical))))
+                  .value();
+      return false;
     }
     // A first line indented by mistake is read as it stands.
     after_blank = false;
-    lines.push_back({physical.number, std::string(trim(physical.text)), {}});
-    if (!continues) {
-      lines.back().text = std::string(physical.text);
-    }
+    const std::string_view kept = continues ? trim(physical) : physical;
+    lines.push_back({kept.data(), static_cast<std::uint32_t>(kept.size()), 0, number});
+    return true;
+  });
+  if (error) {
+    return tl::unexpected(std::move(*error));
   }
   for (ContentLine &line : lines) {
+    const std::string_view whole = line.text();
     // libical drops trailing blanks of a line; so does the name.
-    const auto colon = line.text.find(':');
-    if (colon == std::string::npos) {
+    const auto colon = whole.find(':');
+    if (colon == std::string_view::npos) {
       return at_line(line.line, fmt::format("'{}' is not a content line (NAME:VALUE); if it "
                                             "continues the line before, it must start with a "
                                             "space",
-                                            shown(line.text)));
+                                            shown(whole)));
     }
-    line.name = name_of(line.text);
-    if (line.name.empty()) {
-      return at_line(line.line,
-                     fmt::format("'{}' has no property name before ':'", shown(line.text)));
+    // The property name: the text before the first ';' or ':' (the line
+    // starts with no blank: one that did was a continuation, or trimmed).
+    const std::string_view name = trim(whole.substr(0, whole.find_first_of(";:")));
+    if (name.empty()) {
+      return at_line(line.line, fmt::format("'{}' has no property name before ':'", shown(whole)));
+    }
+    line.name_size = static_cast<std::uint32_t>(name.size());
+    if (std::any_of(name.begin(), name.end(), is_lower)) {
+      // Upper-cased in a copy: libical reads names in any case.
+      std::string &copy = arena.emplace_back(whole);
+      std::transform(copy.begin(), copy.begin() + name.size(), copy.begin(),
+                     [](char c) { return is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c; });
+      line.data = copy.data();
     }
   }
-  return lines;
+  return {};
 }
 
 // The component a BEGIN or END line names, upper-case, or nothing when the
 // line is no plain "BEGIN:NAME".
 std::optional<std::string> component_name(const ContentLine &line) {
-  const auto colon = line.text.find(':');
-  const auto semicolon = line.text.find(';');
+  const std::string_view text = line.text();
+  const auto colon = text.find(':');
+  const auto semicolon = text.find(';');
   if (semicolon < colon) {
     return std::nullopt;
   }
-  auto name = upper_case(std::string(trim(std::string_view(line.text).substr(colon + 1))));
+  auto name = upper_case(std::string(trim(text.substr(colon + 1))));
   if (name.empty()) {
     return std::nullopt;
   }
@@ -145,33 +176,40 @@ std::optional<std::string> component_name(const ContentLine &line) {
 } // namespace
 
 core::Result<Outline> outline_calendar(std::string_view text) {
-  auto lines = unfold(text);
-  if (!lines) {
-    return tl::unexpected(lines.error());
-  }
   Outline outline;
-  outline.lines = std::move(*lines);
+  if (auto unfolded = unfold(text, outline); !unfolded) {
+    return tl::unexpected(unfolded.error());
+  }
   if (outline.lines.empty()) {
     return fail(ErrorCode::invalid_params,
                 "the text is empty: an iCalendar file starts with BEGIN:VCALENDAR");
   }
+  // One component per BEGIN line, and no growth by doubling.
+  outline.components.reserve(static_cast<std::size_t>(
+      std::count_if(outline.lines.begin(), outline.lines.end(),
+                    [](const ContentLine &line) { return line.name() == "BEGIN"; })));
   std::vector<int> open; // indexes into outline.components
   int last_calendar_end = 0;
+  // The component each property line belongs to, until they are grouped.
+  std::vector<std::uint32_t> owner_of;
+  std::vector<std::uint32_t> owned; // the property lines, in file order
+  owned.reserve(outline.lines.size());
+  owner_of.reserve(outline.lines.size());
   for (std::size_t i = 0; i < outline.lines.size(); ++i) {
     const ContentLine &line = outline.lines[i];
-    const bool begins = line.name == "BEGIN";
-    const bool ends = line.name == "END";
+    const bool begins = line.name() == "BEGIN";
+    const bool ends = line.name() == "END";
     if (open.empty() && !(begins && component_name(line) == "VCALENDAR")) {
       if (last_calendar_end == 0) {
         return at_line(line.line,
                        fmt::format("'{}' is not the start of an iCalendar file, which begins "
                                    "with BEGIN:VCALENDAR",
-                                   shown(line.text)));
+                                   shown(line.text())));
       }
       if (begins) {
         return at_line(line.line, fmt::format("'{}' comes after END:VCALENDAR (line {}) and "
                                               "belongs to no calendar",
-                                              shown(line.text), last_calendar_end));
+                                              shown(line.text()), last_calendar_end));
       }
       // A stray property after the calendar (a cache's comment, say):
       // reported, not fatal.
@@ -183,7 +221,7 @@ core::Result<Outline> outline_calendar(std::string_view text) {
       if (!name) {
         return at_line(line.line, fmt::format("'{}' names no component (BEGIN:VEVENT, "
                                               "END:VEVENT)",
-                                              shown(line.text)));
+                                              shown(line.text())));
       }
       if (begins) {
         if (icalenum_string_to_component_kind(name->c_str()) == ICAL_NO_COMPONENT) {
@@ -223,9 +261,9 @@ core::Result<Outline> outline_calendar(std::string_view text) {
       open.pop_back();
       continue;
     }
-    ComponentOutline &owner = outline.components[open.back()];
-    owner.own_lines.push_back(i);
-    owner.lines_by_name[line.name].push_back(line.line);
+    ++outline.components[open.back()].own_count;
+    owner_of.push_back(static_cast<std::uint32_t>(open.back()));
+    owned.push_back(static_cast<std::uint32_t>(i));
   }
   if (!open.empty()) {
     const ComponentOutline &unclosed = outline.components[open.back()];
@@ -233,22 +271,83 @@ core::Result<Outline> outline_calendar(std::string_view text) {
                    fmt::format("BEGIN:{} has no END:{}: the text ends at line {} (cut short?)",
                                unclosed.name, unclosed.name, outline.lines.back().line));
   }
+  // Group the property lines by component (a counting sort: file order
+  // within each), then sort each group by name for line_of.
+  std::uint32_t next = 0;
+  for (ComponentOutline &component : outline.components) {
+    component.own_first = next;
+    next += component.own_count;
+  }
+  outline.own.assign(owned.size(), 0);
+  {
+    std::vector<std::uint32_t> filled(outline.components.size(), 0);
+    for (std::size_t k = 0; k < owned.size(); ++k) {
+      const std::uint32_t component = owner_of[k];
+      outline.own[outline.components[component].own_first + filled[component]++] = owned[k];
+    }
+  }
+  std::vector<std::uint32_t>().swap(owned);
+  std::vector<std::uint32_t>().swap(owner_of);
+  outline.by_name = outline.own;
+  for (const ComponentOutline &component : outline.components) {
+    const auto begin = outline.by_name.begin() + component.own_first;
+    std::stable_sort(begin, begin + component.own_count, [&](std::uint32_t a, std::uint32_t b) {
+      return outline.lines[a].name() < outline.lines[b].name();
+    });
+  }
   return outline;
 }
 
-int line_of(const Outline & /*outline*/, const ComponentOutline &component, std::string_view name,
-            std::size_t nth) {
-  const auto found = component.lines_by_name.find(name);
-  if (found == component.lines_by_name.end() || nth >= found->second.size()) {
-    return 0;
-  }
-  return found->second[nth];
+namespace {
+
+// The component's lines named `name`, in file order.
+std::span<const std::uint32_t> named(const Outline &outline, const ComponentOutline &component,
+                                     std::string_view name) {
+  const auto group = std::span<const std::uint32_t>(outline.by_name)
+                         .subspan(component.own_first, component.own_count);
+  const auto [begin, end] =
+      std::equal_range(group.begin(), group.end(), name, [&](const auto &a, const auto &b) {
+        const auto name_of = [&](const auto &x) -> std::string_view {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+            return x;
+          } else {
+            return outline.lines[x].name();
+          }
+        };
+        return name_of(a) < name_of(b);
+      });
+  return {begin, end};
 }
 
-std::size_t count_of(const Outline & /*outline*/, const ComponentOutline &component,
+} // namespace
+
+const ContentLine *find_line(const Outline &outline, const ComponentOutline &component,
+                             std::string_view name, std::size_t nth) {
+  const auto lines = named(outline, component, name);
+  return nth < lines.size() ? &outline.lines[lines[nth]] : nullptr;
+}
+
+std::string_view line_value(std::string_view text) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"') {
+      quoted = !quoted;
+    } else if (!quoted && text[i] == ':') {
+      return text.substr(i + 1);
+    }
+  }
+  return {};
+}
+
+int line_of(const Outline &outline, const ComponentOutline &component, std::string_view name,
+            std::size_t nth) {
+  const ContentLine *found = find_line(outline, component, name, nth);
+  return found != nullptr ? found->line : 0;
+}
+
+std::size_t count_of(const Outline &outline, const ComponentOutline &component,
                      std::string_view name) {
-  const auto found = component.lines_by_name.find(name);
-  return found == component.lines_by_name.end() ? 0 : found->second.size();
+  return named(outline, component, name).size();
 }
 
 } // namespace summit::ical::detail

@@ -3,8 +3,9 @@
 #include "core/error.hpp"
 
 #include <cstddef>
-#include <functional>
-#include <map>
+#include <cstdint>
+#include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,18 @@
 namespace summit::ical::detail {
 
 // One content line, unfolded (RFC 5545 3.1: a line end followed by a space
-// or tab is removed).
+// or tab is removed). 24 bytes: a slice of the text, or of the outline's
+// arena when it was folded or its name was not upper-case.
 struct ContentLine {
-  int line = 0;     // the 1-based line it starts on
-  std::string text; // unfolded, without its line end
-  std::string name; // the property name, upper-case: "DTSTART", "BEGIN"
+  const char *data = nullptr;
+  std::uint32_t size = 0;
+  std::uint32_t name_size = 0;
+  int line = 0; // the 1-based line it starts on
+
+  // Unfolded, without its line end.
+  std::string_view text() const { return {data, size}; }
+  // The property name, upper-case: "DTSTART", "BEGIN".
+  std::string_view name() const { return {data, name_size}; }
 };
 
 // BEGIN:NAME ... END:NAME.
@@ -33,22 +41,44 @@ struct ComponentOutline {
   std::size_t last = 0;  // index of its END line
   int parent = -1;       // index in Outline::components; -1 for a VCALENDAR
   std::vector<int> children;
-  std::vector<std::size_t> own_lines; // its properties (not its children's)
-  // The line numbers of its own properties by name, in order: line_of and
-  // count_of look here instead of walking own_lines each time.
-  std::map<std::string, std::vector<int>, std::less<>> lines_by_name;
+  // Its properties (not its children's): Outline::own_lines.
+  std::uint32_t own_first = 0;
+  std::uint32_t own_count = 0;
 };
 
+// Views into the text it was made from: the text must outlive it. Moved,
+// never copied (its lines may point into its own arena).
 struct Outline {
+  Outline() = default;
+  Outline(Outline &&) = default;
+  Outline &operator=(Outline &&) = default;
+  Outline(const Outline &) = delete;
+  Outline &operator=(const Outline &) = delete;
+  ~Outline() = default;
+
   std::vector<ContentLine> lines;
   std::vector<ComponentOutline> components; // in the order their BEGINs appear
   std::vector<int> calendars;               // the top-level VCALENDARs
   // Property lines after an END:VCALENDAR, in no calendar: left out.
   std::vector<std::size_t> stray;
+  // Each component's own property lines (indexes into `lines`), grouped by
+  // component in the order of `components`: in file order in `own`, and by
+  // name (then file order) in `by_name`, so that line_of finds the n-th
+  // EXDATE of 10,000 without a walk.
+  std::vector<std::uint32_t> own;
+  std::vector<std::uint32_t> by_name;
+  // Lines that are no slice of the text: unfolded ones, and those whose
+  // property name was upper-cased.
+  std::deque<std::string> arena;
+
+  std::span<const std::uint32_t> own_lines(const ComponentOutline &component) const {
+    return std::span<const std::uint32_t>(own).subspan(component.own_first, component.own_count);
+  }
 };
 
 // Splits `text` (CRLF, LF or lone CR line ends; a leading UTF-8 byte order
 // mark and blank lines are ignored) into content lines and components.
+// The outline holds views into `text`, which must outlive it.
 // Refused, naming the line: a NUL byte, a line with no ':' (no value), a
 // continuation with nothing to continue, a BEGIN whose component name libical
 // does not know, an END that does not close the open component, a BEGIN
@@ -56,6 +86,14 @@ struct Outline {
 // BEGIN:VCALENDAR, a component outside one. Property lines after an
 // END:VCALENDAR are set apart in `stray`.
 core::Result<Outline> outline_calendar(std::string_view text);
+
+// The n-th (0-based) property `name` of `component`, or null.
+const ContentLine *find_line(const Outline &outline, const ComponentOutline &component,
+                             std::string_view name, std::size_t nth = 0);
+
+// The value of a content line: what follows the first ':' that is not
+// inside a quoted parameter value (RFC 5545 3.1); empty when there is none.
+std::string_view line_value(std::string_view text);
 
 // The line of the n-th (0-based) property `name` of `component`, or 0.
 int line_of(const Outline &outline, const ComponentOutline &component, std::string_view name,

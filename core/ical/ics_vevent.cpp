@@ -48,11 +48,11 @@ std::string derived_uid(const VeventSource &source) {
   const Outline &outline = source.document->outline();
   const ComponentOutline &component = source.document->outline_of(source.component);
   std::string identity;
-  for (const std::size_t index : component.own_lines) {
+  for (const std::uint32_t index : outline.own_lines(component)) {
     const ContentLine &line = outline.lines[index];
-    if (line.name == "DTSTART" || line.name == "SUMMARY" || line.name == "RRULE" ||
-        line.name == "RECURRENCE-ID") {
-      identity += line.text;
+    const std::string_view name = line.name();
+    if (name == "DTSTART" || name == "SUMMARY" || name == "RRULE" || name == "RECURRENCE-ID") {
+      identity += line.text();
       identity += '\n';
     }
   }

@@ -345,25 +345,39 @@ struct CalendarHandlers::ImportJob {
   std::optional<std::string> key;
   const char *method = "";
 
-  // Found by the parse, on the workers.
+  // Read on the workers, a batch at a time: the reader holds views into
+  // `text` until it has read it all.
   std::optional<core::Error> unreadable; // the file cannot be read: nothing is written
+  std::unique_ptr<ical::CalendarReader> reader;
+  bool read_all = false;
+  std::size_t total = 0;               // the file's events (series)
+  std::map<std::string, int> uid_line; // each UID's first line, across batches
   struct Candidate {
     core::Event event;
     int line = 0;
     std::string summary;
   };
-  std::vector<Candidate> candidates;
+  std::vector<Candidate> candidates; // the batch in hand
   json skipped = json::array();
-  std::vector<std::string> notes;
+  std::vector<std::string> notes; // the first k_max_notes
+  std::size_t notes_left_out = 0;
 
   // Written on the loop, a chunk at a time.
-  std::size_t next = 0; // candidates[next] is the first not yet written
+  std::size_t next = 0; // candidates[next] is the first of the batch not yet written
   std::size_t chunks = 0;
   std::int64_t added = 0;
   std::int64_t updated = 0;
   std::int64_t unchanged = 0;
   std::int64_t committed = 0; // added + updated by the chunks committed
   bool wrote = false;
+
+  void note(std::string text) {
+    if (notes.size() < k_max_notes) {
+      notes.push_back(std::move(text));
+    } else {
+      ++notes_left_out;
+    }
+  }
 
   void skip(int line, const std::string &uid, const std::string &summary,
             const std::string &reason) {
@@ -378,32 +392,55 @@ namespace {
 // about this long. Pacing only: what is written does not depend on it.
 constexpr std::chrono::milliseconds k_chunk_budget{5};
 
-// An import of at least this many events is freed on the worker.
-constexpr std::size_t k_freed_on_workers = 1000;
+// The events read, checked and written per trip between the worker and the
+// loop: what an import holds at once does not grow with the file (a 14 MB
+// file of 90,000 events took 470 MB when it was read whole).
+constexpr std::size_t k_batch_events = 500;
+
+// After an import of at least this many events the worker gives the freed
+// heap back to the system.
+constexpr std::size_t k_trimmed_after = 1000;
 
 // Everything an import does that needs no database, on a worker thread:
-// parse the text, turn each component into an event, and skip the UIDs
-// used twice in the file. Touches nothing but `job`.
+// the next batch of the text's events (the first call also checks the
+// whole file: whatever refuses it is found before anything is written),
+// each turned into an event, the UIDs used twice in the file skipped.
+// Frees the batch before (written by now). Touches nothing but `job`.
 template <class Job> void prepare(Job &job) {
-  auto parsed = ical::parse_calendar(job.text, ical::ImportOptions{job.tz});
-  std::string().swap(job.text); // the events hold what is needed now
-  if (!parsed) {
-    core::Error error = parsed.error();
-    error.code = core::ErrorCode::invalid_params;
-    error.message = "the file was not imported (nothing changed): " + error.message;
-    job.unreadable = std::move(error);
-    return;
+  std::vector<typename Job::Candidate>().swap(job.candidates);
+  job.next = 0;
+  if (!job.reader) {
+    auto reader = ical::CalendarReader::open(job.text, ical::ImportOptions{job.tz});
+    if (!reader) {
+      core::Error error = reader.error();
+      error.code = core::ErrorCode::invalid_params;
+      error.message = "the file was not imported (nothing changed): " + error.message;
+      job.unreadable = std::move(error);
+      job.read_all = true;
+      std::string().swap(job.text);
+      return;
+    }
+    job.reader = std::move(*reader);
+    job.total = job.reader->series();
   }
+  ical::ParsedCalendar parsed;
+  job.read_all = !job.reader->read(k_batch_events, parsed);
+  if (job.read_all) {
+    job.reader.reset();
+    std::string().swap(job.text); // the events hold what is needed now
+  }
+  std::stable_sort(parsed.skipped.begin(), parsed.skipped.end(),
+                   [](const auto &a, const auto &b) { return a.line < b.line; });
   const core::EventInputContext input{job.context.now, nullptr, job.context.peer.uid,
                                       &ical::recurrence_rules()};
-  for (const auto &component : parsed->skipped) {
+  for (const auto &component : parsed.skipped) {
     job.skip(component.line, component.uid, component.summary, component.reason);
   }
-  std::map<std::string, int> uid_line;
-  job.candidates.reserve(parsed->events.size());
-  for (auto &imported : parsed->events) {
+  auto &uid_line = job.uid_line;
+  job.candidates.reserve(parsed.events.size());
+  for (auto &imported : parsed.events) {
     for (auto &note : imported.notes) {
-      job.notes.push_back(std::move(note));
+      job.note(std::move(note));
     }
     auto drafted = core::event_from_add_params(imported.params, input);
     if (!drafted) {
@@ -411,7 +448,7 @@ template <class Job> void prepare(Job &job) {
       continue;
     }
     for (const auto &note : drafted->notes) {
-      job.notes.push_back(fmt::format("line {}: {}", imported.line, note));
+      job.note(fmt::format("line {}: {}", imported.line, note));
     }
     if (const auto [seen, fresh] = uid_line.emplace(drafted->event.uid, imported.line); !fresh) {
       job.skip(imported.line, imported.uid, imported.summary,
@@ -465,10 +502,14 @@ void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run
   started->dry_run = dry_run;
   started->key = std::move(key);
   started->method = method;
-  // The worker holds the only reference while it parses and hands it to
-  // the loop: the job (and the connection its reply keeps) is never freed
-  // on the worker.
-  auto parse = [this, job = std::move(started)]() mutable {
+  read_batch(std::move(started));
+}
+
+void CalendarHandlers::read_batch(std::shared_ptr<ImportJob> job) {
+  // The worker holds the only reference while it reads and hands it back
+  // to the loop: the job (and the connection its reply keeps) is never
+  // freed on the worker.
+  auto parse = [this, job = std::move(job)]() mutable {
     prepare(*job);
     auto back = [this, parsed = std::move(job)] { write_chunk(parsed); };
     if (m_options.run_on_loop) {
@@ -496,7 +537,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     return;
   }
   const CallContext &context = job->context;
-  const std::size_t total = job->candidates.size();
+  const std::size_t total = job->candidates.size(); // of this batch
   const std::size_t end =
       std::min(total, job->next + std::max<std::size_t>(m_options.chunk_events, 1));
   const auto started = std::chrono::steady_clock::now();
@@ -548,7 +589,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
       ++job->updated;
     }
     job->next = at;
-    if (job->next == total) {
+    if (job->next == total && job->read_all) {
       summary = summary_of(*job);
       if (job->key) {
         // The key commits with the last chunk: a retry after a failure
@@ -560,7 +601,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     return {};
   };
   const std::size_t first = job->next;
-  const bool last = end == total;
+  const bool last = end == total && job->read_all;
   const bool needs_write = write && (end > first || (last && job->key));
   core::Result<void> done;
   if (needs_write) {
@@ -582,7 +623,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
             : fmt::format("the import stopped after writing {} of the file's {} events ({}); "
                           "importing the same file again completes it: the events already "
                           "written are found by their UID and left as they are",
-                          job->committed, total, error.message);
+                          job->committed, job->total, error.message);
     return finish(job, tl::unexpected(std::move(error)));
   }
   const bool wrote_now = write && job->added + job->updated > job->committed;
@@ -609,6 +650,9 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     }
     return;
   }
+  if (!job->read_all) {
+    return read_batch(job); // the batch is written: the next one
+  }
   finish(job, std::move(summary));
 }
 
@@ -619,10 +663,8 @@ json CalendarHandlers::summary_of(ImportJob &job) {
              {"skipped", job.skipped},
              {"dry_run", job.dry_run}};
   auto notes = job.notes;
-  if (notes.size() > k_max_notes) {
-    const std::size_t more = notes.size() - k_max_notes;
-    notes.resize(k_max_notes);
-    notes.push_back(fmt::format("... and {} more notes", more));
+  if (job.notes_left_out > 0) {
+    notes.push_back(fmt::format("... and {} more notes", job.notes_left_out));
   }
   reply["notes"] = std::move(notes);
   return reply;
@@ -640,14 +682,10 @@ void CalendarHandlers::finish(const std::shared_ptr<ImportJob> &job, HandlerResu
                  job->skipped.size(), result ? "" : " (then stopped by an error)");
   }
   job->reply(std::move(result));
-  if (m_options.run_on_workers && job->candidates.size() >= k_freed_on_workers) {
-    // Freeing a large import's events takes about as long as making them:
-    // on the worker, not the loop. Then what the parse took goes back to
-    // the system instead of staying in the daemon's heap.
-    m_options.run_on_workers([candidates = std::move(job->candidates)]() mutable {
-      std::vector<ImportJob::Candidate>().swap(candidates);
-      ::malloc_trim(0);
-    });
+  if (m_options.run_on_workers && job->total >= k_trimmed_after) {
+    // What the reading took goes back to the system instead of staying in
+    // the daemon's heap (on the worker: it takes a while).
+    m_options.run_on_workers([] { ::malloc_trim(0); });
   }
 }
 

@@ -119,6 +119,8 @@ private:
                   const char *method, const CallContext &context, const DeferredReply &reply);
   // Decides and writes (or, in a dry run, only decides) the next chunk;
   // posts the one after it, or answers.
+  // Reads the import's next batch on a worker, then writes it (write_chunk).
+  void read_batch(std::shared_ptr<ImportJob> job);
   void write_chunk(const std::shared_ptr<ImportJob> &job);
   void finish(const std::shared_ptr<ImportJob> &job, HandlerResult result);
   // The reply: what was added, updated, left unchanged and skipped.
