@@ -371,9 +371,9 @@ struct CalendarHandlers::ImportJob {
   std::int64_t committed = 0; // added + updated by the chunks committed
   bool wrote = false;
 
-  void note(std::string text) {
+  void note(std::string sentence) {
     if (notes.size() < k_max_notes) {
-      notes.push_back(std::move(text));
+      notes.push_back(std::move(sentence));
     } else {
       ++notes_left_out;
     }
