@@ -97,7 +97,7 @@ public:
     if (!page) {
       return tl::unexpected(page.error());
     }
-    return Page{std::move(page->fired), page->first_scanned, page->scanned_to};
+    return Page{std::move(page->fired), page->first_scanned, page->scanned_to, page->scanned};
   }
   core::Result<std::int64_t> last_id() override { return m_reminders.last_firing_id(); }
 

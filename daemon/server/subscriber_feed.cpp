@@ -167,8 +167,28 @@ const std::string &SubscriberFeed::live_line(const scheduler::Firing &firing) {
   while (m_live_lines.size() >= k_live_lines_kept) {
     m_live_lines.erase(m_live_lines.begin()); // the oldest firing's
   }
-  return m_live_lines.emplace(firing.firing_id, fired_notification_line(firing, false))
-      .first->second;
+  scheduler::Firing live = firing;
+  live.late = live.lateness > m_options.late_after;
+  return m_live_lines.emplace(firing.firing_id, fired_notification_line(live, false)).first->second;
+}
+
+core::Result<std::shared_ptr<const FiringLog::Page>>
+SubscriberFeed::page_after(std::int64_t after) {
+  if (const auto found = m_pages.find(after); found != m_pages.end()) {
+    return found->second;
+  }
+  auto read = m_log.after(after, m_options.page);
+  if (!read) {
+    return tl::unexpected(read.error());
+  }
+  auto page = std::make_shared<const FiringLog::Page>(std::move(*read));
+  if (page->scanned >= m_options.page) {
+    m_pages.emplace(after, page);
+    while (m_pages.size() > k_pages_kept) {
+      m_pages.erase(m_pages.begin()); // the oldest
+    }
+  }
+  return page;
 }
 
 void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
@@ -191,12 +211,13 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
   // One page per turn of the loop, then behind whatever else is waiting:
   // subscribers share the loop fairly with each other and with requests,
   // however many there are and however far behind.
-  auto page = m_log.after(subscriber->cursor, m_options.page);
-  if (!page) {
+  auto found = page_after(subscriber->cursor);
+  if (!found) {
     spdlog::error("cannot read the firing log for subscriber uid {} pid {}: {}",
-                  subscriber->peer.uid, subscriber->peer.pid, page.error().message);
+                  subscriber->peer.uid, subscriber->peer.pid, found.error().message);
     return;
   }
+  const std::shared_ptr<const FiringLog::Page> page = std::move(*found);
   if (page->scanned_to <= subscriber->cursor) {
     // Recorded but not visible yet on this connection (its open group
     // began before the firing thread's commit): pump_all() after the commit.
@@ -217,17 +238,18 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
     subscriber->cursor = page->first_scanned - 1;
   }
   const auto now = m_clock();
-  for (auto &firing : page->fired) {
-    const bool catch_up = firing.firing_id <= subscriber->catch_up_to;
-    if (catch_up) {
+  for (const auto &firing : page->fired) {
+    std::string line;
+    if (firing.firing_id <= subscriber->catch_up_to) {
       // Shown now: late by as long as it has been due.
-      firing.lateness = std::max(core::Seconds{0}, now - firing.due);
-      firing.late = true;
+      scheduler::Firing shown = firing;
+      shown.lateness = std::max(core::Seconds{0}, now - firing.due);
+      shown.late = true;
+      line = fired_notification_line(shown, true);
     } else {
-      firing.late = firing.lateness > m_options.late_after;
+      // A firing's live line is the same for every subscriber: formatted once.
+      line = live_line(firing);
     }
-    // A firing's live line is the same for every subscriber: formatted once.
-    std::string line = catch_up ? fired_notification_line(firing, true) : live_line(firing);
     const auto backlog = connection->notification_backlog();
     if (backlog > 0 && backlog + line.size() > m_options.window) {
       // Full: the rest waits until the client has read what it holds.

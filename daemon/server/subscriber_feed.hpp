@@ -26,6 +26,7 @@ public:
     std::vector<scheduler::Firing> fired; // fired (not missed) firings, by id
     std::int64_t first_scanned = 0;       // the first id looked at; 0 when none
     std::int64_t scanned_to = 0; // the last id looked at (missed ones too); `after` when none
+    std::size_t scanned = 0;     // rows looked at (missed ones too)
   };
   // Firings with an id above `after`, in id order, at most `limit` looked at.
   virtual core::Result<Page> after(std::int64_t after, std::size_t limit) = 0;
@@ -103,6 +104,13 @@ private:
   // formatted once for every subscriber; the newest k_live_lines_kept kept.
   const std::string &live_line(const scheduler::Firing &firing);
   static constexpr std::size_t k_live_lines_kept = 1024;
+  // The page of the log after `after`: read once for every subscriber at
+  // that cursor (150 subscribers at the same place made 150 queries of the
+  // same rows, each turn of the loop). Only full pages are kept (firings
+  // are only appended, so a full page never changes), the newest
+  // k_pages_kept of them.
+  core::Result<std::shared_ptr<const FiringLog::Page>> page_after(std::int64_t after);
+  static constexpr std::size_t k_pages_kept = 64;
 
   boost::asio::any_io_executor m_executor;
   FiringLog &m_log;
@@ -110,7 +118,8 @@ private:
   FeedOptions m_options;
   std::int64_t m_latest = 0;
   std::vector<std::shared_ptr<Subscriber>> m_subscribers;
-  std::map<std::int64_t, std::string> m_live_lines; // by firing id
+  std::map<std::int64_t, std::string> m_live_lines;                       // by firing id
+  std::map<std::int64_t, std::shared_ptr<const FiringLog::Page>> m_pages; // by `after`
   // Connections' callbacks hold a weak_ptr to this: once the feed is gone
   // they do nothing.
   std::shared_ptr<SubscriberFeed *> m_alive;

@@ -79,6 +79,7 @@ public:
     std::vector<scheduler::Firing> fired;
     std::int64_t first_scanned = 0; // 0 when no row was found
     std::int64_t scanned_to = 0;    // `after` when no row was found
+    std::size_t scanned = 0;        // rows looked at (missed ones too)
   };
   core::Result<LogPage> firings_after(std::int64_t after, std::size_t limit);
   // The highest firing id recorded (0 when none).

@@ -71,6 +71,7 @@ public:
   }
   core::Result<Page> after(std::int64_t after, std::size_t limit) override {
     const std::lock_guard lock(m_mutex);
+    ++m_reads;
     Page page;
     page.scanned_to = after;
     for (auto it = m_rows.upper_bound(after); it != m_rows.end() && limit > 0; ++it, --limit) {
@@ -78,6 +79,7 @@ public:
         page.first_scanned = it->first;
       }
       page.scanned_to = it->first;
+      ++page.scanned;
       if (!it->second) {
         page.fired.push_back(firing(it->first));
         page.fired.back().lateness = m_lateness[it->first];
@@ -91,8 +93,14 @@ public:
     return m_rows.empty() ? 0 : m_rows.rbegin()->first;
   }
 
+  std::size_t reads() {
+    const std::lock_guard lock(m_mutex);
+    return m_reads;
+  }
+
 private:
   std::mutex m_mutex;
+  std::size_t m_reads = 0;
   std::map<std::int64_t, bool> m_rows;
   std::map<std::int64_t, core::Seconds> m_lateness;
 };
@@ -225,6 +233,26 @@ TEST_F(SubscriberFeedTest, without_a_cursor_a_subscriber_gets_only_what_fires_fr
   EXPECT_EQ(message["params"]["catch_up"], false);
   EXPECT_EQ(message["params"]["late"], false);
   EXPECT_FALSE(client->read_line(std::chrono::milliseconds{100})) << "sent more than fired";
+}
+
+// Issue 13: subscribers at the same place in the log share each page read
+// (150 stuck subscribers made 150 queries of the same rows per turn of the
+// loop, holding up everything else on it). Three subscribers, three full
+// pages: three reads of the log, and each subscriber gets all 96 in order.
+TEST_F(SubscriberFeedTest, subscribers_at_the_same_cursor_share_one_read_of_each_page) {
+  start();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(subscriber());
+  }
+  const auto before = m_log.reads();
+  fire(1, 96); // three pages of 32
+  for (auto &client : clients) {
+    for (std::int64_t id = 1; id <= 96; ++id) {
+      ASSERT_EQ(next_message(*client)["params"]["firing_id"], id);
+    }
+  }
+  EXPECT_EQ(m_log.reads() - before, 3U);
 }
 
 TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_missed_ones_never) {

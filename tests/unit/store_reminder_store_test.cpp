@@ -214,6 +214,70 @@ TEST_F(ReminderStoreTest, a_cancelled_or_removed_event_has_no_pending_reminders_
   EXPECT_EQ(stats->pending, 0);
 }
 
+// Issue 13: daemon.status reads counts kept by triggers instead of counting
+// the tables on every call. Through planning, replanning, firing, missing,
+// snoozing, removing (the instances go by cascade), pruning and a write
+// that is rolled back, they stay what a count of the tables gives.
+TEST_F(ReminderStoreTest, status_counts_kept_by_triggers_always_equal_a_recount) {
+  SQLite::Database direct((m_dir / "summit.db").string(), SQLite::OPEN_READONLY);
+  auto expect_recount = [&](const char *when) {
+    auto stats = m_reminders->stats(60s);
+    ASSERT_TRUE(stats) << stats.error().message;
+    const auto count = [&](const char *sql) {
+      SQLite::Statement s(direct, sql);
+      return s.executeStep() ? s.getColumn(0).getInt64() : -1;
+    };
+    EXPECT_EQ(stats->pending,
+              count("SELECT count(*) FROM reminder_instances WHERE state = 'pending'"))
+        << when;
+    EXPECT_EQ(stats->fired, count("SELECT count(*) FROM firings WHERE missed = 0")) << when;
+    EXPECT_EQ(stats->missed, count("SELECT count(*) FROM firings WHERE missed = 1")) << when;
+    EXPECT_EQ(stats->late, count("SELECT count(*) FROM firings WHERE missed = 0 AND lateness > 60"))
+        << when;
+  };
+  expect_recount("empty");
+  Event first = add(minsk({before(date::days{7}), before(24h), before(1h)}));
+  Event second = add(minsk({before(date::days{3}), before(2h)}));
+  expect_recount("planned");
+  EXPECT_EQ(m_reminders->stats(60s)->pending, 5);
+
+  // Moved a day later: pending ones are replanned, none added or lost.
+  first.start_local += date::days{1};
+  first.end_local += date::days{1};
+  first.start_utc += date::days{1};
+  first.end_utc += date::days{1};
+  ASSERT_TRUE(m_events->update(first));
+  expect_recount("replanned");
+
+  // Down from before the 7-day and 3-day reminders until 3 days before the
+  // start: one missed, one fired late.
+  auto batch = m_reminders->take_due(k_start - date::days{3} + 2h, 24h, k_channels);
+  EXPECT_EQ(batch.missed.size() + batch.fired.size(), 2U);
+  expect_recount("fired and missed");
+  ASSERT_FALSE(batch.fired.empty());
+  auto snoozed = m_reminders->snooze(batch.fired[0].reminder_id, 15min, k_start - date::days{2});
+  ASSERT_TRUE(snoozed) << snoozed.error().message;
+  expect_recount("snoozed");
+  ASSERT_TRUE(m_reminders->ack(batch.fired[0].reminder_id, k_start - date::days{2}));
+  expect_recount("acknowledged");
+
+  // A write that fails after planning a reminder leaves the counts as they were.
+  auto failed = m_events->write_together([&]() -> core::Result<void> {
+    auto added = m_events->add(minsk({before(4h)}));
+    EXPECT_TRUE(added);
+    return core::fail(core::ErrorCode::storage, "stopped on purpose");
+  });
+  EXPECT_FALSE(failed);
+  expect_recount("rolled back");
+
+  ASSERT_TRUE(m_events->remove(second.id));
+  expect_recount("removed");
+  auto pruned = m_reminders->prune_firings(k_start + date::days{30}, 100);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_GT(*pruned, 0);
+  expect_recount("pruned");
+}
+
 TEST_F(ReminderStoreTest, snooze_plans_a_new_instance_of_a_fired_reminder) {
   add(minsk({before(24h)}));
   auto pending_id = [&] {
