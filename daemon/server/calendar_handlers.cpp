@@ -370,6 +370,7 @@ struct CalendarHandlers::ImportJob {
   std::int64_t unchanged = 0;
   std::int64_t committed = 0; // added + updated by the chunks committed
   bool wrote = false;
+  bool unsynced = false; // chunks committed since the last sync
 
   void note(std::string sentence) {
     if (notes.size() < k_max_notes) {
@@ -390,7 +391,7 @@ namespace {
 // A chunk also ends once it has run this long (its events are large or
 // plan many reminders), so that the firing path's write waits for at most
 // about this long. Pacing only: what is written does not depend on it.
-constexpr std::chrono::milliseconds k_chunk_budget{5};
+constexpr std::chrono::milliseconds k_chunk_budget{2};
 
 // The events read, checked and written per trip between the worker and the
 // loop: what an import holds at once does not grow with the file (a 14 MB
@@ -605,17 +606,22 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
   const bool needs_write = write && (end > first || (last && job->key));
   core::Result<void> done;
   if (needs_write) {
-    done = m_store.write_together(body);
-    if (done) {
-      // Commits now, not with the group at the end of the loop's turn: each
-      // chunk is its own transaction, so SQLite's one write lock is never
-      // held for more than a chunk.
-      done = m_store.flush_group();
-    }
+    // Commits now, not with the group at the end of the loop's turn: each
+    // chunk is its own transaction, so SQLite's one write lock is never
+    // held for more than a chunk. Without its own fsync: the import is
+    // synced once, before its reply.
+    done = m_store.write_unsynced(body);
+    job->unsynced = job->unsynced || done.has_value();
   } else {
     done = body();
   }
+  if (done && last && job->unsynced) {
+    done = m_store.sync();
+  }
   if (!done) {
+    if (job->unsynced) {
+      (void)m_store.sync(); // what the reply says was written is on disk
+    }
     core::Error error = done.error();
     error.message =
         job->committed == 0

@@ -1495,6 +1495,50 @@ core::Result<std::optional<core::Event>> EventStore::find_uid(const std::string 
   });
 }
 
+core::Result<void> EventStore::write_unsynced(const std::function<core::Result<void>()> &body) {
+  if (m_group_open) {
+    if (auto others = flush_group(); !others) {
+      return others;
+    }
+  }
+  return guarded("write the changes", [&]() -> core::Result<void> {
+    auto &db = m_impl->m_db;
+    db.exec("PRAGMA synchronous = NORMAL");
+    struct Restore {
+      SQLite::Database &db;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA synchronous = FULL");
+        } catch (const SQLite::Exception &e) {
+          spdlog::error("could not restore synchronous=FULL: {}", e.what());
+        }
+      }
+    } restore{db};
+    // Its transaction ends here either way (a failed body leaves the group
+    // open and empty): synchronous cannot change inside a transaction.
+    auto done = write_together(body);
+    auto ended = flush_group();
+    return done ? ended : done;
+  });
+}
+
+core::Result<void> EventStore::sync() {
+  return guarded("sync the database to disk", [&]() -> core::Result<void> {
+    sqlite3_file *wal = nullptr;
+    const int rc =
+        sqlite3_file_control(m_impl->m_db.getHandle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    if (rc != SQLITE_OK || wal == nullptr || wal->pMethods == nullptr) {
+      return {}; // no WAL open: every commit so far was synced with it
+    }
+    if (const int synced = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL); synced != SQLITE_OK) {
+      return core::fail(core::ErrorCode::storage,
+                        fmt::format("cannot sync the database's write-ahead log to disk: {}",
+                                    sqlite3_errstr(synced)));
+    }
+    return {};
+  });
+}
+
 core::Result<void> EventStore::write_together(const std::function<core::Result<void>()> &body) {
   if (auto file = ensure_file(); !file) {
     return file;

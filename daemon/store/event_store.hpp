@@ -189,6 +189,15 @@ public:
   // changes commit together or not at all (an error from `body` or from
   // the database rolls every one of them back).
   core::Result<void> write_together(const std::function<core::Result<void>()> &body);
+  // write_together in a transaction of its own (the open group is
+  // committed first, with its fsync), committed without waiting for the
+  // disk (synchronous=NORMAL, as the reminder outbox commits): a process
+  // crash loses nothing, a power loss may roll it back. For a long write in
+  // steps whose caller answers only after sync() (an import's chunks): the
+  // write lock is then held for the step's work, not for an fsync too.
+  core::Result<void> write_unsynced(const std::function<core::Result<void>()> &body);
+  // Waits until the disk holds every commit so far (an fsync of the WAL).
+  core::Result<void> sync();
   // Request keys (schema 005, docs/PROTOCOL.md "Request keys"): the request
   // `key` of `uid` recorded at or after `since` (older ones have expired),
   // or nothing.

@@ -800,6 +800,40 @@ TEST_F(EventStoreTest,
   EXPECT_TRUE(m_store->commit_group()); // the scheduled commit finds nothing left
 }
 
+// An import's chunks (issue 13): the open group is committed first (its
+// clients' writes keep their fsync), the chunk commits at once in a
+// transaction of its own without waiting for the disk, and client writes
+// after it wait for the disk again (synchronous back to FULL).
+TEST_F(EventStoreTest, an_unsynced_write_commits_the_group_first_and_leaves_full_sync_behind) {
+  m_store->enable_group_commit([] {});
+  ASSERT_TRUE(m_store->add(timed("client", sys_days{2031_y / September / 1} + 7h)));
+  EXPECT_EQ(committed_events(m_path), 0);
+  auto chunk = m_store->write_unsynced([&]() -> core::Result<void> {
+    EXPECT_EQ(committed_events(m_path), 1) << "the client's write was committed first";
+    for (int day = 2; day <= 4; ++day) {
+      auto added = m_store->add(timed("imported", sys_days{2031_y / September / day} + 7h));
+      if (!added) {
+        return tl::unexpected(added.error());
+      }
+    }
+    return {};
+  });
+  ASSERT_TRUE(chunk) << chunk.error().message;
+  EXPECT_FALSE(m_store->group_open());
+  EXPECT_EQ(committed_events(m_path), 4);
+  ASSERT_TRUE(m_store->sync());
+  EXPECT_EQ(m_store->database().execAndGet("PRAGMA synchronous").getInt(), 2) << "FULL";
+
+  // A failing chunk rolls back whole and also leaves FULL behind.
+  auto failed = m_store->write_unsynced([&]() -> core::Result<void> {
+    EXPECT_TRUE(m_store->add(timed("lost", sys_days{2031_y / September / 5} + 7h)));
+    return core::fail(ErrorCode::storage, "stopped on purpose");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(committed_events(m_path), 4);
+  EXPECT_EQ(m_store->database().execAndGet("PRAGMA synchronous").getInt(), 2);
+}
+
 TEST_F(EventStoreTest, a_database_removed_during_a_group_is_written_back_by_the_next_group) {
   m_store->enable_group_commit([] {});
   ASSERT_TRUE(m_store->add(timed("before", sys_days{2031_y / September / 1} + 7h)));
