@@ -120,7 +120,7 @@ core::Result<Document> Document::parse(const Outline &outline, int calendar) {
           }
         }
       }
-      if (icalcomponent *done = add_line(parser.get(), outline.lines[i].text())) {
+      if (icalcomponent *done = add_line(parser.get(), outline.text_of(outline.lines[i]))) {
         document.m_root.reset(done);
       }
     }
@@ -177,9 +177,9 @@ core::Result<void> Document::pair(icalcomponent *root, int root_index) {
       auto &problems = m_problems[index];
       for (const std::uint32_t line : outline.own_lines(expected)) {
         const ContentLine &content = outline.lines[line];
-        if (auto message = probe(content.text()); !message.empty()) {
-          problems.push_back(
-              {content.line, std::string(content.name()), value_of(content.text()), message});
+        if (auto message = probe(outline.text_of(content)); !message.empty()) {
+          problems.push_back({content.line, std::string(outline.name_of(content)),
+                              value_of(outline.text_of(content)), message});
         }
       }
     }
@@ -197,7 +197,7 @@ core::Result<Document::Part> Document::parse_part(int index) {
     NonfatalMalformedData nonfatal;
     ParserPtr parser{icalparser_new()};
     for (std::size_t i = expected.first; i <= expected.last; ++i) {
-      if (icalcomponent *done = add_line(parser.get(), m_outline->lines[i].text())) {
+      if (icalcomponent *done = add_line(parser.get(), m_outline->text_of(m_outline->lines[i]))) {
         parsed.reset(done);
       }
     }

@@ -195,7 +195,7 @@ void CalendarReader::Impl::group_by_uid() {
     if (line == nullptr) {
       return std::nullopt;
     }
-    return line_value(line->text());
+    return line_value(outline.text_of(*line));
   };
   std::vector<std::pair<std::size_t, std::uint32_t>> hashed;
   for (std::uint32_t i = 0; i < entries.size(); ++i) {
@@ -339,7 +339,7 @@ bool CalendarReader::read(std::size_t limit, ParsedCalendar &out) {
       stray.line = line.line;
       stray.reason = at_line(line.line, fmt::format("'{}' after END:VCALENDAR belongs to no "
                                                     "calendar: ignored",
-                                                    shorten(line.text())));
+                                                    shorten(impl.outline.text_of(line))));
       out.skipped.push_back(std::move(stray));
     }
   }

@@ -94,8 +94,8 @@ public:
   ZoneCheck(const Outline &outline, const ComponentOutline &zone, ZoneAllowance &allowance)
       : m_outline(outline), m_zone(zone), m_allowance(allowance) {
     for (const std::uint32_t index : outline.own_lines(zone)) {
-      if (outline.lines[index].name() == "TZID") {
-        m_tzid = shorten(value_of(outline.lines[index].text()));
+      if (outline.name_of(outline.lines[index]) == "TZID") {
+        m_tzid = shorten(value_of(outline.text_of(outline.lines[index])));
         break;
       }
     }
@@ -142,8 +142,8 @@ private:
     std::size_t rdates = 0;
     for (const std::uint32_t index : m_outline.own_lines(part)) {
       const ContentLine &line = m_outline.lines[index];
-      if (line.name() == "DTSTART") {
-        const std::string value(value_of(line.text()));
+      if (m_outline.name_of(line) == "DTSTART") {
+        const std::string value(value_of(m_outline.text_of(line)));
         const icaltimetype time = icaltime_from_string(value.c_str());
         // libical keeps the last DTSTART; the earliest gives the most
         // transitions, so that is the one counted.
@@ -154,8 +154,8 @@ private:
         if (auto ok = add(1, line.line); !ok) {
           return ok;
         }
-      } else if (line.name() == "RDATE") {
-        const std::size_t values = count_values(value_of(line.text()));
+      } else if (m_outline.name_of(line) == "RDATE") {
+        const std::size_t values = count_values(value_of(m_outline.text_of(line)));
         rdates += values;
         if (rdates > k_max_zone_rdates) {
           return refuse(line.line, fmt::format("more than {} RDATEs in one {} part; a real time "
@@ -169,7 +169,7 @@ private:
     }
     for (const std::uint32_t index : m_outline.own_lines(part)) {
       const ContentLine &line = m_outline.lines[index];
-      if (line.name() != "RRULE") {
+      if (m_outline.name_of(line) != "RRULE") {
         continue;
       }
       if (auto ok = check_rule(line, dtstart); !ok) {
@@ -182,7 +182,7 @@ private:
   // The rule must be yearly, and its starts from DTSTART to the horizon
   // within the bounds: walked here, one step past the bound at most.
   core::Result<void> check_rule(const ContentLine &line, std::optional<icaltimetype> dtstart) {
-    const std::string value(value_of(line.text()));
+    const std::string value(value_of(m_outline.text_of(line)));
     icalerror_clear_errno();
     const icalrecurrencetype rule = icalrecurrencetype_from_string(value.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) {
@@ -236,21 +236,22 @@ private:
 core::Result<void> check_limits(const Outline &outline) {
   prepare_libical();
   for (const ContentLine &line : outline.lines) {
-    const LineShape shape = shape_of(line.text());
+    const std::string_view text = outline.text_of(line);
+    const std::string_view name = outline.name_of(line);
+    const LineShape shape = shape_of(text);
     if (shape.parameters > k_max_parameters) {
       return at_line(line.line,
                      fmt::format("{} has {} parameters; libical reads at most {}, so the line "
                                  "would be read wrongly",
-                                 shorten(line.name()), shape.parameters, k_max_parameters));
+                                 shorten(name), shape.parameters, k_max_parameters));
     }
-    if ((line.name() == "EXDATE" || line.name() == "RDATE") &&
-        shape.value != std::string_view::npos) {
-      const std::size_t values = count_values(line.text().substr(shape.value));
+    if ((name == "EXDATE" || name == "RDATE") && shape.value != std::string_view::npos) {
+      const std::size_t values = count_values(text.substr(shape.value));
       if (values > k_max_values) {
         return at_line(line.line,
                        fmt::format("{} lists {} values; libical reads at most {} of one line and "
                                    "drops the rest: split them over several {} lines",
-                                   line.name(), values, k_max_values, line.name()));
+                                   name, values, k_max_values, name));
       }
     }
   }

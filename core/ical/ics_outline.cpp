@@ -71,6 +71,10 @@ template <class Each> bool for_each_line(std::string_view text, Each &&each) {
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
 core::Result<void> unfold(std::string_view text, Outline &outline) {
+  if (text.size() >= ContentLine::k_in_arena) {
+    return fail(ErrorCode::invalid_params, "the text is longer than 2 GB");
+  }
+  outline.source = text;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
   }
@@ -78,8 +82,17 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
   auto &arena = outline.arena;
   // At most one content line per line end, and no growth by doubling.
   lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  const auto in_arena = [&](const ContentLine &line) {
-    return !arena.empty() && line.data == arena.back().data();
+  const auto offset_in_source = [&](std::string_view part) {
+    return static_cast<std::uint32_t>(part.data() - outline.source.data());
+  };
+  // Copies the line to the end of the arena (where it can grow), once.
+  const auto into_arena = [&](ContentLine &line) {
+    if ((line.offset & ContentLine::k_in_arena) != 0) {
+      return;
+    }
+    const std::string_view was = outline.text_of(line);
+    line.offset = static_cast<std::uint32_t>(arena.size()) | ContentLine::k_in_arena;
+    arena.append(was);
   };
   bool after_blank = false;
   std::optional<core::Error> error;
@@ -88,25 +101,18 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
       error = at_line(number, "contains a NUL byte; an iCalendar file is text").value();
       return false;
     }
-    if (physical.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
-      error = at_line(number, "is longer than 2 GB").value();
-      return false;
-    }
     const bool continues =
         !physical.empty() && (physical.front() == ' ' || physical.front() == '\t');
     if (continues && !lines.empty() && !after_blank) {
       ContentLine &last = lines.back();
-      if (!in_arena(last)) {
-        arena.emplace_back(last.text());
-      }
-      std::string &unfolded = arena.back();
-      unfolded.append(physical.substr(1));
-      if (unfolded.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+      into_arena(last); // the last line: at the arena's end
+      arena.append(physical.substr(1));
+      if (arena.size() >= ContentLine::k_in_arena) {
         error = at_line(last.line, "is longer than 2 GB once unfolded").value();
         return false;
       }
-      last.data = unfolded.data();
-      last.size = static_cast<std::uint32_t>(unfolded.size());
+      last.size =
+          static_cast<std::uint32_t>(arena.size() - (last.offset & ~ContentLine::k_in_arena));
       return true;
     }
     if (is_blank(physical)) {
@@ -123,14 +129,14 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
     // A first line indented by mistake is read as it stands.
     after_blank = false;
     const std::string_view kept = continues ? trim(physical) : physical;
-    lines.push_back({kept.data(), static_cast<std::uint32_t>(kept.size()), 0, number});
+    lines.push_back({offset_in_source(kept), static_cast<std::uint32_t>(kept.size()), 0, number});
     return true;
   });
   if (error) {
     return tl::unexpected(std::move(*error));
   }
   for (ContentLine &line : lines) {
-    const std::string_view whole = line.text();
+    const std::string_view whole = outline.text_of(line);
     // libical drops trailing blanks of a line; so does the name.
     const auto colon = whole.find(':');
     if (colon == std::string_view::npos) {
@@ -148,19 +154,21 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
     line.name_size = static_cast<std::uint32_t>(name.size());
     if (std::any_of(name.begin(), name.end(), is_lower)) {
       // Upper-cased in a copy: libical reads names in any case.
-      std::string &copy = arena.emplace_back(whole);
-      std::transform(copy.begin(), copy.begin() + name.size(), copy.begin(),
+      into_arena(line);
+      const auto start = arena.begin() + (line.offset & ~ContentLine::k_in_arena);
+      std::transform(start, start + name.size(), start,
                      [](char c) { return is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c; });
-      line.data = copy.data();
     }
+  }
+  if (arena.size() >= ContentLine::k_in_arena) {
+    return fail(ErrorCode::invalid_params, "the text is longer than 2 GB once unfolded");
   }
   return {};
 }
 
 // The component a BEGIN or END line names, upper-case, or nothing when the
 // line is no plain "BEGIN:NAME".
-std::optional<std::string> component_name(const ContentLine &line) {
-  const std::string_view text = line.text();
+std::optional<std::string> component_name(std::string_view text) {
   const auto colon = text.find(':');
   const auto semicolon = text.find(';');
   if (semicolon < colon) {
@@ -187,7 +195,7 @@ core::Result<Outline> outline_calendar(std::string_view text) {
   // One component per BEGIN line, and no growth by doubling.
   outline.components.reserve(static_cast<std::size_t>(
       std::count_if(outline.lines.begin(), outline.lines.end(),
-                    [](const ContentLine &line) { return line.name() == "BEGIN"; })));
+                    [&](const ContentLine &line) { return outline.name_of(line) == "BEGIN"; })));
   std::vector<int> open; // indexes into outline.components
   int last_calendar_end = 0;
   // The component each property line belongs to, until they are grouped.
@@ -197,19 +205,20 @@ core::Result<Outline> outline_calendar(std::string_view text) {
   owner_of.reserve(outline.lines.size());
   for (std::size_t i = 0; i < outline.lines.size(); ++i) {
     const ContentLine &line = outline.lines[i];
-    const bool begins = line.name() == "BEGIN";
-    const bool ends = line.name() == "END";
-    if (open.empty() && !(begins && component_name(line) == "VCALENDAR")) {
+    const std::string_view name_here = outline.name_of(line);
+    const bool begins = name_here == "BEGIN";
+    const bool ends = name_here == "END";
+    if (open.empty() && !(begins && component_name(outline.text_of(line)) == "VCALENDAR")) {
       if (last_calendar_end == 0) {
         return at_line(line.line,
                        fmt::format("'{}' is not the start of an iCalendar file, which begins "
                                    "with BEGIN:VCALENDAR",
-                                   shown(line.text())));
+                                   shown(outline.text_of(line))));
       }
       if (begins) {
         return at_line(line.line, fmt::format("'{}' comes after END:VCALENDAR (line {}) and "
                                               "belongs to no calendar",
-                                              shown(line.text()), last_calendar_end));
+                                              shown(outline.text_of(line)), last_calendar_end));
       }
       // A stray property after the calendar (a cache's comment, say):
       // reported, not fatal.
@@ -217,11 +226,11 @@ core::Result<Outline> outline_calendar(std::string_view text) {
       continue;
     }
     if (begins || ends) {
-      const auto name = component_name(line);
+      const auto name = component_name(outline.text_of(line));
       if (!name) {
         return at_line(line.line, fmt::format("'{}' names no component (BEGIN:VEVENT, "
                                               "END:VEVENT)",
-                                              shown(line.text())));
+                                              shown(outline.text_of(line))));
       }
       if (begins) {
         if (icalenum_string_to_component_kind(name->c_str()) == ICAL_NO_COMPONENT) {
@@ -292,7 +301,7 @@ core::Result<Outline> outline_calendar(std::string_view text) {
   for (const ComponentOutline &component : outline.components) {
     const auto begin = outline.by_name.begin() + component.own_first;
     std::stable_sort(begin, begin + component.own_count, [&](std::uint32_t a, std::uint32_t b) {
-      return outline.lines[a].name() < outline.lines[b].name();
+      return outline.name_of(outline.lines[a]) < outline.name_of(outline.lines[b]);
     });
   }
   return outline;
@@ -311,7 +320,7 @@ std::span<const std::uint32_t> named(const Outline &outline, const ComponentOutl
           if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
             return x;
           } else {
-            return outline.lines[x].name();
+            return outline.name_of(outline.lines[x]);
           }
         };
         return name_of(a) < name_of(b);

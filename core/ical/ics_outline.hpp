@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,18 +17,15 @@
 namespace summit::ical::detail {
 
 // One content line, unfolded (RFC 5545 3.1: a line end followed by a space
-// or tab is removed). 24 bytes: a slice of the text, or of the outline's
-// arena when it was folded or its name was not upper-case.
+// or tab is removed). 16 bytes: where it is in the text, or in the
+// outline's arena when it was folded or its name was not upper-case
+// (Outline::text_of and name_of read it).
 struct ContentLine {
-  const char *data = nullptr;
+  static constexpr std::uint32_t k_in_arena = 0x80000000U;
+  std::uint32_t offset = 0; // with k_in_arena: in Outline::arena
   std::uint32_t size = 0;
   std::uint32_t name_size = 0;
   int line = 0; // the 1-based line it starts on
-
-  // Unfolded, without its line end.
-  std::string_view text() const { return {data, size}; }
-  // The property name, upper-case: "DTSTART", "BEGIN".
-  std::string_view name() const { return {data, name_size}; }
 };
 
 // BEGIN:NAME ... END:NAME.
@@ -67,12 +63,23 @@ struct Outline {
   // EXDATE of 10,000 without a walk.
   std::vector<std::uint32_t> own;
   std::vector<std::uint32_t> by_name;
-  // Lines that are no slice of the text: unfolded ones, and those whose
-  // property name was upper-cased.
-  std::deque<std::string> arena;
+  // The text, and the lines that are no slice of it, end to end: unfolded
+  // ones, and those whose property name was upper-cased.
+  std::string_view source;
+  std::string arena;
 
   std::span<const std::uint32_t> own_lines(const ComponentOutline &component) const {
     return std::span<const std::uint32_t>(own).subspan(component.own_first, component.own_count);
+  }
+  // The line unfolded, without its line end.
+  std::string_view text_of(const ContentLine &line) const {
+    const bool in_arena = (line.offset & ContentLine::k_in_arena) != 0;
+    const std::string_view base = in_arena ? std::string_view(arena) : source;
+    return base.substr(line.offset & ~ContentLine::k_in_arena, line.size);
+  }
+  // Its property name, upper-case: "DTSTART", "BEGIN".
+  std::string_view name_of(const ContentLine &line) const {
+    return text_of(line).substr(0, line.name_size);
   }
 };
 

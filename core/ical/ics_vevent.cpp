@@ -50,9 +50,9 @@ std::string derived_uid(const VeventSource &source) {
   std::string identity;
   for (const std::uint32_t index : outline.own_lines(component)) {
     const ContentLine &line = outline.lines[index];
-    const std::string_view name = line.name();
+    const std::string_view name = outline.name_of(line);
     if (name == "DTSTART" || name == "SUMMARY" || name == "RRULE" || name == "RECURRENCE-ID") {
-      identity += line.text();
+      identity += outline.text_of(line);
       identity += '\n';
     }
   }
