@@ -51,6 +51,10 @@ public:
   // Bytes of notification lines queued or being written: what this client
   // costs the daemon in notifications it has not read yet.
   virtual std::size_t notification_backlog() const { return 0; }
+  // Bytes sent or queued that the client has not read yet: the backlog
+  // plus what waits in the kernel's send queue. 0 for a client that keeps
+  // up with what it is sent.
+  virtual std::size_t unread_bytes() const { return notification_backlog(); }
   // `callback` runs on the connection's thread each time everything queued
   // has been written to the client (a feed sends more then). One callback
   // per connection; a later call replaces it. Never called after close.

@@ -6,6 +6,8 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -60,6 +62,15 @@ void Session::limit_send_buffer(std::size_t bytes) {
   if (::setsockopt(m_socket.native_handle(), SOL_SOCKET, SO_SNDBUF, &asked, sizeof asked) != 0) {
     spdlog::debug("cannot limit a client's send buffer: {}", std::strerror(errno));
   }
+}
+
+std::size_t Session::unread_bytes() const {
+  int queued = 0; // what the peer has not read yet (SIOCOUTQ on a Unix socket)
+  if (m_closed ||
+      ::ioctl(const_cast<Session *>(this)->m_socket.native_handle(), SIOCOUTQ, &queued) != 0) {
+    queued = 0;
+  }
+  return m_notification_bytes + static_cast<std::size_t>(std::max(queued, 0));
 }
 
 void Session::read_next() {

@@ -53,6 +53,7 @@ public:
   std::size_t replies_held() const override { return m_replies_held; }
   void reply(std::string line) override;
   std::size_t notification_backlog() const override { return m_notification_bytes; }
+  std::size_t unread_bytes() const override;
   void on_writable(std::function<void()> callback) override;
 
 private:

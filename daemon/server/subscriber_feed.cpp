@@ -147,16 +147,9 @@ void SubscriberFeed::advance(std::int64_t last_id) {
 
 void SubscriberFeed::pump_all() {
   forget_closed();
-  // Those that keep up (nothing of theirs waits unread) first, then those
-  // with a backlog: a subscriber that reads is not queued behind a crowd
-  // that does not.
-  for (const bool keeping_up : {true, false}) {
-    for (const auto &subscriber : m_subscribers) {
-      const auto connection = subscriber->connection.lock();
-      if (connection && (connection->notification_backlog() == 0) == keeping_up) {
-        pump_soon(subscriber);
-      }
-    }
+  // Those that keep up go first (pump_soon).
+  for (const auto &subscriber : m_subscribers) {
+    pump_soon(subscriber);
   }
 }
 
@@ -268,16 +261,44 @@ void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
   if (subscriber->scheduled || subscriber->waiting_for_room) {
     return;
   }
+  const auto connection = subscriber->connection.lock();
+  if (!connection) {
+    return;
+  }
   subscriber->scheduled = true;
-  boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive),
-                                 weak = std::weak_ptr<Subscriber>(subscriber)] {
-    const auto self = alive.lock();
-    const auto which = weak.lock();
-    if (self && which) {
-      which->scheduled = false;
-      (*self)->pump(which);
+  (connection->unread_bytes() == 0 ? m_keeping_up : m_lagging).push_back(subscriber);
+  if (!m_serve_posted) {
+    m_serve_posted = true;
+    boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
+      if (const auto self = alive.lock()) {
+        (*self)->serve();
+      }
+    });
+  }
+}
+
+void SubscriberFeed::serve() {
+  m_serve_posted = false;
+  for (auto *queue : {&m_keeping_up, &m_lagging}) {
+    while (!queue->empty()) {
+      const auto next = queue->front().lock();
+      queue->pop_front();
+      if (!next) {
+        continue; // forgotten meanwhile
+      }
+      next->scheduled = false;
+      pump(next); // may queue it again, behind the others of its kind
+      if (!m_keeping_up.empty() || !m_lagging.empty()) {
+        m_serve_posted = true;
+        boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
+          if (const auto self = alive.lock()) {
+            (*self)->serve();
+          }
+        });
+      }
+      return;
     }
-  });
+  }
 }
 
 void SubscriberFeed::forget_closed() {

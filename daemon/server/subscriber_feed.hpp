@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -97,7 +98,9 @@ private:
   // Sends the subscriber at most one page of the log, then posts itself
   // again while there is more and room for it.
   void pump(const std::shared_ptr<Subscriber> &subscriber);
-  // Posts a pump (behind what the loop has waiting; at most one at a time).
+  // Queues a pump: with those that keep up (nothing of theirs unread,
+  // Connection::unread_bytes) when it does, else with those that lag.
+  // At most once per subscriber.
   void pump_soon(const std::shared_ptr<Subscriber> &subscriber);
   void forget_closed();
   // The notification line of a firing sent as it fires (not catch-up),
@@ -120,6 +123,16 @@ private:
   std::vector<std::shared_ptr<Subscriber>> m_subscribers;
   std::map<std::int64_t, std::string> m_live_lines;                       // by firing id
   std::map<std::int64_t, std::shared_ptr<const FiringLog::Page>> m_pages; // by `after`
+  // Pumps waiting: one page each per turn of the loop, those that keep up
+  // before those that lag, so that a subscriber that reads is not queued
+  // behind a crowd that does not (150 of them made it wait a round of 150
+  // pages for every page of its own).
+  std::deque<std::weak_ptr<Subscriber>> m_keeping_up;
+  std::deque<std::weak_ptr<Subscriber>> m_lagging;
+  bool m_serve_posted = false;
+  // One pump from the queues, then itself again behind whatever else the
+  // loop has waiting.
+  void serve();
   // Connections' callbacks hold a weak_ptr to this: once the feed is gone
   // they do nothing.
   std::shared_ptr<SubscriberFeed *> m_alive;

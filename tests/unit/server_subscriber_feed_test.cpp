@@ -255,6 +255,68 @@ TEST_F(SubscriberFeedTest, subscribers_at_the_same_cursor_share_one_read_of_each
   EXPECT_EQ(m_log.reads() - before, 3U);
 }
 
+namespace {
+
+// A subscriber's connection that records the order in which the feed gives
+// it lines, and says how much it has not read yet.
+class OrderedConnection final : public server::Connection {
+public:
+  OrderedConnection(std::string name, std::size_t unread, std::vector<std::string> &order)
+      : m_name(std::move(name)), m_unread(unread), m_order(order) {}
+  std::size_t notify(std::string line, std::size_t /*bound*/) override {
+    m_order.push_back(m_name);
+    m_lines.push_back(std::move(line));
+    return 0;
+  }
+  void reply(std::string /*line*/) override {}
+  bool closed() const override { return false; }
+  const server::Peer &peer() const override { return m_peer; }
+  std::size_t unread_bytes() const override { return m_unread; }
+  std::size_t lines() const { return m_lines.size(); }
+
+private:
+  std::string m_name;
+  std::size_t m_unread;
+  std::vector<std::string> &m_order;
+  std::vector<std::string> m_lines;
+  server::Peer m_peer{1000, 1};
+};
+
+} // namespace
+
+// Issue 13: a subscriber that keeps up is served before those that lag,
+// however many they are and whenever it subscribed: each page of the
+// others is one turn of the loop, and it does not wait a round of them.
+TEST(SubscriberFeed, a_subscriber_that_keeps_up_is_served_before_those_that_lag) {
+  boost::asio::io_context io;
+  MemoryLog log;
+  server::SubscriberFeed feed(io.get_executor(), log, [] { return feed_now(); });
+  std::vector<std::string> order;
+  std::vector<std::shared_ptr<OrderedConnection>> connections;
+  auto subscribe = [&](const std::string &name, std::size_t unread) {
+    auto connection = std::make_shared<OrderedConnection>(name, unread, order);
+    connections.push_back(connection);
+    server::CallContext context{connection->peer(), feed_now(), connection};
+    ASSERT_TRUE(feed.subscribe_method(json::object(), context));
+  };
+  for (int i = 0; i < 10; ++i) {
+    subscribe("lagging", 4096); // lines of theirs wait unread
+  }
+  subscribe("reader", 0); // last to subscribe, and it reads
+  for (std::int64_t id = 1; id <= 64; ++id) {
+    log.record(id); // two pages
+  }
+  feed.advance(64);
+  ASSERT_EQ(io.poll_one(), 1U); // one turn: one page
+  EXPECT_EQ(order, std::vector<std::string>(32, "reader"));
+  ASSERT_EQ(io.poll_one(), 1U);
+  EXPECT_EQ(order, std::vector<std::string>(64, "reader")) << "its second page before theirs";
+  io.poll();
+  for (const auto &connection : connections) {
+    EXPECT_EQ(connection->lines(), 64U); // and every one gets everything
+  }
+}
+
 TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_missed_ones_never) {
   start();
   auto first = subscriber();
