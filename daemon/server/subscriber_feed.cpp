@@ -120,6 +120,9 @@ struct SubscriberFeed::Subscriber {
   bool scheduled = false;
   // Its window is full: nothing more until the client reads (on_writable).
   bool waiting_for_room = false;
+  // Bytes of the last page sent: a client that has read all but those
+  // keeps up (it has not had the time to read what was just sent).
+  std::size_t last_page_bytes = 0;
 };
 
 SubscriberFeed::SubscriberFeed(boost::asio::any_io_executor executor, FiringLog &log,
@@ -231,6 +234,7 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
     subscriber->cursor = page->first_scanned - 1;
   }
   const auto now = m_clock();
+  subscriber->last_page_bytes = 0;
   for (const auto &firing : page->fired) {
     std::string line;
     if (firing.firing_id <= subscriber->catch_up_to) {
@@ -249,6 +253,7 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
       subscriber->waiting_for_room = true;
       return;
     }
+    subscriber->last_page_bytes += line.size();
     connection->notify(std::move(line), static_cast<std::size_t>(-1));
     subscriber->cursor = firing.firing_id;
   }
@@ -266,7 +271,8 @@ void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
     return;
   }
   subscriber->scheduled = true;
-  (connection->unread_bytes() == 0 ? m_keeping_up : m_lagging).push_back(subscriber);
+  const bool keeping_up = connection->unread_bytes() <= subscriber->last_page_bytes;
+  (keeping_up ? m_keeping_up : m_lagging).push_back(subscriber);
   if (!m_serve_posted) {
     m_serve_posted = true;
     boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {

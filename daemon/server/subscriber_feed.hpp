@@ -98,8 +98,9 @@ private:
   // Sends the subscriber at most one page of the log, then posts itself
   // again while there is more and room for it.
   void pump(const std::shared_ptr<Subscriber> &subscriber);
-  // Queues a pump: with those that keep up (nothing of theirs unread,
-  // Connection::unread_bytes) when it does, else with those that lag.
+  // Queues a pump: with those that keep up (nothing of theirs unread but
+  // the last page sent, Connection::unread_bytes) when it does, else with
+  // those that lag.
   // At most once per subscriber.
   void pump_soon(const std::shared_ptr<Subscriber> &subscriber);
   void forget_closed();
