@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -188,51 +187,27 @@ core::Result<std::unique_ptr<CalendarReader>> CalendarReader::open(std::string_v
 }
 
 void CalendarReader::Impl::group_by_uid() {
-  // The UID as written (the value of the first UID line): one hash each,
-  // sorted, so that equal ones are neighbours; no map of strings.
-  const auto uid_text = [&](const Entry &entry) -> std::optional<std::string_view> {
-    const ContentLine *line = find_line(outline, outline.components[entry.component], "UID", 0);
-    if (line == nullptr) {
-      return std::nullopt;
-    }
-    return line_value(outline.text_of(*line));
-  };
-  std::vector<std::pair<std::size_t, std::uint32_t>> hashed;
+  // The UID as written (the value of the first UID line) with the entry's
+  // place, sorted: equal UIDs become neighbours in file order, in
+  // O(n log n) comparisons whatever the UIDs are, and no string is copied.
+  std::vector<std::pair<std::string_view, std::uint32_t>> by_uid;
   for (std::uint32_t i = 0; i < entries.size(); ++i) {
     entries[i].head = i;
-    if (entries[i].vevent) {
-      if (const auto uid = uid_text(entries[i])) {
-        hashed.emplace_back(std::hash<std::string_view>{}(*uid), i);
-      }
+    if (!entries[i].vevent) {
+      continue;
+    }
+    if (const ContentLine *line =
+            find_line(outline, outline.components[entries[i].component], "UID", 0)) {
+      by_uid.emplace_back(line_value(outline.text_of(*line)), i);
     }
   }
-  std::sort(hashed.begin(), hashed.end());
-  for (std::size_t run = 0; run < hashed.size();) {
-    std::size_t end = run + 1;
-    while (end < hashed.size() && hashed[end].first == hashed[run].first) {
-      ++end;
+  std::sort(by_uid.begin(), by_uid.end());
+  for (std::size_t k = 1; k < by_uid.size(); ++k) {
+    if (by_uid[k].first == by_uid[k - 1].first) {
+      const std::uint32_t previous = by_uid[k - 1].second;
+      entries[by_uid[k].second].head = entries[previous].head;
+      entries[previous].next = by_uid[k].second;
     }
-    // Within a run of one hash (in file order), each joins the first
-    // group whose UID is the same text.
-    std::vector<std::uint32_t> heads;
-    std::vector<std::uint32_t> tails;
-    for (std::size_t k = run; k < end; ++k) {
-      const std::uint32_t entry = hashed[k].second;
-      const auto uid = uid_text(entries[entry]);
-      std::size_t group = 0;
-      while (group < heads.size() && uid_text(entries[heads[group]]) != uid) {
-        ++group;
-      }
-      if (group == heads.size()) {
-        heads.push_back(entry);
-        tails.push_back(entry);
-        continue;
-      }
-      entries[entry].head = heads[group];
-      entries[tails[group]].next = entry;
-      tails[group] = entry;
-    }
-    run = end;
   }
   for (std::uint32_t i = 0; i < entries.size(); ++i) {
     Entry &head = entries[entries[i].head];

@@ -355,8 +355,9 @@ struct CalendarHandlers::ImportJob {
   // Each UID's first line, across batches, by a 64-bit hash of the UID (a
   // 90,000-event file's UIDs as strings took 6 MB; two UIDs of one file
   // sharing a hash, one chance in about 10^9 for such a file, would skip the
-  // second as used again).
-  std::unordered_map<std::uint64_t, int> uid_line;
+  // second as used again). A tree, not a hash table: its cost stays
+  // O(log n) whatever hashes a crafted file's UIDs have.
+  std::map<std::uint64_t, int> uid_line;
   struct Candidate {
     core::Event event;
     int line = 0;
@@ -428,7 +429,6 @@ template <class Job> void prepare(Job &job) {
     }
     job.reader = std::move(*reader);
     job.total = job.reader->series();
-    job.uid_line.reserve(job.total);
   }
   ical::ParsedCalendar parsed;
   job.read_all = !job.reader->read(k_batch_events, parsed);

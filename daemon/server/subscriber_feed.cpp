@@ -273,14 +273,19 @@ void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
   subscriber->scheduled = true;
   const bool keeping_up = connection->unread_bytes() <= subscriber->last_page_bytes;
   (keeping_up ? m_keeping_up : m_lagging).push_back(subscriber);
-  if (!m_serve_posted) {
-    m_serve_posted = true;
-    boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
-      if (const auto self = alive.lock()) {
-        (*self)->serve();
-      }
-    });
+  post_serve();
+}
+
+void SubscriberFeed::post_serve() {
+  if (m_serve_posted || (m_keeping_up.empty() && m_lagging.empty())) {
+    return;
   }
+  m_serve_posted = true;
+  boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
+    if (const auto self = alive.lock()) {
+      (*self)->serve();
+    }
+  });
 }
 
 void SubscriberFeed::serve() {
@@ -294,14 +299,7 @@ void SubscriberFeed::serve() {
       }
       next->scheduled = false;
       pump(next); // may queue it again, behind the others of its kind
-      if (!m_keeping_up.empty() || !m_lagging.empty()) {
-        m_serve_posted = true;
-        boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
-          if (const auto self = alive.lock()) {
-            (*self)->serve();
-          }
-        });
-      }
+      post_serve();
       return;
     }
   }

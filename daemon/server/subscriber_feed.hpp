@@ -134,6 +134,8 @@ private:
   // One pump from the queues, then itself again behind whatever else the
   // loop has waiting.
   void serve();
+  // Posts serve() while pumps wait (once however often it is asked).
+  void post_serve();
   // Connections' callbacks hold a weak_ptr to this: once the feed is gone
   // they do nothing.
   std::shared_ptr<SubscriberFeed *> m_alive;
