@@ -51,6 +51,11 @@ constexpr std::size_t k_prune_batch = 1000;
 constexpr std::chrono::hours k_prune_every{1};
 constexpr std::chrono::seconds k_first_prune{30};
 
+// clear_the_way(): how long before a reminder's instant writes that can wait
+// stop starting, and how long after it (unless taken sooner) they still wait.
+constexpr std::chrono::milliseconds k_clear_ahead{4};
+constexpr std::chrono::milliseconds k_clear_behind{50};
+
 } // namespace
 
 FiringPath::FiringPath(FiringPathOptions options) : m_options(std::move(options)) {
@@ -161,6 +166,15 @@ void FiringPath::stop() {
     }
   });
   m_thread.join();
+}
+
+bool clear_the_way(std::optional<core::SysSeconds> next_wake,
+                   std::chrono::system_clock::time_point now) {
+  if (!next_wake) {
+    return false;
+  }
+  const auto until = *next_wake - now;
+  return until <= k_clear_ahead && until > -k_clear_behind;
 }
 
 std::optional<core::SysSeconds> FiringPath::next_wake() const {

@@ -44,6 +44,14 @@ struct FiringPathOptions {
   std::function<void()> on_next_wake;
 };
 
+// Whether a write that can wait (an import's next chunk, a transaction of a
+// few milliseconds) should not start at `now`, given the firing path's next
+// wake-up: a reminder falls due within 4 ms, so the chunk would still hold
+// SQLite's write lock when the firing thread comes for it, or fell due less
+// than 50 ms ago and is being taken.
+bool clear_the_way(std::optional<core::SysSeconds> next_wake,
+                   std::chrono::system_clock::time_point now);
+
 // The firing path: the scheduler, its timer (a CLOCK_REALTIME timerfd), the
 // reminder outbox on a SQLite connection of its own, and the delivery
 // channels (log, exec hooks, and the nudge that tells the subscriber feed),

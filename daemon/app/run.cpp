@@ -221,6 +221,7 @@ public:
       boost::asio::post(m_workers, std::move(job));
     };
     calendar_options.run_on_loop = on_loop;
+    calendar_options.hold_writes = [this] { return hold_writes(); };
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
     calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
@@ -326,12 +327,26 @@ private:
         if (m_feed) {
           m_feed->advance(last);
         }
+        if (m_store) {
+          m_store->announced();
+        }
         refresh_status_soon();
       });
     };
     options.on_next_wake = [this] { boost::asio::post(m_io, [this] { refresh_status_soon(); }); };
     m_firing = std::make_unique<FiringPath>(std::move(options));
     m_firing->start();
+  }
+
+  // Whether an import's next chunk (a transaction of up to a few
+  // milliseconds) should wait: reminders are being taken or are on their way
+  // to subscribers, or one falls due so soon that the chunk would still hold
+  // the write lock when the firing thread comes for it.
+  bool hold_writes() const {
+    if (m_store->announcement_pending() || (m_feed && m_feed->serving_keeping_up())) {
+      return true;
+    }
+    return m_firing && clear_the_way(m_firing->next_wake(), std::chrono::system_clock::now());
   }
 
   // An event or a reminder changed: once the change is committed (the

@@ -538,10 +538,15 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
   if (job->unreadable) {
     return finish(job, tl::unexpected(*job->unreadable));
   }
-  if (!job->dry_run && m_options.run_on_loop && m_store.urgent_write_waiting()) {
-    // The reminder outbox wants the write lock (reminders are due): the
-    // chunk waits its turn behind whatever else the loop has, and the
-    // outbox does not wait for a gap between chunks.
+  const auto must_hold = [this, job] {
+    return !job->dry_run && m_options.run_on_loop &&
+           (m_store.urgent_write_waiting() || (m_options.hold_writes && m_options.hold_writes()));
+  };
+  if (must_hold()) {
+    // The reminder outbox wants the write lock (reminders are due), or what
+    // it took is on its way to subscribers: the chunk waits its turn behind
+    // whatever else the loop has, and the outbox does not wait for a gap
+    // between chunks.
     m_options.run_on_loop([this, job] { write_chunk(job); });
     return;
   }
@@ -552,10 +557,17 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
   const auto started = std::chrono::steady_clock::now();
   const bool write = !job->dry_run;
   json summary;
+  bool held = false;
   // Decides each event of the chunk against the calendar as it is now, in
   // the chunk's transaction (so no other write can come between the lookup
   // and the write), and writes it.
   auto body = [&]() -> core::Result<void> {
+    if (must_hold()) {
+      // The outbox took the lock first, while this chunk waited for it:
+      // nothing is written until its firings are announced.
+      held = true;
+      return {};
+    }
     std::size_t at = job->next;
     for (; at < end; ++at) {
       if (at > job->next && std::chrono::steady_clock::now() - started > k_chunk_budget) {
@@ -622,6 +634,10 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     job->unsynced = job->unsynced || done.has_value();
   } else {
     done = body();
+  }
+  if (done && held) {
+    m_options.run_on_loop([this, job] { write_chunk(job); });
+    return;
   }
   if (done && last && job->unsynced) {
     done = m_store.sync();

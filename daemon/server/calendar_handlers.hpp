@@ -46,6 +46,12 @@ struct CalendarHandlerOptions {
   // transaction, yielding to the loop between them (and a chunk ends
   // early past k_chunk_budget).
   std::size_t chunk_events = 500;
+  // While this says so, an import's next chunk waits behind what the loop
+  // has queued (checked before the chunk and again once it holds the write
+  // lock): the firing thread is taking due reminders that subscribers have
+  // not been told of yet, or the feed has a page queued for a subscriber
+  // that keeps up. Empty: never.
+  std::function<bool()> hold_writes;
   // For tests: told after each chunk of an import is written (or, in a dry
   // run, checked), with its number (from 1).
   std::function<void(std::size_t chunk)> on_chunk;

@@ -76,6 +76,9 @@ public:
   // on the request side's connection, whose open transaction may have hidden
   // the newest firings).
   void pump_all();
+  // A page is queued for a subscriber that keeps up: long work on the loop
+  // (an import's chunks) waits until it is sent.
+  bool serving_keeping_up() const { return !m_keeping_up.empty(); }
 
   // Registers reminder.subscribe {after?}: marks the calling connection a
   // subscriber from firing `after` on (default: the latest, so only new

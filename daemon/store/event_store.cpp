@@ -878,6 +878,57 @@ EventStore::UrgentWrite::~UrgentWrite() {
   }
 }
 
+namespace {
+
+// How long a writer that can wait holds back for an announcement: far more
+// than taking and announcing a batch takes, so that only a lost
+// announcement (a bug) ever reaches it.
+constexpr std::chrono::milliseconds k_announce_wait{50};
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
+
+EventStore::Announcing::Announcing(const EventStore &store)
+    : m_file(store.m_impl->m_options.shared_file) {
+  if (m_file) {
+    m_file->unannounced_since.store(std::max<std::int64_t>(steady_ns(), 1),
+                                    std::memory_order_relaxed);
+  }
+}
+
+EventStore::Announcing::~Announcing() {
+  if (m_file && !m_keep) {
+    m_file->unannounced_since.store(0, std::memory_order_relaxed);
+  }
+}
+
+void EventStore::announced() {
+  if (const auto &file = m_impl->m_options.shared_file) {
+    file->unannounced_since.store(0, std::memory_order_relaxed);
+  }
+}
+
+std::optional<std::chrono::steady_clock::time_point> EventStore::unannounced_since() const {
+  const auto &file = m_impl->m_options.shared_file;
+  const std::int64_t since = file ? file->unannounced_since.load(std::memory_order_relaxed) : 0;
+  if (since == 0) {
+    return std::nullopt;
+  }
+  return std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::nanoseconds(since)));
+}
+
+bool EventStore::announcement_pending(std::chrono::steady_clock::time_point now) const {
+  const auto since = unannounced_since();
+  return since && now - *since < k_announce_wait;
+}
+
 bool EventStore::urgent_write_waiting() const {
   const auto &file = m_impl->m_options.shared_file;
   return file && file->urgent_writes.load(std::memory_order_relaxed) > 0;

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -122,6 +123,10 @@ struct SharedFile {
   // Writes that must not wait (the reminder outbox's) under way or waiting
   // for SQLite's write lock: EventStore::UrgentWrite.
   std::atomic<int> urgent_writes{0};
+  // Steady-clock nanoseconds since the firing thread began taking due
+  // reminders that the request side has not yet passed on to subscribers
+  // (0: none): EventStore::Announcing.
+  std::atomic<std::int64_t> unannounced_since{0};
 };
 
 // A request a client sent with a request key, as first applied.
@@ -275,6 +280,32 @@ public:
     std::shared_ptr<SharedFile> m_file;
   };
   bool urgent_write_waiting() const;
+
+  // A reminder is late until a subscriber has it, not only until it is
+  // recorded: from the moment the firing thread begins taking due reminders
+  // until the request side has passed them on (announced()), writers that
+  // can wait hold back too, so that no import chunk comes between the
+  // outbox's commit and the subscribers' notification. Held for at most
+  // k_announce_wait, whatever happens to the announcement.
+  class Announcing {
+  public:
+    explicit Announcing(const EventStore &store);
+    // Leaves the mark for the request side's announced(): something fired.
+    void keep() { m_keep = true; }
+    ~Announcing();
+    Announcing(const Announcing &) = delete;
+    Announcing &operator=(const Announcing &) = delete;
+
+  private:
+    std::shared_ptr<SharedFile> m_file;
+    bool m_keep = false;
+  };
+  void announced();
+  // When the firing thread began taking what is not yet announced, if any.
+  std::optional<std::chrono::steady_clock::time_point> unannounced_since() const;
+  // Something is unannounced, and since less than k_announce_wait (50 ms).
+  bool announcement_pending(
+      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
 
   // WAL checkpoints. By default SQLite runs one inside the commit that
   // leaves 1,000 pages or more in the WAL, on the committing thread: a write

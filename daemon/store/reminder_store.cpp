@@ -452,7 +452,9 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   DueBatch batch;
   ensure_file();
   Impl &store = impl();
-  // Due now: writers that can wait let this one have the lock first.
+  // Due now: writers that can wait let this one have the lock first, and
+  // then the request side's announcement of what fired.
+  EventStore::Announcing announcing(m_events);
   const EventStore::UrgentWrite urgent(m_events);
   const RelaxedSync relaxed(store.m_db, Checkpoint::never);
   SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -559,6 +561,9 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     begin = end;
   }
   transaction.commit();
+  if (!batch.fired.empty()) {
+    announcing.keep();
+  }
   return batch;
 }
 

@@ -468,4 +468,45 @@ TEST_F(CalendarHandlersTest, an_imports_chunks_wait_while_the_reminder_outbox_wa
   EXPECT_EQ(count(), 30);
 }
 
+// The firing thread can take the write lock while the loop's next chunk
+// waits for it: once the chunk has the lock it checks again and, while what
+// was taken is not yet announced to subscribers, writes nothing and waits
+// its turn behind the announcement; then the import goes on to the end.
+TEST_F(CalendarHandlersTest, a_chunk_that_gets_the_lock_after_reminders_were_taken_waits_for_them) {
+  std::deque<std::function<void()>> loop;
+  bool announcing = false;
+  int checks = 0;
+  server::CalendarHandlerOptions options;
+  options.chunk_events = 10;
+  options.run_on_loop = [&](std::function<void()> job) { loop.push_back(std::move(job)); };
+  options.hold_writes = [&] {
+    if (++checks == 1) {
+      announcing = true; // the firing thread takes due reminders right after this check
+      return false;
+    }
+    return announcing;
+  };
+  make_handlers(std::move(options));
+  auto turns = [&](int n) {
+    for (int i = 0; i < n && !loop.empty(); ++i) {
+      auto job = std::move(loop.front());
+      loop.pop_front();
+      job();
+    }
+  };
+
+  auto reply = send("calendar.import", {{"ics", calendar_of(30)}, {"tz", "UTC"}});
+  turns(50);
+  EXPECT_GE(checks, 2) << "the chunk did not check again once it held the lock";
+  EXPECT_EQ(count(), 0) << "a chunk was written before the taken reminders were announced";
+  EXPECT_TRUE(reply->is_null());
+  EXPECT_FALSE(loop.empty()) << "the import gave up instead of waiting its turn";
+
+  announcing = false;
+  turns(50);
+  ASSERT_TRUE(reply->contains("result")) << reply->dump();
+  EXPECT_EQ((*reply)["result"]["added"], 30);
+  EXPECT_EQ(count(), 30);
+}
+
 } // namespace

@@ -89,3 +89,22 @@ TEST(FiringPath, fires_records_and_pings_with_no_request_loop_running) {
   EXPECT_EQ(stats->undelivered, 0) << "log and subscribers both reported done";
   EXPECT_FALSE(firing.next_wake()) << "nothing left to wake for";
 }
+
+// An import's chunks stop starting 4 ms before a reminder's instant, so that
+// none holds the write lock when the firing thread comes for it; they start
+// again once it is taken (the next wake-up moves on), or 50 ms after the
+// instant whatever happens.
+TEST(FiringPath, long_writes_clear_the_way_just_before_and_after_a_reminder_falls_due) {
+  using namespace date;
+  const core::SysSeconds due = sys_days{2026_y / December / 24} + 9h;
+  const std::chrono::system_clock::time_point instant = due;
+  EXPECT_FALSE(daemon::clear_the_way(std::nullopt, instant));
+  EXPECT_FALSE(daemon::clear_the_way(due, instant - 1s));
+  EXPECT_FALSE(daemon::clear_the_way(due, instant - 5ms));
+  EXPECT_TRUE(daemon::clear_the_way(due, instant - 4ms));
+  EXPECT_TRUE(daemon::clear_the_way(due, instant - 1us));
+  EXPECT_TRUE(daemon::clear_the_way(due, instant));
+  EXPECT_TRUE(daemon::clear_the_way(due, instant + 49ms));
+  EXPECT_FALSE(daemon::clear_the_way(due, instant + 50ms));
+  EXPECT_FALSE(daemon::clear_the_way(due, instant + 1s));
+}

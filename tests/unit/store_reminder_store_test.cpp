@@ -850,5 +850,41 @@ TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upg
   fs::remove_all(dir);
 }
 
+// A reminder is late until a subscriber has it: from the moment the firing
+// thread takes due reminders until the request side says it has passed them
+// on, the request side's store sees them unannounced (and its imports hold
+// back); taking nothing leaves no mark; a lost announcement stops holding
+// anything back after 50 ms.
+TEST_F(ReminderStoreTest, taken_firings_stay_unannounced_for_the_request_side_until_announced) {
+  StoreOptions shared;
+  shared.shared_file = std::make_shared<SharedFile>();
+  m_reminders.reset();
+  m_events.reset();
+  auto requests = EventStore::open(m_dir / "summit.db", shared);
+  ASSERT_TRUE(requests) << requests.error().message;
+  StoreOptions outbox_options = shared;
+  outbox_options.writes_back_removed_file = false;
+  auto outbox = EventStore::open(m_dir / "summit.db", outbox_options);
+  ASSERT_TRUE(outbox) << outbox.error().message;
+  auto reminders = ReminderStore::open(**outbox);
+  ASSERT_TRUE(reminders) << reminders.error().message;
+  ASSERT_TRUE((*requests)->add(minsk({before(24h)})));
+
+  EXPECT_TRUE((*reminders)->take_due(k_start - 24h - 1s, 24h, k_channels).fired.empty());
+  EXPECT_FALSE((*requests)->unannounced_since()) << "nothing fired, yet marked unannounced";
+  EXPECT_FALSE((*requests)->announcement_pending());
+
+  ASSERT_EQ((*reminders)->take_due(k_start - 24h, 24h, k_channels).fired.size(), 1u);
+  const auto since = (*requests)->unannounced_since();
+  ASSERT_TRUE(since);
+  EXPECT_TRUE((*requests)->announcement_pending(*since));
+  EXPECT_TRUE((*requests)->announcement_pending(*since + 49ms));
+  EXPECT_FALSE((*requests)->announcement_pending(*since + 50ms));
+
+  (*requests)->announced();
+  EXPECT_FALSE((*requests)->unannounced_since());
+  EXPECT_FALSE((*requests)->announcement_pending(*since));
+}
+
 } // namespace
 } // namespace summit::store
