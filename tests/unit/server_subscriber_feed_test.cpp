@@ -263,9 +263,16 @@ class OrderedConnection final : public server::Connection {
 public:
   OrderedConnection(std::string name, std::size_t unread, std::vector<std::string> &order)
       : m_name(std::move(name)), m_unread(unread), m_order(order) {}
-  std::size_t notify(std::string line, std::size_t /*bound*/) override {
-    m_order.push_back(m_name);
-    m_lines.push_back(std::move(line));
+  // A notification may carry several lines (a page goes out as one): what
+  // the client reads is lines.
+  std::size_t notify(std::string text, std::size_t /*bound*/) override {
+    for (std::size_t at = 0; at < text.size();) {
+      const auto end = text.find('\n', at);
+      const auto next = end == std::string::npos ? text.size() : end + 1;
+      m_order.push_back(m_name);
+      m_lines.push_back(text.substr(at, next - at));
+      at = next;
+    }
     return 0;
   }
   void reply(std::string /*line*/) override {}
