@@ -263,6 +263,14 @@ core::Result<void> check_limits(const Outline &outline) {
     const std::size_t depth =
         component.parent == -1 ? 1 : depths[static_cast<std::size_t>(component.parent)] + 1;
     depths.push_back(depth);
+    const std::size_t most = component.parent == -1 ? k_max_calendar_lines : k_max_component_lines;
+    if (component.own_count > most) {
+      return at_line(component.begin_line,
+                     fmt::format("BEGIN:{} has {} property lines of its own; summit reads at "
+                                 "most {} in a {} (no calendar program writes that many): the "
+                                 "file is damaged or made to exhaust memory",
+                                 component.name, component.own_count, most, component.name));
+    }
     if (depth > k_max_nesting) {
       return at_line(component.begin_line,
                      fmt::format("BEGIN:{} is nested {} components deep; summit reads at most {}",

@@ -18,6 +18,17 @@ constexpr std::size_t k_max_nesting = 8;
 // silently): past these a line would be read wrongly, so it is refused.
 constexpr std::size_t k_max_parameters = 100;
 constexpr std::size_t k_max_values = 500;
+// Content lines of one file, and property lines of one component (its own,
+// not its children's). libical holds each line of a component it parses as
+// an object of a few hundred bytes, and the outline holds 16 bytes per line
+// of the file: a 16 MiB upload of 5-byte lines ("X:1") at the top of the
+// VCALENDAR took summitd to 1.3 GB. A real calendar of 16 MiB has about
+// 760,000 lines. The VCALENDAR's own lines stay parsed for the whole
+// import (a real one has a dozen); any other component is parsed, read and
+// let go one at a time (200,000 lines of one event took 110 MB).
+constexpr std::size_t k_max_lines = 1'000'000;
+constexpr std::size_t k_max_calendar_lines = 1'000;
+constexpr std::size_t k_max_component_lines = 20'000;
 // A VTIMEZONE's transitions, as libical would expand them up to the year
 // k_zone_horizon_year: DTSTARTs, RDATE values and the starts of RRULEs.
 constexpr std::size_t k_max_zone_rdates = 1000;              // per STANDARD/DAYLIGHT part
@@ -28,7 +39,10 @@ constexpr std::size_t k_max_file_zone_transitions = 100'000; // per file
 constexpr int k_zone_horizon_year = 2404;
 constexpr int k_zone_last_converted_year = 2399;
 
-// Refuses, naming the line: components nested deeper than k_max_nesting; a
+// Refuses, naming the line: a VCALENDAR with more than
+// k_max_calendar_lines property lines of its own, any other component with
+// more than k_max_component_lines; components nested
+// deeper than k_max_nesting; a
 // line with more than k_max_parameters parameters; an RDATE or EXDATE (or
 // any line) with more than k_max_values values; a VTIMEZONE part whose RRULE
 // repeats more often than yearly, that has more than k_max_zone_rdates

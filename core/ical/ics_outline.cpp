@@ -1,6 +1,7 @@
 #include "core/ical/ics_outline.hpp"
 
 #include "core/ical/ics_fields.hpp"
+#include "core/ical/ics_limits.hpp"
 
 #include <fmt/format.h>
 #include <libical/ical.h>
@@ -81,7 +82,9 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
   auto &lines = outline.lines;
   auto &arena = outline.arena;
   // At most one content line per line end, and no growth by doubling.
-  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  // (A file of more than k_max_lines is refused when its next line comes.)
+  lines.reserve(std::min(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1,
+                         k_max_lines + 1));
   const auto offset_in_source = [&](std::string_view part) {
     return static_cast<std::uint32_t>(part.data() - outline.source.data());
   };
@@ -123,6 +126,14 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
       error = at_line(number, fmt::format("'{}' starts with a space, so it continues the line "
                                           "before, but the line before is empty",
                                           shown(trim(physical))))
+                  .value();
+      return false;
+    }
+    if (lines.size() >= k_max_lines) {
+      error = at_line(number, fmt::format("the file has more than {} lines; summit imports at "
+                                          "most that many from one file: split it into smaller "
+                                          "files and import each",
+                                          k_max_lines))
                   .value();
       return false;
     }

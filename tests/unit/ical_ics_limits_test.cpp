@@ -181,29 +181,39 @@ TEST(IcsLimits, components_nested_too_deep_are_refused) {
 
 // The worst case of each kind of line a file may repeat, at a size that
 // took minutes while the import was quadratic: now read in full.
-TEST(IcsLimits, a_hundred_thousand_exdate_lines_are_all_read) {
-  std::string body = "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=W. Europe Standard Time:20250926T100000\n"
-                     "SUMMARY:Every minute\nRRULE:FREQ=MINUTELY\n";
+TEST(IcsLimits, a_hundred_thousand_exdate_lines_over_five_events_are_all_read) {
+  // As many EXDATE lines as an event may have (20,000 lines of its own),
+  // five times over.
+  std::string body;
   const date::local_seconds start{date::local_days{date::year{2025} / 9 / 26} +
                                   std::chrono::hours{10}};
-  for (int i = 1; i <= 100'000; ++i) {
-    // Each in a zone that gives a note: one note per line, before.
-    body += date::format("EXDATE;TZID=W. Europe Standard Time:%Y%m%dT%H%M%S\n",
-                         start + std::chrono::minutes{i});
+  for (int e = 0; e < 5; ++e) {
+    body += fmt::format("BEGIN:VEVENT\nUID:{}\nDTSTART;TZID=W. Europe Standard "
+                        "Time:20250926T100000\nSUMMARY:Every minute\nRRULE:FREQ=MINUTELY\n",
+                        e);
+    for (int i = 1; i <= 19'996; ++i) {
+      // Each in a zone that gives a note: one note per line, before.
+      body += date::format("EXDATE;TZID=W. Europe Standard Time:%Y%m%dT%H%M%S\n",
+                           start + std::chrono::minutes{i});
+    }
+    body += "END:VEVENT\n";
   }
-  const auto event = testing::only_event(calendar(body + "END:VEVENT\n"));
-  EXPECT_EQ(event.params.at("recurrence").at("exdates").size(), 100'000U);
-  // A note for DTSTART's zone and one per EXDATE line: at most 100 are
-  // kept, then how many more.
-  ASSERT_EQ(event.notes.size(), 101U);
-  EXPECT_EQ(event.notes.front(), "line 6: TZID 'W. Europe Standard Time' read as Europe/Berlin "
-                                 "(CLDR windowsZones)");
-  EXPECT_EQ(event.notes.back(), "99901 more notes like these were left out");
+  const auto calendar_read = parsed(calendar(body));
+  ASSERT_EQ(calendar_read.events.size(), 5U);
+  for (const auto &event : calendar_read.events) {
+    EXPECT_EQ(event.params.at("recurrence").at("exdates").size(), 19'996U);
+    // A note for DTSTART's zone and one per EXDATE line: at most 100 are
+    // kept, then how many more.
+    ASSERT_EQ(event.notes.size(), 101U);
+    EXPECT_EQ(event.notes.back(), "19897 more notes like these were left out");
+  }
+  EXPECT_EQ(calendar_read.events.front().notes.front(),
+            "line 6: TZID 'W. Europe Standard Time' read as Europe/Berlin (CLDR windowsZones)");
 }
 
-TEST(IcsLimits, a_hundred_thousand_properties_and_a_megabyte_folded_line_are_read) {
+TEST(IcsLimits, twenty_thousand_properties_and_a_megabyte_folded_line_are_read) {
   std::string body = "BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\nSUMMARY:Big\n";
-  for (int i = 0; i < 100'000; ++i) {
+  for (int i = 0; i < 19'996; ++i) {
     body += fmt::format("X-FILLER-{}:value\n", i);
   }
   // A 1 MB description folded every 74 bytes: 14,000 physical lines.
@@ -216,6 +226,46 @@ TEST(IcsLimits, a_hundred_thousand_properties_and_a_megabyte_folded_line_are_rea
   const auto event = testing::only_event(calendar(body));
   EXPECT_EQ(event.summary, "Big");
   EXPECT_EQ(event.params.at("description").get<std::string>().size(), 100'000U);
+}
+
+// libical holds each line of a component it parses as an object of a few
+// hundred bytes: 16 MiB of 5-byte lines took summitd to 1.3 GB. A component
+// with more lines of its own than summit reads (the VCALENDAR's stay parsed
+// for the whole import, so they have the smaller bound), and a file of more
+// lines than summit imports at once, are refused naming the line, before
+// libical sees them.
+TEST(IcsLimits, a_component_or_a_file_with_more_lines_than_summit_reads_is_refused) {
+  std::string event = "BEGIN:VEVENT\nUID:a\nDTSTART:20250926T100000\n";
+  for (int i = 0; i < 19'998; ++i) {
+    event += "X:1\n";
+  }
+  EXPECT_EQ(testing::only_event(calendar(event + "END:VEVENT\n")).uid, "a"); // 20,000: read
+  EXPECT_EQ(refusal(calendar(event + "X:1\nEND:VEVENT\n")),
+            "line 4: BEGIN:VEVENT has 20001 property lines of its own; summit reads at most "
+            "20000 in a VEVENT (no calendar program writes that many): the file is damaged or "
+            "made to exhaust memory");
+
+  // VERSION and PRODID, and 998 more: 1,000 lines of its own are read.
+  const auto own = [](int extra) {
+    std::string lines;
+    for (int i = 0; i < extra; ++i) {
+      lines += "X-WR-CALNAME:Meetings\n";
+    }
+    return calendar(lines);
+  };
+  EXPECT_TRUE(parse_calendar(own(998), testing::minsk()));
+  EXPECT_EQ(refusal(own(999)),
+            "line 1: BEGIN:VCALENDAR has 1001 property lines of its own; summit reads at most "
+            "1000 in a VCALENDAR (no calendar program writes that many): the file is damaged or "
+            "made to exhaust memory");
+
+  std::string lines;
+  for (int i = 0; i < 3'000'000; ++i) {
+    lines += "X:1\n";
+  }
+  EXPECT_EQ(refusal(calendar(lines)),
+            "line 1000001: the file has more than 1000000 lines; summit imports at most that "
+            "many from one file: split it into smaller files and import each");
 }
 
 TEST(IcsLimits, a_time_past_2399_in_a_file_zone_is_converted_without_expanding_further) {
