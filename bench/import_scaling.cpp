@@ -27,12 +27,20 @@ std::string calendar(const std::string &body) {
          "END:VCALENDAR\r\n";
 }
 
+// A component may have at most 20,000 lines of its own (core/ical/ics_limits):
+// lines are spread over events of 10,000.
+constexpr int k_lines_per_event = 10'000;
+
 std::string exdate_lines(int n) {
-  std::string body = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=W. Europe Standard Time:"
-                     "20250926T100000\r\nRRULE:FREQ=MINUTELY\r\n";
   const date::local_seconds start{date::local_days{date::year{2025} / 9 / 26} +
                                   std::chrono::hours{10}};
+  std::string body;
   for (int i = 1; i <= n; ++i) {
+    if ((i - 1) % k_lines_per_event == 0) {
+      body += fmt::format("{}BEGIN:VEVENT\r\nUID:a{}\r\nDTSTART;TZID=W. Europe Standard Time:"
+                          "20250926T100000\r\nRRULE:FREQ=MINUTELY\r\n",
+                          i == 1 ? "" : "END:VEVENT\r\n", i);
+    }
     body += date::format("EXDATE;TZID=W. Europe Standard Time:%Y%m%dT%H%M%S\r\n",
                          start + std::chrono::minutes{i});
   }
@@ -40,8 +48,12 @@ std::string exdate_lines(int n) {
 }
 
 std::string properties(int n) {
-  std::string body = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250926T100000\r\n";
+  std::string body;
   for (int i = 0; i < n; ++i) {
+    if (i % k_lines_per_event == 0) {
+      body += fmt::format("{}BEGIN:VEVENT\r\nUID:a{}\r\nDTSTART:20250926T100000\r\n",
+                          i == 0 ? "" : "END:VEVENT\r\n", i);
+    }
     body += fmt::format("X-FILLER-{}:value\r\n", i);
   }
   return calendar(body + "END:VEVENT\r\n");
