@@ -77,7 +77,11 @@ int print_import_result(Session &session, const std::string &name, const json &r
     return k_exit_ok;
   }
   const json skipped = result.value("skipped", json::array());
-  const std::size_t skipped_count = skipped.is_array() ? skipped.size() : 0;
+  const std::size_t listed = skipped.is_array() ? skipped.size() : 0;
+  // summitd lists the first 200 and counts them all (skipped_count).
+  const json counted = result.value("skipped_count", json());
+  const std::size_t skipped_count =
+      counted.is_number_unsigned() ? std::max(counted.get<std::size_t>(), listed) : listed;
   const std::string counts =
       fmt::format("{} added, {} updated, {} unchanged, {} skipped", count_of(result, "added"),
                   count_of(result, "updated"), count_of(result, "unchanged"), skipped_count);
@@ -91,6 +95,10 @@ int print_import_result(Session &session, const std::string &name, const json &r
     for (const json &component : skipped) {
       session.out() << skipped_line(component);
     }
+  }
+  if (skipped_count > listed) {
+    session.out() << fmt::format("  ... and {} more skipped (summitd lists the first {})\n",
+                                 skipped_count - listed, listed);
   }
   return k_exit_ok;
 }

@@ -318,8 +318,11 @@ bool CalendarReader::read(std::size_t limit, ParsedCalendar &out) {
       out.skipped.push_back(std::move(stray));
     }
   }
-  const std::size_t before = out.events.size();
-  while (impl.next < impl.entries.size() && out.events.size() - before < limit) {
+  // A batch is `limit` components, events or skipped: a file of 500,000
+  // components that are all skipped is read a batch at a time too.
+  const std::size_t before = out.events.size() + out.skipped.size();
+  while (impl.next < impl.entries.size() &&
+         out.events.size() + out.skipped.size() - before < limit) {
     const auto index = static_cast<std::uint32_t>(impl.next++);
     const Entry &entry = impl.entries[index];
     const Entry &head = impl.entries[entry.head];

@@ -204,9 +204,11 @@ core::Result<Outline> outline_calendar(std::string_view text) {
                 "the text is empty: an iCalendar file starts with BEGIN:VCALENDAR");
   }
   // One component per BEGIN line, and no growth by doubling.
-  outline.components.reserve(static_cast<std::size_t>(
-      std::count_if(outline.lines.begin(), outline.lines.end(),
-                    [&](const ContentLine &line) { return outline.name_of(line) == "BEGIN"; })));
+  outline.components.reserve(
+      std::min(static_cast<std::size_t>(std::count_if(
+                   outline.lines.begin(), outline.lines.end(),
+                   [&](const ContentLine &line) { return outline.name_of(line) == "BEGIN"; })),
+               k_max_components));
   std::vector<int> open; // indexes into outline.components
   int last_calendar_end = 0;
   // The component each property line belongs to, until they are grouped.
@@ -252,6 +254,13 @@ core::Result<Outline> outline_calendar(std::string_view text) {
           return at_line(line.line, fmt::format("BEGIN:VCALENDAR inside the {} begun at line {}",
                                                 outline.components[open.back()].name,
                                                 outline.components[open.back()].begin_line));
+        }
+        if (outline.components.size() >= k_max_components) {
+          return at_line(line.line,
+                         fmt::format("the file has more than {} components (BEGIN lines); summit "
+                                     "imports at most that many from one file: split it into "
+                                     "smaller files and import each",
+                                     k_max_components));
         }
         ComponentOutline component;
         component.name = *name;

@@ -182,6 +182,23 @@ TEST(ImportCommand, standard_input_is_read_with_a_dash_and_a_dry_run_changes_not
                          "updated, 40 unchanged, 0 skipped\n");
 }
 
+// summitd lists the first 200 skipped components and counts them all: the
+// count is the daemon's, and the rest are summed up in one line.
+TEST(ImportCommand, skipped_components_past_the_listed_ones_are_counted_in_one_line) {
+  json many = k_import_result;
+  many["skipped_count"] = 250000;
+  FakeDaemon daemon(importer(many));
+  ScratchDir dir;
+  const std::string file = dir.path() + "/meetings.ics";
+  std::ofstream(file) << calendar_of(500);
+  auto outcome = run_summit({"import", file}, daemon.path());
+  ASSERT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_THAT(outcome.out, HasSubstr(": 12 added, 3 updated, 40 unchanged, 250000 skipped\n"));
+  EXPECT_THAT(outcome.out, HasSubstr("line 120: "));
+  EXPECT_THAT(outcome.out,
+              testing::EndsWith("  ... and 249998 more skipped (summitd lists the first 2)\n"));
+}
+
 TEST(ImportCommand, a_file_that_is_not_utf8_is_refused_naming_the_line_and_the_upload_dropped) {
   ScratchDir dir;
   const std::string path =

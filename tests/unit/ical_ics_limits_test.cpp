@@ -268,6 +268,22 @@ TEST(IcsLimits, a_component_or_a_file_with_more_lines_than_summit_reads_is_refus
             "many from one file: split it into smaller files and import each");
 }
 
+// The outline holds about 100 bytes per component: 500,000 empty VEVENTs
+// (10 MB) took summitd to 931 MB. 150,000 components are read (the
+// VCALENDAR is one), one more is refused at its BEGIN line.
+TEST(IcsLimits, a_file_with_more_components_than_summit_reads_is_refused_at_the_one_past) {
+  std::string body;
+  for (int i = 0; i < 149'999; ++i) {
+    body += "BEGIN:X-NOTE\nEND:X-NOTE\n";
+  }
+  const auto read = parse_calendar(calendar(body), testing::minsk());
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->skipped.size(), 149'999U);
+  EXPECT_EQ(refusal(calendar(body + "BEGIN:X-NOTE\nEND:X-NOTE\n")),
+            "line 300002: the file has more than 150000 components (BEGIN lines); summit imports "
+            "at most that many from one file: split it into smaller files and import each");
+}
+
 TEST(IcsLimits, a_time_past_2399_in_a_file_zone_is_converted_without_expanding_further) {
   // libical would expand the zone again at every conversion of a time past
   // its last year (2582); past 2399 the offset of 2399 is taken.

@@ -509,4 +509,28 @@ TEST_F(CalendarHandlersTest, a_chunk_that_gets_the_lock_after_reminders_were_tak
   EXPECT_EQ(count(), 30);
 }
 
+// A reply lists the first 200 skipped components and counts them all: a file
+// of 500,000 empty VEVENTs made a 39 MB reply (931 MB of summitd at its
+// peak). The events of the file are imported all the same.
+TEST_F(CalendarHandlersTest, a_reply_lists_the_first_200_skipped_components_and_counts_all) {
+  make_handlers({});
+  std::string body;
+  for (int i = 0; i < 250; ++i) {
+    body += fmt::format("BEGIN:VTODO\r\nUID:t{}\r\nEND:VTODO\r\n", i);
+  }
+  body += "BEGIN:VEVENT\r\nUID:e@test\r\nSUMMARY:Council\r\nDTSTART:20300101T100000Z\r\n"
+          "END:VEVENT\r\n";
+  const std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n";
+  auto reply = send("calendar.import", {{"ics", ics}, {"tz", "UTC"}});
+  ASSERT_TRUE(reply->contains("result")) << reply->dump();
+  const json &result = (*reply)["result"];
+  EXPECT_EQ(result["added"], 1);
+  EXPECT_EQ(result["skipped_count"], 250);
+  ASSERT_EQ(result["skipped"].size(), 200U);
+  EXPECT_EQ(result["skipped"][0]["uid"], "t0");
+  EXPECT_EQ(result["skipped"][199]["uid"], "t199");
+  EXPECT_EQ(count(), 1);
+}
+
 } // namespace
