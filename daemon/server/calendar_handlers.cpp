@@ -272,7 +272,15 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
       return tl::unexpected(upload.error());
     }
   }
-  if (auto [total, own] = would_pass(); own) {
+  if (auto [total, own] = would_pass(); own && held_by_caller() == (*upload)->second.text.size()) {
+    // All the caller has staged is this upload: the file itself is too large.
+    return core::fail(
+        core::ErrorCode::unavailable,
+        fmt::format("the file is larger than the {} bytes one user may upload at once "
+                    "(limits.max_staged_bytes_per_uid); nothing was imported: split it into "
+                    "smaller files, or raise limits.max_staged_bytes_per_uid",
+                    m_options.max_staged_bytes_per_uid));
+  } else if (own) {
     return core::fail(
         core::ErrorCode::unavailable,
         fmt::format("uid {} already has {} bytes of uploads in progress; this piece of {} bytes "

@@ -129,6 +129,13 @@ TEST_F(CalendarUploadsTest, one_uid_stages_at_most_its_share_and_other_uids_stil
             "Commit or abort your other uploads, send smaller files, or raise "
             "limits.max_staged_bytes_per_uid");
   EXPECT_EQ(calendar.staged_bytes(), 600U) << "a refused piece is not kept";
+  // With nothing else staged, it is the file that is too large.
+  auto whole = chunk(calendar, alice_a, a, 600);
+  ASSERT_FALSE(whole);
+  EXPECT_EQ(whole.error().message,
+            "the file is larger than the 1000 bytes one user may upload at once "
+            "(limits.max_staged_bytes_per_uid); nothing was imported: split it into smaller "
+            "files, or raise limits.max_staged_bytes_per_uid");
   // Bob is not concerned.
   ASSERT_TRUE(chunk(calendar, bob, c, 600));
   EXPECT_EQ(calendar.staged_bytes(), 1200U);
