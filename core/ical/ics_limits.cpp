@@ -263,6 +263,26 @@ core::Result<void> check_limits(const Outline &outline) {
     const std::size_t depth =
         component.parent == -1 ? 1 : depths[static_cast<std::size_t>(component.parent)] + 1;
     depths.push_back(depth);
+    std::size_t dates = 0;
+    for (const std::uint32_t index : outline.own_lines(component)) {
+      const ContentLine &line = outline.lines[index];
+      const std::string_view name = outline.name_of(line);
+      if (name != "EXDATE" && name != "RDATE") {
+        continue;
+      }
+      const std::string_view text = outline.text_of(line);
+      if (const LineShape shape = shape_of(text); shape.value != std::string_view::npos) {
+        dates += count_values(text.substr(shape.value));
+      }
+      if (dates > k_max_component_dates) {
+        return at_line(line.line,
+                       fmt::format("the RDATE and EXDATE lines of the {} begun at line {} list "
+                                   "more than {} dates; summit keeps at most 4000 dates and "
+                                   "changes of one series: the file is damaged or made to "
+                                   "exhaust memory",
+                                   component.name, component.begin_line, k_max_component_dates));
+      }
+    }
     const std::size_t most = component.parent == -1 ? k_max_calendar_lines : k_max_component_lines;
     if (component.own_count > most) {
       return at_line(component.begin_line,

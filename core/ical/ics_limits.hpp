@@ -18,6 +18,11 @@ constexpr std::size_t k_max_nesting = 8;
 // silently): past these a line would be read wrongly, so it is refused.
 constexpr std::size_t k_max_parameters = 100;
 constexpr std::size_t k_max_values = 500;
+// RDATE and EXDATE values of one component, all its lines together: summit
+// keeps at most 4,000 dates and changes per series (event_json), and 2,047
+// EXDATE lines of 500 values each (1,000,000 dates) took summitd to 330 MB
+// before that check was reached. As many as a component may have lines.
+constexpr std::size_t k_max_component_dates = 20'000;
 // Content lines of one file, and property lines of one component (its own,
 // not its children's). libical holds each line of a component it parses as
 // an object of a few hundred bytes, and the outline holds 16 bytes per line

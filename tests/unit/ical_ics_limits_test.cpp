@@ -284,6 +284,26 @@ TEST(IcsLimits, a_file_with_more_components_than_summit_reads_is_refused_at_the_
             "at most that many from one file: split it into smaller files and import each");
 }
 
+// 2,047 EXDATE lines of 500 values (1,000,000 dates, 16 MB) took summitd to
+// 330 MB before the 4,000 a series may have was checked: a component's
+// RDATE and EXDATE values together are bounded before libical reads them.
+TEST(IcsLimits, more_dates_in_one_component_than_summit_reads_are_refused_at_the_line_past) {
+  std::string values;
+  for (int i = 0; i < 500; ++i) {
+    values += fmt::format("{}20300101T{:02}{:02}00Z", i == 0 ? "" : ",", i / 60, i % 60);
+  }
+  std::string lines;
+  for (int i = 0; i < 40; ++i) {
+    lines += "EXDATE:" + values + "\n";
+  }
+  const std::string head = "BEGIN:VEVENT\nUID:a\nDTSTART:20300101T000000Z\nRRULE:FREQ=MINUTELY\n";
+  EXPECT_TRUE(parse_calendar(calendar(head + lines + "END:VEVENT\n"), testing::minsk()));
+  EXPECT_EQ(refusal(calendar(head + lines + "RDATE:20300201T000000Z\nEND:VEVENT\n")),
+            "line 48: the RDATE and EXDATE lines of the VEVENT begun at line 4 list more than "
+            "20000 dates; summit keeps at most 4000 dates and changes of one series: the file is "
+            "damaged or made to exhaust memory");
+}
+
 TEST(IcsLimits, a_time_past_2399_in_a_file_zone_is_converted_without_expanding_further) {
   // libical would expand the zone again at every conversion of a time past
   // its last year (2582); past 2399 the offset of 2399 is taken.
