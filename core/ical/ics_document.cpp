@@ -29,7 +29,22 @@ private:
   icalerrorstate m_saved;
 };
 
+// libical copies a line several times over while it reads it: one 15 MiB
+// DESCRIPTION took summitd to 106 MB. No value summit keeps is this long (a
+// description is cut at 100,000 bytes, with a note), so a longer line is
+// handed to libical cut here, at a character's start; what is cut is a value
+// summit does not keep (an ATTACH's base64, an X- property) or one it would
+// cut anyway.
+constexpr std::size_t k_max_line_bytes = 256 * 1024;
+
 icalcomponent *add_line(icalparser *parser, std::string_view text) {
+  if (text.size() > k_max_line_bytes) {
+    std::size_t end = k_max_line_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) {
+      --end; // not inside a UTF-8 sequence
+    }
+    text = text.substr(0, end);
+  }
   std::vector<char> line(text.begin(), text.end());
   line.push_back('\0');
   return icalparser_add_line(parser, line.data());
