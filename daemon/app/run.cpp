@@ -109,6 +109,10 @@ private:
 // timers, signals, the listening socket, logs, hook pipes.
 constexpr rlim_t k_reserved_descriptors = 64;
 
+// An import chunk held back for a due reminder looks again this much later
+// (the hold lasts a few milliseconds at most, unless a burst is on its way).
+constexpr std::chrono::microseconds k_held_write_pause{250};
+
 // Raises the soft RLIMIT_NOFILE as far as the hard one allows so that
 // `wanted` clients fit, and returns how many clients really fit: past that
 // the server refuses new connections politely instead of failing accept().
@@ -222,6 +226,14 @@ public:
     };
     calendar_options.run_on_loop = on_loop;
     calendar_options.hold_writes = [this] { return hold_writes(); };
+    calendar_options.run_on_loop_after_pause = [this](std::function<void()> job) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(m_io, k_held_write_pause);
+      timer->async_wait([timer, job = std::move(job)](const boost::system::error_code &error) {
+        if (!error) {
+          job();
+        }
+      });
+    };
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
     calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));

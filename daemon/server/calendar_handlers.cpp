@@ -549,6 +549,15 @@ void CalendarHandlers::read_batch(std::shared_ptr<ImportJob> job) {
   }
 }
 
+void CalendarHandlers::retry_chunk(const std::shared_ptr<ImportJob> &job) {
+  auto again = [this, job] { write_chunk(job); };
+  if (m_options.run_on_loop_after_pause) {
+    m_options.run_on_loop_after_pause(std::move(again));
+  } else {
+    m_options.run_on_loop(std::move(again));
+  }
+}
+
 void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
   if (job->unreadable) {
     return finish(job, tl::unexpected(*job->unreadable));
@@ -562,7 +571,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     // it took is on its way to subscribers: the chunk waits its turn behind
     // whatever else the loop has, and the outbox does not wait for a gap
     // between chunks.
-    m_options.run_on_loop([this, job] { write_chunk(job); });
+    retry_chunk(job);
     return;
   }
   const CallContext &context = job->context;
@@ -651,7 +660,7 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     done = body();
   }
   if (done && held) {
-    m_options.run_on_loop([this, job] { write_chunk(job); });
+    retry_chunk(job);
     return;
   }
   if (done && last && job->unsynced) {

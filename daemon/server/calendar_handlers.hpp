@@ -52,6 +52,10 @@ struct CalendarHandlerOptions {
   // not been told of yet, or the feed has a page queued for a subscriber
   // that keeps up. Empty: never.
   std::function<bool()> hold_writes;
+  // How a held chunk looks again: on the loop after a short pause (so that
+  // the loop does not spin while it waits), posted to the back of its
+  // queue like run_on_loop. Empty: run_on_loop.
+  std::function<void(std::function<void()>)> run_on_loop_after_pause;
   // For tests: told after each chunk of an import is written (or, in a dry
   // run, checked), with its number (from 1).
   std::function<void(std::size_t chunk)> on_chunk;
@@ -123,11 +127,13 @@ private:
   // Parses on the workers, then writes chunk by chunk; answers `reply`.
   void run_import(std::string text, std::string tz, bool dry_run, std::optional<std::string> key,
                   const char *method, const CallContext &context, const DeferredReply &reply);
-  // Decides and writes (or, in a dry run, only decides) the next chunk;
-  // posts the one after it, or answers.
   // Reads the import's next batch on a worker, then writes it (write_chunk).
   void read_batch(std::shared_ptr<ImportJob> job);
+  // Decides and writes (or, in a dry run, only decides) the next chunk;
+  // posts the one after it, or answers.
   void write_chunk(const std::shared_ptr<ImportJob> &job);
+  // write_chunk again, after a pause when the options give one.
+  void retry_chunk(const std::shared_ptr<ImportJob> &job);
   void finish(const std::shared_ptr<ImportJob> &job, HandlerResult result);
   // The reply: what was added, updated, left unchanged and skipped.
   static nlohmann::json summary_of(ImportJob &job);
