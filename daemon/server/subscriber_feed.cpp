@@ -170,15 +170,26 @@ const std::string &SubscriberFeed::live_line(const scheduler::Firing &firing) {
 
 core::Result<std::shared_ptr<const FiringLog::Page>>
 SubscriberFeed::page_after(std::int64_t after) {
+  // A full page never changes (firings are only appended); a shorter one
+  // holds for as long as it reaches the newest firing the feed knows of.
+  const auto current = [&](const FiringLog::Page &page) {
+    return page.scanned >= m_options.page || page.scanned_to >= m_latest;
+  };
   if (const auto found = m_pages.find(after); found != m_pages.end()) {
-    return found->second;
+    if (current(*found->second)) {
+      return found->second;
+    }
+    m_pages.erase(found);
   }
   auto read = m_log.after(after, m_options.page);
   if (!read) {
     return tl::unexpected(read.error());
   }
   auto page = std::make_shared<const FiringLog::Page>(std::move(*read));
-  if (page->scanned >= m_options.page) {
+  // One that stops short of the newest firing (not yet visible on this
+  // connection: its group had begun before the firing thread's commit) is
+  // not kept: read again, it will reach further.
+  if (current(*page)) {
     m_pages.emplace(after, page);
     while (m_pages.size() > k_pages_kept) {
       m_pages.erase(m_pages.begin()); // the oldest
@@ -304,19 +315,35 @@ void SubscriberFeed::post_serve() {
 
 void SubscriberFeed::serve() {
   m_serve_posted = false;
-  for (auto *queue : {&m_keeping_up, &m_lagging}) {
-    while (!queue->empty()) {
-      const auto next = queue->front().lock();
-      queue->pop_front();
-      if (!next) {
-        continue; // forgotten meanwhile
-      }
-      next->scheduled = false;
-      pump(next); // may queue it again, behind the others of its kind
-      post_serve();
-      return;
+  // Those that keep up: up to k_keeping_up_per_turn of them, each one page,
+  // those queued before this turn only (one queued again waits for the
+  // next). Their page is mostly the one just read for the first of them,
+  // so each costs a write; a turn of the loop each (150 readers of one
+  // second's firings) made the last wait 150 turns.
+  std::size_t served = 0;
+  for (auto waiting = m_keeping_up.size();
+       waiting > 0 && served < k_keeping_up_per_turn && !m_keeping_up.empty(); --waiting) {
+    const auto next = m_keeping_up.front().lock();
+    m_keeping_up.pop_front();
+    if (!next) {
+      continue; // forgotten meanwhile
     }
+    next->scheduled = false;
+    pump(next); // may queue it again, behind the others of its kind
+    ++served;
   }
+  // Else one that lags: one page, then the loop's other work.
+  while (served == 0 && !m_lagging.empty()) {
+    const auto next = m_lagging.front().lock();
+    m_lagging.pop_front();
+    if (!next) {
+      continue;
+    }
+    next->scheduled = false;
+    pump(next);
+    ++served;
+  }
+  post_serve();
 }
 
 void SubscriberFeed::forget_closed() {

@@ -113,8 +113,10 @@ private:
   static constexpr std::size_t k_live_lines_kept = 1024;
   // The page of the log after `after`: read once for every subscriber at
   // that cursor (150 subscribers at the same place made 150 queries of the
-  // same rows, each turn of the loop). Only full pages are kept (firings
-  // are only appended, so a full page never changes), the newest
+  // same rows, each turn of the loop). A full page is kept as it is
+  // (firings are only appended, so it never changes); a shorter one, the
+  // newest firings of the second that just fell due, for as long as no
+  // newer firing is known (until the next advance()). The newest
   // k_pages_kept of them.
   core::Result<std::shared_ptr<const FiringLog::Page>> page_after(std::int64_t after);
   static constexpr std::size_t k_pages_kept = 64;
@@ -134,9 +136,11 @@ private:
   std::deque<std::weak_ptr<Subscriber>> m_keeping_up;
   std::deque<std::weak_ptr<Subscriber>> m_lagging;
   bool m_serve_posted = false;
-  // One pump from the queues, then itself again behind whatever else the
+  // Pumps from the queues (up to k_keeping_up_per_turn of those that keep
+  // up, else one that lags), then itself again behind whatever else the
   // loop has waiting.
   void serve();
+  static constexpr std::size_t k_keeping_up_per_turn = 16;
   // Posts serve() while pumps wait (once however often it is asked).
   void post_serve();
   // Connections' callbacks hold a weak_ptr to this: once the feed is gone

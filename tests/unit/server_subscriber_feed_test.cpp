@@ -255,6 +255,39 @@ TEST_F(SubscriberFeedTest, subscribers_at_the_same_cursor_share_one_read_of_each
   EXPECT_EQ(m_log.reads() - before, 3U);
 }
 
+// Issue 13 (bench class 5): the ten firings of one second are a short
+// page, and 150 subscribers at the same place read it once, not 150 times
+// (the last to be served waited 8.6 ms for the others' queries). Once a
+// newer firing is known the short page is read again, and a subscriber
+// that comes back from before it gets everything.
+TEST_F(SubscriberFeedTest, subscribers_at_the_same_cursor_share_one_read_of_a_short_page) {
+  start();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(subscriber());
+  }
+  const auto before = m_log.reads();
+  fire(1, 10);
+  for (auto &client : clients) {
+    for (std::int64_t id = 1; id <= 10; ++id) {
+      ASSERT_EQ(next_message(*client)["params"]["firing_id"], id);
+    }
+  }
+  EXPECT_EQ(m_log.reads() - before, 1U);
+
+  fire(11, 12);
+  for (auto &client : clients) {
+    for (std::int64_t id = 11; id <= 12; ++id) {
+      ASSERT_EQ(next_message(*client)["params"]["firing_id"], id);
+    }
+  }
+  EXPECT_EQ(m_log.reads() - before, 2U);
+  auto late = subscriber({{"after", 0}});
+  for (std::int64_t id = 1; id <= 12; ++id) {
+    ASSERT_EQ(next_message(*late)["params"]["firing_id"], id);
+  }
+}
+
 namespace {
 
 // A subscriber's connection that records the order in which the feed gives
@@ -322,6 +355,44 @@ TEST(SubscriberFeed, a_subscriber_that_keeps_up_is_served_before_those_that_lag)
   for (const auto &connection : connections) {
     EXPECT_EQ(connection->lines(), 64U); // and every one gets everything
   }
+}
+
+// Issue 13 (bench class 5): a second's firings reach many subscribers that
+// keep up in a few turns of the loop, not one turn each (the last of 151
+// waited for 150 turns, each with its system calls). Lagging ones still go
+// one page per turn, after them.
+TEST(SubscriberFeed, many_subscribers_that_keep_up_are_served_a_page_in_few_turns) {
+  boost::asio::io_context io;
+  MemoryLog log;
+  server::SubscriberFeed feed(io.get_executor(), log, [] { return feed_now(); });
+  std::vector<std::string> order;
+  std::vector<std::shared_ptr<OrderedConnection>> readers;
+  std::vector<std::shared_ptr<OrderedConnection>> lagging;
+  auto subscribe = [&](std::vector<std::shared_ptr<OrderedConnection>> &into,
+                       const std::string &name, std::size_t unread) {
+    auto connection = std::make_shared<OrderedConnection>(name, unread, order);
+    into.push_back(connection);
+    server::CallContext context{connection->peer(), feed_now(), connection};
+    ASSERT_TRUE(feed.subscribe_method(json::object(), context));
+  };
+  subscribe(lagging, "lagging", 4096);
+  for (int i = 0; i < 40; ++i) {
+    subscribe(readers, "reader", 0);
+  }
+  for (std::int64_t id = 1; id <= 10; ++id) {
+    log.record(id); // one second's firings: a short page
+  }
+  feed.advance(10);
+  for (int turn = 0; turn < 3; ++turn) {
+    ASSERT_EQ(io.poll_one(), 1U);
+  }
+  for (const auto &reader : readers) {
+    EXPECT_EQ(reader->lines(), 10U) << "every reader served within three turns";
+  }
+  EXPECT_EQ(lagging.front()->lines(), 0U) << "the lagging one after them";
+  EXPECT_EQ(log.reads(), 1U) << "one read of the page for all of them";
+  io.poll();
+  EXPECT_EQ(lagging.front()->lines(), 10U);
 }
 
 TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_missed_ones_never) {
