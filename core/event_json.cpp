@@ -1,5 +1,6 @@
 #include "core/event_json.hpp"
 
+#include "core/field_limits.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/page_limits.hpp"
 #include "core/time_format.hpp"
@@ -20,13 +21,11 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr std::size_t k_max_title = 1000;
-constexpr std::size_t k_max_location = 1000;
-constexpr std::size_t k_max_description = std::size_t{64} * 1024;
-constexpr std::size_t k_max_tags = 64;
-constexpr std::size_t k_max_tag = 100;
-constexpr std::size_t k_max_reminders = 64;
-constexpr std::size_t k_max_uid = 255;
+constexpr std::size_t k_max_title = k_max_title_bytes;
+constexpr std::size_t k_max_location = k_max_location_bytes;
+constexpr std::size_t k_max_description = k_max_description_bytes;
+constexpr std::size_t k_max_tag = k_max_tag_bytes;
+constexpr std::size_t k_max_uid = k_max_uid_bytes;
 // Beyond these the arithmetic is meaningless for a calendar and date/tz has
 // no rules worth trusting; refusing keeps every later computation in range.
 constexpr int k_min_year = 1900;

@@ -1,5 +1,6 @@
 // VALARMs into event.add reminders: an offset before the start, or an
 // instant.
+#include "core/field_limits.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
@@ -16,7 +17,7 @@ namespace {
 using core::Seconds;
 using nlohmann::json;
 
-constexpr std::size_t k_max_reminders = 64;
+constexpr std::size_t k_max_reminders = core::k_max_reminders;
 
 std::string action_name(icalproperty *action) {
   const char *text = icalproperty_get_value_as_string(action);

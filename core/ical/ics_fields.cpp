@@ -1,5 +1,6 @@
 #include "core/ical/ics_fields.hpp"
 
+#include "core/field_limits.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/zones.hpp"
 
@@ -12,8 +13,8 @@ namespace summit::ical::detail {
 
 namespace {
 
-constexpr std::size_t k_max_tag = 100;
-constexpr std::size_t k_max_tags = 64;
+constexpr std::size_t k_max_tag = core::k_max_tag_bytes;
+constexpr std::size_t k_max_tags = core::k_max_tags;
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");

@@ -140,6 +140,14 @@ core::Result<void> unfold(std::string_view text, Outline &outline) {
     // A first line indented by mistake is read as it stands.
     after_blank = false;
     const std::string_view kept = continues ? trim(physical) : physical;
+    if (continues && kept.find(':') == std::string_view::npos) {
+      error = at_line(number, fmt::format("'{}' starts with a space, so it would continue the "
+                                          "line before it, but there is none: remove the "
+                                          "space, or join it to the line it belongs to",
+                                          shown(kept)))
+                  .value();
+      return false;
+    }
     lines.push_back({offset_in_source(kept), static_cast<std::uint32_t>(kept.size()), 0, number});
     return true;
   });
@@ -222,6 +230,15 @@ core::Result<Outline> outline_calendar(std::string_view text) {
     const bool begins = name_here == "BEGIN";
     const bool ends = name_here == "END";
     if (open.empty() && !(begins && component_name(outline.text_of(line)) == "VCALENDAR")) {
+      const std::string_view first = outline.text_of(line);
+      if (last_calendar_end == 0 && first.size() > 15 &&
+          upper_case(std::string(first.substr(0, 15))) == "BEGIN:VCALENDAR") {
+        return at_line(line.line,
+                       fmt::format("'{}': the line after BEGIN:VCALENDAR starts with a space, "
+                                   "so it was read as the rest of that line (a folded line); "
+                                   "remove the space at the start of line {}",
+                                   shown(first), line.line + 1));
+      }
       if (last_calendar_end == 0) {
         return at_line(line.line,
                        fmt::format("'{}' is not the start of an iCalendar file, which begins "

@@ -1,5 +1,6 @@
 // A VEVENT with RECURRENCE-ID: one changed occurrence of a series, read in
 // the series' zone and precision.
+#include "core/field_limits.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
@@ -14,8 +15,9 @@ namespace {
 using nlohmann::json;
 using Unexpected = tl::unexpected<std::string>;
 
-constexpr std::size_t k_max_title = 1000;
-constexpr std::size_t k_max_description = 100'000;
+constexpr std::size_t k_max_title = core::k_max_title_bytes;
+constexpr std::size_t k_max_location = core::k_max_location_bytes;
+constexpr std::size_t k_max_description = core::k_max_description_bytes;
 
 // A text the occurrence changes: set only when it differs from the series'.
 void changed_text(const VeventSource &source, icalproperty_kind kind, const char *field,
@@ -98,7 +100,7 @@ tl::expected<OverrideReading, std::string> read_override(const VeventSource &sou
   }
 
   changed_text(source, ICAL_SUMMARY_PROPERTY, "title", k_max_title, series, item, notes);
-  changed_text(source, ICAL_LOCATION_PROPERTY, "location", k_max_title, series, item, notes);
+  changed_text(source, ICAL_LOCATION_PROPERTY, "location", k_max_location, series, item, notes);
   changed_text(source, ICAL_DESCRIPTION_PROPERTY, "description", k_max_description, series, item,
                notes);
   if (auto status = status_of(component)) {

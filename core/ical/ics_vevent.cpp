@@ -1,5 +1,6 @@
 #include "core/ical/ics_vevent.hpp"
 
+#include "core/field_limits.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/time_format.hpp"
@@ -19,10 +20,10 @@ using core::Seconds;
 using nlohmann::json;
 using Unexpected = tl::unexpected<std::string>;
 
-constexpr std::size_t k_max_title = 1000;
-constexpr std::size_t k_max_location = 1000;
-constexpr std::size_t k_max_description = 100'000;
-constexpr std::size_t k_max_uid = 255;
+constexpr std::size_t k_max_title = core::k_max_title_bytes;
+constexpr std::size_t k_max_location = core::k_max_location_bytes;
+constexpr std::size_t k_max_description = core::k_max_description_bytes;
+constexpr std::size_t k_max_uid = core::k_max_uid_bytes;
 constexpr const char *k_no_title = "(no title)";
 
 std::string clean_uid(const VeventSource &source, std::vector<std::string> &notes) {

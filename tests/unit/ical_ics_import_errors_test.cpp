@@ -49,6 +49,19 @@ TEST(IcsImportErrors, a_text_that_is_no_calendar_is_refused) {
             "line 2: contains a NUL byte; an iCalendar file is text");
 }
 
+// A space where none belongs at the top of a file: the message says which
+// line and what to remove, not that a line indented with a space must
+// start with one, nor that BEGIN:VCALENDAR is not the start of a file.
+TEST(IcsImportErrors, a_stray_space_at_the_start_of_a_file_is_named) {
+  EXPECT_EQ(refusal(crlf(" leading\nBEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n")),
+            "line 1: 'leading' starts with a space, so it would continue the line before it, but "
+            "there is none: remove the space, or join it to the line it belongs to");
+  EXPECT_EQ(refusal(crlf("BEGIN:VCALENDAR\n VERSION:2.0\nPRODID:x\nEND:VCALENDAR\n")),
+            "line 1: 'BEGIN:VCALENDARVERSION:2.0': the line after BEGIN:VCALENDAR starts with a "
+            "space, so it was read as the rest of that line (a folded line); remove the space at "
+            "the start of line 2");
+}
+
 TEST(IcsImportErrors, an_event_without_dtstart_is_skipped_with_its_line) {
   const auto result =
       parsed(calendar("BEGIN:VEVENT\nUID:no-start\nSUMMARY:When?\nEND:VEVENT\n"
