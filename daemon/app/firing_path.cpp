@@ -89,7 +89,12 @@ FiringPath::FiringPath(FiringPathOptions options) : m_options(std::move(options)
   m_scheduler->add_channel(std::make_shared<notify::LogChannel>());
   m_scheduler->add_channel(std::make_shared<FeedNudge>(m_options.on_fired));
   if (!m_options.exec_commands.empty()) {
-    m_exec = std::make_shared<notify::ExecChannel>(m_io.get_executor(), m_options.exec_commands);
+    notify::ExecOptions exec_options;
+    // A batch's processes start once its reminders are with the
+    // subscribers that keep up (at most 50 ms later, whatever happens).
+    exec_options.hold_starts = [store = m_store.get()] { return store->announcement_pending(); };
+    m_exec = std::make_shared<notify::ExecChannel>(m_io.get_executor(), m_options.exec_commands,
+                                                   std::move(exec_options));
     m_scheduler->add_channel(m_exec);
   }
 }

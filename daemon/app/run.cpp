@@ -200,6 +200,10 @@ public:
     feed_options.late_after = m_settings.config.reminders.late_after;
     m_feed = std::make_unique<server::SubscriberFeed>(
         m_io.get_executor(), *m_firing_log, [] { return core::system_now(); }, feed_options);
+    // Taken reminders are announced once the subscribers that keep up have
+    // them written, not when the feed was told: until then import chunks and
+    // hook processes wait (hold_writes, ExecOptions::hold_starts).
+    m_feed->on_caught_up([this] { m_store->announced(); });
     start_firing_path(store_options);
 
     server::EventHandlerOptions event_options;
@@ -337,9 +341,8 @@ private:
     options.on_fired = [this](std::int64_t last) {
       boost::asio::post(m_io, [this, last] {
         if (m_feed) {
-          m_feed->advance(last);
-        }
-        if (m_store) {
+          m_feed->advance(last); // announced when caught up
+        } else if (m_store) {
           m_store->announced();
         }
         refresh_status_soon();

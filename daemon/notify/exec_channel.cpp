@@ -169,7 +169,7 @@ struct ExecChannel::Run {
 
 ExecChannel::ExecChannel(boost::asio::any_io_executor executor, std::vector<ExecCommand> commands,
                          ExecOptions options)
-    : m_executor(std::move(executor)), m_options(std::move(options)) {
+    : m_executor(std::move(executor)), m_options(std::move(options)), m_hold_timer(m_executor) {
   m_options.max_running = std::max<std::size_t>(m_options.max_running, 1);
   m_options.max_queued = std::max<std::size_t>(m_options.max_queued, 1);
   for (auto &command : commands) {
@@ -252,6 +252,16 @@ void ExecChannel::post_start() {
 }
 
 void ExecChannel::start_one_each() {
+  if (!m_stopped && m_options.hold_starts && m_options.hold_starts()) {
+    // m_start_posted stays set: this wait is the one start pending.
+    m_hold_timer.expires_after(k_held_start_pause);
+    m_hold_timer.async_wait([weak = weak_from_this()](const boost::system::error_code &error) {
+      if (const auto self = weak.lock(); self && !error) {
+        self->start_one_each();
+      }
+    });
+    return;
+  }
   m_start_posted = false;
   bool more = false;
   for (std::size_t i = 0; i < m_hooks.size() && !m_stopped; ++i) {
@@ -270,6 +280,8 @@ void ExecChannel::start_one_each() {
 
 void ExecChannel::stop() {
   m_stopped = true;
+  m_hold_timer.cancel();
+  m_start_posted = false;
   for (auto &hook : m_hooks) {
     hook.queue.clear();
     hook.running -= hook.starting.size();

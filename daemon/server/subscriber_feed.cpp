@@ -146,6 +146,13 @@ SubscriberFeed::~SubscriberFeed() {
 void SubscriberFeed::advance(std::int64_t last_id) {
   m_latest = std::max(m_latest, last_id);
   pump_all();
+  caught_up_if_so();
+}
+
+void SubscriberFeed::caught_up_if_so() {
+  if (m_keeping_up.empty() && m_on_caught_up) {
+    m_on_caught_up();
+  }
 }
 
 void SubscriberFeed::pump_all() {
@@ -284,7 +291,9 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
   }
   // Missed firings after the last one sent are passed over too.
   subscriber->cursor = page->scanned_to;
-  pump_soon(subscriber);
+  if (subscriber->cursor < m_latest) {
+    pump_soon(subscriber); // more to send (advance() pumps again for newer)
+  }
 }
 
 void SubscriberFeed::pump_soon(const std::shared_ptr<Subscriber> &subscriber) {
@@ -321,6 +330,7 @@ void SubscriberFeed::serve() {
   // so each costs a write; a turn of the loop each (150 readers of one
   // second's firings) made the last wait 150 turns.
   std::size_t served = 0;
+  const bool had_keeping_up = !m_keeping_up.empty();
   for (auto waiting = m_keeping_up.size();
        waiting > 0 && served < k_keeping_up_per_turn && !m_keeping_up.empty(); --waiting) {
     const auto next = m_keeping_up.front().lock();
@@ -342,6 +352,9 @@ void SubscriberFeed::serve() {
     next->scheduled = false;
     pump(next);
     ++served;
+  }
+  if (had_keeping_up) {
+    caught_up_if_so();
   }
   post_serve();
 }

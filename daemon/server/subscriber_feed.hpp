@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,6 +80,10 @@ public:
   // A page is queued for a subscriber that keeps up: long work on the loop
   // (an import's chunks) waits until it is sent.
   bool serving_keeping_up() const { return !m_keeping_up.empty(); }
+  // Called whenever the subscribers that keep up have been sent all they
+  // can see (after advance() when none is waiting, or the turn that served
+  // the last of them). Loop only.
+  void on_caught_up(std::function<void()> callback) { m_on_caught_up = std::move(callback); }
 
   // Registers reminder.subscribe {after?}: marks the calling connection a
   // subscriber from firing `after` on (default: the latest, so only new
@@ -136,6 +141,8 @@ private:
   std::deque<std::weak_ptr<Subscriber>> m_keeping_up;
   std::deque<std::weak_ptr<Subscriber>> m_lagging;
   bool m_serve_posted = false;
+  std::function<void()> m_on_caught_up;
+  void caught_up_if_so();
   // Pumps from the queues (up to k_keeping_up_per_turn of those that keep
   // up, else one that lags), then itself again behind whatever else the
   // loop has waiting.

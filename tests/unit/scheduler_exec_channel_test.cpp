@@ -379,6 +379,36 @@ TEST(ExecChannel, processes_start_on_later_turns_one_per_command_each) {
   EXPECT_EQ(h.delivered, 0);
 }
 
+// Issue 13 (bench class 7): a batch's processes wait while hold_starts
+// says so (the daemon: until the subscribers that keep up have the batch),
+// so that they do not compete with them for the CPU; once it lets go, they
+// start, and nothing was dropped or done meanwhile.
+TEST(ExecChannel, processes_wait_while_the_starts_are_held_then_all_run) {
+  Harness h;
+  bool held = true;
+  int asked = 0;
+  ExecOptions options;
+  options.hold_starts = [&] {
+    ++asked;
+    return held;
+  };
+  auto channel = h.channel({{{"/bin/sh", "-c", "exit 0"}}}, options);
+  for (int i = 0; i < 2; ++i) {
+    auto firing = sample_firing();
+    firing.reminder_id = i;
+    channel->deliver(firing, h.on_delivered());
+  }
+  // Held: the loop comes back to it (a timer) and still starts nothing.
+  ASSERT_TRUE(run_until(h.io, [&] { return asked >= 3; }));
+  EXPECT_EQ(channel->started(), 0U);
+  EXPECT_EQ(channel->running(), 2U) << "the slots stay taken";
+  EXPECT_EQ(h.delivered, 0);
+  held = false;
+  ASSERT_TRUE(run_until(h.io, [&] { return h.results.size() == 2; }));
+  EXPECT_EQ(h.results[0].exit_code, 0);
+  ASSERT_TRUE(run_until(h.io, [&] { return h.delivered == 2; }));
+}
+
 TEST(FiringEnvironment, absolute_reminder_and_all_day_start) {
   auto firing = sample_firing();
   firing.reminder = "2025-09-20T08:00:00Z";

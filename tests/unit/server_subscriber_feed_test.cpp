@@ -395,6 +395,35 @@ TEST(SubscriberFeed, many_subscribers_that_keep_up_are_served_a_page_in_few_turn
   EXPECT_EQ(lagging.front()->lines(), 10U);
 }
 
+// Issue 13: the feed says it has caught up (the daemon then marks the batch
+// announced, and import chunks and hook processes stop waiting) once the
+// subscribers that keep up have been sent the batch, not when it is told
+// of it; with no subscriber, at once.
+TEST(SubscriberFeed, caught_up_is_said_once_those_that_keep_up_have_the_batch) {
+  boost::asio::io_context io;
+  MemoryLog log;
+  server::SubscriberFeed feed(io.get_executor(), log, [] { return feed_now(); });
+  int caught_up = 0;
+  feed.on_caught_up([&] { ++caught_up; });
+  log.record(1);
+  feed.advance(1);
+  EXPECT_EQ(caught_up, 1) << "nobody to send it to";
+
+  std::vector<std::string> order;
+  auto reader = std::make_shared<OrderedConnection>("reader", 0, order);
+  server::CallContext context{reader->peer(), feed_now(), reader};
+  ASSERT_TRUE(feed.subscribe_method(json::object(), context));
+  for (std::int64_t id = 2; id <= 11; ++id) {
+    log.record(id);
+  }
+  feed.advance(11);
+  EXPECT_EQ(caught_up, 1) << "not before the reader has them";
+  EXPECT_EQ(reader->lines(), 0U);
+  ASSERT_EQ(io.poll_one(), 1U);
+  EXPECT_EQ(reader->lines(), 10U);
+  EXPECT_EQ(caught_up, 2);
+}
+
 TEST_F(SubscriberFeedTest, two_subscribers_each_get_every_firing_in_order_and_missed_ones_never) {
   start();
   auto first = subscriber();
