@@ -1,8 +1,9 @@
 #include "cli/desktop_notifier.hpp"
 
+#include "sys/shared_library.hpp"
+
 #include <fmt/format.h>
 
-#include <dlfcn.h>
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
@@ -37,32 +38,23 @@ struct SdBus {
 // Loaded once; the library stays loaded. Fails with a sentence for the user.
 tl::expected<const SdBus *, std::string> sd_bus_library() {
   static const tl::expected<SdBus, std::string> loaded = []() -> tl::expected<SdBus, std::string> {
-    void *library = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
-      const char *why = ::dlerror();
+    auto library = sys::SharedLibrary::open("libsystemd.so.0");
+    if (!library) {
       return tl::unexpected(fmt::format("cannot load libsystemd.so.0 for D-Bus ({}); install "
                                         "the libsystemd0 package",
-                                        why != nullptr ? why : "unknown error"));
+                                        library.error()));
     }
     SdBus bus;
-    const char *missing = nullptr;
-    auto find = [&](auto &function, const char *name) {
-      // POSIX guarantees that a function's address survives this round trip.
-      function =
-          reinterpret_cast<std::remove_reference_t<decltype(function)>>(::dlsym(library, name));
-      if (function == nullptr && missing == nullptr) {
-        missing = name;
-      }
-    };
-    find(bus.open_user, "sd_bus_open_user");
-    find(bus.get_unique_name, "sd_bus_get_unique_name");
-    find(bus.flush_close_unref, "sd_bus_flush_close_unref");
-    find(bus.message_new_method_call, "sd_bus_message_new_method_call");
-    find(bus.message_append, "sd_bus_message_append");
-    find(bus.message_unref, "sd_bus_message_unref");
-    find(bus.call, "sd_bus_call");
-    find(bus.error_is_set, "sd_bus_error_is_set");
-    find(bus.error_free, "sd_bus_error_free");
+    library->find(bus.open_user, "sd_bus_open_user");
+    library->find(bus.get_unique_name, "sd_bus_get_unique_name");
+    library->find(bus.flush_close_unref, "sd_bus_flush_close_unref");
+    library->find(bus.message_new_method_call, "sd_bus_message_new_method_call");
+    library->find(bus.message_append, "sd_bus_message_append");
+    library->find(bus.message_unref, "sd_bus_message_unref");
+    library->find(bus.call, "sd_bus_call");
+    library->find(bus.error_is_set, "sd_bus_error_is_set");
+    library->find(bus.error_free, "sd_bus_error_free");
+    const char *missing = library->missing();
     if (missing != nullptr) {
       return tl::unexpected(
           fmt::format("libsystemd.so.0 has no {}; it is too old for --notify", missing));

@@ -1,5 +1,6 @@
 #include "cli/event_options.hpp"
 
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -279,35 +280,21 @@ core::SysSeconds instant_of(const When &when, const date::time_zone *zone, bool 
   return core::resolve_local(when.local, zone).utc;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using core::text::to_lower;
+using core::text::trim;
 
 } // namespace
 
 core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSeconds now,
                                          const date::time_zone *zone) {
-  const std::string_view rule = trimmed(text);
+  const std::string_view rule = trim(text);
   if (rule.empty()) {
     return fail(ErrorCode::invalid_params,
                 "--repeat: give a rule: daily, weekly, monthly, yearly, weekdays, \"every 2 "
                 "weeks\", \"weekly until 2027-12-31\", \"monthly count 10\" or an RRULE such "
                 "as FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR");
   }
-  const std::string folded = lower(rule);
+  const std::string folded = to_lower(rule);
   if (folded.rfind("freq=", 0) == 0 || folded.rfind("rrule:", 0) == 0) {
     return std::string(rule);
   }
@@ -316,7 +303,7 @@ core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSecon
   if (at == std::string::npos) {
     return std::string(rule);
   }
-  const std::string_view tail = trimmed(rule.substr(at + k_until.size()));
+  const std::string_view tail = trim(rule.substr(at + k_until.size()));
   if (core::parse_iso(tail)) {
     return std::string(rule); // already a date (or a time) the daemon reads
   }

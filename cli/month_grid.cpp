@@ -1,5 +1,6 @@
 #include "cli/month_grid.hpp"
 
+#include "core/text.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 
@@ -30,17 +31,12 @@ constexpr const char *k_bold = "\x1b[1m";
 constexpr const char *k_reverse = "\x1b[7m";
 constexpr const char *k_reset = "\x1b[0m";
 
+// Lower case, runs of blanks as one space.
 std::string lower_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
   std::string out;
   bool space = false;
-  for (const char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+  for (const char c : core::text::trim(text)) {
+    if (core::text::is_space(c)) {
       space = true;
       continue;
     }
@@ -48,7 +44,7 @@ std::string lower_trimmed(std::string_view text) {
       out += ' ';
       space = false;
     }
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += core::text::to_lower(c);
   }
   return out;
 }

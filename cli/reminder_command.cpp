@@ -1,9 +1,11 @@
 #include "cli/reminder_command.hpp"
 
+#include "core/hook_environment.hpp"
+#include "sys/spawn.hpp"
+
 #include <fmt/format.h>
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,41 +34,15 @@ std::string member_text(const json &params, const char *name) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-std::string name_of(const std::string &entry) { return entry.substr(0, entry.find('=')); }
-
 } // namespace
 
 std::vector<std::string> reminder_environment(const json &params,
                                               const std::vector<std::string> &base) {
-  static constexpr std::array<std::pair<const char *, const char *>, 9> k_variables{{
-      {"SUMMIT_REMINDER_ID", "reminder_id"},
-      {"SUMMIT_EVENT_ID", "event_id"},
-      {"SUMMIT_TITLE", "title"},
-      {"SUMMIT_START", "start"},
-      {"SUMMIT_START_UTC", "start_utc"},
-      {"SUMMIT_TZ", "tz"},
-      {"SUMMIT_LOCATION", "location"},
-      {"SUMMIT_REMINDER", "reminder"},
-      {"SUMMIT_LATE_SECONDS", "late_seconds"},
-  }};
-  std::vector<std::string> env;
-  env.reserve(base.size() + k_variables.size());
-  for (const std::string &entry : base) {
-    const std::string name = name_of(entry);
-    bool ours = false;
-    for (const auto &[variable, member] : k_variables) {
-      ours = ours || name == variable;
-    }
-    if (!ours) {
-      env.push_back(entry);
-    }
+  std::array<std::string, core::k_hook_variables.size()> values;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = member_text(params, core::k_hook_variables[i].field);
   }
-  for (const auto &[variable, member] : k_variables) {
-    std::string value = member_text(params, member);
-    value = value.substr(0, value.find('\0'));
-    env.push_back(std::string(variable) + "=" + value);
-  }
-  return env;
+  return core::hook_environment(base, values);
 }
 
 ReminderCommand::ReminderCommand(std::vector<std::string> argv, bool stdout_to_stderr)
@@ -77,45 +53,23 @@ tl::expected<pid_t, std::string> ReminderCommand::start(const json &params) {
   for (char **entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     base.emplace_back(*entry);
   }
-  const std::vector<std::string> env = reminder_environment(params, base);
-  std::vector<char *> envp;
-  envp.reserve(env.size() + 1);
-  for (const std::string &entry : env) {
-    envp.push_back(const_cast<char *>(entry.c_str()));
-  }
-  envp.push_back(nullptr);
-  std::vector<char *> argv;
-  argv.reserve(m_argv.size() + 1);
-  for (const std::string &arg : m_argv) {
-    argv.push_back(const_cast<char *>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attributes);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  if (m_stdout_to_stderr) {
-    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-  }
+  sys::SpawnRequest request;
+  request.argv = m_argv;
+  request.environment = reminder_environment(params, base);
+  request.stdout_to = m_stdout_to_stderr ? sys::SpawnRequest::Output::to_stderr
+                                         : sys::SpawnRequest::Output::inherit;
+  request.stderr_to = sys::SpawnRequest::Output::inherit;
   // watch blocks SIGINT, SIGTERM and SIGCHLD to read them from a signalfd;
-  // the command must start with a clean mask and default dispositions.
-  sigset_t empty;
-  sigemptyset(&empty);
-  posix_spawnattr_setsigmask(&attributes, &empty);
+  // the command must start with a clean mask and these at their default.
   sigset_t defaults;
   sigemptyset(&defaults);
   for (const int signal : {SIGINT, SIGTERM, SIGCHLD, SIGPIPE, SIGHUP}) {
     sigaddset(&defaults, signal);
   }
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = -1;
-  const int error = ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
+  request.default_signals = &defaults;
+  const auto spawned = sys::spawn(request);
+  const int error = spawned.error;
+  const pid_t pid = spawned.pid;
   if (error != 0) {
     return tl::unexpected(fmt::format("cannot run {}: {}", m_argv[0], std::strerror(error)));
   }

@@ -3,6 +3,7 @@
 #include "core/field_limits.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/page_limits.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -44,12 +45,7 @@ constexpr std::array k_override_fields{
 constexpr std::size_t k_max_recurrence_entries = 4000;
 
 std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
+  return std::string(text::trim(s, text::k_blanks_and_line_ends));
 }
 
 std::string type_name(const json &value) {

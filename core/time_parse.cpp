@@ -1,5 +1,6 @@
 #include "core/time_parse.hpp"
 
+#include "core/text.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -27,27 +28,9 @@ constexpr Seconds k_max_duration = date::days{366 * 200};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && is_space(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    out += lower(c);
-  }
-  return out;
-}
+using text::is_space;
+using text::to_lower;
+using text::trim;
 
 bool all_digits(std::string_view s) {
   if (s.empty()) {

@@ -1,5 +1,6 @@
 #include "core/zones.hpp"
 
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/zone_rules.hpp"
 
@@ -34,7 +35,7 @@ namespace summit::core {
 
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+using text::to_lower;
 
 // Case-insensitive optimal-string-alignment distance: a swapped pair of
 // letters ("Minks") costs one edit, which is the typo people make.
@@ -50,10 +51,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   for (std::size_t i = 1; i <= n; ++i) {
     for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      const std::size_t cost = to_lower(a[i - 1]) == to_lower(b[j - 1]) ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
+      if (i > 1 && j > 1 && to_lower(a[i - 1]) == to_lower(b[j - 2]) &&
+          to_lower(a[i - 2]) == to_lower(b[j - 1])) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
     }
@@ -118,15 +119,8 @@ std::optional<std::string> closest_zone(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
+using text::split;
+using text::trim;
 
 // Lower case, '_' as space, runs of blanks as one space: the key under which
 // places are stored and looked up.
@@ -134,7 +128,7 @@ std::string place_key(std::string_view s) {
   std::string out;
   bool pending_space = false;
   for (char c : trim(s)) {
-    if (c == '_' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+    if (c == '_' || text::is_space(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -142,22 +136,9 @@ std::string place_key(std::string_view s) {
       out += ' ';
       pending_space = false;
     }
-    out += lower(c);
+    out += to_lower(c);
   }
   return out;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto pos = s.find(sep, start);
-    parts.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
-    if (pos == std::string_view::npos) {
-      return parts;
-    }
-    start = pos + 1;
-  }
 }
 
 // The data lines of a tzdata .tab file, split on tabs.

@@ -1,5 +1,6 @@
 #include "core/ical/description.hpp"
 
+#include "core/text.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -23,18 +24,8 @@ constexpr std::array k_month_short{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr std::array k_ordinal_words{"first", "second", "third", "fourth", "fifth"};
 
-std::vector<std::string> split(const std::string &text) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (true) {
-    const auto end = text.find(',', begin);
-    out.push_back(text.substr(begin, end == std::string::npos ? end : end - begin));
-    if (end == std::string::npos) {
-      return out;
-    }
-    begin = end + 1;
-  }
-}
+// A BY part's values.
+std::vector<std::string_view> split(std::string_view text) { return core::text::split(text, ','); }
 
 int number(std::string_view text) {
   if (!text.empty() && text.front() == '+') {
@@ -54,13 +45,13 @@ std::string listing(const std::vector<std::string> &items) {
   return fmt::format("{} and {}", fmt::join(head, ", "), items.back());
 }
 
-std::string day_name(const std::string &code) {
+std::string day_name(std::string_view code) {
   for (std::size_t i = 0; i < k_codes.size(); ++i) {
     if (code == k_codes[i]) {
       return k_day_names[i];
     }
   }
-  return code;
+  return std::string(code);
 }
 
 std::string suffixed(int n) {
@@ -88,8 +79,8 @@ std::string ordinal(int n) {
 std::string numbered_days(const std::string &byday) {
   std::vector<std::string> items;
   for (const auto &item : split(byday)) {
-    const std::string code = item.substr(item.size() - 2);
-    const int n = number(std::string_view(item).substr(0, item.size() - 2));
+    const std::string_view code = item.substr(item.size() - 2);
+    const int n = number(item.substr(0, item.size() - 2));
     if (n == 0) {
       return {};
     }

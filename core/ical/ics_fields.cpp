@@ -2,6 +2,7 @@
 
 #include "core/field_limits.hpp"
 #include "core/ical/ics_text.hpp"
+#include "core/text.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -17,11 +18,7 @@ constexpr std::size_t k_max_tag = core::k_max_tag_bytes;
 constexpr std::size_t k_max_tags = core::k_max_tags;
 
 std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
+  return std::string(core::text::trim(text, core::text::k_blanks_and_line_ends));
 }
 
 // A problem on one of these makes the event's times wrong: it is skipped.
@@ -68,12 +65,7 @@ const date::time_zone *zone_named(const std::string &name) {
   return zone ? *zone : nullptr;
 }
 
-std::string upper_case(std::string text) {
-  for (char &c : text) {
-    c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  }
-  return text;
-}
+std::string upper_case(std::string text) { return core::text::to_upper(text); }
 
 void add_note(std::vector<std::string> &notes, std::string note) {
   constexpr std::size_t k_recent = 16;

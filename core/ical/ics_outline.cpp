@@ -2,6 +2,7 @@
 
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_limits.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 #include <libical/ical.h>
@@ -21,13 +22,8 @@ using core::fail;
 
 constexpr std::size_t k_max_shown = 60;
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
+// iCalendar's blanks (WSP) only.
+std::string_view trim(std::string_view text) { return core::text::trim(text, core::text::k_wsp); }
 
 bool is_blank(std::string_view text) { return trim(text).empty(); }
 

@@ -3,6 +3,7 @@
 #include "core/ical/rule.hpp"
 #include "core/ical/rule_walk.hpp"
 #include "core/ical/series.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 
@@ -32,13 +33,7 @@ tl::unexpected<core::Error> refuse(std::string message) {
   return fail(ErrorCode::invalid_params, std::move(message));
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+using core::text::to_lower;
 
 std::vector<std::string> words(const std::string &text) {
   std::istringstream in(text);
@@ -49,20 +44,12 @@ std::vector<std::string> words(const std::string &text) {
   return out;
 }
 
-std::optional<int> whole_number(const std::string &text) {
-  int value = 0;
-  const auto *end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
-    return std::nullopt;
-  }
-  return value;
-}
+std::optional<int> whole_number(const std::string &text) { return core::text::to_int(text); }
 
 // "daily", "every 2 weeks until 2027-12-31", "weekly count 10" as an RRULE
 // (still to be read by read_rule, which puts it in canonical form).
 Result<std::string> shortcut_rule(const std::string &text) {
-  const std::vector<std::string> all = words(lower(text));
+  const std::vector<std::string> all = words(to_lower(text));
   std::vector<std::string> head;
   std::string end;
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -160,7 +147,7 @@ public:
   Result<std::string> canonical_rule(std::string_view input, const core::Event &event,
                                      const date::time_zone *zone) const override {
     std::string text(input);
-    const std::string lowered = lower(text);
+    const std::string lowered = to_lower(text);
     const bool rrule = lowered.find('=') != std::string::npos || lowered.rfind("rrule:", 0) == 0;
     if (!rrule) {
       auto expanded = shortcut_rule(text);

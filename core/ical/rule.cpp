@@ -1,6 +1,7 @@
 #include "core/ical/rule.hpp"
 
 #include "core/ical/ical_time.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -48,47 +49,26 @@ tl::unexpected<core::Error> refuse(std::string message) {
   return fail(ErrorCode::invalid_params, std::move(message));
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+std::string upper(std::string_view text) { return core::text::to_upper(text); }
 
 std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
+  return std::string(core::text::trim(text, core::text::k_blanks_and_line_ends));
 }
 
+// The parts between each separator, trimmed (RRULE parts, list values).
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (true) {
-    const auto end = text.find(separator, begin);
-    out.push_back(trim(text.substr(begin, end == std::string_view::npos ? end : end - begin)));
-    if (end == std::string_view::npos) {
-      return out;
-    }
-    begin = end + 1;
+  for (const auto part : core::text::split(text, separator)) {
+    out.push_back(trim(part));
   }
+  return out;
 }
 
 std::optional<int> to_int(std::string_view text) {
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
   }
-  int value = 0;
-  const auto *end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
-    return std::nullopt;
-  }
-  return value;
+  return core::text::to_int(text);
 }
 
 // A list of whole numbers in [low, high], or also [-high, -low] when

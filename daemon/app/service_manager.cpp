@@ -1,10 +1,10 @@
 #include "daemon/app/service_manager.hpp"
 
 #include "daemon/app/fatal.hpp"
+#include "sys/shared_library.hpp"
 
 #include <fmt/format.h>
 
-#include <dlfcn.h>
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 
@@ -28,28 +28,18 @@ ServiceManager ServiceManager::from_environment() {
   if (!manager.m_notifies && !set("LISTEN_FDS") && !set("WATCHDOG_USEC")) {
     return manager;
   }
-  void *library = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char *why = ::dlerror();
+  auto library = sys::SharedLibrary::open("libsystemd.so.0");
+  if (!library) {
     throw Fatal(fmt::format("started by a service manager (NOTIFY_SOCKET, LISTEN_FDS or "
                             "WATCHDOG_USEC is set) but libsystemd.so.0 cannot be loaded ({}); "
                             "install the libsystemd0 package",
-                            why != nullptr ? why : "unknown error"));
+                            library.error()));
   }
-  const char *missing = nullptr;
-  auto find = [&](auto &function, const char *name) {
-    // POSIX guarantees that a function's address survives this round trip.
-    function =
-        reinterpret_cast<std::remove_reference_t<decltype(function)>>(::dlsym(library, name));
-    if (function == nullptr && missing == nullptr) {
-      missing = name;
-    }
-  };
-  find(manager.m_listen_fds, "sd_listen_fds");
-  find(manager.m_is_socket_unix, "sd_is_socket_unix");
-  find(manager.m_notify, "sd_notify");
-  find(manager.m_watchdog_enabled, "sd_watchdog_enabled");
-  if (missing != nullptr) {
+  library->find(manager.m_listen_fds, "sd_listen_fds");
+  library->find(manager.m_is_socket_unix, "sd_is_socket_unix");
+  library->find(manager.m_notify, "sd_notify");
+  library->find(manager.m_watchdog_enabled, "sd_watchdog_enabled");
+  if (const char *missing = library->missing()) {
     throw Fatal(fmt::format("libsystemd.so.0 has no {}; it is too old for summitd", missing));
   }
   // Checked against the declarations, so that a changed signature fails the build.
@@ -57,7 +47,7 @@ ServiceManager ServiceManager::from_environment() {
   static_assert(std::is_same_v<decltype(m_is_socket_unix), decltype(&sd_is_socket_unix)>);
   static_assert(std::is_same_v<decltype(m_notify), decltype(&sd_notify)>);
   static_assert(std::is_same_v<decltype(m_watchdog_enabled), decltype(&sd_watchdog_enabled)>);
-  manager.m_library = library; // stays loaded for the life of the process
+  manager.m_library = library->handle(); // stays loaded for the life of the process
   return manager;
 }
 

@@ -1,6 +1,8 @@
 #include "daemon/notify/exec_channel.hpp"
 
+#include "core/hook_environment.hpp"
 #include "core/time_format.hpp"
+#include "sys/spawn.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -12,7 +14,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,71 +54,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-struct Spawned {
-  pid_t pid = -1;
-  int stderr_fd = -1;
-  int error = 0; // errno-style; 0 on success
-  const char *what = "";
-};
-
-// posix_spawn with stdin/stdout on /dev/null, stderr into a new pipe, a new
-// process group, no blocked signals and every signal at its default (the
-// daemon may ignore SIGPIPE; a hook should not inherit that).
-Spawned spawn(const std::vector<std::string> &argv, const std::vector<std::string> &environment) {
-  std::array<int, 2> pipe_fds{};
-  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
-    return {-1, -1, errno, "pipe2"};
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none;
-  sigset_t all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &all);
-
-  // posix_spawn takes char *const[]; it does not write through them.
-  std::vector<char *> c_argv;
-  c_argv.reserve(argv.size() + 1);
-  for (const auto &arg : argv) {
-    c_argv.push_back(const_cast<char *>(arg.c_str()));
-  }
-  c_argv.push_back(nullptr);
-  std::vector<char *> c_env;
-  c_env.reserve(environment.size() + 1);
-  for (const auto &entry : environment) {
-    c_env.push_back(const_cast<char *>(entry.c_str()));
-  }
-  c_env.push_back(nullptr);
-
-  pid_t pid = -1;
-  // A bare name is looked up in the daemon's PATH (posix_spawnp reads the
-  // caller's, not the child's); anything with a slash is taken as written.
-  const bool bare_name = argv[0].find('/') == std::string::npos;
-  const int rc = bare_name ? ::posix_spawnp(&pid, argv[0].c_str(), &actions, &attributes,
-                                            c_argv.data(), c_env.data())
-                           : ::posix_spawn(&pid, argv[0].c_str(), &actions, &attributes,
-                                           c_argv.data(), c_env.data());
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (rc != 0) {
-    ::close(pipe_fds[0]);
-    return {-1, -1, rc, "posix_spawn"};
-  }
-  return {pid, pipe_fds[0], 0, ""};
-}
-
 } // namespace
 
 std::vector<std::string> safe_base_environment() {
@@ -134,17 +70,11 @@ std::vector<std::string> safe_base_environment() {
 
 std::vector<std::string> firing_environment(const scheduler::Firing &firing,
                                             const std::vector<std::string> &base) {
-  std::vector<std::string> environment = base;
-  environment.push_back(fmt::format("SUMMIT_REMINDER_ID={}", firing.reminder_id));
-  environment.push_back(fmt::format("SUMMIT_EVENT_ID={}", firing.event_id));
-  environment.push_back("SUMMIT_TITLE=" + firing.title);
-  environment.push_back("SUMMIT_START=" + firing.start_local);
-  environment.push_back("SUMMIT_START_UTC=" + core::format_iso_utc(firing.start_utc));
-  environment.push_back("SUMMIT_TZ=" + firing.tz);
-  environment.push_back("SUMMIT_LOCATION=" + firing.location);
-  environment.push_back("SUMMIT_REMINDER=" + firing.reminder);
-  environment.push_back(fmt::format("SUMMIT_LATE_SECONDS={}", firing.lateness.count()));
-  return environment;
+  // In core::k_hook_variables' order.
+  return core::hook_environment(
+      base, {std::to_string(firing.reminder_id), std::to_string(firing.event_id), firing.title,
+             firing.start_local, core::format_iso_utc(firing.start_utc), firing.tz, firing.location,
+             firing.reminder, std::to_string(firing.lateness.count())});
 }
 
 struct ExecChannel::Job {
@@ -342,7 +272,16 @@ void ExecChannel::start(std::size_t index, Pending pending) {
   run->result.reminder_id = pending.reminder_id;
   run->label = fmt::format("command '{}' for reminder {}", command.argv[0], pending.reminder_id);
 
-  const auto spawned = spawn(command.argv, *pending.environment);
+  // stdin and stdout on /dev/null, stderr into a new pipe, a new process
+  // group, no blocked signals and every signal at its default (the daemon
+  // may ignore SIGPIPE; a hook should not inherit that).
+  sys::SpawnRequest request;
+  request.argv = command.argv;
+  request.environment = *pending.environment;
+  request.stdout_to = sys::SpawnRequest::Output::null;
+  request.stderr_to = sys::SpawnRequest::Output::pipe;
+  request.own_process_group = true;
+  const auto spawned = sys::spawn(request);
   if (spawned.error != 0) {
     run->result.spawn_error = fmt::format("{}: {}", spawned.what, std::strerror(spawned.error));
     run->exited = true;

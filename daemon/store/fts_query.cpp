@@ -1,12 +1,12 @@
 #include "daemon/store/fts_query.hpp"
 
+#include "core/text.hpp"
+
 namespace summit::store {
 
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+using core::text::is_space;
 
 } // namespace
 
