@@ -1,4 +1,4 @@
-#include "cli/agenda_view.hpp"
+#include "cli/views/agenda_view.hpp"
 #include "cli_test_support.hpp"
 #include "core/zones.hpp"
 

@@ -1,5 +1,5 @@
 #include "cli/app.hpp"
-#include "cli/watch.hpp"
+#include "cli/commands/watch.hpp"
 #include "cli_test_support.hpp"
 #include "core/event_json.hpp"
 

@@ -1,5 +1,5 @@
 // `summit agenda` and `summit cal` against a stand-in daemon.
-#include "cli/calendar_commands.hpp"
+#include "cli/commands/calendar_commands.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

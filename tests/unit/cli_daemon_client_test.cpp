@@ -1,4 +1,4 @@
-#include "cli/daemon_client.hpp"
+#include "cli/client/daemon_client.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

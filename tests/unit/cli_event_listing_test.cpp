@@ -1,6 +1,6 @@
 // `list`, `agenda` and `cal` read event.list page after page, and an
 // occurrence that refers to its series.
-#include "cli/event_listing.hpp"
+#include "cli/client/event_listing.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

@@ -1,4 +1,4 @@
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

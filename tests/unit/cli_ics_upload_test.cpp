@@ -1,4 +1,4 @@
-#include "cli/ics_upload.hpp"
+#include "cli/commands/ics_upload.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "cli/month_grid.hpp"
+#include "cli/views/month_grid.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
-#include "cli/event_view.hpp"
-#include "cli/recurrence_view.hpp"
+#include "cli/views/event_view.hpp"
+#include "cli/views/recurrence_view.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

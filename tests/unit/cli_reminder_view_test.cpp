@@ -1,4 +1,4 @@
-#include "cli/reminder_view.hpp"
+#include "cli/views/reminder_view.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // `summit import` and `summit export` against a stand-in daemon.
-#include "cli/ics_upload.hpp"
-#include "cli/transfer_commands.hpp"
+#include "cli/commands/ics_upload.hpp"
+#include "cli/commands/transfer_commands.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
-#include "cli/reminder_command.hpp"
-#include "cli/watch.hpp"
+#include "cli/commands/watch.hpp"
+#include "cli/notify/reminder_command.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

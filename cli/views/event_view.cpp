@@ -1,6 +1,6 @@
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 
-#include "cli/recurrence_view.hpp"
+#include "cli/views/recurrence_view.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"

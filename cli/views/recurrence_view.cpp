@@ -1,6 +1,6 @@
-#include "cli/recurrence_view.hpp"
+#include "cli/views/recurrence_view.hpp"
 
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>

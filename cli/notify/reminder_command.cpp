@@ -1,4 +1,4 @@
-#include "cli/reminder_command.hpp"
+#include "cli/notify/reminder_command.hpp"
 
 #include "core/hook_environment.hpp"
 #include "sys/spawn.hpp"

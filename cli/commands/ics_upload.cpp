@@ -1,6 +1,6 @@
-#include "cli/ics_upload.hpp"
+#include "cli/commands/ics_upload.hpp"
 
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 
 #include <fmt/format.h>
 

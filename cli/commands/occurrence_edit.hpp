@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/event_options.hpp"
+#include "cli/commands/event_options.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
 

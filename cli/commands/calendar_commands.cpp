@@ -1,8 +1,8 @@
-#include "cli/calendar_commands.hpp"
+#include "cli/commands/calendar_commands.hpp"
 
-#include "cli/agenda_view.hpp"
-#include "cli/event_listing.hpp"
-#include "cli/month_grid.hpp"
+#include "cli/client/event_listing.hpp"
+#include "cli/views/agenda_view.hpp"
+#include "cli/views/month_grid.hpp"
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cli/event_options.hpp"
-#include "cli/occurrence_edit.hpp"
-#include "cli/session.hpp"
+#include "cli/client/session.hpp"
+#include "cli/commands/event_options.hpp"
+#include "cli/commands/occurrence_edit.hpp"
 
 #include <cstddef>
 #include <cstdint>

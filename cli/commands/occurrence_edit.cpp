@@ -1,4 +1,4 @@
-#include "cli/occurrence_edit.hpp"
+#include "cli/commands/occurrence_edit.hpp"
 
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"

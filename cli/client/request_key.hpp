@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cli/daemon_client.hpp"
-#include "cli/session.hpp"
+#include "cli/client/daemon_client.hpp"
+#include "cli/client/session.hpp"
 
 #include <optional>
 #include <string>

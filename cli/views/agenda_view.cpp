@@ -1,6 +1,6 @@
-#include "cli/agenda_view.hpp"
+#include "cli/views/agenda_view.hpp"
 
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
 

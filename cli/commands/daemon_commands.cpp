@@ -1,7 +1,7 @@
-#include "cli/daemon_commands.hpp"
+#include "cli/commands/daemon_commands.hpp"
 
-#include "cli/event_view.hpp"
-#include "cli/reminder_view.hpp"
+#include "cli/views/event_view.hpp"
+#include "cli/views/reminder_view.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"

@@ -1,4 +1,4 @@
-#include "cli/socket_path.hpp"
+#include "cli/client/socket_path.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
-#include "cli/watch.hpp"
+#include "cli/commands/watch.hpp"
 
 #include "cli/app.hpp"
-#include "cli/daemon_client.hpp"
-#include "cli/desktop_notifier.hpp"
-#include "cli/reminder_command.hpp"
-#include "cli/reminder_view.hpp"
+#include "cli/client/daemon_client.hpp"
+#include "cli/notify/desktop_notifier.hpp"
+#include "cli/notify/reminder_command.hpp"
+#include "cli/views/reminder_view.hpp"
 #include "core/rpc.hpp"
 
 #include <fmt/format.h>

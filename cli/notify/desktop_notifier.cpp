@@ -1,4 +1,4 @@
-#include "cli/desktop_notifier.hpp"
+#include "cli/notify/desktop_notifier.hpp"
 
 #include "sys/shared_library.hpp"
 

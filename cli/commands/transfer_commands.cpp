@@ -1,9 +1,9 @@
-#include "cli/transfer_commands.hpp"
+#include "cli/commands/transfer_commands.hpp"
 
-#include "cli/event_options.hpp"
-#include "cli/event_view.hpp"
-#include "cli/ics_upload.hpp"
-#include "cli/request_key.hpp"
+#include "cli/client/request_key.hpp"
+#include "cli/commands/event_options.hpp"
+#include "cli/commands/ics_upload.hpp"
+#include "cli/views/event_view.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

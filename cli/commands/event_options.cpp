@@ -1,4 +1,4 @@
-#include "cli/event_options.hpp"
+#include "cli/commands/event_options.hpp"
 
 #include "core/text.hpp"
 #include "core/time_format.hpp"

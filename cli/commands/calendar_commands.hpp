@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/session.hpp"
+#include "cli/client/session.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
-#include "cli/session.hpp"
+#include "cli/client/session.hpp"
 
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 #include "core/event_json.hpp"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cli/app.hpp"
-#include "cli/daemon_client.hpp"
+#include "cli/client/daemon_client.hpp"
 #include "core/event.hpp"
 
 #include <date/tz.h>

@@ -1,4 +1,4 @@
-#include "cli/month_grid.hpp"
+#include "cli/views/month_grid.hpp"
 
 #include "core/text.hpp"
 #include "core/time_parse.hpp"

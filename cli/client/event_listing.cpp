@@ -1,4 +1,4 @@
-#include "cli/event_listing.hpp"
+#include "cli/client/event_listing.hpp"
 
 #include "core/event_json.hpp"
 #include "core/occurrence_json.hpp"

@@ -1,4 +1,4 @@
-#include "cli/request_key.hpp"
+#include "cli/client/request_key.hpp"
 
 #include "cli/app.hpp"
 

@@ -1,6 +1,6 @@
-#include "cli/reminder_view.hpp"
+#include "cli/views/reminder_view.hpp"
 
-#include "cli/event_view.hpp"
+#include "cli/views/event_view.hpp"
 #include "core/event_json.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"

@@ -1,4 +1,4 @@
-#include "cli/zone_choice.hpp"
+#include "cli/commands/zone_choice.hpp"
 
 #include <fmt/format.h>
 
