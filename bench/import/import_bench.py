@@ -2,7 +2,7 @@
 """How long `summit import` takes, and how long it holds the daemon (issue 4).
 
 An import is parsed and written on summitd's event loop, in one transaction
-(docs/ARCHITECTURE.md, "iCalendar import and export"), so while it runs no
+(docs/INTERNALS.md, "iCalendar import and export"), so while it runs no
 other request is answered and no reminder fires. This measures both sides
 for generated calendars of N events:
 

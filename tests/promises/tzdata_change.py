@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A tzdata change moves an event's instant and re-plans its pending
 reminder, end to end with the real summitd (README: "When tzdata changes a
-zone's rules, meetings keep their wall time"; docs/ARCHITECTURE.md, "Time
+zone's rules, meetings keep their wall time"; docs/INTERNALS.md, "Time
 and the clock").
 
 Two zoneinfo trees: the system's, and one where Europe/Minsk (UTC+3 since
