@@ -2,6 +2,7 @@
 
 #include "core/event_json.hpp"
 #include "core/occurrence_json.hpp"
+#include "core/protocol.hpp"
 
 #include <fmt/format.h>
 
@@ -28,7 +29,7 @@ tl::expected<std::optional<EventPage>, int> EventListing::next() {
   if (m_after) {
     params["after"] = *m_after;
   }
-  auto result = m_session.call("event.list", std::move(params));
+  auto result = m_session.call(core::protocol::event_list, std::move(params));
   if (!result) {
     return tl::unexpected(result.error());
   }

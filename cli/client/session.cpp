@@ -2,6 +2,7 @@
 
 #include "cli/views/event_view.hpp"
 #include "core/event_json.hpp"
+#include "core/protocol.hpp"
 
 #include <fmt/format.h>
 
@@ -39,7 +40,7 @@ tl::expected<json, int> Session::call(std::string_view method, json params) {
 }
 
 tl::expected<core::Event, int> Session::fetch(std::int64_t id) {
-  auto result = call("event.get", json{{"id", id}});
+  auto result = call(core::protocol::event_get, json{{"id", id}});
   if (!result) {
     return tl::unexpected(result.error());
   }

@@ -2,6 +2,7 @@
 
 #include "cli/views/event_view.hpp"
 #include "cli/views/reminder_view.hpp"
+#include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -18,7 +19,7 @@ using nlohmann::json;
 } // namespace
 
 int show_status(Session &session) {
-  auto result = session.call("daemon.status", json::object());
+  auto result = session.call(core::protocol::daemon_status, json::object());
   if (!result) {
     return result.error();
   }
@@ -36,8 +37,8 @@ int snooze_reminder(Session &session, std::int64_t reminder_id, const std::strin
   if (auto parsed = core::parse_duration(duration); !parsed) {
     return session.usage("DURATION: " + parsed.error().message);
   }
-  auto result =
-      session.call("reminder.snooze", json{{"reminder_id", reminder_id}, {"duration", duration}});
+  auto result = session.call(core::protocol::reminder_snooze,
+                             json{{"reminder_id", reminder_id}, {"duration", duration}});
   if (!result) {
     return result.error();
   }
@@ -57,7 +58,7 @@ int snooze_reminder(Session &session, std::int64_t reminder_id, const std::strin
 }
 
 int ack_reminder(Session &session, std::int64_t reminder_id) {
-  auto result = session.call("reminder.ack", json{{"reminder_id", reminder_id}});
+  auto result = session.call(core::protocol::reminder_ack, json{{"reminder_id", reminder_id}});
   if (!result) {
     return result.error();
   }
@@ -70,7 +71,7 @@ int ack_reminder(Session &session, std::int64_t reminder_id) {
 }
 
 int list_missed(Session &session, int limit) {
-  auto result = session.call("reminder.missed", json{{"limit", limit}});
+  auto result = session.call(core::protocol::reminder_missed, json{{"limit", limit}});
   if (!result) {
     return result.error();
   }
@@ -84,7 +85,7 @@ int list_missed(Session &session, int limit) {
 }
 
 int explain_event(Session &session, std::int64_t id) {
-  auto result = session.call("event.explain", json{{"id", id}});
+  auto result = session.call(core::protocol::event_explain, json{{"id", id}});
   if (!result) {
     return result.error();
   }

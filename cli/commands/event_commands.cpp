@@ -6,6 +6,7 @@
 #include "cli/views/event_view.hpp"
 #include "cli/views/recurrence_view.hpp"
 #include "core/event_json.hpp"
+#include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -183,7 +184,7 @@ int edit_occurrence(Session &session, const core::Event &current, OccurrenceTarg
   if (!params) {
     return session.usage(params.error().message);
   }
-  auto result = session.call("event.update", std::move(*params));
+  auto result = session.call(core::protocol::event_update, std::move(*params));
   if (!result) {
     return result.error();
   }
@@ -221,7 +222,8 @@ int add_event(Session &session, const EventOptions &options) {
   session.say(zone->note);
   // Safe to retry: summitd adds the event at most once per key.
   const std::string key = options.request_key.value_or(new_request_key());
-  auto result = call_with_key(session, "event.add", std::move(*params), key, check_added(options));
+  auto result = call_with_key(session, core::protocol::event_add, std::move(*params), key,
+                              check_added(options));
   if (!result) {
     return result.error();
   }
@@ -256,7 +258,7 @@ int edit_event(Session &session, std::int64_t id, const EventOptions &options,
   if (zone->zone->name() != current->tz) {
     session.say(zone->note);
   }
-  auto result = session.call("event.update", std::move(*params));
+  auto result = session.call(core::protocol::event_update, std::move(*params));
   if (!result) {
     return result.error();
   }
@@ -304,7 +306,7 @@ int list_events(Session &session, const ListOptions &options) {
 }
 
 int show_event(Session &session, std::int64_t id) {
-  auto result = session.call("event.get", json{{"id", id}});
+  auto result = session.call(core::protocol::event_get, json{{"id", id}});
   if (!result) {
     return result.error();
   }
@@ -322,7 +324,7 @@ int show_event(Session &session, std::int64_t id) {
 }
 
 int remove_event(Session &session, std::int64_t id) {
-  auto result = session.call("event.remove", json{{"id", id}});
+  auto result = session.call(core::protocol::event_remove, json{{"id", id}});
   if (!result) {
     return result.error();
   }

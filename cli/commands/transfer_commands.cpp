@@ -4,6 +4,7 @@
 #include "cli/commands/event_options.hpp"
 #include "cli/commands/ics_upload.hpp"
 #include "cli/views/event_view.hpp"
+#include "core/protocol.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -203,7 +204,7 @@ int import_calendar(Session &session, const ImportOptions &options) {
     return session.usage("import: there is no standard input to read");
   }
 
-  auto begun = session.call("import.begin", json{{"tz", session.viewer()->name()}});
+  auto begun = session.call(core::protocol::import_begin, json{{"tz", session.viewer()->name()}});
   if (!begun) {
     return begun.error();
   }
@@ -213,7 +214,7 @@ int import_calendar(Session &session, const ImportOptions &options) {
   }
   auto give_up = [&](int code) {
     // Best effort: the daemon also drops the upload when we hang up.
-    (void)session.client().call("import.abort", json{{"import", upload}});
+    (void)session.client().call(core::protocol::import_abort, json{{"import", upload}});
     return code;
   };
 
@@ -252,7 +253,8 @@ int import_calendar(Session &session, const ImportOptions &options) {
                       "(RFC 5545): convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`",
                       name, line, sent + *bad + 1)));
     }
-    auto chunk = session.call("import.chunk", json{{"import", upload}, {"text", piece}});
+    auto chunk =
+        session.call(core::protocol::import_chunk, json{{"import", upload}, {"text", piece}});
     if (!chunk) {
       progress.finish();
       return give_up(chunk.error());
@@ -272,13 +274,13 @@ int import_calendar(Session &session, const ImportOptions &options) {
   json commit{{"import", upload}, {"dry_run", options.dry_run}};
   auto result = [&]() -> tl::expected<json, int> {
     if (options.dry_run) {
-      return session.call("import.commit", std::move(commit));
+      return session.call(core::protocol::import_commit, std::move(commit));
     }
     // Safe to retry: summitd applies an import at most once per key.
     const std::string check = options.file == "-"
                                   ? std::string("summit list")
                                   : fmt::format("summit import --dry-run {}", options.file);
-    return call_with_key(session, "import.commit", std::move(commit),
+    return call_with_key(session, core::protocol::import_commit, std::move(commit),
                          options.request_key.value_or(new_request_key()), check);
   }();
   if (!result) {
@@ -306,7 +308,7 @@ int export_calendar(Session &session, const ExportOptions &options) {
   }
   std::int64_t events = 0;
   for (;;) {
-    auto page = session.call("calendar.export", params);
+    auto page = session.call(core::protocol::calendar_export, params);
     if (!page) {
       return page.error();
     }

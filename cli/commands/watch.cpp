@@ -5,6 +5,7 @@
 #include "cli/notify/desktop_notifier.hpp"
 #include "cli/notify/reminder_command.hpp"
 #include "cli/views/reminder_view.hpp"
+#include "core/protocol.hpp"
 #include "core/rpc.hpp"
 
 #include <fmt/format.h>
@@ -135,7 +136,7 @@ public:
       if (m_cursor) {
         params["after"] = *m_cursor;
       }
-      auto subscribed = client.call("reminder.subscribe", std::move(params));
+      auto subscribed = client.call(core::protocol::reminder_subscribe, std::move(params));
       if (!subscribed) {
         const CallError &error = subscribed.error();
         if (error.kind == CallError::Kind::refused && error.code == core::rpc::k_method_not_found) {
@@ -255,7 +256,7 @@ private:
 
   void deliver(const json &message) {
     const std::string method = message.value("method", std::string());
-    if (method == "reminder.gap") {
+    if (method == core::protocol::reminder_gap) {
       const json params = message.value("params", json::object());
       say(fmt::format("{} reminder(s) fired while this watch was away and are older than "
                       "summitd keeps (reminders.keep_firings); `summit missed` lists missed "
@@ -264,7 +265,7 @@ private:
       note_shown(id_member(params, "resumes_after"));
       return;
     }
-    if (method != "reminder.fired") {
+    if (method != core::protocol::reminder_fired) {
       return;
     }
     const json params = message.value("params", json::object());

@@ -5,6 +5,7 @@
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/page_limits.hpp"
+#include "core/protocol.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -111,19 +112,20 @@ CalendarHandlers::CalendarHandlers(store::EventStore &store, CalendarHandlerOpti
 }
 
 void CalendarHandlers::register_with(Dispatcher &dispatcher) {
-  dispatcher.add_deferred("calendar.import", [this](const auto &p, const auto &c, auto reply) {
-    import_calendar(p, c, std::move(reply));
-  });
-  dispatcher.add("import.begin",
+  dispatcher.add_deferred(core::protocol::calendar_import,
+                          [this](const auto &p, const auto &c, auto reply) {
+                            import_calendar(p, c, std::move(reply));
+                          });
+  dispatcher.add(core::protocol::import_begin,
                  [this](const auto &p, const auto &c) { return import_begin(p, c); });
-  dispatcher.add("import.chunk",
+  dispatcher.add(core::protocol::import_chunk,
                  [this](const auto &p, const auto &c) { return import_chunk(p, c); });
-  dispatcher.add_deferred("import.commit", [this](const auto &p, const auto &c, auto reply) {
-    import_commit(p, c, std::move(reply));
-  });
-  dispatcher.add("import.abort",
+  dispatcher.add_deferred(
+      core::protocol::import_commit,
+      [this](const auto &p, const auto &c, auto reply) { import_commit(p, c, std::move(reply)); });
+  dispatcher.add(core::protocol::import_abort,
                  [this](const auto &p, const auto &c) { return import_abort(p, c); });
-  dispatcher.add("calendar.export",
+  dispatcher.add(core::protocol::calendar_export,
                  [this](const auto &p, const auto &c) { return export_calendar(p, c); });
 }
 
@@ -188,7 +190,7 @@ void CalendarHandlers::import_calendar(const json &params, const CallContext &co
                                "larger than a request line, use import.begin/chunk/commit)"));
   }
   run_import(std::move(**ics), std::move(*tz), dry_run->value_or(false), std::move(*key),
-             "calendar.import", context, reply);
+             core::protocol::calendar_import, context, reply);
 }
 
 HandlerResult CalendarHandlers::import_begin(const json &params, const CallContext &context) {
@@ -323,7 +325,7 @@ void CalendarHandlers::import_commit(const json &params, const CallContext &cont
   }
   Upload staged = take(*upload);
   run_import(std::move(staged.text), std::move(staged.tz), dry_run->value_or(false),
-             std::move(*key), "import.commit", context, reply);
+             std::move(*key), core::protocol::import_commit, context, reply);
 }
 
 HandlerResult CalendarHandlers::import_abort(const json &params, const CallContext &context) {
@@ -356,7 +358,7 @@ struct CalendarHandlers::ImportJob {
   std::string tz;
   bool dry_run = false;
   std::optional<std::string> key;
-  const char *method = "";
+  std::string_view method; // a core::protocol name (static)
 
   // Read on the workers, a batch at a time: the reader holds views into
   // `text` until it has read it all.
@@ -487,7 +489,7 @@ template <class Job> void prepare(Job &job) {
 } // namespace
 
 void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run,
-                                  std::optional<std::string> key, const char *method,
+                                  std::optional<std::string> key, std::string_view method,
                                   const CallContext &context, const DeferredReply &reply) {
   if (key && dry_run) {
     return reply(invalid_param("request_key", "params.request_key is for a change; a dry run "

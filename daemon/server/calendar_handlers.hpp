@@ -126,7 +126,7 @@ private:
   struct ImportJob;
   // Parses on the workers, then writes chunk by chunk; answers `reply`.
   void run_import(std::string text, std::string tz, bool dry_run, std::optional<std::string> key,
-                  const char *method, const CallContext &context, const DeferredReply &reply);
+                  std::string_view method, const CallContext &context, const DeferredReply &reply);
   // Reads the import's next batch on a worker, then writes it (write_chunk).
   void read_batch(std::shared_ptr<ImportJob> job);
   // Decides and writes (or, in a dry run, only decides) the next chunk;

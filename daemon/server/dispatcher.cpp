@@ -19,8 +19,8 @@ tl::unexpected<core::Error> invalid_param(std::string field, std::string message
 
 Dispatcher::Dispatcher(core::Clock clock) : m_clock(std::move(clock)) {}
 
-void Dispatcher::add(std::string method, Handler handler) {
-  m_handlers.insert_or_assign(std::move(method), std::move(handler));
+void Dispatcher::add(std::string_view method, Handler handler) {
+  m_handlers.insert_or_assign(std::string(method), std::move(handler));
 }
 
 bool Dispatcher::has(std::string_view method) const {
@@ -87,8 +87,8 @@ void DeferredReply::result_text(std::string text) const {
 
 bool DeferredReply::answered() const { return m_slot->answered; }
 
-void Dispatcher::add_deferred(std::string method, DeferredHandler handler) {
-  m_deferred.insert_or_assign(std::move(method), std::move(handler));
+void Dispatcher::add_deferred(std::string_view method, DeferredHandler handler) {
+  m_deferred.insert_or_assign(std::string(method), std::move(handler));
 }
 
 std::size_t Dispatcher::waiting_replies() const {

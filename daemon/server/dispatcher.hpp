@@ -81,9 +81,9 @@ public:
   explicit Dispatcher(core::Clock clock);
 
   // Registers (or replaces) the handler for `method`.
-  void add(std::string method, Handler handler);
+  void add(std::string_view method, Handler handler);
   // The same for a handler that may answer later (DeferredReply).
-  void add_deferred(std::string method, DeferredHandler handler);
+  void add_deferred(std::string_view method, DeferredHandler handler);
   bool has(std::string_view method) const;
 
   // Decodes one line (without '\n'; a trailing '\r' is ignored), runs its

@@ -4,6 +4,7 @@
 #include "core/ical/recurrence.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/page_limits.hpp"
+#include "core/protocol.hpp"
 #include "core/rpc.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
@@ -141,17 +142,23 @@ void EventHandlers::changed() const {
 }
 
 void EventHandlers::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("event.add", [this](const auto &p, const auto &c) { return add(p, c); });
-  dispatcher.add("event.get", [this](const auto &p, const auto &c) { return get(p, c); });
+  dispatcher.add(core::protocol::event_add,
+                 [this](const auto &p, const auto &c) { return add(p, c); });
+  dispatcher.add(core::protocol::event_get,
+                 [this](const auto &p, const auto &c) { return get(p, c); });
   if (m_options.run_read && m_options.run_on_loop) {
-    dispatcher.add_deferred("event.list", [this](const auto &p, const auto &c, auto reply) {
-      list_elsewhere(p, c, std::move(reply));
-    });
+    dispatcher.add_deferred(core::protocol::event_list,
+                            [this](const auto &p, const auto &c, auto reply) {
+                              list_elsewhere(p, c, std::move(reply));
+                            });
   } else {
-    dispatcher.add("event.list", [this](const auto &p, const auto &c) { return list(p, c); });
+    dispatcher.add(core::protocol::event_list,
+                   [this](const auto &p, const auto &c) { return list(p, c); });
   }
-  dispatcher.add("event.update", [this](const auto &p, const auto &c) { return update(p, c); });
-  dispatcher.add("event.remove", [this](const auto &p, const auto &c) { return remove(p, c); });
+  dispatcher.add(core::protocol::event_update,
+                 [this](const auto &p, const auto &c) { return update(p, c); });
+  dispatcher.add(core::protocol::event_remove,
+                 [this](const auto &p, const auto &c) { return remove(p, c); });
 }
 
 HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContext &context) {
@@ -162,7 +169,8 @@ HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContex
   }
   if (*key) {
     // A retry of an add that was applied: its first reply, no second event.
-    auto applied = applied_result(m_store, context.peer.uid, **key, "event.add", context.now);
+    auto applied =
+        applied_result(m_store, context.peer.uid, **key, core::protocol::event_add, context.now);
     if (!applied) {
       return tl::unexpected(applied.error());
     }
@@ -189,7 +197,8 @@ HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContex
     }
     reply = drafted_reply(*stored, drafted->notes);
     if (*key) {
-      return record_result(m_store, context.peer.uid, **key, "event.add", reply, context.now);
+      return record_result(m_store, context.peer.uid, **key, core::protocol::event_add, reply,
+                           context.now);
     }
     return {};
   });

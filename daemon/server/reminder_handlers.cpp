@@ -1,6 +1,7 @@
 #include "daemon/server/reminder_handlers.hpp"
 
 #include "core/event_json.hpp"
+#include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
@@ -50,10 +51,14 @@ ReminderHandlers::ReminderHandlers(store::EventStore &events, store::ReminderSto
     : m_events(events), m_reminders(reminders), m_plan(plan), m_on_change(std::move(on_change)) {}
 
 void ReminderHandlers::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("reminder.snooze", [this](const auto &p, const auto &c) { return snooze(p, c); });
-  dispatcher.add("reminder.ack", [this](const auto &p, const auto &c) { return ack(p, c); });
-  dispatcher.add("reminder.missed", [this](const auto &p, const auto &c) { return missed(p, c); });
-  dispatcher.add("event.explain", [this](const auto &p, const auto &c) { return explain(p, c); });
+  dispatcher.add(core::protocol::reminder_snooze,
+                 [this](const auto &p, const auto &c) { return snooze(p, c); });
+  dispatcher.add(core::protocol::reminder_ack,
+                 [this](const auto &p, const auto &c) { return ack(p, c); });
+  dispatcher.add(core::protocol::reminder_missed,
+                 [this](const auto &p, const auto &c) { return missed(p, c); });
+  dispatcher.add(core::protocol::event_explain,
+                 [this](const auto &p, const auto &c) { return explain(p, c); });
 }
 
 core::Result<std::int64_t> ReminderHandlers::owned_event_of(std::int64_t reminder_id,

@@ -1,5 +1,6 @@
 #include "daemon/server/request_key.hpp"
 
+#include "core/protocol.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -18,7 +19,8 @@ bool key_char(char c) {
 // calendar.import and import.commit are one kind of request: a client may
 // send a file either way.
 std::string_view kind_of(std::string_view method) {
-  return method == "import.commit" ? std::string_view("calendar.import") : method;
+  return method == core::protocol::import_commit ? std::string_view(core::protocol::calendar_import)
+                                                 : method;
 }
 
 } // namespace

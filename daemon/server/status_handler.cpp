@@ -1,5 +1,6 @@
 #include "daemon/server/status_handler.hpp"
 
+#include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "daemon/server/param_reader.hpp"
 #include "daemon/server/subscriber_feed.hpp"
@@ -19,7 +20,7 @@ StatusHandler::StatusHandler(store::EventStore &store, DaemonInfo info,
       m_feed(feed) {}
 
 void StatusHandler::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("daemon.status", [this](const auto &params, const auto &context) {
+  dispatcher.add(core::protocol::daemon_status, [this](const auto &params, const auto &context) {
     return status(params, context);
   });
 }

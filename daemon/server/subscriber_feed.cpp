@@ -1,5 +1,6 @@
 #include "daemon/server/subscriber_feed.hpp"
 
+#include "core/protocol.hpp"
 #include "core/rpc.hpp"
 #include "core/time_format.hpp"
 #include "daemon/server/param_reader.hpp"
@@ -22,8 +23,9 @@ namespace {
 class FiredMessage {
 public:
   FiredMessage() {
-    m_message = {
-        {"jsonrpc", "2.0"}, {"method", "reminder.fired"}, {"params", nlohmann::json::object()}};
+    m_message = {{"jsonrpc", "2.0"},
+                 {"method", core::protocol::reminder_fired},
+                 {"params", nlohmann::json::object()}};
     nlohmann::json &params = m_message["params"];
     const auto text = [&](const char *key) {
       params[key] = "";
@@ -241,7 +243,7 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
     // Firing ids have no holes but those pruned from the log.
     const auto missed = page->first_scanned - subscriber->cursor - 1;
     nlohmann::json gap{{"jsonrpc", "2.0"},
-                       {"method", "reminder.gap"},
+                       {"method", core::protocol::reminder_gap},
                        {"params",
                         {{"after", subscriber->cursor},
                          {"resumes_after", page->first_scanned - 1},
@@ -379,9 +381,10 @@ std::vector<SubscriberFeed::SubscriberState> SubscriberFeed::subscribers() {
 }
 
 void SubscriberFeed::register_with(Dispatcher &dispatcher) {
-  dispatcher.add("reminder.subscribe", [this](const auto &params, const auto &context) {
-    return subscribe_method(params, context);
-  });
+  dispatcher.add(core::protocol::reminder_subscribe,
+                 [this](const auto &params, const auto &context) {
+                   return subscribe_method(params, context);
+                 });
 }
 
 HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
