@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The environment of a command run for a reminder: summitd's [[notify.exec]]

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,18 +67,17 @@ tl::expected<pid_t, std::string> ReminderCommand::start(const json &params) {
   }
   request.default_signals = &defaults;
   const auto spawned = sys::spawn(request);
-  const int error = spawned.error;
-  const pid_t pid = spawned.pid;
-  if (error != 0) {
-    return tl::unexpected(fmt::format("cannot run {}: {}", m_argv[0], std::strerror(error)));
+  if (spawned.error != 0) {
+    return tl::unexpected(
+        fmt::format("cannot run {}: {}", m_argv[0], std::strerror(spawned.error)));
   }
   std::int64_t reminder_id = 0;
   if (params.is_object() && params.contains("reminder_id") &&
       params["reminder_id"].is_number_integer()) {
     reminder_id = params["reminder_id"].get<std::int64_t>();
   }
-  m_children.emplace(pid, reminder_id);
-  return pid;
+  m_children.emplace(spawned.pid, reminder_id);
+  return spawned.pid;
 }
 
 std::vector<std::string> ReminderCommand::reap() {
