@@ -1,7 +1,7 @@
 #include "cli/app.hpp"
 
+#include "cli/client/command_session.hpp"
 #include "cli/client/daemon_client.hpp"
-#include "cli/client/session.hpp"
 #include "cli/client/socket_path.hpp"
 #include "cli/commands/calendar_commands.hpp"
 #include "cli/commands/daemon_commands.hpp"
@@ -87,11 +87,11 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string &text) 
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
-std::optional<std::string> env_value(const Environment &env, const char *name) {
+std::optional<std::string> env_value(const CommandEnvironment &env, const char *name) {
   return env.getenv ? env.getenv(name) : std::nullopt;
 }
 
-int run_parsed(int argc, const char *const *argv, const Environment &env, std::ostream &out,
+int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env, std::ostream &out,
                std::ostream &err) {
   // `watch --exec CMD ARG...`: everything after --exec is the command, even
   // arguments that look like our options; the parser never sees them.
@@ -307,7 +307,7 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
   // Every command shows times in the viewer's zone; reading its rules costs
   // about a millisecond (core::load_rules), spent while the daemon works.
   client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });
-  Session session(env, out, err, client, viewer->zone, tz_flag, json_output);
+  CommandSession session(env, out, err, client, viewer->zone, tz_flag, json_output);
   if (add->parsed()) {
     return add_event(session, add_options);
   }
@@ -360,8 +360,8 @@ int run_parsed(int argc, const char *const *argv, const Environment &env, std::o
 
 } // namespace
 
-Environment Environment::from_process() {
-  Environment env;
+CommandEnvironment CommandEnvironment::from_process() {
+  CommandEnvironment env;
   env.now = core::system_now();
   env.getenv = [](const char *name) -> std::optional<std::string> {
     const char *value = std::getenv(name);
@@ -383,7 +383,7 @@ Environment Environment::from_process() {
   return env;
 }
 
-int run(int argc, const char *const *argv, const Environment &env, std::ostream &out,
+int run(int argc, const char *const *argv, const CommandEnvironment &env, std::ostream &out,
         std::ostream &err) {
   try {
     return run_parsed(argc, argv, env, out, err);

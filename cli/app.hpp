@@ -24,7 +24,7 @@ inline constexpr int k_exit_unreachable = 3; // no daemon answers on the socket
 // Everything `run` learns from outside the process's arguments. main()
 // builds it once with from_process(); tests build their own, so a test never
 // depends on the host's clock, zone or files.
-struct Environment {
+struct CommandEnvironment {
   core::SysSeconds now{};
   std::function<std::optional<std::string>(const char *)> getenv;
   uid_t uid = 0;
@@ -37,13 +37,13 @@ struct Environment {
   std::istream *in = nullptr;
 
   // The real process: reads the clock here, once (core::system_now()).
-  static Environment from_process();
+  static CommandEnvironment from_process();
 };
 
 // Runs one `summit` command line: parses it, talks to summitd, writes the
 // result to `out` and every message to `err` ("summit: ..."). Returns one
 // of the k_exit_* codes; never throws.
-int run(int argc, const char *const *argv, const Environment &env, std::ostream &out,
+int run(int argc, const char *const *argv, const CommandEnvironment &env, std::ostream &out,
         std::ostream &err);
 
 } // namespace summit::cli

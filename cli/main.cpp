@@ -3,6 +3,6 @@
 #include <iostream>
 
 int main(int argc, char **argv) {
-  return summit::cli::run(argc, argv, summit::cli::Environment::from_process(), std::cout,
+  return summit::cli::run(argc, argv, summit::cli::CommandEnvironment::from_process(), std::cout,
                           std::cerr);
 }

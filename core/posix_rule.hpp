@@ -4,7 +4,7 @@
 // C++17 (see posix_rule.cpp). Everything here is a plain type (seconds
 // counts, offsets, names): no date template is instantiated on both sides
 // of the boundary, so the C++17 and C++20 translation units cannot disagree
-// about one. Callers use zone_info() in zones.hpp, not this.
+// about one. Callers use zone_info() in zone_rules.hpp, not this.
 
 #include "error.hpp"
 

@@ -1,6 +1,7 @@
 #include "core/reminder_plan.hpp"
 
 #include "core/time_format.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

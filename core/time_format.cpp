@@ -1,6 +1,6 @@
 #include "core/time_format.hpp"
 
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>

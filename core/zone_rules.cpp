@@ -1,11 +1,9 @@
-// zone_info() and to_local() (declared in zones.hpp): date's answers, with
+// zone_info() and to_local(): date's answers, with
 // the footer rule of the zone's file after its last listed transition.
 //
 // core/ does no I/O but for the tz database: date reads the zone files, and
 // this reads the one line at the end of each that date skips.
 #include "core/zone_rules.hpp"
-
-#include "core/zones.hpp"
 
 #include <fmt/format.h>
 

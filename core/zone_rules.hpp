@@ -1,8 +1,10 @@
 #pragma once
 
-// How summit answers for times after the last transition a zone file lists.
-// Callers use zone_info() and to_local() from zones.hpp; this header holds
-// the parts beneath them, for tests and for the survey of a whole database.
+// A zone's offsets at any time: zone_info() and to_local(), which every
+// caller asks, and the parts beneath them (how summit answers for times
+// after the last transition a zone file lists), for tests and for the
+// survey of a whole database. Zones are found by name with find_zone
+// (zones.hpp).
 
 #include "posix_rule.hpp"
 #include "time_range.hpp"
@@ -14,6 +16,31 @@
 #include <string_view>
 
 namespace summit::core {
+
+// Every caller asks these, never date::time_zone's get_info/to_local (nor
+// zoned_time, nor %Z/%z over a zone). With USE_OS_TZDB, date reads the
+// transitions a zone file lists (Debian 12's stop in 2037) and keeps the
+// last offset for ever after; the file's footer, a POSIX TZ string
+// ("CET-1CEST,M3.5.0,M10.5.0/3"), holds the rules for the times after it.
+// These functions give date's answer up to the last listed transition and
+// the footer's (read by date's ptz.h) after it, so Europe/Berlin is CEST,
+// +02:00, in July 2040. The footer is read once per zone, at the first time
+// asked for past its last transition (never at start-up); a footer ptz.h
+// cannot read, or none, leaves date's answer. Thread-safe. `zone` is never
+// null (find_zone's).
+
+// The period of `zone` (offset, abbreviation, begin and end) that holds `t`.
+// `save` is as date gives it for zone files: a flag (1 minute in DST, 0
+// otherwise), not the amount.
+date::sys_info zone_info(SysSeconds t, const date::time_zone *zone);
+
+// How the wall time `t` maps to instants in `zone`: unique, nonexistent (in a
+// gap: `first` is the period before, `second` the one after) or ambiguous (in
+// an overlap: `first` is the earlier period, `second` the later).
+date::local_info zone_info(LocalSeconds t, const date::time_zone *zone);
+
+// The wall time in `zone` at the instant `t`.
+LocalSeconds to_local(SysSeconds t, const date::time_zone *zone);
 
 // The POSIX TZ string at the end of a TZif file (RFC 8536 section 3.3): the
 // text between the file's last two newlines. Empty for a file that is not

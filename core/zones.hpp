@@ -94,31 +94,4 @@ private:
   std::shared_ptr<OnDemand> m_on_demand;                           // load_system_on_demand only
 };
 
-// ---- A zone's offsets at any time (implemented in zone_rules.cpp) ----
-//
-// Every caller asks these, never date::time_zone's get_info/to_local (nor
-// zoned_time, nor %Z/%z over a zone). With USE_OS_TZDB, date reads the
-// transitions a zone file lists (Debian 12's stop in 2037) and keeps the
-// last offset for ever after; the file's footer, a POSIX TZ string
-// ("CET-1CEST,M3.5.0,M10.5.0/3"), holds the rules for the times after it.
-// These functions give date's answer up to the last listed transition and
-// the footer's (read by date's ptz.h) after it, so Europe/Berlin is CEST,
-// +02:00, in July 2040. The footer is read once per zone, at the first time
-// asked for past its last transition (never at start-up); a footer ptz.h
-// cannot read, or none, leaves date's answer. Thread-safe. `zone` is never
-// null (find_zone's).
-
-// The period of `zone` (offset, abbreviation, begin and end) that holds `t`.
-// `save` is as date gives it for zone files: a flag (1 minute in DST, 0
-// otherwise), not the amount.
-date::sys_info zone_info(SysSeconds t, const date::time_zone *zone);
-
-// How the wall time `t` maps to instants in `zone`: unique, nonexistent (in a
-// gap: `first` is the period before, `second` the one after) or ambiguous (in
-// an overlap: `first` is the earlier period, `second` the later).
-date::local_info zone_info(LocalSeconds t, const date::time_zone *zone);
-
-// The wall time in `zone` at the instant `t`.
-LocalSeconds to_local(SysSeconds t, const date::time_zone *zone);
-
 } // namespace summit::core

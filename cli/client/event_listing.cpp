@@ -13,7 +13,7 @@ namespace summit::cli {
 
 using nlohmann::json;
 
-EventListing::EventListing(Session &session, json params, std::optional<std::size_t> cap)
+EventListing::EventListing(CommandSession &session, json params, std::optional<std::size_t> cap)
     : m_session(session), m_params(std::move(params)), m_cap(cap) {}
 
 tl::expected<std::optional<EventPage>, int> EventListing::next() {
@@ -75,7 +75,8 @@ json whole_event(const json &entry, const json &series) {
   return whole;
 }
 
-tl::expected<std::vector<core::Event>, int> page_events(Session &session, const EventPage &page) {
+tl::expected<std::vector<core::Event>, int> page_events(CommandSession &session,
+                                                        const EventPage &page) {
   std::map<std::string, core::Event> series;
   std::vector<core::Event> events;
   events.reserve(page.entries.size());

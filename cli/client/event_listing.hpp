@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/client/session.hpp"
+#include "cli/client/command_session.hpp"
 #include "core/event.hpp"
 
 #include <nlohmann/json.hpp>
@@ -32,7 +32,7 @@ class EventListing {
 public:
   // `params` as event.list takes them, without `after` and `limit`. At most
   // `cap` entries are read in all (nothing: every one in the range).
-  EventListing(Session &session, nlohmann::json params, std::optional<std::size_t> cap = {});
+  EventListing(CommandSession &session, nlohmann::json params, std::optional<std::size_t> cap = {});
 
   // The next page, or nothing once the listing is done; the exit code when
   // a call fails.
@@ -42,7 +42,7 @@ public:
   [[nodiscard]] bool left_some() const { return m_left_some; }
 
 private:
-  Session &m_session;
+  CommandSession &m_session;
   nlohmann::json m_params;
   std::optional<std::size_t> m_cap;
   std::size_t m_read = 0;
@@ -61,9 +61,10 @@ nlohmann::json whole_event(const nlohmann::json &entry, const nlohmann::json &se
 // occurrence gets its series' fields but the description and recurrence,
 // which views do not show, so that a page costs no copy of them per
 // occurrence. The exit code of a bad reply on failure.
-tl::expected<std::vector<core::Event>, int> page_events(Session &session, const EventPage &page);
+tl::expected<std::vector<core::Event>, int> page_events(CommandSession &session,
+                                                        const EventPage &page);
 
-// Prints a JSON array one element at a time, exactly as Session::print_json
+// Prints a JSON array one element at a time, exactly as CommandSession::print_json
 // prints the whole array, so that `--json` output need not be held.
 class JsonArrayPrinter {
 public:

@@ -25,7 +25,7 @@ bool valid_request_key(std::string_view key) {
   });
 }
 
-tl::expected<nlohmann::json, int> call_with_key(Session &session, std::string_view method,
+tl::expected<nlohmann::json, int> call_with_key(CommandSession &session, std::string_view method,
                                                 nlohmann::json params, const std::string &key,
                                                 std::string_view check) {
   params["request_key"] = key;

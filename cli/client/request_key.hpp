@@ -1,7 +1,7 @@
 #pragma once
 
+#include "cli/client/command_session.hpp"
 #include "cli/client/daemon_client.hpp"
-#include "cli/client/session.hpp"
 
 #include <optional>
 #include <string>
@@ -21,8 +21,8 @@ bool valid_request_key(std::string_view key);
 // no reply came (the daemon stopped or is busy), says in one line that the
 // change may still be applied, how to check (`check`), and that running
 // the same command again with `--request-key KEY` is safe; exit code 3
-// then. Other failures are reported as Session::call does.
-tl::expected<nlohmann::json, int> call_with_key(Session &session, std::string_view method,
+// then. Other failures are reported as CommandSession::call does.
+tl::expected<nlohmann::json, int> call_with_key(CommandSession &session, std::string_view method,
                                                 nlohmann::json params, const std::string &key,
                                                 std::string_view check);
 

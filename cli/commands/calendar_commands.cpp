@@ -4,7 +4,7 @@
 #include "cli/views/agenda_view.hpp"
 #include "cli/views/month_grid.hpp"
 #include "core/time_format.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,7 +26,7 @@ date::local_days today_in(core::SysSeconds now, const date::time_zone *zone) {
 }
 
 // event.list over [from, to) in the viewer's zone, expanded, every page.
-EventListing list_range(Session &session, const std::string &from, const std::string &to) {
+EventListing list_range(CommandSession &session, const std::string &from, const std::string &to) {
   return EventListing(
       session,
       json{{"from", from}, {"to", to}, {"tz", session.viewer()->name()}, {"expand", true}});
@@ -42,7 +42,7 @@ bool is_month(const core::Event &event) { return event.precision == core::Precis
 // or the exit code.
 class AgendaPrinter {
 public:
-  AgendaPrinter(Session &session, date::local_days first, date::local_days last,
+  AgendaPrinter(CommandSession &session, date::local_days first, date::local_days last,
                 date::local_days today)
       : m_session(session), m_first(first), m_last(last), m_today(today),
         m_viewer(session.viewer()) {}
@@ -98,7 +98,7 @@ private:
     });
   }
 
-  Session &m_session;
+  CommandSession &m_session;
   date::local_days m_first;
   date::local_days m_last;
   date::local_days m_today;
@@ -109,7 +109,7 @@ private:
 };
 
 // Prints the whole events of every page as one JSON array (--json).
-int print_listing_json(Session &session, EventListing &listing) {
+int print_listing_json(CommandSession &session, EventListing &listing) {
   JsonArrayPrinter printer(session.out());
   for (;;) {
     auto page = listing.next();
@@ -129,7 +129,7 @@ int print_listing_json(Session &session, EventListing &listing) {
 
 // Prints the agenda of [first, last] from every page of `listing`; the
 // exit code.
-int print_agenda(Session &session, EventListing &listing, date::local_days first,
+int print_agenda(CommandSession &session, EventListing &listing, date::local_days first,
                  date::local_days last, const std::string &nothing) {
   AgendaPrinter agenda(session, first, last, today_in(session.now(), session.viewer()));
   for (;;) {
@@ -158,7 +158,7 @@ int print_agenda(Session &session, EventListing &listing, date::local_days first
 
 } // namespace
 
-int show_agenda(Session &session, int days) {
+int show_agenda(CommandSession &session, int days) {
   if (days < 1) {
     return session.usage("--days: give a number of days, 1 or more");
   }
@@ -176,7 +176,7 @@ int show_agenda(Session &session, int days) {
                                 : fmt::format("No events in the next {} days.\n", days));
 }
 
-int show_month(Session &session, const std::optional<std::string> &month_text) {
+int show_month(CommandSession &session, const std::optional<std::string> &month_text) {
   const date::time_zone *viewer = session.viewer();
   auto month = parse_month(month_text.value_or(""), session.now(), viewer);
   if (!month) {

@@ -5,7 +5,7 @@
 #include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,7 +18,7 @@ using nlohmann::json;
 
 } // namespace
 
-int show_status(Session &session) {
+int show_status(CommandSession &session) {
   auto result = session.call(core::protocol::daemon_status, json::object());
   if (!result) {
     return result.error();
@@ -31,7 +31,8 @@ int show_status(Session &session) {
   return k_exit_ok;
 }
 
-int snooze_reminder(Session &session, std::int64_t reminder_id, const std::string &duration) {
+int snooze_reminder(CommandSession &session, std::int64_t reminder_id,
+                    const std::string &duration) {
   // Checked here so that a typo is a usage error naming the argument; the
   // daemon reads the same forms.
   if (auto parsed = core::parse_duration(duration); !parsed) {
@@ -57,7 +58,7 @@ int snooze_reminder(Session &session, std::int64_t reminder_id, const std::strin
   return k_exit_ok;
 }
 
-int ack_reminder(Session &session, std::int64_t reminder_id) {
+int ack_reminder(CommandSession &session, std::int64_t reminder_id) {
   auto result = session.call(core::protocol::reminder_ack, json{{"reminder_id", reminder_id}});
   if (!result) {
     return result.error();
@@ -70,7 +71,7 @@ int ack_reminder(Session &session, std::int64_t reminder_id) {
   return k_exit_ok;
 }
 
-int list_missed(Session &session, int limit) {
+int list_missed(CommandSession &session, int limit) {
   auto result = session.call(core::protocol::reminder_missed, json{{"limit", limit}});
   if (!result) {
     return result.error();
@@ -84,7 +85,7 @@ int list_missed(Session &session, int limit) {
   return k_exit_ok;
 }
 
-int explain_event(Session &session, std::int64_t id) {
+int explain_event(CommandSession &session, std::int64_t id) {
   auto result = session.call(core::protocol::event_explain, json{{"id", id}});
   if (!result) {
     return result.error();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/client/session.hpp"
+#include "cli/client/command_session.hpp"
 
 #include <cstdint>
 #include <string>
@@ -8,19 +8,19 @@
 namespace summit::cli {
 
 // `summit status`: daemon.status as "name: value" lines (or --json).
-int show_status(Session &session);
+int show_status(CommandSession &session);
 
 // `summit snooze ID DURATION`: checks DURATION here (a usage error names
 // it), then reminder.snooze; says when the reminder fires again.
-int snooze_reminder(Session &session, std::int64_t reminder_id, const std::string &duration);
+int snooze_reminder(CommandSession &session, std::int64_t reminder_id, const std::string &duration);
 
 // `summit ack ID`: reminder.ack.
-int ack_reminder(Session &session, std::int64_t reminder_id);
+int ack_reminder(CommandSession &session, std::int64_t reminder_id);
 
 // `summit missed`: reminder.missed as a table.
-int list_missed(Session &session, int limit);
+int list_missed(CommandSession &session, int limit);
 
 // `summit explain ID`: event.explain, reminders and zone changes in time order.
-int explain_event(Session &session, std::int64_t id);
+int explain_event(CommandSession &session, std::int64_t id);
 
 } // namespace summit::cli

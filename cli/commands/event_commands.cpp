@@ -27,7 +27,7 @@ using nlohmann::json;
 
 // --tz on the command counts as given, and so does the global --tz: both
 // say which zone the user means.
-core::Result<ZoneChoice> event_zone(Session &session, const EventOptions &options,
+core::Result<ZoneChoice> event_zone(CommandSession &session, const EventOptions &options,
                                     const date::time_zone *fallback) {
   const std::optional<std::string> &explicit_tz = options.tz ? options.tz : session.global_tz();
   std::optional<core::ZoneGazetteer> gazetteer;
@@ -60,7 +60,7 @@ std::string occurrence_words(const std::vector<std::string> &ids, bool times_onl
 
 // A timed series named by a date: the RECURRENCE-ID of its one occurrence
 // that day (in the event's zone), or the exit code.
-tl::expected<std::string, int> occurrence_on(Session &session, const core::Event &series,
+tl::expected<std::string, int> occurrence_on(CommandSession &session, const core::Event &series,
                                              const OccurrenceTarget &target) {
   const date::local_days day = *target.day;
   const std::string day_text = core::format_iso_date(core::LocalSeconds{day});
@@ -120,8 +120,8 @@ tl::expected<std::string, int> occurrence_on(Session &session, const core::Event
   return found.on_day.front();
 }
 
-int print_occurrence_result(Session &session, const json &result, const OccurrenceTarget &target,
-                            const core::Event &before) {
+int print_occurrence_result(CommandSession &session, const json &result,
+                            const OccurrenceTarget &target, const core::Event &before) {
   session.say_notes(result);
   if (session.json_output()) {
     json shown = result;
@@ -158,7 +158,7 @@ int print_occurrence_result(Session &session, const json &result, const Occurren
   return k_exit_ok;
 }
 
-int edit_occurrence(Session &session, const core::Event &current, OccurrenceTarget target,
+int edit_occurrence(CommandSession &session, const core::Event &current, OccurrenceTarget target,
                     const EventOptions &options) {
   if (target.day) {
     auto id = occurrence_on(session, current, target);
@@ -206,7 +206,7 @@ std::string check_added(const EventOptions &options) {
 
 } // namespace
 
-int add_event(Session &session, const EventOptions &options) {
+int add_event(CommandSession &session, const EventOptions &options) {
   auto zone = event_zone(session, options, session.viewer());
   if (!zone) {
     return session.usage(zone.error().message);
@@ -230,7 +230,7 @@ int add_event(Session &session, const EventOptions &options) {
   return session.print_event_result(*result, "Added");
 }
 
-int edit_event(Session &session, std::int64_t id, const EventOptions &options,
+int edit_event(CommandSession &session, std::int64_t id, const EventOptions &options,
                const OccurrenceOptions &occurrence) {
   auto current = session.fetch(id);
   if (!current) {
@@ -265,7 +265,7 @@ int edit_event(Session &session, std::int64_t id, const EventOptions &options,
   return session.print_event_result(*result, "Updated");
 }
 
-int list_events(Session &session, const ListOptions &options) {
+int list_events(CommandSession &session, const ListOptions &options) {
   auto params = build_list_params(options, session.now(), session.viewer());
   if (!params) {
     return session.usage(params.error().message);
@@ -305,7 +305,7 @@ int list_events(Session &session, const ListOptions &options) {
   return k_exit_ok;
 }
 
-int show_event(Session &session, std::int64_t id) {
+int show_event(CommandSession &session, std::int64_t id) {
   auto result = session.call(core::protocol::event_get, json{{"id", id}});
   if (!result) {
     return result.error();
@@ -323,7 +323,7 @@ int show_event(Session &session, std::int64_t id) {
   return k_exit_ok;
 }
 
-int remove_event(Session &session, std::int64_t id) {
+int remove_event(CommandSession &session, std::int64_t id) {
   auto result = session.call(core::protocol::event_remove, json{{"id", id}});
   if (!result) {
     return result.error();

@@ -71,7 +71,7 @@ std::string skipped_line(const json &skipped) {
   return line + printable(reason) + "\n";
 }
 
-int print_import_result(Session &session, const std::string &name, const json &result) {
+int print_import_result(CommandSession &session, const std::string &name, const json &result) {
   session.say_notes(result);
   if (session.json_output()) {
     session.print_json(result);
@@ -172,7 +172,7 @@ private:
 
 } // namespace
 
-int import_calendar(Session &session, const ImportOptions &options) {
+int import_calendar(CommandSession &session, const ImportOptions &options) {
   const bool from_stdin = options.file == "-";
   const std::string name = from_stdin ? "standard input" : options.file;
   if (options.request_key && (options.dry_run || !valid_request_key(*options.request_key))) {
@@ -289,7 +289,7 @@ int import_calendar(Session &session, const ImportOptions &options) {
   return print_import_result(session, name, *result);
 }
 
-int export_calendar(Session &session, const ExportOptions &options) {
+int export_calendar(CommandSession &session, const ExportOptions &options) {
   auto range = build_range_params(options.from, options.to, session.now(), session.viewer());
   if (!range) {
     return session.usage(range.error().message);

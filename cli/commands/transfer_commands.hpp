@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/client/session.hpp"
+#include "cli/client/command_session.hpp"
 
 #include <optional>
 #include <string>
@@ -25,7 +25,7 @@ struct ImportOptions {
 // daemon's notes on stderr. Exit codes: 2 when the file cannot be read, is
 // empty or is not UTF-8; 1 when the daemon refuses it (nothing changed); 3
 // when it is unreachable.
-int import_calendar(Session &session, const ImportOptions &options);
+int import_calendar(CommandSession &session, const ImportOptions &options);
 
 // What `export` was given.
 struct ExportOptions {
@@ -40,6 +40,6 @@ struct ExportOptions {
 // iCalendar), to stdout or to -o FILE. A file is written under a temporary
 // name beside it and renamed when the last page is in, so a failed export
 // never leaves a truncated FILE behind; "Exported N events to FILE" then.
-int export_calendar(Session &session, const ExportOptions &options);
+int export_calendar(CommandSession &session, const ExportOptions &options);
 
 } // namespace summit::cli

@@ -30,7 +30,7 @@ namespace summit::cli {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr auto k_first_backoff = std::chrono::milliseconds(200);
 constexpr auto k_max_backoff = std::chrono::milliseconds(5000);
@@ -81,10 +81,10 @@ public:
   }
 
   // Waits until `deadline` or a signal, whichever comes first.
-  [[nodiscard]] Signals wait_until(Clock::time_point deadline) const {
+  [[nodiscard]] Signals wait_until(SteadyClock::time_point deadline) const {
     for (;;) {
       const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
       pollfd waiting{m_fd, POLLIN, 0};
       const int ready = ::poll(&waiting, 1, static_cast<int>(std::max<long>(left.count(), 0)));
       if (ready < 0 && errno == EINTR) {
@@ -208,8 +208,8 @@ private:
 
   // Waits `span` unless a stop signal comes first (true).
   bool pause(std::chrono::milliseconds span) {
-    const auto deadline = Clock::now() + span;
-    while (Clock::now() < deadline) {
+    const auto deadline = SteadyClock::now() + span;
+    while (SteadyClock::now() < deadline) {
       if (handle(m_signals.wait_until(deadline))) {
         return true;
       }

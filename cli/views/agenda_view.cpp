@@ -2,6 +2,7 @@
 
 #include "cli/views/event_view.hpp"
 #include "core/time_format.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

@@ -3,6 +3,7 @@
 #include "cli/views/recurrence_view.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

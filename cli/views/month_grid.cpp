@@ -2,7 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/time_parse.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #include "core/ical/description.hpp"
 
 #include "core/text.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 

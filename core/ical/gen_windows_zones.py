@@ -46,7 +46,7 @@ def main():
           f"typeVersion={timezones.get('typeVersion')}; territory 001 only.")
     print("// CLDR data: Copyright (c) 1991-2022 Unicode, Inc., Unicode-DFS-2016 licence.")
     print()
-    print('#include "core/ical/ics_import.hpp"')
+    print('#include "core/ical/windows_zones.hpp"')
     print()
     print("#include <algorithm>")
     print("#include <array>")

@@ -1,9 +1,10 @@
 // VALARMs into event.add reminders: an offset before the start, or an
 // instant.
+#include "core/ical/ics_alarms.hpp"
+
 #include "core/field_limits.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
-#include "core/ical/ics_vevent.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>

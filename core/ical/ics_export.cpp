@@ -1,6 +1,7 @@
 #include "core/ical/ics_export.hpp"
 
 #include "core/ical/ics_time.hpp"
+#include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/libical_handles.hpp"
 
 #include <fmt/format.h>

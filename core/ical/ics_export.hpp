@@ -26,10 +26,7 @@ std::string calendar_footer();
 std::string vevents(const std::vector<core::Event> &events, core::SysSeconds now,
                     std::set<std::string> &zones);
 
-// A VTIMEZONE for each zone, built from the system tzdata.
-std::string vtimezones(const std::set<std::string> &zones);
-
-// header + vevents + vtimezones + footer.
+// header + vevents + vtimezones (ics_vtimezone.hpp) + footer.
 std::string export_calendar(const std::vector<core::Event> &events, core::SysSeconds now);
 
 } // namespace summit::ical

@@ -1,6 +1,12 @@
 #pragma once
 
-#include "core/ical/ics_vevent.hpp"
+#include "core/ical/ics_document.hpp"
+#include "core/ical/ics_time.hpp"
+#include "core/ical/ics_zones.hpp"
+
+#include <date/tz.h>
+#include <libical/ical.h>
+#include <tl/expected.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -12,6 +18,13 @@
 // needs: with the line they are on and a note when the text was mended.
 // Internal to core/ical.
 namespace summit::ical::detail {
+
+// Where the component is and what it is called, for every message.
+struct VeventSource {
+  icalcomponent *component = nullptr;
+  const Document *document = nullptr;
+  ZoneResolver *zones = nullptr;
+};
 
 // "line 12: " + text.
 std::string at_line(int line, std::string_view text);

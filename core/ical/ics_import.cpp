@@ -4,6 +4,7 @@
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_limits.hpp"
 #include "core/ical/ics_outline.hpp"
+#include "core/ical/ics_override.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
 #include "core/ical/ics_zones.hpp"
@@ -32,7 +33,7 @@ using nlohmann::json;
 constexpr std::size_t k_max_notes = 100;
 
 // One series and the overrides folded into it so far.
-struct Series {
+struct FoldedSeries {
   SeriesReading reading;
   std::map<std::string, OverrideReading> overrides; // by occurrence
 };
@@ -47,7 +48,7 @@ SkippedComponent skipped(const VeventSource &source, int line, std::string reaso
   return out;
 }
 
-void fold_override(Series &series, OverrideReading reading, const VeventSource &source,
+void fold_override(FoldedSeries &series, OverrideReading reading, const VeventSource &source,
                    ParsedCalendar &out) {
   auto [existing, added] = series.overrides.try_emplace(reading.occurrence, reading);
   if (added) {
@@ -68,7 +69,7 @@ void fold_override(Series &series, OverrideReading reading, const VeventSource &
   }
 }
 
-ImportedEvent finish(Series &series) {
+ImportedEvent finish(FoldedSeries &series) {
   ImportedEvent event;
   SeriesReading &reading = series.reading;
   event.line = reading.line;
@@ -219,7 +220,7 @@ void CalendarReader::Impl::group_by_uid() {
 
 void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
   // The series first, then the changed occurrences folded into it.
-  std::optional<Series> series;
+  std::optional<FoldedSeries> series;
   for (std::uint32_t i = entries[head.head].head; i != k_none; i = entries[i].next) {
     const Entry &entry = entries[i];
     if (entry.change) {
@@ -238,7 +239,7 @@ void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
       continue;
     }
     if (!series) {
-      series = Series{std::move(*reading), {}};
+      series = FoldedSeries{std::move(*reading), {}};
       continue;
     }
     // One UID twice: the higher SEQUENCE wins, else the first.
@@ -251,7 +252,7 @@ void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
                                      "the higher SEQUENCE, else the first, was kept",
                                      reading->uid, kept))));
     if (newer) {
-      series = Series{std::move(*reading), {}};
+      series = FoldedSeries{std::move(*reading), {}};
     }
   }
   for (std::uint32_t i = entries[head.head].head; i != k_none; i = entries[i].next) {

@@ -102,8 +102,4 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-// The IANA zone for a Windows zone name (CLDR windowsZones, territory 001),
-// or empty. Table and its version: core/ical/windows_zones.cpp.
-std::string iana_zone_for_windows(std::string_view windows_name);
-
 } // namespace summit::ical

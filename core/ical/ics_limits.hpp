@@ -23,22 +23,15 @@ constexpr std::size_t k_max_values = 500;
 // EXDATE lines of 500 values each (1,000,000 dates) took summitd to 330 MB
 // before that check was reached. As many as a component may have lines.
 constexpr std::size_t k_max_component_dates = 20'000;
-// Content lines of one file, and property lines of one component (its own,
-// not its children's). libical holds each line of a component it parses as
-// an object of a few hundred bytes, and the outline holds 16 bytes per line
-// of the file: a 16 MiB upload of 5-byte lines ("X:1") at the top of the
-// VCALENDAR took summitd to 1.3 GB. A real calendar of 16 MiB has about
-// 760,000 lines. The VCALENDAR's own lines stay parsed for the whole
-// import (a real one has a dozen); any other component is parsed, read and
-// let go one at a time (200,000 lines of one event took 110 MB).
-constexpr std::size_t k_max_lines = 1'000'000;
+// Property lines of one component (its own, not its children's); the lines
+// and components of a whole file are bounded by the outline
+// (k_max_lines, k_max_components in ics_outline.hpp). libical holds each
+// line of a component it parses as an object of a few hundred bytes. The
+// VCALENDAR's own lines stay parsed for the whole import (a real one has a
+// dozen); any other component is parsed, read and let go one at a time
+// (200,000 lines of one event took 110 MB).
 constexpr std::size_t k_max_calendar_lines = 1'000;
 constexpr std::size_t k_max_component_lines = 20'000;
-// Components (BEGIN lines) of one file: the outline holds about 100 bytes
-// for each, and 500,000 empty VEVENTs (10 MB) took summitd to 931 MB. A
-// 14 MB file of 90,000 events has 90,000; 150,000 with names of 32
-// characters peak at about 60 MB.
-constexpr std::size_t k_max_components = 150'000;
 // A VTIMEZONE's transitions, as libical would expand them up to the year
 // k_zone_horizon_year: DTSTARTs, RDATE values and the starts of RRULEs.
 constexpr std::size_t k_max_zone_rdates = 1000;              // per STANDARD/DAYLIGHT part

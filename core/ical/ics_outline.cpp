@@ -1,7 +1,5 @@
 #include "core/ical/ics_outline.hpp"
 
-#include "core/ical/ics_fields.hpp"
-#include "core/ical/ics_limits.hpp"
 #include "core/text.hpp"
 
 #include <fmt/format.h>
@@ -189,7 +187,7 @@ std::optional<std::string> component_name(std::string_view text) {
   if (semicolon < colon) {
     return std::nullopt;
   }
-  auto name = upper_case(std::string(trim(text.substr(colon + 1))));
+  auto name = core::text::to_upper(trim(text.substr(colon + 1)));
   if (name.empty()) {
     return std::nullopt;
   }
@@ -228,7 +226,7 @@ core::Result<Outline> outline_calendar(std::string_view text) {
     if (open.empty() && !(begins && component_name(outline.text_of(line)) == "VCALENDAR")) {
       const std::string_view first = outline.text_of(line);
       if (last_calendar_end == 0 && first.size() > 15 &&
-          upper_case(std::string(first.substr(0, 15))) == "BEGIN:VCALENDAR") {
+          core::text::to_upper(first.substr(0, 15)) == "BEGIN:VCALENDAR") {
         return at_line(line.line,
                        fmt::format("'{}': the line after BEGIN:VCALENDAR starts with a space, "
                                    "so it was read as the rest of that line (a folded line); "

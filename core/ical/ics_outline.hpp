@@ -16,6 +16,17 @@
 // that libical would paper over. Internal to core/ical.
 namespace summit::ical::detail {
 
+// Content lines of one file: the outline holds 16 bytes per line of the
+// file, and a 16 MiB upload of 5-byte lines ("X:1") at the top of the
+// VCALENDAR took summitd to 1.3 GB. A real calendar of 16 MiB has about
+// 760,000 lines. (ics_limits.hpp bounds the lines of one component.)
+constexpr std::size_t k_max_lines = 1'000'000;
+// Components (BEGIN lines) of one file: the outline holds about 100 bytes
+// for each, and 500,000 empty VEVENTs (10 MB) took summitd to 931 MB. A
+// 14 MB file of 90,000 events has 90,000; 150,000 with names of 32
+// characters peak at about 60 MB.
+constexpr std::size_t k_max_components = 150'000;
+
 // One content line, unfolded (RFC 5545 3.1: a line end followed by a space
 // or tab is removed). 16 bytes: where it is in the text, or in the
 // outline's arena when it was folded or its name was not upper-case
@@ -90,8 +101,9 @@ struct Outline {
 // continuation with nothing to continue, a BEGIN whose component name libical
 // does not know, an END that does not close the open component, a BEGIN
 // left open at the end of the text, a text that does not start with
-// BEGIN:VCALENDAR, a component outside one. Property lines after an
-// END:VCALENDAR are set apart in `stray`.
+// BEGIN:VCALENDAR, a component outside one, more than k_max_lines lines or
+// k_max_components components. Property lines after an END:VCALENDAR are
+// set apart in `stray`.
 core::Result<Outline> outline_calendar(std::string_view text);
 
 // The n-th (0-based) property `name` of `component`, or null.

@@ -1,9 +1,10 @@
 // A VEVENT with RECURRENCE-ID: one changed occurrence of a series, read in
 // the series' zone and precision.
+#include "core/ical/ics_override.hpp"
+
 #include "core/field_limits.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
-#include "core/ical/ics_vevent.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,11 @@
 // RRULE, RDATE and EXDATE of a VEVENT (the rule is passed on as text; the
 // daemon's recurrence rules check and expand it).
+#include "core/ical/ics_repeat.hpp"
+
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
-#include "core/ical/ics_vevent.hpp"
 #include "core/time_format.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 

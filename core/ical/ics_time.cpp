@@ -113,12 +113,12 @@ SysSeconds instant_of(const IcalMoment &moment, const EventFrame &frame, ZoneRes
   case IcalMoment::Form::utc:
     return SysSeconds{moment.wall.time_since_epoch()};
   case IcalMoment::Form::zoned: {
-    const ZoneChoice &choice = zones.resolve(moment.tzid);
-    if (choice.kind == ZoneChoice::Kind::iana) {
+    const TzidReading &choice = zones.resolve(moment.tzid);
+    if (choice.kind == TzidReading::Kind::iana) {
       if (const auto *zone = zone_named(choice.iana)) {
         return core::resolve_local(moment.wall, zone).utc;
       }
-    } else if (choice.kind == ZoneChoice::Kind::custom) {
+    } else if (choice.kind == TzidReading::Kind::custom) {
       return through_file_zone(moment.wall, choice.custom);
     }
     break;
@@ -157,11 +157,11 @@ std::string wire_in_frame(const IcalMoment &moment, const EventFrame &frame, Zon
   case IcalMoment::Form::utc:
     return core::format_iso_utc(instant_of(moment, frame, zones));
   case IcalMoment::Form::zoned: {
-    const ZoneChoice &choice = zones.resolve(moment.tzid);
-    if (choice.kind == ZoneChoice::Kind::iana && choice.iana == frame.tz) {
+    const TzidReading &choice = zones.resolve(moment.tzid);
+    if (choice.kind == TzidReading::Kind::iana && choice.iana == frame.tz) {
       return core::format_iso_local(moment.wall);
     }
-    if (choice.kind == ZoneChoice::Kind::unknown) {
+    if (choice.kind == TzidReading::Kind::unknown) {
       return core::format_iso_local(moment.wall);
     }
     return core::format_iso_utc(instant_of(moment, frame, zones));

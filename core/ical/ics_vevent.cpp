@@ -1,10 +1,12 @@
 #include "core/ical/ics_vevent.hpp"
 
 #include "core/field_limits.hpp"
+#include "core/ical/ics_alarms.hpp"
 #include "core/ical/ics_fields.hpp"
+#include "core/ical/ics_repeat.hpp"
 #include "core/ical/ics_text.hpp"
 #include "core/time_format.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 
@@ -114,7 +116,7 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     // summit writes the zone of its all-day events apart (a DATE has none).
     icalparameter *tzid = icalproperty_get_first_parameter(starts[0], ICAL_TZID_PARAMETER);
     if (const char *name = tzid != nullptr ? icalparameter_get_tzid(tzid) : nullptr) {
-      if (const ZoneChoice &choice = zones.resolve(name); choice.kind == ZoneChoice::Kind::iana) {
+      if (const TzidReading &choice = zones.resolve(name); choice.kind == TzidReading::Kind::iana) {
         frame.tz = choice.iana;
       }
     }
@@ -135,9 +137,9 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     }
     break;
   case IcalMoment::Form::zoned: {
-    const ZoneChoice &choice = zones.resolve(start->tzid);
-    frame.tz = choice.kind == ZoneChoice::Kind::iana ? choice.iana : zones.fallback_zone();
-    if (choice.kind == ZoneChoice::Kind::custom) {
+    const TzidReading &choice = zones.resolve(start->tzid);
+    frame.tz = choice.kind == TzidReading::Kind::iana ? choice.iana : zones.fallback_zone();
+    if (choice.kind == TzidReading::Kind::custom) {
       frame.start_tzid = start->tzid;
     }
     break;

@@ -1,7 +1,9 @@
 // VTIMEZONEs from the system tzdata, through libical's builtin zones
 // (Debian's libical reads /usr/share/zoneinfo).
-#include "core/ical/ics_export.hpp"
+#include "core/ical/ics_vtimezone.hpp"
+
 #include "core/ical/libical_handles.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <libical/ical.h>

@@ -1,6 +1,6 @@
 #include "core/ical/ics_zones.hpp"
 
-#include "core/ical/ics_import.hpp"
+#include "core/ical/windows_zones.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -63,8 +63,8 @@ ZoneResolver::ZoneResolver(icalcomponent *calendar, std::string fallback_tz)
     const char *name = icalproperty_get_x_name(x);
     const char *value = icalproperty_get_x(x);
     if (name != nullptr && value != nullptr && std::string_view(name) == "X-WR-TIMEZONE") {
-      const ZoneChoice &choice = resolve(value);
-      if (choice.kind == ZoneChoice::Kind::iana) {
+      const TzidReading &choice = resolve(value);
+      if (choice.kind == TzidReading::Kind::iana) {
         m_calendar_zone = choice.iana;
       }
       break;
@@ -72,7 +72,7 @@ ZoneResolver::ZoneResolver(icalcomponent *calendar, std::string fallback_tz)
   }
 }
 
-const ZoneChoice &ZoneResolver::resolve(const std::string &tzid) {
+const TzidReading &ZoneResolver::resolve(const std::string &tzid) {
   auto found = m_cache.find(tzid);
   if (found == m_cache.end()) {
     found = m_cache.emplace(tzid, choose(tzid)).first;
@@ -80,15 +80,15 @@ const ZoneChoice &ZoneResolver::resolve(const std::string &tzid) {
   return found->second;
 }
 
-ZoneChoice ZoneResolver::choose(const std::string &tzid) {
-  ZoneChoice choice;
+TzidReading ZoneResolver::choose(const std::string &tzid) {
+  TzidReading choice;
   if (auto iana = iana_zone_for_tzid(tzid); !iana.empty()) {
-    choice.kind = ZoneChoice::Kind::iana;
+    choice.kind = TzidReading::Kind::iana;
     choice.iana = std::move(iana);
     return choice;
   }
   if (auto iana = iana_zone_for_windows(tzid); !iana.empty()) {
-    choice.kind = ZoneChoice::Kind::iana;
+    choice.kind = TzidReading::Kind::iana;
     choice.iana = std::move(iana);
     choice.note = fmt::format("TZID '{}' read as {} (CLDR windowsZones)", tzid, choice.iana);
     return choice;
@@ -105,7 +105,7 @@ ZoneChoice ZoneResolver::choose(const std::string &tzid) {
           continue;
         }
         if (auto iana = iana_zone_for_tzid(value); !iana.empty()) {
-          choice.kind = ZoneChoice::Kind::iana;
+          choice.kind = TzidReading::Kind::iana;
           choice.iana = std::move(iana);
           choice.note = fmt::format("TZID '{}' read as {} (its VTIMEZONE's X-LIC-LOCATION)", tzid,
                                     choice.iana);
@@ -124,7 +124,7 @@ ZoneChoice ZoneResolver::choose(const std::string &tzid) {
     // The zone owns the copy only when it accepts it.
     if (zone && copy && icaltimezone_set_component(zone.get(), copy.get()) != 0) {
       copy.release();
-      choice.kind = ZoneChoice::Kind::custom;
+      choice.kind = TzidReading::Kind::custom;
       choice.custom = zone.get();
       choice.note = fmt::format("TZID '{}' is no zone summit knows: its times were converted "
                                 "with the file's VTIMEZONE and are kept in {}",
@@ -133,7 +133,7 @@ ZoneChoice ZoneResolver::choose(const std::string &tzid) {
       return choice;
     }
   }
-  choice.kind = ZoneChoice::Kind::unknown;
+  choice.kind = TzidReading::Kind::unknown;
   choice.note = fmt::format("TZID '{}' is no known zone and the file defines no usable "
                             "VTIMEZONE for it: its times were read as wall times in {}",
                             tzid, m_fallback);

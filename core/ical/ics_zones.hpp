@@ -12,7 +12,7 @@
 // Internal to core/ical.
 namespace summit::ical::detail {
 
-struct ZoneChoice {
+struct TzidReading {
   enum class Kind {
     iana,    // an IANA zone: the wall times stay as written
     custom,  // only the file's VTIMEZONE knows it: converted through libical
@@ -35,7 +35,7 @@ public:
   // `calendar` must outlive the resolver; `fallback_tz` is named in notes.
   ZoneResolver(icalcomponent *calendar, std::string fallback_tz);
 
-  const ZoneChoice &resolve(const std::string &tzid);
+  const TzidReading &resolve(const std::string &tzid);
 
   // The zone X-WR-TIMEZONE names when it resolves to an IANA zone, else
   // the fallback zone: where UTC and date values of this calendar are shown.
@@ -43,12 +43,12 @@ public:
   const std::string &fallback_zone() const { return m_fallback; }
 
 private:
-  ZoneChoice choose(const std::string &tzid);
+  TzidReading choose(const std::string &tzid);
 
   std::string m_fallback;
   std::string m_calendar_zone;
   std::map<std::string, icalcomponent *> m_vtimezones;
-  std::map<std::string, ZoneChoice> m_cache;
+  std::map<std::string, TzidReading> m_cache;
   std::vector<TimezonePtr> m_custom;
 };
 

@@ -18,6 +18,11 @@
 // Recurrence over libical (RFC 5545 RRULE, RDATE, EXDATE, RECURRENCE-ID).
 // summit_core_ical is the only part of core that links libical: the CLI does
 // not, so that its start-up does not pay for libical and ICU.
+//
+// Implemented in core/ical/recurrence/: recurrence_rules.cpp (the rules the
+// daemon validates with), occurrences.cpp (expansion and the series' span),
+// occurrence_reminders.cpp (the next occurrence's reminders) and
+// occurrence_edit.cpp (event.update on one occurrence, or from one on).
 namespace summit::ical {
 
 // The RecurrenceRules the daemon hands to event_from_add_params.

@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

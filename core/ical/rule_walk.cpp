@@ -1,6 +1,7 @@
 #include "core/ical/rule_walk.hpp"
 
 #include "core/ical/ical_time.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

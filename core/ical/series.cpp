@@ -1,5 +1,6 @@
 #include "core/ical/series.hpp"
 
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 // mapTimezones otherVersion=7e11800 typeVersion=2021a; territory 001 only.
 // CLDR data: Copyright (c) 1991-2022 Unicode, Inc., Unicode-DFS-2016 licence.
 
-#include "core/ical/ics_import.hpp"
+#include "core/ical/windows_zones.hpp"
 
 #include <algorithm>
 #include <array>

@@ -3,6 +3,7 @@
 #include "core/event_json.hpp"
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
+#include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/page_limits.hpp"
 #include "core/protocol.hpp"
@@ -61,12 +62,12 @@ std::string encode_cursor(const core::Event &last, const std::set<std::string> &
       .dump();
 }
 
-struct Cursor {
+struct ExportCursor {
   store::ListQuery::Cursor after;
   std::set<std::string> zones;
 };
 
-core::Result<Cursor> decode_cursor(const std::string &text) {
+core::Result<ExportCursor> decode_cursor(const std::string &text) {
   const json parsed = json::parse(text, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("start") || !parsed["start"].is_number_integer() ||
       !parsed.contains("id") || !parsed["id"].is_number_integer() || !parsed.contains("zones") ||
@@ -74,7 +75,7 @@ core::Result<Cursor> decode_cursor(const std::string &text) {
     return invalid_param("after", "params.after is not a cursor summitd gave (pass the `next` "
                                   "of the previous page as it is)");
   }
-  Cursor cursor;
+  ExportCursor cursor;
   cursor.after.start_utc = core::SysSeconds{core::Seconds{parsed["start"].get<std::int64_t>()}};
   cursor.after.id = parsed["id"].get<std::int64_t>();
   for (const auto &zone : parsed["zones"]) {

@@ -1,6 +1,7 @@
 // `summit agenda` and `summit cal` through the real summit and summitd, on
 // a fixed set of events, with an explicit --tz (issue 4).
 #include "core/time_format.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 #include "support/summit_fixture.hpp"
 

@@ -1,6 +1,6 @@
 #include "cli/views/agenda_view.hpp"
 #include "cli_test_support.hpp"
-#include "core/zones.hpp"
+#include "core/zone_rules.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

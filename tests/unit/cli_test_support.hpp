@@ -143,7 +143,7 @@ inline Outcome run_summit(std::vector<std::string> args, const std::string &sock
                           const RunContext &context = {}) {
   std::map<std::string, std::string> vars = context.vars;
   vars["SUMMIT_SOCKET"] = socket;
-  Environment env;
+  CommandEnvironment env;
   env.now = context.now;
   env.getenv = [vars](const char *name) -> std::optional<std::string> {
     auto it = vars.find(name);

@@ -1,5 +1,6 @@
 // parse_calendar: which zone and which wall time or instant each kind of
 // DTSTART becomes.
+#include "core/ical/windows_zones.hpp"
 #include "ical_ics_test_support.hpp"
 
 namespace summit::ical {

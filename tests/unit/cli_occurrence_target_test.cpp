@@ -1,6 +1,6 @@
 // `summit edit ID --occurrence/--cancel-occurrence/--from-occurrence WHEN`
 // against a stand-in daemon: what is sent, what is printed.
-#include "cli/commands/occurrence_edit.hpp"
+#include "cli/commands/occurrence_target.hpp"
 #include "cli_test_support.hpp"
 
 #include <gmock/gmock.h>

@@ -1,6 +1,7 @@
 #include "core/ical/ics_text.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/ical/series.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>

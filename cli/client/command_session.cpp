@@ -1,4 +1,4 @@
-#include "cli/client/session.hpp"
+#include "cli/client/command_session.hpp"
 
 #include "cli/views/event_view.hpp"
 #include "core/event_json.hpp"
@@ -19,19 +19,21 @@ constexpr const char *k_start_hint =
 
 } // namespace
 
-Session::Session(const Environment &env, std::ostream &out, std::ostream &err, DaemonClient &client,
-                 const date::time_zone *viewer, std::optional<std::string> global_tz,
-                 bool json_output)
+CommandSession::CommandSession(const CommandEnvironment &env, std::ostream &out, std::ostream &err,
+                               DaemonClient &client, const date::time_zone *viewer,
+                               std::optional<std::string> global_tz, bool json_output)
     : m_env(env), m_out(out), m_err(err), m_client(client), m_viewer(viewer),
       m_global_tz(std::move(global_tz)), m_json(json_output) {}
 
-bool Session::is_terminal(int fd) const { return m_env.is_terminal && m_env.is_terminal(fd); }
+bool CommandSession::is_terminal(int fd) const {
+  return m_env.is_terminal && m_env.is_terminal(fd);
+}
 
-std::optional<std::string> Session::getenv(const char *name) const {
+std::optional<std::string> CommandSession::getenv(const char *name) const {
   return m_env.getenv ? m_env.getenv(name) : std::nullopt;
 }
 
-tl::expected<json, int> Session::call(std::string_view method, json params) {
+tl::expected<json, int> CommandSession::call(std::string_view method, json params) {
   auto result = m_client.call(method, std::move(params));
   if (!result) {
     return tl::unexpected(report(result.error()));
@@ -39,7 +41,7 @@ tl::expected<json, int> Session::call(std::string_view method, json params) {
   return std::move(*result);
 }
 
-tl::expected<core::Event, int> Session::fetch(std::int64_t id) {
+tl::expected<core::Event, int> CommandSession::fetch(std::int64_t id) {
   auto result = call(core::protocol::event_get, json{{"id", id}});
   if (!result) {
     return tl::unexpected(result.error());
@@ -47,7 +49,7 @@ tl::expected<core::Event, int> Session::fetch(std::int64_t id) {
   return parse_event(result->value("event", json()));
 }
 
-tl::expected<core::Event, int> Session::parse_event(const json &object) {
+tl::expected<core::Event, int> CommandSession::parse_event(const json &object) {
   auto event = core::event_from_json(object);
   if (!event) {
     return tl::unexpected(bad_reply(event.error().message));
@@ -55,7 +57,7 @@ tl::expected<core::Event, int> Session::parse_event(const json &object) {
   return std::move(*event);
 }
 
-void Session::say_notes(const json &result) {
+void CommandSession::say_notes(const json &result) {
   if (!result.is_object()) {
     return;
   }
@@ -66,7 +68,7 @@ void Session::say_notes(const json &result) {
   }
 }
 
-int Session::print_event_result(const json &result, const char *verb) {
+int CommandSession::print_event_result(const json &result, const char *verb) {
   say_notes(result);
   const json event_json = result.value("event", json());
   if (m_json) {
@@ -81,32 +83,32 @@ int Session::print_event_result(const json &result, const char *verb) {
   return k_exit_ok;
 }
 
-void Session::print_json(const json &value) {
+void CommandSession::print_json(const json &value) {
   m_out << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
-void Session::say(const std::string &sentence) {
+void CommandSession::say(const std::string &sentence) {
   if (!sentence.empty()) {
     m_err << "summit: " << sentence << "\n";
   }
 }
 
-int Session::usage(const std::string &message) {
+int CommandSession::usage(const std::string &message) {
   say(message);
   return k_exit_usage;
 }
 
-int Session::bad_reply(const std::string &message) {
+int CommandSession::bad_reply(const std::string &message) {
   say("unexpected reply from summitd: " + message);
   return k_exit_refused;
 }
 
-int Session::refused(const std::string &message) {
+int CommandSession::refused(const std::string &message) {
   say(message);
   return k_exit_refused;
 }
 
-int Session::report(const CallError &error) {
+int CommandSession::report(const CallError &error) {
   switch (error.kind) {
   case CallError::Kind::unreachable:
     if (error.sent) {

@@ -20,12 +20,13 @@ namespace summit::cli {
 // messages go, the daemon connection, the viewer's zone, and how failures
 // become exit codes. Every command (event_commands, daemon_commands,
 // transfer_commands, calendar_commands) works through it.
-class Session {
+class CommandSession {
 public:
-  Session(const Environment &env, std::ostream &out, std::ostream &err, DaemonClient &client,
-          const date::time_zone *viewer, std::optional<std::string> global_tz, bool json_output);
+  CommandSession(const CommandEnvironment &env, std::ostream &out, std::ostream &err,
+                 DaemonClient &client, const date::time_zone *viewer,
+                 std::optional<std::string> global_tz, bool json_output);
 
-  [[nodiscard]] const Environment &env() const { return m_env; }
+  [[nodiscard]] const CommandEnvironment &env() const { return m_env; }
   [[nodiscard]] core::SysSeconds now() const { return m_env.now; }
   std::ostream &out() { return m_out; }
   std::ostream &err() { return m_err; }
@@ -34,7 +35,7 @@ public:
   // The global --tz as given (the viewer zone is derived from it).
   [[nodiscard]] const std::optional<std::string> &global_tz() const { return m_global_tz; }
   [[nodiscard]] bool json_output() const { return m_json; }
-  // Whether fd 1 or 2 is a terminal, as Environment::is_terminal says
+  // Whether fd 1 or 2 is a terminal, as CommandEnvironment::is_terminal says
   // (false when the environment cannot tell).
   [[nodiscard]] bool is_terminal(int fd) const;
   // An environment variable, or nothing.
@@ -66,7 +67,7 @@ public:
   int report(const CallError &error);        // by kind: refused, unreachable, bad reply
 
 private:
-  const Environment &m_env;
+  const CommandEnvironment &m_env;
   std::ostream &m_out;
   std::ostream &m_err;
   DaemonClient &m_client;

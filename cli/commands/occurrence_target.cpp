@@ -1,7 +1,8 @@
-#include "cli/commands/occurrence_edit.hpp"
+#include "cli/commands/occurrence_target.hpp"
 
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
