@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/error.hpp"
 #include "daemon/scheduler/firing.hpp"
 
 #include <cstdint>
@@ -24,8 +25,8 @@ namespace summit::scheduler {
 //    delivered when it has no pending delivery left.
 //
 // Every method is called on the scheduler's thread only. A database failure
-// throws (any std::exception) and must leave the data as it was (the
-// transaction rolls back); the scheduler logs it and retries later.
+// is answered as an error (ErrorCode::storage) and must leave the data as it
+// was (the transaction rolls back); the scheduler logs it and retries later.
 class ReminderQueue {
 public:
   virtual ~ReminderQueue() = default;
@@ -33,7 +34,7 @@ public:
   // The due instant of the earliest pending instance, or nothing when none is
   // pending. An indexed lookup (ORDER BY due LIMIT 1), not a scan: it runs
   // after every firing and every replan.
-  virtual std::optional<core::SysSeconds> next_due() = 0;
+  virtual core::Result<std::optional<core::SysSeconds>> next_due() = 0;
 
   struct DueBatch {
     std::vector<Firing> fired;  // to deliver now
@@ -52,11 +53,12 @@ public:
   // delivered. Both lists are ordered by (due, reminder_id, firing_id), the
   // order channels see them in. Nothing due gives two empty lists. `late` and
   // `redelivery` are left false (the scheduler sets them).
-  virtual DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                            const std::vector<std::string> &channels, std::size_t limit) = 0;
+  virtual core::Result<DueBatch> take_due(core::SysSeconds now, core::Seconds grace,
+                                          const std::vector<std::string> &channels,
+                                          std::size_t limit) = 0;
   // take_due() with the largest batch the queue takes.
-  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels) {
+  core::Result<DueBatch> take_due(core::SysSeconds now, core::Seconds grace,
+                                  const std::vector<std::string> &channels) {
     return take_due(now, grace, channels, batch_limit());
   }
   // The most take_due() takes at once.
@@ -71,7 +73,7 @@ public:
   // crashed before the channel finished), ordered by (due, reminder_id,
   // firing_id), each with the same firing_id and reminder_id as when it
   // fired. Called once at start-up.
-  virtual std::vector<Undelivered> undelivered() = 0;
+  virtual core::Result<std::vector<Undelivered>> undelivered() = 0;
 
   struct Delivery {
     std::int64_t firing_id = 0;
@@ -81,7 +83,7 @@ public:
   // Removes these pending deliveries, all in one transaction (the scheduler
   // batches the completions of one loop turn). Idempotent: a delivery
   // already removed or a firing that no longer exists is ignored.
-  virtual void mark_delivered(const std::vector<Delivery> &deliveries) = 0;
+  virtual core::Result<void> mark_delivered(const std::vector<Delivery> &deliveries) = 0;
 };
 
 } // namespace summit::scheduler

@@ -52,11 +52,11 @@ void Scheduler::start() {
   }
   m_started = true;
   std::vector<ReminderQueue::Undelivered> pending;
-  try {
-    pending = m_queue.undelivered();
-  } catch (const std::exception &e) {
+  if (auto read = m_queue.undelivered()) {
+    pending = std::move(*read);
+  } else {
     // They stay in the outbox and are tried again at the next start.
-    spdlog::error("scheduler: cannot read undelivered reminders: {}", e.what());
+    spdlog::error("scheduler: cannot read undelivered reminders: {}", read.error().message);
   }
   if (!pending.empty()) {
     spdlog::info("scheduler: delivering {} reminder(s) again after an unclean stop",
@@ -123,12 +123,12 @@ void Scheduler::arm() {
     return;
   }
   std::optional<core::SysSeconds> next;
-  try {
-    next = m_queue.next_due();
-  } catch (const std::exception &e) {
+  if (auto read = m_queue.next_due()) {
+    next = *read;
+  } else {
     next = m_clock() + m_options.retry_after;
-    spdlog::error("scheduler: cannot read the next due reminder: {}; trying again at {}", e.what(),
-                  core::format_iso_utc(*next));
+    spdlog::error("scheduler: cannot read the next due reminder: {}; trying again at {}",
+                  read.error().message, core::format_iso_utc(*next));
   }
   if (!next) {
     m_timer->disarm();
@@ -144,20 +144,19 @@ void Scheduler::fire() {
     return;
   }
   const auto now = m_clock();
-  ReminderQueue::DueBatch batch;
   const std::size_t limit =
       m_in_burst ? m_queue.batch_limit() : std::min(m_options.first_batch, m_queue.batch_limit());
-  try {
-    batch = m_queue.take_due(now, m_options.grace, channel_names(), limit);
-  } catch (const std::exception &e) {
+  auto taken = m_queue.take_due(now, m_options.grace, channel_names(), limit);
+  if (!taken) {
     // Nothing changed in the database (the transaction rolled back): try
     // again shortly rather than spin or give up.
-    spdlog::error("scheduler: cannot record due reminders: {}; trying again in {}", e.what(),
-                  core::format_duration_short(m_options.retry_after));
+    spdlog::error("scheduler: cannot record due reminders: {}; trying again in {}",
+                  taken.error().message, core::format_duration_short(m_options.retry_after));
     set_armed(now + m_options.retry_after);
     m_timer->wait_until(*m_armed_for, [this](Timer::Outcome outcome) { on_timer(outcome); });
     return;
   }
+  ReminderQueue::DueBatch batch = std::move(*taken);
   for (std::size_t i = 0; i < batch.missed.size() && i < k_missed_listed; ++i) {
     const auto &missed = batch.missed[i];
     spdlog::warn("missed {}: {} late, beyond the {} grace period", describe(missed),
@@ -284,12 +283,11 @@ void Scheduler::flush_deliveries() {
   if (deliveries.empty()) {
     return;
   }
-  try {
-    m_queue.mark_delivered(deliveries);
-  } catch (const std::exception &e) {
+  if (auto recorded = m_queue.mark_delivered(deliveries); !recorded) {
     // At-least-once: still pending in the outbox, so they are delivered again
     // (marked redelivery) at the next start rather than lost.
-    spdlog::error("scheduler: cannot record {} deliveries: {}", deliveries.size(), e.what());
+    spdlog::error("scheduler: cannot record {} deliveries: {}", deliveries.size(),
+                  recorded.error().message);
   }
 }
 

@@ -5,7 +5,12 @@
 #include "core/occurrence_json.hpp"
 #include "core/reminder_plan.hpp"
 #include "core/time_range.hpp"
+#include "daemon/store/event_pages.hpp"
+#include "daemon/store/group_commit.hpp"
 #include "daemon/store/migrations.hpp"
+#include "daemon/store/request_keys.hpp"
+#include "daemon/store/search_planning.hpp"
+#include "daemon/store/tzdata_recompute.hpp"
 
 #include <sys/types.h>
 
@@ -28,90 +33,6 @@ class Database;
 
 namespace summit::store {
 
-// What event.list asks for.
-struct ListQuery {
-  // Events overlapping [begin, end); a point event (no end) when its start
-  // lies inside. Use SysSeconds::max() for "no end".
-  core::TimeRange range;
-  std::optional<std::string> tag;
-  // Free text from the user, matched with FTS5 over title, location and
-  // description: every word must occur, each as a prefix. Never passed to
-  // MATCH unquoted, so no text can be an FTS syntax error.
-  std::optional<std::string> search;
-  std::size_t limit = 100;
-  // The rule steps expanding the series may take in all
-  // (ical::ExpansionBudget): past them, list() fails with over_budget,
-  // naming the event, instead of answering late or in part.
-  std::size_t expansion_steps = 1'000'000;
-  // true: each occurrence of a recurring event that overlaps the range is
-  // listed on its own (a ListedOccurrence). false: the series is listed
-  // once, as stored, when any occurrence may fall in the range (its span
-  // overlaps), which is what an export wants.
-  bool expand = true;
-  // Resume after this entry of a previous page (its start_utc, id and, for
-  // an occurrence, its RECURRENCE-ID): entries sort by (start_utc, id,
-  // occurrence), an event as stored before any occurrence.
-  struct Cursor {
-    core::SysSeconds start_utc{};
-    std::int64_t id = 0;
-    std::optional<core::LocalSeconds> occurrence;
-    auto operator<=>(const Cursor &) const = default;
-  };
-  std::optional<Cursor> after;
-};
-
-// One occurrence of a series in a listing: only what is its own. The series
-// is ListPage::series.at(series_id), held once however many of its
-// occurrences a page lists (a copy per occurrence is what made a page of a
-// minutely series with a long description cost gigabytes).
-struct ListedOccurrence {
-  std::int64_t series_id = 0;
-  core::OccurrenceTimes times;
-  // The override that moved or changed it, if any.
-  std::optional<core::OccurrenceOverride> changed;
-};
-
-// One entry of a page: an event as stored (a single event, or a whole
-// series when not expanded), or one occurrence of a series.
-using ListEntry = std::variant<core::Event, ListedOccurrence>;
-
-// Where an entry sorts; what a page's last entry gives as the next cursor.
-ListQuery::Cursor cursor_of(const ListEntry &entry);
-
-struct ListPage {
-  // In (start_utc, id, occurrence) order.
-  std::vector<ListEntry> entries;
-  // The series of the occurrences in `entries`, by id; only those.
-  std::map<std::int64_t, core::Event> series;
-  bool more = false; // more matched than `limit`
-  // Each entry as one event value (an occurrence as ical::occurrence_event
-  // gives it). Copies the series into every occurrence: for tests and
-  // small pages, never for a reply.
-  std::vector<core::Event> events() const;
-};
-
-// An event whose UTC instant moved when tzdata changed.
-struct MovedEvent {
-  std::int64_t id;
-  std::string title;
-  std::string tz;
-  core::SysSeconds old_start_utc;
-  core::SysSeconds new_start_utc;
-};
-
-// How a text search is run; both give the same page.
-enum class SearchPlan {
-  // by_start when the words are common, from_matches when they are rare.
-  automatic,
-  // From the text matches: each is read and checked against the range,
-  // then all are sorted. Costs about 0.5 us per match (1M events).
-  from_matches,
-  // Along the events in start order (events_by_start, or the tag's rows),
-  // keeping those in the set of matches read first, until the page is full.
-  // Costs about 0.1 us per match plus 0.15 us per event walked past.
-  by_start,
-};
-
 // One database file open on two connections of this daemon (the request
 // side's and the firing thread's): the file they agree is the calendar, so
 // that one written back by one connection (ensure_file) is taken up by the
@@ -127,12 +48,6 @@ struct SharedFile {
   // reminders that the request side has not yet passed on to subscribers
   // (0: none): EventStore::Announcing.
   std::atomic<std::int64_t> unannounced_since{0};
-};
-
-// A request a client sent with a request key, as first applied.
-struct AppliedRequest {
-  std::string method; // "event.add", "calendar.import", "import.commit"
-  std::string result; // the reply's `result` member, JSON text
 };
 
 struct StoreOptions {
@@ -254,9 +169,9 @@ public:
   // durable with one fsync at commit_group(). Their callers must not report
   // success before that (the dispatcher holds the replies).
   void enable_group_commit(std::function<void()> schedule_commit);
-  bool group_open() const { return m_group_open; }
+  bool group_open() const { return m_group.is_open(); }
   // Writes that succeeded so far (whether committed yet or not).
-  std::uint64_t writes() const { return m_writes; }
+  std::uint64_t writes() const { return m_group.writes(); }
   // Commits the open group, if any. A failure (the group rolled back) is
   // returned here, also when it happened in an earlier flush_group().
   core::Result<void> commit_group();
@@ -326,16 +241,11 @@ public:
   // cannot start.
   class WriteScope {
   public:
-    explicit WriteScope(EventStore &store);
-    ~WriteScope();
-    WriteScope(const WriteScope &) = delete;
-    WriteScope &operator=(const WriteScope &) = delete;
-    void commit();
+    explicit WriteScope(EventStore &store) : m_scope(store.m_group) {}
+    void commit() { m_scope.commit(); }
 
   private:
-    EventStore &m_store;
-    bool m_grouped = false;
-    bool m_done = false;
+    GroupCommit::Scope m_scope;
   };
 
   // Told around a reopen by ensure_file(): `before_close` must drop every
@@ -354,18 +264,17 @@ private:
   explicit EventStore(std::unique_ptr<Impl> impl);
   static core::Result<std::unique_ptr<Impl>> open_impl(const std::filesystem::path &path,
                                                        const StoreOptions &options);
-  // Commits (or rolls back) the open group; the failure, if any.
-  core::Result<void> end_group();
+  // Swaps in a connection opened on the file at the same path (after
+  // ensure_file), telling the hooks.
+  void reopen(std::unique_ptr<Impl> impl);
+  void install_wal_hook();
 
   std::unique_ptr<Impl> m_impl;
+  // After m_impl: destroyed first, with the statements it prepared on the
+  // connection.
+  GroupCommit m_group;
   ReopenHooks m_hooks;
-  std::function<void()> m_schedule_commit;    // set: group commit is on
   std::function<void()> m_checkpoint_request; // set: see checkpoint_elsewhere
-  void install_wal_hook();
-  bool m_group_open = false;
-  int m_scope_depth = 0; // WriteScopes alive: nested ones are savepoints
-  std::uint64_t m_writes = 0;
-  std::optional<core::Error> m_group_failure; // from a flush, for commit_group
   SearchPlan m_last_search_plan = SearchPlan::automatic;
 };
 

@@ -2,6 +2,9 @@
 
 #include "core/ical/recurrence.hpp"
 #include "core/zones.hpp"
+#include "daemon/store/guarded.hpp"
+#include "daemon/store/reminder_instances.hpp"
+#include "daemon/store/reminder_planning.hpp"
 #include "daemon/store/snapshot_functions.hpp"
 #include "daemon/store/statement_use.hpp"
 #include "daemon/store/wall_time.hpp"
@@ -26,14 +29,6 @@ namespace summit::store {
 namespace {
 
 using core::ErrorCode;
-
-template <class F> auto guarded(std::string_view what, F &&body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const SQLite::Exception &e) {
-    return core::fail(ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
-  }
-}
 
 // A firing's columns, its snapshot read with SQLite's JSON functions (the
 // snapshot is written by json_object() in take_due, or by nlohmann::json in
@@ -106,9 +101,6 @@ constexpr const char *k_record_taken =
     "json_object('title', title, 'precision', precision, 'start_local', start_local, "
     "'start_utc', start_utc, 'tz', tz, 'location', location, 'reminder', reminder) "
     "FROM temp.outbox_taken ORDER BY k";
-constexpr const char *k_move_on =
-    "UPDATE reminder_instances SET state = CASE WHEN (:now - due) > :grace THEN 'missed' "
-    "ELSE 'fired' END WHERE id IN (SELECT reminder_id FROM temp.outbox_taken)";
 // The taken instances of recurring events' occurrences: their snapshots are
 // corrected in C++ (an occurrence's start, and an override's title or
 // place, come from the rule, which SQL cannot expand) and the next
@@ -184,10 +176,8 @@ struct ReminderStore::Impl {
                          "ORDER BY due, id LIMIT 1"),
         m_last_firing(m_db, "SELECT coalesce(max(id), 0) FROM firings"),
         m_take_due(m_db, k_take_due), m_record_taken(m_db, k_record_taken),
-        m_move_on(m_db, k_move_on), m_taken_occurrences(m_db, k_taken_occurrences),
-        m_correct_taken(m_db, k_correct_taken), m_read_taken(m_db, k_read_taken),
-        m_clear_taken(m_db, "DELETE FROM temp.outbox_taken"),
-        m_set_state(m_db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
+        m_taken_occurrences(m_db, k_taken_occurrences), m_correct_taken(m_db, k_correct_taken),
+        m_read_taken(m_db, k_read_taken), m_clear_taken(m_db, "DELETE FROM temp.outbox_taken"),
         m_insert_owed(m_db, "INSERT INTO owed_deliveries (channel, first_firing, last_firing) "
                             "VALUES (:channel, :first, :last)"),
         m_owed_before(m_db, "SELECT first_firing, last_firing FROM owed_deliveries "
@@ -203,13 +193,6 @@ struct ReminderStore::Impl {
                                         "WHERE f.missed = 0 GROUP BY f.id "
                                         "ORDER BY f.due, f.reminder_id, f.id",
                                         k_firing_columns)),
-        m_instance(m_db, "SELECT state, event_id, position, occurrence FROM reminder_instances "
-                         "WHERE id = :id"),
-        m_insert_instance(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
-                                "occurrence) VALUES (:event, :position, :due, :occurrence)"),
-        m_insert_snooze(m_db, "INSERT INTO reminder_instances (event_id, position, due, "
-                              "snooze_of, occurrence) VALUES (:event, :position, :due, :of, "
-                              ":occurrence)"),
         m_ack_firings(m_db, "UPDATE firings SET acked_at = :now WHERE reminder_id = :id "
                             "AND acked_at IS NULL"),
         m_missed(m_db, fmt::format("SELECT {} FROM firings f WHERE f.missed = 1 "
@@ -224,7 +207,8 @@ struct ReminderStore::Impl {
         m_prune_firings(m_db, "DELETE FROM firings WHERE id <= :through "
                               "AND id < (SELECT max(id) FROM firings) "
                               "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
-                              "9223372036854775807)") {}
+                              "9223372036854775807)"),
+        m_instances(m_db) {}
 
   EventStore &m_events;
   SQLite::Database &m_db;
@@ -234,65 +218,22 @@ struct ReminderStore::Impl {
   SQLite::Statement m_last_firing;
   SQLite::Statement m_take_due;
   SQLite::Statement m_record_taken;
-  SQLite::Statement m_move_on;
   SQLite::Statement m_taken_occurrences;
   SQLite::Statement m_correct_taken;
   SQLite::Statement m_read_taken;
   SQLite::Statement m_clear_taken;
-  SQLite::Statement m_set_state;
   SQLite::Statement m_insert_owed;
   SQLite::Statement m_owed_before;
   SQLite::Statement m_shorten_owed;
   SQLite::Statement m_delete_owed;
   SQLite::Statement m_undelivered;
-  SQLite::Statement m_instance;
-  SQLite::Statement m_insert_instance;
-  SQLite::Statement m_insert_snooze;
   SQLite::Statement m_ack_firings;
   SQLite::Statement m_missed;
   SQLite::Statement m_pending_for_event;
   SQLite::Statement m_log_after;
   SQLite::Statement m_oldest_firings;
   SQLite::Statement m_prune_firings;
-
-  struct Instance {
-    std::string state;
-    std::int64_t event_id = 0;
-    std::int64_t position = 0;
-    std::optional<std::string> occurrence; // of a recurring event
-  };
-
-  std::optional<Instance> instance(std::int64_t id) {
-    Use s(m_instance);
-    s->bind(":id", id);
-    if (!s->executeStep()) {
-      return std::nullopt;
-    }
-    Instance found{s->getColumn(0).getString(), s->getColumn(1).getInt64(),
-                   s->getColumn(2).getInt64(), std::nullopt};
-    if (!s->getColumn(3).isNull()) {
-      found.occurrence = s->getColumn(3).getString();
-    }
-    return found;
-  }
-
-  // The same reminder of the occurrence after `previous`, skipping those
-  // already due before `after` (now - grace: the daemon was down).
-  void plan_next_occurrence(const core::Event &series, const date::time_zone *zone,
-                            std::size_t index, core::LocalSeconds previous,
-                            core::SysSeconds after) {
-    const auto next = ical::next_occurrence_reminder(series, zone, index, previous, after,
-                                                     m_events.reminder_plan());
-    if (!next) {
-      return;
-    }
-    Use s(m_insert_instance);
-    s->bind(":event", series.id);
-    s->bind(":position", static_cast<std::int64_t>(index));
-    s->bind(":due", to_unix(next->due));
-    s->bind(":occurrence", date::format("%FT%T", next->occurrence));
-    s->exec();
-  }
+  ReminderInstances m_instances;
 
   // For each taken instance of a recurring event's occurrence: the snapshot
   // of that occurrence (its own start; an override's title and place), and,
@@ -348,8 +289,79 @@ struct ReminderStore::Impl {
         s->exec();
       }
       if (!row.snooze && row.position < series->reminders.size()) {
-        plan_next_occurrence(*series, *zone, row.position, *id, after);
+        plan_next_occurrence(m_instances, *series, *zone, row.position, *id, after,
+                             m_events.reminder_plan());
       }
+    }
+  }
+
+  // The batch recorded in outbox_taken, as firings numbered from `after`
+  // + 1, in (due, reminder_id, firing_id) order; empties outbox_taken.
+  DueBatch read_taken(std::int64_t after, core::SysSeconds now, std::size_t taken) {
+    DueBatch batch;
+    batch.fired.reserve(taken);
+    {
+      Use s(m_read_taken);
+      while (s->executeStep()) {
+        scheduler::Firing f;
+        f.firing_id = after + s->getColumn(0).getInt64();
+        f.reminder_id = s->getColumn(1).getInt64();
+        f.event_id = s->getColumn(2).getInt64();
+        f.due = from_unix(s->getColumn(3).getInt64());
+        f.fired_at = now;
+        f.lateness = std::max(core::Seconds{0}, now - f.due);
+        const bool missed = s->getColumn(4).getInt() != 0;
+        f.title = s->getColumn(5).getString();
+        f.precision = core::precision_from_string(s->getColumn(6).getString())
+                          .value_or(core::Precision::timed);
+        f.start_local = s->getColumn(7).getString();
+        f.start_utc = from_unix(s->getColumn(8).getInt64());
+        f.tz = s->getColumn(9).getString();
+        f.location = s->getColumn(10).getString();
+        f.reminder = s->getColumn(11).getString();
+        (missed ? batch.missed : batch.fired).push_back(std::move(f));
+      }
+    }
+    {
+      Use s(m_clear_taken);
+      s->exec();
+    }
+    // Numbered in (due, id) order as chosen; should SQLite ever number them
+    // otherwise, the channels still see (due, reminder_id) order.
+    const auto by_due = [](const scheduler::Firing &a, const scheduler::Firing &b) {
+      return std::tie(a.due, a.reminder_id, a.firing_id) <
+             std::tie(b.due, b.reminder_id, b.firing_id);
+    };
+    for (auto *list : {&batch.fired, &batch.missed}) {
+      if (!std::is_sorted(list->begin(), list->end(), by_due)) {
+        std::sort(list->begin(), list->end(), by_due);
+      }
+    }
+    return batch;
+  }
+
+  // One pending delivery per channel for each fired firing, as ranges of
+  // firing ids: usually one range per channel, the whole batch's.
+  void owe(const std::vector<std::string> &channels, const std::vector<scheduler::Firing> &fired) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(fired.size());
+    for (const scheduler::Firing &f : fired) {
+      ids.push_back(f.firing_id);
+    }
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t begin = 0; begin < ids.size();) {
+      std::size_t end = begin + 1;
+      while (end < ids.size() && ids[end] == ids[end - 1] + 1) {
+        ++end;
+      }
+      for (const std::string &channel : channels) {
+        Use s(m_insert_owed);
+        s->bind(":channel", channel);
+        s->bind(":first", ids[begin]);
+        s->bind(":last", ids[end - 1]);
+        s->exec();
+      }
+      begin = end;
     }
   }
 
@@ -414,15 +426,13 @@ ReminderStore::Impl &ReminderStore::impl() {
   return *m_impl;
 }
 
-void ReminderStore::ensure_file() {
+core::Result<void> ReminderStore::ensure_file() {
   // The outbox is written outside any group of client writes, with its own
   // durability (RelaxedSync): commit the group first.
   if (auto flushed = m_events.flush_group(); !flushed) {
-    throw std::runtime_error(flushed.error().message);
+    return flushed;
   }
-  if (auto file = m_events.ensure_file(); !file) {
-    throw std::runtime_error(file.error().message);
-  }
+  return m_events.ensure_file();
 }
 
 core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &events) {
@@ -438,19 +448,32 @@ core::Result<std::unique_ptr<ReminderStore>> ReminderStore::open(EventStore &eve
                  });
 }
 
-std::optional<core::SysSeconds> ReminderStore::next_due() {
-  Use s(impl().m_next_due);
-  if (!s->executeStep()) {
-    return std::nullopt;
-  }
-  return from_unix(s->getColumn(0).getInt64());
+core::Result<std::optional<core::SysSeconds>> ReminderStore::next_due() {
+  return guarded("read the next due reminder",
+                 [&]() -> core::Result<std::optional<core::SysSeconds>> {
+                   Use s(impl().m_next_due);
+                   if (!s->executeStep()) {
+                     return std::nullopt;
+                   }
+                   return from_unix(s->getColumn(0).getInt64());
+                 });
 }
 
-ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
-                                                const std::vector<std::string> &channels,
-                                                std::size_t limit) {
+core::Result<ReminderStore::DueBatch>
+ReminderStore::take_due(core::SysSeconds now, core::Seconds grace,
+                        const std::vector<std::string> &channels, std::size_t limit) {
+  if (auto file = ensure_file(); !file) {
+    return tl::unexpected(file.error());
+  }
+  return guarded("record due reminders", [&]() -> core::Result<DueBatch> {
+    return take_due_now(now, grace, channels, limit);
+  });
+}
+
+ReminderStore::DueBatch ReminderStore::take_due_now(core::SysSeconds now, core::Seconds grace,
+                                                    const std::vector<std::string> &channels,
+                                                    std::size_t limit) {
   DueBatch batch;
-  ensure_file();
   Impl &store = impl();
   // Due now: writers that can wait let this one have the lock first, and
   // then the request side's announcement of what fired.
@@ -488,78 +511,13 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
     s->bind(":now", to_unix(now));
     s->exec();
   }
-  {
-    Use s(store.m_move_on);
-    s->bind(":now", to_unix(now));
-    s->bind(":grace", static_cast<std::int64_t>(grace.count()));
-    if (const int moved = s->exec(); moved != taken) {
-      throw std::runtime_error(fmt::format("took {} reminders but moved {} off the schedule; "
-                                           "nothing was changed",
-                                           taken, moved));
-    }
+  if (const int moved = store.m_instances.take_off_schedule(now, grace); moved != taken) {
+    throw std::runtime_error(fmt::format("took {} reminders but moved {} off the schedule; "
+                                         "nothing was changed",
+                                         taken, moved));
   }
-  std::vector<std::int64_t> fired_ids;
-  batch.fired.reserve(static_cast<std::size_t>(taken));
-  fired_ids.reserve(static_cast<std::size_t>(taken));
-  {
-    Use s(store.m_read_taken);
-    while (s->executeStep()) {
-      scheduler::Firing f;
-      f.firing_id = after + s->getColumn(0).getInt64();
-      f.reminder_id = s->getColumn(1).getInt64();
-      f.event_id = s->getColumn(2).getInt64();
-      f.due = from_unix(s->getColumn(3).getInt64());
-      f.fired_at = now;
-      f.lateness = std::max(core::Seconds{0}, now - f.due);
-      const bool missed = s->getColumn(4).getInt() != 0;
-      f.title = s->getColumn(5).getString();
-      f.precision =
-          core::precision_from_string(s->getColumn(6).getString()).value_or(core::Precision::timed);
-      f.start_local = s->getColumn(7).getString();
-      f.start_utc = from_unix(s->getColumn(8).getInt64());
-      f.tz = s->getColumn(9).getString();
-      f.location = s->getColumn(10).getString();
-      f.reminder = s->getColumn(11).getString();
-      if (missed) {
-        batch.missed.push_back(std::move(f));
-      } else {
-        fired_ids.push_back(f.firing_id);
-        batch.fired.push_back(std::move(f));
-      }
-    }
-  }
-  {
-    Use s(store.m_clear_taken);
-    s->exec();
-  }
-  // Numbered in (due, id) order as chosen; should SQLite ever number them
-  // otherwise, the channels still see (due, reminder_id) order.
-  const auto by_due = [](const scheduler::Firing &a, const scheduler::Firing &b) {
-    return std::tie(a.due, a.reminder_id, a.firing_id) <
-           std::tie(b.due, b.reminder_id, b.firing_id);
-  };
-  for (auto *list : {&batch.fired, &batch.missed}) {
-    if (!std::is_sorted(list->begin(), list->end(), by_due)) {
-      std::sort(list->begin(), list->end(), by_due);
-    }
-  }
-  // Usually one range per channel: the whole batch's fired ids (the missed
-  // ones fell due earlier, so they come first).
-  std::sort(fired_ids.begin(), fired_ids.end());
-  for (std::size_t begin = 0; begin < fired_ids.size();) {
-    std::size_t end = begin + 1;
-    while (end < fired_ids.size() && fired_ids[end] == fired_ids[end - 1] + 1) {
-      ++end;
-    }
-    for (const std::string &channel : channels) {
-      Use s(store.m_insert_owed);
-      s->bind(":channel", channel);
-      s->bind(":first", fired_ids[begin]);
-      s->bind(":last", fired_ids[end - 1]);
-      s->exec();
-    }
-    begin = end;
-  }
+  batch = store.read_taken(after, now, static_cast<std::size_t>(taken));
+  store.owe(channels, batch.fired);
   transaction.commit();
   if (!batch.fired.empty()) {
     announcing.keep();
@@ -567,7 +525,12 @@ ReminderStore::DueBatch ReminderStore::take_due(core::SysSeconds now, core::Seco
   return batch;
 }
 
-std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
+core::Result<std::vector<ReminderStore::Undelivered>> ReminderStore::undelivered() {
+  return guarded("read undelivered reminders",
+                 [&]() -> core::Result<std::vector<Undelivered>> { return undelivered_now(); });
+}
+
+std::vector<ReminderStore::Undelivered> ReminderStore::undelivered_now() {
   std::vector<Undelivered> out;
   Use s(impl().m_undelivered);
   while (s->executeStep()) {
@@ -595,9 +558,9 @@ std::vector<ReminderStore::Undelivered> ReminderStore::undelivered() {
   return out;
 }
 
-void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
+core::Result<void> ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   if (deliveries.empty()) {
-    return;
+    return {};
   }
   // By channel, then firing id: a channel's completions of one loop turn are
   // usually one run of consecutive ids, taken out of its ranges with one or
@@ -609,21 +572,26 @@ void ReminderStore::mark_delivered(const std::vector<Delivery> &deliveries) {
   }
   std::sort(done.begin(), done.end());
   done.erase(std::unique(done.begin(), done.end()), done.end());
-  ensure_file();
-  Impl &store = impl();
-  const EventStore::UrgentWrite urgent(m_events);
-  const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
-  SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
-  for (std::size_t begin = 0; begin < done.size();) {
-    std::size_t end = begin + 1;
-    while (end < done.size() && done[end].first == done[begin].first &&
-           done[end].second == done[end - 1].second + 1) {
-      ++end;
-    }
-    store.forget_owed(done[begin].first, done[begin].second, done[end - 1].second);
-    begin = end;
+  if (auto file = ensure_file(); !file) {
+    return file;
   }
-  transaction.commit();
+  return guarded("record deliveries", [&]() -> core::Result<void> {
+    Impl &store = impl();
+    const EventStore::UrgentWrite urgent(m_events);
+    const RelaxedSync relaxed(store.m_db, Checkpoint::large_wal_only);
+    SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (std::size_t begin = 0; begin < done.size();) {
+      std::size_t end = begin + 1;
+      while (end < done.size() && done[end].first == done[begin].first &&
+             done[end].second == done[end - 1].second + 1) {
+        ++end;
+      }
+      store.forget_owed(done[begin].first, done[begin].second, done[end - 1].second);
+      begin = end;
+    }
+    transaction.commit();
+    return {};
+  });
 }
 
 core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core::Seconds duration,
@@ -634,7 +602,7 @@ core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core:
   return guarded(
       fmt::format("snooze reminder {}", reminder_id), [&]() -> core::Result<std::int64_t> {
         EventStore::WriteScope transaction(m_events);
-        const auto instance = impl().instance(reminder_id);
+        const auto instance = impl().m_instances.find(reminder_id);
         if (!instance) {
           return core::fail(ErrorCode::not_found,
                             fmt::format("no reminder with id {} (its event may have "
@@ -647,18 +615,7 @@ core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core:
                                         "reminder can be snoozed",
                                         reminder_id));
         }
-        Use s(impl().m_insert_snooze);
-        s->bind(":event", instance->event_id);
-        s->bind(":position", instance->position);
-        s->bind(":due", to_unix(now + duration));
-        s->bind(":of", reminder_id);
-        if (instance->occurrence) {
-          s->bind(":occurrence", *instance->occurrence);
-        } else {
-          s->bind(":occurrence");
-        }
-        s->exec();
-        const auto id = impl().m_db.getLastInsertRowid();
+        const auto id = impl().m_instances.insert_snooze(*instance, reminder_id, now + duration);
         transaction.commit();
         return id;
       });
@@ -670,7 +627,7 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
   }
   return guarded(fmt::format("acknowledge reminder {}", reminder_id), [&]() -> core::Result<void> {
     EventStore::WriteScope transaction(m_events);
-    const auto instance = impl().instance(reminder_id);
+    const auto instance = impl().m_instances.find(reminder_id);
     if (!instance) {
       return core::fail(
           ErrorCode::not_found,
@@ -681,12 +638,7 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
           ErrorCode::conflict,
           fmt::format("reminder {} has not fired yet; nothing to acknowledge", reminder_id));
     }
-    {
-      Use s(impl().m_set_state);
-      s->bind(":state", "acked");
-      s->bind(":id", reminder_id);
-      s->exec();
-    }
+    impl().m_instances.acknowledge(reminder_id);
     {
       Use s(impl().m_ack_firings);
       s->bind(":now", to_unix(now));
@@ -700,7 +652,7 @@ core::Result<void> ReminderStore::ack(std::int64_t reminder_id, core::SysSeconds
 
 core::Result<std::int64_t> ReminderStore::event_of(std::int64_t reminder_id) {
   return guarded("look up a reminder", [&]() -> core::Result<std::int64_t> {
-    const auto instance = impl().instance(reminder_id);
+    const auto instance = impl().m_instances.find(reminder_id);
     if (!instance) {
       return core::fail(
           ErrorCode::not_found,

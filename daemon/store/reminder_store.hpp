@@ -37,9 +37,11 @@ struct ReminderStats {
 // handful of statements per batch, not per firing. The user-facing methods
 // (snooze, ack, missed, stats) return Results like the EventStore.
 //
-// Planning (which instances exist) happens in EventStore::add/update, in the
-// same transaction as the event write; this class takes instances off the
-// schedule and records what became of them.
+// Planning (which instances exist, reminder_planning) happens in
+// EventStore::add/update, in the same transaction as the event write, and
+// here for the next occurrence of a series; this class takes instances off
+// the schedule and records what became of them. Every write of an instance
+// goes through ReminderInstances.
 class ReminderStore final : public scheduler::ReminderQueue {
 public:
   // `events` must outlive this object. Fails when the database has no
@@ -47,14 +49,15 @@ public:
   static core::Result<std::unique_ptr<ReminderStore>> open(EventStore &events);
   ~ReminderStore() override;
 
-  // scheduler::ReminderQueue (throws SQLite::Exception on database failure,
-  // after rolling back; the scheduler logs and retries).
-  std::optional<core::SysSeconds> next_due() override;
+  // scheduler::ReminderQueue (a database failure is a storage error, after
+  // rolling back; the scheduler logs and retries).
+  core::Result<std::optional<core::SysSeconds>> next_due() override;
   using scheduler::ReminderQueue::take_due;
-  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels, std::size_t limit) override;
-  std::vector<Undelivered> undelivered() override;
-  void mark_delivered(const std::vector<Delivery> &deliveries) override;
+  core::Result<DueBatch> take_due(core::SysSeconds now, core::Seconds grace,
+                                  const std::vector<std::string> &channels,
+                                  std::size_t limit) override;
+  core::Result<std::vector<Undelivered>> undelivered() override;
+  core::Result<void> mark_delivered(const std::vector<Delivery> &deliveries) override;
   // A burst is recorded and delivered this many at a time.
   std::size_t batch_limit() const override { return k_batch_limit; }
   static constexpr std::size_t k_batch_limit = 1000;
@@ -100,8 +103,13 @@ private:
   ReminderStore(EventStore &events, std::unique_ptr<Impl> impl);
   // The statements, prepared again after the event store reopened.
   Impl &impl();
-  // EventStore::ensure_file, throwing as the ReminderQueue methods do.
-  void ensure_file();
+  // Commits the event store's open group, then EventStore::ensure_file.
+  core::Result<void> ensure_file();
+  // The bodies of take_due and undelivered: they throw, and the public
+  // methods answer with a Result (guarded).
+  DueBatch take_due_now(core::SysSeconds now, core::Seconds grace,
+                        const std::vector<std::string> &channels, std::size_t limit);
+  std::vector<Undelivered> undelivered_now();
   EventStore &m_events;
   std::unique_ptr<Impl> m_impl;
 };

@@ -56,7 +56,7 @@ public:
   void erase(std::int64_t reminder_id) { m_pending.erase(reminder_id); }
   const std::map<std::int64_t, core::SysSeconds> &pending() const { return m_pending; }
 
-  std::optional<core::SysSeconds> next_due() override {
+  core::Result<std::optional<core::SysSeconds>> next_due() override {
     std::optional<core::SysSeconds> next;
     for (const auto &[id, due] : m_pending) {
       if (!next || due < *next) {
@@ -67,8 +67,9 @@ public:
   }
 
   using ReminderQueue::take_due;
-  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels, std::size_t limit) override {
+  core::Result<DueBatch> take_due(core::SysSeconds now, core::Seconds grace,
+                                  const std::vector<std::string> &channels,
+                                  std::size_t limit) override {
     std::vector<std::pair<core::SysSeconds, std::int64_t>> due;
     for (const auto &[id, when] : m_pending) {
       if (when <= now) {
@@ -102,7 +103,7 @@ public:
     return batch;
   }
 
-  std::vector<Undelivered> undelivered() override {
+  core::Result<std::vector<Undelivered>> undelivered() override {
     std::vector<Undelivered> out;
     for (const auto &[id, entry] : m_outbox) {
       if (!entry.channels.empty()) {
@@ -112,12 +113,13 @@ public:
     return out;
   }
 
-  void mark_delivered(const std::vector<Delivery> &deliveries) override {
+  core::Result<void> mark_delivered(const std::vector<Delivery> &deliveries) override {
     for (const auto &d : deliveries) {
       if (auto it = m_outbox.find(d.firing_id); it != m_outbox.end()) {
         it->second.channels.erase(d.channel);
       }
     }
+    return {};
   }
 
   std::vector<Firing> missed;
@@ -547,7 +549,7 @@ private:
   }
 
   bool finished_cleanly() {
-    if (const auto left = m_queue.undelivered(); !left.empty()) {
+    if (const auto left = m_queue.undelivered().value(); !left.empty()) {
       return fail(fmt::format("{} firing(s) never recorded as delivered, first reminder {}",
                               left.size(), left.front().firing.reminder_id));
     }

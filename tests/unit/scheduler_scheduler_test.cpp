@@ -44,10 +44,10 @@ public:
     m_next_firing_id = std::max(m_next_firing_id, firing_id + 1);
   }
 
-  std::optional<core::SysSeconds> next_due() override {
+  core::Result<std::optional<core::SysSeconds>> next_due() override {
     ++next_due_calls;
     if (fail_next) {
-      throw std::runtime_error("database is locked");
+      return core::fail(core::ErrorCode::storage, "database is locked");
     }
     if (m_pending.empty()) {
       return std::nullopt;
@@ -58,12 +58,13 @@ public:
   }
 
   using ReminderQueue::take_due;
-  DueBatch take_due(core::SysSeconds now, core::Seconds grace,
-                    const std::vector<std::string> &channels, std::size_t most) override {
+  core::Result<DueBatch> take_due(core::SysSeconds now, core::Seconds grace,
+                                  const std::vector<std::string> &channels,
+                                  std::size_t most) override {
     ++takes;
     most = std::min(most, limit);
     if (fail_take) {
-      throw std::runtime_error("disk I/O error");
+      return core::fail(core::ErrorCode::storage, "disk I/O error");
     }
     std::vector<Instance> due;
     std::erase_if(m_pending, [&](const Instance &p) {
@@ -101,7 +102,7 @@ public:
     return batch;
   }
 
-  std::vector<Undelivered> undelivered() override {
+  core::Result<std::vector<Undelivered>> undelivered() override {
     std::vector<Undelivered> out;
     for (const auto &[id, entry] : m_outbox) {
       if (!entry.pending.empty()) {
@@ -111,19 +112,20 @@ public:
     return out;
   }
 
-  void mark_delivered(const std::vector<Delivery> &deliveries) override {
+  core::Result<void> mark_delivered(const std::vector<Delivery> &deliveries) override {
     ++mark_delivered_calls;
     for (const auto &d : deliveries) {
       if (auto it = m_outbox.find(d.firing_id); it != m_outbox.end()) {
         it->second.pending.erase(d.channel);
       }
     }
+    return {};
   }
 
   std::set<std::string> pending_channels(std::int64_t firing_id) {
     return m_outbox.at(firing_id).pending;
   }
-  std::size_t undelivered_count() { return undelivered().size(); }
+  std::size_t undelivered_count() { return undelivered().value().size(); }
   std::size_t batch_limit() const override { return limit; }
 
   std::size_t limit = static_cast<std::size_t>(-1);

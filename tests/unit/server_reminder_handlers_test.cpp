@@ -83,7 +83,8 @@ protected:
   // reminder ids fired.
   std::vector<std::int64_t> fire_until(core::SysSeconds when, core::Seconds grace = 24h) {
     std::vector<std::int64_t> ids;
-    for (const auto &firing : m_reminders->take_due(when, grace, {"log"}).fired) {
+    const auto batch = m_reminders->take_due(when, grace, {"log"}).value();
+    for (const auto &firing : batch.fired) {
       ids.push_back(firing.reminder_id);
     }
     return ids;

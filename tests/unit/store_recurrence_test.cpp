@@ -256,18 +256,18 @@ TEST_F(RecurrenceStoreTest,
   const Event series = add(params);
   // Friday 5 September 10:00 Minsk, an hour before: 06:00 UTC.
   const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
-  ASSERT_EQ(m_reminders->next_due(), first_due);
-  auto batch = m_reminders->take_due(first_due, 24h, k_channels);
+  ASSERT_EQ(m_reminders->next_due().value(), first_due);
+  auto batch = m_reminders->take_due(first_due, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(batch.fired[0].event_id, series.id);
   EXPECT_EQ(batch.fired[0].start_local, "2025-09-05T10:00:00+03:00");
   // The same transaction planned next Friday's.
-  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{7});
+  EXPECT_EQ(m_reminders->next_due().value(), first_due + date::days{7});
   auto pending = m_reminders->pending_for_event(series.id);
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->size(), 1u);
 
-  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels);
+  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels).value();
   ASSERT_EQ(next.fired.size(), 1u);
   EXPECT_EQ(next.fired[0].start_local, "2025-09-12T10:00:00+03:00");
   EXPECT_NE(next.fired[0].reminder_id, batch.fired[0].reminder_id);
@@ -281,12 +281,12 @@ TEST_F(RecurrenceStoreTest, after_a_long_downtime_one_reminder_is_missed_and_the
   // period (missed), the Fridays in between are skipped, and the next one
   // planned is 3 October's.
   const SysSeconds back = sys_days{2025_y / October / 1} + 12h;
-  auto batch = m_reminders->take_due(back, 24h, k_channels);
+  auto batch = m_reminders->take_due(back, 24h, k_channels).value();
   EXPECT_TRUE(batch.fired.empty());
   ASSERT_EQ(batch.missed.size(), 1u);
   EXPECT_EQ(batch.missed[0].start_local, "2025-09-05T10:00:00+03:00");
-  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / October / 3} + 6h);
-  EXPECT_TRUE(m_reminders->take_due(back, 24h, k_channels).missed.empty());
+  EXPECT_EQ(m_reminders->next_due().value(), sys_days{2025_y / October / 3} + 6h);
+  EXPECT_TRUE(m_reminders->take_due(back, 24h, k_channels).value().missed.empty());
 }
 
 TEST_F(RecurrenceStoreTest, a_series_that_ends_plans_nothing_after_its_last_occurrence) {
@@ -295,9 +295,10 @@ TEST_F(RecurrenceStoreTest, a_series_that_ends_plans_nothing_after_its_last_occu
   params["reminders"] = {"PT1H"};
   add(params);
   const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
-  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).fired.size(), 1u);
-  ASSERT_EQ(m_reminders->take_due(first_due + date::days{7}, 24h, k_channels).fired.size(), 1u);
-  EXPECT_FALSE(m_reminders->next_due());
+  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).value().fired.size(), 1u);
+  ASSERT_EQ(m_reminders->take_due(first_due + date::days{7}, 24h, k_channels).value().fired.size(),
+            1u);
+  EXPECT_FALSE(m_reminders->next_due().value());
 }
 
 TEST_F(RecurrenceStoreTest, a_snoozed_occurrence_reminder_keeps_its_occurrence_and_plans_nothing) {
@@ -305,15 +306,15 @@ TEST_F(RecurrenceStoreTest, a_snoozed_occurrence_reminder_keeps_its_occurrence_a
   params["reminders"] = {"PT1H"};
   const Event series = add(params);
   const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
-  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).fired.size(), 1u);
-  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels);
+  ASSERT_EQ(m_reminders->take_due(first_due, 24h, k_channels).value().fired.size(), 1u);
+  auto next = m_reminders->take_due(first_due + date::days{7}, 24h, k_channels).value();
   ASSERT_EQ(next.fired.size(), 1u);
   EXPECT_EQ(next.fired[0].start_local, "2025-09-12T10:00:00+03:00");
 
   const SysSeconds now = first_due + date::days{7} + 1min;
   auto snoozed = m_reminders->snooze(next.fired[0].reminder_id, 10min, now);
   ASSERT_TRUE(snoozed) << snoozed.error().message;
-  auto again = m_reminders->take_due(now + 10min, 24h, k_channels);
+  auto again = m_reminders->take_due(now + 10min, 24h, k_channels).value();
   ASSERT_EQ(again.fired.size(), 1u);
   EXPECT_EQ(again.fired[0].reminder_id, *snoozed);
   EXPECT_EQ(again.fired[0].start_local, "2025-09-12T10:00:00+03:00");
@@ -322,7 +323,7 @@ TEST_F(RecurrenceStoreTest, a_snoozed_occurrence_reminder_keeps_its_occurrence_a
   auto pending = m_reminders->pending_for_event(series.id);
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 1u);
-  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{14});
+  EXPECT_EQ(m_reminders->next_due().value(), first_due + date::days{14});
 }
 
 TEST_F(RecurrenceStoreTest, editing_a_series_replans_its_next_reminder) {
@@ -333,7 +334,7 @@ TEST_F(RecurrenceStoreTest, editing_a_series_replans_its_next_reminder) {
   auto moved = core::event_apply_update_params(series, {{"start", "2025-09-05T15:00"}}, ctx);
   ASSERT_TRUE(moved) << moved.error().message;
   ASSERT_TRUE(m_events->update(moved->event));
-  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / September / 5} + 11h);
+  EXPECT_EQ(m_reminders->next_due().value(), sys_days{2025_y / September / 5} + 11h);
 }
 
 // Found by the crash test: an edit that reaches the store after a reminder
@@ -350,12 +351,12 @@ TEST_F(RecurrenceStoreTest, an_edit_after_the_due_instant_keeps_the_occurrence_r
   ASSERT_TRUE(renamed) << renamed.error().message;
   renamed->event.updated = first_due + 1min;
   ASSERT_TRUE(m_events->update(renamed->event));
-  EXPECT_EQ(m_reminders->next_due(), first_due);
-  auto batch = m_reminders->take_due(first_due + 2min, 24h, k_channels);
+  EXPECT_EQ(m_reminders->next_due().value(), first_due);
+  auto batch = m_reminders->take_due(first_due + 2min, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(batch.fired[0].start_local, "2025-09-05T10:00:00+03:00");
   EXPECT_EQ(batch.fired[0].title, "CIS working group (renamed)");
-  EXPECT_EQ(m_reminders->next_due(), first_due + date::days{7});
+  EXPECT_EQ(m_reminders->next_due().value(), first_due + date::days{7});
 
   // Moved instead, so that the owed instant is no longer the series': the
   // next occurrence's reminder is planned, nothing past.
@@ -368,7 +369,7 @@ TEST_F(RecurrenceStoreTest, an_edit_after_the_due_instant_keeps_the_occurrence_r
   moved->event.updated = first_due + date::days{7} + 1min;
   ASSERT_TRUE(m_events->update(moved->event));
   // Friday 12 September 15:00 Minsk, an hour before: 11:00 UTC, still ahead.
-  EXPECT_EQ(m_reminders->next_due(), sys_days{2025_y / September / 12} + 11h);
+  EXPECT_EQ(m_reminders->next_due().value(), sys_days{2025_y / September / 12} + 11h);
   auto pending = m_reminders->pending_for_event(series.id);
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->size(), 1u);

@@ -90,7 +90,7 @@ protected:
 
 TEST_F(ReminderStoreTest, adding_an_event_plans_each_reminder_and_the_earliest_is_next) {
   add(minsk({before(24h), before(date::days{7})}));
-  ASSERT_EQ(m_reminders->next_due(), k_start - date::days{7});
+  ASSERT_EQ(m_reminders->next_due().value(), k_start - date::days{7});
   auto stats = m_reminders->stats(60s);
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->pending, 2);
@@ -99,16 +99,16 @@ TEST_F(ReminderStoreTest, adding_an_event_plans_each_reminder_and_the_earliest_i
 
 TEST_F(ReminderStoreTest, nothing_is_due_before_its_instant) {
   add(minsk({before(24h)}));
-  auto batch = m_reminders->take_due(k_start - 24h - 1s, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start - 24h - 1s, 24h, k_channels).value();
   EXPECT_TRUE(batch.fired.empty());
   EXPECT_TRUE(batch.missed.empty());
-  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+  EXPECT_EQ(m_reminders->next_due().value(), k_start - 24h);
 }
 
 TEST_F(ReminderStoreTest, a_due_reminder_fires_once_with_the_event_snapshot) {
   const Event event = add(minsk({before(24h)}));
   const SysSeconds now = k_start - 24h + 2s;
-  auto batch = m_reminders->take_due(now, 24h, k_channels);
+  auto batch = m_reminders->take_due(now, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   const auto &firing = batch.fired[0];
   EXPECT_EQ(firing.event_id, event.id);
@@ -119,43 +119,44 @@ TEST_F(ReminderStoreTest, a_due_reminder_fires_once_with_the_event_snapshot) {
   EXPECT_EQ(firing.lateness, 2s);
   EXPECT_EQ(firing.due, k_start - 24h);
   // Taken off the schedule: asking again gives nothing.
-  EXPECT_TRUE(m_reminders->take_due(now + 1s, 24h, k_channels).fired.empty());
-  EXPECT_FALSE(m_reminders->next_due());
+  EXPECT_TRUE(m_reminders->take_due(now + 1s, 24h, k_channels).value().fired.empty());
+  EXPECT_FALSE(m_reminders->next_due().value());
 }
 
 TEST_F(ReminderStoreTest, deliveries_are_owed_per_channel_until_marked_and_survive_a_reopen) {
   add(minsk({before(24h)}));
-  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   const auto firing_id = batch.fired[0].firing_id;
   const auto reminder_id = batch.fired[0].reminder_id;
 
-  m_reminders->mark_delivered({{firing_id, "log"}});
+  ASSERT_TRUE(m_reminders->mark_delivered({{firing_id, "log"}}));
   reopen(); // a crash before "subscribers" completed
-  auto owed = m_reminders->undelivered();
+  auto owed = m_reminders->undelivered().value();
   ASSERT_EQ(owed.size(), 1u);
   EXPECT_EQ(owed[0].firing.reminder_id, reminder_id);
   EXPECT_EQ(owed[0].firing.title, "Council of Heads of Government of the CIS");
   EXPECT_EQ(owed[0].channels, std::vector<std::string>{"subscribers"});
 
-  m_reminders->mark_delivered({{firing_id, "subscribers"}, {firing_id, "subscribers"}});
-  EXPECT_TRUE(m_reminders->undelivered().empty());
+  ASSERT_TRUE(
+      m_reminders->mark_delivered({{firing_id, "subscribers"}, {firing_id, "subscribers"}}));
+  EXPECT_TRUE(m_reminders->undelivered().value().empty());
   reopen();
-  EXPECT_TRUE(m_reminders->undelivered().empty());
-  EXPECT_TRUE(m_reminders->take_due(k_start + 1h, 24h, k_channels).fired.empty());
+  EXPECT_TRUE(m_reminders->undelivered().value().empty());
+  EXPECT_TRUE(m_reminders->take_due(k_start + 1h, 24h, k_channels).value().fired.empty());
 }
 
 TEST_F(ReminderStoreTest, beyond_the_grace_period_a_reminder_is_missed_not_fired) {
   add(minsk({before(date::days{7}), before(1h)}));
   // The daemon was down from before the 7-day reminder until 30 min before the start.
-  auto batch = m_reminders->take_due(k_start - 30min, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start - 30min, 24h, k_channels).value();
   ASSERT_EQ(batch.missed.size(), 1u);
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(batch.missed[0].reminder, "P7D");
   EXPECT_EQ(batch.fired[0].reminder, "PT1H");
   EXPECT_EQ(batch.fired[0].lateness, 30min);
   // Missed ones owe no delivery and are listed.
-  auto owed = m_reminders->undelivered();
+  auto owed = m_reminders->undelivered().value();
   ASSERT_EQ(owed.size(), 1u);
   EXPECT_EQ(owed[0].firing.reminder, "PT1H");
   auto missed = m_reminders->missed(10);
@@ -175,12 +176,12 @@ TEST_F(ReminderStoreTest, reminders_already_past_when_planned_are_not_planned) {
   auto stats = m_reminders->stats(60s);
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->pending, 1);
-  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+  EXPECT_EQ(m_reminders->next_due().value(), k_start - 24h);
 }
 
 TEST_F(ReminderStoreTest, editing_the_start_replans_pending_and_editing_the_title_never_refires) {
   Event event = add(minsk({before(date::days{7}), before(24h)}));
-  auto first = m_reminders->take_due(k_start - date::days{7}, 24h, k_channels);
+  auto first = m_reminders->take_due(k_start - date::days{7}, 24h, k_channels).value();
   ASSERT_EQ(first.fired.size(), 1u);
 
   event.title = "CIS heads of government";
@@ -189,7 +190,7 @@ TEST_F(ReminderStoreTest, editing_the_start_replans_pending_and_editing_the_titl
   auto stats = m_reminders->stats(60s);
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->pending, 1); // only the 1-day one; the 7-day one fired already
-  EXPECT_EQ(m_reminders->next_due(), k_start - 24h);
+  EXPECT_EQ(m_reminders->next_due().value(), k_start - 24h);
 
   // Moved one hour later: the pending reminder moves with it.
   event.start_local += 1h;
@@ -197,15 +198,16 @@ TEST_F(ReminderStoreTest, editing_the_start_replans_pending_and_editing_the_titl
   event.start_utc += 1h;
   event.end_utc += 1h;
   ASSERT_TRUE(m_events->update(event));
-  EXPECT_EQ(m_reminders->next_due(), k_start + 1h - 24h);
+  EXPECT_EQ(m_reminders->next_due().value(), k_start + 1h - 24h);
 }
 
 TEST_F(ReminderStoreTest, a_cancelled_or_removed_event_has_no_pending_reminders_but_keeps_history) {
   Event event = add(minsk({before(date::days{7}), before(24h)}));
-  ASSERT_EQ(m_reminders->take_due(k_start - date::days{7}, 24h, k_channels).fired.size(), 1u);
+  ASSERT_EQ(m_reminders->take_due(k_start - date::days{7}, 24h, k_channels).value().fired.size(),
+            1u);
   event.status = core::Status::cancelled;
   ASSERT_TRUE(m_events->update(event));
-  EXPECT_FALSE(m_reminders->next_due());
+  EXPECT_FALSE(m_reminders->next_due().value());
 
   ASSERT_TRUE(m_events->remove(event.id));
   auto stats = m_reminders->stats(60s);
@@ -251,7 +253,7 @@ TEST_F(ReminderStoreTest, status_counts_kept_by_triggers_always_equal_a_recount)
 
   // Down from before the 7-day and 3-day reminders until 3 days before the
   // start: one missed, one fired late.
-  auto batch = m_reminders->take_due(k_start - date::days{3} + 2h, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start - date::days{3} + 2h, 24h, k_channels).value();
   EXPECT_EQ(batch.missed.size() + batch.fired.size(), 2U);
   expect_recount("fired and missed");
   ASSERT_FALSE(batch.fired.empty());
@@ -281,7 +283,7 @@ TEST_F(ReminderStoreTest, status_counts_kept_by_triggers_always_equal_a_recount)
 TEST_F(ReminderStoreTest, snooze_plans_a_new_instance_of_a_fired_reminder) {
   add(minsk({before(24h)}));
   auto pending_id = [&] {
-    auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+    auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels).value();
     return batch.fired.at(0).reminder_id;
   };
   const auto fired_id = pending_id();
@@ -289,7 +291,7 @@ TEST_F(ReminderStoreTest, snooze_plans_a_new_instance_of_a_fired_reminder) {
   auto snoozed = m_reminders->snooze(fired_id, 15min, now);
   ASSERT_TRUE(snoozed) << snoozed.error().message;
   EXPECT_NE(*snoozed, fired_id);
-  EXPECT_EQ(m_reminders->next_due(), now + 15min);
+  EXPECT_EQ(m_reminders->next_due().value(), now + 15min);
 
   // A pending one cannot be snoozed or acknowledged; unknown ids are not found.
   auto again = m_reminders->snooze(*snoozed, 5min, now);
@@ -298,7 +300,7 @@ TEST_F(ReminderStoreTest, snooze_plans_a_new_instance_of_a_fired_reminder) {
   EXPECT_EQ(m_reminders->ack(*snoozed, now).error().code, core::ErrorCode::conflict);
   EXPECT_EQ(m_reminders->snooze(9999, 5min, now).error().code, core::ErrorCode::not_found);
 
-  auto refired = m_reminders->take_due(now + 15min, 24h, k_channels);
+  auto refired = m_reminders->take_due(now + 15min, 24h, k_channels).value();
   ASSERT_EQ(refired.fired.size(), 1u);
   EXPECT_EQ(refired.fired[0].reminder_id, *snoozed);
   EXPECT_EQ(refired.fired[0].reminder, "P1D");
@@ -317,7 +319,7 @@ TEST_F(ReminderStoreTest, many_reminders_due_at_one_instant_fire_together_in_a_s
   // one stable order across the batches.
   ReminderStore::DueBatch batch;
   while (true) {
-    auto more = m_reminders->take_due(k_start - 1h, 24h, k_channels);
+    auto more = m_reminders->take_due(k_start - 1h, 24h, k_channels).value();
     if (more.fired.empty()) {
       break;
     }
@@ -349,9 +351,9 @@ TEST_F(ReminderStoreTest, a_database_removed_under_the_stores_is_written_back_an
   ASSERT_TRUE(fs::exists(m_dir / "summit.db"));
   EXPECT_EQ(fs::status(m_dir).permissions() & fs::perms::all, fs::perms::owner_all);
   // The reminder schedule carries on over the reopened connection.
-  auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start - 24h, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 2u);
-  m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}});
+  ASSERT_TRUE(m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}}));
 
   reopen(); // what a restart would see
   EXPECT_TRUE(m_events->get(first.id));
@@ -373,7 +375,7 @@ TEST_F(ReminderStoreTest, a_database_replaced_under_the_stores_refuses_writes_bu
   EXPECT_NE(refused.error().message.find("was replaced by another file"), std::string::npos)
       << refused.error().message;
   EXPECT_FALSE(m_reminders->ack(1, k_added));
-  EXPECT_THROW(m_reminders->take_due(k_start, 24h, k_channels), std::exception);
+  EXPECT_THROW(m_reminders->take_due(k_start, 24h, k_channels).value(), std::exception);
   EXPECT_TRUE(m_events->get(first.id)); // reads go on from the open connection
 }
 
@@ -401,7 +403,7 @@ TEST_F(ReminderStoreTest, an_edit_after_the_due_instant_keeps_a_reminder_not_yet
   ASSERT_EQ(still->size(), 1u);
   EXPECT_EQ(still->front().first, reminder_id); // the same instance, the same id
 
-  auto batch = m_reminders->take_due(due + 6s, 24h, k_channels);
+  auto batch = m_reminders->take_due(due + 6s, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(batch.fired[0].reminder_id, reminder_id);
   EXPECT_EQ(batch.fired[0].title, event.title);
@@ -437,7 +439,7 @@ TEST_F(ReminderStoreTest, a_burst_is_taken_a_batch_at_a_time_in_due_then_id_orde
   std::vector<SysSeconds> dues;
   std::vector<std::size_t> sizes;
   for (int round = 0; round < 5; ++round) {
-    auto batch = m_reminders->take_due(k_start - 24h + 5s, 24h, k_channels);
+    auto batch = m_reminders->take_due(k_start - 24h + 5s, 24h, k_channels).value();
     if (batch.fired.empty()) {
       break;
     }
@@ -454,7 +456,7 @@ TEST_F(ReminderStoreTest, a_burst_is_taken_a_batch_at_a_time_in_due_then_id_orde
     ASSERT_TRUE(dues[i - 1] < dues[i] || (dues[i - 1] == dues[i] && order[i - 1] < order[i]))
         << "out of order at " << i;
   }
-  EXPECT_FALSE(m_reminders->next_due());
+  EXPECT_FALSE(m_reminders->next_due().value());
 }
 
 } // namespace
@@ -530,7 +532,7 @@ TEST_F(ReminderStoreTest, snapshots_hold_each_event_as_it_was_when_its_reminder_
   }
   ASSERT_EQ(planned, 7u);
   const auto batch =
-      m_reminders->take_due(sys_days{2025_y / October / 2}, date::days{60}, k_channels);
+      m_reminders->take_due(sys_days{2025_y / October / 2}, date::days{60}, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 7u);
   // The snapshots, written out by hand from the events above (not through
   // the code that takes them): event, title, precision, start as channels
@@ -596,7 +598,7 @@ TEST_F(ReminderStoreTest, snapshots_hold_each_event_as_it_was_when_its_reminder_
 
   // The same snapshots come back from the outbox after a restart.
   reopen();
-  const auto owed = m_reminders->undelivered();
+  const auto owed = m_reminders->undelivered().value();
   ASSERT_EQ(owed.size(), 7u);
   for (std::size_t i = 0; i < owed.size(); ++i) {
     EXPECT_EQ(owed[i].firing.firing_id, batch.fired[i].firing_id);
@@ -611,7 +613,7 @@ TEST_F(ReminderStoreTest, missed_and_fired_split_in_one_batch_and_only_fired_one
   add(minsk({before(date::days{7}), before(date::days{2}), before(24h), before(1h)}));
   add(minsk({before(date::days{2}), before(24h)}));
   const SysSeconds now = k_start - 20h;
-  auto batch = m_reminders->take_due(now, 24h, k_channels);
+  auto batch = m_reminders->take_due(now, 24h, k_channels).value();
   ASSERT_EQ(batch.missed.size(), 3u);
   ASSERT_EQ(batch.fired.size(), 2u);
   for (const auto *list : {&batch.missed, &batch.fired}) {
@@ -624,7 +626,7 @@ TEST_F(ReminderStoreTest, missed_and_fired_split_in_one_batch_and_only_fired_one
   EXPECT_EQ(batch.missed[0].reminder, "P7D");
   EXPECT_EQ(batch.fired[0].reminder, "P1D");
   EXPECT_EQ(batch.fired[0].lateness, 4h);
-  const auto owed = m_reminders->undelivered();
+  const auto owed = m_reminders->undelivered().value();
   ASSERT_EQ(owed.size(), 2u);
   EXPECT_EQ(owed[0].firing.firing_id, batch.fired[0].firing_id);
   EXPECT_EQ(owed[1].firing.firing_id, batch.fired[1].firing_id);
@@ -638,7 +640,7 @@ TEST_F(ReminderStoreTest, missed_and_fired_split_in_one_batch_and_only_fired_one
   EXPECT_EQ(stats->undelivered, 2);
   EXPECT_EQ(stats->pending, 1); // PT1H
   // Nothing taken twice.
-  EXPECT_TRUE(m_reminders->take_due(now, 24h, k_channels).fired.empty());
+  EXPECT_TRUE(m_reminders->take_due(now, 24h, k_channels).value().fired.empty());
 }
 
 TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_rest_owed) {
@@ -647,7 +649,7 @@ TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_re
     add(minsk({before(24h)}));
   }
   ASSERT_TRUE(m_events->commit_group());
-  auto batch = m_reminders->take_due(k_start - 24h, 24h, {"log", "subscribers", "exec"});
+  auto batch = m_reminders->take_due(k_start - 24h, 24h, {"log", "subscribers", "exec"}).value();
   ASSERT_EQ(batch.fired.size(), 12u);
   std::vector<std::int64_t> ids;
   for (const auto &f : batch.fired) {
@@ -659,7 +661,7 @@ TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_re
     expected[id] = {"exec", "log", "subscribers"};
   }
   const auto mark = [&](std::vector<ReminderStore::Delivery> deliveries) {
-    m_reminders->mark_delivered(deliveries);
+    ASSERT_TRUE(m_reminders->mark_delivered(deliveries));
     for (const auto &d : deliveries) {
       if (auto it = expected.find(d.firing_id); it != expected.end()) {
         it->second.erase(d.channel);
@@ -669,7 +671,8 @@ TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_re
       }
     }
     std::map<std::int64_t, std::set<std::string>> got;
-    for (const auto &item : m_reminders->undelivered()) {
+    const auto undelivered = m_reminders->undelivered().value();
+    for (const auto &item : undelivered) {
       got[item.firing.firing_id] = {item.channels.begin(), item.channels.end()};
     }
     EXPECT_EQ(got, expected);
@@ -703,7 +706,7 @@ TEST_F(ReminderStoreTest, deliveries_completed_out_of_order_leave_exactly_the_re
     rest.push_back({id, "subscribers"});
   }
   mark(rest);
-  EXPECT_TRUE(m_reminders->undelivered().empty());
+  EXPECT_TRUE(m_reminders->undelivered().value().empty());
   auto stats = m_reminders->stats(60s);
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->undelivered, 0);
@@ -716,14 +719,14 @@ TEST_F(ReminderStoreTest, deliveries_owed_across_batches_are_kept_apart) {
     add(minsk({before(24h)}));
   }
   ASSERT_TRUE(m_events->commit_group());
-  auto first = m_reminders->take_due(k_start - 24h, 24h, k_channels);
-  auto second = m_reminders->take_due(k_start - 24h, 24h, k_channels);
+  auto first = m_reminders->take_due(k_start - 24h, 24h, k_channels).value();
+  auto second = m_reminders->take_due(k_start - 24h, 24h, k_channels).value();
   ASSERT_EQ(first.fired.size(), ReminderStore::k_batch_limit);
   ASSERT_EQ(second.fired.size(), 10u);
   // The last of the first batch and the first of the second, for one channel.
-  m_reminders->mark_delivered(
-      {{first.fired.back().firing_id, "log"}, {second.fired.front().firing_id, "log"}});
-  const auto owed = m_reminders->undelivered();
+  ASSERT_TRUE(m_reminders->mark_delivered(
+      {{first.fired.back().firing_id, "log"}, {second.fired.front().firing_id, "log"}}));
+  const auto owed = m_reminders->undelivered().value();
   ASSERT_EQ(owed.size(), total);
   std::size_t log_owed = 0;
   for (const auto &item : owed) {
@@ -739,7 +742,7 @@ TEST_F(ReminderStoreTest, an_instance_whose_event_is_gone_is_recorded_not_lost) 
   m_events->database().exec("DELETE FROM reminders WHERE event_id = " + std::to_string(event.id));
   m_events->database().exec("DELETE FROM events WHERE id = " + std::to_string(event.id));
   m_events->database().exec("PRAGMA foreign_keys = ON");
-  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(batch.fired[0].event_id, event.id);
   EXPECT_EQ(batch.fired[0].title, "(removed event)");
@@ -750,15 +753,15 @@ TEST_F(ReminderStoreTest, outbox_writes_leave_client_writes_their_full_sync_and_
   add(minsk({before(24h)}));
   auto &db = m_events->database();
   const int autocheckpoint = db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
-  auto batch = m_reminders->take_due(k_start, 24h, k_channels);
+  auto batch = m_reminders->take_due(k_start, 24h, k_channels).value();
   ASSERT_EQ(batch.fired.size(), 1u);
   EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2); // FULL
   EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
-  m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}});
+  ASSERT_TRUE(m_reminders->mark_delivered({{batch.fired[0].firing_id, "log"}}));
   EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
   EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
   // Also when nothing was due.
-  EXPECT_TRUE(m_reminders->take_due(k_start, 24h, k_channels).fired.empty());
+  EXPECT_TRUE(m_reminders->take_due(k_start, 24h, k_channels).value().fired.empty());
   EXPECT_EQ(db.execAndGet("PRAGMA synchronous").getInt(), 2);
   EXPECT_EQ(db.execAndGet("PRAGMA wal_autocheckpoint").getInt(), autocheckpoint);
 }
@@ -811,7 +814,7 @@ TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upg
     EXPECT_EQ((*events)->schema_version(), embedded_migrations().back().version);
     auto reminders = ReminderStore::open(**events);
     ASSERT_TRUE(reminders) << reminders.error().message;
-    const auto owed = (*reminders)->undelivered();
+    const auto owed = (*reminders)->undelivered().value();
     ASSERT_EQ(owed.size(), 1u);
     EXPECT_EQ(owed[0].firing.firing_id, 7);
     EXPECT_EQ(owed[0].firing.reminder_id, 12);
@@ -826,16 +829,16 @@ TEST(ReminderStoreUpgrade, deliveries_owed_under_schema_2_are_owed_after_the_upg
     ASSERT_EQ(missed->size(), 1u);
     EXPECT_EQ((*missed)[0].firing.title, "Missed one");
     EXPECT_EQ((*missed)[0].firing.precision, core::Precision::timed);
-    (*reminders)->mark_delivered({{7, "exec"}, {7, "subscribers"}});
-    EXPECT_TRUE((*reminders)->undelivered().empty());
+    ASSERT_TRUE((*reminders)->mark_delivered({{7, "exec"}, {7, "subscribers"}}));
+    EXPECT_TRUE((*reminders)->undelivered().value().empty());
     // The schedule came through the rebuild of its table: same instance,
     // same id, still pending, found through its index; it fires once.
-    EXPECT_EQ((*reminders)->next_due(), k_start - 1h);
-    auto batch = (*reminders)->take_due(k_start - 1h, 24h, k_channels);
+    EXPECT_EQ((*reminders)->next_due().value(), k_start - 1h);
+    auto batch = (*reminders)->take_due(k_start - 1h, 24h, k_channels).value();
     ASSERT_EQ(batch.fired.size(), 1u);
     EXPECT_EQ(batch.fired[0].firing_id, 9); // after the firings kept from schema 2
     EXPECT_EQ(batch.fired[0].reminder, "PT1H");
-    EXPECT_FALSE((*reminders)->next_due());
+    EXPECT_FALSE((*reminders)->next_due().value());
     auto &db = (*events)->database();
     EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
     SQLite::Statement plan_query(db, "EXPLAIN QUERY PLAN SELECT due FROM reminder_instances "
@@ -870,11 +873,11 @@ TEST_F(ReminderStoreTest, taken_firings_stay_unannounced_for_the_request_side_un
   ASSERT_TRUE(reminders) << reminders.error().message;
   ASSERT_TRUE((*requests)->add(minsk({before(24h)})));
 
-  EXPECT_TRUE((*reminders)->take_due(k_start - 24h - 1s, 24h, k_channels).fired.empty());
+  EXPECT_TRUE((*reminders)->take_due(k_start - 24h - 1s, 24h, k_channels).value().fired.empty());
   EXPECT_FALSE((*requests)->unannounced_since()) << "nothing fired, yet marked unannounced";
   EXPECT_FALSE((*requests)->announcement_pending());
 
-  ASSERT_EQ((*reminders)->take_due(k_start - 24h, 24h, k_channels).fired.size(), 1u);
+  ASSERT_EQ((*reminders)->take_due(k_start - 24h, 24h, k_channels).value().fired.size(), 1u);
   const auto since = (*requests)->unannounced_since();
   ASSERT_TRUE(since);
   EXPECT_TRUE((*requests)->announcement_pending(*since));

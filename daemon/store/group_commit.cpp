@@ -1,0 +1,121 @@
+#include "daemon/store/group_commit.hpp"
+
+#include "daemon/store/statement_use.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace summit::store {
+
+GroupCommit::Savepoints::Savepoints(SQLite::Database &db)
+    : savepoint(db, "SAVEPOINT write"), release(db, "RELEASE write"),
+      rollback_to(db, "ROLLBACK TO write") {}
+
+void GroupCommit::attach(SQLite::Database &db) {
+  m_savepoints.reset();
+  m_db = &db;
+  m_savepoints.emplace(db);
+}
+
+void GroupCommit::detach() {
+  m_savepoints.reset();
+  m_db = nullptr;
+}
+
+void GroupCommit::enable(std::function<void()> schedule_commit) {
+  m_schedule_commit = std::move(schedule_commit);
+}
+
+core::Result<void> GroupCommit::end() {
+  if (!m_open) {
+    return {};
+  }
+  m_open = false;
+  try {
+    m_db->exec("COMMIT");
+    return {};
+  } catch (const SQLite::Exception &e) {
+    try {
+      m_db->exec("ROLLBACK");
+    } catch (const SQLite::Exception &) {
+      // Already rolled back by SQLite (disk full, I/O error).
+    }
+    return core::fail(core::ErrorCode::storage, fmt::format("could not commit: {}", e.what()));
+  }
+}
+
+core::Result<void> GroupCommit::commit() {
+  auto committed = end();
+  if (m_failure) {
+    committed = tl::unexpected(*std::exchange(m_failure, std::nullopt));
+  }
+  return committed;
+}
+
+core::Result<void> GroupCommit::flush() {
+  auto committed = end();
+  if (!committed && !m_failure) {
+    m_failure = committed.error();
+  }
+  return committed;
+}
+
+GroupCommit::Scope::Scope(GroupCommit &group) : m_group(group) {
+  // The depth counts only a scope that began: when BEGIN or SAVEPOINT
+  // throws, no destructor runs to take it back.
+  SQLite::Database &db = *m_group.m_db;
+  if (m_group.m_depth > 0) {
+    // Inside another write (an import, a split): a savepoint in it, so that
+    // the outer write commits or rolls back the whole.
+    Use(m_group.m_savepoints->savepoint)->exec();
+    m_grouped = true;
+    ++m_group.m_depth;
+    return;
+  }
+  if (!m_group.m_schedule_commit) {
+    db.exec("BEGIN IMMEDIATE");
+    ++m_group.m_depth;
+    return;
+  }
+  if (!m_group.m_open) {
+    db.exec("BEGIN IMMEDIATE");
+    m_group.m_open = true;
+    m_group.m_schedule_commit();
+  }
+  Use(m_group.m_savepoints->savepoint)->exec();
+  m_grouped = true;
+  ++m_group.m_depth;
+}
+
+GroupCommit::Scope::~Scope() {
+  --m_group.m_depth;
+  if (m_done) {
+    return;
+  }
+  try {
+    if (m_grouped) {
+      Use(m_group.m_savepoints->rollback_to)->exec();
+      Use(m_group.m_savepoints->release)->exec();
+    } else {
+      m_group.m_db->exec("ROLLBACK");
+    }
+  } catch (const SQLite::Exception &e) {
+    spdlog::error("could not roll back a failed write: {}", e.what());
+  }
+}
+
+void GroupCommit::Scope::commit() {
+  if (m_grouped) {
+    Use(m_group.m_savepoints->release)->exec();
+  } else {
+    m_group.m_db->exec("COMMIT");
+  }
+  m_done = true;
+  ++m_group.m_writes;
+}
+
+} // namespace summit::store

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "core/error.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace SQLite {
+class Database;
+}
+
+namespace summit::store {
+
+// Group commit on one connection. Off until enabled: every write is its own
+// transaction, committed (and fsynced) before the write returns. Once
+// enabled, the first write after a commit opens a transaction and calls
+// `schedule_commit` (the daemon posts commit() to the end of the current
+// loop turn); the writes until then each run in a savepoint inside it, so
+// that a failing one rolls back alone, and all become durable with one
+// fsync at commit(). Their callers must not report success before that.
+//
+// Lives as long as the EventStore; attached to its connection, and again
+// after the store reopens its file.
+class GroupCommit {
+public:
+  GroupCommit() = default;
+  GroupCommit(const GroupCommit &) = delete;
+  GroupCommit &operator=(const GroupCommit &) = delete;
+
+  // Prepares the savepoint statements on `db`; detach() drops them before
+  // the connection closes.
+  void attach(SQLite::Database &db);
+  void detach();
+
+  void enable(std::function<void()> schedule_commit);
+  bool is_open() const { return m_open; }
+  // Writes that succeeded so far (whether committed yet or not).
+  std::uint64_t writes() const { return m_writes; }
+  // Commits (or, when the commit fails, rolls back) the open group; the
+  // failure, if any.
+  core::Result<void> end();
+  // end(), and also a failure an earlier flush() kept.
+  core::Result<void> commit();
+  // end() now, for writers that cannot join a group; a failure is also kept
+  // for commit().
+  core::Result<void> flush();
+
+  // One write: its own transaction, or a savepoint in the open group (or in
+  // the Scope around it, so that several writes, such as an import, commit
+  // or roll back together). Rolls back on destruction unless commit() was
+  // called. Throws SQLite::Exception when the transaction cannot start.
+  class Scope {
+  public:
+    explicit Scope(GroupCommit &group);
+    ~Scope();
+    Scope(const Scope &) = delete;
+    Scope &operator=(const Scope &) = delete;
+    void commit();
+
+  private:
+    GroupCommit &m_group;
+    bool m_grouped = false;
+    bool m_done = false;
+  };
+
+private:
+  // A write's savepoint (Scope): prepared once, as sqlite3_exec would parse
+  // them again for every write.
+  struct Savepoints {
+    explicit Savepoints(SQLite::Database &db);
+    SQLite::Statement savepoint;
+    SQLite::Statement release;
+    SQLite::Statement rollback_to;
+  };
+  SQLite::Database *m_db = nullptr;
+  std::optional<Savepoints> m_savepoints;
+  std::function<void()> m_schedule_commit; // set: group commit is on
+  bool m_open = false;
+  int m_depth = 0; // Scopes alive: nested ones are savepoints
+  std::uint64_t m_writes = 0;
+  std::optional<core::Error> m_failure; // from a flush, for commit()
+};
+
+} // namespace summit::store
