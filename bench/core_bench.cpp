@@ -4,7 +4,7 @@
 // Fixed instants and named zones only (STYLE.md, Time): nothing here reads
 // the real clock or the machine's zone.
 
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/rpc.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"

@@ -5,7 +5,7 @@
 // constant time per line. Also the listing of a FREQ=MINUTELY;COUNT=100000
 // series near its end. Figures only, no assertion (bench/README.md,
 // "Import time"). Run: build/<preset>/bench/summit-import-scaling
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/zones.hpp"

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/event.hpp"
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/reminder_plan.hpp"
 #include "core/time_range.hpp"
 

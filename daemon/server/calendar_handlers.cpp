@@ -1,15 +1,16 @@
 #include "daemon/server/calendar_handlers.hpp"
 
 #include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/page_limits.hpp"
+#include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
-#include "daemon/server/param_reader.hpp"
 #include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -72,34 +73,35 @@ core::Result<ExportCursor> decode_cursor(const std::string &text) {
   if (!parsed.is_object() || !parsed.contains("start") || !parsed["start"].is_number_integer() ||
       !parsed.contains("id") || !parsed["id"].is_number_integer() || !parsed.contains("zones") ||
       !parsed["zones"].is_array()) {
-    return invalid_param("after", "params.after is not a cursor summitd gave (pass the `next` "
-                                  "of the previous page as it is)");
+    return core::fail_field("after", "is not a cursor summitd gave (pass the `next` of the "
+                                     "previous page as it is)");
   }
   ExportCursor cursor;
   cursor.after.start_utc = core::SysSeconds{core::Seconds{parsed["start"].get<std::int64_t>()}};
   cursor.after.id = parsed["id"].get<std::int64_t>();
   for (const auto &zone : parsed["zones"]) {
     if (!zone.is_string() || !core::find_zone(zone.get<std::string>())) {
-      return invalid_param("after", "params.after names an unknown zone; it is not a cursor "
-                                    "summitd gave");
+      return core::fail_field("after", "names an unknown zone; it is not a cursor summitd "
+                                       "gave");
     }
     cursor.zones.insert(zone.get<std::string>());
   }
   return cursor;
 }
 
-core::Result<std::string> read_zone(ParamReader &reader) {
+core::Result<std::string> read_zone(core::ParamReader &reader) {
   auto tz = reader.optional_string("tz");
   if (!tz) {
     return tl::unexpected(tz.error());
   }
   if (!*tz || (*tz)->empty()) {
-    return invalid_param("tz", "params.tz is required: the importing user's IANA zone, used for "
-                               "times without a zone (summitd never guesses one from its host)");
+    return core::fail_field("tz", "is required: the importing user's IANA zone, used for "
+                                  "times without a zone (summitd never guesses one from its "
+                                  "host)");
   }
   auto zone = core::find_zone(**tz);
   if (!zone) {
-    return invalid_param("tz", "params.tz: " + zone.error().message);
+    return core::fail_field("tz", zone.error().message);
   }
   return (*zone)->name();
 }
@@ -164,7 +166,7 @@ CalendarHandlers::Upload CalendarHandlers::take(Uploads::iterator upload) {
 
 void CalendarHandlers::import_calendar(const json &params, const CallContext &context,
                                        DeferredReply reply) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto ics = reader.optional_string("ics");
   if (!ics) {
     return reply(tl::unexpected(ics.error()));
@@ -186,16 +188,15 @@ void CalendarHandlers::import_calendar(const json &params, const CallContext &co
     return reply(tl::unexpected(unknown.error()));
   }
   if (!*ics) {
-    return reply(invalid_param("ics",
-                               "params.ics is required: the iCalendar text (for a file "
-                               "larger than a request line, use import.begin/chunk/commit)"));
+    return reply(core::fail_field("ics", "is required: the iCalendar text (for a file larger "
+                                         "than a request line, use import.begin/chunk/commit)"));
   }
   run_import(std::move(**ics), std::move(*tz), dry_run->value_or(false), std::move(*key),
              core::protocol::calendar_import, context, reply);
 }
 
 HandlerResult CalendarHandlers::import_begin(const json &params, const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto tz = read_zone(reader);
   if (!tz) {
     return tl::unexpected(tz.error());
@@ -226,7 +227,7 @@ core::Result<CalendarHandlers::Uploads::iterator>
 CalendarHandlers::upload_of(const json &params, const CallContext &context) {
   const auto member = params.find("import");
   if (member == params.end() || !member->is_number_integer()) {
-    return invalid_param("import", "params.import is required: the number import.begin gave");
+    return core::fail_field("import", "is required: the number import.begin gave");
   }
   const auto found = m_uploads.find(member->get<std::int64_t>());
   const auto caller = context.connection.lock();
@@ -245,7 +246,7 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
   if (!upload) {
     return tl::unexpected(upload.error());
   }
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   reader.optional_integer("import", 1, std::numeric_limits<std::int64_t>::max());
   auto text = reader.optional_string("text");
   if (!text) {
@@ -255,7 +256,7 @@ HandlerResult CalendarHandlers::import_chunk(const json &params, const CallConte
     return tl::unexpected(unknown.error());
   }
   if (!*text) {
-    return invalid_param("text", "params.text is required: the next piece of the file");
+    return core::fail_field("text", "is required: the next piece of the file");
   }
   const std::size_t size = (*text)->size();
   auto held_by_caller = [&]() -> std::size_t {
@@ -310,7 +311,7 @@ void CalendarHandlers::import_commit(const json &params, const CallContext &cont
   if (!upload) {
     return reply(tl::unexpected(upload.error()));
   }
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   reader.optional_integer("import", 1, std::numeric_limits<std::int64_t>::max());
   auto dry_run = reader.optional_bool("dry_run");
   if (!dry_run) {
@@ -335,7 +336,7 @@ HandlerResult CalendarHandlers::import_abort(const json &params, const CallConte
   if (!upload) {
     return tl::unexpected(upload.error());
   }
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   reader.optional_integer("import", 1, std::numeric_limits<std::int64_t>::max());
   if (auto unknown = reader.reject_unknown(); !unknown) {
     return tl::unexpected(unknown.error());
@@ -493,8 +494,8 @@ void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run
                                   std::optional<std::string> key, std::string_view method,
                                   const CallContext &context, const DeferredReply &reply) {
   if (key && dry_run) {
-    return reply(invalid_param("request_key", "params.request_key is for a change; a dry run "
-                                              "changes nothing, so leave it out"));
+    return reply(core::fail_field("request_key", "is for a change; a dry run changes nothing, "
+                                                 "so leave it out"));
   }
   if (key) {
     // A retry of an import that was applied: its first summary, no writes.
@@ -748,7 +749,7 @@ void CalendarHandlers::finish(const std::shared_ptr<ImportJob> &job, HandlerResu
 }
 
 HandlerResult CalendarHandlers::export_calendar(const json &params, const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto from = reader.optional_string("from");
   auto to = reader.optional_string("to");
   auto tz = reader.optional_string("tz");

@@ -12,11 +12,6 @@
 namespace summit::server {
 namespace rpc = core::rpc;
 
-tl::unexpected<core::Error> invalid_param(std::string field, std::string message) {
-  return tl::unexpected(
-      core::Error{core::ErrorCode::invalid_params, std::move(message), std::move(field)});
-}
-
 Dispatcher::Dispatcher(core::Clock clock) : m_clock(std::move(clock)) {}
 
 void Dispatcher::add(std::string_view method, Handler handler) {

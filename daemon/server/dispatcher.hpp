@@ -60,9 +60,6 @@ private:
 using DeferredHandler =
     std::function<void(const nlohmann::json &params, const CallContext &, DeferredReply reply)>;
 
-// Shorthand for an invalid-params failure naming its field.
-tl::unexpected<core::Error> invalid_param(std::string field, std::string message);
-
 // Group commit as the dispatcher sees it (the store, through the daemon):
 // while a group of writes is open, replies wait for its commit.
 class CommitGroup {

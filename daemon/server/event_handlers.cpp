@@ -1,15 +1,16 @@
 #include "daemon/server/event_handlers.hpp"
 
 #include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/page_limits.hpp"
+#include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/rpc.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
-#include "daemon/server/param_reader.hpp"
 #include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -49,16 +50,16 @@ core::Result<core::SysSeconds> range_bound(const std::string &field, const std::
                                            const date::time_zone *zone, bool is_end) {
   auto when = core::parse_iso(text);
   if (!when) {
-    return invalid_param(field, fmt::format("params.{}: {}", field, when.error().message));
+    return core::fail_field(field, when.error().message);
   }
   if (when->kind == core::When::Kind::instant) {
     return when->instant;
   }
   if (zone == nullptr) {
-    return invalid_param("tz", fmt::format("params.{} '{}' has no offset: give params.tz (an "
-                                           "IANA zone such as Europe/Minsk) or a UTC instant "
-                                           "such as 2025-09-26T07:00:00Z",
-                                           field, text));
+    return core::fail_field("tz", fmt::format("is required: {} '{}' has no offset; give tz (an "
+                                              "IANA zone such as Europe/Minsk) or a UTC instant "
+                                              "such as 2025-09-26T07:00:00Z",
+                                              field, text));
   }
   auto local = when->local;
   if (is_end && when->kind == core::When::Kind::date) {
@@ -80,7 +81,7 @@ core::Result<core::TimeRange> read_range(const std::optional<std::string> &from,
   if (tz) {
     auto found = core::find_zone(*tz);
     if (!found) {
-      return invalid_param("tz", "params.tz: " + found.error().message);
+      return core::fail_field("tz", found.error().message);
     }
     zone = *found;
   }
@@ -100,10 +101,10 @@ core::Result<core::TimeRange> read_range(const std::optional<std::string> &from,
     range.end = *end;
   }
   if (range.end <= range.begin) {
-    return invalid_param("to", fmt::format("params.to must be after params.from (the range "
-                                           "[{}, {}) is empty)",
-                                           date::format("%FT%TZ", range.begin),
-                                           date::format("%FT%TZ", range.end)));
+    return core::fail_field("to", fmt::format("must be after from (the range [{}, {}) is "
+                                              "empty)",
+                                              date::format("%FT%TZ", range.begin),
+                                              date::format("%FT%TZ", range.end)));
   }
   return range;
 }
@@ -211,7 +212,7 @@ HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContex
 
 core::Result<core::Event> event_named_by_id(const nlohmann::json &params,
                                             store::EventStore &store) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto id = reader.required_id();
   if (!id) {
     return tl::unexpected(id.error());
@@ -298,7 +299,7 @@ void EventHandlers::list_elsewhere(const nlohmann::json &params, const CallConte
 
 core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &params,
                                                          const CallContext &context) const {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto from = reader.optional_string("from");
   auto to = reader.optional_string("to");
   auto tz = reader.optional_string("tz");
@@ -405,8 +406,8 @@ std::string encode_list_cursor(const store::ListQuery::Cursor &cursor) {
 
 core::Result<store::ListQuery::Cursor> decode_list_cursor(const std::string &text) {
   auto refused = [] {
-    return invalid_param("after", "params.after is not a cursor summitd gave (pass the `next` of "
-                                  "the previous page as it is)");
+    return core::fail_field("after", "is not a cursor summitd gave (pass the `next` of the "
+                                     "previous page as it is)");
   };
   store::ListQuery::Cursor cursor;
   long long start = 0;
@@ -432,7 +433,7 @@ core::Result<store::ListQuery::Cursor> decode_list_cursor(const std::string &tex
 }
 
 HandlerResult EventHandlers::update(const nlohmann::json &params, const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto id = reader.required_id();
   if (!id) {
     return tl::unexpected(id.error());
@@ -477,16 +478,15 @@ HandlerResult EventHandlers::update_occurrence(core::Event series, nlohmann::jso
       continue;
     }
     if (which != nullptr) {
-      return invalid_param(key, fmt::format("params.{}: give one of occurrence, "
-                                            "cancel_occurrence and from_occurrence, not several",
-                                            key));
+      return core::fail_field(key, "give one of occurrence, cancel_occurrence and "
+                                   "from_occurrence, not several");
     }
     which = key;
   }
   if (!series.recurrence) {
-    return invalid_param(which, fmt::format("params.{}: event {} does not repeat; edit it "
-                                            "without naming an occurrence",
-                                            which, series.id));
+    return core::fail_field(which, fmt::format("event {} does not repeat; edit it without "
+                                               "naming an occurrence",
+                                               series.id));
   }
   auto zone = core::find_zone(series.tz);
   if (!zone) {
@@ -529,9 +529,7 @@ HandlerResult EventHandlers::update_occurrence(core::Event series, nlohmann::jso
     return reply;
   }
   if (name == "cancel_occurrence" && !changes.empty()) {
-    return invalid_param(
-        changes.begin().key(),
-        fmt::format("params.{}: cancel_occurrence takes no other change", changes.begin().key()));
+    return core::fail_field(changes.begin().key(), "cancel_occurrence takes no other change");
   }
   auto drafted = name == "occurrence"
                      ? ical::update_occurrence(std::move(series), *id, changes, ctx)

@@ -1,12 +1,12 @@
 #include "daemon/server/reminder_handlers.hpp"
 
 #include "core/event_json.hpp"
+#include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
 #include "daemon/server/event_handlers.hpp"
-#include "daemon/server/param_reader.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
 
@@ -25,14 +25,14 @@ constexpr std::int64_t k_max_missed_limit = 10000;
 constexpr core::Seconds k_max_snooze = date::days{366};
 
 // `reminder_id`: required, a positive integer.
-core::Result<std::int64_t> required_reminder_id(ParamReader &reader) {
+core::Result<std::int64_t> required_reminder_id(core::ParamReader &reader) {
   auto id = reader.optional_integer("reminder_id", 1, std::numeric_limits<std::int64_t>::max());
   if (!id) {
     return tl::unexpected(id.error());
   }
   if (!*id) {
-    return invalid_param("reminder_id", "params.reminder_id is required (the id a "
-                                        "reminder.fired notification or `summit status` gives)");
+    return core::fail_field("reminder_id", "is required (the id a reminder.fired notification "
+                                           "or `summit status` gives)");
   }
   return **id;
 }
@@ -83,7 +83,7 @@ core::Result<std::int64_t> ReminderHandlers::owned_event_of(std::int64_t reminde
 }
 
 HandlerResult ReminderHandlers::snooze(const nlohmann::json &params, const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto reminder_id = required_reminder_id(reader);
   if (!reminder_id) {
     return tl::unexpected(reminder_id.error());
@@ -96,18 +96,17 @@ HandlerResult ReminderHandlers::snooze(const nlohmann::json &params, const CallC
     return tl::unexpected(unknown.error());
   }
   if (!*text) {
-    return invalid_param("duration", "params.duration is required (how long to snooze, such "
-                                     "as \"15m\", \"2h\" or \"PT30M\")");
+    return core::fail_field("duration", "is required (how long to snooze, such as \"15m\", "
+                                        "\"2h\" or \"PT30M\")");
   }
   auto duration = core::parse_duration(**text);
   if (!duration) {
-    return invalid_param("duration", "params.duration: " + duration.error().message);
+    return core::fail_field("duration", duration.error().message);
   }
   if (*duration <= core::Seconds{0} || *duration > k_max_snooze) {
-    return invalid_param("duration",
-                         fmt::format("params.duration must be more than 0s and at "
-                                     "most {}, not '{}'",
-                                     core::format_duration_short(k_max_snooze), **text));
+    return core::fail_field("duration",
+                            fmt::format("must be more than 0s and at most {}, not '{}'",
+                                        core::format_duration_short(k_max_snooze), **text));
   }
   if (auto owned = owned_event_of(*reminder_id, context); !owned) {
     return tl::unexpected(owned.error());
@@ -124,7 +123,7 @@ HandlerResult ReminderHandlers::snooze(const nlohmann::json &params, const CallC
 }
 
 HandlerResult ReminderHandlers::ack(const nlohmann::json &params, const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto reminder_id = required_reminder_id(reader);
   if (!reminder_id) {
     return tl::unexpected(reminder_id.error());
@@ -142,7 +141,7 @@ HandlerResult ReminderHandlers::ack(const nlohmann::json &params, const CallCont
 }
 
 HandlerResult ReminderHandlers::missed(const nlohmann::json &params, const CallContext &) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto limit = reader.optional_integer("limit", 1, k_max_missed_limit);
   if (!limit) {
     return tl::unexpected(limit.error());

@@ -31,16 +31,16 @@ core::Result<std::optional<std::string>> read_request_key(const nlohmann::json &
     return std::optional<std::string>{};
   }
   const std::string message =
-      fmt::format("params.request_key must be 1 to {} characters from A-Z a-z 0-9 . _ : - (any "
-                  "string the client chose for this change, such as 32 random hex digits)",
+      fmt::format("must be 1 to {} characters from A-Z a-z 0-9 . _ : - (any string the client "
+                  "chose for this change, such as 32 random hex digits)",
                   k_max_request_key);
   if (!member->is_string()) {
-    return invalid_param("request_key", message);
+    return core::fail_field("request_key", message);
   }
   const auto &key = member->get_ref<const std::string &>();
   if (key.empty() || key.size() > k_max_request_key ||
       !std::all_of(key.begin(), key.end(), key_char)) {
-    return invalid_param("request_key", message);
+    return core::fail_field("request_key", message);
   }
   return key;
 }

@@ -1,8 +1,8 @@
 #include "daemon/server/status_handler.hpp"
 
+#include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/time_format.hpp"
-#include "daemon/server/param_reader.hpp"
 #include "daemon/server/subscriber_feed.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
@@ -26,7 +26,7 @@ void StatusHandler::register_with(Dispatcher &dispatcher) {
 }
 
 HandlerResult StatusHandler::status(const nlohmann::json &params, const CallContext &context) {
-  if (auto unknown = ParamReader(params).reject_unknown(); !unknown) {
+  if (auto unknown = core::ParamReader(params).reject_unknown(); !unknown) {
     return tl::unexpected(unknown.error());
   }
   auto events = m_store.count();

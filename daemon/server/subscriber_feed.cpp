@@ -1,9 +1,9 @@
 #include "daemon/server/subscriber_feed.hpp"
 
+#include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/rpc.hpp"
 #include "core/time_format.hpp"
-#include "daemon/server/param_reader.hpp"
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -389,7 +389,7 @@ void SubscriberFeed::register_with(Dispatcher &dispatcher) {
 
 HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
                                                const CallContext &context) {
-  ParamReader reader(params);
+  core::ParamReader reader(params);
   auto after = reader.optional_integer("after", 0, std::numeric_limits<std::int64_t>::max());
   if (!after) {
     return tl::unexpected(after.error());

@@ -143,6 +143,46 @@ TEST_F(BadInput, wrong_parameter_types_are_invalid_params) {
   expect_unchanged_and_serving();
 }
 
+TEST_F(BadInput, every_invalid_params_message_starts_with_the_field_it_blames) {
+  // One reader, one style, whichever part of summitd refuses the value:
+  // "limit: must be an integer between 1 and 10000".
+  RawClient client(socket());
+  ASSERT_TRUE(client.connected());
+  const std::vector<std::pair<std::string, json>> requests{
+      {"event.add", {{"title", 42}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}}},
+      {"event.add", {{"title", "x"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}, {"colour", 1}}},
+      {"event.add", {{"title", "x"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}, {"all_day", 1}}},
+      {"event.get", {{"id", "two"}}},
+      {"event.get", json::object()},
+      {"event.remove", {{"id", 1.5}}},
+      {"event.list", {{"limit", "ten"}}},
+      {"event.list", {{"from", "2025-09-27T00:00:00Z"}, {"to", "2025-09-26T00:00:00Z"}}},
+      {"event.list", {{"from", "2025-09-26T00:00"}}},
+      {"event.list", {{"after", "not a cursor"}}},
+      {"event.list", {{"colour", "red"}}},
+      {"reminder.snooze", {{"reminder_id", 1}}},
+      {"reminder.snooze", {{"reminder_id", 1}, {"duration", "forever"}}},
+      {"reminder.ack", json::object()},
+      {"calendar.import", {{"ics", "BEGIN:VCALENDAR"}}},
+      {"calendar.import", {{"ics", "BEGIN:VCALENDAR"}, {"tz", "Europe/Minks"}}},
+      {"import.chunk", json::object()},
+      {"event.add",
+       {{"title", "x"}, {"start", "2025-09-26T10:00"}, {"tz", "UTC"}, {"request_key", "a b"}}},
+  };
+  for (const auto &[method, params] : requests) {
+    const json reply = client.call(method, params);
+    ASSERT_EQ(error_code(reply), -32602)
+        << method << " " << params.dump() << " -> " << reply.dump();
+    ASSERT_TRUE(reply["error"]["data"].contains("field")) << reply.dump();
+    const std::string field = reply["error"]["data"]["field"].get<std::string>();
+    EXPECT_THAT(error_message(reply), testing::StartsWith(field + ": "))
+        << method << " " << params.dump();
+    EXPECT_THAT(error_message(reply), testing::Not(HasSubstr("params.")))
+        << method << " " << params.dump();
+  }
+  expect_unchanged_and_serving();
+}
+
 TEST_F(BadInput, bad_values_sent_straight_to_the_daemon_are_refused_with_clear_messages) {
   RawClient client(socket());
   ASSERT_TRUE(client.connected());

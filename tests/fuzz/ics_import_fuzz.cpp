@@ -13,7 +13,7 @@
 //   yields one event that validates to the same title, zone, precision,
 //   start, end, reminders and recurrence rule.
 
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"

@@ -17,6 +17,7 @@
 // accepted, with the same times, zone and title (the CLI relies on it).
 
 #include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/rpc.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"

@@ -7,7 +7,7 @@
 // and TO are instants (2025-01-01T00:00Z). Prints "rule CANONICAL", "start
 // WALL", then one line per occurrence starting in [FROM, TO): its wall time
 // and its instant. Exits 1 with the error when the event is refused.
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"

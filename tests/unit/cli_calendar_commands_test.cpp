@@ -1,6 +1,7 @@
 // `summit agenda` and `summit cal` against a stand-in daemon.
 #include "cli/commands/calendar_commands.hpp"
 #include "cli_test_support.hpp"
+#include "core/event_json.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

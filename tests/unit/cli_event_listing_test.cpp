@@ -2,6 +2,7 @@
 // occurrence that refers to its series.
 #include "cli/client/event_listing.hpp"
 #include "cli_test_support.hpp"
+#include "core/event_json.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -2,6 +2,7 @@
 // against a stand-in daemon: what is sent, what is printed.
 #include "cli/commands/occurrence_target.hpp"
 #include "cli_test_support.hpp"
+#include "core/event_json.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/zones.hpp"
 
 #include <gtest/gtest.h>

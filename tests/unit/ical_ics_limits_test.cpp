@@ -3,7 +3,7 @@
 // naming the line, before libical parses or expands it; the worst case of
 // each kind of line is sent and the outcome asserted (a hang would meet
 // ctest's timeout; no test here measures time).
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/field_limits.hpp"
 #include "ical_ics_test_support.hpp"
 

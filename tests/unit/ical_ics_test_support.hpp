@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
 

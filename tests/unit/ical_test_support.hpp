@@ -4,7 +4,7 @@
 // builds them (event.add params through event_from_add_params, with
 // libical's recurrence rules), fixed instants, named zones.
 
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"

@@ -139,11 +139,11 @@ TEST(Dispatcher, a_handler_error_keeps_its_code_kind_and_field) {
   auto dispatcher = echo_dispatcher();
   dispatcher.add("test.bad", [](const json &, const server::CallContext &) {
     return server::HandlerResult(
-        server::invalid_param("limit", "params.limit must be an integer between 1 and 10000"));
+        core::fail_field("limit", "must be an integer between 1 and 10000"));
   });
   auto reply = reply_of(dispatcher, R"({"jsonrpc":"2.0","id":1,"method":"test.bad"})");
   EXPECT_EQ(reply["error"]["code"], core::rpc::k_invalid_params);
-  EXPECT_EQ(reply["error"]["message"], "params.limit must be an integer between 1 and 10000");
+  EXPECT_EQ(reply["error"]["message"], "limit: must be an integer between 1 and 10000");
   EXPECT_EQ(reply["error"]["data"]["kind"], "invalid_params");
   EXPECT_EQ(reply["error"]["data"]["field"], "limit");
 }

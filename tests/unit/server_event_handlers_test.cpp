@@ -126,8 +126,7 @@ TEST_F(EventHandlersTest, get_needs_a_positive_integer_id) {
     EXPECT_EQ(reply["error"]["data"]["field"], "id");
   }
   auto missing = call("event.get", json::object());
-  EXPECT_EQ(missing["error"]["message"],
-            "params.id is required (the event's id, a positive integer)");
+  EXPECT_EQ(missing["error"]["message"], "id: is required (the event's id, a positive integer)");
 }
 
 TEST_F(EventHandlersTest, a_misspelt_parameter_is_refused_not_ignored) {
@@ -168,7 +167,7 @@ TEST_F(EventHandlersTest, list_limit_is_checked_and_reports_more) {
 
   for (const json &bad : {json(0), json(10001), json("5"), json(2.5)}) {
     auto error = call("event.list", {{"limit", bad}});
-    EXPECT_EQ(error["error"]["message"], "params.limit must be an integer between 1 and 10000")
+    EXPECT_EQ(error["error"]["message"], "limit: must be an integer between 1 and 10000")
         << bad.dump();
     EXPECT_EQ(error["error"]["data"]["field"], "limit");
   }

@@ -1,7 +1,7 @@
 // Recurring events in the store: one row per series, occurrences expanded
 // when listed, and only the next occurrence's reminders planned; with the
 // real migrations on a fresh SQLite file per test.
-#include "core/event_json.hpp"
+#include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"

@@ -1,3 +1,4 @@
+#include "core/event_json.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/ical/rule_walk.hpp"
 #include "core/ical/series.hpp"
