@@ -553,26 +553,16 @@ Result<void> check_size(const Event &event) {
                                 k_max_exported_event_bytes));
 }
 
-} // namespace
+// event_from_add_params, field by field: each reads its fields of `params`
+// into `drafted` (the event and the notes for the user).
 
-Result<DraftedEvent> event_from_add_params(const json &params, const EventInputContext &ctx) {
-  if (!params.is_object()) {
-    return fail(ErrorCode::invalid_params, "params must be an object");
-  }
-  // event.update passes its id through; it is not an add field.
-  constexpr std::array k_passed_through{"id"};
-  if (auto known = ParamReader(params).reject_unknown(k_add_fields, k_passed_through); !known) {
-    return tl::unexpected(known.error());
-  }
+bool has(const json &params, const char *field) {
+  return params.contains(field) && !params.at(field).is_null();
+}
 
-  DraftedEvent drafted;
-  Event &event = drafted.event;
-  auto has = [&](const char *field) {
-    return params.contains(field) && !params.at(field).is_null();
-  };
-
-  // title
-  if (!has("title")) {
+// title, location, description (before tz: the location may name the zone).
+Result<void> read_texts(const json &params, Event &event) {
+  if (!has(params, "title")) {
     return fail_field("title", "is required: say what the event is");
   }
   auto title = get_text(params, "title", k_max_title);
@@ -584,15 +574,14 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     return fail_field("title", "must not be empty: say what the event is");
   }
 
-  // location, description (before tz: the location may name the zone)
-  if (has("location")) {
+  if (has(params, "location")) {
     auto location = get_text(params, "location", k_max_location);
     if (!location) {
       return tl::unexpected(location.error());
     }
     event.location = trim(*location);
   }
-  if (has("description")) {
+  if (has(params, "description")) {
     auto description = get_text(params, "description", k_max_description);
     if (!description) {
       return tl::unexpected(description.error());
@@ -600,9 +589,15 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     event.description = *description;
   }
 
-  // tz: given, else inferred from the location, else refused. The daemon
-  // never falls back to its own host's zone.
-  if (has("tz")) {
+  return {};
+}
+
+// tz: given, else inferred from the location, else refused. The daemon never
+// falls back to its own host's zone.
+Result<const date::time_zone *> read_zone(const json &params, const EventInputContext &ctx,
+                                          DraftedEvent &drafted) {
+  Event &event = drafted.event;
+  if (has(params, "tz")) {
     auto tz = get_text(params, "tz", 100);
     if (!tz) {
       return tl::unexpected(tz.error());
@@ -628,10 +623,13 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
   if (!zone_result) {
     return fail_field("tz", zone_result.error().message);
   }
-  const date::time_zone *zone = *zone_result;
+  return *zone_result;
+}
 
-  // start
-  if (!has("start")) {
+// start (and all_day): the precision, and the start's wall time.
+Result<When> read_start(const json &params, const date::time_zone *zone, DraftedEvent &drafted) {
+  Event &event = drafted.event;
+  if (!has(params, "start")) {
     return fail_field("start", "is required: give a time (2025-09-26T10:00), a date "
                                "(2025-09-26) or a month (2025-09)");
   }
@@ -683,104 +681,123 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     event.start_local = start_wall.local;
   }
 
-  // end or duration
-  if (has("end") && has("duration")) {
+  return *start;
+}
+
+// end: a time, a date or a month, as the start is.
+Result<void> read_end_time(const json &params, const date::time_zone *zone, Event &event) {
+  auto end_text = get_text(params, "end", 100);
+  if (!end_text) {
+    return tl::unexpected(end_text.error());
+  }
+  auto end = parse_iso(*end_text);
+  if (!end) {
+    return fail_field("end", end.error().message);
+  }
+  const bool end_is_time = end->kind == When::Kind::wall_time || end->kind == When::Kind::instant;
+  if (event.precision == Precision::timed && !end_is_time) {
+    return fail_field("end",
+                      "a timed event ends at a time (2025-09-26T12:00), not a date or month");
+  }
+  if (event.precision == Precision::all_day && end->kind != When::Kind::date) {
+    return fail_field("end",
+                      "an all-day event ends on a date (exclusive: the day after the last day)");
+  }
+  if (event.precision == Precision::month && end->kind != When::Kind::month) {
+    return fail_field(
+        "end", "a month-precision event ends with a month (exclusive: 2025-10 for September)");
+  }
+  const ZonedWall end_wall = wall_in_zone(*end, zone);
+  if (auto ok = check_year("end", end_wall.local); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  event.end_local = end_wall.local;
+  event.has_end = true;
+  if (event.precision == Precision::timed) {
+    const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
+    const auto end_utc =
+        end->kind == When::Kind::instant ? end->instant : resolve_local(event.end_local, zone).utc;
+    if (end_utc < start_utc) {
+      return fail_field("end", fmt::format("{} is before the start {}; the end must not come "
+                                           "before the start",
+                                           format_iso_local(event.end_local),
+                                           format_iso_local(event.start_local)));
+    }
+    const ZonedWall exact = wall_in_zone(When{When::Kind::instant, {}, end_utc, {}}, zone);
+    event.end_local = exact.local;
+    event.end_later = exact.later;
+  } else if (event.end_local <= event.start_local) {
+    return fail_field("end", fmt::format("{} is not after the start {} (the end is exclusive: "
+                                         "the day or month after the last)",
+                                         wire_form(event.precision, event.end_local),
+                                         wire_form(event.precision, event.start_local)));
+  }
+  return {};
+}
+
+// duration: exact for a timed event, whole days for an all-day one.
+Result<void> read_duration(const json &params, const date::time_zone *zone, Event &event) {
+  if (!params.at("duration").is_string()) {
+    return fail_field("duration", "must be a duration such as \"PT2H\" or \"90m\"");
+  }
+  auto duration = parse_duration(params.at("duration").get<std::string>());
+  if (!duration) {
+    return fail_field("duration", duration.error().message);
+  }
+  if (*duration > date::days{3660}) {
+    return fail_field("duration", "is longer than ten years");
+  }
+  if (event.precision == Precision::month) {
+    return fail_field("duration",
+                      "a month-precision event spans its month; give an end month instead");
+  }
+  if (event.precision == Precision::all_day) {
+    if (*duration % date::days{1} != Seconds{0} || *duration == Seconds{0}) {
+      return fail_field("duration", "an all-day event lasts whole days (P1D, 3d)");
+    }
+    event.end_local = event.start_local + *duration;
+  } else {
+    // Exact (elapsed) duration, as RFC 5545 reads a DURATION with time parts.
+    const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
+    const ZonedWall exact =
+        wall_in_zone(When{When::Kind::instant, {}, start_utc + *duration, {}}, zone);
+    event.end_local = exact.local;
+    event.end_later = exact.later;
+  }
+  event.has_end = true;
+  return {};
+}
+
+// end or duration; without either, a point in time, a day or a month.
+Result<void> read_end(const json &params, const date::time_zone *zone, Event &event) {
+  if (has(params, "end") && has(params, "duration")) {
     return fail_field("end", "give end or duration, not both");
   }
-  if (has("end")) {
-    auto end_text = get_text(params, "end", 100);
-    if (!end_text) {
-      return tl::unexpected(end_text.error());
-    }
-    auto end = parse_iso(*end_text);
-    if (!end) {
-      return fail_field("end", end.error().message);
-    }
-    const bool end_is_time = end->kind == When::Kind::wall_time || end->kind == When::Kind::instant;
-    if (event.precision == Precision::timed && !end_is_time) {
-      return fail_field("end",
-                        "a timed event ends at a time (2025-09-26T12:00), not a date or month");
-    }
-    if (event.precision == Precision::all_day && end->kind != When::Kind::date) {
-      return fail_field("end",
-                        "an all-day event ends on a date (exclusive: the day after the last day)");
-    }
-    if (event.precision == Precision::month && end->kind != When::Kind::month) {
-      return fail_field(
-          "end", "a month-precision event ends with a month (exclusive: 2025-10 for September)");
-    }
-    const ZonedWall end_wall = wall_in_zone(*end, zone);
-    if (auto ok = check_year("end", end_wall.local); !ok) {
-      return tl::unexpected(ok.error());
-    }
-    event.end_local = end_wall.local;
-    event.has_end = true;
-    if (event.precision == Precision::timed) {
-      const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
-      const auto end_utc = end->kind == When::Kind::instant
-                               ? end->instant
-                               : resolve_local(event.end_local, zone).utc;
-      if (end_utc < start_utc) {
-        return fail_field("end", fmt::format("{} is before the start {}; the end must not come "
-                                             "before the start",
-                                             format_iso_local(event.end_local),
-                                             format_iso_local(event.start_local)));
-      }
-      const ZonedWall exact = wall_in_zone(When{When::Kind::instant, {}, end_utc, {}}, zone);
-      event.end_local = exact.local;
-      event.end_later = exact.later;
-    } else if (event.end_local <= event.start_local) {
-      return fail_field("end", fmt::format("{} is not after the start {} (the end is exclusive: "
-                                           "the day or month after the last)",
-                                           wire_form(event.precision, event.end_local),
-                                           wire_form(event.precision, event.start_local)));
-    }
-  } else if (has("duration")) {
-    if (!params.at("duration").is_string()) {
-      return fail_field("duration", "must be a duration such as \"PT2H\" or \"90m\"");
-    }
-    auto duration = parse_duration(params.at("duration").get<std::string>());
-    if (!duration) {
-      return fail_field("duration", duration.error().message);
-    }
-    if (*duration > date::days{3660}) {
-      return fail_field("duration", "is longer than ten years");
-    }
-    if (event.precision == Precision::month) {
-      return fail_field("duration",
-                        "a month-precision event spans its month; give an end month instead");
-    }
-    if (event.precision == Precision::all_day) {
-      if (*duration % date::days{1} != Seconds{0} || *duration == Seconds{0}) {
-        return fail_field("duration", "an all-day event lasts whole days (P1D, 3d)");
-      }
-      event.end_local = event.start_local + *duration;
-    } else {
-      // Exact (elapsed) duration, as RFC 5545 reads a DURATION with time parts.
-      const auto start_utc = resolve_local(event.start_local, zone, event.start_later).utc;
-      const ZonedWall exact =
-          wall_in_zone(When{When::Kind::instant, {}, start_utc + *duration, {}}, zone);
-      event.end_local = exact.local;
-      event.end_later = exact.later;
-    }
-    event.has_end = true;
-  } else {
-    switch (event.precision) {
-    case Precision::timed:
-      event.end_local = event.start_local;
-      break;
-    case Precision::all_day:
-      event.end_local = event.start_local + date::days{1};
-      break;
-    case Precision::month:
-      event.end_local = add_months(event.start_local, 1);
-      break;
-    }
-    event.has_end = false;
+  if (has(params, "end")) {
+    return read_end_time(params, zone, event);
   }
+  if (has(params, "duration")) {
+    return read_duration(params, zone, event);
+  }
+  switch (event.precision) {
+  case Precision::timed:
+    event.end_local = event.start_local;
+    break;
+  case Precision::all_day:
+    event.end_local = event.start_local + date::days{1};
+    break;
+  case Precision::month:
+    event.end_local = add_months(event.start_local, 1);
+    break;
+  }
+  event.has_end = false;
+  return {};
+}
 
+// tags, status, reminders and uid.
+Result<void> read_lists(const json &params, const date::time_zone *zone, Event &event) {
   // tags
-  if (has("tags")) {
+  if (has(params, "tags")) {
     const auto &tags = params.at("tags");
     if (!tags.is_array()) {
       return fail_field("tags", "must be an array of strings");
@@ -809,7 +826,7 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
 
   // status
   event.status = event.precision == Precision::month ? Status::tentative : Status::confirmed;
-  if (has("status")) {
+  if (has(params, "status")) {
     const auto &status = params.at("status");
     auto parsed = status.is_string() ? status_from_string(status.get<std::string>()) : std::nullopt;
     if (!parsed) {
@@ -819,7 +836,7 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
   }
 
   // reminders
-  if (has("reminders")) {
+  if (has(params, "reminders")) {
     const auto &reminders = params.at("reminders");
     if (!reminders.is_array()) {
       return fail_field("reminders", "must be an array such as [\"P7D\", \"P1D\"]");
@@ -840,7 +857,7 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
   }
 
   // uid
-  if (has("uid")) {
+  if (has(params, "uid")) {
     auto uid = get_text(params, "uid", k_max_uid);
     if (!uid) {
       return tl::unexpected(uid.error());
@@ -849,6 +866,40 @@ Result<DraftedEvent> event_from_add_params(const json &params, const EventInputC
     if (event.uid.empty()) {
       return fail_field("uid", "must not be empty (leave it out to have one generated)");
     }
+  }
+
+  return {};
+}
+
+} // namespace
+
+Result<DraftedEvent> event_from_add_params(const json &params, const EventInputContext &ctx) {
+  if (!params.is_object()) {
+    return fail(ErrorCode::invalid_params, "params must be an object");
+  }
+  // event.update passes its id through; it is not an add field.
+  constexpr std::array k_passed_through{"id"};
+  if (auto known = ParamReader(params).reject_unknown(k_add_fields, k_passed_through); !known) {
+    return tl::unexpected(known.error());
+  }
+  DraftedEvent drafted;
+  Event &event = drafted.event;
+  if (auto texts = read_texts(params, event); !texts) {
+    return tl::unexpected(texts.error());
+  }
+  auto zone_result = read_zone(params, ctx, drafted);
+  if (!zone_result) {
+    return tl::unexpected(zone_result.error());
+  }
+  const date::time_zone *zone = *zone_result;
+  if (auto start = read_start(params, zone, drafted); !start) {
+    return tl::unexpected(start.error());
+  }
+  if (auto end = read_end(params, zone, event); !end) {
+    return tl::unexpected(end.error());
+  }
+  if (auto lists = read_lists(params, zone, event); !lists) {
+    return tl::unexpected(lists.error());
   }
 
   event.owner_uid = ctx.caller_uid;
