@@ -360,29 +360,6 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
 
 } // namespace
 
-CommandEnvironment CommandEnvironment::from_process() {
-  CommandEnvironment env;
-  env.now = core::system_now();
-  env.getenv = [](const char *name) -> std::optional<std::string> {
-    const char *value = std::getenv(name);
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    return std::string(value);
-  };
-  env.uid = ::getuid();
-  env.exists = [](const std::string &path) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) == 0;
-  };
-  // Null without /etc/localtime (minimal containers): the caller falls back to UTC.
-  env.system_zone = [] { return core::system_zone(); };
-  env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
-  env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
-  env.in = &std::cin;
-  return env;
-}
-
 int run(int argc, const char *const *argv, const CommandEnvironment &env, std::ostream &out,
         std::ostream &err) {
   try {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/app.hpp"
+#include "cli/client/command_environment.hpp"
 #include "cli/client/daemon_client.hpp"
 #include "core/event.hpp"
 

@@ -1,6 +1,6 @@
 #include "cli/client/request_key.hpp"
 
-#include "cli/app.hpp"
+#include "cli/client/command_environment.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "cli/commands/watch.hpp"
 
-#include "cli/app.hpp"
+#include "cli/client/command_environment.hpp"
 #include "cli/client/daemon_client.hpp"
 #include "cli/notify/desktop_notifier.hpp"
 #include "cli/notify/reminder_command.hpp"

@@ -1,0 +1,36 @@
+#include "cli/client/command_environment.hpp"
+
+#include "core/clock.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace summit::cli {
+
+CommandEnvironment CommandEnvironment::from_process() {
+  CommandEnvironment env;
+  env.now = core::system_now();
+  env.getenv = [](const char *name) -> std::optional<std::string> {
+    const char *value = std::getenv(name);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    return std::string(value);
+  };
+  env.uid = ::getuid();
+  env.exists = [](const std::string &path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0;
+  };
+  // Null without /etc/localtime (minimal containers): the caller falls back to UTC.
+  env.system_zone = [] { return core::system_zone(); };
+  env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
+  env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
+  env.in = &std::cin;
+  return env;
+}
+
+} // namespace summit::cli
