@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cli/views/terminal_text.hpp"
+#include "cli/views/time_text.hpp"
 #include "core/event.hpp"
 
 #include <date/tz.h>
@@ -13,32 +15,10 @@
 
 namespace summit::cli {
 
-// Display width in terminal columns, close enough for our text: one column
-// per code point (UTF-8 continuation bytes do not count).
-std::size_t display_width(std::string_view text);
-
-// Text from the calendar goes to a terminal: a newline would break a table
-// and an escape sequence could rewrite the screen, so control characters
-// become spaces.
-std::string printable(std::string_view text);
-
 // The title as lists show it: "[cancelled] " or "[tentative] " before it
 // (not for month events, tentative by nature), k_repeat_marker after it for
 // a repeating event or an occurrence of one.
 std::string marked_title(const core::Event &event);
-
-// When an event happens, as a person reads it in `viewer`'s zone:
-//   timed:   "Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)" -- the event's own
-//            zone and local time beside it when the zones differ; an end
-//            shows as "08:00–09:30";
-//   all-day: "Fri 26 Sep 2025 (all day)", or "Fri 26 Sep 2025 – Sun 28 Sep
-//            2025" (local dates: they do not move with the viewer's zone);
-//   month:   "Sep 2025 (date TBA)".
-std::string format_when(const core::Event &event, const date::time_zone *viewer);
-
-// A reminder as `show` lists it: "7d before", or the time it is set for in
-// the viewer's zone.
-std::string format_reminder(const core::Reminder &reminder, const date::time_zone *viewer);
 
 // The `list` table: a header (ID, WHEN, TITLE, LOCATION, TAGS) and one
 // aligned row per event in the order given; cancelled and tentative events

@@ -1,6 +1,7 @@
 #include "cli/views/recurrence_view.hpp"
 
-#include "cli/views/event_view.hpp"
+#include "cli/views/terminal_text.hpp"
+#include "cli/views/time_text.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>
