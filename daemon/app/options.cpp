@@ -15,7 +15,8 @@ std::variant<Options, EarlyExit> parse_options(int argc, const char *const *argv
                "summitd"};
   app.set_version_flag("--version", std::string("summitd ") + SUMMIT_VERSION);
   app.add_option("--socket", options.socket, "Unix socket to listen on")->type_name("PATH");
-  app.add_option("--db", options.database, "SQLite database file")->type_name("PATH");
+  app.add_option("--db", options.database, "SQLite database file (its folder must exist)")
+      ->type_name("PATH");
   app.add_option("--config", options.config, "configuration file (TOML)")->type_name("FILE");
   app.add_option("--log-level", options.log_level,
                  "trace, debug, info, warning, error, critical or off")

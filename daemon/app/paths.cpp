@@ -40,6 +40,22 @@ core::Result<void> make_dir(const std::filesystem::path &dir, mode_t mode) {
   return {};
 }
 
+// `text` as one shell word, for a command a message suggests.
+std::string shell_quoted(const std::string &text) {
+  const bool plain =
+      !text.empty() && text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "abcdefghijklmnopqrstuvwxyz"
+                                              "0123456789/._-+,:@%") == std::string::npos;
+  if (plain) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (const char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
 } // namespace
 
 const char *to_string(Mode mode) { return mode == Mode::system ? "system" : "user"; }
@@ -87,8 +103,10 @@ core::Result<Paths> resolve_paths(Mode mode, const Options &options, const Confi
 
   if (options.database) {
     paths.database = *options.database;
+    paths.database_source = Paths::DatabaseSource::flag;
   } else if (config.database) {
     paths.database = *config.database;
+    paths.database_source = Paths::DatabaseSource::config;
   } else if (mode == Mode::system) {
     paths.database = "/var/lib/summit/summit.db";
   } else if (env.xdg_data_home) {
@@ -101,6 +119,46 @@ core::Result<Paths> resolve_paths(Mode mode, const Options &options, const Confi
     paths.database = *home / ".local" / "share" / "summit" / "summit.db";
   }
   return paths;
+}
+
+core::Result<void> check_database_path(const Paths &paths,
+                                       const std::filesystem::path &config_file) {
+  namespace fs = std::filesystem;
+  const fs::path &database = paths.database;
+  const std::string source = paths.database_source == Paths::DatabaseSource::flag ? "--db"
+                             : paths.database_source == Paths::DatabaseSource::config
+                                 ? fmt::format("`database` in {}", config_file.string())
+                                 : "the default location";
+  const fs::path folder = database.parent_path();
+  if (paths.database_source != Paths::DatabaseSource::default_location && !folder.empty()) {
+    struct stat st {};
+    if (::stat(folder.c_str(), &st) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) {
+        return core::fail(core::ErrorCode::invalid_params,
+                          fmt::format("the folder '{}' of {} does not exist; create it (mkdir -p "
+                                      "{}) or fix the path",
+                                      folder.string(), source, shell_quoted(folder.string())));
+      }
+      return core::fail(core::ErrorCode::storage,
+                        fmt::format("cannot reach the folder '{}' of {}: {}", folder.string(),
+                                    source, std::strerror(errno)));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      return core::fail(core::ErrorCode::invalid_params,
+                        fmt::format("'{}' (the folder of {}) is not a folder; fix the path",
+                                    folder.string(), source));
+    }
+  }
+  struct stat st {};
+  if (::stat(database.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+    return core::fail(
+        core::ErrorCode::invalid_params,
+        fmt::format("the database '{}' ({}) is an empty file (0 bytes), not a calendar (a "
+                    "typo, or a truncated file); remove it to start a new calendar there (rm {}), "
+                    "or restore it from a backup",
+                    database.string(), source, shell_quoted(database.string())));
+  }
+  return {};
 }
 
 core::Result<void> prepare_socket_dir(const Paths &paths, Mode mode, unsigned uid) {

@@ -35,6 +35,10 @@ struct Paths {
   // The socket's folder is the default private one (under $XDG_RUNTIME_DIR
   // or /tmp/summit-$UID): create it 0700 and check that we own it.
   bool private_socket_dir = false;
+  // Where the database path came from. Only the default location's folders
+  // are created (mode 0700); the folder of a path the user named must exist.
+  enum class DatabaseSource { default_location, flag, config };
+  DatabaseSource database_source = DatabaseSource::default_location;
 };
 
 // The configuration file read when --config is absent: user mode
@@ -48,6 +52,15 @@ core::Result<std::filesystem::path> default_config_path(Mode mode, const Environ
 // system mode /run/summit/summitd.sock and /var/lib/summit/summit.db.
 core::Result<Paths> resolve_paths(Mode mode, const Options &options, const Config &config,
                                   const Environment &env);
+
+// Refuses a database path that is surely a mistake, before anything is
+// created: a named path (--db, or `database` in `config_file`) whose folder
+// does not exist (a typo would otherwise start a new, empty calendar), and
+// an existing empty file (0 bytes: not a calendar but a typo or a truncated
+// file, which SQLite would silently make a new one). The message names the
+// path and the fix.
+core::Result<void> check_database_path(const Paths &paths,
+                                       const std::filesystem::path &config_file);
 
 // Creates the socket's folder if missing. A private folder is made 0700 and
 // refused when it is a symlink, not a directory or owned by someone else

@@ -82,6 +82,10 @@ Settings settle(const Options &options) {
   std::error_code ignored;
   settings.paths.socket = std::filesystem::absolute(settings.paths.socket, ignored);
   settings.paths.database = std::filesystem::absolute(settings.paths.database, ignored);
+  // Before anything is created: a typo in --db must leave no trace.
+  if (auto checked = check_database_path(settings.paths, config_path); !checked) {
+    throw Fatal(checked.error().message);
+  }
   if (auto prepared = prepare_socket_dir(settings.paths, settings.mode, env.uid); !prepared) {
     throw Fatal(prepared.error().message);
   }
@@ -175,6 +179,7 @@ public:
     store::StoreOptions store_options;
     store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
     store_options.shared_file = std::make_shared<store::SharedFile>();
+    store_options.create_missing_folders = creates_database_folders();
     m_shared_file = store_options.shared_file;
     auto store = store::EventStore::open(m_settings.paths.database, store_options);
     if (!store) {
@@ -463,7 +468,9 @@ private:
     if (m_reader && dev == m_reader_dev && ino == m_reader_ino) {
       return m_reader.get();
     }
-    auto opened = store::EventStore::open(m_settings.paths.database, store::StoreOptions{});
+    store::StoreOptions options;
+    options.create_missing_folders = creates_database_folders();
+    auto opened = store::EventStore::open(m_settings.paths.database, options);
     if (opened) {
       if (auto counted = (*opened)->count(); !counted) {
         opened = tl::unexpected(counted.error());
@@ -478,6 +485,12 @@ private:
     m_reader_dev = dev;
     m_reader_ino = ino;
     return m_reader.get();
+  }
+
+  // The default location's folders are made (0700); a named path's must
+  // exist (checked in settle(), and again by the store when it opens).
+  bool creates_database_folders() const {
+    return m_settings.paths.database_source == Paths::DatabaseSource::default_location;
   }
 
   void commit_group() {

@@ -281,11 +281,35 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     return tl::unexpected(ordered.error());
   }
   const int newest = ordered->empty() ? 0 : ordered->back().version;
-  if (auto made = make_parent_folders(path); !made) {
-    return tl::unexpected(made.error());
+  std::error_code ec;
+  if (options.create_missing_folders) {
+    if (auto made = make_parent_folders(path); !made) {
+      return tl::unexpected(made.error());
+    }
+  } else if (const fs::path parent = path.parent_path();
+             !parent.empty() && !fs::is_directory(parent, ec)) {
+    return core::fail(ErrorCode::storage,
+                      fmt::format("the folder '{}' of the database does not exist; create it or "
+                                  "fix the path",
+                                  parent.string()));
   }
+  auto created = create_private_file(path);
+  if (!created) {
+    return tl::unexpected(created.error());
+  }
+  // A file made here that SQLite never wrote to is removed again when the
+  // open fails, so that it does not pass for an emptied calendar later.
+  struct RemoveIfUnused {
+    const fs::path &file;
+    bool armed;
+    ~RemoveIfUnused() {
+      std::error_code ignored;
+      if (armed && fs::file_size(file, ignored) == 0 && !ignored) {
+        fs::remove(file, ignored);
+      }
+    }
+  } unused_file{path, *created};
   try {
-    std::error_code ec;
     const bool wal_existed = fs::exists(fs::path(path.string() + "-wal"), ec);
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, k_busy_timeout_ms);
     sqlite3_busy_handler(db.getHandle(), wait_for_lock, nullptr);
@@ -324,6 +348,7 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     impl->m_options = options;
     impl->m_dev = st.st_dev;
     impl->m_ino = st.st_ino;
+    unused_file.armed = false;
     return impl;
   } catch (const SQLite::Exception &e) {
     if ((e.getErrorCode() & 0xff) == SQLITE_CORRUPT || (e.getErrorCode() & 0xff) == SQLITE_NOTADB) {

@@ -66,6 +66,11 @@ struct StoreOptions {
   // is called (from the thread that writes), so that the first can do it.
   bool writes_back_removed_file = true;
   std::function<void()> on_file_removed = {};
+  // Whether open() creates the missing folders above the file (mode 0700).
+  // summitd does for its default location only: the folder of a path the
+  // user named (--db, `database`) that does not exist is a typo, refused.
+  // Writing a removed file back recreates its folders either way.
+  bool create_missing_folders = true;
 };
 
 // The calendar in one SQLite file (WAL, synchronous=FULL so that every write
@@ -76,7 +81,9 @@ struct StoreOptions {
 class EventStore {
 public:
   // Opens or creates the database at `path` (creating its parent folder with
-  // mode 0700 if missing), applies pending migrations in order, each in its
+  // mode 0700 if missing and options.create_missing_folders; a new file is
+  // created with mode 0600 whatever the umask, and its -wal and -shm take
+  // that mode), applies pending migrations in order, each in its
   // own transaction, and records the version in PRAGMA user_version. A
   // database whose user_version is newer than the newest migration is
   // refused with a message naming both versions and left untouched.

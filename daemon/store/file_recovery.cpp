@@ -7,8 +7,11 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <vector>
 
@@ -45,7 +48,35 @@ core::Result<void> make_parent_folders(const fs::path &path) {
   return {};
 }
 
+core::Result<bool> create_private_file(const fs::path &path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return false;
+    }
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("could not create the database file '{}': {}", path.string(),
+                                  std::strerror(errno)));
+  }
+  // The umask may have taken bits away (umask 0277, say): set them exactly.
+  const bool made_private = ::fchmod(fd, 0600) == 0;
+  const int error = errno;
+  ::close(fd);
+  if (!made_private) {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+    return core::fail(core::ErrorCode::storage,
+                      fmt::format("could not make the database file '{}' private (mode 0600): {}",
+                                  path.string(), std::strerror(error)));
+  }
+  return true;
+}
+
 core::Result<void> write_back(SQLite::Database &db, const fs::path &path) {
+  // VACUUM INTO takes an empty file as its target: the copy is private too.
+  if (auto created = create_private_file(path); !created) {
+    return tl::unexpected(created.error());
+  }
   auto copied = guarded("write the database back", [&]() -> core::Result<void> {
     SQLite::Statement vacuum(db, "VACUUM INTO :path");
     vacuum.bind(":path", path.string());

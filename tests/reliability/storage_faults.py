@@ -180,6 +180,7 @@ def folder_removed(root):
     """The database folder deleted under a running daemon: the next write
     puts the database back from the open connection; nothing is lost."""
     folder = os.path.join(root, "data", "summit")
+    os.makedirs(folder, 0o700)  # summitd makes only its default location's folders
     daemon = Daemon(root, os.path.join(folder, "summit.db"))
     try:
         daemon.start()
@@ -207,6 +208,7 @@ def replaced(root):
     """Another file moved into the database's place: writes are refused
     until a restart, reads carry on; after the restart the new file is used."""
     folder = os.path.join(root, "swap")
+    os.mkdir(folder, 0o700)
     daemon = Daemon(root, os.path.join(folder, "summit.db"))
     try:
         daemon.start()
@@ -232,6 +234,7 @@ def corrupt(root):
     for name, offset, garbage in (("header", 0, b"this is not SQLite at all"),
                                   ("schema", 100, b"\xff" * 3000)):
         folder = os.path.join(root, f"corrupt-{name}")
+        os.mkdir(folder, 0o700)
         daemon = Daemon(root, os.path.join(folder, "summit.db"))
         try:
             daemon.start()

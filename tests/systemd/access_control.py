@@ -16,6 +16,10 @@ alice's event is unchanged; alice's own import updates it; root's may.
 Needs root (useradd); exits 125 (skipped) otherwise. The users and, when
 this test made it, the group "summit" are removed at the end.
 
+The test users run copies of the binaries in the test's own 0755 folder
+under /tmp: the build tree may be out of their reach (a checkout in root's
+0700 home, or in a `mktemp -d` folder).
+
     access_control.py SUMMITD_BIN SUMMIT_BIN [access|import_uid]
 """
 
@@ -109,10 +113,28 @@ def as_user(who):
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": groups}
 
 
+def reachable_copies(directory):
+    """Copies summitd and summit to directory/bin (0755, as is directory)
+    and points SUMMITD and SUMMIT at them: every test user can run those."""
+    global SUMMITD, SUMMIT
+    os.chmod(directory, 0o755)
+    bin_dir = os.path.join(directory, "bin")
+    os.mkdir(bin_dir)
+    os.chmod(bin_dir, 0o755)
+    copies = []
+    for binary in (SUMMITD, SUMMIT):
+        copy = os.path.join(bin_dir, os.path.basename(binary))
+        shutil.copyfile(binary, copy)
+        os.chmod(copy, 0o755)
+        copies.append(copy)
+    SUMMITD, SUMMIT = copies
+
+
 def summit(who, socket_path, directory, *args):
     env = daemon_env(directory, SUMMIT_SOCKET=socket_path, TZ="Europe/Minsk")
+    # cwd: the test's folder, not ctest's (inside the build tree).
     result = subprocess.run([SUMMIT, *args], env=env, capture_output=True, text=True,
-                            timeout=60, **as_user(who))
+                            timeout=60, cwd=directory, **as_user(who))
     return result.returncode, result.stdout, result.stderr
 
 
@@ -138,7 +160,7 @@ def start_system_daemon(directory):
         [SUMMITD, "--system", "--socket", socket_path, "--db", os.path.join(lib_dir, "summit.db"),
          "--config", config],
         env=daemon_env(lib_dir, NOTIFY_SOCKET=notify.path), stdout=subprocess.DEVNULL,
-        stderr=log, **as_user("daemon"))
+        stderr=log, cwd=directory, **as_user("daemon"))
     return process, socket_path, notify, log
 
 
@@ -291,8 +313,10 @@ def import_uid(directory):
 
 
 def main():
-    directory = scratch_dir("summit-access-")
+    # Under /tmp whatever TMPDIR says: the test users must reach it.
+    directory = scratch_dir("summit-access-", "/tmp")
     try:
+        reachable_copies(directory)
         with Accounts():
             {"access": case, "import_uid": import_uid}[CASE](directory)
     except Exception:

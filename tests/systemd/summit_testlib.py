@@ -123,8 +123,9 @@ def stop(process, timeout=15):
         raise Failure(f"summitd did not exit within {timeout}s of SIGTERM")
 
 
-def scratch_dir(prefix):
-    path = tempfile.mkdtemp(prefix=prefix)
+def scratch_dir(prefix, parent=None):
+    """A fresh 0700 folder, under $TMPDIR or `parent` when given."""
+    path = tempfile.mkdtemp(prefix=prefix, dir=parent)
     return path
 
 

@@ -7,6 +7,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -111,6 +113,47 @@ TEST_F(OpenTest, missing_parent_folders_are_created_private) {
     EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all) << dir;
   }
   EXPECT_TRUE(fs::exists(nested));
+}
+
+TEST_F(OpenTest, missing_folders_are_refused_when_they_are_not_to_be_created) {
+  const fs::path nested = m_dir / "typo" / "summit.db";
+  StoreOptions options;
+  options.create_missing_folders = false;
+  auto store = EventStore::open(nested, options);
+  ASSERT_FALSE(store);
+  EXPECT_TRUE(has_message(store.error(), "the folder '" + (m_dir / "typo").string() +
+                                             "' of the database does not exist"))
+      << store.error().message;
+  EXPECT_FALSE(fs::exists(m_dir / "typo"));
+}
+
+TEST_F(OpenTest, a_new_file_and_its_wal_are_0600_whatever_the_umask) {
+  for (const mode_t mask : {mode_t{022}, mode_t{0}, mode_t{0277}}) {
+    const fs::path path = m_dir / ("umask" + std::to_string(mask) + ".db");
+    const mode_t old = ::umask(mask);
+    auto store = EventStore::open(path);
+    ::umask(old);
+    ASSERT_TRUE(store) << store.error().message;
+    for (const fs::path &file :
+         {path, fs::path(path.string() + "-wal"), fs::path(path.string() + "-shm")}) {
+      ASSERT_TRUE(fs::exists(file)) << file;
+      EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+                fs::perms::owner_read | fs::perms::owner_write)
+          << file << " under umask " << mask;
+    }
+  }
+}
+
+TEST_F(OpenTest, a_new_file_that_could_not_be_set_up_is_not_left_behind_empty) {
+  // A migration that fails at once: SQLite never wrote the file summitd made.
+  const std::vector<Migration> broken{Migration{1, "001_broken.sql", "THIS IS NOT SQL;"}};
+  StoreOptions options;
+  options.migrations = &broken;
+  auto store = EventStore::open(m_path, options);
+  ASSERT_FALSE(store);
+  if (fs::exists(m_path)) {
+    EXPECT_GT(fs::file_size(m_path), 0U) << "an empty file would be refused at the next start";
+  }
 }
 
 TEST_F(OpenTest, migrations_run_in_version_order_whatever_order_they_are_given) {
