@@ -270,7 +270,9 @@ core::Result<std::unique_ptr<EventStore>> EventStore::open(const fs::path &path,
       shared->ino = (*impl)->m_ino;
     }
   }
-  return std::unique_ptr<EventStore>(new EventStore(std::move(*impl)));
+  return guarded("open the database", [&]() -> core::Result<std::unique_ptr<EventStore>> {
+    return std::unique_ptr<EventStore>(new EventStore(std::move(*impl)));
+  });
 }
 
 core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::path &path,
@@ -369,7 +371,13 @@ void EventStore::reopen(std::unique_ptr<Impl> impl) {
   }
   m_group.detach();
   m_impl = std::move(impl);
-  m_group.attach(m_impl->m_db);
+  try {
+    m_group.attach(m_impl->m_db);
+  } catch (const std::exception &e) {
+    // Writes are refused (GroupCommit::Scope) until summitd restarts.
+    spdlog::error("database '{}' reopened, but writes cannot be prepared: {}",
+                  m_impl->m_path.string(), e.what());
+  }
   install_wal_hook();
   if (m_hooks.after_open) {
     m_hooks.after_open();

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
 #include <utility>
 
 namespace summit::store {
@@ -17,8 +18,9 @@ GroupCommit::Savepoints::Savepoints(SQLite::Database &db)
 
 void GroupCommit::attach(SQLite::Database &db) {
   m_savepoints.reset();
+  m_db = nullptr;
+  m_savepoints.emplace(db); // may throw: then no Scope can begin
   m_db = &db;
-  m_savepoints.emplace(db);
 }
 
 void GroupCommit::detach() {
@@ -65,6 +67,10 @@ core::Result<void> GroupCommit::flush() {
 }
 
 GroupCommit::Scope::Scope(GroupCommit &group) : m_group(group) {
+  if (m_group.m_db == nullptr || !m_group.m_savepoints) {
+    // attach() failed after a reopen (out of memory): refuse the write.
+    throw std::runtime_error("the database connection is not ready for writes");
+  }
   // The depth counts only a scope that began: when BEGIN or SAVEPOINT
   // throws, no destructor runs to take it back.
   SQLite::Database &db = *m_group.m_db;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <exception>
 #include <stdexcept>
 #include <string_view>
 
@@ -27,8 +28,10 @@ template <class F> auto guarded(std::string_view what, F &&body) -> decltype(bod
   } catch (const nlohmann::json::exception &e) {
     return core::fail(core::ErrorCode::storage,
                       fmt::format("could not {}: stored data is damaged ({})", what, e.what()));
-  } catch (const std::runtime_error &e) {
-    // SQLite::Exception, DamagedRow, and the store's own checks.
+  } catch (const std::exception &e) {
+    // SQLite::Exception, DamagedRow, the store's own checks, and what the
+    // library below may throw (bad_alloc in a burst): the firing thread
+    // logs the error and retries, as it did when it caught them itself.
     return core::fail(core::ErrorCode::storage, fmt::format("could not {}: {}", what, e.what()));
   }
 }
