@@ -85,6 +85,22 @@ json comparable(json events) {
 
 using ICal = SummitTest;
 
+TEST_F(ICal, the_readme_invitation_imports_as_the_readme_shows) {
+  // README.md, "iCalendar import and export": examples/invitation.ics.
+  const std::string path = dir() / "invitation.ics";
+  write_file(path, read_file(std::string(SUMMIT_SOURCE_DIR) + "/examples/invitation.ics"));
+  const std::string skipped =
+      "  line 18: \"Book flights\" (uid todo-1@example.org): VTODO is not an event\n";
+  const ProcessResult first = summit({"--tz", "Europe/London", "import", path});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "Imported " + path + ": 1 added, 0 updated, 0 unchanged, 1 skipped\n" + skipped);
+  const ProcessResult second = summit({"--tz", "Europe/London", "import", path});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out,
+            "Imported " + path + ": 0 added, 0 updated, 1 unchanged, 1 skipped\n" + skipped);
+}
+
 TEST_F(ICal, importing_a_file_twice_changes_nothing_the_second_time) {
   const std::string path = dir() / "invitation.ics";
   write_file(path, k_invitation);
