@@ -80,4 +80,25 @@ inline std::string to_upper(std::string_view text) {
   return out;
 }
 
+// `text` safe to put on a terminal or in a log line, shown rather than
+// obeyed: C0 controls and DEL (\n, \r, \t, else \x1b), C1 controls
+// (U+0080-U+009F, \u009b), the bidi controls that reorder what follows
+// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and
+// paragraph separators (U+2028, U+2029) are written as escapes; so is every
+// byte that is not part of valid UTF-8 (\x9b: an 8-bit CSI). Everything
+// else, wide characters and emoji included, passes unchanged.
+std::string escape_controls(std::string_view text);
+
+// Whether escape_controls may change `text`: false for printable ASCII, the
+// common case, which callers on a hot path then use as it is.
+constexpr bool may_need_escapes(std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20U || byte >= 0x7FU) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace summit::core::text

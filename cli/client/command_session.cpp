@@ -1,6 +1,7 @@
 #include "cli/client/command_session.hpp"
 
 #include "cli/views/event_view.hpp"
+#include "cli/views/terminal_text.hpp"
 #include "core/event_json.hpp"
 #include "core/protocol.hpp"
 
@@ -89,7 +90,7 @@ void CommandSession::print_json(const json &value) {
 
 void CommandSession::say(const std::string &sentence) {
   if (!sentence.empty()) {
-    m_err << "summit: " << sentence << "\n";
+    m_err << "summit: " << printable(sentence) << "\n";
   }
 }
 

@@ -5,6 +5,7 @@
 #include "cli/notify/desktop_notifier.hpp"
 #include "cli/notify/reminder_command.hpp"
 #include "cli/views/reminder_view.hpp"
+#include "cli/views/terminal_text.hpp"
 #include "core/protocol.hpp"
 #include "core/rpc.hpp"
 
@@ -310,7 +311,9 @@ private:
   }
 
   // One write per message, so that it never lands inside an output line.
-  void say(const std::string &sentence) { m_err << ("summit: " + sentence + "\n") << std::flush; }
+  void say(const std::string &sentence) {
+    m_err << ("summit: " + printable(sentence) + "\n") << std::flush;
+  }
 
   const WatchOptions &m_options;
   const std::string &m_socket_path;

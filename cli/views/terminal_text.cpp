@@ -1,5 +1,7 @@
 #include "cli/views/terminal_text.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 
 namespace summit::cli {
@@ -10,15 +12,6 @@ std::size_t display_width(std::string_view text) {
   }));
 }
 
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20U || byte == 0x7FU) {
-      c = ' ';
-    }
-  }
-  return out;
-}
+std::string printable(std::string_view text) { return core::text::escape_controls(text); }
 
 } // namespace summit::cli

@@ -11,9 +11,11 @@ namespace summit::cli {
 // per code point (UTF-8 continuation bytes do not count).
 std::size_t display_width(std::string_view text);
 
-// Text from the calendar goes to a terminal: a newline would break a table
-// and an escape sequence could rewrite the screen, so control characters
-// become spaces.
+// Text from the calendar, a file or summitd on its way to a terminal: a
+// newline would break a table or forge a line, an escape sequence could
+// rewrite the screen or the window title, a bidi override could reorder
+// what is shown; all are shown escaped (core::text::escape_controls: "\n",
+// "\x1b", "\u202e").
 std::string printable(std::string_view text);
 
 } // namespace summit::cli

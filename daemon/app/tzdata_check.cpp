@@ -1,5 +1,6 @@
 #include "daemon/app/tzdata_check.hpp"
 
+#include "core/text.hpp"
 #include "core/zone_rules.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -67,8 +68,9 @@ core::Result<std::string> reconcile_tzdata(store::EventStore &store,
                  moved->size());
   }
   for (const auto &event : *moved) {
-    spdlog::warn("event {} \"{}\" ({}) moved with tzdata {}: {} -> {}", event.id, event.title,
-                 event.tz, rules, date::format("%FT%TZ", event.old_start_utc),
+    spdlog::warn("event {} \"{}\" ({}) moved with tzdata {}: {} -> {}", event.id,
+                 core::text::escape_controls(event.title), core::text::escape_controls(event.tz),
+                 rules, date::format("%FT%TZ", event.old_start_utc),
                  date::format("%FT%TZ", event.new_start_utc));
   }
   return *version;

@@ -1,5 +1,6 @@
 #include "daemon/notify/log_channel.hpp"
 
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/compile.h>
@@ -13,14 +14,33 @@
 
 namespace summit::notify {
 
+namespace {
+
+// Title, place and zone came from a user or a file: shown escaped, so that a
+// newline cannot forge a log line nor an escape sequence reach a terminal
+// that tails the log. Printable ASCII (the usual case) is used as it is.
+std::string_view shown(const std::string &text, std::string &escaped) {
+  if (!core::text::may_need_escapes(text)) {
+    return text;
+  }
+  escaped = core::text::escape_controls(text);
+  return escaped;
+}
+
+} // namespace
+
 std::string log_line(const scheduler::Firing &firing) {
   // One buffer, compiled formats: a burst logs 100,000 of these.
   fmt::memory_buffer line;
   const auto out = std::back_inserter(line);
+  std::string title;
+  std::string tz;
   fmt::format_to(out, FMT_COMPILE("reminder {} fired: '{}' (event {}) starts {} {}"),
-                 firing.reminder_id, firing.title, firing.event_id, firing.start_local, firing.tz);
+                 firing.reminder_id, shown(firing.title, title), firing.event_id,
+                 firing.start_local, shown(firing.tz, tz));
   if (!firing.location.empty()) {
-    fmt::format_to(out, FMT_COMPILE(", {}"), firing.location);
+    std::string location;
+    fmt::format_to(out, FMT_COMPILE(", {}"), shown(firing.location, location));
   }
   fmt::format_to(out, FMT_COMPILE("; reminder {}, due {}"), firing.reminder,
                  core::format_iso_utc(firing.due));

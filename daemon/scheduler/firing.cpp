@@ -1,5 +1,6 @@
 #include "daemon/scheduler/firing.hpp"
 
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>
@@ -42,7 +43,7 @@ void fill_event_fields(Firing &firing, const core::Event &event, const core::Rem
 
 std::string describe(const Firing &firing) {
   return fmt::format("reminder {} (event {} '{}', due {})", firing.reminder_id, firing.event_id,
-                     firing.title, core::format_iso_utc(firing.due));
+                     core::text::escape_controls(firing.title), core::format_iso_utc(firing.due));
 }
 
 } // namespace summit::scheduler

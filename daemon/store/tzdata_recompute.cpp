@@ -1,6 +1,7 @@
 #include "daemon/store/tzdata_recompute.hpp"
 
 #include "core/event.hpp"
+#include "core/text.hpp"
 #include "daemon/store/event_rows.hpp"
 #include "daemon/store/reminder_instances.hpp"
 #include "daemon/store/reminder_planning.hpp"
@@ -56,7 +57,8 @@ std::vector<MovedEvent> TzdataRecompute::run(EventRows &rows, ReminderInstances 
         // The zone left tzdata. Keeping the last good instants beats
         // refusing to start; the event stays listed where it was.
         spdlog::warn("event {} ('{}'): kept its times, could not recompute them: {}", event.id,
-                     event.title, derived.error().message);
+                     core::text::escape_controls(event.title),
+                     core::text::escape_controls(derived.error().message));
         continue;
       }
       if (event.recurrence) {

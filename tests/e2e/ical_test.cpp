@@ -85,6 +85,32 @@ json comparable(json events) {
 
 using ICal = SummitTest;
 
+TEST_F(ICal, an_escape_sequence_in_an_invitation_never_reaches_the_terminal) {
+  // An invitation whose TZID would set the terminal's title (OSC 0 ... BEL)
+  // and whose summary carries a newline and a bidi override.
+  const std::string path = dir() / "hostile.ics";
+  write_file(path, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+                   "BEGIN:VEVENT\r\nUID:evil-1@example.org\r\nDTSTAMP:20300101T000000Z\r\n"
+                   "SUMMARY:Council\r\n"
+                   "DTSTART;TZID=\x1b]0;owned\x07:20300926T100000\r\n"
+                   "END:VEVENT\r\n"
+                   "BEGIN:VEVENT\r\nUID:evil-2@example.org\r\nDTSTAMP:20300101T000000Z\r\n"
+                   "SUMMARY:Council\\nforged \u202Elive\r\n"
+                   "DTSTART;TZID=Europe/Minsk:20300926T100000\r\n"
+                   "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  const ProcessResult imported = summit({"--tz", "Europe/London", "import", path});
+  const std::string shown = imported.out + imported.err;
+  EXPECT_EQ(shown.find('\x1b'), std::string::npos) << shown;
+  EXPECT_EQ(shown.find('\x07'), std::string::npos) << shown;
+  EXPECT_THAT(shown, HasSubstr("owned\\x07")) << shown; // libical read ESC ]0 as a name
+  EXPECT_THAT(shown, HasSubstr("1 added")) << shown;
+  const ProcessResult listed =
+      summit({"--tz", "Europe/London", "list", "--from", "2030-09-01", "--to", "2030-10-01"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("\u202E"), std::string::npos) << listed.out;
+  EXPECT_THAT(listed.out, HasSubstr("Council\\nforged \\u202elive")) << listed.out;
+}
+
 TEST_F(ICal, the_readme_invitation_imports_as_the_readme_shows) {
   // README.md, "iCalendar import and export": examples/invitation.ics.
   const std::string path = dir() / "invitation.ics";

@@ -164,6 +164,19 @@ TEST(EventView, status_lists_documented_fields_first) {
   EXPECT_EQ(rows[3], "extra:    true");
 }
 
+TEST(EventView, c1_bidi_and_separator_characters_are_shown_escaped_in_lists_and_details) {
+  Event event = minsk_meeting();
+  event.title = "Summit \u009b2J\u202Eevil";
+  event.location = "Minsk\u2028forged line";
+  for (const std::string &text :
+       {format_event_table({event}, zone("UTC")), format_event_details(event, zone("UTC"))}) {
+    EXPECT_EQ(text.find("\u009b"), std::string::npos) << text;
+    EXPECT_EQ(text.find("\u202E"), std::string::npos) << text;
+    EXPECT_EQ(text.find("\u2028"), std::string::npos) << text;
+    EXPECT_THAT(text, HasSubstr("Summit \\u009b2J\\u202eevil")) << text;
+  }
+}
+
 TEST(EventView, control_characters_never_reach_the_terminal) {
   Event event = minsk_meeting();
   event.title = "line\nbreak \x1b[2J";

@@ -475,6 +475,17 @@ TEST(ExecChannel, a_full_queue_drops_the_oldest_run_with_one_warning_and_its_fir
   EXPECT_EQ(done.size(), 3U) << "stopped: the others stay pending";
 }
 
+TEST(LogChannel, a_title_or_place_cannot_forge_a_line_or_reach_a_terminal_raw) {
+  auto firing = sample_firing();
+  firing.title = "Council\nreminder 99 fired: 'forged' \x1b]0;owned\x07";
+  firing.location = "Minsk\u2028\u202e";
+  const auto line = log_line(firing);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.find('\x1b'), std::string::npos);
+  EXPECT_THAT(line, HasSubstr("'Council\\nreminder 99 fired: 'forged' \\x1b]0;owned\\x07'"));
+  EXPECT_THAT(line, HasSubstr(", Minsk\\u2028\\u202e;"));
+}
+
 TEST(LogChannel, one_line_per_firing_written_and_done_when_the_batch_is_flushed) {
   auto firing = sample_firing();
   firing.late = true;

@@ -1,0 +1,101 @@
+#include "core/text.hpp"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace summit::core::text {
+
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `text` and its code
+// point, or 0 when the first byte does not start one (RFC 3629: no
+// overlong forms, no surrogates, nothing past U+10FFFF).
+std::size_t decode(std::string_view text, char32_t &code) {
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::uint8_t lead = byte(0);
+  std::size_t length = 0;
+  char32_t min = 0;
+  if (lead < 0x80U) {
+    code = lead;
+    return 1;
+  }
+  if ((lead & 0xE0U) == 0xC0U) {
+    length = 2;
+    code = lead & 0x1FU;
+    min = 0x80;
+  } else if ((lead & 0xF0U) == 0xE0U) {
+    length = 3;
+    code = lead & 0x0FU;
+    min = 0x800;
+  } else if ((lead & 0xF8U) == 0xF0U) {
+    length = 4;
+    code = lead & 0x07U;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (text.size() < length) {
+    return 0;
+  }
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0U) != 0x80U) {
+      return 0;
+    }
+    code = (code << 6U) | (byte(i) & 0x3FU);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+bool reorders_or_breaks(char32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200E || code == 0x200F ||
+         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x2028 || code == 0x2029;
+}
+
+void append_escape(std::string &out, const char *format, unsigned value) {
+  char buffer[16];
+  const int written = std::snprintf(buffer, sizeof buffer, format, value);
+  out.append(buffer, static_cast<std::size_t>(written));
+}
+
+} // namespace
+
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    char32_t code = 0;
+    const std::size_t length = decode(text, code);
+    if (length == 0) {
+      append_escape(out, "\\x%02x", static_cast<std::uint8_t>(text.front()));
+      text.remove_prefix(1);
+      continue;
+    }
+    if (code < 0x20 || code == 0x7F) {
+      switch (code) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        append_escape(out, "\\x%02x", static_cast<unsigned>(code));
+      }
+    } else if (reorders_or_breaks(code)) {
+      append_escape(out, "\\u%04x", static_cast<unsigned>(code));
+    } else {
+      out.append(text.substr(0, length));
+    }
+    text.remove_prefix(length);
+  }
+  return out;
+}
+
+} // namespace summit::core::text
