@@ -7,10 +7,24 @@ namespace summit::core::text {
 
 namespace {
 
-// The length of the valid UTF-8 sequence at the start of `text` and its code
-// point, or 0 when the first byte does not start one (RFC 3629: no
-// overlong forms, no surrogates, nothing past U+10FFFF).
-std::size_t decode(std::string_view text, char32_t &code) {
+bool reorders_or_breaks(char32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200E || code == 0x200F ||
+         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x2028 || code == 0x2029;
+}
+
+void append_escape(std::string &out, const char *format, unsigned value) {
+  char buffer[16];
+  const int written = std::snprintf(buffer, sizeof buffer, format, value);
+  out.append(buffer, static_cast<std::size_t>(written));
+}
+
+} // namespace
+
+std::size_t decode_utf8(std::string_view text, char32_t &code) {
+  if (text.empty()) {
+    return 0;
+  }
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::uint8_t lead = byte(0);
   std::size_t length = 0;
@@ -49,26 +63,12 @@ std::size_t decode(std::string_view text, char32_t &code) {
   return length;
 }
 
-bool reorders_or_breaks(char32_t code) {
-  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200E || code == 0x200F ||
-         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
-         code == 0x2028 || code == 0x2029;
-}
-
-void append_escape(std::string &out, const char *format, unsigned value) {
-  char buffer[16];
-  const int written = std::snprintf(buffer, sizeof buffer, format, value);
-  out.append(buffer, static_cast<std::size_t>(written));
-}
-
-} // namespace
-
 std::string escape_controls(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   while (!text.empty()) {
     char32_t code = 0;
-    const std::size_t length = decode(text, code);
+    const std::size_t length = decode_utf8(text, code);
     if (length == 0) {
       append_escape(out, "\\x%02x", static_cast<std::uint8_t>(text.front()));
       text.remove_prefix(1);

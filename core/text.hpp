@@ -80,6 +80,12 @@ inline std::string to_upper(std::string_view text) {
   return out;
 }
 
+// The length of the valid UTF-8 sequence at the start of `text` and its code
+// point in `code`, or 0 when the first byte does not start one (RFC 3629: no
+// overlong forms, no surrogates, nothing past U+10FFFF; an empty `text`
+// gives 0 too).
+std::size_t decode_utf8(std::string_view text, char32_t &code);
+
 // `text` safe to put on a terminal or in a log line, shown rather than
 // obeyed: C0 controls and DEL (\n, \r, \t, else \x1b), C1 controls
 // (U+0080-U+009F, \u009b), the bidi controls that reorder what follows

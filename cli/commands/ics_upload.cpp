@@ -1,6 +1,7 @@
 #include "cli/commands/ics_upload.hpp"
 
 #include "cli/views/event_view.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -100,45 +101,13 @@ std::size_t next_piece_length(std::string_view pending, bool at_end, std::size_t
 }
 
 std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80U) {
-      ++i;
-      continue;
-    }
-    std::size_t extra = 0;
+  for (std::size_t i = 0; i < text.size();) {
     char32_t code = 0;
-    char32_t minimum = 0;
-    if ((lead & 0xE0U) == 0xC0U) {
-      extra = 1;
-      code = lead & 0x1FU;
-      minimum = 0x80;
-    } else if ((lead & 0xF0U) == 0xE0U) {
-      extra = 2;
-      code = lead & 0x0FU;
-      minimum = 0x800;
-    } else if ((lead & 0xF8U) == 0xF0U) {
-      extra = 3;
-      code = lead & 0x07U;
-      minimum = 0x10000;
-    } else {
-      return i; // a continuation byte without a lead, or 0xF8..0xFF
-    }
-    if (i + extra >= text.size()) {
-      return i; // cut short by the end of the text
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if (!is_continuation(byte)) {
-        return i;
-      }
-      code = (code << 6U) | (byte & 0x3FU);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    const std::size_t length = core::text::decode_utf8(text.substr(i), code);
+    if (length == 0) {
       return i;
     }
-    i += extra + 1;
+    i += length;
   }
   return std::nullopt;
 }

@@ -124,13 +124,14 @@ void ReminderInstances::acknowledge(std::int64_t instance_id) {
   s->exec();
 }
 
+void ReminderInstances::prepare_outbox() {
+  m_take_off.emplace(m_db, "UPDATE reminder_instances SET state = CASE WHEN (:now - due) > "
+                           ":grace THEN 'missed' ELSE 'fired' END WHERE id IN "
+                           "(SELECT reminder_id FROM temp.outbox_taken)");
+}
+
 int ReminderInstances::take_off_schedule(core::SysSeconds now, core::Seconds grace) {
-  if (!m_take_off) {
-    m_take_off.emplace(m_db, "UPDATE reminder_instances SET state = CASE WHEN (:now - due) > "
-                             ":grace THEN 'missed' ELSE 'fired' END WHERE id IN "
-                             "(SELECT reminder_id FROM temp.outbox_taken)");
-  }
-  Use s(*m_take_off);
+  Use s(m_take_off.value());
   s->bind(":now", to_unix(now));
   s->bind(":grace", static_cast<std::int64_t>(grace.count()));
   return s->exec();

@@ -20,8 +20,8 @@ namespace summit::store {
 // inserts, moves, changes the state of or deletes an instance is here, for
 // the planning done with an event write (reminder_planning), for the
 // outbox (ReminderStore::take_due) and for snooze and ack. Each connection
-// that writes has one. Statements are prepared once (the outbox's on first
-// use: it reads the connection's temp.outbox_taken); methods throw
+// that writes has one. Statements are prepared once (the outbox's by
+// prepare_outbox: it reads the connection's temp.outbox_taken); methods throw
 // SQLite::Exception, and run inside the caller's transaction.
 class ReminderInstances {
 public:
@@ -56,8 +56,13 @@ public:
   void move(std::int64_t instance_id, core::SysSeconds due);
   void remove(std::int64_t instance_id);
   void acknowledge(std::int64_t instance_id);
+  // Prepares take_off_schedule's statement, once the connection's
+  // temp.outbox_taken exists (ReminderStore makes it): at start-up, not on
+  // the firing path.
+  void prepare_outbox();
   // Takes the instances listed in temp.outbox_taken off the schedule:
   // fired, or missed when more than `grace` before `now`. Returns how many.
+  // Needs prepare_outbox().
   int take_off_schedule(core::SysSeconds now, core::Seconds grace);
 
 private:
@@ -71,7 +76,7 @@ private:
   SQLite::Statement m_move;
   SQLite::Statement m_delete;
   SQLite::Statement m_set_state;
-  std::optional<SQLite::Statement> m_take_off; // prepared at the first take_due
+  std::optional<SQLite::Statement> m_take_off; // prepare_outbox()
 };
 
 } // namespace summit::store

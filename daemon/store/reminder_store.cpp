@@ -208,7 +208,9 @@ struct ReminderStore::Impl {
                               "AND id < (SELECT max(id) FROM firings) "
                               "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
                               "9223372036854775807)"),
-        m_instances(m_db) {}
+        m_instances(m_db) {
+    m_instances.prepare_outbox(); // outbox_taken exists by now (m_taken_table)
+  }
 
   EventStore &m_events;
   SQLite::Database &m_db;
