@@ -199,11 +199,14 @@ core::Event read_event(SQLite::Statement &s) {
 EventRows::EventRows(SQLite::Database &db)
     : m_db(db),
       m_insert_event(
-          db, "INSERT INTO events (uid, title, precision, start_local, end_local, "
+          db, "INSERT INTO events (id, uid, title, precision, start_local, end_local, "
               "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
               "description, tags, status, owner_uid, created, updated, recurrence, "
               "series_start_utc, series_end_utc) VALUES "
-              "(:uid, :title, :precision, :start_local, :end_local, :has_end, "
+              // Never an id that was deleted (schema/007_event_ids.sql).
+              "((SELECT max(id, coalesce((SELECT max(id) FROM events), 0)) + 1 "
+              "FROM event_id_floor WHERE only = 1), :uid, :title, :precision, :start_local, "
+              ":end_local, :has_end, "
               ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
               ":tags, :status, :owner_uid, :created, :updated, :recurrence, "
               ":series_start_utc, :series_end_utc)"),

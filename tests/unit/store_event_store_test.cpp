@@ -312,6 +312,23 @@ TEST_F(EventStoreTest, remove_takes_the_event_its_tags_reminders_and_text_with_i
   EXPECT_EQ(m_store->remove(gone.id).error().code, ErrorCode::not_found);
 }
 
+// After `summit rm 9` an old `summit rm 9` from the shell history must not
+// remove a different meeting: a removed id is never given again, not even
+// after a restart, and not even when the removed event was the newest.
+TEST_F(EventStoreTest, an_id_is_never_given_again_after_its_event_is_removed) {
+  const Event first = add(timed("First", k_sep26, 1h));
+  const Event newest = add(timed("Newest", k_sep26, 1h));
+  ASSERT_TRUE(m_store->remove(newest.id));
+  const Event next = add(timed("Next", k_sep26, 1h));
+  EXPECT_EQ(next.id, newest.id + 1);
+  ASSERT_TRUE(m_store->remove(next.id));
+  ASSERT_TRUE(m_store->remove(first.id));
+  reopen();
+  const Event after_restart = add(timed("After restart", k_sep26, 1h));
+  EXPECT_EQ(after_restart.id, next.id + 1);
+  EXPECT_EQ(m_store->get(newest.id).error().code, ErrorCode::not_found);
+}
+
 TEST_F(EventStoreTest, invalid_reminders_and_reversed_times_are_refused_before_writing) {
   Event both = timed("both", k_sep26);
   both.reminders = {Reminder{core::Seconds{60}, k_sep26}};
