@@ -35,11 +35,19 @@ struct When {
 Result<When> parse_iso(std::string_view text);
 
 // Everything a person may type for --at/--end/--from/--to: the ISO forms
-// above, relative forms ("+2h", "+1d12h", "in 3 days", "in 90 minutes") and
+// above, relative forms ("+2h", "+1d12h", "in 3 days", "in 90 minutes"),
 // everyday words ("now", "today", "tomorrow 9am", "today 17:00",
-// "next friday 14:30", "friday", "noon", "9:30pm"). `now` and `zone` give
-// "today" and "friday" their meaning; nothing here reads the real clock.
-Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_zone *zone);
+// "next friday 14:30", "friday", "noon", "9:30pm"), dates as people write
+// them ("26.09.2025", "26 Sep 2025", "26 September 2025 10am", "Sept 26",
+// "September 26, 2025", "26 сентября 2025"), months ("Sep 2025") and every
+// form summit prints ("Fri 26 Sep 2025 10:00", "Sep 2025 (date TBA)"). A
+// date without a year is the next such date. "03/04/2025" is refused as
+// ambiguous, naming both readings. `now` and `zone` give "today" and
+// "friday" their meaning; a time given alone ("10:00") is on
+// `time_alone_day` when given (an edit keeps the event's day, an end the
+// start's), else today. Nothing here reads the real clock.
+Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_zone *zone,
+                        std::optional<date::local_days> time_alone_day = std::nullopt);
 
 // Durations: "90s", "15m", "2h", "3d", "1w", combinations ("1h30m",
 // "1d 12h") and ISO 8601 ("P1DT2H", "PT15M", "P1W"). Negative and empty

@@ -50,8 +50,9 @@ StartShape shape_of(core::Precision precision) {
 }
 
 core::Result<When> read_when(std::string_view option, const std::string &text, core::SysSeconds now,
-                             const date::time_zone *zone) {
-  auto when = core::parse_when(text, now, zone);
+                             const date::time_zone *zone,
+                             std::optional<date::local_days> time_alone_day = std::nullopt) {
+  auto when = core::parse_when(text, now, zone, time_alone_day);
   if (!when) {
     return fail(ErrorCode::invalid_params, fmt::format("{}: {}", option, when.error().message));
   }
@@ -85,11 +86,22 @@ std::string to_wire(const When &when, const date::time_zone *zone) {
 struct WireStart {
   std::string value;
   StartShape shape = StartShape::timed;
+  date::local_days day{}; // the start's day in the event's zone
 };
 
+// The day a wall time or an instant falls on in `zone`.
+date::local_days day_of(const When &when, const date::time_zone *zone) {
+  if (when.kind == When::Kind::instant) {
+    return date::floor<date::days>(core::to_local(when.instant, zone));
+  }
+  return date::floor<date::days>(when.local);
+}
+
+// `time_alone_day`: the day "10:00" means (an edit keeps the event's day).
 core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, core::SysSeconds now,
-                                      const date::time_zone *zone) {
-  auto when = read_when("--at", text, now, zone);
+                                      const date::time_zone *zone,
+                                      std::optional<date::local_days> time_alone_day = {}) {
+  auto when = read_when("--at", text, now, zone, time_alone_day);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -103,14 +115,16 @@ core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, cor
     return fail(ErrorCode::invalid_params,
                 fmt::format("--all-day: '{}' is a month; give a date such as 2025-09-26", text));
   }
-  return WireStart{to_wire(*when, zone), shape};
+  return WireStart{to_wire(*when, zone), shape, day_of(*when, zone)};
 }
 
 // The protocol's end is exclusive; a person's end date or month is the last
-// one the event covers, so both move one step on.
+// one the event covers, so both move one step on. A time alone ("11:00") is
+// on the start's day.
 core::Result<std::string> end_to_wire(const std::string &text, StartShape shape,
-                                      core::SysSeconds now, const date::time_zone *zone) {
-  auto when = read_when("--end", text, now, zone);
+                                      date::local_days start_day, core::SysSeconds now,
+                                      const date::time_zone *zone) {
+  auto when = read_when("--end", text, now, zone, start_day);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -342,7 +356,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
   }
   params["tz"] = zone->name();
   if (options.end) {
-    auto end = end_to_wire(*options.end, start->shape, now, zone);
+    auto end = end_to_wire(*options.end, start->shape, start->day, now, zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
@@ -375,13 +389,16 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   params["id"] = current.id;
   bool changed = false;
   StartShape shape = shape_of(current.precision);
+  date::local_days start_day = date::floor<date::days>(current.start_local);
   if (options.at) {
-    auto start = start_to_wire(*options.at, options.all_day, now, zone);
+    // "--at 10:00" moves the event within its own day.
+    auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day);
     if (!start) {
       return tl::unexpected(start.error());
     }
     params["start"] = start->value;
     shape = start->shape;
+    start_day = start->day;
     if (shape == StartShape::all_day) {
       params["all_day"] = true;
     }
@@ -402,7 +419,7 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
     changed = true;
   }
   if (options.end) {
-    auto end = end_to_wire(*options.end, shape, now, zone);
+    auto end = end_to_wire(*options.end, shape, start_day, now, zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
@@ -466,9 +483,10 @@ std::vector<std::string> given_options(const EventOptions &options) {
   return given;
 }
 
-core::Result<std::string> start_param(const std::string &text, core::Precision precision,
-                                      core::SysSeconds now, const date::time_zone *zone) {
-  auto start = start_to_wire(text, /*all_day=*/false, now, zone);
+core::Result<StartParam> start_param(const std::string &text, core::Precision precision,
+                                     date::local_days day, core::SysSeconds now,
+                                     const date::time_zone *zone) {
+  auto start = start_to_wire(text, /*all_day=*/false, now, zone, day);
   if (!start) {
     return tl::unexpected(start.error());
   }
@@ -485,12 +503,13 @@ core::Result<std::string> start_param(const std::string &text, core::Precision p
                                 ? "a date and time such as \"2025-10-30 10:00\""
                                 : "a date such as 2025-10-30"));
   }
-  return start->value;
+  return StartParam{start->value, start->day};
 }
 
 core::Result<std::string> end_param(const std::string &text, core::Precision precision,
-                                    core::SysSeconds now, const date::time_zone *zone) {
-  return end_to_wire(text, shape_of(precision), now, zone);
+                                    date::local_days day, core::SysSeconds now,
+                                    const date::time_zone *zone) {
+  return end_to_wire(text, shape_of(precision), day, now, zone);
 }
 
 core::Result<std::string> duration_param(const std::string &text) { return duration_to_wire(text); }

@@ -73,11 +73,18 @@ std::vector<std::string> given_options(const EventOptions &options);
 
 // --at and --end as event.update's `start` and `end` for an event of
 // `precision` (an occurrence keeps its series' precision), read in `zone`;
-// --end is the last day or month for all-day and month events.
-core::Result<std::string> start_param(const std::string &text, core::Precision precision,
-                                      core::SysSeconds now, const date::time_zone *zone);
+// --end is the last day or month for all-day and month events. A time
+// given alone is on `day` (the occurrence's own day; for --end, the start's).
+struct StartParam {
+  std::string value;
+  date::local_days day{}; // the day the start is on, for a time alone in --end
+};
+core::Result<StartParam> start_param(const std::string &text, core::Precision precision,
+                                     date::local_days day, core::SysSeconds now,
+                                     const date::time_zone *zone);
 core::Result<std::string> end_param(const std::string &text, core::Precision precision,
-                                    core::SysSeconds now, const date::time_zone *zone);
+                                    date::local_days day, core::SysSeconds now,
+                                    const date::time_zone *zone);
 // --duration as an ISO 8601 duration.
 core::Result<std::string> duration_param(const std::string &text);
 // --status, checked.

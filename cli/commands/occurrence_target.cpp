@@ -180,11 +180,21 @@ core::Result<json> change_params(const core::Event &series, const OccurrenceTarg
     core::Result<std::string> value;
   };
   std::vector<Change> changes;
+  // A time alone keeps the occurrence's day ("--at 10:00" moves it within
+  // its day); a time alone in --end is on the start's day.
+  const auto occurrence = core::parse_iso(target.id);
+  date::local_days day =
+      date::floor<date::days>(occurrence ? occurrence->local : series.start_local);
   if (options.at) {
-    changes.push_back({"start", start_param(*options.at, series.precision, now, *zone)});
+    auto start = start_param(*options.at, series.precision, day, now, *zone);
+    if (start) {
+      day = start->day;
+    }
+    changes.push_back(
+        {"start", start ? core::Result<std::string>{start->value} : tl::unexpected(start.error())});
   }
   if (options.end) {
-    changes.push_back({"end", end_param(*options.end, series.precision, now, *zone)});
+    changes.push_back({"end", end_param(*options.end, series.precision, day, now, *zone)});
   }
   if (options.duration) {
     changes.push_back({"duration", duration_param(*options.duration)});

@@ -229,6 +229,92 @@ TEST(TimeParse, everyday_errors_say_what_was_not_understood) {
   EXPECT_THAT(read("   "), HasSubstr("error: empty"));
 }
 
+// ---- dates as people write them (issue 15) ----
+
+TEST(TimeParse, day_first_dotted_dates_as_cis_documents_write_them) {
+  EXPECT_EQ(read("26.09.2025"), "date 2025-09-26");
+  EXPECT_EQ(read("6.9.2025"), "date 2025-09-06");
+  EXPECT_EQ(read("26.09.2025 10:00"), "wall 2025-09-26T10:00:00");
+  EXPECT_EQ(read("26.09.2025, 10:00"), "wall 2025-09-26T10:00:00");
+  EXPECT_THAT(read("31.09.2025"), HasSubstr("September 2025 has 30 days"));
+  EXPECT_THAT(read("26.13.2025"), HasSubstr("'26.13.2025': the month must be 01-12"));
+  EXPECT_THAT(read("26.09.25"), HasSubstr("expected DD.MM.YYYY, such as 26.09.2025"));
+}
+
+TEST(TimeParse, month_names_with_a_day_and_year_in_either_order) {
+  EXPECT_EQ(read("26 Sep 2025"), "date 2025-09-26");
+  EXPECT_EQ(read("26 September 2025 10am"), "wall 2025-09-26T10:00:00");
+  EXPECT_EQ(read("September 26, 2025"), "date 2025-09-26");
+  EXPECT_EQ(read("Sept. 26th 2025 14:30"), "wall 2025-09-26T14:30:00");
+  EXPECT_EQ(read("the 1st of October 2025"), "date 2025-10-01");
+  EXPECT_EQ(read("on 3 Oct 2025 at 9 am"), "wall 2025-10-03T09:00:00");
+  EXPECT_THAT(read("30 Feb 2028"), HasSubstr("'30 Feb 2028': February 2028 has 29 days"));
+}
+
+TEST(TimeParse, a_month_and_year_is_a_month_to_be_announced) {
+  EXPECT_EQ(read("Sep 2025"), "month 2025-09");
+  EXPECT_EQ(read("September 2025"), "month 2025-09");
+  EXPECT_EQ(read("сентябрь 2025"), "month 2025-09");
+  EXPECT_THAT(read("Sep 2025 10:00"), HasSubstr("names a month without its day"));
+  EXPECT_THAT(
+      read("Sep"),
+      HasSubstr("'Sep' needs a day or a year after it, such as \"Sep 26\" or \"Sep 2025\""));
+}
+
+TEST(TimeParse, a_date_without_a_year_is_the_next_such_date) {
+  // Today is Wednesday 24 Sep 2025.
+  EXPECT_EQ(read("Sept 26"), "date 2025-09-26");
+  EXPECT_EQ(read("24 Sep"), "date 2025-09-24"); // today itself
+  EXPECT_EQ(read("Sep 23"), "date 2026-09-23"); // passed this year
+  EXPECT_EQ(read("Jan 5 9:30"), "wall 2026-01-05T09:30:00");
+  EXPECT_EQ(read("29 Feb"), "date 2028-02-29"); // the next leap year
+}
+
+TEST(TimeParse, russian_month_names_in_either_case_and_form) {
+  EXPECT_EQ(read("26 сентября 2025"), "date 2025-09-26");
+  EXPECT_EQ(read("26 Сентября 2025 г. в 10:00"), "wall 2025-09-26T10:00:00");
+  EXPECT_EQ(read("1 МАЯ 2026"), "date 2026-05-01");
+  EXPECT_EQ(read("5 дек. 2025"), "date 2025-12-05");
+}
+
+TEST(TimeParse, every_form_summit_prints_reads_back) {
+  EXPECT_EQ(read("Fri 26 Sep 2025 10:00"), "wall 2025-09-26T10:00:00");
+  EXPECT_EQ(read("Fri 26 Sep 2025"), "date 2025-09-26");
+  EXPECT_EQ(read("Fri 26 Sep 2025 (all day)"), "date 2025-09-26");
+  EXPECT_EQ(read("Sep 2025 (date TBA)"), "month 2025-09");
+  EXPECT_EQ(read("2025-09-26T10:00:00"), "wall 2025-09-26T10:00:00");
+  // A weekday beside a date is checked against it.
+  EXPECT_THAT(read("Mon 26 Sep 2025"),
+              HasSubstr("'Mon 26 Sep 2025': 26 September 2025 is a Friday, not a Monday"));
+}
+
+TEST(TimeParse, slashed_dates_are_refused_naming_both_readings) {
+  EXPECT_EQ(read("03/04/2025"), "error: '03/04/2025' is ambiguous: 3 April 2025 (day first) or "
+                                "4 March 2025 (month first); write 2025-04-03 or 2025-03-04");
+  EXPECT_THAT(read("26/09/2025 10:00"),
+              HasSubstr("slashes put the day first in some countries and the month first in "
+                        "others; write 2025-09-26"));
+  EXPECT_THAT(read("5/5/2025"), HasSubstr("write 2025-05-05"));
+}
+
+TEST(TimeParse, an_error_names_the_part_and_shows_accepted_forms_once) {
+  const std::string alone = read("someday");
+  EXPECT_THAT(alone, HasSubstr("cannot read 'someday'; write a date as 2025-09-26, 26.09.2025"));
+  EXPECT_EQ(alone.find("someday", alone.find("someday") + 1), std::string::npos) << alone;
+  EXPECT_THAT(read("26 Sep 2025 blah"), HasSubstr("cannot read 'blah' in '26 Sep 2025 blah'"));
+}
+
+TEST(TimeParse, a_time_alone_is_on_the_day_given_for_it) {
+  const auto on = [](std::string_view text) {
+    const auto w = parse_when(text, k_wednesday, k_minsk, date::local_days{2028_y / 9 / 26});
+    return w ? format_iso_local(w->local) : "error: " + w.error().message;
+  };
+  EXPECT_EQ(on("10:00"), "2028-09-26T10:00:00");
+  EXPECT_EQ(on("3pm"), "2028-09-26T15:00:00");
+  EXPECT_EQ(on("tomorrow 10:00"), "2025-09-25T10:00:00"); // a day given wins
+  EXPECT_EQ(read("10:00"), "wall 2025-09-24T10:00:00");   // none given: today
+}
+
 // ---- parse_duration ----
 
 Seconds duration(std::string_view text) {
