@@ -10,6 +10,7 @@
 #include "cli/commands/watch.hpp"
 #include "cli/commands/zone_choice.hpp"
 #include "core/clock.hpp"
+#include "core/text.hpp"
 #include "core/zones.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,7 @@
 #include <exception>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,10 +55,16 @@ void add_event_options(CLI::App &command, EventOptions &options, std::vector<std
                      "yours)");
   command.add_option("--location", options.location, "Where it happens, e.g. \"Minsk, Belarus\"");
   command.add_option("--description", options.description, "Free text");
-  command.add_option("--tag", tags, "A tag (repeatable)")->allow_extra_args(false);
+  command
+      .add_option("--tag", tags,
+                  edit ? "The tags: replaces every tag (repeatable; see --add-tag)"
+                       : "A tag (repeatable)")
+      ->allow_extra_args(false);
   command
       .add_option("--remind", reminders,
-                  "A reminder: a duration before the start (7d, 1h) or a time (repeatable)")
+                  edit ? "The reminders: replaces every reminder (repeatable; see --add-remind)"
+                       : "A reminder: a duration before the start (7d, 1h) or a time "
+                         "(repeatable)")
       ->allow_extra_args(false);
   command.add_option("--status", options.status, "confirmed, tentative or cancelled");
   auto *repeat = command.add_option(
@@ -72,6 +80,18 @@ void add_event_options(CLI::App &command, EventOptions &options, std::vector<std
     clear_end->excludes(duration);
     command.add_flag("--no-tags", options.clear_tags, "Remove every tag");
     command.add_flag("--no-reminders", options.clear_reminders, "Remove every reminder");
+    command.add_option("--add-tag", options.add_tags, "Add a tag, keeping the others (repeatable)")
+        ->allow_extra_args(false);
+    command.add_option("--rm-tag", options.remove_tags, "Remove one tag (repeatable)")
+        ->allow_extra_args(false);
+    command
+        .add_option("--add-remind", options.add_reminders,
+                    "Add a reminder, keeping the others (repeatable)")
+        ->allow_extra_args(false);
+    command
+        .add_option("--rm-remind", options.remove_reminders,
+                    "Remove one reminder, as --remind wrote it (1h, 7d) (repeatable)")
+        ->allow_extra_args(false);
   }
 }
 
@@ -89,6 +109,81 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string &text) 
 
 std::optional<std::string> env_value(const CommandEnvironment &env, const char *name) {
   return env.getenv ? env.getenv(name) : std::nullopt;
+}
+
+// The command word: the first argument that is neither an option nor the
+// value of a global option that takes one ("summit --tz UTC ls" -> "ls").
+// Searches from argv[first].
+std::optional<int> command_word(int argc, const char *const *argv, int first = 1) {
+  for (int i = first; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--socket" || arg == "--tz") {
+      ++i;
+    } else if (arg.empty() || arg.front() != '-') {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+const CLI::App *find_command(const CLI::App &app, std::string_view name) {
+  for (const CLI::App *command : app.get_subcommands({})) {
+    if (command->get_name() == name) {
+      return command;
+    }
+  }
+  return nullptr;
+}
+
+// The command a mistyped or foreign word most likely means: the words other
+// tools use ("ls", "delete"), else the nearest command name by edit distance.
+std::optional<std::string> suggested_command(const CLI::App &app, std::string_view word) {
+  static const std::map<std::string_view, std::string_view> k_other_tools{
+      {"ls", "list"},     {"delete", "rm"},    {"del", "rm"},      {"remove", "rm"},
+      {"new", "add"},     {"create", "add"},   {"update", "edit"}, {"change", "edit"},
+      {"modify", "edit"}, {"get", "show"},     {"info", "show"},   {"view", "show"},
+      {"month", "cal"},   {"calendar", "cal"}, {"tail", "watch"},  {"follow", "watch"}};
+  const std::string lowered = core::text::to_lower(word);
+  if (auto known = k_other_tools.find(lowered); known != k_other_tools.end()) {
+    return std::string(known->second);
+  }
+  std::optional<std::string> best;
+  std::size_t best_distance = 3; // more edits than this is another word
+  for (const CLI::App *command : app.get_subcommands({})) {
+    const std::size_t distance = core::text::edit_distance(lowered, command->get_name());
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = command->get_name();
+    }
+  }
+  return best;
+}
+
+// CLI11's message for `e` as one line that names the command, says what is
+// wrong in summit's words and where to look.
+std::string parse_error_line(const CLI::App &app, const CLI::ParseError &e) {
+  std::string what = e.what();
+  std::replace(what.begin(), what.end(), '\n', ' ');
+  const auto parsed = app.get_subcommands();
+  if (parsed.empty()) {
+    if (what.find("subcommand is required") != std::string::npos) {
+      return "give a command, such as `summit list` or `summit add`; `summit --help` lists them";
+    }
+    return fmt::format("{}; see `summit --help`", what);
+  }
+  const std::string command = parsed.front()->get_name();
+  constexpr std::string_view k_required = " is required";
+  if (auto at = what.find(k_required);
+      at != std::string::npos && at + k_required.size() == what.size()) {
+    what = fmt::format("give the {}, such as `summit {} 5`", what.substr(0, at), command);
+  } else if (constexpr std::string_view k_extra = "The following argument was not expected: ";
+             what.rfind(k_extra, 0) == 0) {
+    what = fmt::format("unexpected argument '{}'", what.substr(k_extra.size()));
+  } else if (constexpr std::string_view k_extras = "The following arguments were not expected: ";
+             what.rfind(k_extras, 0) == 0) {
+    what = fmt::format("unexpected arguments '{}'", what.substr(k_extras.size()));
+  }
+  return fmt::format("{}: {}; see `summit {} --help`", command, what, command);
 }
 
 int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env, std::ostream &out,
@@ -122,7 +217,9 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   bool json_output = false;
   app.add_option("--socket", socket_flag,
                  "summitd's socket (default: $SUMMIT_SOCKET, else "
-                 "$XDG_RUNTIME_DIR/summit/summitd.sock, else /run/summit/summitd.sock)");
+                 "$XDG_RUNTIME_DIR/summit/summitd.sock, or /tmp/summit-$UID/summitd.sock "
+                 "without XDG_RUNTIME_DIR; the system daemon's /run/summit/summitd.sock when "
+                 "only that exists)");
   app.add_flag("--json", json_output, "Print the daemon's objects as JSON (docs/PROTOCOL.md)");
   app.add_option("--tz", tz_flag, "Show times in this IANA zone (default: $TZ, else the system's)");
 
@@ -253,11 +350,29 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
                  "zone changes before then");
   explain->add_option("id", explain_id, "The event's id")->required()->check(CLI::PositiveNumber);
 
+  if (const auto at = command_word(argc, argv); at && find_command(app, argv[*at]) == nullptr) {
+    const std::string word = argv[*at];
+    if (word == "help") {
+      // "summit help" and "summit help add", as git and apt answer them.
+      const auto topic = command_word(argc, argv, *at + 1);
+      const CLI::App *command = topic ? find_command(app, argv[*topic]) : nullptr;
+      out << (command != nullptr ? command->help() : app.help());
+      return k_exit_ok;
+    }
+    const auto suggestion = suggested_command(app, word);
+    err << "summit: unknown command '" << core::text::escape_controls(word) << "'"
+        << (suggestion ? " (did you mean " + *suggestion + "?)" : std::string())
+        << "; `summit --help` lists the commands\n";
+    return k_exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
-    const int code = app.exit(e, out, err);
-    return code == 0 ? k_exit_ok : k_exit_usage;
+    if (e.get_exit_code() == 0) {
+      return app.exit(e, out, err) == 0 ? k_exit_ok : k_exit_usage; // --help, --version
+    }
+    err << "summit: " << core::text::escape_controls(parse_error_line(app, e)) << "\n";
+    return k_exit_usage;
   }
   auto take_list = [](EventOptions &options, CLI::App &command, std::vector<std::string> &tags,
                       std::vector<std::string> &reminders) {

@@ -95,6 +95,11 @@ std::size_t decode_utf8(std::string_view text, char32_t &code);
 // else, wide characters and emoji included, passes unchanged.
 std::string escape_controls(std::string_view text);
 
+// Case-insensitive optimal-string-alignment distance: a swapped pair of
+// letters ("Minks") costs one edit, which is the typo people make. For
+// suggestions ("did you mean list?"); quadratic, so for short words.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 // Whether escape_controls may change `text`: false for printable ASCII, the
 // common case, which callers on a hot path then use as it is.
 constexpr bool may_need_escapes(std::string_view text) {

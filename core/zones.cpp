@@ -35,32 +35,8 @@ namespace summit::core {
 
 namespace {
 
+using text::edit_distance;
 using text::to_lower;
-
-// Case-insensitive optimal-string-alignment distance: a swapped pair of
-// letters ("Minks") costs one edit, which is the typo people make.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const auto n = a.size();
-  const auto m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) {
-    d[i][0] = i;
-  }
-  for (std::size_t j = 0; j <= m; ++j) {
-    d[0][j] = j;
-  }
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = to_lower(a[i - 1]) == to_lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && to_lower(a[i - 1]) == to_lower(b[j - 2]) &&
-          to_lower(a[i - 2]) == to_lower(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
-}
 
 // "America/New_York" -> "New York": the part of a zone name people say.
 std::string city_of(std::string_view zone) {

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,16 @@ CommandEnvironment CommandEnvironment::from_process() {
   env.system_zone = [] { return core::system_zone(); };
   env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
   env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
+  env.terminal_columns = [](int fd) -> std::size_t {
+    winsize size{};
+    if (::isatty(fd) != 1) {
+      return 0;
+    }
+    if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+      return size.ws_col;
+    }
+    return 80; // a terminal that does not say: the classic width
+  };
   env.in = &std::cin;
   return env;
 }

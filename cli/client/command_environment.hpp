@@ -32,6 +32,9 @@ struct CommandEnvironment {
   std::function<core::ZoneGazetteer()> load_gazetteer;  // the system zone tables
   // Is file descriptor 1 or 2 a terminal? (progress bars, colour). Unset: no.
   std::function<bool(int fd)> is_terminal;
+  // The width in columns of the terminal on fd; 0 when fd is no terminal (a
+  // pipe or a file: tables are then never cut). Unset: 0.
+  std::function<std::size_t(int fd)> terminal_columns;
   // Standard input (`summit import -`); null: none.
   std::istream *in = nullptr;
 

@@ -1,5 +1,6 @@
 #include "cli/client/command_session.hpp"
 
+#include "cli/client/socket_path.hpp"
 #include "cli/views/event_view.hpp"
 #include "cli/views/terminal_text.hpp"
 #include "core/event_json.hpp"
@@ -14,9 +15,6 @@ namespace summit::cli {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char *k_start_hint =
-    "is summitd running? start it with `summitd` or `systemctl --user start summitd`";
 
 } // namespace
 
@@ -69,7 +67,8 @@ void CommandSession::say_notes(const json &result) {
   }
 }
 
-int CommandSession::print_event_result(const json &result, const char *verb) {
+int CommandSession::print_event_result(const json &result, const char *verb,
+                                       const core::Event *before) {
   say_notes(result);
   const json event_json = result.value("event", json());
   if (m_json) {
@@ -81,6 +80,9 @@ int CommandSession::print_event_result(const json &result, const char *verb) {
     return event.error();
   }
   m_out << format_event_summary(verb, *event, m_viewer);
+  if (before != nullptr) {
+    m_out << format_event_changes(*before, *event, m_viewer);
+  }
   return k_exit_ok;
 }
 
@@ -119,8 +121,10 @@ int CommandSession::report(const CallError &error) {
                       m_client.socket_path(), error.message));
       return k_exit_unreachable;
     }
-    say(fmt::format("cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
-                    k_start_hint));
+    say(fmt::format(
+        "cannot reach summitd at {} ({}); {}", m_client.socket_path(), error.message,
+        unreachable_advice(m_client.socket_path(),
+                           inspect_socket_access(m_client.socket_path(), error.error_number))));
     return k_exit_unreachable;
   case CallError::Kind::bad_reply:
     return bad_reply(error.message);

@@ -35,6 +35,11 @@ public:
   // The global --tz as given (the viewer zone is derived from it).
   [[nodiscard]] const std::optional<std::string> &global_tz() const { return m_global_tz; }
   [[nodiscard]] bool json_output() const { return m_json; }
+  // The width tables must fit: the terminal's on stdout, 0 (no limit) when
+  // stdout is a pipe or a file.
+  [[nodiscard]] std::size_t table_width() const {
+    return m_env.terminal_columns ? m_env.terminal_columns(1) : 0;
+  }
   // Whether fd 1 or 2 is a terminal, as CommandEnvironment::is_terminal says
   // (false when the environment cannot tell).
   [[nodiscard]] bool is_terminal(int fd) const;
@@ -54,7 +59,9 @@ public:
   void say_notes(const nlohmann::json &result);
   // The event of an add/update reply: its notes, then JSON or the
   // "<verb> event N: ..." line.
-  int print_event_result(const nlohmann::json &result, const char *verb);
+  // With `before` (an edit), the lines that say what changed follow.
+  int print_event_result(const nlohmann::json &result, const char *verb,
+                         const core::Event *before = nullptr);
   // Pretty JSON on stdout.
   void print_json(const nlohmann::json &value);
   // "summit: <sentence>" on stderr (nothing for an empty sentence).

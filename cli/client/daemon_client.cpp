@@ -60,7 +60,9 @@ tl::expected<void, CallError> DaemonClient::connect() {
   if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0) {
     const int error = errno;
     ::close(fd);
-    return failure(CallError::Kind::unreachable, errno_text(error));
+    auto failed = failure(CallError::Kind::unreachable, errno_text(error));
+    failed.value().error_number = error;
+    return failed;
   }
   m_fd = fd;
   return {};

@@ -27,6 +27,9 @@ struct CallError {
   // answering (no reply in time, or it hung up), so it may still be, or
   // have been, applied.
   bool sent = false;
+  // unreachable only: connect()'s errno (EACCES, ENOENT, ECONNREFUSED...),
+  // which says why, or 0.
+  int error_number = 0;
 };
 
 // A blocking JSON-RPC connection to summitd: one request line out, one reply

@@ -33,4 +33,23 @@ std::string user_socket_path(const std::optional<std::string> &xdg_runtime_dir, 
 // when connecting, naming the path chosen here.
 std::string resolve_socket_path(const SocketPathInputs &inputs);
 
+// Why a socket could not be reached, as far as the machine tells.
+struct SocketAccess {
+  int error_number = 0;             // connect()'s errno
+  std::optional<std::string> group; // the group the socket (or its folder) belongs to
+  std::string user;                 // who is asking
+  bool has_group = false;           // this process has that group
+  bool listed_in_group = false;     // /etc/group lists the user (joined since logging in)
+};
+
+// Reads the facts above for `path` from the machine.
+SocketAccess inspect_socket_access(const std::string &path, int error_number);
+
+// What to do about an unreachable socket, by its cause: permission denied
+// names the group to join (`sudo usermod -aG summit USER`, then log in
+// again) or says to log in again when the user joined since; a missing
+// socket or one nobody answers on names the unit to start, the system one
+// for the system socket and the user one otherwise.
+std::string unreachable_advice(const std::string &path, const SocketAccess &access);
+
 } // namespace summit::cli

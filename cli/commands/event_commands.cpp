@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,28 @@ std::string check_added(const EventOptions &options) {
 
 } // namespace
 
+namespace {
+
+// Says on stderr what the past takes from the event just written.
+void warn_of_the_past(CommandSession &session, const json &result) {
+  if (session.json_output()) {
+    return; // the JSON says where the event is; scripts read no sentences
+  }
+  const json event_json = result.value("event", json());
+  if (!event_json.is_object()) {
+    return;
+  }
+  auto event = core::event_from_json(event_json);
+  if (!event) {
+    return; // print_event_result reports it
+  }
+  for (const std::string &warning : format_past_warnings(*event, session.now(), session.viewer())) {
+    session.say("warning: " + warning);
+  }
+}
+
+} // namespace
+
 int add_event(CommandSession &session, const EventOptions &options) {
   auto zone = event_zone(session, options, session.viewer());
   if (!zone) {
@@ -227,6 +250,7 @@ int add_event(CommandSession &session, const EventOptions &options) {
   if (!result) {
     return result.error();
   }
+  warn_of_the_past(session, *result);
   return session.print_event_result(*result, "Added");
 }
 
@@ -258,12 +282,41 @@ int edit_event(CommandSession &session, std::int64_t id, const EventOptions &opt
   if (zone->zone->name() != current->tz) {
     session.say(zone->note);
   }
+  for (const std::string &note : replacement_notes(*current, options, zone->zone)) {
+    session.say(note);
+  }
   auto result = session.call(core::protocol::event_update, std::move(*params));
   if (!result) {
     return result.error();
   }
-  return session.print_event_result(*result, "Updated");
+  if (options.at || options.repeat || options.clear_repeat || options.reminders ||
+      !options.add_reminders.empty()) {
+    warn_of_the_past(session, *result);
+  }
+  return session.print_event_result(*result, "Updated", &*current);
 }
+
+namespace {
+
+// `summit list` shows what is still to come; it says how many events ended
+// before now and how to see them, so an empty list never hides a meeting
+// added in the past. The calendar's size comes from daemon.status; every
+// event not listed ended before now (the listing was complete).
+void say_hidden_earlier(CommandSession &session, std::size_t listed) {
+  auto status = session.call(core::protocol::daemon_status, json::object());
+  if (!status || !status->contains("events") || !(*status)["events"].is_number_integer()) {
+    return; // the list stands on its own; the count is a courtesy
+  }
+  const auto total = (*status)["events"].get<std::int64_t>();
+  const auto hidden = total - static_cast<std::int64_t>(listed);
+  if (hidden <= 0) {
+    return;
+  }
+  session.say(fmt::format("{} earlier event{} not shown; `summit list --from 1970-01-01` lists {}",
+                          hidden, hidden == 1 ? " is" : "s are", hidden == 1 ? "it" : "them"));
+}
+
+} // namespace
 
 int list_events(CommandSession &session, const ListOptions &options) {
   auto params = build_list_params(options, session.now(), session.viewer());
@@ -272,8 +325,9 @@ int list_events(CommandSession &session, const ListOptions &options) {
   }
   const auto cap = static_cast<std::size_t>(options.limit.value_or(k_default_list_limit));
   EventListing listing(session, std::move(*params), cap);
-  EventTable table(session.viewer());
+  EventTable table(session.viewer(), session.table_width());
   JsonArrayPrinter printer(session.out());
+  std::set<std::int64_t> listed; // each series once
   for (;;) {
     auto page = listing.next();
     if (!page) {
@@ -292,6 +346,9 @@ int list_events(CommandSession &session, const ListOptions &options) {
     if (!events) {
       return events.error();
     }
+    for (const core::Event &event : *events) {
+      listed.insert(event.id);
+    }
     session.out() << table.rows(*events);
   }
   if (session.json_output()) {
@@ -301,6 +358,9 @@ int list_events(CommandSession &session, const ListOptions &options) {
   }
   if (listing.left_some()) {
     session.say("more events match; pass --limit or narrow --from/--to to see them");
+  } else if (!session.json_output() && !options.from && !options.to && !options.tag &&
+             !options.search) {
+    say_hidden_earlier(session, listed.size());
   }
   return k_exit_ok;
 }

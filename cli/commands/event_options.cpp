@@ -212,6 +212,138 @@ json tags_to_wire(const std::vector<std::string> &tags) {
   return array;
 }
 
+// A stored reminder as the wire writes it ("PT1H" or {"at": ...}).
+json reminder_to_wire(const core::Reminder &reminder) {
+  if (reminder.before) {
+    return core::format_duration_iso(*reminder.before);
+  }
+  return json{{"at", core::format_iso_utc(reminder.at.value_or(core::SysSeconds{}))}};
+}
+
+std::string reminder_words(const core::Reminder &reminder, const date::time_zone *zone) {
+  if (reminder.before) {
+    return core::format_duration_short(*reminder.before) + " before";
+  }
+  return "at " + core::format_human_datetime(
+                     date::floor<core::Seconds>(core::to_local(*reminder.at, zone)));
+}
+
+std::string joined(const std::vector<std::string> &words) {
+  std::string out;
+  for (const std::string &word : words) {
+    out += (out.empty() ? "" : ", ") + word;
+  }
+  return out;
+}
+
+// The event's tags after --rm-tag and --add-tag, in the event's order with
+// the new ones last. A tag to remove that the event lacks is refused.
+core::Result<json> edited_tags(const core::Event &current, const EventOptions &options) {
+  std::vector<std::string> tags = current.tags;
+  for (const std::string &gone : options.remove_tags) {
+    auto at = std::find(tags.begin(), tags.end(), gone);
+    if (at == tags.end()) {
+      return fail(
+          ErrorCode::invalid_params,
+          fmt::format("--rm-tag: event {} has no tag '{}' ({})", current.id, gone,
+                      current.tags.empty() ? "it has none" : "its tags: " + joined(current.tags)));
+    }
+    tags.erase(at);
+  }
+  for (const std::string &added : options.add_tags) {
+    if (std::find(tags.begin(), tags.end(), added) == tags.end()) {
+      tags.push_back(added);
+    }
+  }
+  return tags_to_wire(tags);
+}
+
+// The reminder --add-remind or --rm-remind names, read as --remind reads it.
+core::Result<core::Reminder> read_reminder(const std::string &option, const std::string &text,
+                                           core::SysSeconds now, const date::time_zone *zone) {
+  auto wire = reminders_to_wire({text}, now, zone);
+  if (!wire) {
+    return fail(ErrorCode::invalid_params,
+                option + wire.error().message.substr(std::string("--remind").size()));
+  }
+  const json &one = wire->front();
+  if (one.is_string()) {
+    return core::Reminder{core::parse_duration(one.get<std::string>()).value_or(core::Seconds{}),
+                          std::nullopt};
+  }
+  return core::Reminder{std::nullopt, core::parse_iso(one.at("at").get<std::string>())->instant};
+}
+
+// The event's reminders after --rm-remind and --add-remind.
+core::Result<json> edited_reminders(const core::Event &current, const EventOptions &options,
+                                    core::SysSeconds now, const date::time_zone *zone) {
+  std::vector<core::Reminder> reminders = current.reminders;
+  for (const std::string &text : options.remove_reminders) {
+    auto gone = read_reminder("--rm-remind", text, now, zone);
+    if (!gone) {
+      return tl::unexpected(gone.error());
+    }
+    auto at = std::find(reminders.begin(), reminders.end(), *gone);
+    if (at == reminders.end()) {
+      std::vector<std::string> had;
+      for (const core::Reminder &reminder : current.reminders) {
+        had.push_back(reminder_words(reminder, zone));
+      }
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--rm-remind: event {} has no reminder {} ({})", current.id,
+                              reminder_words(*gone, zone),
+                              had.empty() ? "it has none" : "its reminders: " + joined(had)));
+    }
+    reminders.erase(at);
+  }
+  for (const std::string &text : options.add_reminders) {
+    auto added = read_reminder("--add-remind", text, now, zone);
+    if (!added) {
+      return tl::unexpected(added.error());
+    }
+    if (std::find(reminders.begin(), reminders.end(), *added) == reminders.end()) {
+      reminders.push_back(*added);
+    }
+  }
+  json wire = json::array();
+  for (const core::Reminder &reminder : reminders) {
+    wire.push_back(reminder_to_wire(reminder));
+  }
+  return wire;
+}
+
+// --add-tag/--rm-tag/--add-remind/--rm-remind on edit. Returns whether
+// anything was set.
+core::Result<bool> apply_list_edits(const core::Event &current, const EventOptions &options,
+                                    core::SysSeconds now, const date::time_zone *zone,
+                                    json &params) {
+  const bool tag_edits = !options.add_tags.empty() || !options.remove_tags.empty();
+  const bool reminder_edits = !options.add_reminders.empty() || !options.remove_reminders.empty();
+  if (tag_edits && (options.tags || options.clear_tags)) {
+    return fail(ErrorCode::invalid_params,
+                "give --tag/--no-tags (they replace every tag) or --add-tag/--rm-tag, not both");
+  }
+  if (reminder_edits && (options.reminders || options.clear_reminders)) {
+    return fail(ErrorCode::invalid_params, "give --remind/--no-reminders (they replace every "
+                                           "reminder) or --add-remind/--rm-remind, not both");
+  }
+  if (tag_edits) {
+    auto tags = edited_tags(current, options);
+    if (!tags) {
+      return tl::unexpected(tags.error());
+    }
+    params["tags"] = std::move(*tags);
+  }
+  if (reminder_edits) {
+    auto reminders = edited_reminders(current, options, now, zone);
+    if (!reminders) {
+      return tl::unexpected(reminders.error());
+    }
+    params["reminders"] = std::move(*reminders);
+  }
+  return tag_edits || reminder_edits;
+}
+
 // Sets the fields add and edit share and that need no knowledge of the
 // start. Returns whether anything was set.
 core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds now,
@@ -430,7 +562,11 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   if (!common) {
     return tl::unexpected(common.error());
   }
-  changed = changed || *common;
+  auto lists = apply_list_edits(current, options, now, zone, params);
+  if (!lists) {
+    return tl::unexpected(lists.error());
+  }
+  changed = changed || *common || *lists;
   if (options.repeat && options.clear_repeat) {
     return fail(ErrorCode::invalid_params, "give --repeat or --no-repeat, not both");
   }
@@ -452,9 +588,38 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   if (!changed && require_change) {
     return fail(ErrorCode::invalid_params,
                 "edit: nothing to change; give --title, --at, --end, --duration, --tz, "
-                "--location, --description, --tag, --remind, --status or --repeat");
+                "--location, --description, --tag, --add-tag, --rm-tag, --remind, "
+                "--add-remind, --rm-remind, --status or --repeat");
   }
   return params;
+}
+
+std::vector<std::string> replacement_notes(const core::Event &current, const EventOptions &options,
+                                           const date::time_zone *zone) {
+  std::vector<std::string> notes;
+  if (options.tags) {
+    std::vector<std::string> dropped;
+    for (const std::string &tag : current.tags) {
+      if (std::find(options.tags->begin(), options.tags->end(), tag) == options.tags->end()) {
+        dropped.push_back(tag);
+      }
+    }
+    if (!dropped.empty()) {
+      notes.push_back(fmt::format("--tag replaces every tag of event {}: {} removed; --add-tag "
+                                  "adds one and keeps the others",
+                                  current.id, joined(dropped)));
+    }
+  }
+  if (options.reminders && !current.reminders.empty()) {
+    std::vector<std::string> had;
+    for (const core::Reminder &reminder : current.reminders) {
+      had.push_back(reminder_words(reminder, zone));
+    }
+    notes.push_back(fmt::format("--remind replaces every reminder of event {} (it had {}); "
+                                "--add-remind adds one and keeps the others",
+                                current.id, joined(had)));
+  }
+  return notes;
 }
 
 std::vector<std::string> given_options(const EventOptions &options) {
@@ -473,7 +638,11 @@ std::vector<std::string> given_options(const EventOptions &options) {
   note(options.location.has_value(), "--location");
   note(options.description.has_value(), "--description");
   note(options.tags.has_value(), "--tag");
+  note(!options.add_tags.empty(), "--add-tag");
+  note(!options.remove_tags.empty(), "--rm-tag");
   note(options.reminders.has_value(), "--remind");
+  note(!options.add_reminders.empty(), "--add-remind");
+  note(!options.remove_reminders.empty(), "--rm-remind");
   note(options.status.has_value(), "--status");
   note(options.repeat.has_value(), "--repeat");
   note(options.clear_end, "--no-end");

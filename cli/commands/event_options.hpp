@@ -35,6 +35,12 @@ struct EventOptions {
   bool clear_tags = false;
   bool clear_reminders = false;
   bool clear_repeat = false;
+  // edit only: change the lists one entry at a time (--add-tag, --rm-tag,
+  // --add-remind, --rm-remind) instead of replacing them (--tag, --remind).
+  std::vector<std::string> add_tags;
+  std::vector<std::string> remove_tags;
+  std::vector<std::string> add_reminders;
+  std::vector<std::string> remove_reminders;
   // add only: --request-key, to retry an add safely (a new one otherwise).
   std::optional<std::string> request_key;
 };
@@ -66,6 +72,12 @@ core::Result<nlohmann::json> build_update_params(const core::Event &current,
                                                  const EventOptions &options, core::SysSeconds now,
                                                  const date::time_zone *zone,
                                                  bool require_change = true);
+
+// The sentences that tell what --tag and --remind on edit replace
+// ("--tag replaces every tag of event 5 (it had cis, minsk); --add-tag adds
+// one"), when they drop something the event had; empty otherwise.
+std::vector<std::string> replacement_notes(const core::Event &current, const EventOptions &options,
+                                           const date::time_zone *zone);
 
 // The event options given, by their names ("--title", "--tag", ...), in
 // the order `summit edit --help` lists them.

@@ -150,9 +150,10 @@ namespace {
 
 // Options that belong to the series, not to one occurrence of it.
 bool series_only(const std::string &option) {
-  static constexpr std::array<const char *, 9> k_series{
-      "--all-day", "--tz",      "--tag",          "--remind",   "--repeat",
-      "--no-end",  "--no-tags", "--no-reminders", "--no-repeat"};
+  static constexpr std::array<const char *, 13> k_series{
+      "--all-day", "--tz",           "--tag",       "--add-tag", "--rm-tag",
+      "--remind",  "--add-remind",   "--rm-remind", "--repeat",  "--no-end",
+      "--no-tags", "--no-reminders", "--no-repeat"};
   return std::find(k_series.begin(), k_series.end(), option) != k_series.end();
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli/client/command_environment.hpp"
 #include "cli/client/daemon_client.hpp"
+#include "cli/client/socket_path.hpp"
 #include "cli/notify/desktop_notifier.hpp"
 #include "cli/notify/reminder_command.hpp"
 #include "cli/views/reminder_view.hpp"
@@ -151,9 +152,10 @@ public:
           return k_exit_refused;
         }
         if (first) {
-          say(fmt::format("cannot reach summitd at {} ({}); is summitd running? start it with "
-                          "`summitd` or `systemctl --user start summitd`",
-                          m_socket_path, error.message));
+          say(fmt::format(
+              "cannot reach summitd at {} ({}); {}", m_socket_path, error.message,
+              unreachable_advice(m_socket_path,
+                                 inspect_socket_access(m_socket_path, error.error_number))));
           return k_exit_unreachable;
         }
         if (!reported_gone) {

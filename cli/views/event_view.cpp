@@ -99,7 +99,37 @@ std::string marked_title(const core::Event &event) {
   return title;
 }
 
-EventTable::EventTable(const date::time_zone *viewer) : m_viewer(viewer) {}
+EventTable::EventTable(const date::time_zone *viewer, std::size_t max_columns)
+    : m_viewer(viewer), m_max_columns(max_columns) {}
+
+std::array<std::size_t, EventTable::k_columns> EventTable::shown_widths() const {
+  std::array<std::size_t, k_columns> shown = m_widths;
+  if (m_max_columns == 0) {
+    return shown;
+  }
+  // TITLE, LOCATION, TAGS may shrink, down to these widths.
+  constexpr std::array<std::size_t, k_columns> k_floor{0, 0, 12, 8, 4};
+  constexpr std::size_t k_gaps = 2 * (k_columns - 1);
+  std::size_t total = k_gaps;
+  for (std::size_t width : shown) {
+    total += width;
+  }
+  while (total > m_max_columns) {
+    std::size_t widest = 0; // no column: ID is never cut
+    for (std::size_t i = 2; i < k_columns; ++i) {
+      if (shown[i] > k_floor[i] &&
+          (widest == 0 || shown[i] - k_floor[i] > shown[widest] - k_floor[widest])) {
+        widest = i;
+      }
+    }
+    if (widest == 0) {
+      break; // as narrow as it goes: the terminal wraps the rest
+    }
+    --shown[widest];
+    --total;
+  }
+  return shown;
+}
 
 std::string EventTable::rows(const std::vector<core::Event> &events) {
   std::vector<Row> rows;
@@ -116,13 +146,15 @@ std::string EventTable::rows(const std::vector<core::Event> &events) {
       m_widths[i] = std::max(m_widths[i], display_width(row[i]));
     }
   }
+  const std::array<std::size_t, k_columns> widths = shown_widths();
   std::string text;
   for (const Row &row : rows) {
     std::string line;
     for (std::size_t i = 0; i < k_columns; ++i) {
-      line += row[i];
+      const std::string cell = widths[i] < m_widths[i] ? fit_width(row[i], widths[i]) : row[i];
+      line += cell;
       if (i + 1 < k_columns) {
-        line.append(m_widths[i] - display_width(row[i]) + 2, ' ');
+        line.append(widths[i] - std::min(widths[i], display_width(cell)) + 2, ' ');
       }
     }
     while (!line.empty() && line.back() == ' ') {
@@ -182,6 +214,114 @@ std::string format_event_summary(const char *verb, const core::Event &event,
   }
   return fmt::format("{} event {}: {}, {}{}\n", verb, event.id, printable(event.title),
                      format_when(event, viewer), rule);
+}
+
+namespace {
+
+// "+minsk -cis": what `after` has that `before` lacks, and the reverse.
+template <class T, class Words>
+std::string list_changes(const std::vector<T> &before, const std::vector<T> &after, Words words) {
+  std::string out;
+  for (const T &item : after) {
+    if (std::find(before.begin(), before.end(), item) == before.end()) {
+      out += (out.empty() ? "+" : " +") + words(item);
+    }
+  }
+  for (const T &item : before) {
+    if (std::find(after.begin(), after.end(), item) == after.end()) {
+      out += (out.empty() ? "-" : " -") + words(item);
+    }
+  }
+  return out;
+}
+
+std::string quoted_or_none(const std::string &text) {
+  return text.empty() ? std::string("none") : "\"" + printable(text) + "\"";
+}
+
+std::string rule_words(const core::Event &event) {
+  if (!event.recurrence) {
+    return "does not repeat";
+  }
+  return printable(event.recurrence->description.empty() ? event.recurrence->rrule
+                                                         : event.recurrence->description);
+}
+
+} // namespace
+
+std::string format_event_changes(const core::Event &before, const core::Event &after,
+                                 const date::time_zone *viewer) {
+  std::string out;
+  auto line = [&out](const char *name, const std::string &text) {
+    out += fmt::format("  {}: {}\n", name, text);
+  };
+  if (before.title != after.title) {
+    line("title", "was " + quoted_or_none(before.title));
+  }
+  if (const std::string was = format_when(before, viewer); was != format_when(after, viewer)) {
+    line("was", was);
+  }
+  if (before.tz != after.tz) {
+    line("zone", fmt::format("{} (was {})", printable(after.tz), printable(before.tz)));
+  }
+  if (before.location != after.location) {
+    line("location", "was " + quoted_or_none(before.location));
+  }
+  if (before.description != after.description) {
+    line("description", after.description.empty() ? "removed" : "changed");
+  }
+  if (const std::string tags =
+          list_changes(before.tags, after.tags, [](const std::string &t) { return printable(t); });
+      !tags.empty()) {
+    line("tags", tags);
+  }
+  if (const std::string reminders =
+          list_changes(before.reminders, after.reminders,
+                       [viewer](const core::Reminder &r) { return format_reminder(r, viewer); });
+      !reminders.empty()) {
+    line("reminders", reminders);
+  }
+  if (before.status != after.status) {
+    line("status",
+         fmt::format("{} (was {})", core::to_string(after.status), core::to_string(before.status)));
+  }
+  if (const std::string was = rule_words(before); was != rule_words(after)) {
+    line("repeat", "was: " + was);
+  }
+  return out;
+}
+
+std::vector<std::string> format_past_warnings(const core::Event &event, core::SysSeconds now,
+                                              const date::time_zone *viewer) {
+  if (event.recurrence) {
+    return {};
+  }
+  std::vector<std::string> past;
+  for (const core::Reminder &reminder : event.reminders) {
+    const core::SysSeconds due =
+        reminder.at ? *reminder.at : event.start_utc - reminder.before.value_or(core::Seconds{});
+    if (due <= now) {
+      past.push_back(format_reminder(reminder, viewer));
+    }
+  }
+  std::string list;
+  for (const std::string &words : past) {
+    list += (list.empty() ? "" : ", ") + words;
+  }
+  if (event.start_utc <= now) {
+    const std::string when = format_when(event, viewer);
+    if (past.empty()) {
+      return {fmt::format("event {} starts in the past ({})", event.id, when)};
+    }
+    return {fmt::format("event {} starts in the past ({}); {} will never fire: {}", event.id, when,
+                        past.size() == 1 ? "its reminder" : "its reminders", list)};
+  }
+  if (past.empty()) {
+    return {};
+  }
+  return {fmt::format("{} of event {} {} already past and will not fire: {}",
+                      past.size() == 1 ? "a reminder" : "reminders", event.id,
+                      past.size() == 1 ? "is" : "are", list)};
 }
 
 std::string format_status(const nlohmann::json &status, const date::time_zone *viewer) {

@@ -28,10 +28,13 @@ std::string format_event_table(const std::vector<core::Event> &events,
 
 // The same table a page at a time, for a listing read in pages: the header
 // comes with the first rows; a column is as wide as its widest cell so far
-// (it may widen on a later page, never narrows).
+// (it may widen on a later page, never narrows). With `max_columns` (a
+// terminal's width) the lines fit it: TITLE, LOCATION and TAGS are
+// shortened with "…", the widest first, never below 12, 8 and 4 columns;
+// ID and WHEN are never cut. 0 (a pipe, a file): nothing is cut.
 class EventTable {
 public:
-  explicit EventTable(const date::time_zone *viewer);
+  explicit EventTable(const date::time_zone *viewer, std::size_t max_columns = 0);
   // The lines for these events (the header first, the first time).
   std::string rows(const std::vector<core::Event> &events);
   // "No events." when no row was given, else nothing.
@@ -40,7 +43,11 @@ public:
 private:
   static constexpr std::size_t k_columns = 5;
   using Row = std::array<std::string, k_columns>;
+  // The widths shown: m_widths, narrowed to fit m_max_columns.
+  [[nodiscard]] std::array<std::size_t, k_columns> shown_widths() const;
+
   const date::time_zone *m_viewer;
+  std::size_t m_max_columns = 0;
   std::array<std::size_t, k_columns> m_widths{};
   bool m_started = false;
 };
@@ -53,6 +60,22 @@ std::string format_event_details(const core::Event &event, const date::time_zone
 // series " ↻ every week on Friday" (the daemon's description, else the rule).
 std::string format_event_summary(const char *verb, const core::Event &event,
                                  const date::time_zone *viewer);
+
+// What an edit changed, one indented line per field, under the "Updated"
+// line: "  was: Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)", "  tags: +minsk
+// -cis", "  reminders: +1h before", "  title: was \"Old title\"". Empty when
+// nothing a person sees changed.
+std::string format_event_changes(const core::Event &before, const core::Event &after,
+                                 const date::time_zone *viewer);
+
+// After an add or an edit, what the user should know about the past: "event
+// 3 starts in the past (Fri 26 Sep 2025 08:00); its reminders will never
+// fire: 1d before, 1h before", or, for an event still ahead, "the 7d before
+// reminder of event 3 is already past and will not fire". A repeating event
+// is left alone (its later occurrences still remind). Empty when all is
+// well.
+std::vector<std::string> format_past_warnings(const core::Event &event, core::SysSeconds now,
+                                              const date::time_zone *viewer);
 
 // daemon.status's result, one "name: value" line per field, the documented
 // ones first in their documented order. `reminders` becomes two lines:

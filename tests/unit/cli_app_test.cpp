@@ -1,4 +1,5 @@
 #include "cli/app.hpp"
+#include "cli/client/socket_path.hpp"
 #include "cli/commands/watch.hpp"
 #include "cli_test_support.hpp"
 #include "core/event_json.hpp"
@@ -12,6 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -348,4 +351,147 @@ TEST(App, edit_no_repeat_sends_null_and_list_marks_every_occurrence) {
   ASSERT_EQ(listed.code, k_exit_ok) << listed.err;
   EXPECT_THAT(listed.out, HasSubstr("5   Fri 3 Oct 2025 10:00–11:00   CIS working group ↻"));
   EXPECT_THAT(listed.out, HasSubstr("5   Fri 10 Oct 2025 10:00–11:00  CIS working group ↻"));
+}
+
+// ---- issue 15: a CLI that answers like a good one ----
+
+TEST(App, an_unknown_command_is_one_line_with_a_suggestion) {
+  const std::map<std::string, std::string> expected{
+      {"ls", "summit: unknown command 'ls' (did you mean list?); `summit --help` lists the "
+             "commands\n"},
+      {"delete", "summit: unknown command 'delete' (did you mean rm?); `summit --help` lists "
+                 "the commands\n"},
+      {"lsit", "summit: unknown command 'lsit' (did you mean list?); `summit --help` lists the "
+               "commands\n"},
+      {"frobnicate", "summit: unknown command 'frobnicate'; `summit --help` lists the "
+                     "commands\n"}};
+  for (const auto &[word, message] : expected) {
+    auto outcome = run_summit({"--tz", "UTC", word, "5"}, k_no_socket);
+    EXPECT_EQ(outcome.code, k_exit_usage);
+    EXPECT_EQ(outcome.err, message);
+    EXPECT_EQ(outcome.out, "");
+  }
+}
+
+TEST(App, help_as_a_command_prints_the_help_of_summit_or_of_a_command) {
+  auto all = run_summit({"help"}, k_no_socket);
+  EXPECT_EQ(all.code, k_exit_ok);
+  EXPECT_THAT(all.out, HasSubstr("Usage: summit"));
+  auto add = run_summit({"help", "add"}, k_no_socket);
+  EXPECT_EQ(add.code, k_exit_ok);
+  EXPECT_THAT(add.out, HasSubstr("--remind"));
+}
+
+TEST(App, every_parser_error_is_one_line_with_the_prefix_and_where_to_look) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{},
+       "summit: give a command, such as `summit list` or `summit add`; `summit --help` "
+       "lists them\n"},
+      {{"edit"}, "summit: edit: give the id, such as `summit edit 5`; see `summit edit --help`\n"},
+      {{"list", "extra"}, "summit: list: unexpected argument 'extra'; see `summit list --help`\n"},
+  };
+  for (const auto &[args, message] : cases) {
+    auto outcome = run_summit(args, k_no_socket);
+    EXPECT_EQ(outcome.code, k_exit_usage);
+    EXPECT_EQ(outcome.err, message);
+  }
+  auto bad_limit = run_summit({"list", "--limit", "x"}, k_no_socket);
+  EXPECT_EQ(bad_limit.code, k_exit_usage);
+  EXPECT_THAT(bad_limit.err, testing::StartsWith("summit: list: --limit: "));
+  EXPECT_EQ(std::count(bad_limit.err.begin(), bad_limit.err.end(), '\n'), 1);
+}
+
+TEST(App, a_missing_socket_names_the_unit_for_its_mode) {
+  auto user = run_summit({"status"}, k_no_socket);
+  EXPECT_THAT(user.err, HasSubstr("no summitd is running there; start it with `summitd` or "
+                                  "`systemctl --user start summitd`"));
+  EXPECT_EQ(unreachable_advice(k_system_socket, SocketAccess{ENOENT}),
+            "no summitd is running there; start it with `sudo systemctl start summitd` "
+            "(`systemctl status summitd` says why it stopped)");
+}
+
+TEST(App, permission_denied_names_the_group_to_join_or_says_to_log_in_again) {
+  SocketAccess access{EACCES, "summit", "alice", false, false};
+  EXPECT_EQ(unreachable_advice(k_system_socket, access),
+            "summitd is for members of group 'summit'; join it with `sudo usermod -aG summit "
+            "alice`, then log in again");
+  access.listed_in_group = true;
+  EXPECT_EQ(unreachable_advice(k_system_socket, access),
+            "you joined group 'summit' after this session began: log in again (or run `newgrp "
+            "summit`)");
+}
+
+TEST(App, edit_with_a_time_alone_keeps_the_events_day) {
+  FakeDaemon daemon([](const json &request) {
+    summit::core::Event event = minsk_meeting(); // Fri 26 Sep 2025 10:00 Minsk
+    event.start_local = date::local_days{2028_y / 9 / 26} + 10h;
+    event.end_local = event.start_local;
+    event.start_utc = date::sys_days{2028_y / 9 / 26} + 7h;
+    event.end_utc = event.start_utc;
+    return json{{"result", {{"event", summit::core::event_to_json(event)}}}};
+  });
+  RunContext context;
+  context.now = date::sys_days{2026_y / 12 / 7} + 12h;
+  auto outcome = run_summit({"edit", "2", "--at", "11:00"}, daemon.path(), context);
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  ASSERT_EQ(daemon.requests().size(), 2U);
+  EXPECT_EQ(daemon.requests()[1]["params"]["start"], "2028-09-26T11:00:00");
+}
+
+// One run per fake daemon: it serves one connection.
+Outcome edit_with(const std::vector<std::string> &args, json *sent = nullptr) {
+  FakeDaemon daemon([](const json &) {
+    summit::core::Event event = minsk_meeting();
+    event.tags = {"cis", "minsk"};
+    event.reminders = {summit::core::Reminder{24h, std::nullopt}};
+    return json{{"result", {{"event", summit::core::event_to_json(event)}}}};
+  });
+  Outcome outcome = run_summit(args, daemon.path());
+  if (sent != nullptr && daemon.requests().size() == 2) {
+    *sent = daemon.requests()[1]["params"];
+  }
+  return outcome;
+}
+
+TEST(App, edit_tag_lists_one_at_a_time_and_says_what_replace_drops) {
+  json sent;
+  auto added = edit_with({"edit", "2", "--add-tag", "un", "--rm-tag", "minsk", "--add-remind",
+                          "1h", "--rm-remind", "1d"},
+                         &sent);
+  EXPECT_EQ(added.code, k_exit_ok) << added.err;
+  EXPECT_EQ(sent["tags"], (json{"cis", "un"}));
+  EXPECT_EQ(sent["reminders"], (json{"PT1H"}));
+
+  auto missing = edit_with({"edit", "2", "--rm-tag", "nope"});
+  EXPECT_EQ(missing.code, k_exit_usage);
+  EXPECT_EQ(missing.err, "summit: --rm-tag: event 2 has no tag 'nope' (its tags: cis, minsk)\n");
+
+  auto both = edit_with({"edit", "2", "--tag", "x", "--add-tag", "y"});
+  EXPECT_EQ(both.code, k_exit_usage);
+  EXPECT_THAT(both.err, HasSubstr("give --tag/--no-tags (they replace every tag) or "
+                                  "--add-tag/--rm-tag, not both"));
+
+  auto replaced = edit_with({"edit", "2", "--tag", "cis"});
+  EXPECT_EQ(replaced.code, k_exit_ok) << replaced.err;
+  EXPECT_THAT(replaced.err, HasSubstr("summit: --tag replaces every tag of event 2: minsk "
+                                      "removed; --add-tag adds one and keeps the others"));
+}
+
+TEST(App, list_says_how_many_earlier_events_it_hides_and_how_to_see_them) {
+  FakeDaemon daemon([](const json &request) {
+    if (request["method"] == "daemon.status") {
+      return json{{"result", {{"events", 3}}}};
+    }
+    return json{{"result",
+                 {{"events", json::array({summit::core::event_to_json(minsk_meeting())})},
+                  {"series", json::object()},
+                  {"more", false},
+                  {"next", nullptr}}}};
+  });
+  auto outcome = run_summit({"list"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_ok) << outcome.err;
+  EXPECT_EQ(outcome.err,
+            "summit: 2 earlier events are not shown; `summit list --from 1970-01-01` lists them\n");
+  // A range the user chose says nothing of what lies outside it.
+  EXPECT_EQ(daemon.requests().size(), 2U);
 }

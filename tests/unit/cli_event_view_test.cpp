@@ -1,4 +1,5 @@
 #include "cli/views/event_view.hpp"
+#include "cli/views/terminal_text.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -184,3 +185,113 @@ TEST(EventView, control_characters_never_reach_the_terminal) {
   EXPECT_EQ(lines(table).size(), 2U);
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
 }
+
+// ---- issue 15: tables that fit, edits that say what changed, the past ----
+
+namespace summit::cli {
+namespace {
+
+TEST(TerminalWidth, wide_characters_take_two_columns_and_combining_marks_none) {
+  EXPECT_EQ(display_width("Minsk"), 5U);
+  EXPECT_EQ(display_width("Минск"), 5U);
+  EXPECT_EQ(display_width("首脑会议"), 8U);       // CJK: two each
+  EXPECT_EQ(display_width("정상회의"), 8U);       // Hangul
+  EXPECT_EQ(display_width("Summit 🎉"), 9U);       // emoji: two
+  EXPECT_EQ(display_width("Chis\u0326inau"), 8U); // a combining comma below: none
+  EXPECT_EQ(display_width("ＡＢ"), 4U);           // fullwidth forms
+}
+
+TEST(TerminalWidth, fit_width_cuts_whole_characters_and_marks_the_cut) {
+  EXPECT_EQ(fit_width("Council of Heads", 20), "Council of Heads");
+  EXPECT_EQ(fit_width("Council of Heads", 8), "Council…");
+  EXPECT_EQ(display_width(fit_width("首脑会议首脑会议", 7)), 7U);
+  EXPECT_EQ(fit_width("首脑会议首脑会议", 7), "首脑会…");
+  EXPECT_EQ(fit_width("首脑会议", 6), "首脑…"); // never half a wide character
+}
+
+std::vector<std::string> lines_of(const std::string &text) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = text.find('\n', at);
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return lines;
+}
+
+std::vector<core::Event> wide_events() {
+  core::Event long_one = minsk_meeting();
+  long_one.title = "Council of Heads of Government of the Commonwealth of Independent States "
+                   "(extraordinary session)";
+  long_one.location = "Palace of Independence, Prospekt Pobeditelei 11, Minsk, Belarus";
+  long_one.tags = {"cis", "heads-of-government", "minsk"};
+  core::Event cjk = minsk_meeting();
+  cjk.id = 3;
+  cjk.title = "上海合作组织成员国元首理事会会议 🎉";
+  cjk.location = "北京，中国";
+  return {long_one, cjk};
+}
+
+TEST(EventTable, a_terminal_table_fits_its_width_and_keeps_columns_aligned) {
+  EventTable table(zone("Europe/London"), 80);
+  const std::string text = table.rows(wide_events());
+  const auto lines = lines_of(text);
+  ASSERT_EQ(lines.size(), 3U) << text;
+  const std::size_t title_at = lines[0].find("TITLE");
+  for (const std::string &line : lines) {
+    EXPECT_LE(display_width(line), 80U) << line;
+  }
+  // TITLE starts in the same column on every line, counted in display
+  // columns (the WHEN column is the same text in both rows here).
+  EXPECT_EQ(display_width(lines[1].substr(0, lines[1].find("Council"))),
+            display_width(lines[0].substr(0, title_at)));
+  EXPECT_THAT(lines[1], testing::HasSubstr("…"));
+  EXPECT_THAT(lines[1], testing::HasSubstr("Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)"));
+}
+
+TEST(EventTable, a_piped_table_cuts_nothing) {
+  EventTable table(zone("Europe/London"), 0);
+  const std::string text = table.rows(wide_events());
+  EXPECT_THAT(text, testing::HasSubstr("(extraordinary session)"));
+  EXPECT_THAT(text, testing::HasSubstr("Prospekt Pobeditelei 11, Minsk, Belarus"));
+  EXPECT_EQ(text.find("…"), std::string::npos);
+}
+
+TEST(EventChanges, an_edit_lists_what_it_changed) {
+  const core::Event before = minsk_meeting();
+  core::Event after = before;
+  after.start_utc += 1h;
+  after.end_utc += 1h;
+  after.start_local += 1h;
+  after.end_local += 1h;
+  after.tags = {"un"};
+  after.reminders = {core::Reminder{std::chrono::hours{1}, std::nullopt}};
+  after.title = "Council";
+  EXPECT_EQ(format_event_changes(before, after, zone("Europe/London")),
+            "  title: was \"Council of Heads of Government of the CIS\"\n"
+            "  was: Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)\n"
+            "  tags: +un -cis\n"
+            "  reminders: +1h before\n");
+  EXPECT_EQ(format_event_changes(before, before, zone("Europe/London")), "");
+}
+
+TEST(PastWarnings, an_event_in_the_past_names_the_reminders_that_will_never_fire) {
+  core::Event event = minsk_meeting(); // Fri 26 Sep 2025 07:00 UTC
+  event.reminders = {core::Reminder{24h, std::nullopt}, core::Reminder{1h, std::nullopt}};
+  const core::SysSeconds after_it = date::sys_days{2025_y / date::October / 1};
+  const auto past = format_past_warnings(event, after_it, zone("Europe/London"));
+  ASSERT_EQ(past.size(), 1U);
+  EXPECT_EQ(past[0], "event 2 starts in the past (Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)); "
+                     "its reminders will never fire: 1d before, 1h before");
+  // The day before at noon: the 1d reminder is past, the 1h one is not.
+  const core::SysSeconds day_before = date::sys_days{2025_y / date::September / 25} + 12h;
+  EXPECT_EQ(format_past_warnings(event, day_before, zone("Europe/London")),
+            std::vector<std::string>{
+                "a reminder of event 2 is already past and will not fire: 1d before"});
+  EXPECT_TRUE(format_past_warnings(event, date::sys_days{2025_y / date::September / 1}, zone("UTC"))
+                  .empty());
+}
+
+} // namespace
+} // namespace summit::cli
