@@ -560,6 +560,57 @@ TEST_F(Reminders, done_chosen_on_a_desktop_notification_acknowledges_the_reminde
   EXPECT_TRUE(watch->running());
 }
 
+TEST_F(Reminders, an_action_summitd_refuses_is_one_line_on_stderr_and_watch_carries_on) {
+  const std::string go = dir() / "go";
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--invoke", "snooze", "--when", go}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  const std::int64_t id = add_reminder_due_soon("Removed meanwhile").id;
+  ASSERT_GT(id, 0);
+  ASSERT_TRUE(eventually([&] { return !read_text(calls_file()).empty(); })) << read_text(log);
+  const ProcessResult removed = summit({"rm", std::to_string(id)});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  std::ofstream(go) << "go\n"; // the recorder now sends ActionInvoked "snooze"
+
+  ASSERT_TRUE(eventually([&] {
+    return read_text(log).find("summit: could not snooze \"Removed meanwhile\" (reminder ") !=
+           std::string::npos;
+  })) << read_text(log);
+  EXPECT_THAT(read_text(log), testing::Not(HasSubstr("snoozed \"")));
+  // Still serving the daemon's stream on the same connection.
+  ASSERT_GT(add_reminder_due_soon("Next one").id, 0);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("Next one") != std::string::npos; }))
+      << read_text(log);
+  EXPECT_TRUE(watch->running());
+}
+
+TEST_F(Reminders, a_notification_server_that_never_answers_does_not_hold_up_watch) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--mute"}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  // Subscribes once GetCapabilities has gone unanswered (3 s): no actions.
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  ASSERT_GT(add_reminder_due_soon("Unanswered").id, 0);
+  ASSERT_TRUE(eventually([&] {
+    return read_text(log).find("summit: --notify: Notify failed: ") != std::string::npos;
+  })) << read_text(log);
+  EXPECT_THAT(read_text(log), HasSubstr("Unanswered"));
+  ASSERT_GT(add_reminder_due_soon("Still shown").id, 0);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("Still shown") != std::string::npos; }))
+      << read_text(log);
+  const auto calls = lines_of(read_text(calls_file()));
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(json::parse(calls.front())["actions"], json::array())
+      << "a server that never said it has actions gets none";
+  watch->signal(SIGTERM);
+  EXPECT_EQ(watch->wait(k_deadline), 0);
+}
+
 TEST_F(Reminders, watch_notify_outlives_its_session_bus_and_keeps_printing_reminders) {
   ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions"}));
   if (IsSkipped()) {

@@ -4,7 +4,8 @@
 // 2, ...) and appends its arguments to CALLS_FILE, one JSON object per line.
 // Prints "ready" on stdout once it owns the name; runs until killed.
 //
-//   notification_recorder CALLS_FILE [--actions] [--invoke KEY] [--impostor]
+//   notification_recorder CALLS_FILE [--actions] [--invoke KEY [--when FILE]]
+//                         [--impostor] [--mute]
 //
 // GetCapabilities answers ["body"], with --actions ["actions", "body"].
 // --invoke KEY: once it has answered a Notify, the user "chooses" action KEY
@@ -13,7 +14,9 @@
 // with --impostor a second connection (not the name's owner) sends
 // ActionInvoked(id, the other key: "done" for "snooze", else "snooze"),
 // which the bus has handed on before the real one goes out. A watch that
-// obeyed either would say so before it says what KEY did.
+// obeyed either would say so before it says what KEY did. --when FILE: not
+// at once but as soon as FILE exists (a test removes the event first).
+// --mute: records calls but never answers any, as a wedged server would.
 #include <nlohmann/json.hpp>
 
 #include <systemd/sd-bus.h>
@@ -22,8 +25,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -33,14 +38,17 @@ constexpr const char *k_interface = "org.freedesktop.Notifications";
 struct Options {
   const char *calls_file = nullptr;
   bool actions = false;
-  std::string invoke; // empty: none
+  std::string invoke;      // empty: none
+  std::string invoke_when; // empty: at once
   bool impostor = false;
+  bool mute = false;
 };
 
 struct Server {
   Options options;
   sd_bus *impostor = nullptr; // a second connection, with --impostor
   std::uint32_t last_id = 0;
+  std::vector<std::uint32_t> to_invoke; // waiting for --when's file
 };
 
 int fail(const char *what, int r) {
@@ -142,9 +150,16 @@ int on_notify(sd_bus_message *message, Server &server) {
                             {"expire_timeout", timeout},
                             {"id", id}};
   std::ofstream(server.options.calls_file, std::ios::app) << call.dump() << "\n" << std::flush;
+  if (server.options.mute) {
+    return 1; // handled: no reply, ever
+  }
   r = sd_bus_reply_method_return(message, "u", id);
   if (r >= 0 && !server.options.invoke.empty()) {
-    r = invoke(server, sd_bus_message_get_bus(message), id);
+    if (server.options.invoke_when.empty()) {
+      r = invoke(server, sd_bus_message_get_bus(message), id);
+    } else {
+      server.to_invoke.push_back(id);
+    }
   }
   return r < 0 ? r : 1;
 }
@@ -155,7 +170,7 @@ int on_message(sd_bus_message *message, void *userdata, sd_bus_error * /*error*/
     return on_notify(message, server);
   }
   if (sd_bus_message_is_method_call(message, k_interface, "GetCapabilities") > 0) {
-    return on_get_capabilities(message, server);
+    return server.options.mute ? 1 : on_get_capabilities(message, server);
   }
   return 0; // sd-bus answers anything else with UnknownMethod
 }
@@ -171,8 +186,12 @@ bool parse(int argc, char **argv, Options &options) {
       options.actions = true;
     } else if (arg == "--impostor") {
       options.impostor = true;
+    } else if (arg == "--mute") {
+      options.mute = true;
     } else if (arg == "--invoke" && i + 1 < argc) {
       options.invoke = argv[++i];
+    } else if (arg == "--when" && i + 1 < argc) {
+      options.invoke_when = argv[++i];
     } else {
       return false;
     }
@@ -185,8 +204,8 @@ bool parse(int argc, char **argv, Options &options) {
 int main(int argc, char **argv) {
   Server server;
   if (!parse(argc, argv, server.options)) {
-    std::fprintf(stderr, "usage: notification_recorder CALLS_FILE [--actions] [--invoke KEY] "
-                         "[--impostor]\n");
+    std::fprintf(stderr, "usage: notification_recorder CALLS_FILE [--actions] [--invoke KEY "
+                         "[--when FILE]] [--impostor] [--mute]\n");
     return 2;
   }
   sd_bus *bus = nullptr;
@@ -214,7 +233,18 @@ int main(int argc, char **argv) {
     if (r > 0) {
       continue;
     }
-    if (const int w = sd_bus_wait(bus, UINT64_MAX); w < 0 && w != -EINTR) {
+    if (!server.to_invoke.empty() && std::filesystem::exists(server.options.invoke_when)) {
+      for (const std::uint32_t id : server.to_invoke) {
+        if (const int i = invoke(server, bus, id); i < 0) {
+          return fail("invoke", i);
+        }
+      }
+      server.to_invoke.clear();
+      continue;
+    }
+    // While an action waits for its file, look for it every 20 ms.
+    const std::uint64_t wait_usec = server.to_invoke.empty() ? UINT64_MAX : 20'000;
+    if (const int w = sd_bus_wait(bus, wait_usec); w < 0 && w != -EINTR) {
       return fail("sd_bus_wait", w);
     }
   }
