@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 namespace summit::cli {
 
@@ -147,7 +148,8 @@ tl::expected<std::string, CallError> DaemonClient::read_line() {
 }
 
 tl::expected<std::optional<nlohmann::json>, CallError>
-DaemonClient::next_notification(int interrupt_fd) {
+DaemonClient::next_notification(std::span<const pollfd> wake, int timeout_ms) {
+  std::vector<pollfd> waiting;
   for (;;) {
     if (!m_notifications.empty()) {
       nlohmann::json message = std::move(m_notifications.front());
@@ -167,8 +169,11 @@ DaemonClient::next_notification(int interrupt_fd) {
     if (m_buffer.size() > k_max_reply) {
       return failure(CallError::Kind::bad_reply, "a message from summitd is too large");
     }
-    std::array<pollfd, 2> waiting{pollfd{m_fd, POLLIN, 0}, pollfd{interrupt_fd, POLLIN, 0}};
-    const int ready = ::poll(waiting.data(), interrupt_fd >= 0 ? 2 : 1, -1);
+    waiting.assign(1, pollfd{m_fd, POLLIN, 0});
+    for (const pollfd &other : wake) {
+      waiting.push_back(pollfd{other.fd, other.events, 0});
+    }
+    const int ready = ::poll(waiting.data(), waiting.size(), timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) {
         continue;
@@ -184,9 +189,7 @@ DaemonClient::next_notification(int interrupt_fd) {
       }
       continue;
     }
-    if (interrupt_fd >= 0 && (waiting[1].revents & POLLIN) != 0) {
-      return std::nullopt;
-    }
+    return std::nullopt; // one of `wake` is ready, or the time is up
   }
 }
 

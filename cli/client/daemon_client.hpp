@@ -3,11 +3,14 @@
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -59,12 +62,14 @@ public:
   void set_while_waiting(std::function<void()> work) { m_while_waiting = std::move(work); }
 
   // The next notification (a JSON-RPC message with a method and no id) on
-  // this connection, waiting for it without a time limit; nothing when
-  // `interrupt_fd` (ignored when negative) is readable and nothing more has
-  // arrived from the daemon, so a caller can wake on a signal. Fails (unreachable) when the daemon
-  // hangs up or the connection breaks; lines that are not JSON objects are skipped. Call after a
-  // successful call(): it does not connect.
-  tl::expected<std::optional<nlohmann::json>, CallError> next_notification(int interrupt_fd);
+  // this connection; nothing when one of `wake` (poll() entries: fd and
+  // events) is ready or `timeout_ms` (-1: no limit) passes while nothing
+  // more has arrived from the daemon, so a caller can also serve a signal or
+  // another connection. Fails (unreachable) when the daemon hangs up or the
+  // connection breaks; lines that are not JSON objects are skipped. Call
+  // after a successful call(): it does not connect.
+  tl::expected<std::optional<nlohmann::json>, CallError>
+  next_notification(std::span<const pollfd> wake, int timeout_ms = -1);
 
 private:
   tl::expected<void, CallError> connect();

@@ -4,6 +4,7 @@
 #include "cli/client/daemon_client.hpp"
 #include "cli/client/socket_path.hpp"
 #include "cli/notify/desktop_notifier.hpp"
+#include "cli/notify/notification_actions.hpp"
 #include "cli/notify/reminder_command.hpp"
 #include "cli/views/reminder_view.hpp"
 #include "cli/views/terminal_text.hpp"
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace summit::cli {
 
@@ -192,10 +194,18 @@ public:
 
 private:
   // Reads notifications until the connection ends (false) or a stop
-  // signal arrives (true).
+  // signal arrives (true); between them, serves the notification server's
+  // signals (an action chosen on a notification).
   bool listen(DaemonClient &client) {
     for (;;) {
-      auto message = client.next_notification(m_signals.fd());
+      serve_notifications(client);
+      std::vector<pollfd> wake{pollfd{m_signals.fd(), POLLIN, 0}};
+      int timeout_ms = -1;
+      if (m_notifier) {
+        wake.push_back(m_notifier->poll_entry());
+        timeout_ms = m_notifier->poll_timeout_ms();
+      }
+      auto message = client.next_notification(wake, timeout_ms);
       if (!message) {
         return false;
       }
@@ -206,6 +216,45 @@ private:
         continue;
       }
       deliver(**message);
+    }
+  }
+
+  // What the notification server said since last time: an action chosen
+  // is sent to summitd on `client` (the subscribed connection); a closed
+  // notification is forgotten. A lost bus ends the notifications until a
+  // later reminder finds one again.
+  void serve_notifications(DaemonClient &client) {
+    if (!m_notifier) {
+      return;
+    }
+    auto events = m_notifier->process();
+    if (!events) {
+      say("--notify: " + events.error() + "; trying again at the next reminder");
+      m_notifier.reset();
+      m_notifier_problem = events.error();
+      return;
+    }
+    for (const NotificationEvent &event : *events) {
+      if (event.kind == NotificationEvent::Kind::closed) {
+        m_actions.forget(event.id);
+      } else if (auto action = m_actions.take(event.id, event.action_key)) {
+        act(client, *action);
+      }
+    }
+  }
+
+  // Asks summitd to snooze or acknowledge, and says what came of it.
+  void act(DaemonClient &client, const ReminderAction &action) {
+    auto result = client.call(action.method, action.params);
+    if (!result) {
+      say(NotificationActions::failed_line(action, result.error().message));
+      return;
+    }
+    const std::string line = NotificationActions::done_line(action, *result, m_viewer);
+    if (m_options.json) {
+      say(line); // stdout keeps one JSON object per firing
+    } else {
+      m_out << line << '\n' << std::flush;
     }
   }
 
@@ -230,13 +279,19 @@ private:
     return signals.stop;
   }
 
+  // Connects to the session bus; a failure is said once (until it changes
+  // or a connection succeeds).
   void open_notifier() {
     auto notifier = DesktopNotifier::connect();
     if (!notifier) {
-      say("--notify: " + notifier.error());
+      if (notifier.error() != m_notifier_problem) {
+        say("--notify: " + notifier.error());
+        m_notifier_problem = notifier.error();
+      }
       return;
     }
     m_notifier = std::move(*notifier);
+    m_notifier_problem.clear();
   }
 
   // Where the daemon starts this subscription; a cursor it did not know
@@ -293,11 +348,17 @@ private:
         say("--exec: " + started.error());
       }
     }
+    if (m_options.notify && !m_notifier && !m_notifier_problem.empty()) {
+      open_notifier(); // the bus was lost (or never there): try again
+    }
     if (m_notifier) {
-      if (auto shown =
-              m_notifier->notify(notification_summary(params), notification_body(params, m_viewer));
-          !shown) {
+      auto shown =
+          m_notifier->notify(notification_summary(params), notification_body(params, m_viewer),
+                             NotificationActions::notify_actions());
+      if (!shown) {
         say("--notify: " + shown.error());
+      } else if (m_notifier->supports_actions()) {
+        m_actions.remember(*shown, params);
       }
     }
     note_shown(id_member(params, "firing_id"));
@@ -328,6 +389,8 @@ private:
   std::optional<std::int64_t> m_cursor;
   std::unique_ptr<ReminderCommand> m_command;
   std::unique_ptr<DesktopNotifier> m_notifier;
+  std::string m_notifier_problem; // the last one said; empty once connected
+  NotificationActions m_actions;  // the reminders behind notifications with actions
 };
 
 } // namespace

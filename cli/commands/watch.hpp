@@ -88,7 +88,10 @@ std::optional<ExecSplit> split_watch_exec(const std::vector<std::string> &args);
 // Runs `summit watch` on `socket_path` until SIGINT or SIGTERM (exit 0):
 // subscribes, prints each reminder.fired (format_fired_line in `viewer`, or
 // its params as one JSON line), runs options.exec and raises a desktop
-// notification for it, and reconnects with backoff (0.2 s doubling to 5 s)
+// notification for it (with Snooze and Done buttons, which it serves
+// between reminders by sending reminder.snooze/reminder.ack on the same
+// connection, when the server shows actions), and reconnects with backoff
+// (0.2 s doubling to 5 s)
 // when the daemon goes away. Exits 3 when the daemon cannot be reached at
 // the start, 1 when it refuses to subscribe (too old: no
 // reminder.subscribe). Messages go to `err` ("summit: ...").

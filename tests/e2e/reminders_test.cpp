@@ -1,7 +1,10 @@
 // Reminders end to end with the real summitd and summit (issue 3, section
 // 6): `summit watch` receiving what fires, across a restart, late at
 // start-up, missed past the grace, snooze and ack, --exec with a hostile
-// title, a hanging [[notify.exec]] hook, and --notify on a real session bus.
+// title, a hanging [[notify.exec]] hook, and --notify on a real session bus
+// (dbus-daemon and the test server in helpers/notification_recorder.cpp):
+// with and without actions, Snooze and Done chosen on a notification, and
+// the bus going away.
 //
 // Deadlines are generous (30 s and more) and every wait polls: the suite
 // runs under ASan on a loaded 2-core machine. No test asserts a latency;
@@ -13,6 +16,7 @@
 #include "support/summit_fixture.hpp"
 
 #include <date/date.h>
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -246,6 +250,41 @@ protected:
     return ids;
   }
 
+  // A session bus of the test's own (dbus-daemon, its socket in dir())
+  // with notification_recorder owning org.freedesktop.Notifications on it,
+  // started with `recorder_args` after its calls file. Skips the test
+  // without dbus-daemon.
+  void start_session_bus(const std::vector<std::string> &recorder_args = {}) {
+    if (!std::filesystem::exists("/usr/bin/dbus-daemon")) {
+      GTEST_SKIP() << "dbus-daemon is not installed (package dbus, in scripts/packages.txt)";
+    }
+    const std::string bus_path = dir() / "bus";
+    m_bus_address = "unix:path=" + bus_path;
+    m_bus = std::make_unique<BackgroundProcess>(
+        "/usr/bin/dbus-daemon",
+        std::vector<std::string>{"--session", "--nofork", "--print-address",
+                                 "--address=" + m_bus_address},
+        inherited_environment(), dir() / "dbus.log");
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(bus_path); }))
+        << read_text(dir() / "dbus.log");
+    std::vector<std::string> env = inherited_environment();
+    env.push_back(bus_variable());
+    std::vector<std::string> args{calls_file()};
+    args.insert(args.end(), recorder_args.begin(), recorder_args.end());
+    m_recorder = std::make_unique<BackgroundProcess>(NOTIFICATION_RECORDER_BIN, args, env,
+                                                     dir() / "recorder.log");
+    ASSERT_TRUE(eventually([&] {
+      return read_text(dir() / "recorder.log").find("ready") != std::string::npos;
+    })) << read_text(dir() / "recorder.log");
+  }
+  std::string bus_variable() const { return "DBUS_SESSION_BUS_ADDRESS=" + m_bus_address; }
+  // What the recorder was asked to show: one JSON object per Notify call.
+  std::string calls_file() const { return dir() / "notify-calls.jsonl"; }
+
+  std::string m_bus_address;
+  std::unique_ptr<BackgroundProcess> m_bus;
+  std::unique_ptr<BackgroundProcess> m_recorder;
+
   void TearDown() override {
     if (HasFailure()) {
       for (const auto &entry : std::filesystem::directory_iterator(dir().path())) {
@@ -420,41 +459,177 @@ TEST_F(Reminders, watch_notify_without_a_session_bus_says_so_once_and_keeps_prin
   EXPECT_GT(id, 0);
 }
 
-TEST_F(Reminders, watch_notify_raises_a_desktop_notification_on_a_real_session_bus) {
-  if (!std::filesystem::exists("/usr/bin/dbus-daemon")) {
-    GTEST_SKIP() << "dbus-daemon is not installed (package dbus, in scripts/packages.txt)";
+TEST_F(Reminders, watch_notify_sends_no_actions_to_a_server_without_the_actions_capability) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus());
+  if (IsSkipped()) {
+    return;
   }
-  const std::string bus_path = dir() / "bus";
-  const std::string address = "unix:path=" + bus_path;
-  BackgroundProcess bus("/usr/bin/dbus-daemon",
-                        {"--session", "--nofork", "--print-address", "--address=" + address},
-                        inherited_environment(), dir() / "dbus.log");
-  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(bus_path); }))
-      << read_text(dir() / "dbus.log");
-
-  std::vector<std::string> bus_env = inherited_environment();
-  bus_env.push_back("DBUS_SESSION_BUS_ADDRESS=" + address);
-  const std::string calls = dir() / "notify-calls.jsonl";
-  BackgroundProcess recorder(NOTIFICATION_RECORDER_BIN, {calls}, bus_env, dir() / "recorder.log");
-  ASSERT_TRUE(eventually([&] {
-    return read_text(dir() / "recorder.log").find("ready") != std::string::npos;
-  })) << read_text(dir() / "recorder.log");
-
-  auto watch =
-      start_watch("watch.log", {"watch", "--notify"}, {"DBUS_SESSION_BUS_ADDRESS=" + address});
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
   ASSERT_GT(add_reminder_due_soon(k_cis_title, 3s, {"--location", "Minsk, Belarus"}).id, 0);
-  ASSERT_TRUE(eventually([&] { return !read_text(calls).empty(); }))
+  ASSERT_TRUE(eventually([&] { return !read_text(calls_file()).empty(); }))
       << read_text(dir() / "watch.log");
-  const json call = json::parse(lines_of(read_text(calls)).front());
+  const json call = json::parse(lines_of(read_text(calls_file())).front());
   EXPECT_EQ(call["signature"], "susssasa{sv}i");
   EXPECT_EQ(call["summary"], k_cis_title);
   EXPECT_EQ(call["app_name"], "summit");
   EXPECT_EQ(call["app_icon"], "appointment-soon");
   EXPECT_EQ(call["replaces_id"], 0);
   EXPECT_EQ(call["expire_timeout"], -1);
-  EXPECT_EQ(call["actions"], json::array());
+  EXPECT_EQ(call["actions"], json::array()) << "the server did not advertise \"actions\"";
   EXPECT_THAT(call["body"].get<std::string>(), HasSubstr("Minsk, Belarus"));
   EXPECT_THAT(read_text(dir() / "watch.log"), testing::Not(HasSubstr("--notify:")));
+}
+
+// The server offers actions and "chooses" Snooze; before that, a second
+// connection sends ActionInvoked "done" for the same id and the server one
+// for an id it never gave out: a watch that obeyed either would say so
+// before it says "snoozed".
+TEST_F(Reminders, snooze_chosen_on_a_desktop_notification_snoozes_the_reminder_by_10_minutes) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--invoke", "snooze", "--impostor"}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  auto watch = start_watch("watch.log", {"--json", "watch", "--notify"}, {bus_variable()});
+  const std::int64_t id = add_reminder_due_soon("Snooze from the desktop").id;
+  ASSERT_GT(id, 0);
+  // Whichever it obeys first: the impostor's "done" would come first.
+  ASSERT_TRUE(eventually([&] {
+    const std::string text = read_text(log);
+    return text.find("summit: snoozed \"Snooze from the desktop\" until ") != std::string::npos ||
+           text.find("acknowledged") != std::string::npos;
+  })) << read_text(log);
+  const SysSeconds answered = now_seconds() + 1s;
+
+  const json call = json::parse(lines_of(read_text(calls_file())).front());
+  EXPECT_EQ(call["actions"], json::array({"snooze", "Snooze 10 min", "done", "Done"}));
+  const auto fired = fired_for_event(log, id);
+  ASSERT_EQ(fired.size(), 1U) << read_text(log);
+  const std::int64_t reminder_id = fired[0].value("reminder_id", std::int64_t{0});
+  const auto fired_at = parse_utc(fired[0].value("fired_at", ""));
+  ASSERT_TRUE(fired_at) << fired[0].dump();
+
+  // The daemon has a new pending instance 10 minutes after the action.
+  const ProcessResult explained = summit({"--json", "explain", std::to_string(id)});
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  const json reminders =
+      json::parse(explained.out, nullptr, false).value("reminders", json::array());
+  ASSERT_EQ(reminders.size(), 1U) << explained.out;
+  EXPECT_EQ(reminders[0].value("reminder", ""), "snooze");
+  EXPECT_NE(reminders[0].value("reminder_id", std::int64_t{0}), reminder_id);
+  const auto due = parse_utc(reminders[0].value("due", ""));
+  ASSERT_TRUE(due) << explained.out;
+  EXPECT_GE(*due, *fired_at + 600s);
+  EXPECT_LE(*due, answered + 600s);
+  EXPECT_THAT(lines_of(read_text(log)),
+              testing::Contains("summit: snoozed \"Snooze from the desktop\" until " +
+                                date::format("%H:%M", *due)));
+
+  EXPECT_THAT(read_text(log), testing::Not(HasSubstr("acknowledged")))
+      << "obeyed a signal from a connection that is not the notification server";
+  EXPECT_EQ(fired_in(log).size(), 1U) << "stdout keeps one JSON object per firing";
+  EXPECT_TRUE(watch->running());
+}
+
+TEST_F(Reminders, done_chosen_on_a_desktop_notification_acknowledges_the_reminder) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--invoke", "done"}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  const std::int64_t id = add_reminder_due_soon("Done from the desktop").id;
+  ASSERT_GT(id, 0);
+  ASSERT_TRUE(eventually([&] {
+    return testing::Value(lines_of(read_text(log)),
+                          testing::Contains("acknowledged \"Done from the desktop\""));
+  })) << read_text(log);
+
+  // The store has the fired instance acknowledged, and its firing too.
+  const auto stored = run_process(
+      "/usr/bin/sqlite3",
+      {database(), fmt::format("SELECT state FROM reminder_instances WHERE event_id = {};"
+                               "SELECT acked_at IS NOT NULL FROM firings WHERE event_id = {};",
+                               id, id)},
+      {});
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_EQ(stored.out, "acked\n1\n");
+  const json call = json::parse(lines_of(read_text(calls_file())).front());
+  EXPECT_EQ(call["actions"], json::array({"snooze", "Snooze 10 min", "done", "Done"}));
+  EXPECT_THAT(read_text(log), testing::Not(HasSubstr("--notify:")));
+  EXPECT_TRUE(watch->running());
+}
+
+TEST_F(Reminders, an_action_summitd_refuses_is_one_line_on_stderr_and_watch_carries_on) {
+  const std::string go = dir() / "go";
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--invoke", "snooze", "--when", go}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  const std::int64_t id = add_reminder_due_soon("Removed meanwhile").id;
+  ASSERT_GT(id, 0);
+  ASSERT_TRUE(eventually([&] { return !read_text(calls_file()).empty(); })) << read_text(log);
+  const ProcessResult removed = summit({"rm", std::to_string(id)});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  std::ofstream(go) << "go\n"; // the recorder now sends ActionInvoked "snooze"
+
+  ASSERT_TRUE(eventually([&] {
+    return read_text(log).find("summit: could not snooze \"Removed meanwhile\" (reminder ") !=
+           std::string::npos;
+  })) << read_text(log);
+  EXPECT_THAT(read_text(log), testing::Not(HasSubstr("snoozed \"")));
+  // Still serving the daemon's stream on the same connection.
+  ASSERT_GT(add_reminder_due_soon("Next one").id, 0);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("Next one") != std::string::npos; }))
+      << read_text(log);
+  EXPECT_TRUE(watch->running());
+}
+
+TEST_F(Reminders, a_notification_server_that_never_answers_does_not_hold_up_watch) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions", "--mute"}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  // Subscribes once GetCapabilities has gone unanswered (3 s): no actions.
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  ASSERT_GT(add_reminder_due_soon("Unanswered").id, 0);
+  ASSERT_TRUE(eventually([&] {
+    return read_text(log).find("summit: --notify: Notify failed: ") != std::string::npos;
+  })) << read_text(log);
+  EXPECT_THAT(read_text(log), HasSubstr("Unanswered"));
+  ASSERT_GT(add_reminder_due_soon("Still shown").id, 0);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("Still shown") != std::string::npos; }))
+      << read_text(log);
+  const auto calls = lines_of(read_text(calls_file()));
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(json::parse(calls.front())["actions"], json::array())
+      << "a server that never said it has actions gets none";
+  watch->signal(SIGTERM);
+  EXPECT_EQ(watch->wait(k_deadline), 0);
+}
+
+TEST_F(Reminders, watch_notify_outlives_its_session_bus_and_keeps_printing_reminders) {
+  ASSERT_NO_FATAL_FAILURE(start_session_bus({"--actions"}));
+  if (IsSkipped()) {
+    return;
+  }
+  const std::string log = dir() / "watch.log";
+  auto watch = start_watch("watch.log", {"watch", "--notify"}, {bus_variable()});
+  m_bus->signal(SIGKILL);
+  ASSERT_TRUE(m_bus->wait(k_deadline));
+  ASSERT_TRUE(eventually([&] {
+    return read_text(log).find("summit: --notify: the session bus connection was lost") !=
+           std::string::npos;
+  })) << read_text(log);
+
+  ASSERT_GT(add_reminder_due_soon("After the bus").id, 0);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("After the bus") != std::string::npos; }))
+      << read_text(log);
+  EXPECT_THAT(read_text(log), HasSubstr("summit: --notify: no D-Bus session bus at "));
+  EXPECT_TRUE(watch->running());
 }
 
 namespace {
