@@ -423,6 +423,7 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   // about a millisecond (core::load_rules), spent while the daemon works.
   client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });
   CommandSession session(env, out, err, client, viewer->zone, tz_flag, json_output);
+  session.said_already(viewer->note);
   if (add->parsed()) {
     return add_event(session, add_options);
   }

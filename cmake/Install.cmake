@@ -152,7 +152,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libsystemd0: loaded with dlopen (so shlibdeps cannot see it) by summitd
 # under systemd and by `summit watch --notify`.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")
+# libgweather-4-common: the gazetteer's places (Locations.xml) and their
+# translated names; libxml2, loaded with dlopen, reads it. Without either the
+# gazetteer falls back to tzdata's tables, so they are recommended, not
+# required.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd, libgweather-4-common, libxml2")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   "${PROJECT_SOURCE_DIR}/systemd/debian/postinst"
   "${PROJECT_SOURCE_DIR}/systemd/debian/prerm"

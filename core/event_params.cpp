@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zone_input.hpp"
 #include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
@@ -602,16 +603,23 @@ Result<const date::time_zone *> read_zone(const json &params, const EventInputCo
     if (!tz) {
       return tl::unexpected(tz.error());
     }
-    auto zone = find_zone(trim(*tz));
-    if (!zone) {
-      return fail_field("tz", zone.error().message);
+    auto typed = read_typed_zone(*tz);
+    if (!typed) {
+      return fail_field("tz", typed.error().message);
     }
-    event.tz = (*zone)->name();
+    event.tz = typed->zone->name();
+    if (!typed->note.empty()) {
+      drafted.notes.push_back(std::move(typed->note));
+    }
   } else if (ctx.gazetteer != nullptr && !event.location.empty()) {
-    if (auto inferred = ctx.gazetteer->infer(event.location)) {
-      event.tz = inferred->zone;
-      drafted.notes.push_back(fmt::format("using time zone {} ({}); pass tz to override",
-                                          inferred->zone, inferred->reason));
+    // Read on demand: the first location without tz loads the gazetteer.
+    const auto place = ctx.gazetteer->zone_for(event.location);
+    if (place.kind == PlaceZone::Kind::found) {
+      event.tz = place.zone;
+      drafted.notes.push_back(
+          fmt::format("using time zone {} ({}); pass tz to override", place.zone, place.reason));
+    } else if (place.kind == PlaceZone::Kind::ambiguous) {
+      return fail_field("tz", fmt::format("is required: {}, or name the zone in tz", place.reason));
     }
   }
   if (event.tz.empty()) {

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "event.hpp"
+#include "gazetteer.hpp"
 #include "zones.hpp"
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,7 @@ public:
 // What the daemon knows when it turns request params into an event.
 struct EventInputContext {
   SysSeconds now{};
-  const ZoneGazetteer *gazetteer = nullptr; // may be null: no inference
+  const Gazetteer *gazetteer = nullptr; // may be null: no inference
   std::uint32_t caller_uid = 0;
   // May be null: a request with a recurrence is then refused.
   const RecurrenceRules *recurrence_rules = nullptr;

@@ -539,4 +539,12 @@ std::optional<ZoneGazetteer::Inference> ZoneGazetteer::infer(std::string_view lo
   return std::nullopt;
 }
 
+PlaceZone ZoneGazetteer::zone_for(std::string_view location) const {
+  if (auto inference = infer(location)) {
+    return PlaceZone{PlaceZone::Kind::found, std::move(inference->zone),
+                     std::move(inference->reason)};
+  }
+  return {};
+}
+
 } // namespace summit::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "gazetteer.hpp"
 #include "time_range.hpp"
 
 #include <date/tz.h>
@@ -62,7 +63,7 @@ LocalResolution resolve_local(LocalSeconds local, const date::time_zone *zone, b
 // with a single zone ("Belarus", "Tajikistan"). Built from the text of
 // zone1970.tab, zone.tab and iso3166.tab so that it is testable with any
 // table; load_system() reads them from /usr/share/zoneinfo.
-class ZoneGazetteer {
+class ZoneGazetteer final : public Gazetteer {
 public:
   struct Inference {
     std::string zone;   // "Europe/Minsk"
@@ -82,6 +83,9 @@ public:
   // The zone a location names, or nothing when the location is unknown or
   // names a country with several zones ("Kazakhstan"). Thread-safe.
   std::optional<Inference> infer(std::string_view location) const;
+  // infer() as a Gazetteer: found or unknown (a multi-zone country is unknown
+  // here, as the tables cannot tell whether a name is a country's).
+  PlaceZone zone_for(std::string_view location) const override;
 
 private:
   struct OnDemand;

@@ -1,6 +1,8 @@
 #include "cli/client/command_environment.hpp"
 
 #include "core/clock.hpp"
+#include "core/zones.hpp"
+#include "places/place_gazetteer.hpp"
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -28,7 +30,11 @@ CommandEnvironment CommandEnvironment::from_process() {
   };
   // Null without /etc/localtime (minimal containers): the caller falls back to UTC.
   env.system_zone = [] { return core::system_zone(); };
-  env.load_gazetteer = [] { return core::ZoneGazetteer::load_system(); };
+  env.load_gazetteer = [getenv = env.getenv]() -> std::unique_ptr<core::Gazetteer> {
+    places::GazetteerFiles files;
+    files.languages = places::locale_languages(getenv);
+    return std::make_unique<places::PlaceGazetteer>(places::PlaceGazetteer::load(std::move(files)));
+  };
   env.is_terminal = [](int fd) { return ::isatty(fd) == 1; };
   env.terminal_columns = [](int fd) -> std::size_t {
     winsize size{};

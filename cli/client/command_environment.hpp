@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/gazetteer.hpp"
 #include "core/time_range.hpp"
-#include "core/zones.hpp"
 
 #include <date/tz.h>
 
@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -29,7 +30,9 @@ struct CommandEnvironment {
   uid_t uid = 0;
   std::function<bool(const std::string &)> exists;      // is there a file at the path?
   std::function<const date::time_zone *()> system_zone; // /etc/localtime, or null
-  std::function<core::ZoneGazetteer()> load_gazetteer;  // the system zone tables
+  // The gazetteer (places::PlaceGazetteer over the system's files, in the
+  // user's languages); called only when a location is given without --tz.
+  std::function<std::unique_ptr<core::Gazetteer>()> load_gazetteer;
   // Is file descriptor 1 or 2 a terminal? (progress bars, colour). Unset: no.
   std::function<bool(int fd)> is_terminal;
   // The width in columns of the terminal on fd; 0 when fd is no terminal (a

@@ -91,10 +91,12 @@ void CommandSession::print_json(const json &value) {
 }
 
 void CommandSession::say(const std::string &sentence) {
-  if (!sentence.empty()) {
+  if (!sentence.empty() && m_said.insert(sentence).second) {
     m_err << "summit: " << printable(sentence) << "\n";
   }
 }
+
+void CommandSession::said_already(const std::string &sentence) { m_said.insert(sentence); }
 
 int CommandSession::usage(const std::string &message) {
   say(message);

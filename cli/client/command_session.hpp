@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -64,8 +65,11 @@ public:
                          const core::Event *before = nullptr);
   // Pretty JSON on stdout.
   void print_json(const nlohmann::json &value);
-  // "summit: <sentence>" on stderr (nothing for an empty sentence).
+  // "summit: <sentence>" on stderr (nothing for an empty sentence, or for
+  // one already said: the daemon repeats a note about a zone the CLI gave).
   void say(const std::string &sentence);
+  // Counts `sentence` as said (printed before the session began).
+  void said_already(const std::string &sentence);
 
   // Each prints the message and returns the exit code to use.
   int usage(const std::string &message);     // k_exit_usage
@@ -80,6 +84,7 @@ private:
   DaemonClient &m_client;
   const date::time_zone *m_viewer;
   std::optional<std::string> m_global_tz;
+  std::set<std::string> m_said;
   bool m_json;
 };
 

@@ -16,8 +16,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace summit::cli {
@@ -28,18 +30,21 @@ using nlohmann::json;
 
 // --tz on the command counts as given, and so does the global --tz: both
 // say which zone the user means.
+// `fallback_whose`: "your zone" for a new event, "the event's zone" for an edit.
 core::Result<ZoneChoice> event_zone(CommandSession &session, const EventOptions &options,
-                                    const date::time_zone *fallback) {
+                                    const date::time_zone *fallback,
+                                    std::string_view fallback_whose) {
   const std::optional<std::string> &explicit_tz = options.tz ? options.tz : session.global_tz();
-  std::optional<core::ZoneGazetteer> gazetteer;
+  std::unique_ptr<core::Gazetteer> gazetteer;
   if (!explicit_tz && options.location && !options.location->empty() &&
       session.env().load_gazetteer) {
     gazetteer = session.env().load_gazetteer();
   }
   auto choice =
-      choose_event_zone(explicit_tz, options.location, gazetteer ? &*gazetteer : nullptr, fallback);
+      choose_event_zone(explicit_tz, options.location, gazetteer.get(), fallback, fallback_whose);
   if (!choice) {
-    return core::fail(choice.error().code, "--tz: " + choice.error().message);
+    const std::string flag = choice.error().field == "location" ? "--location" : "--tz";
+    return core::fail(choice.error().code, flag + ": " + choice.error().message);
   }
   return choice;
 }
@@ -172,7 +177,7 @@ int edit_occurrence(CommandSession &session, const core::Event &current, Occurre
   const date::time_zone *zone = own_zone ? *own_zone : session.viewer();
   if (target.edit == OccurrenceEdit::split) {
     // The new series may move to another zone, as a plain edit may.
-    auto choice = event_zone(session, options, zone);
+    auto choice = event_zone(session, options, zone, "the event's zone");
     if (!choice) {
       return session.usage(choice.error().message);
     }
@@ -230,7 +235,7 @@ void warn_of_the_past(CommandSession &session, const json &result) {
 } // namespace
 
 int add_event(CommandSession &session, const EventOptions &options) {
-  auto zone = event_zone(session, options, session.viewer());
+  auto zone = event_zone(session, options, session.viewer(), "your zone");
   if (!zone) {
     return session.usage(zone.error().message);
   }
@@ -270,7 +275,8 @@ int edit_event(CommandSession &session, std::int64_t id, const EventOptions &opt
     return edit_occurrence(session, *current, std::move(**target), options);
   }
   auto own_zone = core::find_zone(current->tz);
-  auto zone = event_zone(session, options, own_zone ? *own_zone : session.viewer());
+  auto zone = event_zone(session, options, own_zone ? *own_zone : session.viewer(),
+                         own_zone ? "the event's zone" : "your zone");
   if (!zone) {
     return session.usage(zone.error().message);
   }

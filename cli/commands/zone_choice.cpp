@@ -1,5 +1,8 @@
 #include "cli/commands/zone_choice.hpp"
 
+#include "core/zone_input.hpp"
+#include "core/zones.hpp"
+
 #include <fmt/format.h>
 
 #include <string_view>
@@ -28,11 +31,11 @@ choose_viewer_zone(const std::optional<std::string> &tz_flag,
                    const std::optional<std::string> &tz_env,
                    const std::function<const date::time_zone *()> &system_zone) {
   if (tz_flag) {
-    auto zone = core::find_zone(*tz_flag);
-    if (!zone) {
-      return tl::unexpected(zone.error());
+    auto typed = core::read_typed_zone(*tz_flag);
+    if (!typed) {
+      return tl::unexpected(typed.error());
     }
-    return ZoneChoice{*zone, false, {}};
+    return ZoneChoice{typed->zone, false, std::move(typed->note)};
   }
   std::string note;
   if (tz_env) {
@@ -60,27 +63,39 @@ choose_viewer_zone(const std::optional<std::string> &tz_flag,
 
 core::Result<ZoneChoice> choose_event_zone(const std::optional<std::string> &tz_flag,
                                            const std::optional<std::string> &location,
-                                           const core::ZoneGazetteer *gazetteer,
-                                           const date::time_zone *fallback) {
+                                           const core::Gazetteer *gazetteer,
+                                           const date::time_zone *fallback,
+                                           std::string_view fallback_whose) {
   if (tz_flag) {
-    auto zone = core::find_zone(*tz_flag);
-    if (!zone) {
-      return tl::unexpected(zone.error());
+    auto typed = core::read_typed_zone(*tz_flag);
+    if (!typed) {
+      auto error = typed.error();
+      error.field = "tz";
+      return tl::unexpected(std::move(error));
     }
-    return ZoneChoice{*zone, false, {}};
+    return ZoneChoice{typed->zone, false, std::move(typed->note)};
   }
-  if (location && gazetteer != nullptr) {
-    if (auto inference = gazetteer->infer(*location)) {
-      if (auto zone = core::find_zone(inference->zone)) {
-        return ZoneChoice{*zone, true,
-                          fmt::format("using time zone {} ({}); pass --tz to override",
-                                      inference->zone, inference->reason)};
-      }
-      // A table naming a zone the tz database lacks: fall through to the
-      // fallback rather than refuse an otherwise good command.
+  if (!location || location->empty() || gazetteer == nullptr) {
+    return ZoneChoice{fallback, false, {}};
+  }
+  const auto place = gazetteer->zone_for(*location);
+  if (place.kind == core::PlaceZone::Kind::ambiguous) {
+    return tl::unexpected(core::Error{core::ErrorCode::invalid_params,
+                                      fmt::format("{}, or pass --tz", place.reason), "location"});
+  }
+  if (place.kind == core::PlaceZone::Kind::found) {
+    if (auto zone = core::find_zone(place.zone)) {
+      return ZoneChoice{
+          *zone, true,
+          fmt::format("using time zone {} ({}); pass --tz to override", place.zone, place.reason)};
     }
+    // A gazetteer naming a zone the tz database lacks: the fallback, said
+    // as for an unknown place rather than refusing an otherwise good command.
   }
-  return ZoneChoice{fallback, false, {}};
+  return ZoneChoice{fallback, false,
+                    fmt::format("no time zone known for '{}'; using {} ({}); pass --tz to choose "
+                                "another",
+                                *location, fallback->name(), fallback_whose)};
 }
 
 } // namespace summit::cli

@@ -20,6 +20,7 @@
 #include "daemon/server/subscriber_feed.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
+#include "places/place_gazetteer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -192,8 +193,12 @@ public:
       throw Fatal(
           fmt::format("cannot update event times for the new tzdata: {}", tzdata.error().message));
     }
-    m_gazetteer =
-        core::ZoneGazetteer::load_system_on_demand(m_settings.config.zoneinfo_dir.string());
+    // Read at the first event that gives a location without a zone, if ever;
+    // no user's languages: a name in another script is looked up in every
+    // catalogue.
+    places::GazetteerFiles gazetteer_files;
+    gazetteer_files.zoneinfo_dir = m_settings.config.zoneinfo_dir.string();
+    m_gazetteer = places::PlaceGazetteer::on_demand(std::move(gazetteer_files));
     auto reminders = store::ReminderStore::open(*m_store);
     if (!reminders) {
       throw Fatal(fmt::format("cannot open the reminder schedule in {}: {}",
@@ -541,7 +546,7 @@ private:
   StoreGroup m_commit_group{m_store};
   std::unique_ptr<store::ReminderStore> m_reminders;
   std::unique_ptr<StoreFiringLog> m_firing_log;
-  core::ZoneGazetteer m_gazetteer;
+  places::PlaceGazetteer m_gazetteer;
   server::Dispatcher m_dispatcher{[] { return core::system_now(); }};
   std::unique_ptr<server::EventHandlers> m_events;
   std::unique_ptr<server::ReminderHandlers> m_reminder_methods;

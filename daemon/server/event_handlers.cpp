@@ -30,7 +30,7 @@ constexpr std::int64_t k_max_list_limit = 10000;
 constexpr std::int64_t k_default_list_limit = 100;
 
 core::EventInputContext input_context(const CallContext &context,
-                                      const core::ZoneGazetteer *gazetteer) {
+                                      const core::Gazetteer *gazetteer) {
   return core::EventInputContext{context.now, gazetteer, context.peer.uid,
                                  &ical::recurrence_rules()};
 }
@@ -132,7 +132,7 @@ std::string permission_denied_message(std::int64_t id, std::uint32_t owner_uid) 
   return fmt::format("permission denied: event {} is owned by uid {} ({})", id, owner_uid, name);
 }
 
-EventHandlers::EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer,
+EventHandlers::EventHandlers(store::EventStore &store, const core::Gazetteer *gazetteer,
                              EventHandlerOptions options)
     : m_store(store), m_gazetteer(gazetteer), m_options(std::move(options)) {}
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 namespace summit::core {
-class ZoneGazetteer;
+class Gazetteer;
 } // namespace summit::core
 
 namespace summit::server {
@@ -43,7 +43,7 @@ class EventHandlers {
 public:
   // Both must outlive the handlers; `gazetteer` may be null (no zone
   // inference from locations).
-  EventHandlers(store::EventStore &store, const core::ZoneGazetteer *gazetteer,
+  EventHandlers(store::EventStore &store, const core::Gazetteer *gazetteer,
                 EventHandlerOptions options = {});
 
   // Registers the five methods; the dispatcher keeps a pointer to this.
@@ -68,7 +68,7 @@ private:
                                   const CallContext &context);
 
   store::EventStore &m_store;
-  const core::ZoneGazetteer *m_gazetteer;
+  const core::Gazetteer *m_gazetteer;
   EventHandlerOptions m_options;
 };
 

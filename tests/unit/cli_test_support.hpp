@@ -152,9 +152,9 @@ inline Outcome run_summit(std::vector<std::string> args, const std::string &sock
   env.uid = 1000;
   env.exists = [](const std::string &) { return false; };
   env.system_zone = [] { return date::locate_zone("UTC"); };
-  env.load_gazetteer = [] {
-    return core::ZoneGazetteer::parse("BY\t+5354+02734\tEurope/Minsk\n",
-                                      "BY\t+5354+02734\tEurope/Minsk\n", "BY\tBelarus\n");
+  env.load_gazetteer = []() -> std::unique_ptr<core::Gazetteer> {
+    return std::make_unique<core::ZoneGazetteer>(core::ZoneGazetteer::parse(
+        "BY\t+5354+02734\tEurope/Minsk\n", "BY\t+5354+02734\tEurope/Minsk\n", "BY\tBelarus\n"));
   };
   env.is_terminal = [context](int fd) {
     return fd == 1 ? context.stdout_is_terminal : fd == 2 && context.stderr_is_terminal;

@@ -1,4 +1,5 @@
 #include "cli/commands/zone_choice.hpp"
+#include "core/zones.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -80,13 +81,51 @@ TEST(EventZone, explicit_tz_beats_the_location) {
   EXPECT_TRUE(choice->note.empty());
 }
 
-TEST(EventZone, unknown_location_uses_the_fallback_silently) {
+// Issue 15: the fallback used to be silent, which looked like success.
+TEST(EventZone, unknown_location_uses_the_fallback_and_says_so) {
   const ZoneGazetteer gazetteer = small_gazetteer();
   auto choice = choose_event_zone(std::nullopt, "Atlantis", &gazetteer, zone("Europe/Berlin"));
   ASSERT_TRUE(choice);
   EXPECT_EQ(choice->zone->name(), "Europe/Berlin");
   EXPECT_FALSE(choice->inferred);
+  EXPECT_EQ(choice->note, "no time zone known for 'Atlantis'; using Europe/Berlin (your zone); "
+                          "pass --tz to choose another");
+  auto edit = choose_event_zone(std::nullopt, "Atlantis", &gazetteer, zone("Europe/Berlin"),
+                                "the event's zone");
+  EXPECT_THAT(edit->note, HasSubstr("(the event's zone)"));
+}
+
+namespace {
+
+// A gazetteer that finds every place in several zones.
+struct Undecided final : summit::core::Gazetteer {
+  summit::core::PlaceZone zone_for(std::string_view) const override {
+    return {
+        summit::core::PlaceZone::Kind::ambiguous, {}, "Russia has 12 time zones; name the city"};
+  }
+};
+
+} // namespace
+
+TEST(EventZone, a_location_in_several_zones_is_refused_as_the_location_s_fault) {
+  const Undecided gazetteer;
+  auto choice = choose_event_zone(std::nullopt, "Russia", &gazetteer, zone("UTC"));
+  ASSERT_FALSE(choice);
+  EXPECT_EQ(choice.error().field, "location");
+  EXPECT_EQ(choice.error().message, "Russia has 12 time zones; name the city, or pass --tz");
+}
+
+TEST(EventZone, no_location_uses_the_fallback_without_a_note) {
+  auto choice = choose_event_zone(std::nullopt, std::nullopt, nullptr, zone("UTC"));
+  ASSERT_TRUE(choice);
   EXPECT_TRUE(choice->note.empty());
+}
+
+TEST(EventZone, a_typed_offset_is_taken_with_its_note) {
+  auto choice = choose_event_zone("UTC+3", std::nullopt, nullptr, zone("UTC"));
+  ASSERT_TRUE(choice);
+  EXPECT_EQ(choice->zone->name(), "Etc/GMT-3");
+  EXPECT_THAT(choice->note, HasSubstr("UTC+03:00 all year"));
 }
 
 TEST(EventZone, unknown_tz_is_refused_with_did_you_mean) {
