@@ -286,7 +286,7 @@ std::string format_event_changes(const core::Event &before, const core::Event &a
          fmt::format("{} (was {})", core::to_string(after.status), core::to_string(before.status)));
   }
   if (const std::string was = rule_words(before); was != rule_words(after)) {
-    line("repeat", "was: " + was);
+    line("repeat", fmt::format("{} (was: {})", rule_words(after), was));
   }
   return out;
 }

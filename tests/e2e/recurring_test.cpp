@@ -138,7 +138,8 @@ TEST_F(Recurring, no_repeat_makes_it_a_single_event_again) {
   ASSERT_NO_FATAL_FAILURE(add_weekly_series());
   const ProcessResult single = summit({"--tz", "Europe/Minsk", "edit", "1", "--no-repeat"});
   ASSERT_EQ(single.exit_code, 0) << single.err;
-  EXPECT_EQ(single.out, "Updated event 1: CIS working group, Fri 4 Oct 2030 10:00–11:00\n");
+  EXPECT_EQ(single.out, "Updated event 1: CIS working group, Fri 4 Oct 2030 10:00–11:00\n"
+                        "  repeat: does not repeat (was: every week on Friday)\n");
   EXPECT_THAT(month("2030-10"),
               ElementsAre("1   Fri 4 Oct 2030 10:00–11:00  CIS working group  Minsk, Belarus"));
 }

@@ -405,7 +405,9 @@ TEST(App, a_missing_socket_names_the_unit_for_its_mode) {
   auto user = run_summit({"status"}, k_no_socket);
   EXPECT_THAT(user.err, HasSubstr("no summitd is running there; start it with `summitd` or "
                                   "`systemctl --user start summitd`"));
-  EXPECT_EQ(unreachable_advice(k_system_socket, SocketAccess{ENOENT}),
+  SocketAccess missing;
+  missing.error_number = ENOENT;
+  EXPECT_EQ(unreachable_advice(k_system_socket, missing),
             "no summitd is running there; start it with `sudo systemctl start summitd` "
             "(`systemctl status summitd` says why it stopped)");
 }
@@ -422,7 +424,7 @@ TEST(App, permission_denied_names_the_group_to_join_or_says_to_log_in_again) {
 }
 
 TEST(App, edit_with_a_time_alone_keeps_the_events_day) {
-  FakeDaemon daemon([](const json &request) {
+  FakeDaemon daemon([](const json &) {
     summit::core::Event event = minsk_meeting(); // Fri 26 Sep 2025 10:00 Minsk
     event.start_local = date::local_days{2028_y / 9 / 26} + 10h;
     event.end_local = event.start_local;
