@@ -182,9 +182,16 @@ std::string format_human_date(LocalSeconds t) {
 }
 
 std::string format_human_datetime(LocalSeconds t) {
+  return format_human_date(t) + " " + format_clock_time(t);
+}
+
+std::string format_clock_time(LocalSeconds t) {
   const auto tod = split(t).tod;
-  return fmt::format("{} {:02}:{:02}", format_human_date(t), tod.hours().count(),
-                     tod.minutes().count());
+  if (tod.seconds().count() != 0) {
+    return fmt::format("{:02}:{:02}:{:02}", tod.hours().count(), tod.minutes().count(),
+                       tod.seconds().count());
+  }
+  return fmt::format("{:02}:{:02}", tod.hours().count(), tod.minutes().count());
 }
 
 std::string format_month_tba(LocalSeconds t) {

@@ -25,7 +25,10 @@ std::string format_duration_iso(Seconds d);
 std::string format_duration_short(Seconds d);
 
 // Human forms used by the CLI.
+// Seconds are shown when there are any ("Fri 26 Sep 2025 10:00:30"): a
+// snooze of 90 s or an event set to the second is not rounded away.
 std::string format_human_datetime(LocalSeconds t); // "Fri 26 Sep 2025 10:00"
+std::string format_clock_time(LocalSeconds t);     // "10:00", "10:00:30"
 std::string format_human_date(LocalSeconds t);     // "Fri 26 Sep 2025"
 std::string format_month_tba(LocalSeconds t);      // "Sep 2025 (date TBA)"
 

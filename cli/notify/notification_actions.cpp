@@ -2,6 +2,7 @@
 
 #include "cli/views/terminal_text.hpp"
 #include "core/protocol.hpp"
+#include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zone_rules.hpp"
 
@@ -78,7 +79,7 @@ std::string NotificationActions::done_line(const ReminderAction &action,
     return fmt::format("snoozed \"{}\" for {}", title, k_snooze_duration);
   }
   const auto local = date::floor<std::chrono::minutes>(core::to_local(when->instant, viewer));
-  return fmt::format("snoozed \"{}\" until {}", title, date::format("%H:%M", local));
+  return fmt::format("snoozed \"{}\" until {}", title, core::format_clock_time(local));
 }
 
 std::string NotificationActions::failed_line(const ReminderAction &action,

@@ -25,7 +25,7 @@ core::LocalSeconds local_in(core::SysSeconds t, const date::time_zone *zone) {
 
 local_days day_of(core::LocalSeconds t) { return date::floor<date::days>(t); }
 
-std::string clock(core::LocalSeconds t) { return date::format("%H:%M", t); }
+std::string clock(core::LocalSeconds t) { return core::format_clock_time(t); }
 
 // "Sat 27 Sep": the day part of an event's own time when it is not the
 // viewer's day.

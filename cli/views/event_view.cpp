@@ -324,6 +324,30 @@ std::vector<std::string> format_past_warnings(const core::Event &event, core::Sy
                       past.size() == 1 ? "is" : "are", list)};
 }
 
+namespace {
+
+// daemon.status's subscribers: "none", or "2 (pid 17601, pid 17622 with
+// 3 firings to catch up on)".
+std::string subscriber_words(const nlohmann::json &subscribers) {
+  if (subscribers.empty()) {
+    return "none";
+  }
+  std::string words;
+  for (const nlohmann::json &one : subscribers) {
+    if (!one.is_object()) {
+      continue;
+    }
+    std::string entry = fmt::format("pid {}", one.value("pid", std::int64_t{0}));
+    if (const auto behind = one.value("behind", std::int64_t{0}); behind > 0) {
+      entry += fmt::format(" with {} firing{} to catch up on", behind, behind == 1 ? "" : "s");
+    }
+    words += (words.empty() ? "" : ", ") + entry;
+  }
+  return fmt::format("{} ({})", subscribers.size(), words);
+}
+
+} // namespace
+
 std::string format_status(const nlohmann::json &status, const date::time_zone *viewer) {
   static constexpr std::array<const char *, 9> k_documented{
       "version", "pid",    "uptime_seconds", "events", "schema_version",
@@ -332,9 +356,30 @@ std::string format_status(const nlohmann::json &status, const date::time_zone *v
   auto text_of = [](const nlohmann::json &value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
   };
+  // The wire's names, as a person reads them.
+  auto label = [](std::string_view name) -> std::string {
+    if (name == "uptime_seconds") {
+      return "up for";
+    }
+    if (name == "schema_version") {
+      return "database schema";
+    }
+    std::string text(name);
+    std::replace(text.begin(), text.end(), '_', ' ');
+    return text;
+  };
   for (const char *name : k_documented) {
-    if (status.contains(name)) {
-      fields.emplace_back(name, text_of(status.at(name)));
+    if (!status.contains(name)) {
+      continue;
+    }
+    const nlohmann::json &value = status.at(name);
+    if (std::string_view(name) == "uptime_seconds" && value.is_number_integer()) {
+      const auto seconds = value.get<std::int64_t>();
+      fields.emplace_back(label(name), seconds == 0
+                                           ? std::string("0s")
+                                           : core::format_duration_short(core::Seconds{seconds}));
+    } else {
+      fields.emplace_back(label(name), text_of(value));
     }
   }
   if (status.is_object() && status.contains("reminders") && status.at("reminders").is_object()) {
@@ -371,8 +416,17 @@ std::string format_status(const nlohmann::json &status, const date::time_zone *v
       const bool documented =
           std::find_if(k_documented.begin(), k_documented.end(),
                        [&name](const char *known) { return name == known; }) != k_documented.end();
-      if (!documented) {
-        fields.emplace_back(name, text_of(item.value()));
+      if (documented) {
+        continue;
+      }
+      if (name == "firing_log" && item.value().is_object()) {
+        const auto last = item.value().value("last_firing_id", std::int64_t{0});
+        fields.emplace_back("last firing",
+                            last == 0 ? std::string("none") : fmt::format("number {}", last));
+      } else if (name == "subscribers" && item.value().is_array()) {
+        fields.emplace_back("watching", subscriber_words(item.value()));
+      } else {
+        fields.emplace_back(label(name), text_of(item.value()));
       }
     }
   }

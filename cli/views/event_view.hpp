@@ -81,7 +81,9 @@ std::vector<std::string> format_past_warnings(const core::Event &event, core::Sy
 // ones first in their documented order. `reminders` becomes two lines:
 // "reminders: 2 pending, 5 fired (1 late), 0 missed, 0 undelivered" and
 // "next reminder: Thu 25 Sep 2025 10:00 (event 2)" in `viewer`'s zone (UTC
-// when null), or "none".
+// when null), or "none". Names read as words ("up for: 2h3m", "database
+// schema: 7", "last firing", "watching: 1 (pid 17601)"); --json keeps the
+// wire's.
 std::string format_status(const nlohmann::json &status, const date::time_zone *viewer = nullptr);
 
 } // namespace summit::cli

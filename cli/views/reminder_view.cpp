@@ -205,7 +205,7 @@ std::string format_reminder_start(std::string_view start, std::string_view tz,
   // The event's own wall time is the one written in `start`.
   const bool same_day = date::floor<date::days>(seen) == date::floor<date::days>(when->local);
   const std::string own =
-      same_day ? date::format("%H:%M", when->local) : core::format_human_datetime(when->local);
+      same_day ? core::format_clock_time(when->local) : core::format_human_datetime(when->local);
   return fmt::format("{} ({} {})", core::format_human_datetime(seen), own, printable(tz));
 }
 

@@ -18,7 +18,7 @@ bool same_day(core::LocalSeconds a, core::LocalSeconds b) {
   return date::floor<date::days>(a) == date::floor<date::days>(b);
 }
 
-std::string clock_time(core::LocalSeconds t) { return date::format("%H:%M", t); }
+std::string clock_time(core::LocalSeconds t) { return core::format_clock_time(t); }
 
 // The end of a span after its start: only the time when it ends the same day.
 std::string span_end(core::LocalSeconds start, core::LocalSeconds end) {

@@ -12,6 +12,7 @@
 // planned against the daemon's clock: an add whose reminder was already due
 // when the daemon stored it (its `created`) is undone and tried again with
 // twice the lead, so a slow machine makes a test wait longer, never fail.
+#include "core/time_format.hpp"
 #include "support/raw_client.hpp"
 #include "support/summit_fixture.hpp"
 
@@ -523,7 +524,8 @@ TEST_F(Reminders, snooze_chosen_on_a_desktop_notification_snoozes_the_reminder_b
   EXPECT_LE(*due, answered + 600s);
   EXPECT_THAT(lines_of(read_text(log)),
               testing::Contains("summit: snoozed \"Snooze from the desktop\" until " +
-                                date::format("%H:%M", *due)));
+                                summit::core::format_clock_time(
+                                    summit::core::LocalSeconds{due->time_since_epoch()})));
 
   EXPECT_THAT(read_text(log), testing::Not(HasSubstr("acknowledged")))
       << "obeyed a signal from a connection that is not the notification server";

@@ -165,6 +165,33 @@ TEST(EventView, status_lists_documented_fields_first) {
   EXPECT_EQ(rows[3], "extra:    true");
 }
 
+TEST(EventView, status_reads_as_words) {
+  const auto rows = lines(format_status(
+      nlohmann::json{{"version", "0.1.0"},
+                     {"uptime_seconds", 7384},
+                     {"schema_version", 7},
+                     {"firing_log", {{"last_firing_id", 12}}},
+                     {"subscribers", nlohmann::json::array({{{"pid", 17601}, {"behind", 0}},
+                                                            {{"pid", 17622}, {"behind", 3}}})}}));
+  ASSERT_EQ(rows.size(), 5U);
+  EXPECT_EQ(rows[0], "version:          0.1.0");
+  EXPECT_EQ(rows[1], "up for:           2h3m4s");
+  EXPECT_EQ(rows[2], "database schema:  7");
+  EXPECT_EQ(rows[3], "last firing:      number 12");
+  EXPECT_EQ(rows[4], "watching:         2 (pid 17601, pid 17622 with 3 firings to catch up on)");
+}
+
+TEST(EventView, seconds_show_where_an_event_has_them) {
+  Event event = minsk_meeting();
+  event.start_utc += std::chrono::seconds{30};
+  event.start_local += std::chrono::seconds{30};
+  event.end_utc = event.start_utc;
+  event.end_local = event.start_local;
+  EXPECT_EQ(format_event_summary("Added", event, zone("Europe/London")),
+            "Added event 2: Council of Heads of Government of the CIS, Fri 26 Sep 2025 "
+            "08:00:30  (10:00:30 Europe/Minsk)\n");
+}
+
 TEST(EventView, c1_bidi_and_separator_characters_are_shown_escaped_in_lists_and_details) {
   Event event = minsk_meeting();
   event.title = "Summit \u009b2J\u202Eevil";

@@ -85,8 +85,10 @@ TEST(TimeFormat, human_forms) {
   EXPECT_EQ(format_human_date(k_wall), "Fri 26 Sep 2025");
   EXPECT_EQ(format_human_date(date::local_days{2025_y / September / 1}), "Mon 1 Sep 2025");
   EXPECT_EQ(format_month_tba(date::local_days{2025_y / September / 1}), "Sep 2025 (date TBA)");
+  // Seconds are shown when there are any (issue 15: a snooze of 90 s, an
+  // event set to the second).
   EXPECT_EQ(format_human_datetime(date::local_days{2024_y / February / 29} + 23h + 59min + 59s),
-            "Thu 29 Feb 2024 23:59");
+            "Thu 29 Feb 2024 23:59:59");
 }
 
 TEST(TimeFormat, durations_round_trip_through_both_forms) {
