@@ -37,6 +37,27 @@ namespace summit::cli {
 
 namespace {
 
+// An id as people type it: decimal digits, read as decimal whatever the
+// leading zeros ("010" is 10, never octal 8; "0x10" is refused, never 16),
+// at least 1. CLI11 alone reads "010" as octal, and `summit rm 010` would
+// remove event 8.
+CLI::Validator decimal_id() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        });
+        const auto first = text.find_first_not_of('0');
+        if (!digits || first == std::string::npos || text.size() - first > 18) {
+          return "'" + core::text::escape_controls(text) +
+                 "' is not an id; give the number summit printed, such as 12";
+        }
+        text.erase(0, first);
+        return {};
+      },
+      "ID");
+}
+
 // The options add and edit share. `edit` adds the ones that clear a field.
 void add_event_options(CLI::App &command, EventOptions &options, std::vector<std::string> &tags,
                        std::vector<std::string> &reminders, bool edit) {
@@ -175,7 +196,9 @@ std::string parse_error_line(const CLI::App &app, const CLI::ParseError &e) {
   constexpr std::string_view k_required = " is required";
   if (auto at = what.find(k_required);
       at != std::string::npos && at + k_required.size() == what.size()) {
-    what = fmt::format("give the {}, such as `summit {} 5`", what.substr(0, at), command);
+    const std::string name = what.substr(0, at);
+    what = name == "id" ? fmt::format("give the id, such as `summit {} 5`", command)
+                        : fmt::format("give the {}", name);
   } else if (constexpr std::string_view k_extra = "The following argument was not expected: ";
              what.rfind(k_extra, 0) == 0) {
     what = fmt::format("unexpected argument '{}'", what.substr(k_extra.size()));
@@ -239,7 +262,7 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   std::vector<std::string> edit_reminders;
   std::int64_t edit_id = 0;
   auto *edit = app.add_subcommand("edit", "Change an event (only the fields given)");
-  edit->add_option("id", edit_id, "The event's id")->required()->check(CLI::PositiveNumber);
+  edit->add_option("id", edit_id, "The event's id")->required()->transform(decimal_id());
   edit->add_option("--title", edit_options.title, "A new title");
   add_event_options(*edit, edit_options, edit_tags, edit_reminders, /*edit=*/true);
   OccurrenceOptions occurrence_options;
@@ -269,11 +292,11 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
 
   std::int64_t show_id = 0;
   auto *show = app.add_subcommand("show", "Show every field of one event");
-  show->add_option("id", show_id, "The event's id")->required()->check(CLI::PositiveNumber);
+  show->add_option("id", show_id, "The event's id")->required()->transform(decimal_id());
 
   std::int64_t rm_id = 0;
   auto *rm = app.add_subcommand("rm", "Remove an event");
-  rm->add_option("id", rm_id, "The event's id")->required()->check(CLI::PositiveNumber);
+  rm->add_option("id", rm_id, "The event's id")->required()->transform(decimal_id());
 
   auto *status = app.add_subcommand("status", "Show the daemon's status and reminder counts");
 
@@ -331,12 +354,12 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   auto *snooze = app.add_subcommand("snooze", "Fire a fired reminder again after a while");
   snooze->add_option("id", snooze_id, "The reminder's id (from watch or missed)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->transform(decimal_id());
   snooze->add_option("duration", snooze_duration, "How long: 15m, 1h, 1d, PT15M")->required();
 
   std::int64_t ack_id = 0;
   auto *ack = app.add_subcommand("ack", "Acknowledge a fired or missed reminder");
-  ack->add_option("id", ack_id, "The reminder's id")->required()->check(CLI::PositiveNumber);
+  ack->add_option("id", ack_id, "The reminder's id")->required()->transform(decimal_id());
 
   int missed_limit = 100;
   auto *missed = app.add_subcommand(
@@ -348,14 +371,21 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   auto *explain = app.add_subcommand(
       "explain", "Show when an event's reminders fire, in your zone and the event's, and the "
                  "zone changes before then");
-  explain->add_option("id", explain_id, "The event's id")->required()->check(CLI::PositiveNumber);
+  explain->add_option("id", explain_id, "The event's id")->required()->transform(decimal_id());
 
   if (const auto at = command_word(argc, argv); at && find_command(app, argv[*at]) == nullptr) {
     const std::string word = argv[*at];
-    if (word == "help") {
+    if (core::text::to_lower(word) == "help") {
       // "summit help" and "summit help add", as git and apt answer them.
       const auto topic = command_word(argc, argv, *at + 1);
       const CLI::App *command = topic ? find_command(app, argv[*topic]) : nullptr;
+      if (topic && command == nullptr) {
+        const auto suggestion = suggested_command(app, argv[*topic]);
+        err << "summit: help: unknown command '" << core::text::escape_controls(argv[*topic]) << "'"
+            << (suggestion ? " (did you mean " + *suggestion + "?)" : std::string())
+            << "; `summit --help` lists the commands\n";
+        return k_exit_usage;
+      }
       out << (command != nullptr ? command->help() : app.help());
       return k_exit_ok;
     }

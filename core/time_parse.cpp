@@ -746,6 +746,11 @@ private:
       return {};
     }
     const int day = day_number(peek(0));
+    if (day == 0 && !peek(0).empty() && all_digits(peek(0))) {
+      return tl::unexpected(invalid(
+          fmt::format("'{} {}': {} is neither a day of the month (1-31) nor a year (such as 2028)",
+                      written, m_written[m_at], m_written[m_at])));
+    }
     if (day == 0) {
       return tl::unexpected(
           invalid(fmt::format("'{}' needs a day or a year after it, such as \"{} 26\" or \"{} "
@@ -801,7 +806,8 @@ private:
     }
     if (!m_tod) {
       if (!m_day) {
-        return fail(ErrorCode::invalid_params, "empty date/time; " + usage_hint());
+        return fail(ErrorCode::invalid_params,
+                    fmt::format("'{}' names no day and no time; {}", m_text, usage_hint()));
       }
       w.kind = When::Kind::date;
       w.local = *m_day;

@@ -49,9 +49,11 @@ tl::expected<void, CallError> DaemonClient::connect() {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (m_socket_path.size() >= sizeof(address.sun_path)) {
-    return failure(
-        CallError::Kind::unreachable,
-        fmt::format("the socket path is longer than {} bytes", sizeof(address.sun_path) - 1));
+    auto failed =
+        failure(CallError::Kind::unreachable, fmt::format("the socket path is longer than {} bytes",
+                                                          sizeof(address.sun_path) - 1));
+    failed.value().error_number = ENAMETOOLONG;
+    return failed;
   }
   std::memcpy(address.sun_path, m_socket_path.c_str(), m_socket_path.size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

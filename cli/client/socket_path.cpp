@@ -85,6 +85,11 @@ SocketAccess inspect_socket_access(const std::string &path, int error_number) {
   if (const passwd *entry = ::getpwuid(::geteuid())) {
     access.user = entry->pw_name;
   }
+  if (struct stat info{}; ::stat(path.c_str(), &info) == 0 && !S_ISSOCK(info.st_mode)) {
+    access.not_a_socket = S_ISDIR(info.st_mode)   ? "a folder"
+                          : S_ISREG(info.st_mode) ? "a file"
+                                                  : "not a socket";
+  }
   if (error_number != EACCES) {
     return access;
   }
@@ -101,7 +106,13 @@ SocketAccess inspect_socket_access(const std::string &path, int error_number) {
 }
 
 std::string unreachable_advice(const std::string &path, const SocketAccess &access) {
+  if (access.not_a_socket) {
+    return fmt::format("{} is {}, not summitd's socket; check --socket and SUMMIT_SOCKET", path,
+                       *access.not_a_socket);
+  }
   switch (access.error_number) {
+  case ENAMETOOLONG:
+    return "a Unix socket path is at most 107 bytes; give a shorter --socket or SUMMIT_SOCKET";
   case EACCES:
   case EPERM:
     if (!access.group || access.group == "root") {

@@ -40,6 +40,8 @@ struct SocketAccess {
   std::string user;                 // who is asking
   bool has_group = false;           // this process has that group
   bool listed_in_group = false;     // /etc/group lists the user (joined since logging in)
+  // Something other than a socket is at the path: "folder", "file", ...
+  std::optional<std::string> not_a_socket;
 };
 
 // Reads the facts above for `path` from the machine.

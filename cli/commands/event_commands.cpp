@@ -28,13 +28,16 @@ namespace {
 
 using nlohmann::json;
 
-// --tz on the command counts as given, and so does the global --tz: both
-// say which zone the user means.
+// The event's zone: the command's own --tz, else the place --location
+// names, else `fallback`. The global --tz (`summit --tz Asia/Tokyo edit 5
+// ...`) is the viewer's zone, as it is for every command: it is the
+// fallback of a new event (the viewer's zone) but never moves an existing
+// event to another zone, nor overrides a place.
 // `fallback_whose`: "your zone" for a new event, "the event's zone" for an edit.
 core::Result<ZoneChoice> event_zone(CommandSession &session, const EventOptions &options,
                                     const date::time_zone *fallback,
                                     std::string_view fallback_whose) {
-  const std::optional<std::string> &explicit_tz = options.tz ? options.tz : session.global_tz();
+  const std::optional<std::string> &explicit_tz = options.tz;
   std::unique_ptr<core::Gazetteer> gazetteer;
   if (!explicit_tz && options.location && !options.location->empty() &&
       session.env().load_gazetteer) {
@@ -247,7 +250,6 @@ int add_event(CommandSession &session, const EventOptions &options) {
     return session.usage("--request-key takes the key a previous `summit add` printed (1 to 64 "
                          "characters from A-Z a-z 0-9 . _ : -)");
   }
-  session.say(zone->note);
   // Safe to retry: summitd adds the event at most once per key.
   const std::string key = options.request_key.value_or(new_request_key());
   auto result = call_with_key(session, core::protocol::event_add, std::move(*params), key,
@@ -255,6 +257,7 @@ int add_event(CommandSession &session, const EventOptions &options) {
   if (!result) {
     return result.error();
   }
+  session.say(zone->note); // after the add: a refused add used no zone
   warn_of_the_past(session, *result);
   return session.print_event_result(*result, "Added");
 }

@@ -89,6 +89,15 @@ struct WireStart {
   date::local_days day{}; // the start's day in the event's zone
 };
 
+// Whether `text` is a time of day without a day ("11:00", "9am"): read
+// on two different days, it gives two different times.
+bool is_time_alone(const std::string &text, core::SysSeconds now, const date::time_zone *zone) {
+  const date::local_days one{date::year{2000} / 1 / 1};
+  auto a = core::parse_when(text, now, zone, one);
+  auto b = core::parse_when(text, now, zone, one + date::days{1});
+  return a && b && a->kind == When::Kind::wall_time && a->local != b->local;
+}
+
 // The day a wall time or an instant falls on in `zone`.
 date::local_days day_of(const When &when, const date::time_zone *zone) {
   if (when.kind == When::Kind::instant) {
@@ -242,6 +251,10 @@ core::Result<json> edited_tags(const core::Event &current, const EventOptions &o
   std::vector<std::string> tags = current.tags;
   for (const std::string &gone : options.remove_tags) {
     auto at = std::find(tags.begin(), tags.end(), gone);
+    if (at == tags.end() &&
+        std::find(current.tags.begin(), current.tags.end(), gone) != current.tags.end()) {
+      return fail(ErrorCode::invalid_params, fmt::format("--rm-tag: '{}' is given twice", gone));
+    }
     if (at == tags.end()) {
       return fail(
           ErrorCode::invalid_params,
@@ -284,6 +297,10 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
       return tl::unexpected(gone.error());
     }
     auto at = std::find(reminders.begin(), reminders.end(), *gone);
+    if (at == reminders.end() && std::find(current.reminders.begin(), current.reminders.end(),
+                                           *gone) != current.reminders.end()) {
+      return fail(ErrorCode::invalid_params, fmt::format("--rm-remind: '{}' is given twice", text));
+    }
     if (at == reminders.end()) {
       std::vector<std::string> had;
       for (const core::Reminder &reminder : current.reminders) {
@@ -344,10 +361,57 @@ core::Result<bool> apply_list_edits(const core::Event &current, const EventOptio
   return tag_edits || reminder_edits;
 }
 
+// Text that is not UTF-8 would reach summitd as U+FFFD replacement
+// characters (JSON is UTF-8): refused here, naming the option and the byte.
+core::Result<void> check_utf8(std::string_view option, std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    char32_t code = 0;
+    const std::size_t length = core::text::decode_utf8(text.substr(at), code);
+    if (length == 0) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("{}: byte {} (0x{:02x}) is not UTF-8; give the text in UTF-8 "
+                              "(iconv -t UTF-8 converts it)",
+                              option, at + 1, static_cast<unsigned char>(text[at])));
+    }
+    at += length;
+  }
+  return {};
+}
+
+core::Result<void> check_texts(const EventOptions &options) {
+  const std::pair<const char *, const std::optional<std::string> *> singles[] = {
+      {"--title", &options.title},
+      {"--location", &options.location},
+      {"--description", &options.description}};
+  for (const auto &[option, value] : singles) {
+    if (*value) {
+      if (auto ok = check_utf8(option, **value); !ok) {
+        return ok;
+      }
+    }
+  }
+  static const std::vector<std::string> k_none;
+  const std::pair<const char *, const std::vector<std::string> *> lists[] = {
+      {"--tag", options.tags ? &*options.tags : &k_none},
+      {"--add-tag", &options.add_tags},
+      {"--rm-tag", &options.remove_tags}};
+  for (const auto &[option, values] : lists) {
+    for (const std::string &value : *values) {
+      if (auto ok = check_utf8(option, value); !ok) {
+        return ok;
+      }
+    }
+  }
+  return {};
+}
+
 // Sets the fields add and edit share and that need no knowledge of the
 // start. Returns whether anything was set.
 core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds now,
                                 const date::time_zone *zone, bool empty_clears, json &params) {
+  if (auto texts = check_texts(options); !texts) {
+    return tl::unexpected(texts.error());
+  }
   bool changed = false;
   if (options.title) {
     params["title"] = *options.title;
@@ -522,6 +586,15 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   bool changed = false;
   StartShape shape = shape_of(current.precision);
   date::local_days start_day = date::floor<date::days>(current.start_local);
+  if (options.at && current.precision == core::Precision::month &&
+      is_time_alone(*options.at, now, zone)) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("--at: the day of event {} is not known yet ({}); give the day too, "
+                            "such as --at \"{} {}\"",
+                            current.id, core::format_month_tba(current.start_local),
+                            core::format_iso_date(current.start_local),
+                            core::text::trim(*options.at)));
+  }
   if (options.at) {
     // "--at 10:00" moves the event within its own day.
     auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day);

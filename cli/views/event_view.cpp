@@ -308,7 +308,7 @@ std::vector<std::string> format_past_warnings(const core::Event &event, core::Sy
   for (const std::string &words : past) {
     list += (list.empty() ? "" : ", ") + words;
   }
-  if (event.start_utc <= now) {
+  if (event.start_utc < now) {
     const std::string when = format_when(event, viewer);
     if (past.empty()) {
       return {fmt::format("event {} starts in the past ({})", event.id, when)};

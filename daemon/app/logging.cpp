@@ -1,5 +1,7 @@
 #include "daemon/app/logging.hpp"
 
+#include "core/text.hpp"
+
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -45,6 +47,28 @@ public:
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<SyslogPriorityFlag>();
+  }
+};
+
+// The message, shown rather than obeyed (core::text::escape_controls): a
+// newline in a client's method name, an invitation's file name or a
+// library's error cannot forge a second log line, and an escape sequence
+// cannot reach whoever reads the journal on a terminal. Every line goes
+// through it; printable ASCII, the common case, is copied as it is.
+class EscapedMessageFlag : public spdlog::custom_flag_formatter {
+public:
+  void format(const spdlog::details::log_msg &message, const std::tm &,
+              spdlog::memory_buf_t &dest) override {
+    const std::string_view text(message.payload.data(), message.payload.size());
+    if (!core::text::may_need_escapes(text)) {
+      dest.append(text.data(), text.data() + text.size());
+      return;
+    }
+    const std::string escaped = core::text::escape_controls(text);
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<EscapedMessageFlag>();
   }
 };
 
@@ -101,15 +125,20 @@ spdlog::level::level_enum level_from(std::string_view level) {
 
 } // namespace
 
+std::unique_ptr<spdlog::formatter> make_log_formatter(bool journal) {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<EscapedMessageFlag>('V');
+  if (journal) {
+    formatter->add_flag<SyslogPriorityFlag>('*').set_pattern("%*%V");
+  } else {
+    formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e summitd[%P] %l: %V");
+  }
+  return formatter;
+}
+
 void setup_logging(std::string_view level) {
   auto logger = std::make_shared<spdlog::logger>("summitd", std::make_shared<StderrSink>());
-  auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  if (std::getenv("JOURNAL_STREAM") != nullptr) {
-    formatter->add_flag<SyslogPriorityFlag>('*').set_pattern("%*%v");
-  } else {
-    formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e summitd[%P] %l: %v");
-  }
-  logger->set_formatter(std::move(formatter));
+  logger->set_formatter(make_log_formatter(std::getenv("JOURNAL_STREAM") != nullptr));
   logger->set_level(level_from(level));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(std::move(logger));

@@ -457,8 +457,8 @@ Outcome edit_with(const std::vector<std::string> &args, json *sent = nullptr) {
 
 TEST(App, edit_tag_lists_one_at_a_time_and_says_what_replace_drops) {
   json sent;
-  auto added = edit_with({"edit", "2", "--add-tag", "un", "--rm-tag", "minsk", "--add-remind",
-                          "1h", "--rm-remind", "1d"},
+  auto added = edit_with({"edit", "2", "--add-tag", "un", "--rm-tag", "minsk", "--add-remind", "1h",
+                          "--rm-remind", "1d"},
                          &sent);
   EXPECT_EQ(added.code, k_exit_ok) << added.err;
   EXPECT_EQ(sent["tags"], (json{"cis", "un"}));
@@ -496,4 +496,74 @@ TEST(App, list_says_how_many_earlier_events_it_hides_and_how_to_see_them) {
             "summit: 2 earlier events are not shown; `summit list --from 1970-01-01` lists them\n");
   // A range the user chose says nothing of what lies outside it.
   EXPECT_EQ(daemon.requests().size(), 2U);
+}
+
+// From a hostile trial of issue 15's CLI.
+
+TEST(App, an_id_is_decimal_whatever_its_leading_zeros_and_nothing_else_is_an_id) {
+  FakeDaemon daemon([](const json &) {
+    return json{{"result", {{"event", summit::core::event_to_json(minsk_meeting())}}}};
+  });
+  auto shown = run_summit({"--json", "show", "010"}, daemon.path());
+  EXPECT_EQ(shown.code, k_exit_ok) << shown.err;
+  ASSERT_EQ(daemon.requests().size(), 1U);
+  EXPECT_EQ(daemon.requests()[0]["params"]["id"], 10); // never octal 8
+  for (const char *bad : {"0x10", "0", "-1", "abc", "99999999999999999999", "1e3"}) {
+    auto refused = run_summit({"rm", bad}, k_no_socket);
+    EXPECT_EQ(refused.code, k_exit_usage) << bad;
+    EXPECT_THAT(refused.err, HasSubstr("is not an id; give the number summit printed, such as 12"))
+        << bad;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  }
+}
+
+TEST(App, help_for_an_unknown_command_is_refused_and_a_missing_title_asked_for) {
+  auto help = run_summit({"help", "lsit"}, k_no_socket);
+  EXPECT_EQ(help.code, k_exit_usage);
+  EXPECT_EQ(help.err, "summit: help: unknown command 'lsit' (did you mean list?); `summit "
+                      "--help` lists the commands\n");
+  auto add = run_summit({"add"}, k_no_socket);
+  EXPECT_EQ(add.code, k_exit_usage);
+  EXPECT_THAT(add.err, HasSubstr("summit: add: give the title"));
+  EXPECT_EQ(add.err.find("summit add 5"), std::string::npos) << add.err;
+}
+
+TEST(App, a_time_alone_cannot_pick_the_day_of_a_month_event) {
+  FakeDaemon daemon([](const json &) {
+    summit::core::Event month = minsk_meeting();
+    month.id = 1;
+    month.precision = summit::core::Precision::month;
+    month.start_local = date::local_days{2025_y / date::September / 1};
+    month.end_local = date::local_days{2025_y / date::October / 1};
+    month.start_utc = date::sys_days{2025_y / date::August / 31} + 21h;
+    month.end_utc = date::sys_days{2025_y / date::September / 30} + 21h;
+    month.has_end = true;
+    return json{{"result", {{"event", summit::core::event_to_json(month)}}}};
+  });
+  auto outcome = run_summit({"edit", "1", "--at", "11:00"}, daemon.path());
+  EXPECT_EQ(outcome.code, k_exit_usage);
+  EXPECT_EQ(outcome.err, "summit: --at: the day of event 1 is not known yet (Sep 2025 (date "
+                         "TBA)); give the day too, such as --at \"2025-09-01 11:00\"\n");
+  EXPECT_EQ(daemon.requests().size(), 1U); // the read, and no change
+}
+
+TEST(App, text_that_is_not_utf8_is_refused_naming_the_option_and_byte) {
+  auto outcome =
+      run_summit({"add", "x", "--at", "2025-09-26 10:00", "--location", "Mi\xffnsk"}, k_no_socket);
+  EXPECT_EQ(outcome.code, k_exit_usage);
+  EXPECT_EQ(outcome.err, "summit: --location: byte 3 (0xff) is not UTF-8; give the text in "
+                         "UTF-8 (iconv -t UTF-8 converts it)\n");
+}
+
+TEST(App, a_socket_path_that_is_a_folder_or_too_long_says_so) {
+  SocketAccess folder;
+  folder.error_number = ECONNREFUSED;
+  folder.not_a_socket = "a folder";
+  EXPECT_EQ(unreachable_advice("/tmp", folder),
+            "/tmp is a folder, not summitd's socket; check --socket and SUMMIT_SOCKET");
+  auto outcome = run_summit({"status"}, "/tmp");
+  EXPECT_EQ(outcome.code, k_exit_unreachable);
+  EXPECT_THAT(outcome.err, HasSubstr("/tmp is a folder, not summitd's socket"));
+  auto too_long = run_summit({"status"}, "/tmp/" + std::string(200, 'x'));
+  EXPECT_THAT(too_long.err, HasSubstr("a Unix socket path is at most 107 bytes"));
 }

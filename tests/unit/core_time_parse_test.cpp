@@ -259,6 +259,9 @@ TEST(TimeParse, a_month_and_year_is_a_month_to_be_announced) {
   EXPECT_THAT(
       read("Sep"),
       HasSubstr("'Sep' needs a day or a year after it, such as \"Sep 26\" or \"Sep 2025\""));
+  EXPECT_THAT(read("Sep 0"),
+              HasSubstr("'Sep 0': 0 is neither a day of the month (1-31) nor a year"));
+  EXPECT_THAT(read("at at at"), HasSubstr("'at at at' names no day and no time"));
 }
 
 TEST(TimeParse, a_date_without_a_year_is_the_next_such_date) {
