@@ -206,7 +206,8 @@ Result<TypedZone> fixed_offset_zone(std::string_view text, int minutes) {
   }
   return TypedZone{*zone, fmt::format("using {} for '{}': {} all year, with no daylight saving "
                                       "time (tzdata writes the sign inverted); name a place's "
-                                      "zone, such as Europe/Minsk, to follow its clock changes",
+                                      "zone instead (--tz Area/City) to follow its "
+                                      "clock changes",
                                       name, text, offset_words(minutes))};
 }
 

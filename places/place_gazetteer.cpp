@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -18,6 +20,33 @@
 namespace summit::places {
 
 namespace {
+
+// The postal code of a US state ("texas" -> "tx"), the way Americans write a
+// place ("Paris, TX"); Locations.xml has the states' names only.
+std::optional<std::string_view> us_state_code(std::string_view key) {
+  static const std::map<std::string_view, std::string_view> k_codes{
+      {"alabama", "al"},        {"alaska", "ak"},        {"arizona", "az"},
+      {"arkansas", "ar"},       {"california", "ca"},    {"colorado", "co"},
+      {"connecticut", "ct"},    {"delaware", "de"},      {"florida", "fl"},
+      {"georgia", "ga"},        {"hawaii", "hi"},        {"idaho", "id"},
+      {"illinois", "il"},       {"indiana", "in"},       {"iowa", "ia"},
+      {"kansas", "ks"},         {"kentucky", "ky"},      {"louisiana", "la"},
+      {"maine", "me"},          {"maryland", "md"},      {"massachusetts", "ma"},
+      {"michigan", "mi"},       {"minnesota", "mn"},     {"mississippi", "ms"},
+      {"missouri", "mo"},       {"montana", "mt"},       {"nebraska", "ne"},
+      {"nevada", "nv"},         {"new hampshire", "nh"}, {"new jersey", "nj"},
+      {"new mexico", "nm"},     {"new york", "ny"},      {"north carolina", "nc"},
+      {"north dakota", "nd"},   {"ohio", "oh"},          {"oklahoma", "ok"},
+      {"oregon", "or"},         {"pennsylvania", "pa"},  {"rhode island", "ri"},
+      {"south carolina", "sc"}, {"south dakota", "sd"},  {"tennessee", "tn"},
+      {"texas", "tx"},          {"utah", "ut"},          {"vermont", "vt"},
+      {"virginia", "va"},       {"washington", "wa"},    {"west virginia", "wv"},
+      {"wisconsin", "wi"},      {"wyoming", "wy"}};
+  if (const auto found = k_codes.find(key); found != k_codes.end()) {
+    return found->second;
+  }
+  return std::nullopt;
+}
 
 constexpr std::string_view k_catalogue = "LC_MESSAGES/libgweather-4.0-locations.mo";
 // At most this many zones are named in a message; the rest are counted.
@@ -190,6 +219,12 @@ void PlaceGazetteer::Index::build(const std::string &iso3166_tab) {
     }
     if (place.kind != Place::Kind::city) {
       add_key(initials(key), id); // "dc", "us", "uk", "nsw"
+    }
+    if (place.kind == Place::Kind::state && place.parent >= 0 &&
+        places[static_cast<std::size_t>(place.parent)].iso_code == "US") {
+      if (const auto code = us_state_code(key)) {
+        add_key(std::string(*code), id); // "Paris, TX"
+      }
     }
     if (place.kind == Place::Kind::country) {
       add_key(place_key(place.iso_code), id);

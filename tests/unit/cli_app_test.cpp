@@ -413,7 +413,10 @@ TEST(App, a_missing_socket_names_the_unit_for_its_mode) {
 }
 
 TEST(App, permission_denied_names_the_group_to_join_or_says_to_log_in_again) {
-  SocketAccess access{EACCES, "summit", "alice", false, false};
+  SocketAccess access;
+  access.error_number = EACCES;
+  access.group = "summit";
+  access.user = "alice";
   EXPECT_EQ(unreachable_advice(k_system_socket, access),
             "summitd is for members of group 'summit'; join it with `sudo usermod -aG summit "
             "alice`, then log in again");

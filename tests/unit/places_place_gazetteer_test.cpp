@@ -262,6 +262,10 @@ TEST_F(RealGazetteer, the_places_of_issue_15_resolve) {
       {"Dushanbe, Tajikistan", "Asia/Dushanbe"},
       {"Paris, France", "Europe/Paris"},
       {"Paris, Texas", "America/Chicago"},
+      {"Paris, TX", "America/Chicago"}, // a US state's postal code
+      {"Denver, CO", "America/Denver"},
+      {"Portland, OR", "America/Los_Angeles"},
+      {"Portland, ME", "America/New_York"},
       {"Paris", "Europe/Paris"},
       {"Belarus", "Europe/Minsk"},
       {"Palace of Independence, Minsk, Belarus", "Europe/Minsk"},
