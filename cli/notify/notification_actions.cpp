@@ -78,7 +78,7 @@ std::string NotificationActions::done_line(const ReminderAction &action,
   if (!when || when->kind != core::When::Kind::instant) {
     return fmt::format("snoozed \"{}\" for {}", title, k_snooze_duration);
   }
-  const auto local = date::floor<std::chrono::minutes>(core::to_local(when->instant, viewer));
+  const auto local = date::floor<core::Seconds>(core::to_local(when->instant, viewer));
   return fmt::format("snoozed \"{}\" until {}", title, core::format_clock_time(local));
 }
 

@@ -40,6 +40,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 
@@ -274,8 +275,17 @@ public:
     // and one fsync, committed by a handler posted behind them; their
     // replies are held until then (post_commit).
     m_store->enable_group_commit([this] { post_commit(m_store->writes(), 0); });
-    // The worker's read connection opens now, before any list needs it.
-    boost::asio::post(m_workers, [this] { reader(); });
+    // The worker's read connection opens now, and the daemon serves no
+    // request before it is open: a list that came first would open it
+    // itself, and if the database's folder had been removed in between
+    // (reliability_storage_faults, under load) it could not, where the open
+    // file still answers every read.
+    std::promise<void> reader_opened;
+    boost::asio::post(m_workers, [this, &reader_opened] {
+      reader();
+      reader_opened.set_value();
+    });
+    reader_opened.get_future().wait();
     // The WAL checkpoints of the request side's commits (a write of the
     // pages to the database file and an fsync) run on the worker, on its
     // read connection, not on the loop.
