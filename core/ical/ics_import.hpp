@@ -88,7 +88,8 @@ public:
   CalendarReader &operator=(const CalendarReader &) = delete;
 
   // How many events the file holds, before any is read: its VEVENTs
-  // without RECURRENCE-ID, one per UID.
+  // without RECURRENCE-ID, one per UID, and the changes of occurrences
+  // whose series is not in the file (each a single event).
   std::size_t series() const;
 
   // Reads on until `out.events` has `limit` more events or the text is all
