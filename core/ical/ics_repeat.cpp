@@ -2,13 +2,16 @@
 // daemon's recurrence rules check and expand it).
 #include "core/ical/ics_repeat.hpp"
 
+#include "core/event_params.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_text.hpp"
+#include "core/ical/recurrence.hpp"
 #include "core/time_format.hpp"
 #include "core/zone_rules.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -109,6 +112,48 @@ bool before_start(const IcalMoment &until, const IcalMoment &start, const EventF
   return instant_of(until, frame, zones) < instant_of(start, frame, zones);
 }
 
+struct ReadRule {
+  int line = 0;
+  std::string value; // as written, shortened
+  std::string text;  // mended, as libical writes it
+  bool bounded = false;
+};
+
+// More than this many dates from a second RRULE: the rule is left out.
+constexpr std::size_t k_max_rule_dates = 1000;
+
+// The starts a bounded rule gives the event of `params` but DTSTART, as
+// RDATE values, expanded the way summit expands a series (the rule checked
+// as event.add checks it); the reason when it cannot be used.
+tl::expected<std::vector<std::string>, std::string>
+dates_of_rule(const json &params, const std::string &rule, const EventFrame &frame) {
+  json alone = params;
+  alone["recurrence"] = json{{"rrule", rule}};
+  core::EventInputContext input;
+  input.recurrence_rules = &recurrence_rules();
+  auto drafted = core::event_from_add_params(alone, input);
+  if (!drafted) {
+    return tl::unexpected(drafted.error().message);
+  }
+  const core::Event &event = drafted->event;
+  const core::TimeRange after{event.start_utc,
+                              core::SysSeconds{date::sys_days{date::year{9999} / 12 / 31}}};
+  const auto found = occurrences(event, frame.zone, after, k_max_rule_dates + 1);
+  if (found.size() > k_max_rule_dates) {
+    return tl::unexpected(fmt::format(
+        "it gives more than {} occurrences, more than summit adds as RDATEs", k_max_rule_dates));
+  }
+  std::vector<std::string> out;
+  for (const auto &occurrence : found) {
+    if (occurrence.id == event.start_local) {
+      continue; // DTSTART is an occurrence anyway
+    }
+    out.push_back(frame.all_day ? core::format_iso_date(occurrence.id)
+                                : core::format_iso_local(occurrence.id));
+  }
+  return out;
+}
+
 } // namespace
 
 std::optional<std::string> read_repeat(const VeventSource &source, const IcalMoment &start,
@@ -119,32 +164,28 @@ std::optional<std::string> read_repeat(const VeventSource &source, const IcalMom
   // part given twice, which other calendars read.
   const Outline &outline = source.document->outline();
   const ComponentOutline &component = source.document->outline_of(source.component);
-  std::size_t nth = 0;
-  int kept_line = 0;
+  std::vector<ReadRule> rules;
   for (const std::uint32_t index : outline.own_lines(component)) {
     const ContentLine &line = outline.lines[index];
     if (outline.name_of(line) != "RRULE") {
       continue;
     }
-    ++nth;
     const std::string value(line_value(outline.text_of(line)));
     if (value.find_first_not_of(" \t") == std::string::npos) {
       continue; // check_problems noted it
-    }
-    if (kept_line != 0) {
-      notes.push_back(at_line(line.line, fmt::format("a second RRULE was left out ('{}'; the "
-                                                     "one on line {} was kept): summit keeps one "
-                                                     "rule per event",
-                                                     shorten(value), kept_line)));
-      continue;
     }
     const std::string mended = mend_rule_text(value, line.line, notes);
     icalerror_clear_errno();
     icalrecurrencetype rule = icalrecurrencetype_from_string(mended.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) {
-      return at_line(line.line, fmt::format("RRULE '{}' cannot be read", shorten(value)));
+      if (rules.empty()) {
+        return at_line(line.line, fmt::format("RRULE '{}' cannot be read", shorten(value)));
+      }
+      notes.push_back(at_line(line.line, fmt::format("another RRULE '{}' cannot be read: left "
+                                                     "out",
+                                                     shorten(value))));
+      continue;
     }
-    kept_line = line.line;
     mend_until(rule, start, frame, *source.zones);
     if (auto until = moment_of(rule.until, nullptr);
         until && before_start(*until, start, frame, *source.zones)) {
@@ -154,14 +195,54 @@ std::optional<std::string> read_repeat(const VeventSource &source, const IcalMom
                                  shorten(value))));
       continue;
     }
-    recurrence["rrule"] = take_string(icalrecurrencetype_as_string_r(&rule));
+    rules.push_back({line.line, shorten(value), take_string(icalrecurrencetype_as_string_r(&rule)),
+                     rule.count > 0 || !icaltime_is_null_time(rule.until)});
+  }
+  // Several RRULEs give the union of their occurrences (RFC 5545 3.8.5.3);
+  // summit keeps one rule per event, so one without end is the rule and the
+  // others' occurrences become RDATEs.
+  std::vector<std::string> rule_dates;
+  if (!rules.empty()) {
+    const auto unbounded =
+        std::find_if(rules.begin(), rules.end(), [](const ReadRule &r) { return !r.bounded; });
+    const ReadRule &kept = unbounded != rules.end() ? *unbounded : rules.front();
+    recurrence["rrule"] = kept.text;
+    for (const ReadRule &other : rules) {
+      if (&other == &kept) {
+        continue;
+      }
+      if (!other.bounded) {
+        notes.push_back(at_line(other.line, fmt::format("a second RRULE was left out ('{}'; the "
+                                                        "one on line {} was kept): summit keeps "
+                                                        "one rule per event, and both repeat "
+                                                        "without end",
+                                                        other.value, kept.line)));
+        continue;
+      }
+      auto dates = dates_of_rule(params, other.text, frame);
+      if (!dates) {
+        notes.push_back(at_line(other.line, fmt::format("another RRULE was left out ('{}'; the "
+                                                        "one on line {} was kept): {}",
+                                                        other.value, kept.line, dates.error())));
+        continue;
+      }
+      notes.push_back(at_line(
+          other.line,
+          fmt::format("another RRULE '{}': summit keeps one rule per event (the one "
+                      "on line {}), so {} added as {}",
+                      other.value, kept.line,
+                      dates->size() == 1 ? std::string("its occurrence was")
+                                         : fmt::format("its {} occurrences were", dates->size()),
+                      dates->size() == 1 ? "an RDATE" : "RDATEs")));
+      rule_dates.insert(rule_dates.end(), dates->begin(), dates->end());
+    }
   }
 
-  std::set<std::string> rdates;
+  std::set<std::string> rdates(rule_dates.begin(), rule_dates.end());
   // RDATE;VALUE=PERIOD: summit's RDATEs are starts, so each period's own end
   // is kept as a change of that occurrence (recurrence.overrides).
   std::map<std::string, json> periods;
-  nth = 0;
+  std::size_t nth = 0;
   for (icalproperty *property : properties_of(source.component, ICAL_RDATE_PROPERTY)) {
     const int line = line_in(source, "RDATE", nth++);
     const icaldatetimeperiodtype value = icalproperty_get_rdate(property);

@@ -207,6 +207,30 @@ TEST(IcsImportRecovery, an_until_before_the_start_keeps_the_rdates) {
             (std::vector<std::string>{"2025-09-26T07:00:00Z", "2025-10-01T07:00:00Z"}));
 }
 
+TEST(IcsImportRecovery, several_rrules_give_the_union_of_their_occurrences) {
+  // Every Friday, and on the first three Mondays: one rule and RDATEs.
+  const auto event = only_event(council_with("RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3\n"
+                                             "RRULE:FREQ=WEEKLY;BYDAY=FR\n"));
+  EXPECT_EQ(event.params["recurrence"]["rrule"], "FREQ=WEEKLY;BYDAY=FR");
+  EXPECT_TRUE(mentions(event.notes, "line 9: another RRULE 'FREQ=WEEKLY;BYDAY=MO;COUNT=3': "
+                                    "summit keeps one rule per event (the one on line 10), so "
+                                    "its 2 occurrences were added as RDATEs"));
+  EXPECT_EQ(starts(stored(event), 6),
+            (std::vector<std::string>{"2025-09-26T07:00:00Z", "2025-09-29T07:00:00Z",
+                                      "2025-10-03T07:00:00Z", "2025-10-06T07:00:00Z",
+                                      "2025-10-10T07:00:00Z", "2025-10-17T07:00:00Z"}));
+}
+
+TEST(IcsImportRecovery, of_two_rrules_without_end_the_first_is_kept_with_a_note) {
+  const auto event = only_event(council_with("RRULE:FREQ=WEEKLY\nRRULE:FREQ=MONTHLY;COUNT=-1\n"));
+  EXPECT_EQ(event.params["recurrence"]["rrule"], "FREQ=WEEKLY");
+  EXPECT_FALSE(event.params["recurrence"].contains("rdates"));
+  EXPECT_TRUE(mentions(event.notes,
+                       "line 10: a second RRULE was left out ('FREQ=MONTHLY;COUNT=-1'; "
+                       "the one on line 9 was kept): summit keeps one rule per "
+                       "event, and both repeat without end"));
+}
+
 TEST(IcsImportRecovery, a_rule_that_cannot_be_mended_still_skips_the_event_naming_the_line) {
   const auto result = parsed(council_with("RRULE:FREQ=FORTNIGHTLY\n"));
   EXPECT_TRUE(result.events.empty());

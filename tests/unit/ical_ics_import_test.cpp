@@ -69,11 +69,16 @@ TEST(IcsImport, a_floating_until_is_read_in_the_events_zone_and_written_in_utc) 
   EXPECT_EQ(event.params["recurrence"]["rrule"], "FREQ=WEEKLY;UNTIL=20251231T070000Z");
 }
 
-TEST(IcsImport, a_second_rrule_is_left_out_with_a_note) {
+// Until issue 16 the second rule was left out; ical_ics_import_recovery_test.cpp
+// has the other cases.
+TEST(IcsImport, a_second_rrule_adds_its_occurrences_as_rdates_with_a_note) {
   const auto event =
       only_event(event_with("RRULE:FREQ=WEEKLY;COUNT=3\nRRULE:FREQ=MONTHLY;COUNT=2\n"));
   EXPECT_EQ(event.params["recurrence"]["rrule"], "FREQ=WEEKLY;COUNT=3");
-  EXPECT_TRUE(mentions(event.notes, "line 9: a second RRULE was left out"));
+  EXPECT_EQ(event.params["recurrence"]["rdates"], json({"2025-10-26T10:00:00"}));
+  EXPECT_TRUE(mentions(event.notes, "line 9: another RRULE 'FREQ=MONTHLY;COUNT=2': "
+                                    "summit keeps one rule per event (the one on line 8), so "
+                                    "its occurrence was added as an RDATE"));
 }
 
 TEST(IcsImport, rdates_and_exdates_are_read_in_every_list_form_and_zone) {
