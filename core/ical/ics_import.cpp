@@ -10,6 +10,7 @@
 #include "core/ical/ics_vevent.hpp"
 #include "core/ical/ics_zones.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zone_rules.hpp"
 #include "core/zones.hpp"
@@ -393,6 +394,7 @@ void CalendarReader::Impl::read_orphan(const Entry &entry, const VeventSource &s
     out.skipped.push_back(skipped(source, line, reading.error()));
     return;
   }
+  const std::string series_uid = uid_of(source.component).empty() ? std::string() : reading->uid;
   const ContentLine *id_line = find_line(outline, component, "RECURRENCE-ID", 0);
   const std::string id =
       id_line != nullptr ? shorten(line_value(outline.text_of(*id_line))) : std::string();
@@ -400,22 +402,36 @@ void CalendarReader::Impl::read_orphan(const Entry &entry, const VeventSource &s
   if (first) {
     reading->notes.push_back(at_line(
         at, fmt::format("a change of the occurrence {} (RECURRENCE-ID) of a series that is not "
-                        "in this file: imported as a single event with its UID {}; importing "
-                        "the series later replaces it",
+                        "in this file: imported as a single event with its UID {} (joined to "
+                        "the series if the calendar has it; importing the series later "
+                        "replaces it)",
                         id, reading->uid)));
   } else {
     const std::string own =
         fmt::format("import-{:016x}@summit", stable_hash(reading->uid + '\n' + id));
     reading->notes.push_back(at_line(
         at, fmt::format("a change of the occurrence {} (RECURRENCE-ID) of a series that is not "
-                        "in this file: imported as a single event; its UID {} is taken by an "
-                        "earlier change of the same series, so it was given {}",
+                        "in this file: imported as a single event (joined to the series if the "
+                        "calendar has it); its UID {} is taken by an earlier change of the "
+                        "same series, so it was given {}",
                         id, reading->uid, own)));
     reading->uid = own;
     reading->params["uid"] = own;
   }
+  std::string recurrence_id;
+  icalproperty *id_property =
+      icalcomponent_get_first_property(source.component, ICAL_RECURRENCEID_PROPERTY);
+  if (auto moment = moment_of(icalproperty_get_recurrenceid(id_property), id_property)) {
+    recurrence_id = moment->form == IcalMoment::Form::date
+                        ? core::format_iso_date(moment->wall)
+                        : core::format_iso_utc(instant_of(*moment, reading->frame, *source.zones));
+  }
   FoldedSeries alone{std::move(*reading), {}};
   out.events.push_back(finish(alone));
+  if (!series_uid.empty()) {
+    out.events.back().recurrence_id = std::move(recurrence_id);
+    out.events.back().series_uid = series_uid;
+  }
 }
 
 std::size_t CalendarReader::series() const {

@@ -111,7 +111,10 @@ TEST(IcsImportRecovery, a_change_without_its_series_is_a_single_event_keeping_it
   EXPECT_TRUE(mentions(event.notes, "line 7: a change of the occurrence 20251003T100000 "
                                     "(RECURRENCE-ID) of a series that is not in this file: "
                                     "imported as a single event with its UID "
-                                    "board@example.org; importing the series later replaces it"));
+                                    "board@example.org (joined to the series if the calendar has "
+                                    "it; importing the series later replaces it)"));
+  EXPECT_EQ(event.recurrence_id, "2025-10-03T07:00:00Z");
+  EXPECT_EQ(event.series_uid, "board@example.org");
 }
 
 TEST(IcsImportRecovery, two_changes_without_their_series_are_two_events) {
@@ -137,9 +140,11 @@ TEST(IcsImportRecovery, two_changes_without_their_series_are_two_events) {
   EXPECT_EQ(result.events[1].params["start"], "2025-10-10T11:00:00");
   EXPECT_TRUE(mentions(result.events[1].notes,
                        "line 13: a change of the occurrence 20251010T100000 (RECURRENCE-ID) of a "
-                       "series that is not in this file: imported as a single event; its UID "
-                       "board is taken by an earlier change of the same series, so it was given "
-                       "import-"));
+                       "series that is not in this file: imported as a single event (joined "
+                       "to the series if the calendar has it); its UID board is taken by an "
+                       "earlier change of the same series, so it was given import-"));
+  EXPECT_EQ(result.events[1].series_uid, "board");
+  EXPECT_EQ(result.events[1].recurrence_id, "2025-10-10T07:00:00Z");
   // The same file again: the same UIDs.
   const auto again = parsed(calendar("BEGIN:VEVENT\nUID:board\nSUMMARY:Board 3 Oct\n"
                                      "RECURRENCE-ID;TZID=Europe/Minsk:20251003T100000\n"
