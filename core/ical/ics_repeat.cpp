@@ -119,14 +119,19 @@ struct ReadRule {
   bool bounded = false;
 };
 
-// More than this many dates from a second RRULE: the rule is left out.
+// The RDATEs an event's other RRULEs may add, all of them together, and how
+// many of those rules are walked: past these a rule is left out with a
+// note, so that the time an import takes stays linear in the file's size.
 constexpr std::size_t k_max_rule_dates = 1000;
+constexpr std::size_t k_max_other_rules = 10;
 
 // The starts a bounded rule gives the event of `params` but DTSTART, as
 // RDATE values, expanded the way summit expands a series (the rule checked
 // as event.add checks it); the reason when it cannot be used.
-tl::expected<std::vector<std::string>, std::string>
-dates_of_rule(const json &params, const std::string &rule, const EventFrame &frame) {
+tl::expected<std::vector<std::string>, std::string> dates_of_rule(const json &params,
+                                                                  const std::string &rule,
+                                                                  const EventFrame &frame,
+                                                                  std::size_t limit) {
   json alone = params;
   alone["recurrence"] = json{{"rrule", rule}};
   core::EventInputContext input;
@@ -138,10 +143,12 @@ dates_of_rule(const json &params, const std::string &rule, const EventFrame &fra
   const core::Event &event = drafted->event;
   const core::TimeRange after{event.start_utc,
                               core::SysSeconds{date::sys_days{date::year{9999} / 12 / 31}}};
-  const auto found = occurrences(event, frame.zone, after, k_max_rule_dates + 1);
-  if (found.size() > k_max_rule_dates) {
-    return tl::unexpected(fmt::format(
-        "it gives more than {} occurrences, more than summit adds as RDATEs", k_max_rule_dates));
+  // DTSTART comes first and is not added.
+  const auto found = occurrences(event, frame.zone, after, limit + 2);
+  if (found.size() > limit + 1) {
+    return tl::unexpected(fmt::format("its occurrences would pass the {} RDATEs summit adds for "
+                                      "an event's other rules",
+                                      k_max_rule_dates));
   }
   std::vector<std::string> out;
   for (const auto &occurrence : found) {
@@ -207,6 +214,7 @@ std::optional<std::string> read_repeat(const VeventSource &source, const IcalMom
         std::find_if(rules.begin(), rules.end(), [](const ReadRule &r) { return !r.bounded; });
     const ReadRule &kept = unbounded != rules.end() ? *unbounded : rules.front();
     recurrence["rrule"] = kept.text;
+    std::size_t walked = 0;
     for (const ReadRule &other : rules) {
       if (&other == &kept) {
         continue;
@@ -219,7 +227,16 @@ std::optional<std::string> read_repeat(const VeventSource &source, const IcalMom
                                                         other.value, kept.line)));
         continue;
       }
-      auto dates = dates_of_rule(params, other.text, frame);
+      if (++walked > k_max_other_rules) {
+        notes.push_back(
+            at_line(other.line, fmt::format("another RRULE was left out ('{}'; the "
+                                            "one on line {} was kept): summit adds "
+                                            "the occurrences of at most {} other "
+                                            "rules of an event",
+                                            other.value, kept.line, k_max_other_rules)));
+        continue;
+      }
+      auto dates = dates_of_rule(params, other.text, frame, k_max_rule_dates - rule_dates.size());
       if (!dates) {
         notes.push_back(at_line(other.line, fmt::format("another RRULE was left out ('{}'; the "
                                                         "one on line {} was kept): {}",

@@ -6,6 +6,8 @@
 #include "core/zones.hpp"
 #include "ical_ics_test_support.hpp"
 
+#include <fmt/format.h>
+
 #include <vector>
 
 namespace summit::ical {
@@ -234,6 +236,24 @@ TEST(IcsImportRecovery, of_two_rrules_without_end_the_first_is_kept_with_a_note)
                        "line 10: a second RRULE was left out ('FREQ=MONTHLY;COUNT=-1'; "
                        "the one on line 9 was kept): summit keeps one rule per "
                        "event, and both repeat without end"));
+}
+
+TEST(IcsImportRecovery, the_rdates_other_rules_add_are_bounded) {
+  // Line 9 repeats without end: the rule; lines 10-21 are twelve others.
+  std::string lines = "RRULE:FREQ=WEEKLY\nRRULE:FREQ=DAILY;COUNT=2000\n";
+  for (int month = 1; month <= 11; ++month) {
+    lines += fmt::format("RRULE:FREQ=YEARLY;BYMONTH={};BYMONTHDAY=1;COUNT=2\n", month);
+  }
+  const auto event = only_event(council_with(lines));
+  EXPECT_EQ(event.params["recurrence"]["rrule"], "FREQ=WEEKLY");
+  EXPECT_TRUE(mentions(event.notes, "line 10: another RRULE was left out ('FREQ=DAILY;COUNT=2000'; "
+                                    "the one on line 9 was kept): its occurrences would pass the "
+                                    "1000 RDATEs summit adds for an event's other rules"));
+  EXPECT_TRUE(mentions(event.notes, "line 20: another RRULE was left out ("));
+  EXPECT_TRUE(mentions(event.notes, "summit adds the occurrences of at most 10 other rules of an "
+                                    "event"));
+  EXPECT_EQ(event.params["recurrence"]["rdates"].size(), 9U)
+      << "one date from each of the nine monthly rules walked (COUNT=2 counts DTSTART)";
 }
 
 TEST(IcsImportRecovery, a_rule_that_cannot_be_mended_still_skips_the_event_naming_the_line) {
