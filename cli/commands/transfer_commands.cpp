@@ -72,8 +72,8 @@ std::string skipped_line(const json &skipped) {
 }
 
 int print_import_result(CommandSession &session, const std::string &name, const json &result) {
-  session.say_notes(result);
   if (session.json_output()) {
+    session.say_notes(result);
     session.print_json(result);
     return k_exit_ok;
   }
@@ -100,6 +100,18 @@ int print_import_result(CommandSession &session, const std::string &name, const 
   if (skipped_count > listed) {
     session.out() << fmt::format("  ... and {} more skipped (summitd lists the first {})\n",
                                  skipped_count - listed, listed);
+  }
+  // What was read differently from what the file says, per component and
+  // line ("  line 9: "Council" (uid cis-1): RRULE COUNT=-1: ..."): part of
+  // the report, as the skipped ones are.
+  const json notes = result.value("notes", json::array());
+  if (notes.is_array() && !notes.empty()) {
+    session.out() << "Notes:\n";
+    for (const json &note : notes) {
+      if (note.is_string()) {
+        session.out() << "  " << printable(note.get<std::string>()) << "\n";
+      }
+    }
   }
   return k_exit_ok;
 }

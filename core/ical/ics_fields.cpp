@@ -42,6 +42,9 @@ std::optional<std::string> check_problems(const VeventSource &source,
                                           std::vector<std::string> &notes) {
   for (const LineProblem &problem : source.document->problems_of(source.component)) {
     const bool empty = problem.message.rfind("No value", 0) == 0;
+    if (problem.name == "RRULE" && !empty) {
+      continue; // read from its text by read_repeat, which mends what it can
+    }
     if (among(k_vital, problem.name)) {
       if (empty && problem.name != "DTSTART" && problem.name != "RECURRENCE-ID") {
         notes.push_back(

@@ -1,5 +1,6 @@
 #include "core/ical/ics_import.hpp"
 
+#include "core/event_params.hpp"
 #include "core/ical/ics_document.hpp"
 #include "core/ical/ics_fields.hpp"
 #include "core/ical/ics_limits.hpp"
@@ -8,6 +9,10 @@
 #include "core/ical/ics_text.hpp"
 #include "core/ical/ics_vevent.hpp"
 #include "core/ical/ics_zones.hpp"
+#include "core/ical/recurrence.hpp"
+#include "core/time_format.hpp"
+#include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -69,7 +74,89 @@ void fold_override(FoldedSeries &series, OverrideReading reading, const VeventSo
   }
 }
 
+// Leaves out, each with a note, the changes of occurrences the series does
+// not give (a RECURRENCE-ID the rule gave before it was edited, or one an
+// EXDATE cancels): one stale change never takes the series with it. A
+// series that cannot be drafted is left as it is, for the daemon to refuse
+// with its reason.
+void drop_stale_overrides(FoldedSeries &series) {
+  if (series.overrides.empty()) {
+    return;
+  }
+  SeriesReading &reading = series.reading;
+  core::EventInputContext input;
+  input.now = reading.start_utc; // no note depends on it here
+  input.recurrence_rules = &recurrence_rules();
+  auto drafted = core::event_from_add_params(reading.params, input);
+  if (!drafted || !drafted->event.recurrence) {
+    return;
+  }
+  const core::Event &event = drafted->event;
+  const date::time_zone *zone = reading.frame.zone;
+  for (auto it = series.overrides.begin(); it != series.overrides.end();) {
+    const auto when = core::parse_iso(it->first);
+    if (!when) {
+      ++it;
+      continue; // the daemon names what is wrong with it
+    }
+    const core::LocalSeconds id =
+        when->kind == core::When::Kind::instant ? core::to_local(when->instant, zone) : when->local;
+    if (find_occurrence(event, zone, id)) {
+      ++it;
+      continue;
+    }
+    const OverrideReading &stale = it->second;
+    reading.notes.push_back(at_line(
+        stale.line,
+        fmt::format("the change of the occurrence {} (RECURRENCE-ID) was left out: the series on "
+                    "line {} does not give that occurrence{}{}",
+                    it->first, reading.line,
+                    std::binary_search(event.recurrence->exdates.begin(),
+                                       event.recurrence->exdates.end(), id)
+                        ? " (an EXDATE cancels it)"
+                        : " (its rule was changed since)",
+                    stale.sequence < reading.sequence
+                        ? fmt::format("; its SEQUENCE {} is older than the series' {}",
+                                      stale.sequence, reading.sequence)
+                        : std::string())));
+    it = series.overrides.erase(it);
+  }
+}
+
+// The own ends of RDATE periods (read_repeat writes them as overrides)
+// among the changed occurrences: a VEVENT that changes the same occurrence
+// wins, and keeps the period's end unless it gives its own.
+void absorb_periods(FoldedSeries &series) {
+  json &params = series.reading.params;
+  if (!params.contains("recurrence") || !params["recurrence"].contains("overrides")) {
+    return;
+  }
+  json periods = std::move(params["recurrence"]["overrides"]);
+  params["recurrence"].erase("overrides");
+  for (auto &period : periods) {
+    OverrideReading reading;
+    reading.line = series.reading.line;
+    reading.sequence = series.reading.sequence;
+    reading.occurrence = period["occurrence"].get<std::string>();
+    const auto [existing, added] = series.overrides.try_emplace(reading.occurrence, reading);
+    if (added) {
+      existing->second.item = std::move(period);
+      continue;
+    }
+    json &item = existing->second.item;
+    if (!item.contains("end") && !item.contains("duration") && !item.contains("start")) {
+      for (const char *field : {"end", "duration"}) {
+        if (period.contains(field)) {
+          item[field] = period[field];
+        }
+      }
+    }
+  }
+}
+
 ImportedEvent finish(FoldedSeries &series) {
+  absorb_periods(series);
+  drop_stale_overrides(series);
   ImportedEvent event;
   SeriesReading &reading = series.reading;
   event.line = reading.line;
@@ -138,6 +225,7 @@ struct CalendarReader::Impl {
 
   void group_by_uid();
   void read_group(const Entry &head, ParsedCalendar &out);
+  void read_orphan(const Entry &entry, const VeventSource &source, bool first, ParsedCalendar &out);
 };
 
 CalendarReader::CalendarReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -221,6 +309,7 @@ void CalendarReader::Impl::group_by_uid() {
 void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
   // The series first, then the changed occurrences folded into it.
   std::optional<FoldedSeries> series;
+  std::size_t orphans = 0;
   for (std::uint32_t i = entries[head.head].head; i != k_none; i = entries[i].next) {
     const Entry &entry = entries[i];
     if (entry.change) {
@@ -268,12 +357,7 @@ void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
     }
     const VeventSource source = source_of(entry, part->get());
     if (!series) {
-      const std::string uid = uid_of(source.component);
-      out.skipped.push_back(
-          skipped(source, line,
-                  at_line(line, fmt::format("a change of one occurrence (RECURRENCE-ID) of the "
-                                            "event {}, which is not in this file",
-                                            uid.empty() ? "without UID" : "with UID " + uid))));
+      read_orphan(entry, source, orphans++ == 0, out);
       continue;
     }
     if (!series->reading.repeats) {
@@ -296,12 +380,68 @@ void CalendarReader::Impl::read_group(const Entry &head, ParsedCalendar &out) {
   }
 }
 
+// A change of one occurrence whose series is not in the file (an
+// invitation to one changed meeting): a single event of its own, with a
+// note. The first of its UID keeps the UID, so that importing the series
+// later replaces it; the others get one derived from the UID and their
+// RECURRENCE-ID.
+void CalendarReader::Impl::read_orphan(const Entry &entry, const VeventSource &source, bool first,
+                                       ParsedCalendar &out) {
+  const ComponentOutline &component = outline.components[entry.component];
+  const int line = component.begin_line;
+  auto reading = read_series(source);
+  if (!reading) {
+    out.skipped.push_back(skipped(source, line, reading.error()));
+    return;
+  }
+  const std::string series_uid = uid_of(source.component).empty() ? std::string() : reading->uid;
+  const ContentLine *id_line = find_line(outline, component, "RECURRENCE-ID", 0);
+  const std::string id =
+      id_line != nullptr ? shorten(line_value(outline.text_of(*id_line))) : std::string();
+  const int at = id_line != nullptr ? id_line->line : line;
+  if (first) {
+    reading->notes.push_back(at_line(
+        at, fmt::format("a change of the occurrence {} (RECURRENCE-ID) of a series that is not "
+                        "in this file: imported as a single event with its UID {} (joined to "
+                        "the series if the calendar has it; importing the series later "
+                        "replaces it)",
+                        id, reading->uid)));
+  } else {
+    const std::string own =
+        fmt::format("import-{:016x}@summit", stable_hash(reading->uid + '\n' + id));
+    reading->notes.push_back(at_line(
+        at, fmt::format("a change of the occurrence {} (RECURRENCE-ID) of a series that is not "
+                        "in this file: imported as a single event (joined to the series if the "
+                        "calendar has it); its UID {} is taken by an earlier change of the "
+                        "same series, so it was given {}",
+                        id, reading->uid, own)));
+    reading->uid = own;
+    reading->params["uid"] = own;
+  }
+  std::string recurrence_id;
+  icalproperty *id_property =
+      icalcomponent_get_first_property(source.component, ICAL_RECURRENCEID_PROPERTY);
+  if (auto moment = moment_of(icalproperty_get_recurrenceid(id_property), id_property)) {
+    recurrence_id = moment->form == IcalMoment::Form::date
+                        ? core::format_iso_date(moment->wall)
+                        : core::format_iso_utc(instant_of(*moment, reading->frame, *source.zones));
+  }
+  FoldedSeries alone{std::move(*reading), {}};
+  out.events.push_back(finish(alone));
+  if (!series_uid.empty()) {
+    out.events.back().recurrence_id = std::move(recurrence_id);
+    out.events.back().series_uid = series_uid;
+  }
+}
+
 std::size_t CalendarReader::series() const {
   return static_cast<std::size_t>(
       std::count_if(m_impl->entries.begin(), m_impl->entries.end(), [&](const Entry &entry) {
-        return entry.vevent && !entry.change &&
-               m_impl->entries[entry.head].first_series ==
-                   static_cast<std::uint32_t>(&entry - m_impl->entries.data());
+        const std::uint32_t first = m_impl->entries[entry.head].first_series;
+        if (entry.change) {
+          return entry.vevent && first == k_none; // a single event of its own
+        }
+        return entry.vevent && first == static_cast<std::uint32_t>(&entry - m_impl->entries.data());
       }));
 }
 
@@ -335,7 +475,7 @@ bool CalendarReader::read(std::size_t limit, ParsedCalendar &out) {
     } else if (head.first_series == index) {
       impl.read_group(head, out); // the whole UID: its series and its changes
     } else if (head.first_series == k_none && entry.head == index) {
-      impl.read_group(head, out); // changes only: each is skipped
+      impl.read_group(head, out); // changes only: each a single event
     }
     // Else read with its group.
   }

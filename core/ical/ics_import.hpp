@@ -37,6 +37,13 @@ struct ImportedEvent {
   int line = 0; // where its BEGIN:VEVENT is, 1-based
   std::string uid;
   std::string summary;
+  // For a change of one occurrence whose series is not in the file, read
+  // as a single event: its RECURRENCE-ID (a UTC instant "...Z", or a date
+  // for an all-day event) and the series' UID, so that the daemon joins it
+  // to the series when the calendar has it (join_lone_change,
+  // ics_lone_change.hpp). Empty otherwise.
+  std::string recurrence_id;
+  std::string series_uid;
   // Sentences for the user: "line 40: TZID 'W. Europe Standard Time' read
   // as Europe/Berlin (CLDR windowsZones)", "an alarm after the start was left
   // out". At most 100, then one that says how many more were left out.
@@ -88,7 +95,8 @@ public:
   CalendarReader &operator=(const CalendarReader &) = delete;
 
   // How many events the file holds, before any is read: its VEVENTs
-  // without RECURRENCE-ID, one per UID.
+  // without RECURRENCE-ID, one per UID, and the changes of occurrences
+  // whose series is not in the file (each a single event).
   std::size_t series() const;
 
   // Reads on until `out.events` has `limit` more events or the text is all

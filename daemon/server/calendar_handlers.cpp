@@ -4,6 +4,7 @@
 #include "core/event_params.hpp"
 #include "core/ical/ics_export.hpp"
 #include "core/ical/ics_import.hpp"
+#include "core/ical/ics_lone_change.hpp"
 #include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/page_limits.hpp"
@@ -20,6 +21,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <limits>
 #include <map>
@@ -378,6 +380,10 @@ struct CalendarHandlers::ImportJob {
     core::Event event;
     int line = 0;
     std::string summary;
+    // A change of one occurrence whose series was not in the file
+    // (ImportedEvent): joined to that series when the calendar has it.
+    std::string recurrence_id;
+    std::string series_uid;
   };
   std::vector<Candidate> candidates; // the batch in hand
   json skipped = json::array();      // the first k_max_skipped_listed
@@ -423,6 +429,33 @@ constexpr std::chrono::milliseconds k_chunk_budget{2};
 // events took 470 MB when it was read whole).
 constexpr std::size_t k_batch_events = 500;
 
+// A note of an imported component as the report lists skipped ones: "line
+// 9: \"Council\" (uid cis-1): RRULE COUNT=-1: ...", on the line the
+// importer named, else on the component's first.
+std::string about_component(const ical::ImportedEvent &imported, std::string note) {
+  std::string what;
+  if (!imported.summary.empty()) {
+    what = fmt::format("\"{}\"", imported.summary);
+  }
+  if (!imported.uid.empty()) {
+    what += fmt::format("{}uid {}{}", what.empty() ? "" : " (", imported.uid,
+                        imported.summary.empty() ? "" : ")");
+  }
+  int line = imported.line;
+  if (note.rfind("line ", 0) == 0) {
+    const auto colon = note.find(": ");
+    int named = 0;
+    const char *digits = note.data() + 5;
+    const auto [end, error] = std::from_chars(digits, note.data() + note.size(), named);
+    if (error == std::errc() && colon != std::string::npos && end == note.data() + colon) {
+      line = named;
+      note.erase(0, colon + 2);
+    }
+  }
+  return what.empty() ? fmt::format("line {}: {}", line, note)
+                      : fmt::format("line {}: {}: {}", line, what, note);
+}
+
 // After an import of at least this many events the worker gives the freed
 // heap back to the system.
 constexpr std::size_t k_trimmed_after = 1000;
@@ -466,7 +499,7 @@ template <class Job> void prepare(Job &job) {
   job.candidates.reserve(parsed.events.size());
   for (auto &imported : parsed.events) {
     for (auto &note : imported.notes) {
-      job.note(std::move(note));
+      job.note(about_component(imported, std::move(note)));
     }
     auto drafted = core::event_from_add_params(imported.params, input);
     if (!drafted) {
@@ -474,7 +507,7 @@ template <class Job> void prepare(Job &job) {
       continue;
     }
     for (const auto &note : drafted->notes) {
-      job.note(fmt::format("line {}: {}", imported.line, note));
+      job.note(about_component(imported, note));
     }
     if (const auto [seen, fresh] =
             uid_line.emplace(std::hash<std::string>{}(drafted->event.uid), imported.line);
@@ -484,7 +517,8 @@ template <class Job> void prepare(Job &job) {
                            seen->second));
       continue;
     }
-    job.candidates.push_back({std::move(drafted->event), imported.line, imported.summary});
+    job.candidates.push_back({std::move(drafted->event), imported.line, imported.summary,
+                              std::move(imported.recurrence_id), std::move(imported.series_uid)});
   }
 }
 
@@ -603,6 +637,26 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
       }
       auto &candidate = job->candidates[at];
       core::Event &event = candidate.event;
+      if (!candidate.series_uid.empty()) {
+        // A change of one occurrence: of the series, when the calendar has it.
+        auto series = m_store.find_uid(candidate.series_uid);
+        if (!series) {
+          return tl::unexpected(series.error());
+        }
+        if (*series && (*series)->recurrence) {
+          auto joined = ical::join_lone_change(**series, event, candidate.recurrence_id);
+          if (!joined) {
+            job->skip(candidate.line, event.uid, candidate.summary,
+                      fmt::format("line {}: {}", candidate.line, joined.error().message));
+            continue;
+          }
+          job->note(fmt::format("line {}: \"{}\" (uid {}): joined to event {} (uid {}), "
+                                "already in the calendar, as the change of its occurrence {}",
+                                candidate.line, candidate.summary, event.uid, (*series)->id,
+                                candidate.series_uid, candidate.recurrence_id));
+          event = std::move(*joined);
+        }
+      }
       auto existing = m_store.find_uid(event.uid);
       if (!existing) {
         return tl::unexpected(existing.error());

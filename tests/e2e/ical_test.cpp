@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace summit::e2e;
 using nlohmann::json;
@@ -24,6 +26,15 @@ std::string read_file(const std::string &path) {
 
 void write_file(const std::string &path, const std::string &text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+// The lines, each ended with CRLF.
+std::string crlf_lines(const std::vector<std::string> &lines) {
+  std::string out;
+  for (const auto &line : lines) {
+    out += line + "\r\n";
+  }
+  return out;
 }
 
 // Two meetings announced by someone else's calendar (one weekly, with an
@@ -243,4 +254,117 @@ TEST_F(ICal, export_takes_a_range_and_a_tag) {
   ASSERT_EQ(november.exit_code, 0) << november.err;
   EXPECT_THAT(november.out, HasSubstr("SUMMARY:Other\r\n"));
   EXPECT_THAT(november.out, testing::Not(HasSubstr("CIS")));
+}
+
+// Issue 16: every meeting the file holds is imported, and the report says
+// what was read differently, per component and line.
+TEST_F(ICal, a_file_with_a_lone_change_a_negative_count_and_a_stale_change_keeps_every_meeting) {
+  const std::string path = dir() / "invitations.ics";
+  write_file(path, crlf_lines({
+                       "BEGIN:VCALENDAR",                                 // 1
+                       "VERSION:2.0",                                     // 2
+                       "PRODID:-//example.org//summit e2e//EN",           // 3
+                       "BEGIN:VEVENT",                                    // 4
+                       "UID:board@example.org",                           // 5
+                       "DTSTAMP:20300101T000000Z",                        // 6
+                       "SUMMARY:Board (moved)",                           // 7
+                       "RECURRENCE-ID;TZID=Europe/Minsk:20301003T100000", // 8
+                       "DTSTART;TZID=Europe/Minsk:20301003T150000",       // 9
+                       "DTEND;TZID=Europe/Minsk:20301003T160000",         // 10
+                       "END:VEVENT",                                      // 11
+                       "BEGIN:VEVENT",                                    // 12
+                       "UID:standup@example.org",                         // 13
+                       "DTSTAMP:20300101T000000Z",                        // 14
+                       "SUMMARY:Standup",                                 // 15
+                       "DTSTART;TZID=Europe/Minsk:20301001T090000",       // 16
+                       "DURATION:PT15M",                                  // 17
+                       "RRULE:FREQ=WEEKLY;COUNT=-1",                      // 18
+                       "END:VEVENT",                                      // 19
+                       "BEGIN:VEVENT",                                    // 20
+                       "UID:sync@example.org",                            // 21
+                       "DTSTAMP:20300101T000000Z",                        // 22
+                       "SUMMARY:Sync",                                    // 23
+                       "DTSTART;TZID=Europe/Minsk:20301004T110000",       // 24
+                       "DURATION:PT1H",                                   // 25
+                       "RRULE:FREQ=WEEKLY;BYDAY=FR;COUNT=3",              // 26
+                       "SEQUENCE:2",                                      // 27
+                       "END:VEVENT",                                      // 28
+                       "BEGIN:VEVENT",                                    // 29
+                       "UID:sync@example.org",                            // 30
+                       "DTSTAMP:20300101T000000Z",                        // 31
+                       "SUMMARY:Sync (on Thursday)",                      // 32
+                       "RECURRENCE-ID;TZID=Europe/Minsk:20301010T110000", // 33
+                       "DTSTART;TZID=Europe/Minsk:20301010T140000",       // 34
+                       "SEQUENCE:1",                                      // 35
+                       "END:VEVENT",                                      // 36
+                       "END:VCALENDAR",                                   // 37
+                   }));
+  const ProcessResult imported = summit({"--tz", "Europe/Minsk", "import", path});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(imported.out,
+            "Imported " + path +
+                ": 3 added, 0 updated, 0 unchanged, 0 skipped\n"
+                "Notes:\n"
+                "  line 8: \"Board (moved)\" (uid board@example.org): a change of the occurrence "
+                "20301003T100000 (RECURRENCE-ID) of a series that is not in this file: imported "
+                "as a single event with its UID board@example.org (joined to the series if the "
+                "calendar has it; importing the series later replaces it)\n"
+                "  line 18: \"Standup\" (uid standup@example.org): RRULE COUNT=-1: a count of no "
+                "occurrences was read as no COUNT (the event repeats without end), as Google "
+                "Calendar, Outlook and Thunderbird read it\n"
+                "  line 29: \"Sync\" (uid sync@example.org): the change of the occurrence "
+                "2030-10-10T11:00:00 (RECURRENCE-ID) was left out: the series on line 20 does "
+                "not give that occurrence (its rule was changed since); its SEQUENCE 1 is older "
+                "than the series' 2\n");
+
+  const ProcessResult listed =
+      summit({"--json", "list", "--from", "2030-10-01", "--to", "2030-10-19"}, "Europe/Minsk");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::vector<std::string> seen;
+  for (const json &event : json::parse(listed.out)) {
+    seen.push_back(event.value("start_utc", "") + " " + event.value("title", ""));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "2030-10-01T06:00:00Z Standup",
+                      "2030-10-03T12:00:00Z Board (moved)",
+                      "2030-10-04T08:00:00Z Sync",
+                      "2030-10-08T06:00:00Z Standup",
+                      "2030-10-11T08:00:00Z Sync",
+                      "2030-10-15T06:00:00Z Standup",
+                      "2030-10-18T08:00:00Z Sync",
+                  }));
+
+  // Later, an invitation to one changed Sync: it joins the series.
+  const std::string later = dir() / "sync-moved.ics";
+  write_file(later, crlf_lines({
+                        "BEGIN:VCALENDAR",                                 // 1
+                        "VERSION:2.0",                                     // 2
+                        "PRODID:-//example.org//summit e2e//EN",           // 3
+                        "BEGIN:VEVENT",                                    // 4
+                        "UID:sync@example.org",                            // 5
+                        "DTSTAMP:20300101T000000Z",                        // 6
+                        "SUMMARY:Sync (late)",                             // 7
+                        "RECURRENCE-ID;TZID=Europe/Minsk:20301011T110000", // 8
+                        "DTSTART;TZID=Europe/Minsk:20301011T160000",       // 9
+                        "SEQUENCE:3",                                      // 10
+                        "END:VEVENT",                                      // 11
+                        "END:VCALENDAR",                                   // 12
+                    }));
+  const ProcessResult joined = summit({"--tz", "Europe/Minsk", "import", later});
+  ASSERT_EQ(joined.exit_code, 0) << joined.err;
+  EXPECT_THAT(joined.out,
+              StartsWith("Imported " + later + ": 0 added, 1 updated, 0 unchanged, 0 skipped\n"))
+      << joined.out;
+  EXPECT_THAT(joined.out, HasSubstr("  line 4: \"Sync (late)\" (uid sync@example.org): joined "
+                                    "to event 3 (uid sync@example.org), already in the calendar, "
+                                    "as the change of its occurrence 2030-10-11T08:00:00Z\n"))
+      << joined.out;
+  const ProcessResult relisted =
+      summit({"--json", "list", "--from", "2030-10-11", "--to", "2030-10-12"}, "Europe/Minsk");
+  ASSERT_EQ(relisted.exit_code, 0) << relisted.err;
+  const json moved = json::parse(relisted.out);
+  ASSERT_EQ(moved.size(), 1U) << relisted.out;
+  EXPECT_EQ(moved[0]["title"], "Sync (late)");
+  EXPECT_EQ(moved[0]["start_utc"], "2030-10-11T13:00:00Z");
+  EXPECT_EQ(moved[0]["end_utc"], "2030-10-11T14:00:00Z");
 }

@@ -224,16 +224,42 @@ bool names_a_line(const std::string &message) {
 
 // Every VEVENT the parse saw: imported, folded into its series, or skipped
 // (a skip on a BEGIN:VEVENT line).
+// An override that only gives an RDATE period its own end: no VEVENT.
+bool period_only(const nlohmann::json &recurrence, const nlohmann::json &item) {
+  const auto rdates = recurrence.value("rdates", nlohmann::json::array());
+  if (std::find(rdates.begin(), rdates.end(), item["occurrence"]) == rdates.end()) {
+    return false;
+  }
+  for (const auto &[key, value] : item.items()) {
+    if (key != "occurrence" && key != "end" && key != "duration") {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::size_t vevents_seen(const ParsedCalendar &calendar, const std::vector<std::string> &lines) {
+  const auto at_a_vevent = [&](int line) {
+    return line >= 1 && static_cast<std::size_t>(line) <= lines.size() &&
+           lines[line - 1] == "BEGIN:VEVENT";
+  };
   std::size_t seen = calendar.events.size();
   for (const auto &event : calendar.events) {
     if (event.params.contains("recurrence") && event.params["recurrence"].contains("overrides")) {
-      seen += event.params["recurrence"]["overrides"].size();
+      for (const auto &item : event.params["recurrence"]["overrides"]) {
+        seen += period_only(event.params["recurrence"], item) ? 0 : 1;
+      }
+    }
+    // A stale change of an occurrence, left out with a note on its BEGIN line.
+    for (const auto &note : event.notes) {
+      if (note.find("(RECURRENCE-ID) was left out") != std::string::npos &&
+          at_a_vevent(std::atoi(note.c_str() + std::string_view("line ").size()))) {
+        ++seen;
+      }
     }
   }
   for (const auto &skip : calendar.skipped) {
-    if (skip.line >= 1 && static_cast<std::size_t>(skip.line) <= lines.size() &&
-        lines[skip.line - 1] == "BEGIN:VEVENT") {
+    if (at_a_vevent(skip.line)) {
       ++seen;
     }
   }
