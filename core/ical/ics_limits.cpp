@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <libical/ical.h>
 
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -185,6 +187,8 @@ private:
     const std::string value(value_of(m_outline.text_of(line)));
     icalerror_clear_errno();
     const icalrecurrencetype rule = icalrecurrencetype_from_string(value.c_str());
+    // libical strdups RSCALE into the rule it returns; the caller frees it.
+    const std::unique_ptr<char, decltype(&std::free)> rscale(rule.rscale, &std::free);
     if (rule.freq == ICAL_NO_RECURRENCE) {
       return {}; // libical cannot read it either, and drops it
     }

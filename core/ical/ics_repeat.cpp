@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace summit::ical::detail {
@@ -184,6 +186,9 @@ std::optional<std::string> read_repeat(const VeventSource &source, const IcalMom
     const std::string mended = mend_rule_text(value, line.line, notes);
     icalerror_clear_errno();
     icalrecurrencetype rule = icalrecurrencetype_from_string(mended.c_str());
+    // RSCALE=... is the one part libical copies (strdup) into the rule it
+    // returns by value; the caller frees it (LeakSanitizer, IcsCorpus).
+    const std::unique_ptr<char, decltype(&std::free)> rscale(rule.rscale, &std::free);
     if (rule.freq == ICAL_NO_RECURRENCE) {
       if (rules.empty()) {
         return at_line(line.line, fmt::format("RRULE '{}' cannot be read", shorten(value)));
