@@ -95,6 +95,18 @@ std::size_t decode_utf8(std::string_view text, char32_t &code);
 // else, wide characters and emoji included, passes unchanged.
 std::string escape_controls(std::string_view text);
 
+// `items` with `separator` between them ("cis, minsk").
+inline std::string join(const std::vector<std::string> &items, std::string_view separator) {
+  std::string joined;
+  for (const std::string &item : items) {
+    if (!joined.empty()) {
+      joined += separator;
+    }
+    joined += item;
+  }
+  return joined;
+}
+
 // Case-insensitive optimal-string-alignment distance: a swapped pair of
 // letters ("Minks") costs one edit, which is the typo people make. For
 // suggestions ("did you mean list?"); quadratic, so for short words.

@@ -1,5 +1,6 @@
 #include "cli/commands/event_options.hpp"
 
+#include "cli/views/time_text.hpp"
 #include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
@@ -229,21 +230,7 @@ json reminder_to_wire(const core::Reminder &reminder) {
   return json{{"at", core::format_iso_utc(reminder.at.value_or(core::SysSeconds{}))}};
 }
 
-std::string reminder_words(const core::Reminder &reminder, const date::time_zone *zone) {
-  if (reminder.before) {
-    return core::format_duration_short(*reminder.before) + " before";
-  }
-  return "at " + core::format_human_datetime(
-                     date::floor<core::Seconds>(core::to_local(*reminder.at, zone)));
-}
-
-std::string joined(const std::vector<std::string> &words) {
-  std::string out;
-  for (const std::string &word : words) {
-    out += (out.empty() ? "" : ", ") + word;
-  }
-  return out;
-}
+std::string joined(const std::vector<std::string> &words) { return core::text::join(words, ", "); }
 
 // The event's tags after --rm-tag and --add-tag, in the event's order with
 // the new ones last. A tag to remove that the event lacks is refused.
@@ -304,11 +291,11 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
     if (at == reminders.end()) {
       std::vector<std::string> had;
       for (const core::Reminder &reminder : current.reminders) {
-        had.push_back(reminder_words(reminder, zone));
+        had.push_back(format_reminder(reminder, zone));
       }
       return fail(ErrorCode::invalid_params,
                   fmt::format("--rm-remind: event {} has no reminder {} ({})", current.id,
-                              reminder_words(*gone, zone),
+                              format_reminder(*gone, zone),
                               had.empty() ? "it has none" : "its reminders: " + joined(had)));
     }
     reminders.erase(at);
@@ -686,7 +673,7 @@ std::vector<std::string> replacement_notes(const core::Event &current, const Eve
   if (options.reminders && !current.reminders.empty()) {
     std::vector<std::string> had;
     for (const core::Reminder &reminder : current.reminders) {
-      had.push_back(reminder_words(reminder, zone));
+      had.push_back(format_reminder(reminder, zone));
     }
     notes.push_back(fmt::format("--remind replaces every reminder of event {} (it had {}); "
                                 "--add-remind adds one and keeps the others",

@@ -3,6 +3,7 @@
 #include "cli/views/recurrence_view.hpp"
 #include "cli/views/terminal_text.hpp"
 #include "cli/views/time_text.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zone_rules.hpp"
@@ -21,16 +22,7 @@ namespace summit::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string> &items, std::string_view separator) {
-  std::string joined;
-  for (const std::string &item : items) {
-    if (!joined.empty()) {
-      joined += separator;
-    }
-    joined += item;
-  }
-  return joined;
-}
+using core::text::join;
 
 std::string format_start_exact(const core::Event &event) {
   switch (event.precision) {
@@ -304,10 +296,7 @@ std::vector<std::string> format_past_warnings(const core::Event &event, core::Sy
       past.push_back(format_reminder(reminder, viewer));
     }
   }
-  std::string list;
-  for (const std::string &words : past) {
-    list += (list.empty() ? "" : ", ") + words;
-  }
+  const std::string list = join(past, ", ");
   if (event.start_utc < now) {
     const std::string when = format_when(event, viewer);
     if (past.empty()) {

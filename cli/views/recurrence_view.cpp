@@ -2,6 +2,7 @@
 
 #include "cli/views/terminal_text.hpp"
 #include "cli/views/time_text.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 
 #include <fmt/format.h>
@@ -12,16 +13,7 @@ namespace summit::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string> &items) {
-  std::string joined;
-  for (const std::string &item : items) {
-    if (!joined.empty()) {
-      joined += ", ";
-    }
-    joined += item;
-  }
-  return joined;
-}
+std::string join(const std::vector<std::string> &items) { return core::text::join(items, ", "); }
 
 std::vector<std::string> named_ids(const core::Event &series,
                                    const std::vector<core::LocalSeconds> &ids,
