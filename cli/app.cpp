@@ -449,8 +449,9 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
     }
     client.set_timeout(*parsed);
   }
-  // Every command shows times in the viewer's zone; reading its rules costs
-  // about a millisecond (core::load_rules), spent while the daemon works.
+  // Every command shows times in the viewer's zone. find_zone has read its
+  // one file already; a zone from elsewhere is read here (core::load_rules),
+  // while the daemon works.
   client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });
   CommandSession session(env, out, err, client, viewer->zone, tz_flag, json_output);
   session.said_already(viewer->note);

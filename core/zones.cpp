@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/time_format.hpp"
+#include "core/zone_files.hpp"
 #include "core/zone_rules.hpp"
 
 // date's time_zone has one public constructor, the one its own tz.cpp uses
@@ -207,30 +208,45 @@ bool skipped_by_tzdb(std::string_view part) {
          std::find(k_skipped.begin(), k_skipped.end(), part) != k_skipped.end();
 }
 
-// Whether `name` is a zone date's database would list: a relative path of
-// parts none of which it skips, naming a file (not a folder) that holds a
-// compiled zone ("TZif": date only asserts that).
-bool is_zone_file(std::string_view name) {
+// The bytes of `name`'s file when `name` is a zone date's database would
+// list: a relative path of parts none of which it skips, naming a file (not
+// a folder) that holds a compiled zone ("TZif": date only asserts that).
+// The one file is opened, once; no folder is listed.
+std::optional<std::string> zone_file(std::string_view name) {
   if (name.size() > 255 || name.find('\0') != std::string_view::npos || name.front() == '/') {
-    return false;
+    return std::nullopt;
   }
   for (const auto part : split(name, '/')) {
     if (skipped_by_tzdb(part)) {
-      return false;
+      return std::nullopt;
     }
   }
   const std::string path = zoneinfo_dir() + '/' + std::string(name);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return false;
+    return std::nullopt;
   }
+  // A zone file is a few kilobytes; a larger one is read by date if at all.
+  constexpr off_t k_max_read = 1 << 20;
   struct stat st {};
-  std::array<char, 4> magic{};
-  const bool zone_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                         ::read(fd, magic.data(), magic.size()) == 4 &&
-                         std::string_view(magic.data(), magic.size()) == "TZif";
+  std::optional<std::string> bytes;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::string read(static_cast<std::size_t>(std::clamp<off_t>(st.st_size, 4, k_max_read)), '\0');
+    std::size_t got = 0;
+    while (got < read.size()) {
+      const auto n = ::read(fd, read.data() + got, read.size() - got);
+      if (n <= 0) {
+        break;
+      }
+      got += static_cast<std::size_t>(n);
+    }
+    read.resize(got);
+    if (read.starts_with("TZif")) {
+      bytes = std::move(read);
+    }
+  }
   ::close(fd);
-  return zone_file;
+  return bytes;
 }
 
 // The zones found so far, by name. Never destroyed: pointers handed out
@@ -250,12 +266,15 @@ const date::time_zone *load_zone(std::string_view name) {
   if (const auto found = cache.zones.find(name); found != cache.zones.end()) {
     return found->second.get();
   }
-  if (!is_zone_file(name)) {
+  const auto bytes = zone_file(name);
+  if (!bytes) {
     return nullptr;
   }
-  // Its rules are read at the first use (date's time_zone::init), not here.
+  // zone_info() answers from the bytes just read (zone_rules.cpp), never
+  // through date's time_zone::init, which would list the whole database.
   auto zone = std::make_unique<date::time_zone>(std::string(name), date::detail::undocumented{});
   const auto *loaded = zone.get();
+  keep_zone_file(loaded, *bytes);
   cache.zones.emplace(std::string(name), std::move(zone));
   return loaded;
 }
@@ -280,7 +299,8 @@ void load_rules(const date::time_zone *zone) {
     return;
   }
   try {
-    (void)zone->get_info(date::sys_seconds{});
+    read_zone_rules(zone);
+    (void)zone_info(SysSeconds{}, zone);
   } catch (const std::exception &) {
     // A damaged zone file: the use that needs it reports that.
   }

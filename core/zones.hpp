@@ -23,9 +23,9 @@ namespace summit::core {
 // Knows the same names as date::locate_zone (every file under
 // /usr/share/zoneinfo but the tables, posix/ and right/), but without
 // date's list of the whole database, which date::locate_zone builds first
-// (hundreds of stat calls): find_zone checks the one file and returns a zone
-// whose rules are read at its first use. (Debian's date 3.0.1 still lists the
-// whole database then, to look up leap seconds: see load_rules.) The whole
+// (hundreds of stat calls): find_zone reads the one file, once; zone_info()
+// answers from those bytes, never through date's own reading, which lists
+// the whole database too (Debian's date 3.0.1, for leap seconds). The whole
 // list is read here only to suggest a name for a typo. The zones returned
 // live as long as the process; a name always gives the same pointer.
 Result<const date::time_zone *> find_zone(std::string_view name);
@@ -35,11 +35,11 @@ Result<const date::time_zone *> find_zone(std::string_view name);
 // cannot be told (no /etc/localtime).
 const date::time_zone *system_zone();
 
-// Reads `zone`'s rules now rather than at their first use. With Debian's
-// date 3.0.1 the first zone whose rules are read also makes date list the
-// whole database (time_zone::init_impl asks get_tzdb_list() for leap
-// seconds, whatever the zone), about a millisecond: a caller with time to
-// spare, such as the CLI waiting for the daemon's reply, does it then.
+// Reads `zone`'s rules now rather than at their first use: for a zone
+// find_zone gave, they are read already; for one of date's database, its
+// one file (zone_rules.cpp reads zone files itself: date's own reading
+// first lists the whole database for leap seconds, issue 17). For callers
+// with time to spare, such as the CLI waiting for the daemon's reply.
 // Never fails: a damaged zone file is reported by the use that needs it.
 void load_rules(const date::time_zone *zone);
 

@@ -268,6 +268,48 @@ TEST(ZoneRules, before_2037_every_answer_is_dates_own) {
   EXPECT_EQ(checked, 60'000U);
 }
 
+// summit reads the zone files itself (zone_rules.cpp, issue 17: date's
+// own reading lists the whole database first). Every zone of the database,
+// at and around each of its periods' bounds up to 2037 and at instants in
+// between, in UTC and as wall time: the same answer as date's.
+TEST(ZoneRules, every_zone_file_is_read_as_date_reads_it) {
+  std::size_t zones = 0;
+  std::size_t checked = 0;
+  std::size_t differences = 0;
+  const auto last = utc(2037_y / January / 1);
+  for (const auto &z : date::get_tzdb().zones) {
+    if (z.name() == "localtime") {
+      continue;
+    }
+    ++zones;
+    const auto *ours = zone(z.name().c_str());
+    ASSERT_NE(ours, nullptr) << z.name();
+    auto t = utc(1800_y / January / 1);
+    for (int period = 0; period < 400 && t < last; ++period) {
+      const auto theirs = z.get_info(t);
+      for (const Seconds delta : {-86400s, -3601s, -1s, 0s, 1s, 1800s, 3600s, 86400s}) {
+        const auto at = theirs.begin + delta;
+        if (at < utc(1800_y / January / 1)) {
+          continue;
+        }
+        const LocalSeconds wall_at{at.time_since_epoch()};
+        ++checked;
+        if (!same(zone_info(at, ours), z.get_info(at)) ||
+            !same(zone_info(wall_at, ours), z.get_info(wall_at)) ||
+            !same(zone_info(wall_at + theirs.offset, ours), z.get_info(wall_at + theirs.offset))) {
+          ADD_FAILURE() << z.name() << " near " << format_iso_utc(at);
+          if (++differences > 10) {
+            FAIL() << "more than 10 differences; stopped";
+          }
+        }
+      }
+      t = theirs.end;
+    }
+  }
+  EXPECT_GT(zones, 300U);
+  EXPECT_GT(checked, 100'000U);
+}
+
 // ---- the footer ----
 
 TEST(ZoneRules, the_footer_is_the_last_line_of_a_version_2_file) {
