@@ -71,6 +71,11 @@ bool SummitTest::wait_until_serving(const std::string &socket, BackgroundProcess
 }
 
 void SummitTest::start_daemon() {
+  // A daemon still running (the one SetUp started, for a test that starts
+  // its own) is killed and reaped first. Assigning over it killed it only
+  // after the new one was spawned, and a new one that started quickly enough
+  // found it still serving and refused ("already running").
+  m_daemon.reset();
   m_daemon = spawn_daemon(m_socket, m_database, m_log);
   ASSERT_TRUE(wait_until_serving(m_socket, *m_daemon))
       << "summitd did not start serving on " << m_socket << " (see its log below)";
