@@ -150,8 +150,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # tzdata: zone rules and the location gazetteer are read at run time.
 # libsystemd0: loaded with dlopen (so shlibdeps cannot see it) by summitd
-# under systemd and by `summit watch --notify`.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0")
+# under systemd and by `summit watch --notify`. libical3: loaded with dlopen
+# by summitd at the first repeating event, import or export
+# (cmake/LazyLibrary.cmake), so no DT_NEEDED entry names it either.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0, libical3")
 # libgweather-4-common: the gazetteer's places (Locations.xml) and their
 # translated names; libxml2, loaded with dlopen, reads it. Without either the
 # gazetteer falls back to tzdata's tables, so they are recommended, not

@@ -37,6 +37,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 [[ $depends == *libc6* ]] || fail "Depends lacks libc6 (dpkg-shlibdeps did not run?)"
 [[ $depends == *libsystemd0* ]] || fail "Depends lacks libsystemd0"
+[[ $depends == *libical3* ]] || fail "Depends lacks libical3 (summitd dlopens it)"
 [[ -n $(dpkg-deb -f "$deb" Maintainer) ]] || fail "no Maintainer"
 
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/files"
