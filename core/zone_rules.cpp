@@ -207,6 +207,9 @@ bool read_block(TzifReader &in, const TzifCounts &counts, std::size_t time_size,
     r.abbrev_at = static_cast<std::size_t>(in.integer(1));
   }
   const auto chars = std::string(in.bytes(static_cast<std::size_t>(counts.chars)));
+  // The standard/wall and UT/local indicators, which date does not use
+  // either: skipped, but a file cut before their end is not trusted.
+  in.skip(static_cast<std::size_t>(counts.isstd + counts.isut));
   if (!in.ok()) {
     return false;
   }

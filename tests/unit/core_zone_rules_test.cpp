@@ -2,6 +2,7 @@
 // transition (2037 in Debian 12's files), the file's footer rule after it.
 
 #include "core/time_format.hpp"
+#include "core/zone_files.hpp"
 #include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
@@ -284,6 +285,9 @@ TEST(ZoneRules, every_zone_file_is_read_as_date_reads_it) {
     ++zones;
     const auto *ours = zone(z.name().c_str());
     ASSERT_NE(ours, nullptr) << z.name();
+    // summit's reader takes the file (it would leave a file it cannot read
+    // to date, and this test would then compare date with itself).
+    EXPECT_TRUE(keep_zone_file(ours, file_text(zoneinfo_dir() + "/" + z.name()))) << z.name();
     auto t = utc(1800_y / January / 1);
     for (int period = 0; period < 400 && t < last; ++period) {
       const auto theirs = z.get_info(t);
@@ -308,6 +312,39 @@ TEST(ZoneRules, every_zone_file_is_read_as_date_reads_it) {
   }
   EXPECT_GT(zones, 300U);
   EXPECT_GT(checked, 100'000U);
+}
+
+// Damaged zone files: the reader takes only a whole file and leaves anything
+// else to date (which then reads the real file), without reading past the
+// bytes it was given (the ASan build checks that).
+TEST(ZoneRules, a_truncated_or_damaged_zone_file_is_left_to_date) {
+  const auto *berlin = zone("Europe/Berlin");
+  ASSERT_NE(berlin, nullptr);
+  const std::string whole = file_text(zoneinfo_dir() + "/Europe/Berlin");
+  ASSERT_GT(whole.size(), 100U);
+  EXPECT_TRUE(keep_zone_file(berlin, whole));
+  // Cut anywhere before the last data block ends: never taken.
+  const auto footer_start = whole.rfind('\n', whole.size() - 2);
+  for (std::size_t size = 0; size < footer_start; size += 7) {
+    EXPECT_FALSE(keep_zone_file(berlin, whole.substr(0, size))) << size << " bytes";
+  }
+  // Counts far beyond the file: refused, not trusted.
+  std::string huge = whole;
+  for (std::size_t at = 20; at < 44; ++at) {
+    huge[at] = '\x7f';
+  }
+  EXPECT_FALSE(keep_zone_file(berlin, huge));
+  // Not TZif at all.
+  EXPECT_FALSE(keep_zone_file(berlin, std::string(200, 'x')));
+  // A file with leap seconds (right/, when tzdata ships it) is date's.
+  const std::string right = file_text(zoneinfo_dir() + "/right/Europe/Berlin");
+  if (!right.empty()) {
+    EXPECT_FALSE(keep_zone_file(berlin, right));
+  }
+  // Whatever was offered, the zone still answers as date does.
+  const auto t = utc(2025_y / July / 1);
+  EXPECT_EQ(zone_info(t, berlin).offset, berlin->get_info(t).offset);
+  EXPECT_EQ(zone_info(t, berlin).abbrev, "CEST");
 }
 
 // ---- the footer ----
