@@ -3,6 +3,8 @@
 #include "core/ical/ics_time.hpp"
 #include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/libical_handles.hpp"
+#include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 #include <libical/ical.h>
@@ -101,8 +103,21 @@ void add_alarms(icalcomponent *vevent, const Event &event) {
 
 // The properties a series and its changed occurrences share.
 void add_common(icalcomponent *vevent, const Event &event, core::SysSeconds now) {
-  const std::string uid = event.uid.empty() ? fmt::format("summit-{}", event.id) : event.uid;
+  // A change of one occurrence kept without its series is written as what
+  // it came as: a VEVENT with the series' UID and RECURRENCE-ID.
+  const std::string uid = event.lone_change   ? event.lone_change->series_uid
+                          : event.uid.empty() ? fmt::format("summit-{}", event.id)
+                                              : event.uid;
   icalcomponent_add_property(vevent, icalproperty_new_uid(uid.c_str()));
+  if (event.lone_change && !event.occurrence) {
+    if (auto id = core::parse_iso(event.lone_change->recurrence_id)) {
+      icalcomponent_add_property(
+          vevent, icalproperty_new_recurrenceid(
+                      id->kind == core::When::Kind::instant
+                          ? utc_time(id->instant)
+                          : ical_wall_time(id->local, id->kind == core::When::Kind::date)));
+    }
+  }
   icalcomponent_add_property(vevent, icalproperty_new_dtstamp(utc_time(now)));
   for (const std::string &tag : event.tags) {
     icalcomponent_add_property(vevent, icalproperty_new_categories(tag.c_str()));

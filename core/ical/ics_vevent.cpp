@@ -7,6 +7,7 @@
 #include "core/ical/ics_text.hpp"
 #include "core/time_format.hpp"
 #include "core/zone_rules.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -137,7 +138,8 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     }
     break;
   case IcalMoment::Form::zoned: {
-    const TzidReading &choice = zones.resolve(start->tzid);
+    frame.year = int(date::year_month_day{date::floor<date::days>(start->wall)}.year());
+    const TzidReading &choice = zones.resolve(start->tzid, frame.year);
     frame.tz = choice.kind == TzidReading::Kind::iana ? choice.iana : zones.fallback_zone();
     if (choice.kind == TzidReading::Kind::custom) {
       frame.start_tzid = start->tzid;
