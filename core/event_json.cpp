@@ -247,6 +247,11 @@ Result<Event> event_from_json(const json &in) {
     if (auto updated = parse_iso(in.value("updated", "")); updated) {
       event.updated = updated->instant;
     }
+    if (is_floating(event.tz)) {
+      // The sender read its wall times in its own floating zone; this
+      // process reads them in its own (zones.hpp).
+      (void)derive_instants(event);
+    }
     return event;
   } catch (const json::exception &e) {
     return fail(ErrorCode::invalid_params, fmt::format("malformed event object: {}", e.what()));

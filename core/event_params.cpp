@@ -609,13 +609,18 @@ Result<const date::time_zone *> read_zone(const json &params, const EventInputCo
     if (!tz) {
       return tl::unexpected(tz.error());
     }
-    auto typed = read_typed_zone(*tz);
-    if (!typed) {
-      return fail_field("tz", typed.error().message);
-    }
-    event.tz = typed->zone->name();
-    if (!typed->note.empty()) {
-      drafted.notes.push_back(std::move(typed->note));
+    if (is_floating(text::trim(*tz))) {
+      // The same wall time in every zone (zones.hpp).
+      event.tz = std::string(k_floating);
+    } else {
+      auto typed = read_typed_zone(*tz);
+      if (!typed) {
+        return fail_field("tz", typed.error().message);
+      }
+      event.tz = typed->zone->name();
+      if (!typed->note.empty()) {
+        drafted.notes.push_back(std::move(typed->note));
+      }
     }
   } else if (ctx.gazetteer != nullptr && !event.location.empty()) {
     // Read on demand: the first location without tz loads the gazetteer.

@@ -33,8 +33,9 @@ icaltimetype utc_time(core::SysSeconds t) {
 }
 
 // DTSTART, DTEND, RDATE...: a wall time with TZID=<IANA name>, or a DATE.
+// A floating event's times have neither (RFC 5545 3.3.5 form #1).
 icalproperty *with_zone(icalproperty *property, const Event &event) {
-  if (event.precision == Precision::timed) {
+  if (event.precision == Precision::timed && !core::is_floating(event.tz)) {
     icalproperty_add_parameter(property, icalparameter_new_tzid(event.tz.c_str()));
   }
   return property;
@@ -51,7 +52,7 @@ icaltimetype event_time(const Event &event, LocalSeconds t) {
 // travels in X-SUMMIT-TZID.
 icalproperty *moment(icalproperty *(*make)(icaltimetype), const Event &event, LocalSeconds local,
                      core::SysSeconds utc, bool later, bool may_be_utc) {
-  if (event.precision == Precision::timed && later && may_be_utc) {
+  if (event.precision == Precision::timed && later && may_be_utc && !core::is_floating(event.tz)) {
     return make(utc_time(utc));
   }
   return with_zone(make(event_time(event, local)), event);
@@ -122,7 +123,8 @@ void add_common(icalcomponent *vevent, const Event &event, core::SysSeconds now)
   for (const std::string &tag : event.tags) {
     icalcomponent_add_property(vevent, icalproperty_new_categories(tag.c_str()));
   }
-  if (event.precision != Precision::timed || (event.start_later && !event.recurrence)) {
+  if (!core::is_floating(event.tz) &&
+      (event.precision != Precision::timed || (event.start_later && !event.recurrence))) {
     // A DATE has no zone, nor has a UTC start; summit's events have one
     // (for reminders, and to be shown in).
     add_x(vevent, "X-SUMMIT-TZID", event.tz);
@@ -245,7 +247,7 @@ std::string vevents(const std::vector<Event> &events, core::SysSeconds now,
         out += serialize(override_vevent(event, changed, now).get());
       }
     }
-    if (event.precision == Precision::timed) {
+    if (event.precision == Precision::timed && !core::is_floating(event.tz)) {
       zones.insert(event.tz);
     }
   }

@@ -194,13 +194,18 @@ TEST(IcsImportZones, an_unknown_tzid_without_vtimezone_is_a_wall_time_in_the_fal
   EXPECT_TRUE(mentions(event.notes, "line 7: TZID 'LOLOLOL' is no known zone"));
 }
 
-TEST(IcsImportZones, a_floating_time_is_a_wall_time_in_the_fallback_zone) {
-  const auto event =
-      only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART:20250926T100000\nEND:VEVENT\n"),
-                 ImportOptions{"Asia/Dushanbe"});
-  EXPECT_EQ(event.params["tz"], "Asia/Dushanbe");
-  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
-  EXPECT_TRUE(event.notes.empty());
+// Issue 16: RFC 5545's floating time stays floating, whoever imports it.
+TEST(IcsImportZones, a_floating_time_stays_floating_whatever_the_importers_zone) {
+  for (const char *importer : {"Asia/Dushanbe", "America/New_York"}) {
+    const auto event = only_event(calendar("X-WR-TIMEZONE:Asia/Almaty\nBEGIN:VEVENT\nUID:a\n"
+                                           "SUMMARY:x\nDTSTART:20250926T100000\n"
+                                           "DTEND:20250926T113000\nEND:VEVENT\n"),
+                                  ImportOptions{importer});
+    EXPECT_EQ(event.params["tz"], "floating") << importer;
+    EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00") << importer;
+    EXPECT_EQ(event.params["end"], "2025-09-26T11:30:00") << importer;
+    EXPECT_TRUE(event.notes.empty()) << importer;
+  }
 }
 
 TEST(IcsImportZones, a_utc_time_is_shown_in_the_calendars_x_wr_timezone) {
@@ -230,7 +235,13 @@ TEST(IcsImportZones, a_date_start_is_an_all_day_event_with_an_exclusive_end) {
   EXPECT_EQ(event.params["start"], "2025-09-26");
   EXPECT_EQ(event.params["end"], "2025-09-28");
   EXPECT_EQ(event.params["all_day"], true);
-  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["tz"], "floating"); // a date is the same day in every zone
+}
+
+TEST(IcsImportZones, a_date_summit_exported_with_its_zone_keeps_that_zone) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;VALUE=DATE:"
+                                         "20250926\nX-SUMMIT-TZID:Asia/Tokyo\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Asia/Tokyo");
 }
 
 TEST(IcsImportZones, a_one_day_event_without_dtend_has_no_end) {
