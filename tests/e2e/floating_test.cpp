@@ -23,7 +23,7 @@ TEST_F(Floating, an_event_added_floating_is_at_its_wall_time_for_every_viewer) {
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_EQ(added.out, "Added event 1: Dentist, Mon 4 Mar 2030 09:00–09:30  (floating)\n");
 
-  for (const std::string &viewer : {"Asia/Tokyo", "America/New_York", "UTC"}) {
+  for (const char *viewer : {"Asia/Tokyo", "America/New_York", "UTC"}) {
     const ProcessResult listed =
         summit({"list", "--from", "2030-03-01", "--to", "2030-03-31"}, viewer);
     ASSERT_EQ(listed.exit_code, 0) << listed.err;
