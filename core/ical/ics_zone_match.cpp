@@ -6,6 +6,8 @@
 #include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -95,6 +97,17 @@ std::string matching_iana_zone(icaltimezone *custom, core::TimeRange span) {
     auto zone = core::find_zone(name);
     return zone && same_offsets(*zone, span, first, changes);
   };
+  if (changes.empty() && first % 3600 == 0 && first >= -12 * 3600 && first <= 14 * 3600) {
+    // One offset all along: tzdata's zone for that offset, which promises
+    // no daylight saving time later (a city's zone would).
+    const std::int64_t hours = first / 3600;
+    const std::string fixed =
+        hours == 0 ? std::string("Etc/UTC")
+                   : fmt::format("Etc/GMT{}{}", hours > 0 ? '-' : '+', hours > 0 ? hours : -hours);
+    if (matches(fixed)) {
+      return fixed;
+    }
+  }
   for (const std::string &name : iana_zones_of_windows_table()) {
     if (matches(name)) {
       return name;

@@ -13,7 +13,9 @@ namespace summit::ical::detail {
 
 // The IANA zone whose UTC offset is `custom`'s at every instant of `span`
 // (the same changes of offset, at the same instants), or empty when none
-// is. The zones of the CLDR Windows table are tried first, in its order
+// is. A zone with one offset of whole hours all along is tzdata's Etc zone
+// for it (Etc/UTC, Etc/GMT-3). Else the zones of the CLDR Windows table are
+// tried first, in its order
 // (America/New_York before America/Detroit, which has had the same rules
 // since 1975), then every zone of tzdata by name. The custom zone's changes
 // are found a day at a time (then to the second): two changes within one
