@@ -4,6 +4,7 @@
 #include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/libical_handles.hpp"
 #include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 
 #include <fmt/format.h>
@@ -148,6 +149,15 @@ void add_recurrence(icalcomponent *vevent, const Event &event) {
   const core::Recurrence &recurrence = *event.recurrence;
   if (!recurrence.rrule.empty()) {
     icalrecurrencetype rule = icalrecurrencetype_from_string(recurrence.rrule.c_str());
+    if (core::is_floating(event.tz) && event.precision == Precision::timed &&
+        !icaltime_is_null_time(rule.until) && icaltime_is_utc(rule.until) != 0) {
+      // RFC 5545 3.3.10: with a floating DTSTART, UNTIL is floating too: the
+      // wall time the stored UTC UNTIL is in the floating zone it was made in.
+      if (auto zone = core::find_zone(event.tz)) {
+        const core::SysSeconds until{core::Seconds{icaltime_as_timet(rule.until)}};
+        rule.until = ical_wall_time(core::to_local(until, *zone), false);
+      }
+    }
     if (rule.freq != ICAL_NO_RECURRENCE) {
       icalcomponent_add_property(vevent, icalproperty_new_rrule(rule));
     }

@@ -102,6 +102,15 @@ TEST(IcsExport, a_floating_event_has_times_without_zone_and_no_vtimezone) {
   EXPECT_EQ(text.find("floating"), std::string::npos) << text;
 }
 
+TEST(IcsExport, a_floating_series_ends_at_a_floating_until) {
+  const std::string text = export_calendar(
+      {make(json::parse(R"({"uid": "c@summit", "title": "Class", "start": "2025-09-29T18:00",
+           "tz": "floating", "recurrence": {"rrule": "FREQ=DAILY;UNTIL=20251003T180000Z"}})"))},
+      k_now);
+  // The tests' floating zone is UTC: 18:00Z is 18:00 there.
+  EXPECT_TRUE(has_line(text, "RRULE:FREQ=DAILY;UNTIL=20251003T180000")) << text;
+}
+
 TEST(IcsExport, text_is_escaped_and_each_reminder_is_a_display_alarm) {
   const std::string &text = sample();
   EXPECT_TRUE(has_line(text, "SUMMARY:Council\\, vote\\; plan"));

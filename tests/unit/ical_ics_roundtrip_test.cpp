@@ -114,6 +114,9 @@ TEST(IcsRoundTrip, floating_events_stay_floating) {
           "duration": "PT15M", "tz": "floating",
           "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=3", "exdates": ["2025-10-06T09:30"]}})"),
       json::parse(R"({"uid": "f4", "title": "Summit", "start": "2026-05", "tz": "floating"})"),
+      json::parse(R"({"uid": "f5", "title": "Class", "start": "2025-09-29T18:00",
+          "duration": "PT1H", "tz": "floating",
+          "recurrence": {"rrule": "FREQ=DAILY;UNTIL=20251003T180000Z"}})"),
   });
 }
 
