@@ -424,6 +424,8 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   if (!viewer->note.empty()) {
     err << "summit: " << viewer->note << "\n";
   }
+  // Floating events are shown at their own wall time, whatever the zone.
+  core::set_floating_zone(viewer->zone);
   const std::string socket_path =
       resolve_socket_path(SocketPathInputs{socket_flag, env_value(env, "SUMMIT_SOCKET"),
                                            env_value(env, "XDG_RUNTIME_DIR"), env.uid, env.exists});

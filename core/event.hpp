@@ -52,6 +52,11 @@ struct OccurrenceOverride {
   std::optional<std::string> location;
   std::optional<std::string> description;
   std::optional<Status> status;
+  // The change came on its own, as a single event with a RECURRENCE-ID
+  // (an invitation to one changed meeting), and was joined to the series
+  // (ical::join_lone_change). Importing the series again keeps it, where
+  // the series' own file does not change that occurrence.
+  bool separate = false;
   bool operator==(const OccurrenceOverride &) const = default;
 };
 
@@ -74,6 +79,19 @@ struct Recurrence {
   // rule when the event is written (ical::RecurrenceRules::check).
   std::string description;
   bool operator==(const Recurrence &) const = default;
+};
+
+// A change of one occurrence imported without its series (RFC 5545
+// RECURRENCE-ID whose master was not in the file, nor in the calendar): a
+// single event that remembers which occurrence of which series it changes,
+// so that importing the series later joins it as that occurrence's
+// override (docs/PROTOCOL.md calendar.import).
+struct LoneChange {
+  std::string series_uid;
+  // The RECURRENCE-ID: a UTC instant "2025-10-31T09:00:00Z", or a date
+  // "2025-10-31" for an all-day series.
+  std::string recurrence_id;
+  bool operator==(const LoneChange &) const = default;
 };
 
 // A calendar entry. The local wall times plus `tz` are the source of
@@ -118,6 +136,8 @@ struct Event {
   // returns them: the occurrence's RECURRENCE-ID. start/end, title, location,
   // description and status are then the occurrence's own.
   std::optional<LocalSeconds> occurrence;
+  // Set for a change of one occurrence stored without its series.
+  std::optional<LoneChange> lone_change;
 
   TimeRange span() const { return {start_utc, end_utc}; }
 };

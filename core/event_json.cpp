@@ -71,6 +71,9 @@ json recurrence_json(const Event &event, const date::time_zone *zone) {
     if (changed.status) {
       item["status"] = to_string(*changed.status);
     }
+    if (changed.separate) {
+      item["separate"] = true;
+    }
     overrides.push_back(std::move(item));
   }
   return json{{"rrule", recurrence.rrule},
@@ -116,6 +119,10 @@ json event_to_json(const Event &event) {
   }
   if (event.occurrence) {
     out["occurrence"] = wire_form(event.precision, *event.occurrence);
+  }
+  if (event.lone_change) {
+    out["changes_occurrence"] = {{"series_uid", event.lone_change->series_uid},
+                                 {"recurrence_id", event.lone_change->recurrence_id}};
   }
   return out;
 }
@@ -170,6 +177,7 @@ Recurrence recurrence_from_json(const json &object) {
     if (item.contains("status")) {
       changed.status = status_from_string(item.at("status").get<std::string>());
     }
+    changed.separate = item.value("separate", false);
     recurrence.overrides.push_back(std::move(changed));
   }
   return recurrence;
@@ -227,12 +235,22 @@ Result<Event> event_from_json(const json &in) {
         event.occurrence = id->local;
       }
     }
+    if (in.contains("changes_occurrence") && in.at("changes_occurrence").is_object()) {
+      const json &lone = in.at("changes_occurrence");
+      event.lone_change = LoneChange{lone.at("series_uid").get<std::string>(),
+                                     lone.at("recurrence_id").get<std::string>()};
+    }
     event.owner_uid = in.value("owner_uid", std::uint32_t{0});
     if (auto created = parse_iso(in.value("created", "")); created) {
       event.created = created->instant;
     }
     if (auto updated = parse_iso(in.value("updated", "")); updated) {
       event.updated = updated->instant;
+    }
+    if (is_floating(event.tz)) {
+      // The sender read its wall times in its own floating zone; this
+      // process reads them in its own (zones.hpp).
+      (void)derive_instants(event);
     }
     return event;
   } catch (const json::exception &e) {

@@ -43,8 +43,8 @@ constexpr std::array k_recurrence_fields{"rrule", "rdates", "exdates", "override
 // start_utc, end_utc and start_offset are what event_to_json writes; they are
 // accepted (and recomputed) so that an event object can be sent back as is.
 constexpr std::array k_override_fields{
-    "occurrence", "start",     "end",     "duration",     "title",       "location", "description",
-    "status",     "start_utc", "end_utc", "start_offset", "start_later", "end_later"};
+    "occurrence", "start",     "end",     "duration",     "title",       "location",  "description",
+    "status",     "start_utc", "end_utc", "start_offset", "start_later", "end_later", "separate"};
 // rdates, exdates and overrides together (docs/PROTOCOL.md, limits).
 constexpr std::size_t k_max_recurrence_entries = 4000;
 
@@ -210,7 +210,7 @@ Result<OccurrenceOverride> parse_override(const json &item, std::size_t index, c
         k_override_fields.end()) {
       return fail_field(field + "." + key,
                         fmt::format("unknown field; the fields are occurrence, start, end, "
-                                    "duration, title, location, description, status"));
+                                    "duration, title, location, description, status, separate"));
     }
   }
   auto has = [&](const char *key) { return item.contains(key) && !item.at(key).is_null(); };
@@ -323,6 +323,12 @@ Result<OccurrenceOverride> parse_override(const json &item, std::size_t index, c
       return fail_field(field + ".status", "must be \"confirmed\", \"tentative\" or \"cancelled\"");
     }
     changed.status = *parsed;
+  }
+  if (has("separate")) {
+    if (!item.at("separate").is_boolean()) {
+      return fail_field(field + ".separate", "must be true or false");
+    }
+    changed.separate = item.at("separate").get<bool>();
   }
   return changed;
 }
@@ -603,13 +609,18 @@ Result<const date::time_zone *> read_zone(const json &params, const EventInputCo
     if (!tz) {
       return tl::unexpected(tz.error());
     }
-    auto typed = read_typed_zone(*tz);
-    if (!typed) {
-      return fail_field("tz", typed.error().message);
-    }
-    event.tz = typed->zone->name();
-    if (!typed->note.empty()) {
-      drafted.notes.push_back(std::move(typed->note));
+    if (is_floating(text::trim(*tz))) {
+      // The same wall time in every zone (zones.hpp).
+      event.tz = std::string(k_floating);
+    } else {
+      auto typed = read_typed_zone(*tz);
+      if (!typed) {
+        return fail_field("tz", typed.error().message);
+      }
+      event.tz = typed->zone->name();
+      if (!typed->note.empty()) {
+        drafted.notes.push_back(std::move(typed->note));
+      }
     }
   } else if (ctx.gazetteer != nullptr && !event.location.empty()) {
     // Read on demand: the first location without tz loads the gazetteer.

@@ -3,6 +3,7 @@
 #include "core/event_json.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -64,6 +65,10 @@ Result<Event> occurrence_from_json(Event series, const json &entry) {
     if (entry.contains("status")) {
       series.status =
           status_from_string(entry.at("status").get<std::string>()).value_or(series.status);
+    }
+    if (is_floating(series.tz)) {
+      // Its wall time in this process's floating zone (the viewer's).
+      (void)derive_instants(series);
     }
     return series;
   } catch (const json::exception &e) {

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -340,10 +341,36 @@ const date::time_zone *system_zone() {
   }
 }
 
+namespace {
+
+std::atomic<const date::time_zone *> g_floating_zone{nullptr};
+
+} // namespace
+
+bool is_floating(std::string_view tz) { return tz == k_floating; }
+
+void set_floating_zone(const date::time_zone *zone) {
+  if (zone != nullptr) {
+    g_floating_zone.store(zone);
+  }
+}
+
+const date::time_zone *floating_zone() {
+  if (const auto *zone = g_floating_zone.load()) {
+    return zone;
+  }
+  const auto *utc = load_zone("UTC");
+  g_floating_zone.store(utc);
+  return utc;
+}
+
 Result<const date::time_zone *> find_zone(std::string_view text) {
   const auto name = trim(text);
   if (name.empty()) {
     return fail(ErrorCode::invalid_params, "empty time zone name");
+  }
+  if (name == k_floating) {
+    return floating_zone();
   }
   if (name == k_host_zone) {
     return fail(ErrorCode::invalid_params,

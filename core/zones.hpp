@@ -28,7 +28,21 @@ namespace summit::core {
 // the whole database too (Debian's date 3.0.1, for leap seconds). The whole
 // list is read here only to suggest a name for a typo. The zones returned
 // live as long as the process; a name always gives the same pointer.
+// "floating" gives floating_zone().
 Result<const date::time_zone *> find_zone(std::string_view name);
+
+// Floating time (RFC 5545 3.3.5: a DATE, or a DATE-TIME with neither TZID
+// nor Z): the same wall date and time wherever it is read. An event whose
+// `tz` is "floating" keeps its wall times; each process reads them in a zone
+// of its own, which find_zone("floating") gives: summitd's local zone
+// (its reminders fire at that wall time), the viewer's in the CLI (it shows
+// the wall time as it is, whatever --tz says). UTC until set.
+inline constexpr std::string_view k_floating = "floating";
+bool is_floating(std::string_view tz);
+// Sets the zone find_zone("floating") gives, for the whole process (not
+// null; set once at start-up, before other threads read it).
+void set_floating_zone(const date::time_zone *zone);
+const date::time_zone *floating_zone();
 
 // The machine's own zone, named by the /etc/localtime link (as
 // date::current_zone() finds it, but through find_zone); nullptr when it

@@ -537,7 +537,11 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
   if (start->shape == StartShape::all_day) {
     params["all_day"] = true;
   }
-  params["tz"] = zone->name();
+  // --tz floating: the same wall time in every zone (read here in the
+  // viewer's, which is the CLI's floating zone).
+  params["tz"] = options.tz && core::is_floating(core::text::trim(*options.tz))
+                     ? std::string(core::k_floating)
+                     : zone->name();
   if (options.end) {
     auto end = end_to_wire(*options.end, start->shape, start->day, now, zone);
     if (!end) {
@@ -643,8 +647,12 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   }
   // The zone always travels with the request (the daemon never guesses
   // one); it is a change only when it differs from the event's.
-  params["tz"] = zone->name();
-  changed = changed || zone->name() != current.tz;
+  // A floating event stays floating unless --tz or a place names a zone.
+  const bool floating = options.tz ? core::is_floating(core::text::trim(*options.tz))
+                                   : core::is_floating(current.tz) && zone == core::floating_zone();
+  const std::string zone_name = floating ? std::string(core::k_floating) : zone->name();
+  params["tz"] = zone_name;
+  changed = changed || zone_name != current.tz;
   if (!changed && require_change) {
     return fail(ErrorCode::invalid_params,
                 "edit: nothing to change; give --title, --at, --end, --duration, --tz, "

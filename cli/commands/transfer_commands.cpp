@@ -83,9 +83,13 @@ int print_import_result(CommandSession &session, const std::string &name, const 
   const json counted = result.value("skipped_count", json());
   const std::size_t skipped_count =
       counted.is_number_unsigned() ? std::max(counted.get<std::size_t>(), listed) : listed;
-  const std::string counts =
+  std::string counts =
       fmt::format("{} added, {} updated, {} unchanged, {} skipped", count_of(result, "added"),
                   count_of(result, "updated"), count_of(result, "unchanged"), skipped_count);
+  if (const auto joined = count_of(result, "joined"); joined > 0) {
+    // Changes of one occurrence stored alone, now in their series.
+    counts += fmt::format(", {} joined to their series", joined);
+  }
   if (result.value("dry_run", false)) {
     session.out() << fmt::format("Checked {} (dry run, nothing changed): {}\n", printable(name),
                                  counts);

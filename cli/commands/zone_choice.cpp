@@ -1,5 +1,6 @@
 #include "cli/commands/zone_choice.hpp"
 
+#include "core/text.hpp"
 #include "core/zone_input.hpp"
 #include "core/zones.hpp"
 
@@ -31,6 +32,12 @@ choose_viewer_zone(const std::optional<std::string> &tz_flag,
                    const std::optional<std::string> &tz_env,
                    const std::function<const date::time_zone *()> &system_zone) {
   if (tz_flag) {
+    if (core::is_floating(core::text::trim(*tz_flag))) {
+      return core::fail(core::ErrorCode::invalid_params,
+                        "'floating' is no zone to view times in (floating events are shown at "
+                        "their own wall time in every zone); give an IANA name such as "
+                        "Europe/Minsk, or pass --tz floating to add or edit");
+    }
     auto typed = core::read_typed_zone(*tz_flag);
     if (!typed) {
       return tl::unexpected(typed.error());

@@ -80,10 +80,14 @@ std::string time_column(const AgendaEntry &entry, const date::time_zone *viewer)
   return with_end ? clock(start) + "–" + clock(end) : clock(start);
 }
 
-// "[12:00–13:00 Europe/Minsk]" for a timed event in another zone.
+// "[12:00–13:00 Europe/Minsk]" for a timed event in another zone,
+// "[floating]" for one that has none.
 std::string own_time(const core::Event &event, const date::time_zone *viewer) {
   if (event.precision != core::Precision::timed || event.tz == viewer->name()) {
     return {};
+  }
+  if (core::is_floating(event.tz)) {
+    return "[floating]"; // at its own wall time in every zone
   }
   auto zone = core::find_zone(event.tz);
   if (!zone) {

@@ -33,6 +33,10 @@ std::string format_start_exact(const core::Event &event) {
   case core::Precision::timed:
     break;
   }
+  if (core::is_floating(event.tz)) {
+    return core::format_iso_local(event.start_local) +
+           " floating (the same wall time in every zone; summitd reminds at it in its own)";
+  }
   auto zone = core::find_zone(event.tz);
   const std::string local = zone ? core::format_iso_offset(event.start_utc, *zone)
                                  : core::format_iso_local(event.start_local);

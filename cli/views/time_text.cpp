@@ -38,6 +38,10 @@ std::string format_timed(const core::Event &event, const date::time_zone *viewer
   if (event.tz == viewer->name()) {
     return text;
   }
+  if (core::is_floating(event.tz)) {
+    // Its wall time is the same in every zone, the viewer's too.
+    return text + "  (floating)";
+  }
   // Derive the event's local time from the instant rather than copying
   // start_local, so both halves of the line describe the same instant even
   // when the wall time was moved out of a DST gap.

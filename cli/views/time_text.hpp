@@ -16,7 +16,8 @@ core::LocalSeconds local_time_in(core::SysSeconds t, const date::time_zone *zone
 // When an event happens, as a person reads it in `viewer`'s zone:
 //   timed:   "Fri 26 Sep 2025 08:00  (10:00 Europe/Minsk)" -- the event's own
 //            zone and local time beside it when the zones differ; an end
-//            shows as "08:00–09:30";
+//            shows as "08:00–09:30"; a floating event at its own wall time
+//            whatever the viewer's zone: "Fri 26 Sep 2025 10:00  (floating)";
 //   all-day: "Fri 26 Sep 2025 (all day)", or "Fri 26 Sep 2025 – Sun 28 Sep
 //            2025" (local dates: they do not move with the viewer's zone);
 //   month:   "Sep 2025 (date TBA)".

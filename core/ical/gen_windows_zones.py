@@ -79,6 +79,15 @@ def main():
     print("  return std::string(found->iana);")
     print("}")
     print()
+    print("std::vector<std::string> iana_zones_of_windows_table() {")
+    print("  std::vector<std::string> zones;")
+    print("  zones.reserve(k_windows_zones.size());")
+    print("  for (const WindowsZone &zone : k_windows_zones) {")
+    print("    zones.emplace_back(zone.iana);")
+    print("  }")
+    print("  return zones;")
+    print("}")
+    print()
     print("} // namespace summit::ical")
 
 

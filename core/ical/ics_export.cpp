@@ -3,6 +3,9 @@
 #include "core/ical/ics_time.hpp"
 #include "core/ical/ics_vtimezone.hpp"
 #include "core/ical/libical_handles.hpp"
+#include "core/time_parse.hpp"
+#include "core/zone_rules.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 #include <libical/ical.h>
@@ -31,8 +34,9 @@ icaltimetype utc_time(core::SysSeconds t) {
 }
 
 // DTSTART, DTEND, RDATE...: a wall time with TZID=<IANA name>, or a DATE.
+// A floating event's times have neither (RFC 5545 3.3.5 form #1).
 icalproperty *with_zone(icalproperty *property, const Event &event) {
-  if (event.precision == Precision::timed) {
+  if (event.precision == Precision::timed && !core::is_floating(event.tz)) {
     icalproperty_add_parameter(property, icalparameter_new_tzid(event.tz.c_str()));
   }
   return property;
@@ -49,7 +53,7 @@ icaltimetype event_time(const Event &event, LocalSeconds t) {
 // travels in X-SUMMIT-TZID.
 icalproperty *moment(icalproperty *(*make)(icaltimetype), const Event &event, LocalSeconds local,
                      core::SysSeconds utc, bool later, bool may_be_utc) {
-  if (event.precision == Precision::timed && later && may_be_utc) {
+  if (event.precision == Precision::timed && later && may_be_utc && !core::is_floating(event.tz)) {
     return make(utc_time(utc));
   }
   return with_zone(make(event_time(event, local)), event);
@@ -101,13 +105,27 @@ void add_alarms(icalcomponent *vevent, const Event &event) {
 
 // The properties a series and its changed occurrences share.
 void add_common(icalcomponent *vevent, const Event &event, core::SysSeconds now) {
-  const std::string uid = event.uid.empty() ? fmt::format("summit-{}", event.id) : event.uid;
+  // A change of one occurrence kept without its series is written as what
+  // it came as: a VEVENT with the series' UID and RECURRENCE-ID.
+  const std::string uid = event.lone_change   ? event.lone_change->series_uid
+                          : event.uid.empty() ? fmt::format("summit-{}", event.id)
+                                              : event.uid;
   icalcomponent_add_property(vevent, icalproperty_new_uid(uid.c_str()));
+  if (event.lone_change && !event.occurrence) {
+    if (auto id = core::parse_iso(event.lone_change->recurrence_id)) {
+      icalcomponent_add_property(
+          vevent, icalproperty_new_recurrenceid(
+                      id->kind == core::When::Kind::instant
+                          ? utc_time(id->instant)
+                          : ical_wall_time(id->local, id->kind == core::When::Kind::date)));
+    }
+  }
   icalcomponent_add_property(vevent, icalproperty_new_dtstamp(utc_time(now)));
   for (const std::string &tag : event.tags) {
     icalcomponent_add_property(vevent, icalproperty_new_categories(tag.c_str()));
   }
-  if (event.precision != Precision::timed || (event.start_later && !event.recurrence)) {
+  if (!core::is_floating(event.tz) &&
+      (event.precision != Precision::timed || (event.start_later && !event.recurrence))) {
     // A DATE has no zone, nor has a UTC start; summit's events have one
     // (for reminders, and to be shown in).
     add_x(vevent, "X-SUMMIT-TZID", event.tz);
@@ -131,6 +149,15 @@ void add_recurrence(icalcomponent *vevent, const Event &event) {
   const core::Recurrence &recurrence = *event.recurrence;
   if (!recurrence.rrule.empty()) {
     icalrecurrencetype rule = icalrecurrencetype_from_string(recurrence.rrule.c_str());
+    if (core::is_floating(event.tz) && event.precision == Precision::timed &&
+        !icaltime_is_null_time(rule.until) && icaltime_is_utc(rule.until) != 0) {
+      // RFC 5545 3.3.10: with a floating DTSTART, UNTIL is floating too: the
+      // wall time the stored UTC UNTIL is in the floating zone it was made in.
+      if (auto zone = core::find_zone(event.tz)) {
+        const core::SysSeconds until{core::Seconds{icaltime_as_timet(rule.until)}};
+        rule.until = ical_wall_time(core::to_local(until, *zone), false);
+      }
+    }
     if (rule.freq != ICAL_NO_RECURRENCE) {
       icalcomponent_add_property(vevent, icalproperty_new_rrule(rule));
     }
@@ -230,7 +257,7 @@ std::string vevents(const std::vector<Event> &events, core::SysSeconds now,
         out += serialize(override_vevent(event, changed, now).get());
       }
     }
-    if (event.precision == Precision::timed) {
+    if (event.precision == Precision::timed && !core::is_floating(event.tz)) {
       zones.insert(event.tz);
     }
   }

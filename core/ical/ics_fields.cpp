@@ -90,7 +90,7 @@ tl::expected<std::string, std::string> wire_of(const VeventSource &source, icalp
                                   shorten(icalproperty_get_value_as_string(property)))));
   }
   if (moment->form == IcalMoment::Form::zoned) {
-    const TzidReading &choice = source.zones->resolve(moment->tzid);
+    const TzidReading &choice = source.zones->resolve(moment->tzid, frame.year);
     if (!choice.note.empty()) {
       add_note(notes, at_line(line, choice.note));
     }

@@ -404,7 +404,7 @@ void CalendarReader::Impl::read_orphan(const Entry &entry, const VeventSource &s
         at, fmt::format("a change of the occurrence {} (RECURRENCE-ID) of a series that is not "
                         "in this file: imported as a single event with its UID {} (joined to "
                         "the series if the calendar has it; importing the series later "
-                        "replaces it)",
+                        "joins it as the change of that occurrence)",
                         id, reading->uid)));
   } else {
     const std::string own =

@@ -15,9 +15,11 @@
 namespace summit::ical {
 
 struct ImportOptions {
-  // The importing user's IANA zone: used for floating times (no TZID, no Z)
-  // and, with a note, for events whose TZID is neither an IANA name, a
-  // Windows name in the CLDR table, nor a VTIMEZONE this file defines.
+  // The importing user's IANA zone: used, with a note, for events whose
+  // TZID is neither an IANA name, a Windows name in the CLDR table, nor a
+  // VTIMEZONE this file defines (nor one an IANA zone matches), and for
+  // UTC times without X-WR-TIMEZONE. DATE values and floating times (no
+  // TZID, no Z) stay floating: tz "floating" (core::k_floating).
   std::string fallback_tz;
 };
 

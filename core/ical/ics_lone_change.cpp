@@ -1,5 +1,6 @@
 #include "core/ical/ics_lone_change.hpp"
 
+#include "core/ical/ics_text.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
@@ -47,6 +48,7 @@ core::Result<core::Event> join_lone_change(const core::Event &series, const core
   }
   core::OccurrenceOverride changed;
   changed.occurrence = id;
+  changed.separate = true;
   if (all_day) {
     changed.start_local = change.start_local;
     changed.end_local = change.end_local;
@@ -88,6 +90,64 @@ core::Result<core::Event> join_lone_change(const core::Event &series, const core
     return tl::unexpected(derived.error());
   }
   return joined;
+}
+
+std::string own_uid_of_change(const std::string &series_uid, const std::string &recurrence_id) {
+  return fmt::format("import-{:016x}@summit",
+                     detail::stable_hash(series_uid + '\n' + recurrence_id));
+}
+
+core::Result<core::LocalSeconds> occurrence_named(const core::Event &series,
+                                                  const std::string &recurrence_id) {
+  auto zone = core::find_zone(series.tz);
+  if (!zone) {
+    return tl::unexpected(zone.error());
+  }
+  auto when = core::parse_iso(recurrence_id);
+  if (!when) {
+    return tl::unexpected(when.error());
+  }
+  return when->kind == core::When::Kind::instant ? core::to_local(when->instant, *zone)
+                                                 : when->local;
+}
+
+core::Event keep_separate_changes(core::Event incoming, const core::Event &current,
+                                  std::vector<std::string> &notes) {
+  if (!incoming.recurrence || !current.recurrence || incoming.precision != current.precision) {
+    return incoming;
+  }
+  auto zone = core::find_zone(incoming.tz);
+  if (!zone) {
+    return incoming;
+  }
+  auto &overrides = incoming.recurrence->overrides;
+  bool kept = false;
+  for (const core::OccurrenceOverride &change : current.recurrence->overrides) {
+    if (!change.separate) {
+      continue;
+    }
+    const auto at = std::lower_bound(
+        overrides.begin(), overrides.end(), change.occurrence,
+        [](const core::OccurrenceOverride &o, core::LocalSeconds t) { return o.occurrence < t; });
+    if (at != overrides.end() && at->occurrence == change.occurrence) {
+      continue; // the series' own file changes it: that one stands
+    }
+    const std::string named = incoming.precision == core::Precision::all_day
+                                  ? core::format_iso_date(change.occurrence)
+                                  : core::format_iso_local(change.occurrence);
+    if (incoming.tz != current.tz || !find_occurrence(incoming, *zone, change.occurrence)) {
+      notes.push_back(fmt::format("the change of its occurrence {} that came on its own was "
+                                  "left out: the series no longer gives that occurrence",
+                                  named));
+      continue;
+    }
+    overrides.insert(at, change);
+    kept = true;
+  }
+  if (kept) {
+    (void)core::derive_instants(incoming);
+  }
+  return incoming;
 }
 
 } // namespace summit::ical

@@ -113,7 +113,7 @@ SysSeconds instant_of(const IcalMoment &moment, const EventFrame &frame, ZoneRes
   case IcalMoment::Form::utc:
     return SysSeconds{moment.wall.time_since_epoch()};
   case IcalMoment::Form::zoned: {
-    const TzidReading &choice = zones.resolve(moment.tzid);
+    const TzidReading &choice = zones.resolve(moment.tzid, frame.year);
     if (choice.kind == TzidReading::Kind::iana) {
       if (const auto *zone = zone_named(choice.iana)) {
         return core::resolve_local(moment.wall, zone).utc;
@@ -157,7 +157,7 @@ std::string wire_in_frame(const IcalMoment &moment, const EventFrame &frame, Zon
   case IcalMoment::Form::utc:
     return core::format_iso_utc(instant_of(moment, frame, zones));
   case IcalMoment::Form::zoned: {
-    const TzidReading &choice = zones.resolve(moment.tzid);
+    const TzidReading &choice = zones.resolve(moment.tzid, frame.year);
     if (choice.kind == TzidReading::Kind::iana && choice.iana == frame.tz) {
       return core::format_iso_local(moment.wall);
     }

@@ -35,6 +35,9 @@ struct EventFrame {
   // The TZID of the start when it was no IANA zone: wall times that name
   // it are converted with the same rules.
   std::string start_tzid;
+  // The year of the start, for a TZID only the file's VTIMEZONE knows
+  // (ZoneResolver::resolve); 0 before it is known.
+  int year = 0;
 };
 
 // The instant of `moment`: floating and unknown zones read in the frame's

@@ -7,6 +7,7 @@
 #include "core/ical/ics_text.hpp"
 #include "core/time_format.hpp"
 #include "core/zone_rules.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -112,7 +113,9 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
   switch (start->form) {
   case IcalMoment::Form::date: {
     frame.all_day = true;
-    frame.tz = zones.calendar_zone();
+    // RFC 5545: a date floats (the same day in every zone), unless a zone
+    // is named with it.
+    frame.tz = std::string(core::k_floating);
     // summit writes the zone of its all-day events apart (a DATE has none).
     icalparameter *tzid = icalproperty_get_first_parameter(starts[0], ICAL_TZID_PARAMETER);
     if (const char *name = tzid != nullptr ? icalparameter_get_tzid(tzid) : nullptr) {
@@ -126,7 +129,7 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     break;
   }
   case IcalMoment::Form::floating:
-    frame.tz = zones.fallback_zone();
+    frame.tz = std::string(core::k_floating); // the same wall time in every zone
     break;
   case IcalMoment::Form::utc:
     frame.tz = zones.calendar_zone();
@@ -137,7 +140,8 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     }
     break;
   case IcalMoment::Form::zoned: {
-    const TzidReading &choice = zones.resolve(start->tzid);
+    frame.year = int(date::year_month_day{date::floor<date::days>(start->wall)}.year());
+    const TzidReading &choice = zones.resolve(start->tzid, frame.year);
     frame.tz = choice.kind == TzidReading::Kind::iana ? choice.iana : zones.fallback_zone();
     if (choice.kind == TzidReading::Kind::custom) {
       frame.start_tzid = start->tzid;

@@ -1,5 +1,6 @@
 #include "core/ical/ics_zones.hpp"
 
+#include "core/ical/ics_zone_match.hpp"
 #include "core/ical/windows_zones.hpp"
 #include "core/zones.hpp"
 
@@ -8,6 +9,15 @@
 namespace summit::ical::detail {
 
 namespace {
+
+// The years over which a file's own VTIMEZONE must agree with an IANA zone
+// to be read as it: those of a meeting announced a year or more ahead and
+// of the series it starts, for most series (issue 16; docs/INTERNALS.md,
+// "iCalendar import and export").
+constexpr int k_match_years = 10;
+// How many (TZID, year) pairs one calendar matches; later ones convert
+// through their VTIMEZONE.
+constexpr std::size_t k_max_matches = 16;
 
 // Whether libical objected to anything in the component (X-LIC-ERROR).
 bool damaged(icalcomponent *component) {
@@ -72,12 +82,36 @@ ZoneResolver::ZoneResolver(icalcomponent *calendar, std::string fallback_tz)
   }
 }
 
-const TzidReading &ZoneResolver::resolve(const std::string &tzid) {
+const TzidReading &ZoneResolver::resolve(const std::string &tzid, int year) {
   auto found = m_cache.find(tzid);
   if (found == m_cache.end()) {
     found = m_cache.emplace(tzid, choose(tzid)).first;
   }
-  return found->second;
+  const TzidReading &reading = found->second;
+  if (reading.kind != TzidReading::Kind::custom || year <= 0) {
+    return reading;
+  }
+  const auto key = std::make_pair(tzid, year);
+  auto matched = m_matched.find(key);
+  if (matched == m_matched.end()) {
+    const core::TimeRange span{date::sys_days{date::year{year} / 1 / 1},
+                               date::sys_days{date::year{year + k_match_years} / 1 / 1}};
+    TzidReading choice = reading;
+    // A match that finds none reads all of tzdata (about 70 ms): a file of
+    // custom zones, or of events over many years, stays linear in its size.
+    const bool may_match = m_matched.size() < k_max_matches;
+    if (auto iana = may_match ? matching_iana_zone(reading.custom, span) : std::string();
+        !iana.empty()) {
+      choice.kind = TzidReading::Kind::iana;
+      choice.iana = std::move(iana);
+      choice.custom = nullptr;
+      choice.note = fmt::format("TZID '{}' names no IANA zone; the file's VTIMEZONE for it gives "
+                                "the offsets of {} at every instant from {} to {}: read as {}",
+                                tzid, choice.iana, year, year + k_match_years - 1, choice.iana);
+    }
+    matched = m_matched.emplace(key, std::move(choice)).first;
+  }
+  return matched->second;
 }
 
 TzidReading ZoneResolver::choose(const std::string &tzid) {
@@ -126,8 +160,9 @@ TzidReading ZoneResolver::choose(const std::string &tzid) {
       copy.release();
       choice.kind = TzidReading::Kind::custom;
       choice.custom = zone.get();
-      choice.note = fmt::format("TZID '{}' is no zone summit knows: its times were converted "
-                                "with the file's VTIMEZONE and are kept in {}",
+      choice.note = fmt::format("TZID '{}' is no zone summit knows and no IANA zone has the "
+                                "offsets of the file's VTIMEZONE for it over the event's years: "
+                                "its times were converted with that VTIMEZONE and are kept in {}",
                                 tzid, m_fallback);
       m_custom.push_back(std::move(zone));
       return choice;

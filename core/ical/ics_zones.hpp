@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 // What a TZID in a file means to summit, which keeps IANA names only.
@@ -35,7 +36,12 @@ public:
   // `calendar` must outlive the resolver; `fallback_tz` is named in notes.
   ZoneResolver(icalcomponent *calendar, std::string fallback_tz);
 
-  const TzidReading &resolve(const std::string &tzid);
+  // `year`: the first year of the event the time belongs to, or 0. A TZID
+  // that only the file's VTIMEZONE knows (custom) is read as the IANA zone
+  // with the same offsets at every instant of the ten years from 1 January
+  // of `year` (matching_iana_zone), with a note saying so, when there is
+  // one; else as custom.
+  const TzidReading &resolve(const std::string &tzid, int year = 0);
 
   // The zone X-WR-TIMEZONE names when it resolves to an IANA zone, else
   // the fallback zone: where UTC and date values of this calendar are shown.
@@ -49,6 +55,7 @@ private:
   std::string m_calendar_zone;
   std::map<std::string, icalcomponent *> m_vtimezones;
   std::map<std::string, TzidReading> m_cache;
+  std::map<std::pair<std::string, int>, TzidReading> m_matched; // custom TZIDs by year
   std::vector<TimezonePtr> m_custom;
 };
 

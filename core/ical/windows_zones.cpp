@@ -174,4 +174,13 @@ std::string iana_zone_for_windows(std::string_view windows_name) {
   return std::string(found->iana);
 }
 
+std::vector<std::string> iana_zones_of_windows_table() {
+  std::vector<std::string> zones;
+  zones.reserve(k_windows_zones.size());
+  for (const WindowsZone &zone : k_windows_zones) {
+    zones.emplace_back(zone.iana);
+  }
+  return zones;
+}
+
 } // namespace summit::ical

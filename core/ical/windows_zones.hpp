@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 // The CLDR table of Windows zone names (windowsZones.xml, territory 001),
 // which some files use as TZIDs ("W. Europe Standard Time"). The table and
@@ -10,5 +11,10 @@ namespace summit::ical {
 
 // The IANA zone for a Windows zone name, or empty.
 std::string iana_zone_for_windows(std::string_view windows_name);
+
+// The IANA zones of the table, in the order of their Windows names (one per
+// Windows zone: the zone CLDR names for the region "001", the one most
+// people of that offset and rules live in).
+std::vector<std::string> iana_zones_of_windows_table();
 
 } // namespace summit::ical

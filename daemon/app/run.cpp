@@ -178,6 +178,12 @@ public:
       throw Fatal(listening.error().message);
     }
 
+    // Floating events (no zone: the same wall time everywhere) remind at
+    // their wall time in summitd's own zone; read before any instant is.
+    const char *tz_env = std::getenv("TZ");
+    core::set_floating_zone(
+        local_zone(tz_env != nullptr ? std::optional<std::string>(tz_env) : std::nullopt));
+
     store::StoreOptions store_options;
     store_options.reminder_plan.morning_hour = m_settings.config.reminders.morning_hour;
     store_options.shared_file = std::make_shared<store::SharedFile>();

@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/zone_rules.hpp"
+#include "core/zones.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <date/date.h>
@@ -53,7 +54,11 @@ core::Result<std::string> reconcile_tzdata(store::EventStore &store,
   // the zone files' footer rules after 2037 moved instants as a tzdata
   // update does. The store records both ("2025b+footer-rules"), so a
   // database from before either change is recomputed once.
-  const auto rules = fmt::format("{}+{}", *version, core::k_zone_reading);
+  // Floating events' instants also depend on the zone they are read in
+  // (summitd's local zone, core::floating_zone()): a change of it moves
+  // them as a tzdata update does.
+  const auto rules = fmt::format("{}+{}+floating={}", *version, core::k_zone_reading,
+                                 core::floating_zone()->name());
   if (*recorded == rules) {
     return *version;
   }
@@ -74,6 +79,33 @@ core::Result<std::string> reconcile_tzdata(store::EventStore &store,
                  date::format("%FT%TZ", event.new_start_utc));
   }
   return *version;
+}
+
+const date::time_zone *local_zone(const std::optional<std::string> &tz_env) {
+  if (tz_env && !tz_env->empty()) {
+    std::string_view name = *tz_env;
+    if (name.front() == ':') {
+      name.remove_prefix(1); // "TZ=:Europe/Minsk"
+    }
+    constexpr std::string_view k_zoneinfo = "zoneinfo/";
+    if (const auto at = name.find(k_zoneinfo);
+        at != std::string_view::npos && name.front() == '/') {
+      name.remove_prefix(at + k_zoneinfo.size()); // "TZ=/usr/share/zoneinfo/Europe/Minsk"
+    }
+    if (!core::is_floating(name)) {
+      if (auto zone = core::find_zone(name)) {
+        return *zone;
+      }
+    }
+    spdlog::warn("TZ={} is not an IANA time zone name; floating events are read in the zone of "
+                 "/etc/localtime",
+                 core::text::escape_controls(*tz_env));
+  }
+  if (const auto *zone = core::system_zone()) {
+    return zone;
+  }
+  auto utc = core::find_zone("UTC");
+  return utc ? *utc : nullptr;
 }
 
 } // namespace summit::daemon

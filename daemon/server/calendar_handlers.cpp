@@ -36,6 +36,11 @@ using nlohmann::json;
 
 constexpr std::int64_t k_default_export_page = 1000;
 constexpr std::int64_t k_max_export_page = 10000;
+// The changes of one series stored alone that importing the series joins
+// (more stay single events until the series is imported again).
+constexpr std::size_t k_max_waiting_changes = 1000;
+// A series' rdates, exdates and overrides together (docs/PROTOCOL.md, Limits).
+constexpr std::size_t k_max_recurrence_entries = 4000;
 // A reply lists this many notes at most; the rest are counted.
 constexpr std::size_t k_max_notes = 200;
 // A reply lists this many skipped components, and counts them all: a file of
@@ -397,7 +402,10 @@ struct CalendarHandlers::ImportJob {
   std::int64_t added = 0;
   std::int64_t updated = 0;
   std::int64_t unchanged = 0;
-  std::int64_t committed = 0; // added + updated by the chunks committed
+  // Changes of one occurrence stored alone that were joined to their series
+  // (their single events removed).
+  std::int64_t joined = 0;
+  std::int64_t committed = 0; // added + updated + joined by the chunks committed
   bool wrote = false;
   bool unsynced = false; // chunks committed since the last sync
 
@@ -587,6 +595,85 @@ void CalendarHandlers::read_batch(std::shared_ptr<ImportJob> job) {
   }
 }
 
+core::Result<void> CalendarHandlers::join_waiting_changes(ImportJob &job, int line,
+                                                          core::Event &series,
+                                                          std::optional<core::Event> &existing) {
+  auto waiting = m_store.find_lone_changes(series.uid, k_max_waiting_changes);
+  if (!waiting) {
+    return tl::unexpected(waiting.error());
+  }
+  const bool write = !job.dry_run;
+  for (core::Event &change : *waiting) {
+    if (existing && existing->id != change.id && existing->uid == change.uid) {
+      continue; // cannot be: one UID, one row
+    }
+    const bool shares_row = existing && existing->id == change.id;
+    if (!change.lone_change ||
+        (job.context.peer.uid != 0 && change.owner_uid != job.context.peer.uid)) {
+      continue; // another user's: left alone (one sharing the UID is refused below)
+    }
+    if (const core::Recurrence *recurrence = series.recurrence ? &*series.recurrence : nullptr;
+        recurrence != nullptr &&
+        recurrence->rdates.size() + recurrence->exdates.size() + recurrence->overrides.size() >=
+            k_max_recurrence_entries) {
+      job.note(fmt::format("line {}: event {} (uid {}), a change of one occurrence of \"{}\", "
+                           "stays a single event: the series holds {} dates and changes, the "
+                           "most a series may",
+                           line, change.id, change.uid, series.title, k_max_recurrence_entries));
+      continue;
+    }
+    const std::string &recurrence_id = change.lone_change->recurrence_id;
+    // The series' own file changing the same occurrence wins over the
+    // change that came alone.
+    bool in_file = false;
+    if (auto id = ical::occurrence_named(series, recurrence_id); id && series.recurrence) {
+      const auto &own = series.recurrence->overrides;
+      in_file = std::any_of(own.begin(), own.end(),
+                            [&](const core::OccurrenceOverride &o) { return o.occurrence == *id; });
+    }
+    core::Result<core::Event> joined = in_file
+                                           ? core::Result<core::Event>(series)
+                                           : ical::join_lone_change(series, change, recurrence_id);
+    if (joined) {
+      series = std::move(*joined);
+      job.note(fmt::format(
+          "line {}: event {} (uid {}), the change of the occurrence {} that an earlier import "
+          "kept as a single event, {} the series \"{}\" (uid {}); the single event was removed",
+          line, change.id, change.uid, recurrence_id,
+          in_file ? "gave way to the series' own change of it in this file, of" : "was joined to",
+          series.title, series.uid));
+      if (!shares_row) {
+        if (write) {
+          if (auto removed = m_store.remove(change.id); !removed) {
+            return removed;
+          }
+        }
+        ++job.joined;
+      }
+      continue;
+    }
+    // The series no longer gives that occurrence: the change stays an event
+    // of its own, so that nothing is lost.
+    std::string sentence = fmt::format(
+        "line {}: event {} (uid {}), the change of the occurrence {} that an earlier import "
+        "kept as a single event, was not joined to the series \"{}\" ({}); it stays as it is",
+        line, change.id, change.uid, recurrence_id, series.title, joined.error().message);
+    if (shares_row) {
+      // One UID, one row: the single event takes a UID of its own.
+      change.uid = ical::own_uid_of_change(change.uid, recurrence_id);
+      sentence += fmt::format(", with the UID {} (the series takes {})", change.uid, series.uid);
+      if (write) {
+        if (auto renamed = m_store.update(change); !renamed) {
+          return tl::unexpected(renamed.error());
+        }
+      }
+      existing.reset();
+    }
+    job.note(std::move(sentence));
+  }
+  return {};
+}
+
 void CalendarHandlers::retry_chunk(const std::shared_ptr<ImportJob> &job) {
   auto again = [this, job] { write_chunk(job); };
   if (m_options.run_on_loop_after_pause) {
@@ -655,11 +742,20 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
                                 candidate.line, candidate.summary, event.uid, (*series)->id,
                                 candidate.series_uid, candidate.recurrence_id));
           event = std::move(*joined);
+        } else {
+          // Kept as a single event that remembers the occurrence it
+          // changes: importing the series later joins it.
+          event.lone_change = core::LoneChange{candidate.series_uid, candidate.recurrence_id};
         }
       }
       auto existing = m_store.find_uid(event.uid);
       if (!existing) {
         return tl::unexpected(existing.error());
+      }
+      if (event.recurrence && !event.lone_change) {
+        if (auto waiting = join_waiting_changes(*job, candidate.line, event, *existing); !waiting) {
+          return waiting;
+        }
       }
       if (!*existing) {
         if (write) {
@@ -680,6 +776,14 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
       event.id = current.id;
       event.owner_uid = current.owner_uid;
       event.created = current.created;
+      if (current.recurrence && event.recurrence) {
+        std::vector<std::string> left_out;
+        event = ical::keep_separate_changes(std::move(event), current, left_out);
+        for (const std::string &sentence : left_out) {
+          job->note(fmt::format("line {}: \"{}\" (uid {}): {}", candidate.line, candidate.summary,
+                                event.uid, sentence));
+        }
+      }
       if (comparable(event) == comparable(current)) {
         ++job->unchanged;
         continue;
@@ -738,9 +842,9 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
                           job->committed, job->total, error.message);
     return finish(job, tl::unexpected(std::move(error)));
   }
-  const bool wrote_now = write && job->added + job->updated > job->committed;
+  const bool wrote_now = write && job->added + job->updated + job->joined > job->committed;
   if (wrote_now) {
-    job->committed = job->added + job->updated;
+    job->committed = job->added + job->updated + job->joined;
     job->wrote = true;
   }
   if (wrote_now && m_options.on_change) {
@@ -769,11 +873,9 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
 }
 
 json CalendarHandlers::summary_of(ImportJob &job) {
-  json reply{{"added", job.added},
-             {"updated", job.updated},
-             {"unchanged", job.unchanged},
-             {"skipped", job.skipped},
-             {"skipped_count", job.skipped_count},
+  json reply{{"added", job.added},         {"updated", job.updated},
+             {"unchanged", job.unchanged}, {"joined", job.joined},
+             {"skipped", job.skipped},     {"skipped_count", job.skipped_count},
              {"dry_run", job.dry_run}};
   auto notes = job.notes;
   if (job.notes_left_out > 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/event.hpp"
 #include "daemon/server/dispatcher.hpp"
 
 #include <cstddef>
@@ -132,6 +133,14 @@ private:
   // Decides and writes (or, in a dry run, only decides) the next chunk;
   // posts the one after it, or answers.
   void write_chunk(const std::shared_ptr<ImportJob> &job);
+  // For a series an import is about to write (`series`, the calendar's
+  // event with its UID in `existing`): joins to it the changes of its
+  // occurrences that an earlier import stored alone (Event::lone_change),
+  // removing their single events, and keeps those it no longer gives as
+  // events of their own (one that shares the series' UID gets another).
+  // Inside the chunk's write; writes nothing in a dry run.
+  core::Result<void> join_waiting_changes(ImportJob &job, int line, core::Event &series,
+                                          std::optional<core::Event> &existing);
   // write_chunk again, after a pause when the options give one.
   void retry_chunk(const std::shared_ptr<ImportJob> &job);
   void finish(const std::shared_ptr<ImportJob> &job, HandlerResult result);

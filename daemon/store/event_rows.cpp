@@ -30,7 +30,8 @@ constexpr const char *k_event_values =
     "start_utc = :start_utc, end_utc = :end_utc, location = :location, "
     "description = :description, tags = :tags, status = :status, owner_uid = :owner_uid, "
     "created = :created, updated = :updated, recurrence = :recurrence, "
-    "series_start_utc = :series_start_utc, series_end_utc = :series_end_utc";
+    "series_start_utc = :series_start_utc, series_end_utc = :series_end_utc, "
+    "lone_series_uid = :lone_series_uid, lone_recurrence_id = :lone_recurrence_id";
 
 std::string select_by_id_sql() {
   return fmt::format("SELECT {} FROM events e WHERE e.id = :id", k_event_columns);
@@ -73,6 +74,13 @@ void bind_event(SQLite::Statement &s, const core::Event &event) {
   s.bind(":created", to_unix(event.created));
   s.bind(":updated", to_unix(event.updated));
   bind_series(s, event);
+  if (event.lone_change) {
+    s.bind(":lone_series_uid", event.lone_change->series_uid);
+    s.bind(":lone_recurrence_id", event.lone_change->recurrence_id);
+  } else {
+    s.bind(":lone_series_uid");
+    s.bind(":lone_recurrence_id");
+  }
 }
 
 std::vector<core::Reminder> parse_reminders(const std::string &text) {
@@ -193,6 +201,9 @@ core::Event read_event(SQLite::Statement &s) {
           fmt::format("event {} has an unreadable recurrence ({})", event.id, e.what()));
     }
   }
+  if (!s.getColumn(21).isNull()) {
+    event.lone_change = core::LoneChange{s.getColumn(21).getString(), s.getColumn(22).getString()};
+  }
   return event;
 }
 
@@ -202,19 +213,21 @@ EventRows::EventRows(SQLite::Database &db)
           db, "INSERT INTO events (id, uid, title, precision, start_local, end_local, "
               "has_end, tz, start_later, end_later, start_utc, end_utc, location, "
               "description, tags, status, owner_uid, created, updated, recurrence, "
-              "series_start_utc, series_end_utc) VALUES "
+              "series_start_utc, series_end_utc, lone_series_uid, lone_recurrence_id) VALUES "
               // Never an id that was deleted (schema/007_event_ids.sql).
               "((SELECT max(id, coalesce((SELECT max(id) FROM events), 0)) + 1 "
               "FROM event_id_floor WHERE only = 1), :uid, :title, :precision, :start_local, "
               ":end_local, :has_end, "
               ":tz, :start_later, :end_later, :start_utc, :end_utc, :location, :description, "
               ":tags, :status, :owner_uid, :created, :updated, :recurrence, "
-              ":series_start_utc, :series_end_utc)"),
+              ":series_start_utc, :series_end_utc, :lone_series_uid, :lone_recurrence_id)"),
       m_update_event(db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
       m_delete_event(db, "DELETE FROM events WHERE id = :id"),
       m_select_event(db, select_by_id_sql()),
       m_select_uid(db, "SELECT uid FROM events WHERE id = :id"),
       m_select_id_by_uid(db, "SELECT id FROM events WHERE uid = :uid"),
+      m_select_lone_changes(db, "SELECT id FROM events WHERE lone_series_uid = :uid ORDER BY id "
+                                "LIMIT :limit"),
       m_delete_tags(db, "DELETE FROM event_tags WHERE event_id = :id"),
       // OR IGNORE: a tag given twice is one row in the filter table.
       m_insert_tag(db, "INSERT OR IGNORE INTO event_tags (tag, start_utc, event_id) "
@@ -309,6 +322,18 @@ std::optional<std::int64_t> EventRows::id_of_uid(const std::string &uid) {
     return std::nullopt;
   }
   return s->getColumn(0).getInt64();
+}
+
+std::vector<std::int64_t> EventRows::lone_changes_of(const std::string &series_uid,
+                                                     std::int64_t limit) {
+  std::vector<std::int64_t> ids;
+  Use s(m_select_lone_changes);
+  s->bind(":uid", series_uid);
+  s->bind(":limit", limit);
+  while (s->executeStep()) {
+    ids.push_back(s->getColumn(0).getInt64());
+  }
+  return ids;
 }
 
 std::optional<std::string> EventRows::uid_of(std::int64_t id) {

@@ -24,7 +24,8 @@ inline constexpr const char *k_event_columns =
     "e.start_later, e.start_utc, e.end_utc, e.location, e.description, e.tags, e.status, "
     "e.owner_uid, e.created, e.updated, "
     "(SELECT json_group_array(json_array(r.position, r.before_seconds, r.at_utc)) "
-    "FROM reminders r WHERE r.event_id = e.id), e.end_later, e.recurrence";
+    "FROM reminders r WHERE r.event_id = e.id), e.end_later, e.recurrence, e.lone_series_uid, "
+    "e.lone_recurrence_id";
 
 // Reads a row selected with k_event_columns. Throws DamagedRow (or a JSON
 // exception) for text the store cannot have written.
@@ -64,6 +65,9 @@ public:
   std::optional<std::int64_t> id_of_uid(const std::string &uid);
   // The uid of event `id`, or nothing when there is no such event.
   std::optional<std::string> uid_of(std::int64_t id);
+  // The ids of the changes of one occurrence of `series_uid` stored without
+  // their series (Event::lone_change), in id order, at most `limit`.
+  std::vector<std::int64_t> lone_changes_of(const std::string &series_uid, std::int64_t limit);
   std::int64_t count();
 
   // What a tzdata recompute reads: the wall times and zone of the events
@@ -87,6 +91,7 @@ private:
   SQLite::Statement m_select_event;
   SQLite::Statement m_select_uid;
   SQLite::Statement m_select_id_by_uid;
+  SQLite::Statement m_select_lone_changes;
   SQLite::Statement m_delete_tags;
   SQLite::Statement m_insert_tag;
   SQLite::Statement m_delete_reminders;

@@ -552,6 +552,21 @@ core::Result<std::optional<core::Event>> EventStore::find_uid(const std::string 
   });
 }
 
+core::Result<std::vector<core::Event>> EventStore::find_lone_changes(const std::string &series_uid,
+                                                                     std::size_t limit) {
+  return guarded(
+      "look up the changes of a series", [&]() -> core::Result<std::vector<core::Event>> {
+        std::vector<core::Event> changes;
+        for (const std::int64_t id :
+             m_impl->m_rows.lone_changes_of(series_uid, static_cast<std::int64_t>(limit))) {
+          if (auto event = m_impl->m_rows.find(id)) {
+            changes.push_back(std::move(*event));
+          }
+        }
+        return changes;
+      });
+}
+
 core::Result<void> EventStore::write_unsynced(const std::function<core::Result<void>()> &body) {
   if (m_group.is_open()) {
     if (auto others = flush_group(); !others) {

@@ -112,6 +112,10 @@ public:
   core::Result<ListPage> list(const ListQuery &query);
   // The event with this uid, or nothing.
   core::Result<std::optional<core::Event>> find_uid(const std::string &uid);
+  // The changes of one occurrence of the series `series_uid` stored without
+  // it (Event::lone_change), in id order, at most `limit`.
+  core::Result<std::vector<core::Event>> find_lone_changes(const std::string &series_uid,
+                                                           std::size_t limit);
   // Runs `body`, which calls the write methods above, as one write: its
   // changes commit together or not at all (an error from `body` or from
   // the database rolls every one of them back).

@@ -1,5 +1,7 @@
 #include "cli/views/event_view.hpp"
 #include "cli/views/terminal_text.hpp"
+#include "core/event_json.hpp"
+#include "core/zones.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -322,3 +324,28 @@ TEST(PastWarnings, an_event_in_the_past_names_the_reminders_that_will_never_fire
 
 } // namespace
 } // namespace summit::cli
+
+// Issue 16: a floating event (no zone) is shown at its own wall time in
+// every viewer's zone, however summitd's zone placed its instants.
+TEST(FormatWhen, a_floating_event_is_shown_at_its_own_wall_time_in_every_zone) {
+  struct RestoreFloating {
+    ~RestoreFloating() { summit::core::set_floating_zone(zone("UTC")); }
+  } restore;
+  // As a summitd in Berlin sends it: its instants are Berlin's.
+  const nlohmann::json sent{{"id", 7},
+                            {"title", "Dentist"},
+                            {"precision", "timed"},
+                            {"tz", "floating"},
+                            {"start", "2025-09-26T10:00:00"},
+                            {"end", "2025-09-26T11:00:00"},
+                            {"start_utc", "2025-09-26T08:00:00Z"},
+                            {"end_utc", "2025-09-26T09:00:00Z"},
+                            {"has_end", true}};
+  for (const char *viewer : {"UTC", "Asia/Tokyo", "America/New_York"}) {
+    summit::core::set_floating_zone(zone(viewer)); // as `summit` does for its viewer
+    auto event = summit::core::event_from_json(sent);
+    ASSERT_TRUE(event) << event.error().message;
+    EXPECT_EQ(format_when(*event, zone(viewer)), "Fri 26 Sep 2025 10:00–11:00  (floating)")
+        << viewer;
+  }
+}

@@ -85,6 +85,32 @@ TEST(IcsExport, a_month_is_a_tentative_all_day_event_over_the_month) {
   EXPECT_TRUE(has_line(text, "X-SUMMIT-PRECISION:MONTH"));
 }
 
+// Issue 16: a floating event is written floating (RFC 5545 3.3.5 form #1):
+// no TZID, no Z, no X-SUMMIT-TZID, and no VTIMEZONE for it.
+TEST(IcsExport, a_floating_event_has_times_without_zone_and_no_vtimezone) {
+  const std::string text = export_calendar(
+      {make(json::parse(R"({"uid": "f@summit", "title": "Dentist", "start": "2025-09-26T10:00",
+           "end": "2025-09-26T11:00", "tz": "floating"})")),
+       make(json::parse(R"({"uid": "d@summit", "title": "Holiday", "start": "2025-11-07",
+           "tz": "floating"})"))},
+      k_now);
+  EXPECT_TRUE(has_line(text, "DTSTART:20250926T100000")) << text;
+  EXPECT_TRUE(has_line(text, "DTEND:20250926T110000")) << text;
+  EXPECT_TRUE(has_line(text, "DTSTART;VALUE=DATE:20251107")) << text;
+  EXPECT_EQ(text.find("X-SUMMIT-TZID"), std::string::npos) << text;
+  EXPECT_EQ(text.find("VTIMEZONE"), std::string::npos) << text;
+  EXPECT_EQ(text.find("floating"), std::string::npos) << text;
+}
+
+TEST(IcsExport, a_floating_series_ends_at_a_floating_until) {
+  const std::string text = export_calendar(
+      {make(json::parse(R"({"uid": "c@summit", "title": "Class", "start": "2025-09-29T18:00",
+           "tz": "floating", "recurrence": {"rrule": "FREQ=DAILY;UNTIL=20251003T180000Z"}})"))},
+      k_now);
+  // The tests' floating zone is UTC: 18:00Z is 18:00 there.
+  EXPECT_TRUE(has_line(text, "RRULE:FREQ=DAILY;UNTIL=20251003T180000")) << text;
+}
+
 TEST(IcsExport, text_is_escaped_and_each_reminder_is_a_display_alarm) {
   const std::string &text = sample();
   EXPECT_TRUE(has_line(text, "SUMMARY:Council\\, vote\\; plan"));

@@ -110,11 +110,12 @@ TEST(IcsImportRecovery, a_change_without_its_series_is_a_single_event_keeping_it
   EXPECT_FALSE(meeting.recurrence.has_value());
   EXPECT_EQ(core::format_iso_utc(meeting.start_utc), "2025-10-03T12:00:00Z");
   EXPECT_EQ(core::format_iso_utc(meeting.end_utc), "2025-10-03T13:00:00Z");
-  EXPECT_TRUE(mentions(event.notes, "line 7: a change of the occurrence 20251003T100000 "
-                                    "(RECURRENCE-ID) of a series that is not in this file: "
-                                    "imported as a single event with its UID "
-                                    "board@example.org (joined to the series if the calendar has "
-                                    "it; importing the series later replaces it)"));
+  EXPECT_TRUE(mentions(
+      event.notes, "line 7: a change of the occurrence 20251003T100000 "
+                   "(RECURRENCE-ID) of a series that is not in this file: "
+                   "imported as a single event with its UID "
+                   "board@example.org (joined to the series if the calendar has "
+                   "it; importing the series later joins it as the change of that occurrence)"));
   EXPECT_EQ(event.recurrence_id, "2025-10-03T07:00:00Z");
   EXPECT_EQ(event.series_uid, "board@example.org");
 }

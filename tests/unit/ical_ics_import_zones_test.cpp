@@ -1,6 +1,8 @@
 // parse_calendar: which zone and which wall time or instant each kind of
 // DTSTART becomes.
 #include "core/ical/windows_zones.hpp"
+#include "core/time_format.hpp"
+#include "core/zones.hpp"
 #include "ical_ics_test_support.hpp"
 
 namespace summit::ical {
@@ -70,20 +72,108 @@ constexpr const char *k_custom_zone = "BEGIN:VTIMEZONE\n"
                                       "END:DAYLIGHT\n"
                                       "END:VTIMEZONE\n";
 
-TEST(IcsImportZones, a_custom_vtimezone_converts_through_its_own_rules_into_the_fallback_zone) {
+// Issue 16: a custom VTIMEZONE is read as the IANA zone with the same
+// offsets at every instant of the event's ten years, with a note.
+TEST(IcsImportZones, a_custom_vtimezone_with_the_rules_of_an_iana_zone_is_read_as_that_zone) {
   const auto result = testing::parsed(calendar(
       std::string(k_custom_zone) +
       "BEGIN:VEVENT\nUID:winter\nSUMMARY:x\nDTSTART;TZID=Customized Time Zone:20250115T100000\n"
-      "END:VEVENT\n"
+      "DTEND;TZID=Customized Time Zone:20250115T113000\nEND:VEVENT\n"
       "BEGIN:VEVENT\nUID:summer\nSUMMARY:x\nDTSTART;TZID=Customized Time Zone:20250715T100000\n"
       "END:VEVENT\n"));
   ASSERT_EQ(result.events.size(), 2U);
-  EXPECT_EQ(result.events[0].params["start"], "2025-01-15T09:00:00Z");
-  EXPECT_EQ(result.events[1].params["start"], "2025-07-15T08:00:00Z");
-  EXPECT_EQ(result.events[0].params["tz"], "Europe/Minsk");
+  // The European Union's rules since 1996: the first such zone of the
+  // Windows table ("Central Europe Standard Time").
+  EXPECT_EQ(result.events[0].params["tz"], "Europe/Budapest");
+  EXPECT_EQ(result.events[0].params["start"], "2025-01-15T10:00:00");
+  EXPECT_EQ(result.events[0].params["end"], "2025-01-15T11:30:00");
+  EXPECT_EQ(result.events[1].params["tz"], "Europe/Budapest");
+  EXPECT_EQ(result.events[1].params["start"], "2025-07-15T10:00:00");
   EXPECT_TRUE(mentions(result.events[0].notes,
-                       "TZID 'Customized Time Zone' is no zone summit knows: its times were "
-                       "converted with the file's VTIMEZONE and are kept in Europe/Minsk"));
+                       "TZID 'Customized Time Zone' names no IANA zone; the file's "
+                       "VTIMEZONE for it gives the offsets of Europe/Budapest at every instant "
+                       "from 2025 to 2034: read as Europe/Budapest"))
+      << result.events[0].notes.front();
+}
+
+// Outlook's "Eastern" as some servers send it: today's US rules from 1601 on.
+constexpr const char *k_eastern = "BEGIN:VTIMEZONE\n"
+                                  "TZID:Eastern\n"
+                                  "BEGIN:STANDARD\n"
+                                  "DTSTART:16011104T020000\n"
+                                  "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\n"
+                                  "TZOFFSETFROM:-0400\n"
+                                  "TZOFFSETTO:-0500\n"
+                                  "END:STANDARD\n"
+                                  "BEGIN:DAYLIGHT\n"
+                                  "DTSTART:16010311T020000\n"
+                                  "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\n"
+                                  "TZOFFSETFROM:-0500\n"
+                                  "TZOFFSETTO:-0400\n"
+                                  "END:DAYLIGHT\n"
+                                  "END:VTIMEZONE\n";
+
+TEST(IcsImportZones, eastern_with_the_us_rules_is_new_york_and_a_series_keeps_its_wall_times) {
+  const auto event = only_event(
+      calendar(std::string(k_eastern) +
+               "BEGIN:VEVENT\nUID:un-1\nSUMMARY:UN working group\n"
+               "DTSTART;TZID=Eastern:20301031T100000\nDTEND;TZID=Eastern:20301031T110000\n"
+               "RRULE:FREQ=WEEKLY;COUNT=3\nEXDATE;TZID=Eastern:20301107T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "America/New_York");
+  EXPECT_EQ(event.params["start"], "2030-10-31T10:00:00");
+  EXPECT_EQ(event.params["end"], "2030-10-31T11:00:00");
+  // 3 November 2030 is the end of DST: the EXDATE still names the 10:00 occurrence.
+  ASSERT_TRUE(event.params.contains("recurrence")) << event.params.dump();
+  EXPECT_EQ(event.params["recurrence"]["exdates"], nlohmann::json::array({"2030-11-07T10:00:00"}))
+      << event.params.dump();
+  EXPECT_TRUE(mentions(event.notes, "TZID 'Eastern' names no IANA zone; the file's VTIMEZONE "
+                                    "for it gives the offsets of America/New_York at every "
+                                    "instant from 2030 to 2039: read as America/New_York"));
+}
+
+TEST(IcsImportZones, eastern_before_2007_is_no_iana_zone_and_converts_through_its_own_rules) {
+  // The VTIMEZONE applies 2007's rules to 2006, when New York changed on
+  // 2 April and 29 October: no IANA zone has its offsets then.
+  const auto event = only_event(calendar(std::string(k_eastern) +
+                                         "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                         "DTSTART;TZID=Eastern:20060320T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["start"], "2006-03-20T14:00:00Z"); // 10:00 EDT by the file's rules
+  EXPECT_TRUE(mentions(event.notes, "TZID 'Eastern' is no zone summit knows and no IANA zone has "
+                                    "the offsets of the file's VTIMEZONE for it over the event's "
+                                    "years: its times were converted with that VTIMEZONE and are "
+                                    "kept in Europe/Minsk"));
+}
+
+TEST(IcsImportZones, a_custom_vtimezone_no_iana_zone_has_converts_into_the_fallback_zone) {
+  // +01:30 all year: no zone of tzdata has had that offset since 1945.
+  const auto event = only_event(calendar("BEGIN:VTIMEZONE\nTZID:Atlantis\nBEGIN:STANDARD\n"
+                                         "DTSTART:19700101T000000\nTZOFFSETFROM:+0130\n"
+                                         "TZOFFSETTO:+0130\nEND:STANDARD\nEND:VTIMEZONE\n"
+                                         "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                         "DTSTART;TZID=Atlantis:20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["start"], "2025-09-26T08:30:00Z");
+  EXPECT_TRUE(mentions(event.notes, "TZID 'Atlantis' is no zone summit knows"));
+}
+
+TEST(IcsImportZones, a_fixed_offset_vtimezone_is_the_etc_zone_of_that_offset) {
+  // +03:00 all year, as Minsk has been since 2011.
+  const auto event =
+      only_event(calendar("BEGIN:VTIMEZONE\nTZID:Belarus time\nBEGIN:STANDARD\n"
+                          "DTSTART:19700101T000000\nTZOFFSETFROM:+0300\n"
+                          "TZOFFSETTO:+0300\nEND:STANDARD\nEND:VTIMEZONE\n"
+                          "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                          "DTSTART;TZID=Belarus time:20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  EXPECT_EQ(event.params["tz"], "Etc/GMT-3"); // tzdata writes the sign inverted
+  const std::string tz = event.params["tz"];
+  auto zone = core::find_zone(tz);
+  ASSERT_TRUE(zone);
+  EXPECT_EQ(
+      core::format_iso_offset(core::SysSeconds{date::sys_days{date::year{2030} / 1 / 1}}, *zone),
+      "2030-01-01T03:00:00+03:00")
+      << tz;
 }
 
 TEST(IcsImportZones, a_vtimezone_whose_x_lic_location_names_a_zone_uses_that_zone) {
@@ -105,13 +195,18 @@ TEST(IcsImportZones, an_unknown_tzid_without_vtimezone_is_a_wall_time_in_the_fal
   EXPECT_TRUE(mentions(event.notes, "line 7: TZID 'LOLOLOL' is no known zone"));
 }
 
-TEST(IcsImportZones, a_floating_time_is_a_wall_time_in_the_fallback_zone) {
-  const auto event =
-      only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART:20250926T100000\nEND:VEVENT\n"),
-                 ImportOptions{"Asia/Dushanbe"});
-  EXPECT_EQ(event.params["tz"], "Asia/Dushanbe");
-  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
-  EXPECT_TRUE(event.notes.empty());
+// Issue 16: RFC 5545's floating time stays floating, whoever imports it.
+TEST(IcsImportZones, a_floating_time_stays_floating_whatever_the_importers_zone) {
+  for (const char *importer : {"Asia/Dushanbe", "America/New_York"}) {
+    const auto event = only_event(calendar("X-WR-TIMEZONE:Asia/Almaty\nBEGIN:VEVENT\nUID:a\n"
+                                           "SUMMARY:x\nDTSTART:20250926T100000\n"
+                                           "DTEND:20250926T113000\nEND:VEVENT\n"),
+                                  ImportOptions{importer});
+    EXPECT_EQ(event.params["tz"], "floating") << importer;
+    EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00") << importer;
+    EXPECT_EQ(event.params["end"], "2025-09-26T11:30:00") << importer;
+    EXPECT_TRUE(event.notes.empty()) << importer;
+  }
 }
 
 TEST(IcsImportZones, a_utc_time_is_shown_in_the_calendars_x_wr_timezone) {
@@ -141,7 +236,13 @@ TEST(IcsImportZones, a_date_start_is_an_all_day_event_with_an_exclusive_end) {
   EXPECT_EQ(event.params["start"], "2025-09-26");
   EXPECT_EQ(event.params["end"], "2025-09-28");
   EXPECT_EQ(event.params["all_day"], true);
-  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
+  EXPECT_EQ(event.params["tz"], "floating"); // a date is the same day in every zone
+}
+
+TEST(IcsImportZones, a_date_summit_exported_with_its_zone_keeps_that_zone) {
+  const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;VALUE=DATE:"
+                                         "20250926\nX-SUMMIT-TZID:Asia/Tokyo\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Asia/Tokyo");
 }
 
 TEST(IcsImportZones, a_one_day_event_without_dtend_has_no_end) {

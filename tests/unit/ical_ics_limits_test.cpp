@@ -78,8 +78,10 @@ TEST(IcsLimits, an_outlook_zone_from_1601_is_read_and_converts_times) {
                "END:DAYLIGHT\nEND:VTIMEZONE\n"
                "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Custom:20250926T100000\nSUMMARY:x\n"
                "END:VEVENT\n"));
-  // 10:00 in summer time (+02:00) is 08:00 UTC.
-  EXPECT_EQ(event.params.at("start"), "2025-09-26T08:00:00Z");
+  // The European Union's rules: read as the first zone of the CLDR table
+  // that keeps them (issue 16), at the same wall time.
+  EXPECT_EQ(event.params.at("tz"), "Europe/Budapest");
+  EXPECT_EQ(event.params.at("start"), "2025-09-26T10:00:00");
 }
 
 TEST(IcsLimits, a_yearly_rule_that_changes_every_day_is_refused_by_its_count) {

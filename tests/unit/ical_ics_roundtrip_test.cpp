@@ -103,6 +103,23 @@ TEST(IcsRoundTrip, all_day_events_keep_their_days_and_zone) {
   });
 }
 
+// Issue 16: floating events (a time, a day or a month with no zone) come
+// back floating, whoever imports them.
+TEST(IcsRoundTrip, floating_events_stay_floating) {
+  expect_round_trip({
+      json::parse(R"({"uid": "f1", "title": "Dentist", "start": "2025-09-26T10:00",
+          "end": "2025-09-26T11:00", "tz": "floating", "reminders": ["PT1H"]})"),
+      json::parse(R"({"uid": "f2", "title": "Holiday", "start": "2025-09-26", "tz": "floating"})"),
+      json::parse(R"({"uid": "f3", "title": "Stand-up", "start": "2025-09-29T09:30",
+          "duration": "PT15M", "tz": "floating",
+          "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=3", "exdates": ["2025-10-06T09:30"]}})"),
+      json::parse(R"({"uid": "f4", "title": "Summit", "start": "2026-05", "tz": "floating"})"),
+      json::parse(R"({"uid": "f5", "title": "Class", "start": "2025-09-29T18:00",
+          "duration": "PT1H", "tz": "floating",
+          "recurrence": {"rrule": "FREQ=DAILY;UNTIL=20251003T180000Z"}})"),
+  });
+}
+
 TEST(IcsRoundTrip, month_precision_events_come_back_as_months) {
   expect_round_trip({
       json::parse(R"({"uid": "m1", "title": "Next CIS summit", "start": "2025-09",

@@ -1,5 +1,6 @@
 #include "core/event.hpp"
 #include "core/time_format.hpp"
+#include "core/zones.hpp"
 #include "daemon/app/tzdata_check.hpp"
 #include "daemon/store/event_store.hpp"
 #include "server_test_support.hpp"
@@ -27,6 +28,8 @@ TEST(TzdataVersion, is_read_from_the_first_line_of_tzdata_zi) {
 }
 
 TEST(TzdataCheck, records_a_new_version_and_skips_an_unreadable_one) {
+  // Another test of this binary may have run a daemon in the host's zone.
+  core::set_floating_zone(*core::find_zone("UTC"));
   test::TempDir dir;
   auto store = store::EventStore::open(dir.path() / "summit.db");
   ASSERT_TRUE(store) << store.error().message;
@@ -37,18 +40,20 @@ TEST(TzdataCheck, records_a_new_version_and_skips_an_unreadable_one) {
   auto version = daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi");
   ASSERT_TRUE(version) << version.error().message;
   EXPECT_EQ(*version, "2031z");
-  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules+floating=UTC");
 
   auto unreadable = daemon::reconcile_tzdata(**store, dir.path() / "missing.zi");
   ASSERT_TRUE(unreadable);
   EXPECT_EQ(*unreadable, "");
-  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules+floating=UTC");
 }
 
 // A database whose instants were computed before summit read the zone
 // files' footer rules has summer instants after 2037 an hour off: the same
 // tzdata version, recorded without the reading, recomputes them.
 TEST(TzdataCheck, a_database_from_before_the_footer_rules_is_recomputed) {
+  // Another test of this binary may have run a daemon in the host's zone.
+  core::set_floating_zone(*core::find_zone("UTC"));
   test::TempDir dir;
   auto store = store::EventStore::open(dir.path() / "summit.db");
   ASSERT_TRUE(store) << store.error().message;
@@ -73,8 +78,62 @@ TEST(TzdataCheck, a_database_from_before_the_footer_rules_is_recomputed) {
 
   auto version = daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi");
   ASSERT_TRUE(version) << version.error().message;
-  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules");
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules+floating=UTC");
   auto got = (*store)->get(added->id);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(core::format_iso_utc(got->start_utc), "2040-07-01T08:00:00Z");
+}
+
+// Issue 16: a floating event keeps its wall time and reminds at it in
+// summitd's own zone; when that zone changes (the machine moved, TZ set),
+// its instants move as they do for a tzdata update.
+TEST(TzdataCheck, a_new_local_zone_moves_floating_events_and_keeps_their_wall_time) {
+  struct RestoreFloating {
+    ~RestoreFloating() { core::set_floating_zone(*core::find_zone("UTC")); }
+  } restore;
+  test::TempDir dir;
+  {
+    std::ofstream file(dir.path() / "tzdata.zi");
+    file << "# version 2031z\n";
+  }
+  core::set_floating_zone(daemon::local_zone(std::string("Europe/Berlin")));
+  auto store = store::EventStore::open(dir.path() / "summit.db");
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE(daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi"));
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules+floating=Europe/Berlin");
+
+  core::Event event;
+  event.title = "Dentist";
+  event.tz = "floating";
+  event.start_local = date::local_days{date::year{2031} / date::March / 3} + std::chrono::hours{9};
+  event.end_local = event.start_local;
+  event.reminders.push_back(core::Reminder{core::Seconds{3600}, std::nullopt});
+  ASSERT_TRUE(core::derive_instants(event));
+  auto added = (*store)->add(event);
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(core::format_iso_utc(added->start_utc), "2031-03-03T08:00:00Z");
+
+  // summitd starts again in Tokyo.
+  core::set_floating_zone(daemon::local_zone(std::string(":Asia/Tokyo")));
+  ASSERT_TRUE(daemon::reconcile_tzdata(**store, dir.path() / "tzdata.zi"));
+  EXPECT_EQ((*store)->tzdata_version().value_or("?"), "2031z+footer-rules+floating=Asia/Tokyo");
+  auto got = (*store)->get(added->id);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->tz, "floating");
+  EXPECT_EQ(core::format_iso_local(got->start_local), "2031-03-03T09:00:00");
+  EXPECT_EQ(core::format_iso_utc(got->start_utc), "2031-03-03T00:00:00Z");
+}
+
+TEST(TzdataCheck, the_local_zone_is_tz_then_etc_localtime) {
+  EXPECT_EQ(daemon::local_zone(std::string("Europe/Minsk"))->name(), "Europe/Minsk");
+  EXPECT_EQ(daemon::local_zone(std::string("/usr/share/zoneinfo/Asia/Tokyo"))->name(),
+            "Asia/Tokyo");
+  // Not an IANA name (a POSIX rule, or "floating" itself): /etc/localtime's,
+  // or UTC; never "floating".
+  for (const char *tz : {"CET-1CEST", "floating"}) {
+    const date::time_zone *zone = daemon::local_zone(std::string(tz));
+    ASSERT_NE(zone, nullptr) << tz;
+    const date::time_zone *system = core::system_zone();
+    EXPECT_EQ(zone->name(), system != nullptr ? system->name() : "UTC") << tz;
+  }
 }

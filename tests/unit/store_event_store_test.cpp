@@ -1,6 +1,8 @@
 // EventStore on a real SQLite file in a fresh folder per test, with the real
 // embedded migrations.
 #include "daemon/store/event_store.hpp"
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/migrator.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -906,6 +908,64 @@ TEST_F(EventStoreTest, a_connection_that_checkpoints_elsewhere_asks_and_never_ch
   ASSERT_TRUE(m_store->commit_group());
   EXPECT_EQ(asked, 2) << "the WAL did not start over after the other connection's checkpoint";
   EXPECT_EQ(committed_events(m_path), 1502);
+}
+
+} // namespace
+} // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// Schema 8 (issue 16): a change of one occurrence stored alone keeps its
+// series' UID and RECURRENCE-ID; a file from schema 7 keeps its events.
+TEST_F(EventStoreTest, a_change_stored_alone_keeps_its_series_and_recurrence_id) {
+  Event change = timed("Board (moved)", sys_days{2030_y / October / 10} + 12h);
+  change.uid = "board@example.org";
+  change.lone_change = core::LoneChange{"board@example.org", "2030-10-10T07:00:00Z"};
+  const Event added = add(change);
+  Event other = timed("Board (budget)", sys_days{2030_y / October / 17} + 7h);
+  other.lone_change = core::LoneChange{"board@example.org", "2030-10-17T07:00:00Z"};
+  add(other);
+  add(timed("Unrelated", sys_days{2030_y / October / 18} + 7h));
+  reopen();
+  auto got = m_store->get(added.id);
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_TRUE(got->lone_change.has_value());
+  EXPECT_EQ(got->lone_change->series_uid, "board@example.org");
+  EXPECT_EQ(got->lone_change->recurrence_id, "2030-10-10T07:00:00Z");
+  auto changes = m_store->find_lone_changes("board@example.org", 10);
+  ASSERT_TRUE(changes) << changes.error().message;
+  ASSERT_EQ(changes->size(), 2U);
+  EXPECT_EQ((*changes)[1].title, "Board (budget)");
+  EXPECT_EQ(m_store->find_lone_changes("board@example.org", 1)->size(), 1U);
+  EXPECT_TRUE(m_store->find_lone_changes("other@example.org", 10)->empty());
+}
+
+TEST_F(EventStoreTest, a_database_at_schema_7_upgrades_and_keeps_its_events) {
+  m_store.reset();
+  fs::remove(m_path);
+  std::vector<Migration> up_to_7;
+  for (const auto &migration : embedded_migrations()) {
+    if (migration.version <= 7) {
+      up_to_7.push_back(migration);
+    }
+  }
+  {
+    SQLite::Database db(m_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto version = apply_migrations(db, up_to_7);
+    ASSERT_TRUE(version) << version.error().message;
+    EXPECT_EQ(*version, 7);
+    db.exec("INSERT INTO events (uid, title, precision, start_local, end_local, has_end, tz, "
+            "start_utc, end_utc, status, owner_uid, created, updated) VALUES ('lunch@test', "
+            "'Lunch', 'timed', '2025-09-22T12:00:00', '2025-09-22T13:00:00', 1, "
+            "'Europe/Minsk', 1758531600, 1758535200, 'confirmed', 1000, 0, 0)");
+  }
+  reopen();
+  EXPECT_GE(m_store->schema_version(), 8);
+  auto found = m_store->find_uid("lunch@test");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->title, "Lunch");
+  EXPECT_FALSE((*found)->lone_change.has_value());
 }
 
 } // namespace
