@@ -257,6 +257,8 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   add->add_option("--request-key", add_options.request_key,
                   "Retry an add safely: the key a previous `summit add` printed when summitd did "
                   "not answer in time (summitd adds the event at most once per key)");
+  add->add_option("--calendar", add_options.calendar,
+                  "The calendar it goes in (default personal; see `summit calendar list`)");
 
   EventOptions edit_options;
   std::vector<std::string> edit_tags;

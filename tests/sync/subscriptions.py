@@ -246,6 +246,12 @@ def subscription_tests(summit, feed, base):
     refused = summit.run("add", "Mine", "--at", "2030-09-01 10:00", "--calendar", "un", expect=1)
     check("read-only subscription" in refused.stderr, f"add --calendar is refused: "
                                                       f"{refused.stderr!r}")
+    copy = os.path.join(summit.directory, "copy.ics")
+    with open(copy, "w", encoding="utf-8") as out:
+        out.write(calendar(vevent("d@un", "Closing (my copy)", "20300920T090000Z")))
+    imported = summit.run("import", copy)
+    check("0 updated" in imported.stdout and "read-only subscription" in imported.stdout,
+          f"an import does not overwrite a subscribed event: {imported.stdout!r}")
     check(summit.events("un") == now, "refused changes change nothing")
 
     # 5. Failures keep the calendar as it was and record the error.
