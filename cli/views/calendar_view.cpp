@@ -72,8 +72,9 @@ std::string format_calendar_table(const nlohmann::json &calendars, std::size_t w
 }
 
 std::string calendar_status_words(const nlohmann::json &calendar) {
+  const std::string events = text_of(calendar, "events");
   std::string words =
-      fmt::format("{}, {} events", text_of(calendar, "kind"), text_of(calendar, "events"));
+      fmt::format("{}, {} event{}", text_of(calendar, "kind"), events, events == "1" ? "" : "s");
   if (text_of(calendar, "kind") == "local") {
     return words;
   }

@@ -108,7 +108,8 @@ void SubscriptionPoller::reschedule() {
   }
   const core::SysSeconds now = m_options.clock();
   std::optional<core::SysSeconds> earliest;
-  for (const auto &calendar : *calendars) {
+  std::vector<store::Calendar> due_now;
+  for (auto &calendar : *calendars) {
     if (calendar.kind != "subscription" || m_waiting.count(calendar.id) != 0) {
       continue;
     }
@@ -120,30 +121,34 @@ void SubscriptionPoller::reschedule() {
       due = std::max(due, begun->second + core::k_min_poll_interval);
     }
     if (due <= now) {
-      m_waiting[calendar.id];
-      m_begun[calendar.id] = now;
-      begin(calendar);
-      continue;
-    }
-    if (!earliest || due < *earliest) {
+      due_now.push_back(std::move(calendar));
+    } else if (!earliest || due < *earliest) {
       earliest = due;
     }
   }
   m_timer.cancel();
-  if (!earliest) {
-    return;
+  if (earliest) {
+    // A steady timer: a poll may come late after a suspend, which is fine
+    // for a feed (reminders have the wall-clock timer of the firing path).
+    m_timer.expires_after(*earliest - now);
+    m_timer.async_wait([weak = std::weak_ptr(m_self)](const boost::system::error_code &error) {
+      if (error) {
+        return;
+      }
+      if (auto self = weak.lock()) {
+        (*self)->reschedule();
+      }
+    });
   }
-  // A steady timer: a poll may come late after a suspend, which is fine
-  // for a feed (reminders have the wall-clock timer of the firing path).
-  m_timer.expires_after(*earliest - now);
-  m_timer.async_wait([weak = std::weak_ptr(m_self)](const boost::system::error_code &error) {
-    if (error) {
-      return;
-    }
-    if (auto self = weak.lock()) {
-      (*self)->reschedule();
-    }
-  });
+  // Last: a fetch that finishes at once (tests) reschedules again itself.
+  // All are marked first, so that none is begun twice.
+  for (const auto &calendar : due_now) {
+    m_waiting[calendar.id];
+    m_begun[calendar.id] = now;
+  }
+  for (const auto &calendar : due_now) {
+    begin(calendar);
+  }
 }
 
 void SubscriptionPoller::sync_now(const store::Calendar &calendar, Finished done) {
