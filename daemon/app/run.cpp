@@ -244,7 +244,7 @@ public:
     };
     calendar_options.run_on_loop = on_loop;
     calendar_options.hold_writes = [this] { return hold_writes(); };
-    calendar_options.run_on_loop_after_pause = [this](std::function<void()> job) {
+    const auto after_pause = [this](std::function<void()> job) {
       auto timer = std::make_shared<boost::asio::steady_timer>(m_io, k_held_write_pause);
       timer->async_wait([timer, job = std::move(job)](const boost::system::error_code &error) {
         if (!error) {
@@ -252,6 +252,7 @@ public:
         }
       });
     };
+    calendar_options.run_on_loop_after_pause = after_pause;
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
     calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
@@ -270,6 +271,19 @@ public:
     };
     poller_options.run_on_loop = on_loop;
     poller_options.on_change = [this] { changed(); };
+    poller_options.hold_writes = [this](std::chrono::milliseconds expected) {
+      if (hold_writes()) {
+        return true;
+      }
+      const auto wake = m_firing ? m_firing->next_wake() : std::nullopt;
+      if (!wake) {
+        return false;
+      }
+      // The whole replacement must end before the next reminder is due.
+      const auto until = *wake - std::chrono::system_clock::now();
+      return until <= expected && until > -std::chrono::milliseconds(50);
+    };
+    poller_options.run_on_loop_after_pause = after_pause;
     m_poller = std::make_unique<server::SubscriptionPoller>(m_io.get_executor(), *m_store,
                                                             std::move(poller_options));
     m_calendar_set = std::make_unique<server::CalendarSetHandlers>(*m_store, m_poller.get(),

@@ -37,6 +37,12 @@ nlohmann::json outcome_of(const std::string &name, const std::string &outcome) {
 
 } // namespace
 
+std::chrono::milliseconds expected_write(std::size_t events) {
+  return std::chrono::milliseconds(50) +
+         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(150) *
+                                                               static_cast<std::int64_t>(events));
+}
+
 core::SysSeconds next_poll(const store::Calendar &calendar) {
   if (!calendar.last_attempt) {
     return core::SysSeconds::min();
@@ -235,7 +241,24 @@ void SubscriptionPoller::fetched(store::Calendar calendar, sync::FetchResult res
 }
 
 void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::FetchResult &result,
-                               DraftedFeed feed) {
+                               DraftedFeed feed,
+                               std::optional<std::chrono::steady_clock::time_point> held_since) {
+  // Due reminders go first: while one falls due before this write would
+  // end, it waits on the loop (at most k_max_hold; a storm of reminders
+  // must not starve a feed for ever).
+  if (feed.error.empty() && m_options.hold_writes && m_options.run_on_loop_after_pause &&
+      m_options.hold_writes(expected_write(feed.events.size()))) {
+    const auto first = held_since.value_or(std::chrono::steady_clock::now());
+    if (std::chrono::steady_clock::now() - first < k_max_hold) {
+      m_options.run_on_loop_after_pause([weak = std::weak_ptr(m_self), calendar, result,
+                                         moved = std::move(feed), first]() mutable {
+        if (auto self = weak.lock()) {
+          (*self)->apply(calendar, result, std::move(moved), first);
+        }
+      });
+      return;
+    }
+  }
   const core::SysSeconds now = m_options.clock();
   // The calendar may have been removed while its fetch was under way.
   auto current = m_calendars.find(calendar.name);

@@ -161,3 +161,40 @@ TEST_F(PollerTest, a_failure_keeps_the_events_records_the_error_and_retries_soon
 
 } // namespace
 } // namespace summit::server
+
+namespace summit::server {
+namespace {
+
+TEST_F(PollerTest, the_replacement_waits_while_a_reminder_falls_due_before_it_would_end) {
+  m_answer.outcome = sync::FetchResult::Outcome::fetched;
+  m_answer.body = feed({{"a@un", "Plenary"}, {"b@un", "Side"}});
+  PollerOptions options;
+  options.clock = [this] { return m_clock; };
+  options.fetch = [this](sync::FetchRequest, std::function<void(sync::FetchResult)> done) {
+    done(m_answer);
+  };
+  std::vector<std::chrono::milliseconds> asked;
+  options.hold_writes = [&](std::chrono::milliseconds expected) {
+    asked.push_back(expected);
+    return asked.size() <= 2; // a reminder is due twice, then the way is clear
+  };
+  std::vector<std::function<void()>> paused;
+  options.run_on_loop_after_pause = [&](std::function<void()> job) {
+    paused.push_back(std::move(job));
+  };
+  SubscriptionPoller p(m_io.get_executor(), *m_store, options);
+  p.reschedule();
+  EXPECT_FALSE(m_store->find_uid("a@un").value().has_value()) << "held: nothing written yet";
+  ASSERT_EQ(paused.size(), 1u);
+  paused.back()();
+  EXPECT_FALSE(m_store->find_uid("a@un").value().has_value());
+  ASSERT_EQ(paused.size(), 2u);
+  paused.back()();
+  EXPECT_TRUE(m_store->find_uid("a@un").value().has_value());
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0], expected_write(2));
+  EXPECT_GT(expected_write(5000), std::chrono::milliseconds(600));
+}
+
+} // namespace
+} // namespace summit::server
