@@ -565,9 +565,14 @@ private:
     m_status_timer.cancel();
     m_signals.cancel();
     m_server->stop();
-    // No new fetch, and the one under way is abandoned (its thread joined).
-    m_poller.reset();
-    m_fetches.reset();
+    // No new fetch, and the one under way is abandoned (its thread joined);
+    // both objects stay until the Daemon goes (handlers point at them).
+    if (m_poller) {
+      m_poller->stop();
+    }
+    if (m_fetches) {
+      m_fetches->stop();
+    }
     // The open group first: the firing thread's last outbox write (the
     // completions in hand) must not wait for SQLite's write lock behind it.
     if (m_store && m_store->group_open()) {

@@ -62,7 +62,9 @@ core::Result<void> check_event_writable(store::EventStore &store, std::int64_t i
 
 // The checks summitd makes of a password file before it records its path:
 // absolute, a regular file summitd can read, not readable by group or
-// others (core::check_password_file_mode). Never reads the password.
+// others (core::check_password_file_mode) unless it is in summitd's own
+// $CREDENTIALS_DIRECTORY (a systemd credential, private to the service).
+// Never reads the password.
 core::Result<void> check_password_file(const std::string &path);
 
 } // namespace summit::server

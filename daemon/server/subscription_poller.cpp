@@ -106,7 +106,24 @@ void SubscriptionPoller::post(const std::function<void(std::function<void()>)> &
   }
 }
 
+void SubscriptionPoller::stop() {
+  m_stopped = true;
+  m_timer.cancel();
+  auto waiting = std::move(m_waiting);
+  m_waiting.clear();
+  for (auto &entry : waiting) {
+    for (auto &done : entry.second) {
+      auto outcome = outcome_of("", "failed");
+      outcome["error"] = "summitd is shutting down";
+      done(outcome);
+    }
+  }
+}
+
 void SubscriptionPoller::reschedule() {
+  if (m_stopped) {
+    return;
+  }
   auto calendars = m_calendars.list();
   if (!calendars) {
     spdlog::warn("subscriptions: {}", calendars.error().message);
@@ -158,6 +175,12 @@ void SubscriptionPoller::reschedule() {
 }
 
 void SubscriptionPoller::sync_now(const store::Calendar &calendar, Finished done) {
+  if (m_stopped) {
+    auto outcome = outcome_of(calendar.name, "failed");
+    outcome["error"] = "summitd is shutting down";
+    done(outcome);
+    return;
+  }
   auto [waiting, fresh] = m_waiting.try_emplace(calendar.id);
   waiting->second.push_back(std::move(done));
   if (fresh) {
@@ -196,6 +219,9 @@ void SubscriptionPoller::begin(const store::Calendar &calendar) {
 }
 
 void SubscriptionPoller::fetched(store::Calendar calendar, sync::FetchResult result) {
+  if (m_stopped) {
+    return;
+  }
   const core::SysSeconds now = m_options.clock();
   if (result.outcome == sync::FetchResult::Outcome::failed) {
     spdlog::warn("subscription '{}': {}", calendar.name, result.error);
@@ -243,6 +269,9 @@ void SubscriptionPoller::fetched(store::Calendar calendar, sync::FetchResult res
 void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::FetchResult &result,
                                DraftedFeed feed,
                                std::optional<std::chrono::steady_clock::time_point> held_since) {
+  if (m_stopped) {
+    return;
+  }
   // Due reminders go first: while one falls due before this write would
   // end, it waits on the loop (at most k_max_hold; a storm of reminders
   // must not starve a feed for ever).

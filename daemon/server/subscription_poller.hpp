@@ -97,6 +97,8 @@ public:
   void reschedule();
   // Fetches `calendar` now, due or not; `done` gets what changed.
   void sync_now(const store::Calendar &calendar, Finished done);
+  // Shutdown: no more fetches; the syncs waiting are answered "failed".
+  void stop();
   // Calendars with a fetch under way (for status and tests).
   std::size_t in_flight() const { return m_waiting.size(); }
 
@@ -117,6 +119,7 @@ private:
   std::map<std::int64_t, std::vector<Finished>> m_waiting;
   // When each calendar's last automatic fetch began (this run).
   std::map<std::int64_t, core::SysSeconds> m_begun;
+  bool m_stopped = false;
   // Jobs on other threads hold a weak copy: dropped after destruction.
   std::shared_ptr<SubscriptionPoller *> m_self;
 };

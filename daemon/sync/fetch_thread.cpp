@@ -6,19 +6,26 @@ FetchThread::FetchThread(
     std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher)
     : m_fetcher(std::move(fetcher)), m_thread([this] { run(); }) {}
 
-FetchThread::~FetchThread() {
+FetchThread::~FetchThread() { stop(); }
+
+void FetchThread::stop() {
   {
     std::lock_guard lock(m_mutex);
     m_stopping = true;
     m_jobs.clear();
   }
   m_wake.notify_all();
-  m_thread.join();
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
 }
 
 void FetchThread::submit(FetchRequest request, Done done) {
   {
     std::lock_guard lock(m_mutex);
+    if (m_stopping) {
+      return;
+    }
     m_jobs.emplace_back(std::move(request), std::move(done));
   }
   m_wake.notify_one();

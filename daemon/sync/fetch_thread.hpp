@@ -30,6 +30,10 @@ public:
   FetchThread(const FetchThread &) = delete;
   FetchThread &operator=(const FetchThread &) = delete;
 
+  // The same as the destructor, earlier (shutdown): jobs submitted after it
+  // are dropped. Idempotent; call it from one thread.
+  void stop();
+
   // Queues a fetch. The caller bounds the queue (at most one job per
   // calendar at a time).
   void submit(FetchRequest request, Done done);

@@ -138,7 +138,9 @@ class Summit:
         self.process = subprocess.Popen(
             [SUMMITD, "--socket", self.socket, "--db", self.db, "--config",
              empty_config(self.directory)],
-            env=daemon_env(self.directory, TZ="UTC", no_proxy="*"), stdout=log, stderr=log)
+            env=daemon_env(self.directory, TZ="UTC", no_proxy="*",
+                           CREDENTIALS_DIRECTORY=self.credentials()),
+            stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -150,6 +152,12 @@ class Summit:
                 pass
             time.sleep(0.02)
         raise Failure("summitd did not answer within 60 s")
+
+    def credentials(self):
+        """A stand-in for systemd's $CREDENTIALS_DIRECTORY (LoadCredential=)."""
+        path = os.path.join(self.directory, "credentials")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        return path
 
     def run(self, *args, expect=0):
         done = subprocess.run([SUMMIT, "--socket", self.socket, *args], capture_output=True,
@@ -357,6 +365,21 @@ def name_and_credential_tests(summit):
             with open(summit.db + suffix, "rb") as wal:
                 check(PASSWORD.encode() not in wal.read(), "nor in its WAL")
     check(PASSWORD not in summit.log(), "nor in the log")
+    credential = os.path.join(summit.credentials(), "caldav-other")
+    with open(credential, "w", encoding="utf-8") as out:
+        out.write(PASSWORD + "\n")
+    os.chmod(credential, 0o440)
+    accepted = rpc(summit.socket, "calendar.add", {"name": "other", "caldav": "https://x.org/",
+                                                   "user": "bob", "password_file": credential})
+    check("result" in accepted, f"a systemd credential is accepted whatever its mode: {accepted}")
+    elsewhere = os.path.join(summit.directory, "group-readable")
+    with open(elsewhere, "w", encoding="utf-8") as out:
+        out.write(PASSWORD + "\n")
+    os.chmod(elsewhere, 0o440)
+    refused = rpc(summit.socket, "calendar.add", {"name": "other2", "caldav": "https://x.org/",
+                                                  "user": "bob", "password_file": elsewhere})
+    check("error" in refused and "chmod 600" in refused["error"]["message"],
+          f"the same mode outside the credentials folder is refused: {refused}")
     refused = summit.run("sync", "team", expect=1)
     check("CalDAV sync is not built yet" in refused.stderr, f"sync team: {refused.stderr!r}")
 
