@@ -13,9 +13,11 @@ If-None-Match).
   4. A server that answers garbage, an oversized body, a redirect loop or
      is down leaves the calendar's events as they were and records the
      error (calendar list, status); the next good fetch clears it.
-  5. Local calendars: add --calendar, list --calendar; calendar rm removes
+  5. A fetch that hangs (the server holds its answer) delays neither a
+     due reminder (it fires, daemon.status counts it) nor a request.
+  6. Local calendars: add --calendar, list --calendar; calendar rm removes
      the events with a count; personal cannot be removed.
-  6. Names and credentials: bad names refused in one line (escape codes
+  7. Names and credentials: bad names refused in one line (escape codes
      shown escaped); a password file readable by others refused naming
      chmod 600; a CalDAV calendar is stored "not synced yet"; its password
      never reaches the database, the log or any output.
@@ -60,6 +62,9 @@ class Feed:
         self.body = b""
         self.mode = "ics"  # ics, garbage, huge, loop
         self.requests = []  # (path, If-None-Match or None, status)
+        self.release = threading.Event()  # set: a held request is answered
+        self.release.set()
+        self.holding = threading.Event()  # a request is being held
 
     def set_ics(self, text):
         with self.lock:
@@ -76,6 +81,9 @@ def make_handler(feed):
             pass
 
         def do_GET(self):
+            if not feed.release.is_set():
+                feed.holding.set()
+                feed.release.wait(300)
             with feed.lock:
                 mode, body, etag = feed.mode, feed.body, feed.etag()
             inm = self.headers.get("If-None-Match")
@@ -286,6 +294,33 @@ def subscription_tests(summit, feed, base):
     return now
 
 
+def isolation_test(summit, feed):
+    """A fetch under way holds neither the firing path nor the request loop."""
+    fired_before = summit.call("daemon.status")["reminders"]["fired"]
+    feed.holding.clear()
+    feed.release.clear()
+    sync = subprocess.Popen([SUMMIT, "--socket", summit.socket, "sync", "un"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=daemon_env(summit.directory, TZ="UTC"))
+    try:
+        check(feed.holding.wait(120), "the server is holding summitd's fetch")
+        due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2))
+        added = summit.call("event.add", {"title": "Due while fetching",
+                                          "start": "2030-01-01T10:00", "tz": "UTC",
+                                          "reminders": [{"at": due}]})["event"]
+        wait_for(lambda: summit.call("daemon.status")["reminders"]["fired"] > fired_before,
+                 "the reminder to fire while the fetch hangs")
+        check(sync.poll() is None and feed.holding.is_set() and not feed.release.is_set(),
+              "the reminder fired while the fetch was still held")
+        listed = summit.json("list", "--calendar", "un", "--from", "2030-01-01")
+        check(len(listed) == 3, "a request is answered while the fetch is held")
+    finally:
+        feed.release.set()
+    out, _ = sync.communicate(timeout=300)
+    check(sync.returncode == 0 and "un: not modified" in out, f"the held fetch completes: {out!r}")
+    summit.run("rm", str(added["id"]))
+
+
 def down_test(summit, server, now):
     server.shutdown()
     server.server_close()
@@ -395,6 +430,7 @@ def main():
     try:
         summit.start()
         now = subscription_tests(summit, feed, base)
+        isolation_test(summit, feed)
         down_test(summit, server, now)
         local_calendar_tests(summit)
         name_and_credential_tests(summit)
