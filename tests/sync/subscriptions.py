@@ -114,6 +114,21 @@ def make_handler(feed):
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 status = 200
+            elif self.path == "/lm.ics":
+                # Last-Modified only, no ETag: If-Modified-Since.
+                stamp = "Mon, 07 Dec 2026 10:00:00 GMT"
+                inm = self.headers.get("If-Modified-Since")
+                if inm == stamp:
+                    self.send_response(304)
+                    self.end_headers()
+                    status = 304
+                else:
+                    self.send_response(200)
+                    self.send_header("Last-Modified", stamp)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    status = 200
             elif inm is not None and inm == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
@@ -321,6 +336,22 @@ def isolation_test(summit, feed):
     summit.run("rm", str(added["id"]))
 
 
+def last_modified_test(summit, feed, base):
+    """A server without ETags: If-Modified-Since, then 304."""
+    summit.run("calendar", "add", "lm", "--subscribe", f"{base}/lm.ics")
+    first = summit.run("sync", "lm").stdout
+    wait_for(lambda: summit.calendar("lm")["last_sync"] is not None, "lm's first fetch")
+    before = len(feed.requests)
+    again = summit.run("sync", "lm")
+    check("lm: not modified" in again.stdout, f"If-Modified-Since gives 304: {first!r} "
+                                              f"{again.stdout!r}")
+    check(feed.requests[before] == ("/lm.ics", "Mon, 07 Dec 2026 10:00:00 GMT", 304),
+          f"the poll sent If-Modified-Since: {feed.requests[before]}")
+    removed = summit.run("calendar", "rm", "lm").stdout
+    check("Removed calendar lm and its 0 events" in removed,
+          f"its events clashed with un's UIDs and were skipped, not taken: {removed!r}")
+
+
 def down_test(summit, server, now):
     server.shutdown()
     server.server_close()
@@ -431,6 +462,7 @@ def main():
         summit.start()
         now = subscription_tests(summit, feed, base)
         isolation_test(summit, feed)
+        last_modified_test(summit, feed, base)
         down_test(summit, server, now)
         local_calendar_tests(summit)
         name_and_credential_tests(summit)
