@@ -151,7 +151,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # tzdata: zone rules and the location gazetteer are read at run time.
 # libsystemd0: loaded with dlopen (so shlibdeps cannot see it) by summitd
 # under systemd and by `summit watch --notify`.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0")
+# libcurl4: loaded with dlopen by summitd at a calendar subscription's
+# first fetch (daemon/sync/http_fetch.cpp; docs/SYNC.md).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0, libcurl4")
 # libgweather-4-common: the gazetteer's places (Locations.xml) and their
 # translated names; libxml2, loaded with dlopen, reads it. Without either the
 # gazetteer falls back to tzdata's tables, so they are recommended, not

@@ -259,7 +259,6 @@ public:
     m_calendar->register_with(m_dispatcher);
     // Subscriptions (issue 14): fetched on a network thread of their own,
     // parsed on the worker, written on the loop (docs/SYNC.md).
-    sync::init_http();
     m_fetches = std::make_unique<sync::FetchThread>();
     server::PollerOptions poller_options;
     poller_options.fetch = [this](sync::FetchRequest request,

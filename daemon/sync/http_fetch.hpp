@@ -5,8 +5,9 @@
 #include <functional>
 #include <string>
 
-// One HTTP GET of a calendar feed over libcurl (summitd only: the CLI never
-// loads libcurl). TLS certificates and host names are verified, redirects
+// One HTTP GET of a calendar feed over libcurl (summitd only, and loaded
+// with dlopen at its first fetch: the CLI, and a summitd without
+// subscriptions, never load it). TLS certificates and host names are verified, redirects
 // are followed up to a limit and only to http(s), proxies come from the
 // environment (http_proxy, https_proxy, no_proxy, as curl reads them), and
 // every transfer is bounded in time and size (docs/SYNC.md, "Bounds").
@@ -42,11 +43,8 @@ struct FetchResult {
   std::string error;
 };
 
-// Initialises libcurl once for the process (curl_global_init is not
-// thread-safe in curl 7.88: call this from main's thread before any fetch).
-void init_http();
-
-// Fetches `request`. Blocks for the whole transfer: run it off the loop and
+// Fetches `request` (loading libcurl the first time; a libcurl that cannot
+// be loaded is a failed fetch saying so). Blocks for the whole transfer: run it off the loop and
 // off the firing path. `cancelled`, when set, is polled during the transfer
 // and ends it early (shutdown). Never throws.
 FetchResult fetch(const FetchRequest &request, const std::function<bool()> &cancelled = {});
