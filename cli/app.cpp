@@ -4,6 +4,7 @@
 #include "cli/client/daemon_client.hpp"
 #include "cli/client/socket_path.hpp"
 #include "cli/commands/calendar_commands.hpp"
+#include "cli/commands/calendar_set_commands.hpp"
 #include "cli/commands/daemon_commands.hpp"
 #include "cli/commands/event_commands.hpp"
 #include "cli/commands/transfer_commands.hpp"
@@ -160,10 +161,10 @@ const CLI::App *find_command(const CLI::App &app, std::string_view name) {
 // tools use ("ls", "delete"), else the nearest command name by edit distance.
 std::optional<std::string> suggested_command(const CLI::App &app, std::string_view word) {
   static const std::map<std::string_view, std::string_view> k_other_tools{
-      {"ls", "list"},     {"delete", "rm"},    {"del", "rm"},      {"remove", "rm"},
-      {"new", "add"},     {"create", "add"},   {"update", "edit"}, {"change", "edit"},
-      {"modify", "edit"}, {"get", "show"},     {"info", "show"},   {"view", "show"},
-      {"month", "cal"},   {"calendar", "cal"}, {"tail", "watch"},  {"follow", "watch"}};
+      {"ls", "list"},     {"delete", "rm"},          {"del", "rm"},      {"remove", "rm"},
+      {"new", "add"},     {"create", "add"},         {"update", "edit"}, {"change", "edit"},
+      {"modify", "edit"}, {"get", "show"},           {"info", "show"},   {"view", "show"},
+      {"month", "cal"},   {"calendars", "calendar"}, {"tail", "watch"},  {"follow", "watch"}};
   const std::string lowered = core::text::to_lower(word);
   if (auto known = k_other_tools.find(lowered); known != k_other_tools.end()) {
     return std::string(known->second);
@@ -256,6 +257,8 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   add->add_option("--request-key", add_options.request_key,
                   "Retry an add safely: the key a previous `summit add` printed when summitd did "
                   "not answer in time (summitd adds the event at most once per key)");
+  add->add_option("--calendar", add_options.calendar,
+                  "The calendar it goes in (default personal; see `summit calendar list`)");
 
   EventOptions edit_options;
   std::vector<std::string> edit_tags;
@@ -287,6 +290,7 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   list->add_option("--tag", list_options.tag, "Only events with this tag");
   list->add_option("--search", list_options.search,
                    "Only events whose title, location or description has these words");
+  list->add_option("--calendar", list_options.calendar, "Only the events of this calendar");
   list->add_option("--limit", list_options.limit, "At most this many events (default 100)")
       ->check(CLI::Range(1, std::numeric_limits<int>::max()));
 
@@ -312,6 +316,41 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   cal->add_option("month", cal_words,
                   "The month: 2025-09, sep, \"sep 2026\", \"next month\", a date (default: this "
                   "month)");
+
+  // Calendars (issue 14; docs/SYNC.md). `cal` stays the month grid.
+  auto *calendar = app.add_subcommand(
+      "calendar", "Manage calendars: local ones, subscriptions to .ics URLs, CalDAV (stored)");
+  calendar->require_subcommand(1);
+  CalendarAddOptions calendar_add_options;
+  auto *calendar_add = calendar->add_subcommand(
+      "add", "Add a calendar: local, --subscribe URL (read-only, polled), or --caldav URL");
+  calendar_add
+      ->add_option("name", calendar_add_options.name,
+                   "Its name: letters, digits, '-', '_', '.' (at most 64)")
+      ->required();
+  auto *subscribe = calendar_add->add_option(
+      "--subscribe", calendar_add_options.subscribe,
+      "Subscribe to a published .ics URL (http, https, webcal = https); its events are read-only");
+  auto *caldav =
+      calendar_add->add_option("--caldav", calendar_add_options.caldav,
+                               "A CalDAV collection URL (stored; two-way sync is not built yet)");
+  subscribe->excludes(caldav);
+  calendar_add->add_option("--every", calendar_add_options.every,
+                           "How often to poll a subscription (default 6h, 5m to 30d)");
+  calendar_add->add_option("--user", calendar_add_options.user, "CalDAV user name");
+  calendar_add->add_option("--password-file", calendar_add_options.password_file,
+                           "A file holding the CalDAV password (mode 600; never stored or "
+                           "printed)");
+  auto *calendar_list = calendar->add_subcommand(
+      "list", "List the calendars: kind, events, last sync, state, URL (--json for all fields)");
+  std::string calendar_rm_name;
+  auto *calendar_rm =
+      calendar->add_subcommand("rm", "Remove a calendar and its events (not personal)");
+  calendar_rm->add_option("name", calendar_rm_name, "The calendar's name")->required();
+  std::optional<std::string> sync_name;
+  auto *sync =
+      app.add_subcommand("sync", "Fetch subscriptions now (all, or NAME) and print what changed");
+  sync->add_option("name", sync_name, "Only this calendar");
 
   ImportOptions import_options;
   auto *import = app.add_subcommand(
@@ -484,6 +523,18 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
       month = month ? *month + " " + word : word;
     }
     return show_month(session, month);
+  }
+  if (calendar_add->parsed()) {
+    return add_calendar(session, calendar_add_options);
+  }
+  if (calendar_list->parsed()) {
+    return list_calendars(session);
+  }
+  if (calendar_rm->parsed()) {
+    return remove_calendar(session, calendar_rm_name);
+  }
+  if (sync->parsed()) {
+    return sync_calendars(session, sync_name);
   }
   if (import->parsed()) {
     return import_calendar(session, import_options);

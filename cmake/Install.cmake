@@ -153,7 +153,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # under systemd and by `summit watch --notify`. libical3: loaded with dlopen
 # by summitd at the first repeating event, import or export
 # (cmake/LazyLibrary.cmake), so no DT_NEEDED entry names it either.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0, libical3")
+# libcurl4: loaded with dlopen by summitd at a calendar subscription's
+# first fetch (daemon/sync/http_fetch.cpp; docs/SYNC.md).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, libsystemd0, libical3, libcurl4")
 # libgweather-4-common: the gazetteer's places (Locations.xml) and their
 # translated names; libxml2, loaded with dlopen, reads it. Without either the
 # gazetteer falls back to tzdata's tables, so they are recommended, not

@@ -46,7 +46,7 @@ _summit()
         cword=$COMP_CWORD
     fi
 
-    local commands="add list show edit rm status agenda cal import export watch snooze ack missed explain"
+    local commands="add list show edit rm status agenda cal calendar sync import export watch snooze ack missed explain"
     local global_opts="--socket --json --tz --help --version"
     local event_opts="--at --end --duration --all-day --tz --location --description --tag --remind --status --repeat --help"
     local edit_opts="$event_opts --title --no-end --no-tags --no-reminders --no-repeat --occurrence --cancel-occurrence --from-occurrence"
@@ -110,7 +110,7 @@ _summit()
     local npos=0 j
     for ((j = command_index + 1; j < cword; j++)); do
         case ${words[j]} in
-            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket|--title|--repeat|--occurrence|--cancel-occurrence|--from-occurrence|--days|-o|--output)
+            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket|--title|--repeat|--occurrence|--cancel-occurrence|--from-occurrence|--days|-o|--output|--calendar|--subscribe|--caldav|--every|--user|--password-file)
                 ((j++)) ;;
             -*) ;;
             *) ((npos++)) ;;
@@ -119,9 +119,10 @@ _summit()
 
     local opts=""
     case $command in
-        add) opts="$event_opts --request-key" ;;
+        add) opts="$event_opts --request-key --calendar" ;;
         edit) opts=$edit_opts ;;
-        list) opts="--from --to --tag --search --limit --help" ;;
+        list) opts="--from --to --tag --search --calendar --limit --help" ;;
+        calendar) opts="--subscribe --caldav --every --user --password-file --help" ;;
         agenda) opts="--days --help" ;;
         import) opts="--dry-run --request-key --help" ;;
         export) opts="--from --to --tag --output -o --help" ;;
@@ -150,6 +151,10 @@ _summit()
                 compopt -o filenames 2>/dev/null
                 COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.[iI][cC][sS]' -- "$cur"))
                 [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            fi ;;
+        calendar)
+            if ((npos == 0)); then
+                COMPREPLY=($(compgen -W "add list rm" -- "$cur"))
             fi ;;
         cal)
             if ((npos == 0)); then

@@ -32,6 +32,10 @@ inline constexpr std::string_view import_chunk = "import.chunk";
 inline constexpr std::string_view import_commit = "import.commit";
 inline constexpr std::string_view import_abort = "import.abort";
 inline constexpr std::string_view calendar_export = "calendar.export";
+inline constexpr std::string_view calendar_add = "calendar.add";
+inline constexpr std::string_view calendar_list = "calendar.list";
+inline constexpr std::string_view calendar_remove = "calendar.remove";
+inline constexpr std::string_view calendar_sync = "calendar.sync";
 inline constexpr std::string_view daemon_status = "daemon.status";
 
 // Sent by the daemon to a subscriber (JSON-RPC notifications, no id).
@@ -41,10 +45,10 @@ inline constexpr std::string_view reminder_gap = "reminder.gap";
 inline constexpr std::array k_methods{
     Method{event_add,
            "an event: title, start, tz or location, end or duration, all_day, "
-           "location, description, tags, reminders, recurrence; request_key?",
+           "location, description, tags, reminders, recurrence, calendar?; request_key?",
            "{event, notes}"},
     Method{event_get, "{id}", "{event}"},
-    Method{event_list, "from?, to?, tz?, tag?, search?, expand?, limit?, after?",
+    Method{event_list, "from?, to?, tz?, tag?, calendar?, search?, expand?, limit?, after?",
            "{events, series, next}: one page"},
     Method{event_update, "{id} and any event.add fields; occurrence edits", "{event, notes}"},
     Method{event_remove, "{id}", "{removed}"},
@@ -61,6 +65,11 @@ inline constexpr std::array k_methods{
     Method{import_abort, "{import}", "{aborted}"},
     Method{calendar_export, "from?, to?, tz?, tag?, limit?, after?",
            "{ics, count, next}: one page"},
+    Method{calendar_add, "{name, subscribe? | caldav?, every?, user?, password_file?, tz?}",
+           "{calendar, notes}"},
+    Method{calendar_list, "none", "{calendars}"},
+    Method{calendar_remove, "{name}", "{removed, events}"},
+    Method{calendar_sync, "{name?}", "{calendars, skipped}: what each fetch changed"},
     Method{daemon_status, "none", "version, pid, uptime, events, reminders, limits..."},
 };
 

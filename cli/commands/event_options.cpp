@@ -560,6 +560,9 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
     }
     params["repeat"] = *repeat;
   }
+  if (options.calendar) {
+    params["calendar"] = *options.calendar;
+  }
   return params;
 }
 
@@ -795,6 +798,9 @@ core::Result<json> build_list_params(const ListOptions &options, core::SysSecond
   }
   if (options.search) {
     params["search"] = *options.search;
+  }
+  if (options.calendar) {
+    params["calendar"] = *options.calendar;
   }
   if (options.limit) {
     if (*options.limit < 1) {

@@ -43,6 +43,7 @@ struct EventOptions {
   std::vector<std::string> remove_reminders;
   // add only: --request-key, to retry an add safely (a new one otherwise).
   std::optional<std::string> request_key;
+  std::optional<std::string> calendar; // add: the event's calendar (default personal)
 };
 
 // What `list` was given.
@@ -51,6 +52,7 @@ struct ListOptions {
   std::optional<std::string> to; // a date or month is inclusive (its last day)
   std::optional<std::string> tag;
   std::optional<std::string> search;
+  std::optional<std::string> calendar; // only this calendar's events (issue 14)
   std::optional<int> limit;
 };
 

@@ -1,5 +1,6 @@
 #include "cli/views/event_view.hpp"
 
+#include "cli/views/calendar_view.hpp"
 #include "cli/views/recurrence_view.hpp"
 #include "cli/views/terminal_text.hpp"
 #include "cli/views/time_text.hpp"
@@ -418,6 +419,13 @@ std::string format_status(const nlohmann::json &status, const date::time_zone *v
                             last == 0 ? std::string("none") : fmt::format("number {}", last));
       } else if (name == "subscribers" && item.value().is_array()) {
         fields.emplace_back("watching", subscriber_words(item.value()));
+      } else if (name == "calendars" && item.value().is_array()) {
+        for (const auto &calendar : item.value()) {
+          if (calendar.is_object()) {
+            fields.emplace_back("calendar " + printable(calendar.value("name", std::string())),
+                                calendar_status_words(calendar));
+          }
+        }
       } else {
         fields.emplace_back(label(name), text_of(item.value()));
       }

@@ -12,14 +12,17 @@
 #include "daemon/app/service_manager.hpp"
 #include "daemon/app/tzdata_check.hpp"
 #include "daemon/server/calendar_handlers.hpp"
+#include "daemon/server/calendar_set_handlers.hpp"
 #include "daemon/server/dispatcher.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/reminder_handlers.hpp"
 #include "daemon/server/server.hpp"
 #include "daemon/server/status_handler.hpp"
 #include "daemon/server/subscriber_feed.hpp"
+#include "daemon/server/subscription_poller.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
+#include "daemon/sync/fetch_thread.hpp"
 #include "places/place_gazetteer.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -247,7 +250,7 @@ public:
     };
     calendar_options.run_on_loop = on_loop;
     calendar_options.hold_writes = [this] { return hold_writes(); };
-    calendar_options.run_on_loop_after_pause = [this](std::function<void()> job) {
+    const auto after_pause = [this](std::function<void()> job) {
       auto timer = std::make_shared<boost::asio::steady_timer>(m_io, k_held_write_pause);
       timer->async_wait([timer, job = std::move(job)](const boost::system::error_code &error) {
         if (!error) {
@@ -255,10 +258,42 @@ public:
         }
       });
     };
+    calendar_options.run_on_loop_after_pause = after_pause;
     calendar_options.max_uploads_per_connection = m_settings.config.max_uploads_per_connection;
     calendar_options.max_staged_bytes_per_uid = m_settings.config.max_staged_bytes_per_uid;
     m_calendar = std::make_unique<server::CalendarHandlers>(*m_store, std::move(calendar_options));
     m_calendar->register_with(m_dispatcher);
+    // Subscriptions (issue 14): fetched on a network thread of their own,
+    // parsed on the worker, written on the loop (docs/SYNC.md).
+    m_fetches = std::make_unique<sync::FetchThread>();
+    server::PollerOptions poller_options;
+    poller_options.fetch = [this](sync::FetchRequest request,
+                                  std::function<void(sync::FetchResult)> done) {
+      m_fetches->submit(std::move(request), std::move(done));
+    };
+    poller_options.run_on_workers = [this](std::function<void()> job) {
+      boost::asio::post(m_workers, std::move(job));
+    };
+    poller_options.run_on_loop = on_loop;
+    poller_options.on_change = [this] { changed(); };
+    poller_options.hold_writes = [this](std::chrono::milliseconds expected) {
+      if (hold_writes()) {
+        return true;
+      }
+      const auto wake = m_firing ? m_firing->next_wake() : std::nullopt;
+      if (!wake) {
+        return false;
+      }
+      // The whole replacement must end before the next reminder is due.
+      const auto until = *wake - std::chrono::system_clock::now();
+      return until <= expected && until > -std::chrono::milliseconds(50);
+    };
+    poller_options.run_on_loop_after_pause = after_pause;
+    m_poller = std::make_unique<server::SubscriptionPoller>(m_io.get_executor(), *m_store,
+                                                            std::move(poller_options));
+    m_calendar_set = std::make_unique<server::CalendarSetHandlers>(*m_store, m_poller.get(),
+                                                                   [this] { changed(); });
+    m_calendar_set->register_with(m_dispatcher);
     server::DaemonInfo info;
     info.socket = m_server->socket_path().string();
     info.database = m_settings.paths.database.string();
@@ -322,6 +357,7 @@ public:
     m_service.notify("READY=1\nSTATUS=" + status);
     m_last_status = status;
     m_firing->start_watchdog();
+    m_poller->reschedule();
 
     m_io.run();
     // Writes still in a group are committed by the store's destructor;
@@ -534,6 +570,14 @@ private:
     m_status_timer.cancel();
     m_signals.cancel();
     m_server->stop();
+    // No new fetch, and the one under way is abandoned (its thread joined);
+    // both objects stay until the Daemon goes (handlers point at them).
+    if (m_poller) {
+      m_poller->stop();
+    }
+    if (m_fetches) {
+      m_fetches->stop();
+    }
     // The open group first: the firing thread's last outbox write (the
     // completions in hand) must not wait for SQLite's write lock behind it.
     if (m_store && m_store->group_open()) {
@@ -567,6 +611,7 @@ private:
   std::unique_ptr<server::EventHandlers> m_events;
   std::unique_ptr<server::ReminderHandlers> m_reminder_methods;
   std::unique_ptr<server::CalendarHandlers> m_calendar;
+  std::unique_ptr<server::CalendarSetHandlers> m_calendar_set;
   std::unique_ptr<server::StatusHandler> m_status;
   std::string m_last_status;
   bool m_status_posted = false;
@@ -580,6 +625,10 @@ private:
   std::unique_ptr<server::Server> m_server;
   // After the io_context: the feed's callbacks in sessions go with it.
   std::unique_ptr<server::SubscriberFeed> m_feed;
+  // After the io_context: the network thread posts to it (joined first,
+  // after the poller whose timer is on the loop).
+  std::unique_ptr<sync::FetchThread> m_fetches;
+  std::unique_ptr<server::SubscriptionPoller> m_poller;
   // The worker's read connection: before the pool, which is joined first.
   std::shared_ptr<store::SharedFile> m_shared_file;
   std::unique_ptr<store::EventStore> m_reader;

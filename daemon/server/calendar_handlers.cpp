@@ -11,6 +11,7 @@
 #include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/zones.hpp"
+#include "daemon/server/calendar_set_handlers.hpp"
 #include "daemon/server/event_handlers.hpp"
 #include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
@@ -771,6 +772,11 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
         job->skip(candidate.line, event.uid, candidate.summary,
                   permission_denied_message(current.id, current.owner_uid) +
                       "; its UID is already in the calendar");
+        continue;
+      }
+      // Issue 14: a subscription's event is the feed's, not the importer's.
+      if (auto writable = check_event_writable(m_store, current.id); !writable) {
+        job->skip(candidate.line, event.uid, candidate.summary, writable.error().message);
         continue;
       }
       event.id = current.id;

@@ -11,6 +11,7 @@
 #include "core/time_format.hpp"
 #include "core/time_parse.hpp"
 #include "core/zones.hpp"
+#include "daemon/server/calendar_set_handlers.hpp"
 #include "daemon/server/request_key.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -179,6 +180,10 @@ HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContex
       return std::move(**applied);
     }
   }
+  auto calendar = take_calendar_param(params, m_store); // issue 14: the event's calendar
+  if (!calendar) {
+    return tl::unexpected(calendar.error());
+  }
   core::Result<core::DraftedEvent> drafted;
   if (params.contains("reminders") || m_options.default_reminders.empty()) {
     drafted = core::event_from_add_params(params, input_context(context, m_gazetteer));
@@ -197,6 +202,12 @@ HandlerResult EventHandlers::add(const nlohmann::json &request, const CallContex
       return tl::unexpected(stored.error());
     }
     reply = drafted_reply(*stored, drafted->notes);
+    if (*calendar) {
+      if (auto put = store::CalendarStore(m_store).assign(stored->id, (*calendar)->id); !put) {
+        return put;
+      }
+      reply["calendar"] = (*calendar)->name;
+    }
     if (*key) {
       return record_result(m_store, context.peer.uid, **key, core::protocol::event_add, reply,
                            context.now);
@@ -304,6 +315,7 @@ core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &p
   auto to = reader.optional_string("to");
   auto tz = reader.optional_string("tz");
   auto tag = reader.optional_string("tag");
+  auto calendar = reader.optional_string("calendar");
   auto search = reader.optional_string("search");
   auto after = reader.optional_string("after");
   auto limit = reader.optional_integer("limit", 1, k_max_list_limit);
@@ -311,7 +323,7 @@ core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &p
   if (!expand) {
     return tl::unexpected(expand.error());
   }
-  for (const auto *failed : {&from, &to, &tz, &tag, &search, &after}) {
+  for (const auto *failed : {&from, &to, &tz, &tag, &calendar, &search, &after}) {
     if (!*failed) {
       return tl::unexpected(failed->error());
     }
@@ -334,6 +346,13 @@ core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &p
   }
   if (*search && !(*search)->empty()) {
     query.search = **search;
+  }
+  if (*calendar) {
+    auto id = calendar_id_named(m_store, **calendar);
+    if (!id) {
+      return tl::unexpected(id.error());
+    }
+    query.calendar_id = *id;
   }
   if (*after) {
     auto cursor = decode_list_cursor(**after);
@@ -445,6 +464,9 @@ HandlerResult EventHandlers::update(const nlohmann::json &params, const CallCont
   if (auto allowed = check_owner(*current, context); !allowed) {
     return tl::unexpected(allowed.error());
   }
+  if (auto writable = check_event_writable(m_store, current->id); !writable) {
+    return tl::unexpected(writable.error());
+  }
   const auto owner = current->owner_uid;
   const auto created = current->created;
   auto changes = params;
@@ -552,6 +574,9 @@ HandlerResult EventHandlers::remove(const nlohmann::json &params, const CallCont
   }
   if (auto allowed = check_owner(*current, context); !allowed) {
     return tl::unexpected(allowed.error());
+  }
+  if (auto writable = check_event_writable(m_store, current->id); !writable) {
+    return tl::unexpected(writable.error());
   }
   if (auto removed = m_store.remove(current->id); !removed) {
     return tl::unexpected(removed.error());

@@ -3,7 +3,9 @@
 #include "core/param_reader.hpp"
 #include "core/protocol.hpp"
 #include "core/time_format.hpp"
+#include "daemon/server/calendar_set_handlers.hpp"
 #include "daemon/server/subscriber_feed.hpp"
+#include "daemon/store/calendar_store.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
 
@@ -61,6 +63,16 @@ HandlerResult StatusHandler::status(const nlohmann::json &params, const CallCont
         {"next_event_id",
          stats->next_event_id ? nlohmann::json(*stats->next_event_id) : nlohmann::json()},
     };
+  }
+  // Issue 14: every calendar, with its last sync and error (calendar.list's
+  // entries).
+  auto calendars = store::CalendarStore(m_store).list();
+  if (!calendars) {
+    return tl::unexpected(calendars.error());
+  }
+  reply["calendars"] = nlohmann::json::array();
+  for (const auto &calendar : *calendars) {
+    reply["calendars"].push_back(calendar_json(calendar));
   }
   if (m_feed != nullptr) {
     auto subscribers = nlohmann::json::array();

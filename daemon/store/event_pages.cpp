@@ -29,7 +29,11 @@ constexpr const char *k_overlaps = "(e.end_utc > :from OR e.start_utc >= :from)"
 // keeps the planner from taking :after_start as the walk's lower bound
 // instead of :lower: unpaged it is the smallest integer, and the walk went
 // through every past event (8 ms a page at 100,000 events, 0.1 ms after).
-constexpr const char *k_single = "e.recurrence IS NULL";
+// The calendar filter rides on every listing: unbound (NULL) it is
+// always true. With it, a range walk reads the other calendars' events of
+// the range too (docs/SYNC.md: there is no per-calendar index walk yet).
+constexpr const char *k_single =
+    "e.recurrence IS NULL AND (:calendar IS NULL OR +e.calendar_id = :calendar)";
 constexpr const char *k_after =
     "(+e.start_utc > :after_start OR (+e.start_utc = :after_start AND e.id > :after_id))";
 
@@ -55,6 +59,7 @@ std::string list_series_sql() {
       "t.tag = :tag)) "
       "AND (:search IS NULL OR EXISTS (SELECT 1 FROM events_fts f WHERE events_fts MATCH "
       ":search AND f.rowid = e.id)) "
+      "AND (:calendar IS NULL OR e.calendar_id = :calendar) "
       "AND {} ORDER BY e.start_utc, e.id",
       k_event_columns, k_after);
 }
@@ -164,7 +169,7 @@ core::Result<ListPage> EventPages::list(EventRows &rows, const ListQuery &query,
 std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &query,
                                              const Bounds &bounds, SearchPlan plan,
                                              SearchPlan &ran) {
-  if (bounds.search && !bounds.paged) {
+  if (bounds.search && !bounds.paged && !query.calendar_id) {
     auto walked = m_search.by_start(rows, *bounds.search, query.tag, bounds.lower, bounds.from,
                                     bounds.to, bounds.limit, plan);
     ran = walked ? SearchPlan::by_start : SearchPlan::from_matches;
@@ -185,6 +190,9 @@ std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &q
   s->bind(":after_id", bounds.after_id);
   if (by_tag) {
     s->bind(":tag", *query.tag);
+  }
+  if (query.calendar_id) {
+    s->bind(":calendar", *query.calendar_id);
   }
   if (bounds.search) {
     s->bind(":search", *bounds.search);
@@ -233,6 +241,9 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
     s->bind(":tag", *query.tag);
   } else {
     s->bind(":tag");
+  }
+  if (query.calendar_id) {
+    s->bind(":calendar", *query.calendar_id);
   }
   if (bounds.search) {
     s->bind(":search", *bounds.search);

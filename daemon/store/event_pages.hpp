@@ -32,6 +32,8 @@ struct ListQuery {
   // lies inside. Use SysSeconds::max() for "no end".
   core::TimeRange range;
   std::optional<std::string> tag;
+  // Only the events of this calendar (schema 009; calendars.id).
+  std::optional<std::int64_t> calendar_id;
   // Free text from the user, matched with FTS5 over title, location and
   // description: every word must occur, each as a prefix. Never passed to
   // MATCH unquoted, so no text can be an FTS syntax error.

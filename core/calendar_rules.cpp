@@ -1,0 +1,168 @@
+#include "core/calendar_rules.hpp"
+
+#include "core/text.hpp"
+#include "core/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <sys/stat.h>
+
+#include <utility>
+
+namespace summit::core {
+
+namespace {
+
+constexpr bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
+constexpr bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool starts_with_ci(std::string_view value, std::string_view prefix) {
+  return value.size() >= prefix.size() && text::to_lower(value.substr(0, prefix.size())) == prefix;
+}
+
+// The checks a URL of either kind shares, on its text after the scheme.
+Result<std::string> checked_url(std::string_view original, std::string_view scheme,
+                                std::string_view rest) {
+  if (original.size() > k_max_calendar_url) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the URL is {} bytes long; at most {} are accepted", original.size(),
+                            k_max_calendar_url));
+  }
+  for (const char c : original) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("the URL {} has a space or a control character; percent-encode it "
+                              "(%20)",
+                              quoted_for_message(original)));
+    }
+  }
+  const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+  const std::string_view authority = host.substr(host.rfind('@') + 1);
+  if (authority.empty() || authority.front() == ':') {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the URL {} names no host; write it as {}://HOST/PATH",
+                            quoted_for_message(original), scheme));
+  }
+  if (host.find('@') != std::string_view::npos) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the URL {} carries a user name or password; credentials are never "
+                            "stored: give --user and --password-file instead",
+                            quoted_for_message(original)));
+  }
+  return fmt::format("{}://{}", scheme, rest);
+}
+
+} // namespace
+
+std::string quoted_for_message(std::string_view value, std::size_t max) {
+  std::string shown = text::escape_controls(value.substr(0, max));
+  if (value.size() > max) {
+    shown += "...";
+  }
+  return "'" + shown + "'";
+}
+
+Result<void> check_calendar_name(std::string_view name) {
+  if (name.empty()) {
+    return fail(ErrorCode::invalid_params,
+                "a calendar needs a name: letters, digits, '-', '_' and '.' (e.g. un-meetings)");
+  }
+  if (name.size() > k_max_calendar_name) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the calendar name {} is {} bytes long; at most {} are allowed",
+                            quoted_for_message(name, 24), name.size(), k_max_calendar_name));
+  }
+  for (const char c : name) {
+    if (!is_name_char(c)) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("the calendar name {} may hold only ASCII letters, digits, '-', "
+                              "'_' and '.' (e.g. un-meetings)",
+                              quoted_for_message(name)));
+    }
+  }
+  if (!is_alnum(name.front())) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the calendar name {} must start with a letter or a digit",
+                            quoted_for_message(name)));
+  }
+  return {};
+}
+
+Result<std::string> subscription_url(std::string_view url) {
+  for (const auto &[prefix, scheme] :
+       {std::pair<std::string_view, std::string_view>{"https://", "https"},
+        {"http://", "http"},
+        {"webcals://", "https"},
+        {"webcal://", "https"}}) {
+    if (starts_with_ci(url, prefix)) {
+      return checked_url(url, scheme, url.substr(prefix.size()));
+    }
+  }
+  return fail(ErrorCode::invalid_params,
+              fmt::format("the subscription URL {} is not http://, https:// or webcal://",
+                          quoted_for_message(url)));
+}
+
+Result<std::string> caldav_url(std::string_view url) {
+  for (const auto &[prefix, scheme] :
+       {std::pair<std::string_view, std::string_view>{"https://", "https"}, {"http://", "http"}}) {
+    if (starts_with_ci(url, prefix)) {
+      return checked_url(url, scheme, url.substr(prefix.size()));
+    }
+  }
+  return fail(ErrorCode::invalid_params,
+              fmt::format("the CalDAV URL {} is not http:// or https://", quoted_for_message(url)));
+}
+
+Result<Seconds> poll_interval(std::string_view every) {
+  auto parsed = parse_duration(every);
+  if (!parsed) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("every: {} is not a duration; write e.g. 6h, 30m or 1d",
+                            quoted_for_message(every)));
+  }
+  if (*parsed < k_min_poll_interval || *parsed > k_max_poll_interval) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("every: {} is outside 5m to 30d; a feed is polled at most every 5 "
+                            "minutes and at least every 30 days",
+                            quoted_for_message(every)));
+  }
+  return *parsed;
+}
+
+Result<void> check_user_name(std::string_view user) {
+  if (user.empty() || user.size() > k_max_user_name) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("user: give 1 to {} characters", k_max_user_name));
+  }
+  for (const char c : user) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == ':') {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("user: {} holds a control character or ':', which HTTP "
+                              "authentication cannot carry",
+                              quoted_for_message(user)));
+    }
+  }
+  return {};
+}
+
+Result<void> check_password_file_mode(const std::string &path, mode_t mode) {
+  if ((mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("the password file {} may be read or changed by others (mode {:03o}); "
+                            "run chmod 600 {}",
+                            quoted_for_message(path, 200), mode & 0777,
+                            quoted_for_message(path, 200)));
+  }
+  return {};
+}
+
+} // namespace summit::core

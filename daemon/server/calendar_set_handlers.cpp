@@ -1,0 +1,436 @@
+#include "daemon/server/calendar_set_handlers.hpp"
+
+#include "core/calendar_rules.hpp"
+#include "core/param_reader.hpp"
+#include "core/protocol.hpp"
+#include "core/time_format.hpp"
+#include "core/zones.hpp"
+#include "daemon/server/subscription_poller.hpp"
+#include "daemon/store/event_store.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace summit::server {
+
+using core::ErrorCode;
+
+namespace {
+
+constexpr const char *k_caldav_state = "not synced yet: CalDAV sync is not built in this version";
+
+nlohmann::json instant_or_null(const std::optional<core::SysSeconds> &t) {
+  return t ? nlohmann::json(core::format_iso_utc(*t)) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+nlohmann::json calendar_json(const store::Calendar &calendar) {
+  nlohmann::json out = nlohmann::json::object();
+  out["name"] = calendar.name;
+  out["kind"] = calendar.kind;
+  out["url"] = calendar.url;
+  out["events"] = calendar.events;
+  out["every"] = calendar.kind == "subscription"
+                     ? nlohmann::json(core::format_duration_iso(calendar.every))
+                     : nlohmann::json(nullptr);
+  out["last_sync"] = instant_or_null(calendar.last_success);
+  out["last_attempt"] = instant_or_null(calendar.last_attempt);
+  out["state"] = calendar.state;
+  out["error"] = calendar.error;
+  // Two-way sync is not built: nothing can be pending or in conflict yet.
+  out["pending_changes"] = calendar.kind == "caldav" ? nlohmann::json(0) : nlohmann::json(nullptr);
+  out["conflicts"] = calendar.kind == "caldav" ? nlohmann::json(0) : nlohmann::json(nullptr);
+  if (calendar.kind == "caldav") {
+    out["user"] = calendar.user_name;
+    out["password_file"] = calendar.password_file; // a path, never its content
+  }
+  return out;
+}
+
+core::Result<void> check_password_file(const std::string &path) {
+  const std::string shown = core::quoted_for_message(path, 200);
+  if (path.empty() || path.front() != '/') {
+    return core::fail_field("password_file",
+                            fmt::format("{} is not an absolute path; give the full path", shown));
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    const int error = errno;
+    if (error == EACCES) {
+      return core::fail_field(
+          "password_file",
+          fmt::format("summitd (uid {}) cannot reach {}; for the system service give the "
+                      "password as a systemd credential (LoadCredential=, docs/SYNC.md)",
+                      ::geteuid(), shown));
+    }
+    return core::fail_field("password_file", fmt::format("{}: {}", shown, std::strerror(error)));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return core::fail_field("password_file", fmt::format("{} is not a regular file", shown));
+  }
+  // A systemd credential (LoadCredential=) lives in a folder only this
+  // service can enter, whatever mode systemd gives the file itself.
+  const char *credentials = std::getenv("CREDENTIALS_DIRECTORY");
+  const bool credential = credentials != nullptr && credentials[0] == '/' &&
+                          path.rfind(std::string(credentials) + "/", 0) == 0;
+  if (auto mode = core::check_password_file_mode(path, info.st_mode); !mode && !credential) {
+    return core::fail_field("password_file", mode.error().message);
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    return core::fail_field(
+        "password_file",
+        fmt::format("summitd (uid {}) cannot read {}; for the system service give the password "
+                    "as a systemd credential (LoadCredential=, docs/SYNC.md)",
+                    ::geteuid(), shown));
+  }
+  return {};
+}
+
+core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json &params,
+                                                                 store::EventStore &store) {
+  if (!params.is_object() || !params.contains("calendar")) {
+    return std::optional<store::Calendar>{};
+  }
+  const nlohmann::json value = params["calendar"];
+  params.erase("calendar");
+  if (value.is_null()) {
+    return std::optional<store::Calendar>{};
+  }
+  if (!value.is_string()) {
+    return core::fail_field("calendar", "must be a calendar's name (a string)");
+  }
+  const std::string name = value.get<std::string>();
+  if (auto valid = core::check_calendar_name(name); !valid) {
+    return core::fail_field("calendar", valid.error().message);
+  }
+  auto found = store::CalendarStore(store).find(name);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  if (!*found) {
+    return core::fail(ErrorCode::not_found,
+                      fmt::format("no calendar named '{}'; see summit calendar list", name));
+  }
+  if ((*found)->kind == "subscription") {
+    return core::fail(ErrorCode::permission_denied,
+                      fmt::format("calendar '{}' is a read-only subscription; add the event to "
+                                  "another calendar",
+                                  name));
+  }
+  if ((*found)->kind == "caldav") {
+    return core::fail(ErrorCode::unavailable,
+                      fmt::format("calendar '{}' is a CalDAV calendar and CalDAV sync is not "
+                                  "built yet; add the event to a local calendar",
+                                  name));
+  }
+  if ((*found)->id == 1) {
+    return std::optional<store::Calendar>{};
+  }
+  return found;
+}
+
+core::Result<std::int64_t> calendar_id_named(store::EventStore &store, const std::string &name) {
+  if (auto valid = core::check_calendar_name(name); !valid) {
+    return core::fail_field("calendar", valid.error().message);
+  }
+  auto found = store::CalendarStore(store).find(name);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  if (!*found) {
+    return core::fail(ErrorCode::not_found,
+                      fmt::format("no calendar named '{}'; see summit calendar list", name));
+  }
+  return (*found)->id;
+}
+
+core::Result<void> check_event_writable(store::EventStore &store, std::int64_t id) {
+  auto calendar = store::CalendarStore(store).of_event(id);
+  if (!calendar) {
+    return tl::unexpected(calendar.error());
+  }
+  if (calendar->kind == "subscription") {
+    return core::fail(ErrorCode::permission_denied,
+                      fmt::format("event {} belongs to calendar '{}', a read-only subscription "
+                                  "of {}: each new version of the feed replaces it",
+                                  id, calendar->name, core::quoted_for_message(calendar->url)));
+  }
+  if (calendar->kind == "caldav") {
+    return core::fail(ErrorCode::unavailable,
+                      fmt::format("event {} belongs to CalDAV calendar '{}', and CalDAV sync is "
+                                  "not built yet",
+                                  id, calendar->name));
+  }
+  return {};
+}
+
+CalendarSetHandlers::CalendarSetHandlers(store::EventStore &store, SubscriptionPoller *poller,
+                                         std::function<void()> on_change)
+    : m_store(store), m_calendars(store), m_poller(poller), m_on_change(std::move(on_change)) {}
+
+void CalendarSetHandlers::register_with(Dispatcher &dispatcher) {
+  dispatcher.add(core::protocol::calendar_add,
+                 [this](const auto &params, const auto &context) { return add(params, context); });
+  dispatcher.add(core::protocol::calendar_list,
+                 [this](const auto &params, const auto &context) { return list(params, context); });
+  dispatcher.add(core::protocol::calendar_remove, [this](const auto &params, const auto &context) {
+    return remove(params, context);
+  });
+  dispatcher.add_deferred(core::protocol::calendar_sync,
+                          [this](const auto &params, const auto &context, DeferredReply reply) {
+                            sync(params, context, std::move(reply));
+                          });
+}
+
+HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallContext &context) {
+  core::ParamReader reader(params);
+  auto name = reader.optional_string("name");
+  auto subscribe = reader.optional_string("subscribe");
+  auto caldav = reader.optional_string("caldav");
+  auto every = reader.optional_string("every");
+  auto user = reader.optional_string("user");
+  auto password_file = reader.optional_string("password_file");
+  auto tz = reader.optional_string("tz");
+  for (const auto *read : {&name, &subscribe, &caldav, &every, &user, &password_file, &tz}) {
+    if (!*read) {
+      return tl::unexpected(read->error());
+    }
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  if (!*name) {
+    return core::fail_field("name", "a calendar needs a name (e.g. un-meetings)");
+  }
+  if (auto valid = core::check_calendar_name(**name); !valid) {
+    return core::fail_field("name", valid.error().message);
+  }
+  if (*subscribe && *caldav) {
+    return core::fail_field("subscribe", "give subscribe or caldav, not both");
+  }
+  if (*every && !*subscribe) {
+    return core::fail_field("every", "only a subscription (subscribe) is polled on an interval");
+  }
+  if ((*user || *password_file) && !*caldav) {
+    return core::fail_field(*user ? "user" : "password_file",
+                            "only a CalDAV calendar (caldav) takes a user and a password file");
+  }
+  if (*password_file && !*user) {
+    return core::fail_field("user", "a password file needs the user name it belongs to");
+  }
+  store::Calendar calendar;
+  calendar.name = **name;
+  calendar.owner_uid = context.peer.uid;
+  if (*tz) {
+    if (!core::find_zone(**tz)) {
+      return core::fail_field(
+          "tz", fmt::format("{} is not a known IANA zone", core::quoted_for_message(**tz)));
+    }
+    calendar.tz = **tz;
+  }
+  if (*subscribe) {
+    auto url = core::subscription_url(**subscribe);
+    if (!url) {
+      return core::fail_field("subscribe", url.error().message);
+    }
+    calendar.kind = "subscription";
+    calendar.url = *url;
+    calendar.every = core::k_default_poll_interval;
+    if (*every) {
+      auto interval = core::poll_interval(**every);
+      if (!interval) {
+        return core::fail_field("every", interval.error().message);
+      }
+      calendar.every = *interval;
+    }
+    calendar.state = "never synced";
+  } else if (*caldav) {
+    auto url = core::caldav_url(**caldav);
+    if (!url) {
+      return core::fail_field("caldav", url.error().message);
+    }
+    calendar.kind = "caldav";
+    calendar.url = *url;
+    if (*user) {
+      if (auto valid = core::check_user_name(**user); !valid) {
+        return core::fail_field("user", valid.error().message);
+      }
+      calendar.user_name = **user;
+    }
+    if (*password_file) {
+      if (auto valid = check_password_file(**password_file); !valid) {
+        return tl::unexpected(valid.error());
+      }
+      calendar.password_file = **password_file;
+    }
+    calendar.state = k_caldav_state;
+  } else {
+    calendar.kind = "local";
+    calendar.state = "ok";
+  }
+  auto stored = m_calendars.add(std::move(calendar), context.now);
+  if (!stored) {
+    return tl::unexpected(stored.error());
+  }
+  nlohmann::json reply = nlohmann::json::object();
+  reply["calendar"] = calendar_json(*stored);
+  if (stored->kind == "subscription" && m_poller != nullptr) {
+    // The first fetch starts once the calendar's row is committed: the
+    // poller reads the table on the loop's next turn.
+    reply["notes"] = nlohmann::json::array(
+        {"the first fetch has started; summit sync " + stored->name + " waits for it"});
+  } else if (stored->kind == "caldav") {
+    reply["notes"] = nlohmann::json::array({std::string("stored; ") + k_caldav_state});
+  } else {
+    reply["notes"] = nlohmann::json::array();
+  }
+  if (m_poller != nullptr && stored->kind == "subscription") {
+    m_poller->sync_now(*stored, [](const nlohmann::json &) {});
+  }
+  return reply;
+}
+
+HandlerResult CalendarSetHandlers::list(const nlohmann::json &params, const CallContext &) {
+  core::ParamReader reader(params);
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  auto calendars = m_calendars.list();
+  if (!calendars) {
+    return tl::unexpected(calendars.error());
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto &calendar : *calendars) {
+    out.push_back(calendar_json(calendar));
+  }
+  return nlohmann::json{{"calendars", std::move(out)}};
+}
+
+HandlerResult CalendarSetHandlers::remove(const nlohmann::json &params,
+                                          const CallContext &context) {
+  core::ParamReader reader(params);
+  auto name = reader.optional_string("name");
+  if (!name) {
+    return tl::unexpected(name.error());
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    return tl::unexpected(unknown.error());
+  }
+  if (!*name) {
+    return core::fail_field("name", "name the calendar to remove");
+  }
+  auto id = calendar_id_named(m_store, **name);
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  if (*id == 1) {
+    return core::fail(ErrorCode::invalid_params,
+                      "the calendar 'personal' cannot be removed: it is where events go by "
+                      "default");
+  }
+  auto calendar = m_calendars.find(**name);
+  if (!calendar || !*calendar) {
+    return core::fail(ErrorCode::not_found, fmt::format("no calendar named '{}'", **name));
+  }
+  if (context.peer.uid != 0 && context.peer.uid != (*calendar)->owner_uid) {
+    return core::fail(ErrorCode::permission_denied,
+                      fmt::format("calendar '{}' was added by uid {}; only they or root may "
+                                  "remove it",
+                                  **name, (*calendar)->owner_uid));
+  }
+  auto removed = m_calendars.remove(*id);
+  if (!removed) {
+    return tl::unexpected(removed.error());
+  }
+  spdlog::info("calendar '{}' removed with its {} events (uid {})", **name, *removed,
+               context.peer.uid);
+  if (m_on_change) {
+    m_on_change();
+  }
+  return nlohmann::json{{"removed", **name}, {"events", *removed}};
+}
+
+void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &,
+                               DeferredReply reply) {
+  core::ParamReader reader(params);
+  auto name = reader.optional_string("name");
+  if (!name) {
+    reply(tl::unexpected(name.error()));
+    return;
+  }
+  if (auto unknown = reader.reject_unknown(); !unknown) {
+    reply(tl::unexpected(unknown.error()));
+    return;
+  }
+  if (m_poller == nullptr) {
+    reply(core::fail(ErrorCode::unavailable, "this summitd polls no subscriptions"));
+    return;
+  }
+  auto calendars = m_calendars.list();
+  if (!calendars) {
+    reply(tl::unexpected(calendars.error()));
+    return;
+  }
+  std::vector<store::Calendar> chosen;
+  nlohmann::json skipped = nlohmann::json::array();
+  for (auto &calendar : *calendars) {
+    if (*name && calendar.name != **name) {
+      continue;
+    }
+    if (calendar.kind == "subscription") {
+      chosen.push_back(std::move(calendar));
+    } else if (*name) {
+      reply(core::fail(
+          ErrorCode::invalid_params,
+          calendar.kind == "caldav"
+              ? fmt::format("calendar '{}' is a CalDAV calendar; CalDAV sync is not "
+                            "built yet",
+                            calendar.name)
+              : fmt::format("calendar '{}' is local: there is nothing to sync", calendar.name)));
+      return;
+    } else if (calendar.kind == "caldav") {
+      skipped.push_back(nlohmann::json{{"name", calendar.name}, {"reason", k_caldav_state}});
+    }
+  }
+  if (*name && chosen.empty()) {
+    reply(core::fail(ErrorCode::not_found,
+                     fmt::format("no calendar named {}; see summit calendar list",
+                                 core::quoted_for_message(**name))));
+    return;
+  }
+  struct Gathered {
+    DeferredReply reply;
+    nlohmann::json results = nlohmann::json::array();
+    nlohmann::json skipped;
+    std::size_t left = 0;
+  };
+  auto gathered =
+      std::make_shared<Gathered>(Gathered{reply, nlohmann::json::array(), skipped, chosen.size()});
+  if (chosen.empty()) {
+    reply(nlohmann::json{{"calendars", nlohmann::json::array()}, {"skipped", skipped}});
+    return;
+  }
+  for (const auto &calendar : chosen) {
+    m_poller->sync_now(calendar, [gathered](const nlohmann::json &outcome) {
+      gathered->results.push_back(outcome);
+      if (--gathered->left == 0) {
+        gathered->reply(
+            nlohmann::json{{"calendars", gathered->results}, {"skipped", gathered->skipped}});
+      }
+    });
+  }
+}
+
+} // namespace summit::server

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "daemon/server/dispatcher.hpp"
+#include "daemon/store/calendar_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace summit::store {
+class EventStore;
+}
+
+namespace summit::server {
+
+class SubscriptionPoller;
+
+// The calendars themselves (docs/PROTOCOL.md, docs/SYNC.md):
+//  - calendar.add {name, subscribe? | caldav?, every?, user?, password_file?, tz?}
+//  - calendar.list {}
+//  - calendar.remove {name}: the calendar and its events
+//  - calendar.sync {name?}: fetch subscriptions now (answers when done)
+// `poller` may be null (tests of the table alone): calendar.sync then
+// fails with unavailable and nothing is polled.
+class CalendarSetHandlers {
+public:
+  CalendarSetHandlers(store::EventStore &store, SubscriptionPoller *poller,
+                      std::function<void()> on_change = {});
+
+  void register_with(Dispatcher &dispatcher);
+
+  HandlerResult add(const nlohmann::json &params, const CallContext &context);
+  HandlerResult list(const nlohmann::json &params, const CallContext &context);
+  HandlerResult remove(const nlohmann::json &params, const CallContext &context);
+  void sync(const nlohmann::json &params, const CallContext &context, DeferredReply reply);
+
+private:
+  store::EventStore &m_store;
+  store::CalendarStore m_calendars;
+  SubscriptionPoller *m_poller;
+  std::function<void()> m_on_change;
+};
+
+// calendar.list's entry for one calendar.
+nlohmann::json calendar_json(const store::Calendar &calendar);
+
+// For event.add: takes "calendar" out of `params` (so that the event's own
+// reading does not see it) and names the calendar the event goes to:
+// nothing for personal. Refused, naming the calendar, when it does not
+// exist or is not local (a subscription is read-only; CalDAV sync is not
+// built).
+core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json &params,
+                                                                 store::EventStore &store);
+// For event.list: the id of the calendar named `name`; not_found otherwise.
+core::Result<std::int64_t> calendar_id_named(store::EventStore &store, const std::string &name);
+// For event.update and event.remove: permission_denied when event `id`
+// belongs to a subscription (read-only) or a CalDAV calendar.
+core::Result<void> check_event_writable(store::EventStore &store, std::int64_t id);
+
+// The checks summitd makes of a password file before it records its path:
+// absolute, a regular file summitd can read, not readable by group or
+// others (core::check_password_file_mode) unless it is in summitd's own
+// $CREDENTIALS_DIRECTORY (a systemd credential, private to the service).
+// Never reads the password.
+core::Result<void> check_password_file(const std::string &path);
+
+} // namespace summit::server

@@ -1,0 +1,54 @@
+#include "daemon/sync/fetch_thread.hpp"
+
+namespace summit::sync {
+
+FetchThread::FetchThread(
+    std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher)
+    : m_fetcher(std::move(fetcher)), m_thread([this] { run(); }) {}
+
+FetchThread::~FetchThread() { stop(); }
+
+void FetchThread::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    m_jobs.clear();
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
+}
+
+void FetchThread::submit(FetchRequest request, Done done) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) {
+      return;
+    }
+    m_jobs.emplace_back(std::move(request), std::move(done));
+  }
+  m_wake.notify_one();
+}
+
+void FetchThread::run() {
+  const std::function<bool()> cancelled = [this] { return m_stopping.load(); };
+  for (;;) {
+    std::pair<FetchRequest, Done> job;
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+      if (m_stopping) {
+        return;
+      }
+      job = std::move(m_jobs.front());
+      m_jobs.pop_front();
+    }
+    FetchResult result = m_fetcher(job.first, cancelled);
+    if (!m_stopping) {
+      job.second(std::move(result));
+    }
+  }
+}
+
+} // namespace summit::sync

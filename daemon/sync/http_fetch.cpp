@@ -1,0 +1,219 @@
+#include "daemon/sync/http_fetch.hpp"
+
+#include "core/calendar_rules.hpp"
+#include "core/text.hpp"
+#include "sys/shared_library.hpp"
+
+#include <fmt/format.h>
+
+#include <curl/curl.h>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+namespace summit::sync {
+
+namespace {
+
+// libcurl, loaded with dlopen at the first fetch (sys::SharedLibrary): a
+// summitd without subscriptions never loads it, nor OpenSSL and the rest
+// it links (docs/SYNC.md). Only its headers are used at build time.
+struct Curl {
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
+  std::string error; // set: it could not be loaded, and why
+};
+
+// Loaded and initialised once, on the first call (curl_global_init is not
+// thread-safe before curl 7.84: call_once makes it so).
+const Curl &curl_library() {
+  static Curl curl;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto library = sys::SharedLibrary::open("libcurl.so.4");
+    if (!library) {
+      curl.error = "cannot load libcurl.so.4 (Debian package libcurl4): " + library.error();
+      return;
+    }
+    library->find(curl.global_init, "curl_global_init");
+    library->find(curl.easy_init, "curl_easy_init");
+    library->find(curl.easy_setopt, "curl_easy_setopt");
+    library->find(curl.easy_perform, "curl_easy_perform");
+    library->find(curl.easy_getinfo, "curl_easy_getinfo");
+    library->find(curl.easy_cleanup, "curl_easy_cleanup");
+    library->find(curl.easy_strerror, "curl_easy_strerror");
+    library->find(curl.slist_append, "curl_slist_append");
+    library->find(curl.slist_free_all, "curl_slist_free_all");
+    if (library->missing() != nullptr) {
+      curl.error = fmt::format("libcurl.so.4 has no {}", library->missing());
+      return;
+    }
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      curl.error = "libcurl could not be initialised (curl_global_init)";
+    }
+  });
+  return curl;
+}
+
+struct Transfer {
+  const FetchRequest *request = nullptr;
+  const std::function<bool()> *cancelled = nullptr;
+  FetchResult result;
+  bool too_large = false;
+};
+
+std::size_t on_body(char *data, std::size_t size, std::size_t count, void *user) {
+  auto *transfer = static_cast<Transfer *>(user);
+  const std::size_t bytes = size * count;
+  if (transfer->result.body.size() + bytes > transfer->request->limits.max_body) {
+    transfer->too_large = true;
+    return 0; // curl ends the transfer with CURLE_WRITE_ERROR
+  }
+  transfer->result.body.append(data, bytes);
+  return bytes;
+}
+
+// Header lines of every response (a redirect's too): a new status line
+// starts over, so that only the final response's validators are kept.
+std::size_t on_header(char *data, std::size_t size, std::size_t count, void *user) {
+  auto *transfer = static_cast<Transfer *>(user);
+  const std::size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    transfer->result.etag.clear();
+    transfer->result.last_modified.clear();
+    return bytes;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) {
+    return bytes;
+  }
+  const std::string name = core::text::to_lower(core::text::trim(line.substr(0, colon)));
+  const std::string_view value = core::text::trim(line.substr(colon + 1));
+  // Validators are echoed back in a request header: keep them only when
+  // short and printable, so that a server cannot smuggle a header in.
+  const bool clean = value.size() <= 512 && value.find_first_of("\r\n") == std::string_view::npos;
+  if (name == "etag" && clean) {
+    transfer->result.etag = std::string(value);
+  } else if (name == "last-modified" && clean) {
+    transfer->result.last_modified = std::string(value);
+  }
+  return bytes;
+}
+
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto *transfer = static_cast<Transfer *>(user);
+  return (*transfer->cancelled && (*transfer->cancelled)()) ? 1 : 0;
+}
+
+struct CurlFree {
+  void operator()(CURL *handle) const { curl_library().easy_cleanup(handle); }
+  void operator()(curl_slist *list) const { curl_library().slist_free_all(list); }
+};
+
+std::string mib(std::size_t bytes) {
+  return bytes % (1024 * 1024) == 0 ? fmt::format("{} MiB", bytes / (1024 * 1024))
+                                    : fmt::format("{} bytes", bytes);
+}
+
+} // namespace
+
+FetchResult fetch(const FetchRequest &request, const std::function<bool()> &cancelled) {
+  const Curl &lib = curl_library();
+  if (!lib.error.empty()) {
+    FetchResult failed;
+    failed.error = lib.error;
+    return failed;
+  }
+  Transfer transfer;
+  transfer.request = &request;
+  transfer.cancelled = &cancelled;
+  const std::string shown_url = core::quoted_for_message(request.url, 200);
+  std::unique_ptr<CURL, CurlFree> curl(lib.easy_init());
+  if (!curl) {
+    transfer.result.error = "could not start an HTTP transfer (libcurl)";
+    return std::move(transfer.result);
+  }
+  std::unique_ptr<curl_slist, CurlFree> headers;
+  auto add_header = [&](const std::string &line) {
+    curl_slist *grown = lib.slist_append(headers.get(), line.c_str());
+    if (grown != nullptr) {
+      (void)headers.release();
+      headers.reset(grown);
+    }
+  };
+  if (!request.etag.empty()) {
+    add_header("If-None-Match: " + request.etag);
+  }
+  if (!request.last_modified.empty()) {
+    add_header("If-Modified-Since: " + request.last_modified);
+  }
+  add_header("Accept: text/calendar, */*;q=0.5");
+  CURL *h = curl.get();
+  char error_text[CURL_ERROR_SIZE] = {};
+  lib.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  lib.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
+  lib.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  lib.easy_setopt(h, CURLOPT_MAXREDIRS, request.limits.max_redirects);
+  lib.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  lib.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  lib.easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+                  static_cast<long>(request.limits.connect_timeout.count()));
+  lib.easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(request.limits.total_timeout.count()));
+  lib.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                  static_cast<long>(request.limits.stall_timeout.count()));
+  lib.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.limits.max_body));
+  lib.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); // what curl can decode; counted decoded
+  lib.easy_setopt(h, CURLOPT_USERAGENT, "summitd/" SUMMIT_VERSION);
+  lib.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  lib.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  lib.easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  lib.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  lib.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  lib.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  lib.easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+  lib.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+
+  const CURLcode code = lib.easy_perform(h);
+  FetchResult &result = transfer.result;
+  lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.status);
+  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    result.body.clear();
+    result.error = fmt::format("{} sent more than {}, the most a subscription may be; nothing "
+                               "was changed",
+                               shown_url, mib(request.limits.max_body));
+    return std::move(result);
+  }
+  if (code != CURLE_OK) {
+    result.body.clear();
+    const std::string detail = error_text[0] != '\0' ? error_text : lib.easy_strerror(code);
+    result.error =
+        fmt::format("could not fetch {}: {}", shown_url, core::text::escape_controls(detail));
+    return std::move(result);
+  }
+  if (result.status == 304) {
+    result.outcome = FetchResult::Outcome::not_modified;
+    result.body.clear();
+    return std::move(result);
+  }
+  if (result.status != 200) {
+    result.body.clear();
+    result.error = fmt::format("{} answered HTTP {}", shown_url, result.status);
+    return std::move(result);
+  }
+  result.outcome = FetchResult::Outcome::fetched;
+  return std::move(result);
+}
+
+} // namespace summit::sync

@@ -1,0 +1,78 @@
+// How `summit calendar list`, `summit sync` and the calendars of `summit
+// status` print what summitd sends: aligned, honest about CalDAV, and with
+// every text from the daemon (names, URLs, errors, skipped titles) escaped.
+#include "cli/views/calendar_view.hpp"
+#include "cli/views/terminal_text.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace summit::cli;
+using nlohmann::json;
+using testing::HasSubstr;
+using testing::Not;
+
+namespace {
+
+json calendars() {
+  return json::parse(R"([
+    {"name":"personal","kind":"local","url":"","events":17,"last_sync":null,"state":"ok","error":""},
+    {"name":"un","kind":"subscription","url":"https://example.org/un.ics","events":42,
+     "last_sync":"2026-12-07T21:04:10Z","state":"error",
+     "error":"'https://example.org/un.ics' answered HTTP 500 \u001b[2J"},
+    {"name":"team","kind":"caldav","url":"https://dav.example.org/","events":0,"last_sync":null,
+     "state":"not synced yet: CalDAV sync is not built in this version","error":""}
+  ])");
+}
+
+} // namespace
+
+TEST(CalendarView, the_table_lines_up_and_shows_each_error_under_its_calendar) {
+  const std::string table = format_calendar_table(calendars(), 0);
+  EXPECT_THAT(table, HasSubstr("NAME      KIND          EVENTS  LAST SYNC"));
+  EXPECT_THAT(table, HasSubstr("personal  local         17      -"));
+  EXPECT_THAT(table, HasSubstr("un        subscription  42      2026-12-07T21:04:10Z  error"));
+  EXPECT_THAT(table, HasSubstr("team      caldav        0       never"));
+  EXPECT_THAT(table, HasSubstr("not synced yet: CalDAV sync is not built in this version"));
+  EXPECT_THAT(table, HasSubstr("  error: 'https://example.org/un.ics' answered HTTP 500 \\x1b[2J"));
+  EXPECT_THAT(table, Not(HasSubstr("\x1b")));
+}
+
+TEST(CalendarView, a_narrow_terminal_cuts_lines_instead_of_wrapping_them) {
+  const std::string table = format_calendar_table(calendars(), 40);
+  std::size_t start = 0;
+  while (start < table.size()) {
+    const auto end = table.find('\n', start);
+    EXPECT_LE(display_width(table.substr(start, end - start)), 40u);
+    start = end + 1;
+  }
+  EXPECT_THAT(table, HasSubstr("…"));
+}
+
+TEST(CalendarView, sync_results_say_what_changed_or_why_not) {
+  const json result = json::parse(R"({"calendars":[
+    {"name":"un","outcome":"updated","added":1,"updated":2,"removed":3,"unchanged":4,
+     "skipped_count":1,"skipped":["line 9: \u001b]0;pwned\u0007 is not an event"],"error":""},
+    {"name":"cis","outcome":"unchanged","added":0,"updated":0,"removed":0,"unchanged":0,
+     "skipped":[],"error":""},
+    {"name":"old","outcome":"failed","error":"could not fetch 'https://x.org/': timeout"}],
+    "skipped":[{"name":"team","reason":"not synced yet: CalDAV sync is not built in this version"}]})");
+  const std::string text = format_sync_result(result);
+  EXPECT_THAT(text, HasSubstr("un: 1 added, 2 updated, 3 removed, 4 unchanged, 1 skipped\n"));
+  EXPECT_THAT(text, HasSubstr("  skipped: line 9: \\x1b]0;pwned\\x07 is not an event\n"));
+  EXPECT_THAT(text, HasSubstr("cis: not modified since the last fetch\n"));
+  EXPECT_THAT(text, HasSubstr("old: failed: could not fetch 'https://x.org/': timeout\n"));
+  EXPECT_THAT(text, HasSubstr("team: not synced yet"));
+  EXPECT_THAT(text, Not(HasSubstr("\x1b")));
+}
+
+TEST(CalendarView, status_words_name_the_last_sync_and_the_error) {
+  EXPECT_EQ(calendar_status_words(calendars()[0]), "local, 17 events");
+  EXPECT_EQ(calendar_status_words(calendars()[1]),
+            "subscription, 42 events, last sync 2026-12-07T21:04:10Z, error: "
+            "'https://example.org/un.ics' answered HTTP 500 \\x1b[2J");
+  EXPECT_EQ(calendar_status_words(calendars()[2]),
+            "caldav, 0 events, last sync never, not synced yet: CalDAV sync is not built in this "
+            "version");
+}

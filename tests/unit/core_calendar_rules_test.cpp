@@ -1,0 +1,91 @@
+// Calendar names, subscription URLs, polling intervals and password file
+// modes (issue 14): what both programs refuse, and how webcal:// maps.
+#include "core/calendar_rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <string>
+
+namespace summit::core {
+namespace {
+
+bool says(const Result<void> &result, const std::string &part) {
+  return !result && result.error().message.find(part) != std::string::npos;
+}
+
+TEST(CalendarRules, webcal_is_https) {
+  EXPECT_EQ(subscription_url("webcal://example.org/un.ics").value(), "https://example.org/un.ics");
+  EXPECT_EQ(subscription_url("WEBCAL://example.org/a?b=c").value(), "https://example.org/a?b=c");
+  EXPECT_EQ(subscription_url("webcals://example.org/x").value(), "https://example.org/x");
+  EXPECT_EQ(subscription_url("http://127.0.0.1:8080/x.ics").value(), "http://127.0.0.1:8080/x.ics");
+  EXPECT_EQ(subscription_url("https://example.org").value(), "https://example.org");
+}
+
+TEST(CalendarRules, almost_valid_urls_are_refused_saying_why) {
+  EXPECT_FALSE(subscription_url("ftp://example.org/x.ics"));
+  EXPECT_FALSE(subscription_url("file:///etc/passwd"));
+  EXPECT_FALSE(subscription_url("webcal:/example.org"));
+  EXPECT_NE(subscription_url("https:///x.ics").error().message.find("names no host"),
+            std::string::npos);
+  EXPECT_NE(subscription_url("https://:80/x").error().message.find("names no host"),
+            std::string::npos);
+  EXPECT_NE(subscription_url("https://a b/x").error().message.find("space or a control"),
+            std::string::npos);
+  EXPECT_NE(subscription_url("https://u:p@example.org/").error().message.find("never stored"),
+            std::string::npos);
+  const auto escape = subscription_url("https://example.org/\x1b[2J");
+  ASSERT_FALSE(escape);
+  EXPECT_EQ(escape.error().message.find('\x1b'), std::string::npos);
+  EXPECT_FALSE(subscription_url("https://example.org/" + std::string(3000, 'a')));
+  EXPECT_FALSE(caldav_url("webcal://example.org/"));
+  EXPECT_EQ(caldav_url("https://dav.example.org/cal/").value(), "https://dav.example.org/cal/");
+}
+
+TEST(CalendarRules, names_are_short_safe_words) {
+  EXPECT_TRUE(check_calendar_name("un-meetings"));
+  EXPECT_TRUE(check_calendar_name("cis.2025"));
+  EXPECT_TRUE(check_calendar_name("Work_2"));
+  EXPECT_TRUE(says(check_calendar_name(""), "needs a name"));
+  EXPECT_TRUE(says(check_calendar_name("bad name"), "may hold only"));
+  EXPECT_TRUE(says(check_calendar_name("-x"), "must start"));
+  EXPECT_TRUE(says(check_calendar_name(".hidden"), "must start"));
+  EXPECT_TRUE(says(check_calendar_name(std::string(65, 'a')), "at most 64"));
+  EXPECT_TRUE(says(check_calendar_name("Минск"), "may hold only"));
+  const auto escape = check_calendar_name("\x1b]0;pwned\x07");
+  ASSERT_FALSE(escape);
+  EXPECT_EQ(escape.error().message.find('\x1b'), std::string::npos);
+  EXPECT_NE(escape.error().message.find("\\x1b"), std::string::npos);
+}
+
+TEST(CalendarRules, intervals_are_bounded) {
+  EXPECT_EQ(poll_interval("6h").value(), Seconds{6 * 3600});
+  EXPECT_EQ(poll_interval("5m").value(), k_min_poll_interval);
+  EXPECT_TRUE(poll_interval("30d"));
+  EXPECT_FALSE(poll_interval("4m"));
+  EXPECT_FALSE(poll_interval("31d"));
+  EXPECT_FALSE(poll_interval("often"));
+}
+
+TEST(CalendarRules, password_files_must_be_private) {
+  EXPECT_TRUE(check_password_file_mode("/home/a/pw", S_IFREG | 0600));
+  EXPECT_TRUE(check_password_file_mode("/home/a/pw", S_IFREG | 0400));
+  const auto readable = check_password_file_mode("/home/a/pw", S_IFREG | 0644);
+  ASSERT_FALSE(readable);
+  EXPECT_NE(readable.error().message.find("chmod 600 '/home/a/pw'"), std::string::npos);
+  EXPECT_NE(readable.error().message.find("mode 644"), std::string::npos);
+  EXPECT_EQ(readable.error().message.find('\n'), std::string::npos);
+  EXPECT_FALSE(check_password_file_mode("/home/a/pw", S_IFREG | 0640));
+  EXPECT_FALSE(check_password_file_mode("/home/a/pw", S_IFREG | 0602));
+}
+
+TEST(CalendarRules, user_names_cannot_break_basic_authentication) {
+  EXPECT_TRUE(check_user_name("alice@example.org"));
+  EXPECT_FALSE(check_user_name(""));
+  EXPECT_FALSE(check_user_name("a:b"));
+  EXPECT_FALSE(check_user_name("a\nb"));
+}
+
+} // namespace
+} // namespace summit::core
