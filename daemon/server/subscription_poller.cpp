@@ -124,7 +124,7 @@ void SubscriptionPoller::reschedule() {
   if (m_stopped) {
     return;
   }
-  auto calendars = m_calendars.list();
+  auto calendars = m_calendars.list(/*count_events=*/false);
   if (!calendars) {
     spdlog::warn("subscriptions: {}", calendars.error().message);
     return;

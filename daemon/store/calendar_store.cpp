@@ -61,12 +61,13 @@ nlohmann::json comparable(const core::Event &event) {
 
 } // namespace
 
-core::Result<std::vector<Calendar>> CalendarStore::list() {
+core::Result<std::vector<Calendar>> CalendarStore::list(bool count_events) {
   return guarded("list calendars", [&]() -> core::Result<std::vector<Calendar>> {
     SQLite::Statement s(m_events.database(),
-                        fmt::format("SELECT {}, (SELECT count(*) FROM events e WHERE "
-                                    "e.calendar_id = c.id) FROM calendars c ORDER BY c.id",
-                                    k_columns));
+                        fmt::format("SELECT {}, {} FROM calendars c ORDER BY c.id", k_columns,
+                                    count_events ? "(SELECT count(*) FROM events e WHERE "
+                                                   "e.calendar_id = c.id)"
+                                                 : "0"));
     std::vector<Calendar> out;
     while (s.executeStep()) {
       out.push_back(read_calendar(s));

@@ -57,8 +57,10 @@ class CalendarStore {
 public:
   explicit CalendarStore(EventStore &events) : m_events(events) {}
 
-  // Every calendar in id order (personal first), with its event count.
-  core::Result<std::vector<Calendar>> list();
+  // Every calendar in id order (personal first), with its event count
+  // when `count_events` (an index walk over each calendar's events: the
+  // poller, which runs after every fetch, does without).
+  core::Result<std::vector<Calendar>> list(bool count_events = true);
   core::Result<std::optional<Calendar>> find(const std::string &name);
   // The calendar of event `event_id` (personal for an unknown id).
   core::Result<Calendar> of_event(std::int64_t event_id);
