@@ -25,6 +25,7 @@ If-None-Match).
     subscriptions.py SUMMITD SUMMIT
 """
 
+import gzip
 import hashlib
 import http.server
 import json
@@ -100,6 +101,19 @@ def make_handler(feed):
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+                status = 200
+            elif mode == "gzip-bomb":
+                # 64 MiB of calendar-looking lines in about 64 KiB of gzip.
+                payload = gzip.compress(b"X-FILLER:" + b"y" * (64 * 1024 * 1024), 9)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/calendar")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
                 status = 200
             elif mode in ("huge", "huge-unannounced"):
                 chunk = b"X-FILLER:" + b"y" * 1000 + b"\r\n"
@@ -290,7 +304,8 @@ def subscription_tests(summit, feed, base):
 
     # 5. Failures keep the calendar as it was and record the error.
     for mode, words in (("garbage", "not a calendar file"), ("huge", "more than 8 MiB"),
-                        ("huge-unannounced", "more than 8 MiB"), ("loop", "could not fetch")):
+                        ("huge-unannounced", "more than 8 MiB"), ("gzip-bomb", "more than 8 MiB"),
+                        ("loop", "could not fetch")):
         with feed.lock:
             feed.mode = mode
         failed = summit.run("sync", "un", expect=1)
