@@ -228,16 +228,19 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
                                                                const std::string &etag,
                                                                const std::string &last_modified,
                                                                core::SysSeconds now) {
-  // First what changed, with reads only (no write lock: the firing path
-  // writes meanwhile): an unchanged version costs no write at all but the
-  // calendar's row. Nothing else writes events between this and the write
-  // below: both run in one turn of the request loop, and the firing path
-  // writes only the reminder schedule.
-  SubscriptionChange change;
+  auto plan = plan_replacement(id, std::move(events));
+  if (!plan) {
+    return tl::unexpected(plan.error());
+  }
+  return apply_replacement(id, std::move(*plan), etag, last_modified, now);
+}
+
+core::Result<ReplacementPlan> CalendarStore::plan_replacement(std::int64_t id,
+                                                              std::vector<core::Event> events) {
+  // Reads only (no write lock: the firing path writes meanwhile): an
+  // unchanged version then costs no write at all but the calendar's row.
   const auto started = std::chrono::steady_clock::now();
-  std::vector<core::Event> added;
-  std::vector<core::Event> updated;
-  std::vector<std::int64_t> removed;
+  ReplacementPlan plan;
   auto planned = guarded("compare a subscription's events", [&]() -> core::Result<void> {
     auto &db = m_events.database();
     std::map<std::string, std::int64_t> held; // uid -> id, of this calendar
@@ -256,13 +259,13 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
         other.reset();
         other.bind(1, event.uid);
         if (other.executeStep()) {
-          change.skipped.push_back(
+          plan.skipped.push_back(
               fmt::format("{} (uid {}): the UID is already in calendar '{}'; left there",
                           core::quoted_for_message(event.title, 60),
                           core::quoted_for_message(event.uid, 60), other.getColumn(0).getString()));
           continue;
         }
-        added.push_back(std::move(event));
+        plan.added.push_back(std::move(event));
         continue;
       }
       const std::int64_t event_id = found->second;
@@ -275,22 +278,30 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
       event.owner_uid = current->owner_uid;
       event.created = current->created;
       if (comparable(event) == comparable(*current)) {
-        ++change.unchanged;
+        ++plan.unchanged;
         continue;
       }
-      updated.push_back(std::move(event));
+      plan.updated.push_back(std::move(event));
     }
     for (const auto &entry : held) {
-      removed.push_back(entry.second);
+      plan.removed.push_back(entry.second);
     }
     return {};
   });
   if (!planned) {
     return tl::unexpected(planned.error());
   }
-  const auto compared = std::chrono::steady_clock::now();
+  plan.compared_in = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return plan;
+}
+
+core::Result<SubscriptionChange>
+CalendarStore::apply_replacement(std::int64_t id, ReplacementPlan plan, const std::string &etag,
+                                 const std::string &last_modified, core::SysSeconds now) {
+  const auto started = std::chrono::steady_clock::now();
   auto written = m_events.write_together([&]() -> core::Result<void> {
-    for (core::Event &event : added) {
+    for (core::Event &event : plan.added) {
       auto stored = m_events.add(std::move(event));
       if (!stored) {
         return tl::unexpected(stored.error());
@@ -299,12 +310,12 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
         return put;
       }
     }
-    for (const core::Event &event : updated) {
+    for (const core::Event &event : plan.updated) {
       if (auto stored = m_events.update(event); !stored) {
         return tl::unexpected(stored.error());
       }
     }
-    for (const std::int64_t event_id : removed) {
+    for (const std::int64_t event_id : plan.removed) {
       if (auto gone = m_events.remove(event_id); !gone) {
         return gone;
       }
@@ -325,12 +336,15 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
   if (!written) {
     return tl::unexpected(written.error());
   }
-  change.compared_in = std::chrono::duration_cast<std::chrono::milliseconds>(compared - started);
+  SubscriptionChange change;
+  change.added = static_cast<std::int64_t>(plan.added.size());
+  change.updated = static_cast<std::int64_t>(plan.updated.size());
+  change.removed = static_cast<std::int64_t>(plan.removed.size());
+  change.unchanged = plan.unchanged;
+  change.skipped = std::move(plan.skipped);
+  change.compared_in = plan.compared_in;
   change.written_in = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - compared);
-  change.added = static_cast<std::int64_t>(added.size());
-  change.updated = static_cast<std::int64_t>(updated.size());
-  change.removed = static_cast<std::int64_t>(removed.size());
+      std::chrono::steady_clock::now() - started);
   return change;
 }
 

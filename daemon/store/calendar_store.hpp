@@ -49,6 +49,17 @@ struct SubscriptionChange {
   std::chrono::milliseconds written_in{0};
 };
 
+// What a new version of a subscription changes, worked out with reads only
+// (CalendarStore::plan_replacement), to be written by apply_replacement.
+struct ReplacementPlan {
+  std::vector<core::Event> added;
+  std::vector<core::Event> updated; // each with the id of the event it replaces
+  std::vector<std::int64_t> removed;
+  std::int64_t unchanged = 0;
+  std::vector<std::string> skipped;
+  std::chrono::milliseconds compared_in{0};
+};
+
 // The calendars table and the calendar of each event, over an EventStore's
 // connection. Calendars change rarely: statements are prepared per call
 // (which also survives the store reopening its file). Every method answers
@@ -90,6 +101,18 @@ public:
                                                   const std::string &etag,
                                                   const std::string &last_modified,
                                                   core::SysSeconds now);
+  // replace_events in two steps, so that the first can run on another
+  // connection (the worker's read connection): which events are new,
+  // changed, the same or gone (reads only) ...
+  core::Result<ReplacementPlan> plan_replacement(std::int64_t id, std::vector<core::Event> events);
+  // ... and the one transaction that writes them with the validators. A
+  // plan made on another connection may be stale by a write in between (an
+  // import adding a UID of the feed): the transaction then fails whole,
+  // changing nothing, and the next fetch plans again.
+  core::Result<SubscriptionChange> apply_replacement(std::int64_t id, ReplacementPlan plan,
+                                                     const std::string &etag,
+                                                     const std::string &last_modified,
+                                                     core::SysSeconds now);
 
 private:
   EventStore &m_events;
