@@ -271,8 +271,8 @@ public:
                                   std::function<void(sync::FetchResult)> done) {
       m_fetches->submit(std::move(request), std::move(done));
     };
-    poller_options.run_on_workers = [this](std::function<void()> job) {
-      boost::asio::post(m_workers, std::move(job));
+    poller_options.run_read = [this](std::function<void(store::EventStore *)> job) {
+      boost::asio::post(m_workers, [this, job = std::move(job)] { job(reader()); });
     };
     poller_options.run_on_loop = on_loop;
     poller_options.on_change = [this] { changed(); };

@@ -124,7 +124,7 @@ void SubscriptionPoller::reschedule() {
   if (m_stopped) {
     return;
   }
-  auto calendars = m_calendars.list();
+  auto calendars = m_calendars.list(/*count_events=*/false);
   if (!calendars) {
     spdlog::warn("subscriptions: {}", calendars.error().message);
     return;
@@ -244,13 +244,24 @@ void SubscriptionPoller::fetched(store::Calendar calendar, sync::FetchResult res
     finish(calendar.id, outcome_of(calendar.name, "unchanged"));
     return;
   }
-  // Runs on the worker: copies what it needs, never touches the poller.
+  // Runs on the worker: copies what it needs, never touches the poller;
+  // `reader` (the worker's read connection) may be null.
   auto parse = [run_on_loop = m_options.run_on_loop, max_events = m_options.max_events,
                 weak = std::weak_ptr(m_self), calendar, now,
-                fetched_result = std::move(result)]() mutable {
+                fetched_result = std::move(result)](store::EventStore *reader) mutable {
     DraftedFeed feed = draft_feed(fetched_result.body, calendar.tz, calendar.owner_uid, now,
                                   max_events, calendar.url);
     std::string().swap(fetched_result.body);
+    if (reader != nullptr && feed.error.empty()) {
+      auto plan =
+          store::CalendarStore(*reader).plan_replacement(calendar.id, std::move(feed.events));
+      if (plan) {
+        feed.plan = std::move(*plan);
+      } else {
+        feed.error = "could not compare the new version: " + plan.error().message;
+      }
+      feed.events.clear();
+    }
     auto job = [weak, calendar, moved_result = std::move(fetched_result),
                 moved_feed = std::move(feed)]() mutable {
       if (auto self = weak.lock()) {
@@ -263,7 +274,11 @@ void SubscriptionPoller::fetched(store::Calendar calendar, sync::FetchResult res
       job();
     }
   };
-  post(m_options.run_on_workers, std::move(parse));
+  if (m_options.run_read) {
+    m_options.run_read(std::move(parse));
+  } else {
+    post(m_options.run_on_workers, [parse = std::move(parse)]() mutable { parse(nullptr); });
+  }
 }
 
 void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::FetchResult &result,
@@ -276,7 +291,10 @@ void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::Fetc
   // end, it waits on the loop (at most k_max_hold; a storm of reminders
   // must not starve a feed for ever).
   if (feed.error.empty() && m_options.hold_writes && m_options.run_on_loop_after_pause &&
-      m_options.hold_writes(expected_write(feed.events.size()))) {
+      m_options.hold_writes(expected_write(
+          feed.plan
+              ? feed.plan->added.size() + feed.plan->updated.size() + feed.plan->removed.size()
+              : feed.events.size()))) {
     const auto first = held_since.value_or(std::chrono::steady_clock::now());
     if (std::chrono::steady_clock::now() - first < k_max_hold) {
       m_options.run_on_loop_after_pause([weak = std::weak_ptr(m_self), calendar, result,
@@ -307,13 +325,10 @@ void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::Fetc
     finish(calendar.id, std::move(outcome));
     return;
   }
-  // Timed for the log: the transaction holds the loop and SQLite's write
-  // lock (docs/SYNC.md, "Where the work runs").
-  const auto started = std::chrono::steady_clock::now();
-  auto change = m_calendars.replace_events(calendar.id, std::move(feed.events), result.etag,
-                                           result.last_modified, now);
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  auto change = feed.plan ? m_calendars.apply_replacement(calendar.id, std::move(*feed.plan),
+                                                          result.etag, result.last_modified, now)
+                          : m_calendars.replace_events(calendar.id, std::move(feed.events),
+                                                       result.etag, result.last_modified, now);
   if (!change) {
     const std::string error = "could not store the new version: " + change.error().message;
     spdlog::error("subscription '{}': {}", calendar.name, error);
@@ -337,10 +352,12 @@ void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::Fetc
     skipped.resize(k_max_skipped_listed);
   }
   outcome["skipped"] = skipped;
+  // The write holds the loop and SQLite's write lock (docs/SYNC.md).
   spdlog::info("subscription '{}': {} added, {} updated, {} removed, {} unchanged, {} skipped "
-               "(written in {} ms)",
+               "(compared in {} ms, written in {} ms)",
                calendar.name, change->added, change->updated, change->removed, change->unchanged,
-               outcome["skipped_count"].get<std::size_t>(), took.count());
+               outcome["skipped_count"].get<std::size_t>(), change->compared_in.count(),
+               change->written_in.count());
   if ((change->added | change->updated | change->removed) != 0 && m_options.on_change) {
     m_options.on_change();
   }

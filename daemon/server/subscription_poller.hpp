@@ -33,6 +33,11 @@ struct PollerOptions {
   // Where a fetched file is parsed and its events checked: the worker.
   // Empty: at once.
   std::function<void(std::function<void()>)> run_on_workers;
+  // Set (the daemon): the parsing runs here instead, on the worker with its
+  // read connection, and the comparison with the calendar too
+  // (CalendarStore::plan_replacement), so that the loop only writes. A
+  // null connection leaves the comparison to the loop.
+  std::function<void(std::function<void(store::EventStore *)>)> run_read;
   // Posts a job to the loop; callable from any thread. Empty: at once.
   std::function<void(std::function<void()>)> run_on_loop;
   // Called on the loop after a fetch changed events (re-plan reminders).
@@ -66,6 +71,8 @@ core::SysSeconds next_poll(const store::Calendar &calendar);
 // the worker hands back to the loop.
 struct DraftedFeed {
   std::vector<core::Event> events;
+  // Compared on the worker's read connection already (run_read).
+  std::optional<store::ReplacementPlan> plan;
   std::vector<std::string> skipped; // each with its line and why
   std::string error;                // set: the file as a whole is refused
 };

@@ -61,12 +61,13 @@ nlohmann::json comparable(const core::Event &event) {
 
 } // namespace
 
-core::Result<std::vector<Calendar>> CalendarStore::list() {
+core::Result<std::vector<Calendar>> CalendarStore::list(bool count_events) {
   return guarded("list calendars", [&]() -> core::Result<std::vector<Calendar>> {
     SQLite::Statement s(m_events.database(),
-                        fmt::format("SELECT {}, (SELECT count(*) FROM events e WHERE "
-                                    "e.calendar_id = c.id) FROM calendars c ORDER BY c.id",
-                                    k_columns));
+                        fmt::format("SELECT {}, {} FROM calendars c ORDER BY c.id", k_columns,
+                                    count_events ? "(SELECT count(*) FROM events e WHERE "
+                                                   "e.calendar_id = c.id)"
+                                                 : "0"));
     std::vector<Calendar> out;
     while (s.executeStep()) {
       out.push_back(read_calendar(s));
@@ -227,68 +228,102 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
                                                                const std::string &etag,
                                                                const std::string &last_modified,
                                                                core::SysSeconds now) {
-  SubscriptionChange change;
+  auto plan = plan_replacement(id, std::move(events));
+  if (!plan) {
+    return tl::unexpected(plan.error());
+  }
+  return apply_replacement(id, std::move(*plan), etag, last_modified, now);
+}
+
+core::Result<ReplacementPlan> CalendarStore::plan_replacement(std::int64_t id,
+                                                              std::vector<core::Event> events) {
+  // Reads only (no write lock: the firing path writes meanwhile): an
+  // unchanged version then costs no write at all but the calendar's row.
+  const auto started = std::chrono::steady_clock::now();
+  ReplacementPlan plan;
+  auto planned = guarded("compare a subscription's events", [&]() -> core::Result<void> {
+    auto &db = m_events.database();
+    std::map<std::string, std::int64_t> held; // uid -> id, of this calendar
+    {
+      SQLite::Statement s(db, "SELECT uid, id FROM events WHERE calendar_id = ?");
+      s.bind(1, id);
+      while (s.executeStep()) {
+        held.emplace(s.getColumn(0).getString(), s.getColumn(1).getInt64());
+      }
+    }
+    SQLite::Statement other(db, "SELECT c.name FROM events e JOIN calendars c ON c.id = "
+                                "e.calendar_id WHERE e.uid = ?");
+    for (core::Event &event : events) {
+      auto found = held.find(event.uid);
+      if (found == held.end()) {
+        other.reset();
+        other.bind(1, event.uid);
+        if (other.executeStep()) {
+          plan.skipped.push_back(
+              fmt::format("{} (uid {}): the UID is already in calendar '{}'; left there",
+                          core::quoted_for_message(event.title, 60),
+                          core::quoted_for_message(event.uid, 60), other.getColumn(0).getString()));
+          continue;
+        }
+        plan.added.push_back(std::move(event));
+        continue;
+      }
+      const std::int64_t event_id = found->second;
+      held.erase(found);
+      auto current = m_events.get(event_id);
+      if (!current) {
+        return tl::unexpected(current.error());
+      }
+      event.id = current->id;
+      event.owner_uid = current->owner_uid;
+      event.created = current->created;
+      if (comparable(event) == comparable(*current)) {
+        ++plan.unchanged;
+        continue;
+      }
+      plan.updated.push_back(std::move(event));
+    }
+    for (const auto &entry : held) {
+      plan.removed.push_back(entry.second);
+    }
+    return {};
+  });
+  if (!planned) {
+    return tl::unexpected(planned.error());
+  }
+  plan.compared_in = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return plan;
+}
+
+core::Result<SubscriptionChange>
+CalendarStore::apply_replacement(std::int64_t id, ReplacementPlan plan, const std::string &etag,
+                                 const std::string &last_modified, core::SysSeconds now) {
+  const auto started = std::chrono::steady_clock::now();
   auto written = m_events.write_together([&]() -> core::Result<void> {
-    return guarded("replace a subscription's events", [&]() -> core::Result<void> {
-      auto &db = m_events.database();
-      std::map<std::string, std::int64_t> held; // uid -> id, of this calendar
-      {
-        SQLite::Statement s(db, "SELECT uid, id FROM events WHERE calendar_id = ?");
-        s.bind(1, id);
-        while (s.executeStep()) {
-          held.emplace(s.getColumn(0).getString(), s.getColumn(1).getInt64());
-        }
+    for (core::Event &event : plan.added) {
+      auto stored = m_events.add(std::move(event));
+      if (!stored) {
+        return tl::unexpected(stored.error());
       }
-      SQLite::Statement other(db, "SELECT c.name FROM events e JOIN calendars c ON c.id = "
-                                  "e.calendar_id WHERE e.uid = ?");
-      for (core::Event &event : events) {
-        auto found = held.find(event.uid);
-        if (found == held.end()) {
-          other.reset();
-          other.bind(1, event.uid);
-          if (other.executeStep()) {
-            change.skipped.push_back(fmt::format(
-                "{} (uid {}): the UID is already in calendar '{}'; left there",
-                core::quoted_for_message(event.title, 60), core::quoted_for_message(event.uid, 60),
-                other.getColumn(0).getString()));
-            continue;
-          }
-          auto stored = m_events.add(std::move(event));
-          if (!stored) {
-            return tl::unexpected(stored.error());
-          }
-          if (auto put = assign(stored->id, id); !put) {
-            return put;
-          }
-          ++change.added;
-          continue;
-        }
-        const std::int64_t event_id = found->second;
-        held.erase(found);
-        auto current = m_events.get(event_id);
-        if (!current) {
-          return tl::unexpected(current.error());
-        }
-        event.id = current->id;
-        event.owner_uid = current->owner_uid;
-        event.created = current->created;
-        if (comparable(event) == comparable(*current)) {
-          ++change.unchanged;
-          continue;
-        }
-        if (auto stored = m_events.update(event); !stored) {
-          return tl::unexpected(stored.error());
-        }
-        ++change.updated;
+      if (auto put = assign(stored->id, id); !put) {
+        return put;
       }
-      for (const auto &[uid, event_id] : held) {
-        if (auto gone = m_events.remove(event_id); !gone) {
-          return gone;
-        }
-        ++change.removed;
+    }
+    for (const core::Event &event : plan.updated) {
+      if (auto stored = m_events.update(event); !stored) {
+        return tl::unexpected(stored.error());
       }
-      SQLite::Statement s(db, "UPDATE calendars SET state = 'ok', error = '', etag = ?, "
-                              "last_modified = ?, last_attempt = ?, last_success = ? WHERE id = ?");
+    }
+    for (const std::int64_t event_id : plan.removed) {
+      if (auto gone = m_events.remove(event_id); !gone) {
+        return gone;
+      }
+    }
+    return guarded("record a fetch", [&]() -> core::Result<void> {
+      SQLite::Statement s(m_events.database(),
+                          "UPDATE calendars SET state = 'ok', error = '', etag = ?, "
+                          "last_modified = ?, last_attempt = ?, last_success = ? WHERE id = ?");
       s.bind(1, etag);
       s.bind(2, last_modified);
       s.bind(3, to_unix(now));
@@ -301,6 +336,15 @@ core::Result<SubscriptionChange> CalendarStore::replace_events(std::int64_t id,
   if (!written) {
     return tl::unexpected(written.error());
   }
+  SubscriptionChange change;
+  change.added = static_cast<std::int64_t>(plan.added.size());
+  change.updated = static_cast<std::int64_t>(plan.updated.size());
+  change.removed = static_cast<std::int64_t>(plan.removed.size());
+  change.unchanged = plan.unchanged;
+  change.skipped = std::move(plan.skipped);
+  change.compared_in = plan.compared_in;
+  change.written_in = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   return change;
 }
 

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/event.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,21 @@ struct SubscriptionChange {
   std::int64_t unchanged = 0;
   // Events left out, each with why ("uid X is already in calendar personal").
   std::vector<std::string> skipped;
+  // How long the comparison (reads only) and the write (one transaction,
+  // holding SQLite's write lock) took: for the log and the benchmark.
+  std::chrono::milliseconds compared_in{0};
+  std::chrono::milliseconds written_in{0};
+};
+
+// What a new version of a subscription changes, worked out with reads only
+// (CalendarStore::plan_replacement), to be written by apply_replacement.
+struct ReplacementPlan {
+  std::vector<core::Event> added;
+  std::vector<core::Event> updated; // each with the id of the event it replaces
+  std::vector<std::int64_t> removed;
+  std::int64_t unchanged = 0;
+  std::vector<std::string> skipped;
+  std::chrono::milliseconds compared_in{0};
 };
 
 // The calendars table and the calendar of each event, over an EventStore's
@@ -52,8 +68,10 @@ class CalendarStore {
 public:
   explicit CalendarStore(EventStore &events) : m_events(events) {}
 
-  // Every calendar in id order (personal first), with its event count.
-  core::Result<std::vector<Calendar>> list();
+  // Every calendar in id order (personal first), with its event count
+  // when `count_events` (an index walk over each calendar's events: the
+  // poller, which runs after every fetch, does without).
+  core::Result<std::vector<Calendar>> list(bool count_events = true);
   core::Result<std::optional<Calendar>> find(const std::string &name);
   // The calendar of event `event_id` (personal for an unknown id).
   core::Result<Calendar> of_event(std::int64_t event_id);
@@ -83,6 +101,18 @@ public:
                                                   const std::string &etag,
                                                   const std::string &last_modified,
                                                   core::SysSeconds now);
+  // replace_events in two steps, so that the first can run on another
+  // connection (the worker's read connection): which events are new,
+  // changed, the same or gone (reads only) ...
+  core::Result<ReplacementPlan> plan_replacement(std::int64_t id, std::vector<core::Event> events);
+  // ... and the one transaction that writes them with the validators. A
+  // plan made on another connection may be stale by a write in between (an
+  // import adding a UID of the feed): the transaction then fails whole,
+  // changing nothing, and the next fetch plans again.
+  core::Result<SubscriptionChange> apply_replacement(std::int64_t id, ReplacementPlan plan,
+                                                     const std::string &etag,
+                                                     const std::string &last_modified,
+                                                     core::SysSeconds now);
 
 private:
   EventStore &m_events;

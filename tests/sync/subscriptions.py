@@ -25,6 +25,7 @@ If-None-Match).
     subscriptions.py SUMMITD SUMMIT
 """
 
+import gzip
 import hashlib
 import http.server
 import json
@@ -101,12 +102,28 @@ def make_handler(feed):
                 self.end_headers()
                 self.wfile.write(payload)
                 status = 200
-            elif mode == "huge":
+            elif mode == "gzip-bomb":
+                # 64 MiB of calendar-looking lines in about 64 KiB of gzip.
+                payload = gzip.compress(b"X-FILLER:" + b"y" * (64 * 1024 * 1024), 9)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/calendar")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                status = 200
+            elif mode in ("huge", "huge-unannounced"):
                 chunk = b"X-FILLER:" + b"y" * 1000 + b"\r\n"
                 count = (9 * 1024 * 1024) // len(chunk) + 1
                 self.send_response(200)
                 self.send_header("Content-Type", "text/calendar")
-                self.send_header("Content-Length", str(len(chunk) * count))
+                if mode == "huge":
+                    self.send_header("Content-Length", str(len(chunk) * count))
+                # else HTTP/1.0 without a length: the body ends when the
+                # server closes, so only the bytes received can tell.
                 self.end_headers()
                 try:
                     for _ in range(count):
@@ -287,6 +304,7 @@ def subscription_tests(summit, feed, base):
 
     # 5. Failures keep the calendar as it was and record the error.
     for mode, words in (("garbage", "not a calendar file"), ("huge", "more than 8 MiB"),
+                        ("huge-unannounced", "more than 8 MiB"), ("gzip-bomb", "more than 8 MiB"),
                         ("loop", "could not fetch")):
         with feed.lock:
             feed.mode = mode

@@ -51,7 +51,8 @@ expect_none() { # description words...
 }
 
 expect "commands" "^add edit explain list missed rm show snooze status watch $|add.*edit.*list.*rm.*show.*status" summit ""
-expect "command prefix" "^show snooze status $" summit s
+expect "command prefix" "^show snooze status sync $" summit s
+expect "calendar actions" "^add list rm $" summit calendar ""
 expect "global options" "--json.*--socket.*--tz" summit --
 expect "list options" "--from.*--limit.*--search.*--tag.*--to" summit list --
 expect "add options" "--all-day.*--at.*--description.*--duration.*--end.*--location.*--remind.*--status.*--tag.*--tz" summit add Title --

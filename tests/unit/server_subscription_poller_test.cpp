@@ -198,3 +198,38 @@ TEST_F(PollerTest, the_replacement_waits_while_a_reminder_falls_due_before_it_wo
 
 } // namespace
 } // namespace summit::server
+
+namespace summit::server {
+namespace {
+
+TEST_F(PollerTest, the_comparison_runs_on_a_read_connection_of_its_own_when_given_one) {
+  auto reader = store::EventStore::open(m_dir.path() / "summit.db");
+  ASSERT_TRUE(reader) << reader.error().message;
+  m_answer.outcome = sync::FetchResult::Outcome::fetched;
+  m_answer.body = feed({{"a@un", "Plenary"}, {"b@un", "Side"}});
+  PollerOptions options;
+  options.clock = [this] { return m_clock; };
+  options.fetch = [this](sync::FetchRequest, std::function<void(sync::FetchResult)> done) {
+    done(m_answer);
+  };
+  int reads = 0;
+  options.run_read = [&](std::function<void(store::EventStore *)> job) {
+    ++reads;
+    job(reader->get());
+  };
+  SubscriptionPoller p(m_io.get_executor(), *m_store, options);
+  nlohmann::json outcome;
+  p.sync_now(stored(), [&](const nlohmann::json &o) { outcome = o; });
+  EXPECT_EQ(outcome["added"], 2);
+  m_answer.body = feed({{"a@un", "Plenary (moved)"}, {"c@un", "New"}});
+  p.sync_now(stored(), [&](const nlohmann::json &o) { outcome = o; });
+  EXPECT_EQ(reads, 2);
+  EXPECT_EQ(outcome["added"], 1);
+  EXPECT_EQ(outcome["updated"], 1);
+  EXPECT_EQ(outcome["removed"], 1);
+  EXPECT_EQ(m_store->find_uid("a@un").value()->title, "Plenary (moved)");
+  EXPECT_FALSE(m_store->find_uid("b@un").value().has_value());
+}
+
+} // namespace
+} // namespace summit::server
