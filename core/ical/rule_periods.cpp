@@ -285,6 +285,7 @@ void RulePeriods::seek(core::LocalSeconds from) {
   m_next = std::max(0LL, floor_div(period_of(day) - m_first_period, m_interval));
   m_starts.clear();
   m_index = 0;
+  m_size = -1;
 }
 
 void RulePeriods::fill(long long period) {
@@ -300,24 +301,28 @@ void RulePeriods::fill(long long period) {
   }
   const long long times = static_cast<long long>(m_times.size());
   const long long size = static_cast<long long>(days.size()) * times;
-  auto at = [&](long long i) {
-    return core::LocalSeconds{
-        core::Seconds{days[static_cast<std::size_t>(i / times)] * k_day_seconds +
-                      m_times[static_cast<std::size_t>(i % times)]}};
-  };
   if (m_setpos.empty()) {
-    for (long long i = 0; i < size; ++i) {
-      if (const auto start = at(i); start >= m_floor) {
-        m_starts.push_back(start);
-      }
+    // Given one at a time from the days and times (a YEARLY rule with
+    // every hour, minute and second has 31 million starts a year): from
+    // the first at or after m_floor.
+    m_size = size;
+    m_index = 0;
+    const long long floor_day = date::floor<date::days>(m_floor).time_since_epoch().count();
+    const auto day = std::lower_bound(days.begin(), days.end(), floor_day);
+    m_index = static_cast<std::size_t>(day - days.begin()) * m_times.size();
+    if (day != days.end() && *day == floor_day) {
+      const long long tod = (m_floor - date::floor<date::days>(m_floor)).count();
+      m_index += static_cast<std::size_t>(std::lower_bound(m_times.begin(), m_times.end(), tod) -
+                                          m_times.begin());
     }
     return;
   }
   // BYSETPOS numbers the whole set of the period, before DTSTART's too.
+  m_size = -1;
   for (int position : m_setpos) {
     const long long i = position > 0 ? position - 1LL : size + position;
     if (i >= 0 && i < size) {
-      if (const auto start = at(i); start >= m_floor) {
+      if (const auto start = start_at(i); start >= m_floor) {
         m_starts.push_back(start);
       }
     }
@@ -326,9 +331,25 @@ void RulePeriods::fill(long long period) {
   m_starts.erase(std::unique(m_starts.begin(), m_starts.end()), m_starts.end());
 }
 
+core::LocalSeconds RulePeriods::start_at(long long i) const {
+  const auto times = static_cast<long long>(m_times.size());
+  return core::LocalSeconds{
+      core::Seconds{m_days[static_cast<std::size_t>(i / times)] * k_day_seconds +
+                    m_times[static_cast<std::size_t>(i % times)]}};
+}
+
+bool RulePeriods::has_start() const {
+  return m_size >= 0 ? static_cast<long long>(m_index) < m_size : m_index < m_starts.size();
+}
+
+core::LocalSeconds RulePeriods::take_start() {
+  const std::size_t i = m_index++;
+  return m_size >= 0 ? start_at(static_cast<long long>(i)) : m_starts[i];
+}
+
 RulePeriods::Step RulePeriods::next() {
-  if (m_index < m_starts.size()) {
-    return {Kind::start, m_starts[m_index++]};
+  if (has_start()) {
+    return {Kind::start, take_start()};
   }
   const long long period = m_first_period + m_next * m_interval;
   if (first_day(period) >= k_horizon_day) {
@@ -336,10 +357,10 @@ RulePeriods::Step RulePeriods::next() {
   }
   ++m_next;
   fill(period);
-  if (m_starts.empty()) {
+  if (!has_start()) {
     return {Kind::empty, {}};
   }
-  return {Kind::start, m_starts[m_index++]};
+  return {Kind::start, take_start()};
 }
 
 } // namespace summit::ical

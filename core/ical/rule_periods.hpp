@@ -58,6 +58,9 @@ private:
   long long period_of(long long day) const;
   long long first_day(long long period) const;
   long long last_day(long long period) const;
+  core::LocalSeconds start_at(long long index) const; // of days x times
+  bool has_start() const;
+  core::LocalSeconds take_start();
 
   Frequency m_frequency;
   int m_interval;
@@ -71,8 +74,12 @@ private:
   long long m_first_period = 0;
   long long m_next = 0; // k: the next period is m_first_period + k * m_interval
   core::LocalSeconds m_floor{};
-  std::vector<long long> m_days; // the matching days of the period filled last
+  // The period filled last: its matching days; without BYSETPOS its starts
+  // are days x times, given by index (m_size of them), with BYSETPOS the
+  // chosen ones are in m_starts (m_size -1).
+  std::vector<long long> m_days;
   std::vector<core::LocalSeconds> m_starts;
+  long long m_size = -1;
   std::size_t m_index = 0;
 };
 
