@@ -352,7 +352,8 @@ RulePeriods::Step RulePeriods::next() {
     return {Kind::start, take_start()};
   }
   const long long period = m_first_period + m_next * m_interval;
-  if (first_day(period) >= k_horizon_day) {
+  const long long first = first_day(period);
+  if (first >= k_horizon_day || core::LocalSeconds{core::Seconds{first * k_day_seconds}} > m_stop) {
     return {Kind::end, {}};
   }
   ++m_next;

@@ -32,6 +32,10 @@ public:
   // Restarts at the period that holds `from`; next() then gives the starts
   // at or after max(from, DTSTART).
   void seek(core::LocalSeconds from);
+  // Ends the expansion at the first period that begins after `last` (the
+  // caller wants nothing later): a rule that matches rarely is not
+  // searched past the range. Kept across seeks.
+  void stop_after(core::LocalSeconds last) { m_stop = last; }
 
   enum class Kind {
     start, // a start, in increasing order
@@ -74,6 +78,7 @@ private:
   long long m_first_period = 0;
   long long m_next = 0; // k: the next period is m_first_period + k * m_interval
   core::LocalSeconds m_floor{};
+  core::LocalSeconds m_stop = core::LocalSeconds::max();
   // The period filled last: its matching days; without BYSETPOS its starts
   // are days x times, given by index (m_size of them), with BYSETPOS the
   // chosen ones are in m_starts (m_size -1).

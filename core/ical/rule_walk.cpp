@@ -167,7 +167,10 @@ void RuleWalk::resume(core::LocalSeconds start, int position) {
   }
 }
 
-void RuleWalk::seek(core::LocalSeconds from) {
+void RuleWalk::seek(core::LocalSeconds from, core::LocalSeconds until) {
+  if (m_periods) {
+    m_periods->stop_after(until);
+  }
   m_from = from;
   m_steps = 0;
   m_cut_short = false;

@@ -58,8 +58,10 @@ public:
   RuleWalk(const RuleWalk &) = delete;
   RuleWalk &operator=(const RuleWalk &) = delete;
 
-  // Restarts so that next() gives the first start at or after `from`.
-  void seek(core::LocalSeconds from);
+  // Restarts so that next() gives the first start at or after `from`. With
+  // `until`, the caller wants no start after it: a rule summit expands
+  // itself then ends there instead of searching on for its next start.
+  void seek(core::LocalSeconds from, core::LocalSeconds until = core::LocalSeconds::max());
   // The next start, or nothing once the rule (or the work bound) ends.
   std::optional<core::LocalSeconds> next();
   bool cut_short() const { return m_cut_short; }
