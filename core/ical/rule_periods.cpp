@@ -352,6 +352,15 @@ RulePeriods::Step RulePeriods::next() {
     return {Kind::start, take_start()};
   }
   const long long period = m_first_period + m_next * m_interval;
+  // Past 2399 before any date is made of it (date::year holds 16 bits: a
+  // YEARLY rule with INTERVAL=32767 would wrap).
+  const bool past_2399 = m_frequency == Frequency::yearly    ? period >= 2400
+                         : m_frequency == Frequency::monthly ? floor_div(period, 12) >= 2400
+                         : m_frequency == Frequency::weekly  ? period * 7 >= k_horizon_day
+                                                             : period >= k_horizon_day;
+  if (past_2399) {
+    return {Kind::end, {}};
+  }
   const long long first = first_day(period);
   if (first >= k_horizon_day || core::LocalSeconds{core::Seconds{first * k_day_seconds}} > m_stop) {
     return {Kind::end, {}};
