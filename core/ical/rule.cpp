@@ -194,7 +194,8 @@ Result<void> check_combination(Frequency frequency, const std::map<std::string, 
     for (const char *name : {"BYSECOND", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}) {
       if (has(name)) {
         return refuse(fmt::format("{} with {} is not supported: only BYDAY and BYMONTH (and "
-                                  "BYMINUTE for HOURLY) narrow an hourly or minutely rule; use "
+                                  "BYMINUTE for HOURLY) narrow an hourly or minutely rule "
+                                  "(libical would search the rest minute by minute); use "
                                   "FREQ=DAILY or MONTHLY with BYHOUR and BYMINUTE",
                                   name, freq));
       }
@@ -233,12 +234,13 @@ Result<void> check_combination(Frequency frequency, const std::map<std::string, 
         continue;
       }
       if (frequency != Frequency::monthly && frequency != Frequency::yearly) {
-        return refuse(fmt::format("BYDAY={}: a numbered day ({}{}) needs FREQ=MONTHLY or YEARLY",
+        return refuse(fmt::format("BYDAY={}: a numbered day ({}{}) needs FREQ=MONTHLY or YEARLY "
+                                  "(RFC 5545)",
                                   day->second, d.ordinal, d.day));
       }
       if (has("BYWEEKNO")) {
-        return refuse(
-            fmt::format("BYDAY={}: numbered days do not combine with BYWEEKNO", day->second));
+        return refuse(fmt::format("BYDAY={}: numbered days do not combine with BYWEEKNO (RFC 5545)",
+                                  day->second));
       }
       if (std::abs(d.ordinal) > most) {
         return refuse(fmt::format("BYDAY={}: a {} has at most {} of each weekday", day->second,
@@ -398,7 +400,8 @@ Result<Rule> read_rule(std::string_view input, const core::Event &event,
       return refuse(fmt::format("COUNT={}: must be a whole number, at least 1", value->second));
     }
     if (*count > k_max_count) {
-      return refuse(fmt::format("COUNT={}: at most 100,000 occurrences; use UNTIL, or no end",
+      return refuse(fmt::format("COUNT={}: at most 100,000 occurrences (a COUNT series is "
+                                "counted from its start); use UNTIL, or no end",
                                 value->second));
     }
     rule.count = *count;

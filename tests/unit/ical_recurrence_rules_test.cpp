@@ -181,7 +181,7 @@ TEST(RecurrenceRules, shapes_summit_expands_itself_are_accepted) {
   EXPECT_EQ(canonical("FREQ=MONTHLY;BYYEARDAY=2", event),
             "error: BYYEARDAY works only with FREQ=YEARLY (RFC 5545)");
   EXPECT_EQ(canonical("FREQ=YEARLY;BYWEEKNO=2;BYDAY=1MO", event),
-            "error: BYDAY=1MO: numbered days do not combine with BYWEEKNO");
+            "error: BYDAY=1MO: numbered days do not combine with BYWEEKNO (RFC 5545)");
 }
 
 TEST(RecurrenceRules, interval_is_at_most_what_libical_can_hold) {
