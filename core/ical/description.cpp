@@ -149,6 +149,9 @@ std::string describe(const Rule &rule, const core::Event &event, const date::tim
   const std::string byday = part("BYDAY");
   const std::string bymonthday = part("BYMONTHDAY");
   const std::string bymonth = part("BYMONTH");
+  if (rule.frequency == Frequency::yearly && !bymonthday.empty() && bymonth.empty()) {
+    return rule.canonical; // every month's days, each year: no short words for it
+  }
 
   std::string text;
   if (byday == "MO,TU,WE,TH,FR" && rule.interval == 1 && bymonth.empty() && bymonthday.empty() &&

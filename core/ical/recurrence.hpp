@@ -38,12 +38,17 @@ namespace summit::ical {
 // an hourly or finer rule or BYHOUR/BYMINUTE/BYSECOND on an all-day event,
 // COUNT above 100,000, COUNT together with UNTIL, an UNTIL before the start.
 //
-// Also refused, because libical 3.0.16 expands them wrongly or a calendar
-// has no use for them (docs/RECURRENCE.md): FREQ=SECONDLY; BYHOUR with
-// HOURLY or MINUTELY, BYMINUTE with MINUTELY, and any narrowing of an hourly
-// or minutely rule but BYDAY and BYMONTH (and BYMINUTE for HOURLY); BYSETPOS
-// below MONTHLY; BYWEEKNO without BYDAY; YEARLY;BYMONTHDAY without BYMONTH;
-// a numbered BYDAY below MONTHLY; a rule no date matches from the start.
+// Also refused, because libical 3.0.16 expands them wrongly, RFC 5545 does
+// not allow them or a calendar has no use for them (docs/RECURRENCE.md,
+// "Refused rules, and why"; each message names the limit and why):
+// FREQ=SECONDLY; BYHOUR with HOURLY or MINUTELY, BYMINUTE with MINUTELY, and
+// any narrowing of an hourly or minutely rule but BYDAY and BYMONTH (and
+// BYMINUTE for HOURLY); BYWEEKNO but with YEARLY, BYYEARDAY with DAILY,
+// WEEKLY or MONTHLY, BYMONTHDAY with WEEKLY; a numbered BYDAY below MONTHLY
+// or with BYWEEKNO; BYSETPOS alone; INTERVAL above 32,767 (libical keeps it
+// in 16 bits); a rule no date matches from the start. The DAILY to YEARLY
+// rules libical expands wrongly (BYWEEKNO, BYSETPOS, BYYEARDAY, ...) summit
+// expands itself (rule_periods.hpp).
 //
 // complete checks the recurrence as a whole and fills its description: a
 // month-precision event cannot repeat; rdates/exdates have the event's

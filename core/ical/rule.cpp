@@ -35,7 +35,9 @@ constexpr std::array k_month_names{"January",   "February", "March",    "April",
                                    "September", "October",  "November", "December"};
 // The longest each month can be (February in a leap year).
 constexpr std::array k_month_days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-constexpr int k_max_interval = 1000;
+// libical keeps INTERVAL in a C short: a larger one would wrap when the rule
+// is read or written.
+constexpr int k_max_interval = 32'767;
 
 struct Frequencies {
   const char *name;
@@ -192,51 +194,27 @@ Result<void> check_combination(Frequency frequency, const std::map<std::string, 
     for (const char *name : {"BYSECOND", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}) {
       if (has(name)) {
         return refuse(fmt::format("{} with {} is not supported: only BYDAY and BYMONTH (and "
-                                  "BYMINUTE for HOURLY) narrow an hourly or minutely rule; use "
+                                  "BYMINUTE for HOURLY) narrow an hourly or minutely rule "
+                                  "(libical would search the rest minute by minute); use "
                                   "FREQ=DAILY or MONTHLY with BYHOUR and BYMINUTE",
                                   name, freq));
       }
     }
   }
-  if (has("BYWEEKNO")) {
-    if (frequency != Frequency::yearly) {
-      return refuse("BYWEEKNO works only with FREQ=YEARLY");
-    }
-    if (!has("BYDAY")) {
-      return refuse("BYWEEKNO needs BYDAY: say which days of those weeks (BYDAY=MO)");
-    }
-    for (const char *name : {"BYMONTH", "BYMONTHDAY", "BYYEARDAY"}) {
-      if (has(name)) {
-        return refuse(fmt::format("BYWEEKNO together with {} is not supported by libical", name));
-      }
-    }
+  // BYWEEKNO, BYYEARDAY and BYSETPOS, and BYMONTHDAY in a YEARLY rule
+  // without BYMONTH, are expanded by summit itself (rule_periods.hpp):
+  // libical 3.0.16 gets them wrong (docs/RECURRENCE.md).
+  if (has("BYWEEKNO") && frequency != Frequency::yearly) {
+    return refuse("BYWEEKNO works only with FREQ=YEARLY (RFC 5545: weeks of the year)");
   }
-  if (has("BYYEARDAY")) {
-    if (frequency == Frequency::daily || frequency == Frequency::weekly ||
-        frequency == Frequency::monthly) {
-      return refuse("BYYEARDAY works only with FREQ=YEARLY (RFC 5545)");
-    }
-    for (const char *name : {"BYMONTH", "BYMONTHDAY"}) {
-      if (has(name)) {
-        return refuse(fmt::format("BYYEARDAY together with {} is not supported by libical", name));
-      }
-    }
-  }
-  if (has("BYMONTHDAY") && frequency == Frequency::yearly && !has("BYMONTH")) {
-    // RFC 5545 leaves the month open: libical 3.0.16 takes the start's,
-    // dateutil (and others) every month. Say which.
-    return refuse("FREQ=YEARLY with BYMONTHDAY needs BYMONTH (libical takes the month of the "
-                  "start, other calendars every month): add BYMONTH=1 for January only, or use "
-                  "FREQ=MONTHLY for every month");
+  if (has("BYYEARDAY") && (frequency == Frequency::daily || frequency == Frequency::weekly ||
+                           frequency == Frequency::monthly)) {
+    return refuse("BYYEARDAY works only with FREQ=YEARLY (RFC 5545)");
   }
   if (has("BYMONTHDAY") && frequency == Frequency::weekly) {
     return refuse("BYMONTHDAY does not apply to FREQ=WEEKLY (RFC 5545); use FREQ=MONTHLY");
   }
   if (has("BYSETPOS")) {
-    if (frequency != Frequency::monthly && frequency != Frequency::yearly) {
-      return refuse("BYSETPOS works only with FREQ=MONTHLY or YEARLY (libical 3.0.16 ignores it "
-                    "otherwise)");
-    }
     const bool chooses_from = std::any_of(parts.begin(), parts.end(), [](const auto &part) {
       return part.first.rfind("BY", 0) == 0 && part.first != "BYSETPOS";
     });
@@ -256,12 +234,13 @@ Result<void> check_combination(Frequency frequency, const std::map<std::string, 
         continue;
       }
       if (frequency != Frequency::monthly && frequency != Frequency::yearly) {
-        return refuse(fmt::format("BYDAY={}: a numbered day ({}{}) needs FREQ=MONTHLY or YEARLY",
+        return refuse(fmt::format("BYDAY={}: a numbered day ({}{}) needs FREQ=MONTHLY or YEARLY "
+                                  "(RFC 5545)",
                                   day->second, d.ordinal, d.day));
       }
       if (has("BYWEEKNO")) {
-        return refuse(
-            fmt::format("BYDAY={}: numbered days do not combine with BYWEEKNO", day->second));
+        return refuse(fmt::format("BYDAY={}: numbered days do not combine with BYWEEKNO (RFC 5545)",
+                                  day->second));
       }
       if (std::abs(d.ordinal) > most) {
         return refuse(fmt::format("BYDAY={}: a {} has at most {} of each weekday", day->second,
@@ -406,8 +385,9 @@ Result<Rule> read_rule(std::string_view input, const core::Event &event,
   if (auto value = parts.find("INTERVAL"); value != parts.end()) {
     const auto interval = to_int(value->second);
     if (!interval || *interval < 1 || *interval > k_max_interval) {
-      return refuse(fmt::format("INTERVAL={}: must be a whole number from 1 to {}", value->second,
-                                k_max_interval));
+      return refuse(fmt::format("INTERVAL={}: must be a whole number from 1 to {} (libical, which "
+                                "reads and writes rules, keeps it in 16 bits)",
+                                value->second, k_max_interval));
     }
     rule.interval = *interval;
   }
@@ -420,7 +400,8 @@ Result<Rule> read_rule(std::string_view input, const core::Event &event,
       return refuse(fmt::format("COUNT={}: must be a whole number, at least 1", value->second));
     }
     if (*count > k_max_count) {
-      return refuse(fmt::format("COUNT={}: at most 100,000 occurrences; use UNTIL, or no end",
+      return refuse(fmt::format("COUNT={}: at most 100,000 occurrences (a COUNT series is "
+                                "counted from its start); use UNTIL, or no end",
                                 value->second));
     }
     rule.count = *count;

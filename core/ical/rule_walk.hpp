@@ -2,6 +2,7 @@
 
 #include "core/ical/recurrence.hpp"
 #include "core/ical/rule.hpp"
+#include "core/ical/rule_periods.hpp"
 
 #include <date/tz.h>
 
@@ -17,7 +18,9 @@ namespace summit::ical {
 
 // The starts a Rule gives for a DTSTART, in increasing order: wall times in
 // the event's zone, or 00:00 of dates for an all-day event. libical does the
-// RRULE arithmetic; this adds what summit means by a series:
+// RRULE arithmetic, except for the rules summit expands itself
+// (expanded_by_summit: RulePeriods); this adds what summit means by a
+// series:
 //  - DTSTART comes first, whether or not the pattern gives it (RFC 5545:
 //    DTSTART always counts as the first occurrence, for COUNT too);
 //  - COUNT and UNTIL are applied here, UNTIL to each start's instant
@@ -39,7 +42,8 @@ namespace summit::ical {
 //    at the nearest noted start before the point, as above. So a seek costs
 //    at most k_checkpoint_every steps once the series was walked once;
 //  - nothing after the year 2399 (the last year an event may have);
-//  - at most k_max_steps libical steps after each seek, or, with a budget,
+//  - at most k_max_steps steps (a start libical gives, or a period summit
+//    expands, empty or not) after each seek, or, with a budget,
 //    only the steps the budget has left (shared by every walk of one
 //    request): past that, next() ends and cut_short() says so.
 class RuleWalk {
@@ -54,8 +58,10 @@ public:
   RuleWalk(const RuleWalk &) = delete;
   RuleWalk &operator=(const RuleWalk &) = delete;
 
-  // Restarts so that next() gives the first start at or after `from`.
-  void seek(core::LocalSeconds from);
+  // Restarts so that next() gives the first start at or after `from`. With
+  // `until`, the caller wants no start after it: a rule summit expands
+  // itself then ends there instead of searching on for its next start.
+  void seek(core::LocalSeconds from, core::LocalSeconds until = core::LocalSeconds::max());
   // The next start, or nothing once the rule (or the work bound) ends.
   std::optional<core::LocalSeconds> next();
   bool cut_short() const { return m_cut_short; }
@@ -79,6 +85,7 @@ private:
   ExpansionBudget *m_budget;
   std::string m_key; // the checkpoint cache's: pattern, DTSTART, all-day
   std::unique_ptr<icalrecurrencetype> m_pattern;
+  std::unique_ptr<RulePeriods> m_periods; // for a rule summit expands itself
   icalrecur_iterator_impl *m_iterator = nullptr;
   core::LocalSeconds m_from{};
   core::LocalSeconds m_last{};
@@ -91,9 +98,12 @@ private:
 
 // Whether the rule's pattern gives no start at all from `dtstart` on, so
 // that the series would be DTSTART alone however it was meant
-// (FREQ=MONTHLY;BYMONTH=2;BYDAY=5SU;BYMONTHDAY=30). Bounded by libical's
-// own horizon (the year 2582): at worst about a second, paid only when a
-// rule is written.
+// (FREQ=MONTHLY;BYMONTH=2;BYDAY=5SU;BYMONTHDAY=30). A DAILY or coarser
+// rule is searched with summit's own expansion (RulePeriods) to the year
+// 2399: at most 500 years, 6,000 months, 26,100 weeks or 182,600 days, a
+// few milliseconds. An HOURLY or MINUTELY one by libical, to its own
+// horizon (the year 2582): at worst about a second, paid only when a rule
+// is written.
 bool rule_never_matches(const Rule &rule, core::LocalSeconds dtstart, bool all_day);
 
 } // namespace summit::ical

@@ -117,7 +117,7 @@ bool Series::is_occurrence(LocalSeconds id) {
   if (!m_rule || id < m_event.start_local) {
     return false;
   }
-  walk().seek(id);
+  walk().seek(id, id);
   const auto start = walk().next();
   return start && *start == id;
 }
@@ -205,7 +205,7 @@ std::vector<Occurrence> Series::collect(const core::TimeRange &requested, std::s
     // holds) cannot start earlier.
     std::optional<LocalSeconds> enough;
     std::size_t hits = 0;
-    walk().seek(from);
+    walk().seek(from, to);
     while (const auto start = walk().next()) {
       if (*start > to || (enough && *start > *enough + within)) {
         break;
@@ -256,7 +256,7 @@ std::vector<LocalSeconds> Series::ids(LocalSeconds from, LocalSeconds to, std::s
   };
   if (m_rule) {
     std::size_t taken = 0;
-    walk().seek(from);
+    walk().seek(from, to);
     while (const auto start = walk().next()) {
       if (*start >= to) {
         break;

@@ -143,6 +143,46 @@ TEST(ExpansionBounds, a_minutely_count_rule_with_byday_gives_what_counting_by_ha
   EXPECT_EQ(utc_starts(last_days).back(), end);
 }
 
+std::string every(int from, int to) {
+  std::string out;
+  for (int i = from; i <= to; ++i) {
+    out += (out.empty() ? "" : ",") + std::to_string(i);
+  }
+  return out;
+}
+
+TEST(ExpansionBounds, a_year_of_every_second_is_listed_from_where_the_range_is) {
+  // 31.6 million starts in each year's set (summit's own expansion, for
+  // BYYEARDAY): the last seconds of 2026 are found with a budget of ten
+  // steps, so nothing before them was built or walked.
+  const std::string rule = "FREQ=YEARLY;BYYEARDAY=1,-1;BYHOUR=" + every(0, 23) +
+                           ";BYMINUTE=" + every(0, 59) + ";BYSECOND=" + every(0, 59);
+  const auto event = add({{"start", "2026-01-01T00:00"}, {"tz", "Europe/Minsk"}, {"repeat", rule}});
+  const auto found = listed(event, "2026-12-31T20:59:57Z", "2026-12-31T21:00:00Z", 10);
+  EXPECT_EQ(local_starts(found),
+            (Strings{"2026-12-31T23:59:57", "2026-12-31T23:59:58", "2026-12-31T23:59:59"}));
+  // BYSETPOS picks from that set without building it either: the last
+  // second of each year.
+  const auto last = add({{"start", "2026-12-31T23:59:59"},
+                         {"tz", "Europe/Minsk"},
+                         {"repeat", rule + ";BYSETPOS=-1"}});
+  EXPECT_EQ(local_starts(listed(last, "2030-01-01T00:00Z", "2033-01-01T00:00Z", 10)),
+            (Strings{"2030-12-31T23:59:59", "2031-12-31T23:59:59", "2032-12-31T23:59:59"}));
+}
+
+TEST(ExpansionBounds, a_rare_rule_is_not_searched_past_the_range) {
+  // The last day of February when it is a Monday: 2033, 2039, 2044 after
+  // the start (28 Feb 2028, itself not the last: 2028 is a leap year). Summit's own expansion (a
+  // DAILY month day from the end) takes a step for each day it looks at: a week in 2030 costs about
+  // ten, not the three years of days to the next one.
+  const auto event = add({{"start", "2028-02-28T09:00"},
+                          {"tz", "Europe/Minsk"},
+                          {"repeat", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=-1;BYDAY=MO"}});
+  EXPECT_EQ(local_starts(listed(event, "2030-06-01T00:00Z", "2030-06-08T00:00Z", 20)), Strings{});
+  EXPECT_EQ(local_starts(listed(event, "2030-01-01T00:00Z", "2040-01-01T00:00Z", 5000)),
+            (Strings{"2033-02-28T09:00:00", "2039-02-28T09:00:00"}));
+}
+
 TEST(ExpansionBounds, a_spent_budget_is_an_error_naming_the_event_not_a_shorter_list) {
   // The first listing of a COUNT rule with BY parts walks from DTSTART:
   // 4,000 steps to reach its end, more than this budget.

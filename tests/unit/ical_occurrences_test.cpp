@@ -173,6 +173,124 @@ TEST(Occurrences, days_a_month_or_year_lacks_are_skipped) {
             (Strings{"2104-02-29T00:00:00"})); // 2100 is no leap year
 }
 
+// The dates of a series' starts, in [from, to) (UTC; New York, 09:00).
+Strings days_of(const std::string &rule, const std::string &start, const std::string &from,
+                const std::string &to) {
+  const auto event = add({{"start", start}, {"tz", "America/New_York"}, {"repeat", rule}});
+  Strings out;
+  for (const auto &t : local_starts(list(event, from, to))) {
+    out.push_back(t.substr(0, 10));
+  }
+  return out;
+}
+
+TEST(Occurrences, yearly_weeks_are_iso_8601_weeks) {
+  // Issue 16: libical 3.0.16 gave 1997-12-30, a Tuesday. Week 1 of 1998
+  // starts on Monday 1997-12-29; 1998 has no Monday of week 1 (it is in 1997).
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO", "1997-12-29T09:00", "1997-01-01T00:00Z",
+                    "2001-01-01T00:00Z"),
+            (Strings{"1997-12-29", "1999-01-04", "2000-01-03"}));
+  // Week 53 only in years that have one (1998, 2004, 2009, 2015, 2020,
+  // 2026): libical also gave 2003-12-29, 2014-12-29 and 2025-12-29, which are
+  // in week 1 of the next year.
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", "1998-12-28T09:00", "1998-01-01T00:00Z",
+                    "2027-01-01T00:00Z"),
+            (Strings{"1998-12-28", "2004-12-27", "2009-12-28", "2015-12-28", "2020-12-28",
+                     "2026-12-28"}));
+  // The Sunday of week 52 falls in January when week 52 ends there: libical
+  // left out 2000-01-02 and 2006-01-01 (and 2000-12-31, 2001-12-30). 2004
+  // has 53 weeks, so its week 52 ends on 26 December.
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=52;BYDAY=SU", "1998-12-27T09:00", "1998-01-01T00:00Z",
+                    "2007-01-01T00:00Z"),
+            (Strings{"1998-12-27", "2000-01-02", "2000-12-31", "2001-12-30", "2002-12-29",
+                     "2003-12-28", "2004-12-26", "2006-01-01", "2006-12-31"}));
+  // Without BYDAY, every day of the week (as dateutil).
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;COUNT=9", "2025-12-29T09:00", "2025-01-01T00:00Z",
+                    "2028-01-01T00:00Z"),
+            (Strings{"2025-12-29", "2025-12-30", "2025-12-31", "2026-01-01", "2026-01-02",
+                     "2026-01-03", "2026-01-04", "2027-01-04", "2027-01-05"}));
+}
+
+TEST(Occurrences, wkst_decides_where_weeks_begin_and_which_is_week_1) {
+  // 2026 starts on a Thursday. From Monday, week 1 is 29 Dec 2025 - 4 Jan
+  // 2026; from Sunday, the week of 1 January (28 Dec - 3 Jan) has only three
+  // days of 2026, so week 1 is 4-10 January.
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU", "2026-01-04T09:00", "2026-01-01T00:00Z",
+                    "2027-01-01T00:00Z"),
+            (Strings{"2026-01-04"}));
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU;WKST=SU", "2026-01-04T09:00",
+                    "2026-01-01T00:00Z", "2027-01-01T00:00Z"),
+            (Strings{"2026-01-04"}));
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;BYDAY=SA;WKST=SU", "2026-01-10T09:00",
+                    "2026-01-01T00:00Z", "2027-01-01T00:00Z"),
+            (Strings{"2026-01-10"}));
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYWEEKNO=1;BYDAY=SA", "2026-01-03T09:00", "2026-01-01T00:00Z",
+                    "2027-01-01T00:00Z"),
+            (Strings{"2026-01-03"}));
+  // WEEKLY;INTERVAL=2 counts its weeks from WKST (RFC 5545's example).
+  EXPECT_EQ(days_of("FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", "1997-08-05T09:00",
+                    "1997-01-01T00:00Z", "1998-01-01T00:00Z"),
+            (Strings{"1997-08-05", "1997-08-17", "1997-08-19", "1997-08-31"}));
+  EXPECT_EQ(days_of("FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", "1997-08-05T09:00",
+                    "1997-01-01T00:00Z", "1998-01-01T00:00Z"),
+            (Strings{"1997-08-05", "1997-08-10", "1997-08-19", "1997-08-24"}));
+}
+
+TEST(Occurrences, bysetpos_chooses_among_every_date_time_of_the_period) {
+  // Issue 16: refused before ("no date matches"). Each month's set is the
+  // 13th and the 17th at 06:00 and 18:00: the 3rd is the 17th at 06:00, the
+  // 3rd from the end the 13th at 18:00 (dateutil's testMonthlyBySetPos).
+  const auto event = add({{"start", "1997-09-13T18:00"},
+                          {"tz", "America/New_York"},
+                          {"repeat", "FREQ=MONTHLY;COUNT=3;BYSETPOS=3,-3;BYMONTHDAY=13,17;"
+                                     "BYHOUR=6,18"}});
+  EXPECT_EQ(local_starts(list(event, "1997-01-01T00:00Z", "1999-01-01T00:00Z")),
+            (Strings{"1997-09-13T18:00:00", "1997-09-17T06:00:00", "1997-10-13T18:00:00"}));
+  // From 2 September 09:00, DTSTART is the first occurrence (RFC 5545;
+  // dateutil leaves it out) and counts for COUNT.
+  const auto from_the_2nd = add({{"start", "1997-09-02T09:00"},
+                                 {"tz", "America/New_York"},
+                                 {"repeat", "FREQ=MONTHLY;COUNT=4;BYSETPOS=3,-3;BYMONTHDAY=13,17;"
+                                            "BYHOUR=6,18"}});
+  EXPECT_EQ(local_starts(list(from_the_2nd, "1997-01-01T00:00Z", "1999-01-01T00:00Z")),
+            (Strings{"1997-09-02T09:00:00", "1997-09-13T18:00:00", "1997-09-17T06:00:00",
+                     "1997-10-13T18:00:00"}));
+  // BYSETPOS=1: one a month, the first of the four (libical gave two).
+  EXPECT_EQ(days_of("FREQ=MONTHLY;BYSETPOS=1;BYMONTHDAY=13,17;BYHOUR=6,18", "1997-09-13T06:00",
+                    "1997-09-01T00:00Z", "1998-01-01T00:00Z"),
+            (Strings{"1997-09-13", "1997-10-13", "1997-11-13", "1997-12-13"}));
+  // Below MONTHLY: the second of Monday, Wednesday and Friday is Wednesday;
+  // the last time of each day is 17:00.
+  EXPECT_EQ(days_of("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=2", "2025-09-03T09:00",
+                    "2025-09-01T00:00Z", "2025-09-25T00:00Z"),
+            (Strings{"2025-09-03", "2025-09-10", "2025-09-17", "2025-09-24"}));
+  const auto daily = add({{"start", "2025-09-03T09:00"},
+                          {"tz", "America/New_York"},
+                          {"repeat", "FREQ=DAILY;COUNT=3;BYHOUR=9,17;BYSETPOS=-1"}});
+  EXPECT_EQ(local_starts(list(daily, "2025-09-01T00:00Z", "2025-10-01T00:00Z")),
+            (Strings{"2025-09-03T09:00:00", "2025-09-03T17:00:00", "2025-09-04T17:00:00"}));
+}
+
+TEST(Occurrences, negative_days_count_from_the_end_of_the_month_or_year) {
+  // BYMONTHDAY=-1 is the last day of each month (29 February in a leap year).
+  EXPECT_EQ(days_of("FREQ=MONTHLY;BYMONTHDAY=-1", "2023-12-31T09:00", "2023-12-01T00:00Z",
+                    "2024-04-01T00:00Z"),
+            (Strings{"2023-12-31", "2024-01-31", "2024-02-29", "2024-03-31"}));
+  // BYYEARDAY=-1 is 31 December, -366 only in a leap year (1 January), and
+  // day 366 only in a leap year (31 December).
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYYEARDAY=-366,366", "2024-01-01T09:00", "2023-01-01T00:00Z",
+                    "2029-01-01T00:00Z"),
+            (Strings{"2024-01-01", "2024-12-31", "2028-01-01", "2028-12-31"}));
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYYEARDAY=60", "2023-03-01T09:00", "2023-01-01T00:00Z",
+                    "2025-01-01T00:00Z"),
+            (Strings{"2023-03-01", "2024-02-29"}));
+  // YEARLY;BYMONTHDAY without BYMONTH: every month (RFC 5545's expansion,
+  // dateutil the same); libical took only the start's month.
+  EXPECT_EQ(days_of("FREQ=YEARLY;BYMONTHDAY=-31;COUNT=4", "2025-01-01T09:00", "2025-01-01T00:00Z",
+                    "2026-01-01T00:00Z"),
+            (Strings{"2025-01-01", "2025-03-01", "2025-05-01", "2025-07-01"}));
+}
+
 TEST(Occurrences, every_two_weeks_keeps_its_grid_years_later) {
   const auto event =
       add({{"start", "2025-09-26T10:00"}, {"tz", "Europe/Minsk"}, {"repeat", "every 2 weeks"}});

@@ -152,19 +152,49 @@ TEST(RecurrenceRules, shapes_libical_expands_wrongly_are_refused_with_a_way_out)
   EXPECT_EQ(canonical("FREQ=MINUTELY;BYMINUTE=10,40", event)
                 .rfind("error: BYMINUTE with FREQ=MINUTELY is not supported", 0),
             0u);
-  // ... and ignores BYSETPOS below MONTHLY.
-  EXPECT_EQ(canonical("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=2", event)
-                .rfind("error: BYSETPOS works only with FREQ=MONTHLY or YEARLY", 0),
-            0u);
   EXPECT_EQ(canonical("FREQ=WEEKLY;BYDAY=-1FR", event)
                 .rfind("error: BYDAY=-1FR: a numbered day (-1FR) needs FREQ=MONTHLY or YEARLY", 0),
             0u);
   EXPECT_EQ(canonical("FREQ=SECONDLY", event).rfind("error: FREQ=SECONDLY:", 0), 0u);
-  // RFC 5545 leaves the month open here; libical and dateutil disagree.
-  EXPECT_EQ(canonical("FREQ=YEARLY;BYMONTHDAY=15", event)
-                .rfind("error: FREQ=YEARLY with BYMONTHDAY needs BYMONTH", 0),
+  // Below HOURLY, only BYDAY and BYMONTH (and BYMINUTE for HOURLY) narrow a
+  // rule: the message says what to use instead.
+  EXPECT_EQ(canonical("FREQ=HOURLY;BYSETPOS=1;BYDAY=MO", event)
+                .rfind("error: BYSETPOS with FREQ=HOURLY is not supported", 0),
             0u);
-  EXPECT_EQ(canonical("FREQ=YEARLY;BYWEEKNO=20", event).rfind("error: BYWEEKNO needs BYDAY", 0),
+}
+
+TEST(RecurrenceRules, shapes_summit_expands_itself_are_accepted) {
+  const auto event = minsk_meeting();
+  // libical 3.0.16 ignores BYSETPOS below MONTHLY, gives days outside the
+  // week for BYWEEKNO without BYDAY, takes the start's month for YEARLY
+  // BYMONTHDAY, and has BYYEARDAY or BYWEEKNO with BYMONTH "unimplemented":
+  // summit expands these itself.
+  for (const char *rule :
+       {"FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=2", "FREQ=DAILY;BYHOUR=9,17;BYSETPOS=-1",
+        "FREQ=YEARLY;BYWEEKNO=20", "FREQ=YEARLY;BYMONTHDAY=15",
+        "FREQ=YEARLY;BYYEARDAY=100;BYMONTH=4", "FREQ=YEARLY;BYDAY=MO;BYWEEKNO=1;BYMONTH=12"}) {
+    EXPECT_EQ(canonical(rule, event), rule);
+  }
+  // RFC 5545 still decides where a part belongs.
+  EXPECT_EQ(canonical("FREQ=MONTHLY;BYWEEKNO=2", event),
+            "error: BYWEEKNO works only with FREQ=YEARLY (RFC 5545: weeks of the year)");
+  EXPECT_EQ(canonical("FREQ=MONTHLY;BYYEARDAY=2", event),
+            "error: BYYEARDAY works only with FREQ=YEARLY (RFC 5545)");
+  EXPECT_EQ(canonical("FREQ=YEARLY;BYWEEKNO=2;BYDAY=1MO", event),
+            "error: BYDAY=1MO: numbered days do not combine with BYWEEKNO (RFC 5545)");
+}
+
+TEST(RecurrenceRules, interval_is_at_most_what_libical_can_hold) {
+  const auto event = minsk_meeting();
+  EXPECT_EQ(canonical("FREQ=DAILY;INTERVAL=32767", event), "FREQ=DAILY;INTERVAL=32767");
+  EXPECT_EQ(canonical("every 5000 days", event), "FREQ=DAILY;INTERVAL=5000");
+  EXPECT_EQ(canonical("FREQ=DAILY;INTERVAL=32768", event),
+            "error: INTERVAL=32768: must be a whole number from 1 to 32767 (libical, which reads "
+            "and writes rules, keeps it in 16 bits)");
+  EXPECT_EQ(canonical("every 40000 days", event)
+                .rfind("error: every 40000 days: the interval must be a whole number from 1 to "
+                       "32767",
+                       0),
             0u);
 }
 
@@ -179,6 +209,14 @@ TEST(RecurrenceRules, a_rule_no_date_ever_matches_is_refused) {
   EXPECT_EQ(canonical("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;BYDAY=MO", event),
             "error: FREQ=YEARLY;BYDAY=MO;BYMONTHDAY=30;BYMONTH=2: no date matches this rule from "
             "the start 2025-09-26T10:00:00");
+  // Rules summit expands itself are searched to the year 2399: week 53 is
+  // never in June, day 366 never in January.
+  EXPECT_EQ(canonical("FREQ=YEARLY;BYWEEKNO=53;BYMONTH=6", event),
+            "error: FREQ=YEARLY;BYWEEKNO=53;BYMONTH=6: no date matches this rule from the start "
+            "2025-09-26T10:00:00");
+  EXPECT_EQ(canonical("FREQ=DAILY;BYMONTH=1;BYMONTHDAY=31;BYDAY=MO;BYHOUR=9;BYSETPOS=2", event),
+            "error: FREQ=DAILY;BYHOUR=9;BYDAY=MO;BYMONTHDAY=31;BYMONTH=1;BYSETPOS=2: no date "
+            "matches this rule from the start 2025-09-26T10:00:00");
 }
 
 TEST(RecurrenceRules, event_add_puts_the_field_before_the_message) {

@@ -107,9 +107,9 @@ Result<std::string> shortcut_rule(const std::string &text) {
     int interval = 1;
     if (head.size() == 3) {
       const auto n = head[1] == "other" ? std::optional<int>(2) : whole_number(head[1]);
-      if (!n || *n < 1 || *n > 1000) {
+      if (!n || *n < 1 || *n > 32767) {
         return refuse(
-            fmt::format("{}: the interval must be a whole number from 1 to 1000", written));
+            fmt::format("{}: the interval must be a whole number from 1 to 32767", written));
       }
       interval = *n;
     }
