@@ -129,7 +129,10 @@ tl::expected<SeriesReading, std::string> read_series(const VeventSource &source)
     break;
   }
   case IcalMoment::Form::floating:
-    frame.tz = std::string(core::k_floating); // the same wall time in every zone
+    // The same wall time in every zone (RFC 5545), unless the calendar names
+    // the zone its times are in (X-WR-TIMEZONE): a published calendar of
+    // Minsk meetings means Minsk's 10:00, wherever it is read.
+    frame.tz = zones.names_its_zone() ? zones.calendar_zone() : std::string(core::k_floating);
     break;
   case IcalMoment::Form::utc:
     frame.tz = zones.calendar_zone();

@@ -76,6 +76,7 @@ ZoneResolver::ZoneResolver(icalcomponent *calendar, std::string fallback_tz)
       const TzidReading &choice = resolve(value);
       if (choice.kind == TzidReading::Kind::iana) {
         m_calendar_zone = choice.iana;
+        m_names_its_zone = true;
       }
       break;
     }

@@ -47,12 +47,16 @@ public:
   // the fallback zone: where UTC and date values of this calendar are shown.
   const std::string &calendar_zone() const { return m_calendar_zone; }
   const std::string &fallback_zone() const { return m_fallback; }
+  // Whether X-WR-TIMEZONE named an IANA zone: the calendar says which zone
+  // its floating times are in (Google and Apple write it so).
+  bool names_its_zone() const { return m_names_its_zone; }
 
 private:
   TzidReading choose(const std::string &tzid);
 
   std::string m_fallback;
   std::string m_calendar_zone;
+  bool m_names_its_zone = false;
   std::map<std::string, icalcomponent *> m_vtimezones;
   std::map<std::string, TzidReading> m_cache;
   std::map<std::pair<std::string, int>, TzidReading> m_matched; // custom TZIDs by year

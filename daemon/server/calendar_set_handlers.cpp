@@ -98,6 +98,27 @@ core::Result<void> check_password_file(const std::string &path) {
   return {};
 }
 
+namespace {
+
+// The calendar called `name` (a "calendar" parameter): refused when the name
+// is not one a calendar may have, or no calendar has it.
+core::Result<store::Calendar> calendar_named(store::EventStore &store, const std::string &name) {
+  if (auto valid = core::check_calendar_name(name); !valid) {
+    return core::fail_field("calendar", valid.error().message);
+  }
+  auto found = store::CalendarStore(store).find(name);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  if (!*found) {
+    return core::fail(ErrorCode::not_found,
+                      fmt::format("no calendar named '{}'; see summit calendar list", name));
+  }
+  return std::move(**found);
+}
+
+} // namespace
+
 core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json &params,
                                                                  store::EventStore &store) {
   if (!params.is_object() || !params.contains("calendar")) {
@@ -112,48 +133,34 @@ core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json 
     return core::fail_field("calendar", "must be a calendar's name (a string)");
   }
   const std::string name = value.get<std::string>();
-  if (auto valid = core::check_calendar_name(name); !valid) {
-    return core::fail_field("calendar", valid.error().message);
-  }
-  auto found = store::CalendarStore(store).find(name);
+  auto found = calendar_named(store, name);
   if (!found) {
     return tl::unexpected(found.error());
   }
-  if (!*found) {
-    return core::fail(ErrorCode::not_found,
-                      fmt::format("no calendar named '{}'; see summit calendar list", name));
-  }
-  if ((*found)->kind == "subscription") {
+  if (found->kind == "subscription") {
     return core::fail(ErrorCode::permission_denied,
                       fmt::format("calendar '{}' is a read-only subscription; add the event to "
                                   "another calendar",
                                   name));
   }
-  if ((*found)->kind == "caldav") {
+  if (found->kind == "caldav") {
     return core::fail(ErrorCode::unavailable,
                       fmt::format("calendar '{}' is a CalDAV calendar and CalDAV sync is not "
                                   "built yet; add the event to a local calendar",
                                   name));
   }
-  if ((*found)->id == 1) {
+  if (found->id == 1) {
     return std::optional<store::Calendar>{};
   }
-  return found;
+  return std::optional<store::Calendar>{std::move(*found)};
 }
 
 core::Result<std::int64_t> calendar_id_named(store::EventStore &store, const std::string &name) {
-  if (auto valid = core::check_calendar_name(name); !valid) {
-    return core::fail_field("calendar", valid.error().message);
-  }
-  auto found = store::CalendarStore(store).find(name);
+  auto found = calendar_named(store, name);
   if (!found) {
     return tl::unexpected(found.error());
   }
-  if (!*found) {
-    return core::fail(ErrorCode::not_found,
-                      fmt::format("no calendar named '{}'; see summit calendar list", name));
-  }
-  return (*found)->id;
+  return found->id;
 }
 
 core::Result<void> check_event_writable(store::EventStore &store, std::int64_t id) {

@@ -198,7 +198,7 @@ TEST(IcsImportZones, an_unknown_tzid_without_vtimezone_is_a_wall_time_in_the_fal
 // Issue 16: RFC 5545's floating time stays floating, whoever imports it.
 TEST(IcsImportZones, a_floating_time_stays_floating_whatever_the_importers_zone) {
   for (const char *importer : {"Asia/Dushanbe", "America/New_York"}) {
-    const auto event = only_event(calendar("X-WR-TIMEZONE:Asia/Almaty\nBEGIN:VEVENT\nUID:a\n"
+    const auto event = only_event(calendar("BEGIN:VEVENT\nUID:a\n"
                                            "SUMMARY:x\nDTSTART:20250926T100000\n"
                                            "DTEND:20250926T113000\nEND:VEVENT\n"),
                                   ImportOptions{importer});
@@ -206,6 +206,23 @@ TEST(IcsImportZones, a_floating_time_stays_floating_whatever_the_importers_zone)
     EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00") << importer;
     EXPECT_EQ(event.params["end"], "2025-09-26T11:30:00") << importer;
     EXPECT_TRUE(event.notes.empty()) << importer;
+  }
+}
+
+// A calendar that names its zone (X-WR-TIMEZONE, as Google and Apple write
+// it) means its floating times in that zone; its dates still float.
+TEST(IcsImportZones, a_floating_time_in_a_calendar_that_names_its_zone_is_in_that_zone) {
+  for (const char *importer : {"Asia/Dushanbe", "America/New_York"}) {
+    const auto read = testing::parsed(calendar("X-WR-TIMEZONE:Asia/Almaty\nBEGIN:VEVENT\nUID:a\n"
+                                               "SUMMARY:x\nDTSTART:20250926T100000\n"
+                                               "DTEND:20250926T113000\nEND:VEVENT\n"
+                                               "BEGIN:VEVENT\nUID:b\nSUMMARY:y\n"
+                                               "DTSTART;VALUE=DATE:20250927\nEND:VEVENT\n"),
+                                      ImportOptions{importer});
+    ASSERT_EQ(read.events.size(), 2U) << importer;
+    EXPECT_EQ(read.events[0].params["tz"], "Asia/Almaty") << importer;
+    EXPECT_EQ(read.events[0].params["start"], "2025-09-26T10:00:00") << importer;
+    EXPECT_EQ(read.events[1].params["tz"], "floating") << importer;
   }
 }
 
