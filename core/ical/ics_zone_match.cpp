@@ -82,7 +82,8 @@ bool same_offsets(const date::time_zone *zone, core::TimeRange span, std::int64_
 
 } // namespace
 
-std::string matching_iana_zone(icaltimezone *custom, core::TimeRange span) {
+std::string matching_iana_zone(icaltimezone *custom, core::TimeRange span,
+                               const std::string &preferred) {
   const SysSeconds last{date::sys_days{date::year{k_zone_last_converted_year} / 12 / 31}};
   span.end = std::min(span.end, last);
   if (custom == nullptr || span.end <= span.begin) {
@@ -107,6 +108,9 @@ std::string matching_iana_zone(icaltimezone *custom, core::TimeRange span) {
     if (matches(fixed)) {
       return fixed;
     }
+  }
+  if (!preferred.empty() && matches(preferred)) {
+    return preferred;
   }
   for (const std::string &name : iana_zones_of_windows_table()) {
     if (matches(name)) {

@@ -101,7 +101,8 @@ const TzidReading &ZoneResolver::resolve(const std::string &tzid, int year) {
     // A match that finds none reads all of tzdata (about 70 ms): a file of
     // custom zones, or of events over many years, stays linear in its size.
     const bool may_match = m_matched.size() < k_max_matches;
-    if (auto iana = may_match ? matching_iana_zone(reading.custom, span) : std::string();
+    if (auto iana =
+            may_match ? matching_iana_zone(reading.custom, span, m_fallback) : std::string();
         !iana.empty()) {
       choice.kind = TzidReading::Kind::iana;
       choice.iana = std::move(iana);

@@ -96,6 +96,23 @@ TEST(IcsImportZones, a_custom_vtimezone_with_the_rules_of_an_iana_zone_is_read_a
       << result.events[0].notes.front();
 }
 
+// The importer's own zone is tried first: a Berlin user's invitation in the
+// EU's rules is Europe/Berlin; one in Minsk (no DST) gets the first such
+// zone of the table, as above.
+TEST(IcsImportZones, a_custom_vtimezone_is_read_as_the_importers_zone_when_that_zone_matches) {
+  const std::string file = calendar(
+      std::string(k_custom_zone) +
+      "BEGIN:VEVENT\nUID:winter\nSUMMARY:x\nDTSTART;TZID=Customized Time Zone:20250115T100000\n"
+      "END:VEVENT\n");
+  const auto berlin = testing::parsed(file, ImportOptions{"Europe/Berlin"});
+  ASSERT_EQ(berlin.events.size(), 1U);
+  EXPECT_EQ(berlin.events[0].params["tz"], "Europe/Berlin");
+  EXPECT_EQ(berlin.events[0].params["start"], "2025-01-15T10:00:00");
+  const auto minsk = testing::parsed(file, ImportOptions{"Europe/Minsk"});
+  ASSERT_EQ(minsk.events.size(), 1U);
+  EXPECT_EQ(minsk.events[0].params["tz"], "Europe/Budapest");
+}
+
 // Outlook's "Eastern" as some servers send it: today's US rules from 1601 on.
 constexpr const char *k_eastern = "BEGIN:VTIMEZONE\n"
                                   "TZID:Eastern\n"
