@@ -51,10 +51,14 @@ Result<std::string> checked_url(std::string_view original, std::string_view sche
                             quoted_for_message(original), scheme));
   }
   if (host.find('@') != std::string_view::npos) {
+    // Shown without them: the refusal is printed and may be logged.
+    const std::string_view scheme_text = original.substr(0, original.size() - rest.size());
+    const std::string shown =
+        fmt::format("{}USER@{}", scheme_text, rest.substr(host.rfind('@') + 1));
     return fail(ErrorCode::invalid_params,
                 fmt::format("the URL {} carries a user name or password; credentials are never "
                             "stored: give --user and --password-file instead",
-                            quoted_for_message(original)));
+                            quoted_for_message(shown)));
   }
   return fmt::format("{}://{}", scheme, rest);
 }
@@ -124,13 +128,13 @@ Result<std::string> caldav_url(std::string_view url) {
 Result<Seconds> poll_interval(std::string_view every) {
   auto parsed = parse_duration(every);
   if (!parsed) {
-    return fail(ErrorCode::invalid_params,
-                fmt::format("every: {} is not a duration; write e.g. 6h, 30m or 1d",
-                            quoted_for_message(every)));
+    return fail(
+        ErrorCode::invalid_params,
+        fmt::format("{} is not a duration; write e.g. 6h, 30m or 1d", quoted_for_message(every)));
   }
   if (*parsed < k_min_poll_interval || *parsed > k_max_poll_interval) {
     return fail(ErrorCode::invalid_params,
-                fmt::format("every: {} is outside 5m to 30d; a feed is polled at most every 5 "
+                fmt::format("{} is outside 5m to 30d; a feed is polled at most every 5 "
                             "minutes and at least every 30 days",
                             quoted_for_message(every)));
   }

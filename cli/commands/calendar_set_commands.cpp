@@ -55,7 +55,7 @@ int add_calendar(CommandSession &session, CalendarAddOptions options) {
   }
   if (options.every) {
     if (auto interval = core::poll_interval(*options.every); !interval) {
-      return session.usage(interval.error().message);
+      return session.usage("--every: " + interval.error().message);
     }
   }
   if (options.user) {

@@ -59,32 +59,37 @@ nlohmann::json calendar_json(const store::Calendar &calendar) {
   return out;
 }
 
-core::Result<void> check_password_file(const std::string &path) {
+core::Result<void> check_password_file(const std::string &path, std::uint32_t peer_uid) {
   const std::string shown = core::quoted_for_message(path, 200);
   if (path.empty() || path.front() != '/') {
     return core::fail_field("password_file",
                             fmt::format("{} is not an absolute path; give the full path", shown));
   }
+  // summitd may see files its client cannot: whatever the reason a file is
+  // refused before it is known to be the client's own, the answer is the
+  // same, so that a client learns nothing of files it could not look at.
+  const auto unusable = [&] {
+    return core::fail_field(
+        "password_file",
+        fmt::format("summitd cannot take {} as your password file: give a regular file you own, "
+                    "mode 600, that summitd can read, or for the system service a systemd "
+                    "credential (LoadCredential=, docs/SYNC.md)",
+                    shown));
+  };
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    const int error = errno;
-    if (error == EACCES) {
-      return core::fail_field(
-          "password_file",
-          fmt::format("summitd (uid {}) cannot reach {}; for the system service give the "
-                      "password as a systemd credential (LoadCredential=, docs/SYNC.md)",
-                      ::geteuid(), shown));
-    }
-    return core::fail_field("password_file", fmt::format("{}: {}", shown, std::strerror(error)));
-  }
-  if (!S_ISREG(info.st_mode)) {
-    return core::fail_field("password_file", fmt::format("{} is not a regular file", shown));
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return unusable();
   }
   // A systemd credential (LoadCredential=) lives in a folder only this
-  // service can enter, whatever mode systemd gives the file itself.
+  // service can enter, whatever mode systemd gives the file itself; only
+  // root or the service's own user may name one.
   const char *credentials = std::getenv("CREDENTIALS_DIRECTORY");
   const bool credential = credentials != nullptr && credentials[0] == '/' &&
-                          path.rfind(std::string(credentials) + "/", 0) == 0;
+                          path.rfind(std::string(credentials) + "/", 0) == 0 &&
+                          (peer_uid == 0 || peer_uid == ::geteuid());
+  if (!credential && peer_uid != 0 && info.st_uid != peer_uid) {
+    return unusable();
+  }
   if (auto mode = core::check_password_file_mode(path, info.st_mode); !mode && !credential) {
     return core::fail_field("password_file", mode.error().message);
   }
@@ -277,7 +282,7 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
       calendar.user_name = **user;
     }
     if (*password_file) {
-      if (auto valid = check_password_file(**password_file); !valid) {
+      if (auto valid = check_password_file(**password_file, context.peer.uid); !valid) {
         return tl::unexpected(valid.error());
       }
       calendar.password_file = **password_file;

@@ -61,10 +61,14 @@ core::Result<std::int64_t> calendar_id_named(store::EventStore &store, const std
 core::Result<void> check_event_writable(store::EventStore &store, std::int64_t id);
 
 // The checks summitd makes of a password file before it records its path:
-// absolute, a regular file summitd can read, not readable by group or
-// others (core::check_password_file_mode) unless it is in summitd's own
-// $CREDENTIALS_DIRECTORY (a systemd credential, private to the service).
-// Never reads the password.
-core::Result<void> check_password_file(const std::string &path);
+// absolute, a regular file owned by the client (`peer_uid`; root may name
+// any), that summitd can read, not readable by group or others
+// (core::check_password_file_mode) — unless it is in summitd's own
+// $CREDENTIALS_DIRECTORY (a systemd credential, private to the service),
+// which only root or summitd's own user may name. A file refused before it
+// is known to be the client's gets one answer whatever the reason, so that
+// a client learns nothing of files only summitd can see. Never reads the
+// password.
+core::Result<void> check_password_file(const std::string &path, std::uint32_t peer_uid);
 
 } // namespace summit::server

@@ -24,6 +24,22 @@ constexpr core::Seconds k_retry_after_failure{30 * 60};
 // the log, and counts the rest.
 constexpr std::size_t k_max_skipped_listed = 20;
 
+// What a feed's VALARMs may ask of summitd: someone else writes the file, so
+// its reminders are bounded as its events are. An event keeps its first
+// three; a series that repeats more often than daily keeps none (2,000
+// minutely series of 40 alarms each fired 80,000 reminders a minute).
+constexpr std::size_t k_max_feed_reminders = 3;
+
+bool repeats_within_a_day(const core::Event &event) {
+  if (!event.recurrence) {
+    return false;
+  }
+  const std::string &rule = event.recurrence->rrule;
+  return rule.find("FREQ=MINUTELY") != std::string::npos ||
+         rule.find("FREQ=HOURLY") != std::string::npos ||
+         rule.find("FREQ=SECONDLY") != std::string::npos;
+}
+
 nlohmann::json outcome_of(const std::string &name, const std::string &outcome) {
   return nlohmann::json{{"name", name},
                         {"outcome", outcome},
@@ -85,7 +101,23 @@ DraftedFeed draft_feed(const std::string &body, const std::string &tz, std::uint
                       core::quoted_for_message(drafted->event.uid, 60)));
       continue;
     }
-    feed.events.push_back(std::move(drafted->event));
+    core::Event &event = drafted->event;
+    if (!event.reminders.empty() && repeats_within_a_day(event)) {
+      feed.skipped.push_back(fmt::format(
+          "line {}: {}: its {} reminder(s) were left out: a subscribed series that repeats more "
+          "often than daily does not remind",
+          imported.line, core::quoted_for_message(event.title, 60), event.reminders.size()));
+      event.reminders.clear();
+    } else if (event.reminders.size() > k_max_feed_reminders) {
+      feed.skipped.push_back(fmt::format(
+          "line {}: {}: {} of its {} reminders were left out; a subscribed event keeps its "
+          "first {}",
+          imported.line, core::quoted_for_message(event.title, 60),
+          event.reminders.size() - k_max_feed_reminders, event.reminders.size(),
+          k_max_feed_reminders));
+      event.reminders.resize(k_max_feed_reminders);
+    }
+    feed.events.push_back(std::move(event));
   }
   return feed;
 }

@@ -33,8 +33,15 @@ TEST(CalendarRules, almost_valid_urls_are_refused_saying_why) {
             std::string::npos);
   EXPECT_NE(subscription_url("https://a b/x").error().message.find("space or a control"),
             std::string::npos);
-  EXPECT_NE(subscription_url("https://u:p@example.org/").error().message.find("never stored"),
-            std::string::npos);
+  const auto credentials = subscription_url("https://bob:s3cret@example.org/x.ics");
+  ASSERT_FALSE(credentials);
+  EXPECT_NE(credentials.error().message.find("never stored"), std::string::npos);
+  // The refusal is printed and may be logged: it never repeats them.
+  EXPECT_EQ(credentials.error().message.find("s3cret"), std::string::npos)
+      << credentials.error().message;
+  EXPECT_EQ(credentials.error().message.find("bob"), std::string::npos);
+  EXPECT_NE(credentials.error().message.find("'https://USER@example.org/x.ics'"), std::string::npos)
+      << credentials.error().message;
   const auto escape = subscription_url("https://example.org/\x1b[2J");
   ASSERT_FALSE(escape);
   EXPECT_EQ(escape.error().message.find('\x1b'), std::string::npos);
@@ -66,6 +73,8 @@ TEST(CalendarRules, intervals_are_bounded) {
   EXPECT_FALSE(poll_interval("4m"));
   EXPECT_FALSE(poll_interval("31d"));
   EXPECT_FALSE(poll_interval("often"));
+  // The field's name is the caller's to add ("every: ..."), said once.
+  EXPECT_EQ(poll_interval("4m").error().message.find("every"), std::string::npos);
 }
 
 TEST(CalendarRules, password_files_must_be_private) {

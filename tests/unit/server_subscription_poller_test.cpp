@@ -62,6 +62,41 @@ TEST(DraftFeed, a_file_that_is_not_icalendar_or_too_large_is_refused_whole) {
   EXPECT_EQ(twice.skipped.size(), 1u);
 }
 
+// Someone else writes a feed: its alarms cannot make summitd fire thousands
+// of reminders a minute.
+TEST(DraftFeed, a_feeds_reminders_are_bounded) {
+  std::string alarms;
+  for (int minutes = 1; minutes <= 40; ++minutes) {
+    alarms += "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT" +
+              std::to_string(minutes) + "M\r\nEND:VALARM\r\n";
+  }
+  const std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+                           "BEGIN:VEVENT\r\nUID:once\r\nDTSTAMP:20260101T000000Z\r\n"
+                           "DTSTART:20300915T090000Z\r\nSUMMARY:Plenary\r\n" +
+                           alarms +
+                           "END:VEVENT\r\n"
+                           "BEGIN:VEVENT\r\nUID:often\r\nDTSTAMP:20260101T000000Z\r\n"
+                           "DTSTART:20300915T090000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Tick\r\n" +
+                           alarms +
+                           "END:VEVENT\r\n"
+                           "BEGIN:VEVENT\r\nUID:daily\r\nDTSTAMP:20260101T000000Z\r\n"
+                           "DTSTART:20300915T090000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Briefing\r\n"
+                           "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n"
+                           "TRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+                           "END:VCALENDAR\r\n";
+  auto drafted = draft_feed(text, "UTC", 0, k_now, 10, "https://x.org/a.ics");
+  ASSERT_TRUE(drafted.error.empty()) << drafted.error;
+  ASSERT_EQ(drafted.events.size(), 3u);
+  EXPECT_EQ(drafted.events[0].reminders.size(), 3u);
+  EXPECT_TRUE(drafted.events[1].reminders.empty());
+  EXPECT_EQ(drafted.events[2].reminders.size(), 1u); // a daily series keeps its reminder
+  ASSERT_EQ(drafted.skipped.size(), 2u);
+  EXPECT_NE(drafted.skipped[0].find("37 of its 40 reminders were left out"), std::string::npos)
+      << drafted.skipped[0];
+  EXPECT_NE(drafted.skipped[1].find("more often than daily"), std::string::npos)
+      << drafted.skipped[1];
+}
+
 class PollerTest : public ::testing::Test {
 protected:
   void SetUp() override {
