@@ -80,7 +80,9 @@ core::Result<std::vector<Calendar>> CalendarStore::list(bool count_events) {
 core::Result<std::optional<Calendar>> CalendarStore::find(const std::string &name) {
   return guarded("look up a calendar", [&]() -> core::Result<std::optional<Calendar>> {
     SQLite::Statement s(m_events.database(),
-                        fmt::format("SELECT {} FROM calendars c WHERE c.name = ?", k_columns));
+                        fmt::format("SELECT {} FROM calendars c WHERE c.name = ? COLLATE NOCASE "
+                                    "ORDER BY c.id LIMIT 1",
+                                    k_columns));
     s.bind(1, name);
     if (!s.executeStep()) {
       return std::optional<Calendar>{};
@@ -111,13 +113,16 @@ core::Result<Calendar> CalendarStore::add(Calendar calendar, core::SysSeconds no
     EventStore::WriteScope transaction(m_events);
     auto &db = m_events.database();
     {
-      SQLite::Statement exists(db, "SELECT 1 FROM calendars WHERE name = ?");
+      // Names are ASCII (core::check_calendar_name) and told apart without
+      // case: "Personal" is personal, and --calendar OK finds ok.
+      SQLite::Statement exists(db, "SELECT name FROM calendars WHERE name = ? COLLATE NOCASE");
       exists.bind(1, calendar.name);
       if (exists.executeStep()) {
+        const std::string taken = exists.getColumn(0).getString();
         return core::fail(ErrorCode::conflict,
                           fmt::format("a calendar named '{}' already exists; choose another name "
                                       "or remove it first (summit calendar rm {})",
-                                      calendar.name, calendar.name));
+                                      taken, taken));
       }
     }
     if (db.execAndGet("SELECT count(*) FROM calendars").getInt64() >=

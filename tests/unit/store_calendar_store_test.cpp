@@ -139,6 +139,15 @@ TEST_F(CalendarStoreTest, personal_cannot_be_removed_and_names_are_unique) {
   auto taken = calendars.add(again, k_now);
   ASSERT_FALSE(taken);
   EXPECT_EQ(taken.error().code, core::ErrorCode::conflict);
+  // Names differ by more than case, and are found whatever the case.
+  again.name = "PERSONAL";
+  auto personal = calendars.add(again, k_now);
+  ASSERT_FALSE(personal);
+  EXPECT_NE(personal.error().message.find("'personal' already exists"), std::string::npos)
+      << personal.error().message;
+  auto found = calendars.find("UN");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->name, "un");
 }
 
 TEST_F(CalendarStoreTest, a_new_version_replaces_by_uid_and_spares_unchanged_reminders) {
