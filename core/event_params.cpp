@@ -689,7 +689,12 @@ Result<When> read_start(const json &params, const date::time_zone *zone, Drafted
   if (auto ok = check_year("start", start_wall.local); !ok) {
     return tl::unexpected(ok.error());
   }
-  if (event.precision == Precision::timed) {
+  if (event.precision == Precision::timed && is_floating(event.tz)) {
+    // A floating wall time is the same in every zone: one that this
+    // process's zone skips (a DST gap) still exists elsewhere, and is kept
+    // as given; only its instant here moves forward (derive_instants).
+    event.start_local = start_wall.local;
+  } else if (event.precision == Precision::timed) {
     const auto resolved = resolve_local(start_wall.local, zone, start_wall.later);
     event.start_local = resolved.local;
     event.start_later = resolved.later;

@@ -306,3 +306,16 @@ TEST(EventJson, the_wire_object_round_trips) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(event_to_json(*back), event_to_json(event));
 }
+
+// A floating 02:30 is kept as 02:30 even where the process's zone skips it
+// (New York's spring-forward day): it exists in other zones.
+TEST(EventJson, a_floating_time_in_a_gap_of_the_process_zone_keeps_its_wall_time) {
+  const auto *before = floating_zone();
+  set_floating_zone(*find_zone("America/New_York"));
+  auto drafted = add({{"title", "Night shift"}, {"start", "2030-03-10T02:30"}, {"tz", "floating"}});
+  set_floating_zone(before);
+  ASSERT_TRUE(drafted) << drafted.error().message;
+  EXPECT_EQ(event_to_json(drafted->event)["start"], "2030-03-10T02:30:00");
+  EXPECT_EQ(event_to_json(drafted->event)["tz"], "floating");
+  EXPECT_TRUE(drafted->notes.empty());
+}
