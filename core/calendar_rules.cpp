@@ -57,7 +57,8 @@ Result<std::string> checked_url(std::string_view original, std::string_view sche
         fmt::format("{}USER@{}", scheme_text, rest.substr(host.rfind('@') + 1));
     return fail(ErrorCode::invalid_params,
                 fmt::format("the URL {} carries a user name or password; credentials are never "
-                            "stored: give --user and --password-file instead",
+                            "stored in a URL (a CalDAV calendar takes --user and "
+                            "--password-file; a subscription, only a public URL)",
                             quoted_for_message(shown)));
   }
   return fmt::format("{}://{}", scheme, rest);
