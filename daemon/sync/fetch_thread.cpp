@@ -4,7 +4,7 @@ namespace summit::sync {
 
 FetchThread::FetchThread(
     std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher)
-    : m_fetcher(std::move(fetcher)), m_thread([this] { run(); }) {}
+    : m_fetcher(std::move(fetcher)) {}
 
 FetchThread::~FetchThread() { stop(); }
 
@@ -27,6 +27,11 @@ void FetchThread::submit(FetchRequest request, Done done) {
       return;
     }
     m_jobs.emplace_back(std::move(request), std::move(done));
+    // Started at the first fetch: a summitd without subscriptions keeps no
+    // thread (nor its stack) for them.
+    if (!m_thread.joinable()) {
+      m_thread = std::thread([this] { run(); });
+    }
   }
   m_wake.notify_one();
 }

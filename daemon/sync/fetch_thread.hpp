@@ -12,9 +12,10 @@
 
 namespace summit::sync {
 
-// The one thread that does summitd's network work: fetches run here, one at
-// a time, never on the request loop, the worker or the firing thread, so
-// that a slow or stalled server delays only the next fetch. Each job's
+// The one thread that does summitd's network work, started at the first
+// fetch: fetches run there, one at a time, never on the request loop, the
+// worker or the firing thread, so that a slow or stalled server delays only
+// the next fetch. Each job's
 // `done` is called on this thread with the result (the caller posts it on).
 class FetchThread {
 public:
@@ -46,7 +47,7 @@ private:
   std::condition_variable m_wake;
   std::deque<std::pair<FetchRequest, Done>> m_jobs;
   std::atomic<bool> m_stopping{false};
-  std::thread m_thread; // last: started once the rest exists
+  std::thread m_thread; // started by the first submit, under m_mutex
 };
 
 } // namespace summit::sync
