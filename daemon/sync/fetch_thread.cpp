@@ -21,12 +21,22 @@ void FetchThread::stop() {
 }
 
 void FetchThread::submit(FetchRequest request, Done done) {
+  submit_job([this, request = std::move(request),
+              done = std::move(done)](const std::function<bool()> &cancelled) {
+    FetchResult result = m_fetcher(request, cancelled);
+    if (!m_stopping) {
+      done(std::move(result));
+    }
+  });
+}
+
+void FetchThread::submit_job(std::function<void(const std::function<bool()> &)> job) {
   {
     std::lock_guard lock(m_mutex);
     if (m_stopping) {
       return;
     }
-    m_jobs.emplace_back(std::move(request), std::move(done));
+    m_jobs.push_back(std::move(job));
     // Started at the first fetch: a summitd without subscriptions keeps no
     // thread (nor its stack) for them.
     if (!m_thread.joinable()) {
@@ -39,7 +49,7 @@ void FetchThread::submit(FetchRequest request, Done done) {
 void FetchThread::run() {
   const std::function<bool()> cancelled = [this] { return m_stopping.load(); };
   for (;;) {
-    std::pair<FetchRequest, Done> job;
+    std::function<void(const std::function<bool()> &)> job;
     {
       std::unique_lock lock(m_mutex);
       m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
@@ -49,10 +59,7 @@ void FetchThread::run() {
       job = std::move(m_jobs.front());
       m_jobs.pop_front();
     }
-    FetchResult result = m_fetcher(job.first, cancelled);
-    if (!m_stopping) {
-      job.second(std::move(result));
-    }
+    job(cancelled);
   }
 }
 

@@ -38,6 +38,9 @@ public:
   // Queues a fetch. The caller bounds the queue (at most one job per
   // calendar at a time).
   void submit(FetchRequest request, Done done);
+  // Queues any network job (a CalDAV sync): `job` runs on this thread with
+  // the cancellation to poll, and posts its own result on.
+  void submit_job(std::function<void(const std::function<bool()> &cancelled)> job);
 
 private:
   void run();
@@ -45,7 +48,7 @@ private:
   std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> m_fetcher;
   std::mutex m_mutex;
   std::condition_variable m_wake;
-  std::deque<std::pair<FetchRequest, Done>> m_jobs;
+  std::deque<std::function<void(const std::function<bool()> &)>> m_jobs;
   std::atomic<bool> m_stopping{false};
   std::thread m_thread; // started by the first submit, under m_mutex
 };

@@ -2,65 +2,17 @@
 
 #include "core/calendar_rules.hpp"
 #include "core/text.hpp"
-#include "sys/shared_library.hpp"
+#include "daemon/sync/curl_library.hpp"
 
 #include <fmt/format.h>
 
 #include <curl/curl.h>
 #include <memory>
-#include <mutex>
 #include <string_view>
 
 namespace summit::sync {
 
 namespace {
-
-// libcurl, loaded with dlopen at the first fetch (sys::SharedLibrary): a
-// summitd without subscriptions never loads it, nor OpenSSL and the rest
-// it links (docs/SYNC.md). Only its headers are used at build time.
-struct Curl {
-  decltype(&curl_global_init) global_init = nullptr;
-  decltype(&curl_easy_init) easy_init = nullptr;
-  decltype(&curl_easy_setopt) easy_setopt = nullptr;
-  decltype(&curl_easy_perform) easy_perform = nullptr;
-  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
-  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
-  decltype(&curl_easy_strerror) easy_strerror = nullptr;
-  decltype(&curl_slist_append) slist_append = nullptr;
-  decltype(&curl_slist_free_all) slist_free_all = nullptr;
-  std::string error; // set: it could not be loaded, and why
-};
-
-// Loaded and initialised once, on the first call (curl_global_init is not
-// thread-safe before curl 7.84: call_once makes it so).
-const Curl &curl_library() {
-  static Curl curl;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    auto library = sys::SharedLibrary::open("libcurl.so.4");
-    if (!library) {
-      curl.error = "cannot load libcurl.so.4 (Debian package libcurl4): " + library.error();
-      return;
-    }
-    library->find(curl.global_init, "curl_global_init");
-    library->find(curl.easy_init, "curl_easy_init");
-    library->find(curl.easy_setopt, "curl_easy_setopt");
-    library->find(curl.easy_perform, "curl_easy_perform");
-    library->find(curl.easy_getinfo, "curl_easy_getinfo");
-    library->find(curl.easy_cleanup, "curl_easy_cleanup");
-    library->find(curl.easy_strerror, "curl_easy_strerror");
-    library->find(curl.slist_append, "curl_slist_append");
-    library->find(curl.slist_free_all, "curl_slist_free_all");
-    if (library->missing() != nullptr) {
-      curl.error = fmt::format("libcurl.so.4 has no {}", library->missing());
-      return;
-    }
-    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      curl.error = "libcurl could not be initialised (curl_global_init)";
-    }
-  });
-  return curl;
-}
 
 struct Transfer {
   const FetchRequest *request = nullptr;
@@ -113,11 +65,6 @@ int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return (*transfer->cancelled && (*transfer->cancelled)()) ? 1 : 0;
 }
 
-struct CurlFree {
-  void operator()(CURL *handle) const { curl_library().easy_cleanup(handle); }
-  void operator()(curl_slist *list) const { curl_library().slist_free_all(list); }
-};
-
 std::string mib(std::size_t bytes) {
   return bytes % (1024 * 1024) == 0 ? fmt::format("{} MiB", bytes / (1024 * 1024))
                                     : fmt::format("{} bytes", bytes);
@@ -126,7 +73,7 @@ std::string mib(std::size_t bytes) {
 } // namespace
 
 FetchResult fetch(const FetchRequest &request, const std::function<bool()> &cancelled) {
-  const Curl &lib = curl_library();
+  const CurlLibrary &lib = curl_library();
   if (!lib.error.empty()) {
     FetchResult failed;
     failed.error = lib.error;
