@@ -319,7 +319,7 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
 
   // Calendars (issue 14; docs/SYNC.md). `cal` stays the month grid.
   auto *calendar = app.add_subcommand(
-      "calendar", "Manage calendars: local ones, subscriptions to .ics URLs, CalDAV (stored)");
+      "calendar", "Manage calendars: local ones, subscriptions to .ics URLs, CalDAV (two-way)");
   calendar->require_subcommand(1);
   CalendarAddOptions calendar_add_options;
   auto *calendar_add = calendar->add_subcommand(
@@ -331,12 +331,16 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   auto *subscribe = calendar_add->add_option(
       "--subscribe", calendar_add_options.subscribe,
       "Subscribe to a published .ics URL (http, https, webcal = https); its events are read-only");
-  auto *caldav =
-      calendar_add->add_option("--caldav", calendar_add_options.caldav,
-                               "A CalDAV collection URL (stored; two-way sync is not built yet)");
+  auto *caldav = calendar_add->add_option(
+      "--caldav", calendar_add_options.caldav,
+      "A CalDAV collection URL, or a server URL (discovery); synced two-way");
   subscribe->excludes(caldav);
+  calendar_add->add_option("--collection", calendar_add_options.collection,
+                           "With a server URL holding several calendars: which one (its name "
+                           "or display name)");
   calendar_add->add_option("--every", calendar_add_options.every,
-                           "How often to poll a subscription (default 6h, 5m to 30d)");
+                           "How often to poll a subscription (default 6h) or sync a CalDAV "
+                           "calendar (default 15m); 5m to 30d");
   calendar_add->add_option("--user", calendar_add_options.user, "CalDAV user name");
   calendar_add->add_option("--password-file", calendar_add_options.password_file,
                            "A file holding the CalDAV password (mode 600; never stored or "
@@ -347,10 +351,32 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   auto *calendar_rm =
       calendar->add_subcommand("rm", "Remove a calendar and its events (not personal)");
   calendar_rm->add_option("name", calendar_rm_name, "The calendar's name")->required();
+  std::optional<std::string> conflicts_name;
+  auto *calendar_conflicts = calendar->add_subcommand(
+      "conflicts", "List local CalDAV changes the server refused (someone else changed them)");
+  calendar_conflicts->add_option("name", conflicts_name, "Only this calendar");
+  std::int64_t resolve_id = 0;
+  bool keep_local = false;
+  bool keep_server = false;
+  auto *calendar_resolve =
+      calendar->add_subcommand("resolve", "Settle a conflict: keep the local or the server's "
+                                          "version");
+  calendar_resolve->add_option("id", resolve_id, "The conflict's id (calendar conflicts)")
+      ->required();
+  auto *keep_local_flag = calendar_resolve->add_flag(
+      "--keep-local", keep_local, "Write the local version back; it is pushed at the next sync");
+  auto *keep_server_flag = calendar_resolve->add_flag(
+      "--keep-server", keep_server, "Keep the server's version; drop the local one");
+  keep_local_flag->excludes(keep_server_flag);
   std::optional<std::string> sync_name;
-  auto *sync =
-      app.add_subcommand("sync", "Fetch subscriptions now (all, or NAME) and print what changed");
+  bool allow_deletions = false;
+  auto *sync = app.add_subcommand(
+      "sync", "Fetch subscriptions and sync CalDAV calendars now (all, or NAME); print what "
+              "changed");
   sync->add_option("name", sync_name, "Only this calendar");
+  sync->add_flag("--allow-deletions", allow_deletions,
+                 "Let this sync of NAME remove what the server no longer lists, past the "
+                 "mass-deletion guard");
 
   ImportOptions import_options;
   auto *import = app.add_subcommand(
@@ -533,8 +559,17 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   if (calendar_rm->parsed()) {
     return remove_calendar(session, calendar_rm_name);
   }
+  if (calendar_conflicts->parsed()) {
+    return list_conflicts(session, conflicts_name);
+  }
+  if (calendar_resolve->parsed()) {
+    if (!keep_local && !keep_server) {
+      return session.usage("say which version to keep: --keep-local or --keep-server");
+    }
+    return resolve_conflict(session, resolve_id, keep_local ? "local" : "server");
+  }
   if (sync->parsed()) {
-    return sync_calendars(session, sync_name);
+    return sync_calendars(session, sync_name, allow_deletions);
   }
   if (import->parsed()) {
     return import_calendar(session, import_options);

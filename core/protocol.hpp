@@ -36,6 +36,8 @@ inline constexpr std::string_view calendar_add = "calendar.add";
 inline constexpr std::string_view calendar_list = "calendar.list";
 inline constexpr std::string_view calendar_remove = "calendar.remove";
 inline constexpr std::string_view calendar_sync = "calendar.sync";
+inline constexpr std::string_view calendar_conflicts = "calendar.conflicts";
+inline constexpr std::string_view calendar_resolve = "calendar.resolve";
 inline constexpr std::string_view daemon_status = "daemon.status";
 
 // Sent by the daemon to a subscriber (JSON-RPC notifications, no id).
@@ -65,11 +67,15 @@ inline constexpr std::array k_methods{
     Method{import_abort, "{import}", "{aborted}"},
     Method{calendar_export, "from?, to?, tz?, tag?, limit?, after?",
            "{ics, count, next}: one page"},
-    Method{calendar_add, "{name, subscribe? | caldav?, every?, user?, password_file?, tz?}",
+    Method{calendar_add,
+           "{name, subscribe? | caldav?, collection?, every?, user?, password_file?, tz?}",
            "{calendar, notes}"},
     Method{calendar_list, "none", "{calendars}"},
     Method{calendar_remove, "{name}", "{removed, events}"},
-    Method{calendar_sync, "{name?}", "{calendars, skipped}: what each fetch changed"},
+    Method{calendar_sync, "{name?, allow_deletions?}",
+           "{calendars, skipped}: what each fetch or CalDAV sync changed"},
+    Method{calendar_conflicts, "{name?}", "{conflicts}: local CalDAV changes the server refused"},
+    Method{calendar_resolve, "{id, keep: local|server}", "{resolved, kept}"},
     Method{daemon_status, "none", "version, pid, uptime, events, reminders, limits..."},
 };
 

@@ -1,6 +1,7 @@
 #include "cli/commands/calendar_set_commands.hpp"
 
 #include "cli/views/calendar_view.hpp"
+#include "cli/views/terminal_text.hpp"
 #include "core/calendar_rules.hpp"
 #include "core/protocol.hpp"
 
@@ -34,8 +35,11 @@ int add_calendar(CommandSession &session, CalendarAddOptions options) {
   if (options.subscribe && options.caldav) {
     return session.usage("give --subscribe URL or --caldav URL, not both");
   }
-  if (options.every && !options.subscribe) {
-    return session.usage("--every is for a subscription (--subscribe URL)");
+  if (options.every && !options.subscribe && !options.caldav) {
+    return session.usage("--every is for a subscription or a CalDAV calendar");
+  }
+  if (options.collection && !options.caldav) {
+    return session.usage("--collection is for a CalDAV calendar (--caldav URL)");
   }
   if ((options.user || options.password_file) && !options.caldav) {
     return session.usage("--user and --password-file are for a CalDAV calendar (--caldav URL)");
@@ -96,6 +100,9 @@ int add_calendar(CommandSession &session, CalendarAddOptions options) {
   }
   if (options.every) {
     params["every"] = *options.every;
+  }
+  if (options.collection) {
+    params["collection"] = *options.collection;
   }
   if (options.user) {
     params["user"] = *options.user;
@@ -161,8 +168,16 @@ int remove_calendar(CommandSession &session, const std::string &name) {
   return k_exit_ok;
 }
 
-int sync_calendars(CommandSession &session, const std::optional<std::string> &name) {
+int sync_calendars(CommandSession &session, const std::optional<std::string> &name,
+                   bool allow_deletions) {
   json params = json::object();
+  if (allow_deletions) {
+    if (!name) {
+      return session.usage("--allow-deletions needs the calendar's name: summit sync "
+                           "--allow-deletions NAME");
+    }
+    params["allow_deletions"] = true;
+  }
   if (name) {
     if (auto valid = core::check_calendar_name(*name); !valid) {
       return session.usage(valid.error().message);
@@ -178,12 +193,64 @@ int sync_calendars(CommandSession &session, const std::optional<std::string> &na
     session.print_json(*result);
   } else {
     const std::string text = format_sync_result(*result);
-    session.out() << (text.empty() ? std::string("no subscriptions to sync\n") : text);
+    session.out() << (text.empty() ? std::string("no calendars to sync\n") : text);
   }
   for (const auto &calendar : result->value("calendars", json::array())) {
     if (calendar.value("outcome", std::string()) == "failed") {
       return k_exit_refused;
     }
+  }
+  return k_exit_ok;
+}
+
+} // namespace summit::cli
+
+namespace summit::cli {
+
+int list_conflicts(CommandSession &session, const std::optional<std::string> &name) {
+  json params = json::object();
+  if (name) {
+    if (auto valid = core::check_calendar_name(*name); !valid) {
+      return session.usage(valid.error().message);
+    }
+    params["name"] = *name;
+  }
+  auto result = session.call(core::protocol::calendar_conflicts, std::move(params));
+  if (!result) {
+    return result.error();
+  }
+  const json conflicts = result->value("conflicts", json::array());
+  if (session.json_output()) {
+    session.print_json(conflicts);
+    return k_exit_ok;
+  }
+  if (conflicts.empty()) {
+    session.out() << "no conflicts\n";
+    return k_exit_ok;
+  }
+  for (const auto &conflict : conflicts) {
+    session.out() << fmt::format(
+        "{}  {}  {} of {} ({}): the server's version is in the calendar; the local one is kept "
+        "here\n",
+        conflict.value("id", std::int64_t{0}), printable(conflict.value("calendar", std::string())),
+        printable(conflict.value("kind", std::string())),
+        core::quoted_for_message(conflict.value("title", std::string()), 60),
+        printable(conflict.value("created", std::string())));
+  }
+  session.out() << "Settle one with: summit calendar resolve ID --keep-local|--keep-server\n";
+  return k_exit_ok;
+}
+
+int resolve_conflict(CommandSession &session, std::int64_t id, const std::string &keep) {
+  auto result = session.call(core::protocol::calendar_resolve, json{{"id", id}, {"keep", keep}});
+  if (!result) {
+    return result.error();
+  }
+  if (session.json_output()) {
+    session.print_json(*result);
+  } else {
+    session.out() << fmt::format("Conflict {} settled: the {} version kept{}\n", id, keep,
+                                 keep == "local" ? " (pushed at the next sync)" : "");
   }
   return k_exit_ok;
 }

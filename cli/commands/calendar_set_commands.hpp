@@ -2,6 +2,7 @@
 
 #include "cli/client/command_session.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@ struct CalendarAddOptions {
   std::string name;
   std::optional<std::string> subscribe;
   std::optional<std::string> caldav;
+  std::optional<std::string> collection;
   std::optional<std::string> every;
   std::optional<std::string> user;
   std::optional<std::string> password_file;
@@ -27,6 +29,13 @@ int list_calendars(CommandSession &session);
 int remove_calendar(CommandSession &session, const std::string &name);
 // calendar.sync: fetches now and prints what changed, one line per
 // calendar; exit 1 when any fetch failed.
-int sync_calendars(CommandSession &session, const std::optional<std::string> &name);
+// `allow_deletions` (with a name): the mass-deletion guard lets this sync
+// remove what the server no longer lists.
+int sync_calendars(CommandSession &session, const std::optional<std::string> &name,
+                   bool allow_deletions = false);
+// calendar.conflicts: the local CalDAV changes a server refused.
+int list_conflicts(CommandSession &session, const std::optional<std::string> &name);
+// calendar.resolve: keep "local" or "server".
+int resolve_conflict(CommandSession &session, std::int64_t id, const std::string &keep);
 
 } // namespace summit::cli

@@ -90,7 +90,26 @@ std::string format_sync_result(const nlohmann::json &result) {
   for (const auto &calendar : result.value("calendars", nlohmann::json::array())) {
     const std::string name = text_of(calendar, "name");
     const std::string outcome = text_of(calendar, "outcome");
-    if (outcome == "failed") {
+    const bool caldav = text_of(calendar, "kind") == "caldav";
+    if (caldav) {
+      // Pushes and conflicts may come with a failure (the server went away
+      // after them): both are said.
+      out += fmt::format("{}: {} added, {} updated, {} removed, {} pushed, {} conflict{}", name,
+                         calendar.value("added", 0), calendar.value("updated", 0),
+                         calendar.value("removed", 0), calendar.value("pushed", 0),
+                         calendar.value("conflicts", 0),
+                         calendar.value("conflicts", 0) == 1 ? "" : "s");
+      if (calendar.value("conflicts", 0) > 0) {
+        out += " (summit calendar conflicts " + name + ")";
+      }
+      out += outcome == "failed" ? "; failed: " + text_of(calendar, "error") + "\n"
+                                 : std::string("\n");
+      for (const auto &reason : calendar.value("skipped", nlohmann::json::array())) {
+        if (reason.is_string()) {
+          out += "  skipped: " + printable(reason.get<std::string>()) + "\n";
+        }
+      }
+    } else if (outcome == "failed") {
       out += fmt::format("{}: failed: {}\n", name, text_of(calendar, "error"));
     } else if (outcome == "unchanged") {
       out += fmt::format("{}: not modified since the last fetch\n", name);

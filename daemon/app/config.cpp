@@ -307,6 +307,30 @@ Fill read_subscribers(const toml::table &table, Config &config, const std::strin
   return {};
 }
 
+Fill read_sync(const toml::table &table, Config &config, const std::string &origin) {
+  for (const auto &[key, node] : table) {
+    if (key.str() == "after_change") {
+      auto delay =
+          duration_value(node, "sync.after_change", origin, core::Seconds{0}, core::Seconds{3600});
+      if (!delay) {
+        return tl::unexpected(delay.error());
+      }
+      config.caldav_after_change = *delay;
+      continue;
+    }
+    if (key.str() != "max_deletion_percent") {
+      return tl::unexpected(unknown_key(origin, key, "sync", "max_deletion_percent, after_change"));
+    }
+    const auto *value = node.as_integer();
+    if (value == nullptr || value->get() < 1 || value->get() > 100) {
+      return tl::unexpected(config_error(
+          origin, node.source(), "sync.max_deletion_percent must be an integer between 1 and 100"));
+    }
+    config.caldav_max_deletion_share = static_cast<double>(value->get()) / 100.0;
+  }
+  return {};
+}
+
 } // namespace
 
 bool is_log_level(std::string_view level) {
@@ -363,12 +387,14 @@ core::Result<Config> parse_config(std::string_view text, const std::string &orig
       reader = read_notify;
     } else if (name == "subscribers") {
       reader = read_subscribers;
+    } else if (name == "sync") {
+      reader = read_sync;
     } else {
       return tl::unexpected(config_error(
           origin, key.source(),
           "unknown key '" + name +
               "' (known: socket, database, log_level, tzdata, zoneinfo, [limits], [reminders], "
-              "[[notify.exec]], [subscribers])"));
+              "[[notify.exec]], [subscribers], [sync])"));
     }
     if (reader != nullptr) {
       core::Error error;

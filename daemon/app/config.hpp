@@ -45,6 +45,12 @@ inline constexpr const char *k_default_zoneinfo_dir = "/usr/share/zoneinfo";
 //   [[notify.exec]]            # one entry per command, run for every reminder
 //   command = ["/usr/local/bin/page-me", "--urgent"]
 //   timeout = "30s"
+//   [sync]
+//   max_deletion_percent = 50  # a CalDAV sync that would remove more of a
+//                              # calendar stops until --allow-deletions
+//   after_change = "2s"        # a CalDAV calendar changed here syncs this soon
+//                              # after ("0s": only on its interval and at
+//                              # `summit sync`)
 //   [subscribers]
 //   queue = 4096               # accepted for older files; no longer used: a
 //                              # subscriber reads the firing log by cursor
@@ -73,6 +79,8 @@ struct Config {
   ReminderConfig reminders;
   std::vector<notify::ExecCommand> exec_commands;
   std::size_t subscriber_queue = 4096;
+  double caldav_max_deletion_share = 0.5;
+  core::Seconds caldav_after_change{2};
 };
 
 // Parses configuration text. `origin` names the file in messages. Errors say

@@ -11,6 +11,8 @@
 #include "daemon/app/paths.hpp"
 #include "daemon/app/service_manager.hpp"
 #include "daemon/app/tzdata_check.hpp"
+#include "daemon/server/caldav_handlers.hpp"
+#include "daemon/server/caldav_syncer.hpp"
 #include "daemon/server/calendar_handlers.hpp"
 #include "daemon/server/calendar_set_handlers.hpp"
 #include "daemon/server/dispatcher.hpp"
@@ -291,8 +293,26 @@ public:
     poller_options.run_on_loop_after_pause = after_pause;
     m_poller = std::make_unique<server::SubscriptionPoller>(m_io.get_executor(), *m_store,
                                                             std::move(poller_options));
-    m_calendar_set = std::make_unique<server::CalendarSetHandlers>(*m_store, m_poller.get(),
-                                                                   [this] { changed(); });
+    // Two-way CalDAV sync (issue 14): pushed and pulled on the same network
+    // thread, parsed on the worker, written on the loop (docs/SYNC.md).
+    server::CaldavSyncOptions caldav_options;
+    caldav_options.run_on_network = [this](std::function<void(const std::function<bool()> &)> job) {
+      m_fetches->submit_job(std::move(job));
+    };
+    caldav_options.run_on_workers = [this](std::function<void()> job) {
+      boost::asio::post(m_workers, std::move(job));
+    };
+    caldav_options.run_on_loop = on_loop;
+    caldav_options.on_change = [this] { changed(); };
+    caldav_options.max_deletion_share = m_settings.config.caldav_max_deletion_share;
+    caldav_options.after_change = m_settings.config.caldav_after_change;
+    m_caldav = std::make_unique<server::CaldavSyncer>(m_io.get_executor(), *m_store,
+                                                      std::move(caldav_options));
+    m_calendar_set = std::make_unique<server::CalendarSetHandlers>(
+        *m_store, m_poller.get(), [this] { changed(); }, m_caldav.get());
+    m_caldav_methods =
+        std::make_unique<server::CaldavHandlers>(*m_store, m_caldav.get(), [this] { changed(); });
+    m_caldav_methods->register_with(m_dispatcher);
     m_calendar_set->register_with(m_dispatcher);
     server::DaemonInfo info;
     info.socket = m_server->socket_path().string();
@@ -358,6 +378,7 @@ public:
     m_last_status = status;
     m_firing->start_watchdog();
     m_poller->reschedule();
+    m_caldav->reschedule();
 
     m_io.run();
     // Writes still in a group are committed by the store's destructor;
@@ -437,6 +458,9 @@ private:
         m_replan_posted = false;
         if (m_store && !m_store->group_open()) {
           replan_if_wanted(); // written outside a group: committed already
+        }
+        if (m_caldav) {
+          m_caldav->local_change(); // a CalDAV calendar's change is pushed soon
         }
       });
     }
@@ -572,6 +596,9 @@ private:
     m_server->stop();
     // No new fetch, and the one under way is abandoned (its thread joined);
     // both objects stay until the Daemon goes (handlers point at them).
+    if (m_caldav) {
+      m_caldav->stop();
+    }
     if (m_poller) {
       m_poller->stop();
     }
@@ -629,6 +656,8 @@ private:
   // after the poller whose timer is on the loop).
   std::unique_ptr<sync::FetchThread> m_fetches;
   std::unique_ptr<server::SubscriptionPoller> m_poller;
+  std::unique_ptr<server::CaldavSyncer> m_caldav;
+  std::unique_ptr<server::CaldavHandlers> m_caldav_methods;
   // The worker's read connection: before the pool, which is joined first.
   std::shared_ptr<store::SharedFile> m_shared_file;
   std::unique_ptr<store::EventStore> m_reader;

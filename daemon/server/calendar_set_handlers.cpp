@@ -3,9 +3,12 @@
 #include "core/calendar_rules.hpp"
 #include "core/param_reader.hpp"
 #include "core/protocol.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
+#include "daemon/server/caldav_syncer.hpp"
 #include "daemon/server/subscription_poller.hpp"
+#include "daemon/store/caldav_store.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <fmt/format.h>
@@ -28,8 +31,6 @@ using core::ErrorCode;
 
 namespace {
 
-constexpr const char *k_caldav_state = "not synced yet: CalDAV sync is not built in this version";
-
 nlohmann::json instant_or_null(const std::optional<core::SysSeconds> &t) {
   return t ? nlohmann::json(core::format_iso_utc(*t)) : nlohmann::json(nullptr);
 }
@@ -42,17 +43,20 @@ nlohmann::json calendar_json(const store::Calendar &calendar) {
   out["kind"] = calendar.kind;
   out["url"] = calendar.url;
   out["events"] = calendar.events;
-  out["every"] = calendar.kind == "subscription"
-                     ? nlohmann::json(core::format_duration_iso(calendar.every))
-                     : nlohmann::json(nullptr);
   out["last_sync"] = instant_or_null(calendar.last_success);
   out["last_attempt"] = instant_or_null(calendar.last_attempt);
   out["state"] = calendar.state;
   out["error"] = calendar.error;
-  // Two-way sync is not built: nothing can be pending or in conflict yet.
+  // Filled in by calendar.list for a CalDAV calendar (caldav_counts).
   out["pending_changes"] = calendar.kind == "caldav" ? nlohmann::json(0) : nlohmann::json(nullptr);
   out["conflicts"] = calendar.kind == "caldav" ? nlohmann::json(0) : nlohmann::json(nullptr);
+  out["every"] = calendar.kind == "subscription" || calendar.kind == "caldav"
+                     ? nlohmann::json(core::format_duration_iso(
+                           calendar.every.count() > 0 ? calendar.every : core::Seconds{15 * 60}))
+                     : nlohmann::json(nullptr);
   if (calendar.kind == "caldav") {
+    out["collection"] = calendar.collection;
+    out["collection_url"] = calendar.collection_url;
     out["user"] = calendar.user_name;
     out["password_file"] = calendar.password_file; // a path, never its content
   }
@@ -148,12 +152,6 @@ core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json 
                                   "another calendar",
                                   name));
   }
-  if (found->kind == "caldav") {
-    return core::fail(ErrorCode::unavailable,
-                      fmt::format("calendar '{}' is a CalDAV calendar and CalDAV sync is not "
-                                  "built yet; add the event to a local calendar",
-                                  name));
-  }
   if (found->id == 1) {
     return std::optional<store::Calendar>{};
   }
@@ -179,18 +177,13 @@ core::Result<void> check_event_writable(store::EventStore &store, std::int64_t i
                                   "of {}: each new version of the feed replaces it",
                                   id, calendar->name, core::quoted_for_message(calendar->url)));
   }
-  if (calendar->kind == "caldav") {
-    return core::fail(ErrorCode::unavailable,
-                      fmt::format("event {} belongs to CalDAV calendar '{}', and CalDAV sync is "
-                                  "not built yet",
-                                  id, calendar->name));
-  }
   return {};
 }
 
 CalendarSetHandlers::CalendarSetHandlers(store::EventStore &store, SubscriptionPoller *poller,
-                                         std::function<void()> on_change)
-    : m_store(store), m_calendars(store), m_poller(poller), m_on_change(std::move(on_change)) {}
+                                         std::function<void()> on_change, CaldavSyncer *caldav)
+    : m_store(store), m_calendars(store), m_poller(poller), m_on_change(std::move(on_change)),
+      m_caldav(caldav) {}
 
 void CalendarSetHandlers::register_with(Dispatcher &dispatcher) {
   dispatcher.add(core::protocol::calendar_add,
@@ -211,11 +204,13 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
   auto name = reader.optional_string("name");
   auto subscribe = reader.optional_string("subscribe");
   auto caldav = reader.optional_string("caldav");
+  auto collection = reader.optional_string("collection");
   auto every = reader.optional_string("every");
   auto user = reader.optional_string("user");
   auto password_file = reader.optional_string("password_file");
   auto tz = reader.optional_string("tz");
-  for (const auto *read : {&name, &subscribe, &caldav, &every, &user, &password_file, &tz}) {
+  for (const auto *read :
+       {&name, &subscribe, &caldav, &collection, &every, &user, &password_file, &tz}) {
     if (!*read) {
       return tl::unexpected(read->error());
     }
@@ -232,8 +227,12 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
   if (*subscribe && *caldav) {
     return core::fail_field("subscribe", "give subscribe or caldav, not both");
   }
-  if (*every && !*subscribe) {
-    return core::fail_field("every", "only a subscription (subscribe) is polled on an interval");
+  if (*every && !*subscribe && !*caldav) {
+    return core::fail_field("every", "only a subscription or a CalDAV calendar syncs on an "
+                                     "interval");
+  }
+  if (*collection && !*caldav) {
+    return core::fail_field("collection", "only a CalDAV calendar (caldav) takes a collection");
   }
   if ((*user || *password_file) && !*caldav) {
     return core::fail_field(*user ? "user" : "password_file",
@@ -275,6 +274,21 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
     }
     calendar.kind = "caldav";
     calendar.url = *url;
+    if (*every) {
+      auto interval = core::poll_interval(**every);
+      if (!interval) {
+        return core::fail_field("every", interval.error().message);
+      }
+      calendar.every = *interval;
+    }
+    if (*collection) {
+      if (auto valid = core::check_user_name(**collection); !valid) {
+        return core::fail_field("collection",
+                                fmt::format("{} is not a collection name summit accepts",
+                                            core::quoted_for_message(**collection)));
+      }
+      calendar.collection = **collection;
+    }
     if (*user) {
       if (auto valid = core::check_user_name(**user); !valid) {
         return core::fail_field("user", valid.error().message);
@@ -287,7 +301,7 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
       }
       calendar.password_file = **password_file;
     }
-    calendar.state = k_caldav_state;
+    calendar.state = "never synced";
   } else {
     calendar.kind = "local";
     calendar.state = "ok";
@@ -303,13 +317,17 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
     // poller reads the table on the loop's next turn.
     reply["notes"] = nlohmann::json::array(
         {"the first fetch has started; summit sync " + stored->name + " waits for it"});
-  } else if (stored->kind == "caldav") {
-    reply["notes"] = nlohmann::json::array({std::string("stored; ") + k_caldav_state});
+  } else if (stored->kind == "caldav" && m_caldav != nullptr) {
+    reply["notes"] = nlohmann::json::array(
+        {"the first sync has started; summit sync " + stored->name + " waits for it"});
   } else {
     reply["notes"] = nlohmann::json::array();
   }
   if (m_poller != nullptr && stored->kind == "subscription") {
     m_poller->sync_now(*stored, [](const nlohmann::json &) {});
+  }
+  if (m_caldav != nullptr && stored->kind == "caldav") {
+    m_caldav->sync_now(*stored, false, [](const nlohmann::json &) {});
   }
   return reply;
 }
@@ -324,8 +342,18 @@ HandlerResult CalendarSetHandlers::list(const nlohmann::json &params, const Call
     return tl::unexpected(calendars.error());
   }
   nlohmann::json out = nlohmann::json::array();
+  store::CaldavStore caldav(m_store);
   for (const auto &calendar : *calendars) {
     out.push_back(calendar_json(calendar));
+    if (calendar.kind == "caldav") {
+      auto pending = caldav.pending_count(calendar.id);
+      auto conflicts = caldav.conflict_count(calendar.id);
+      if (!pending || !conflicts) {
+        return tl::unexpected(!pending ? pending.error() : conflicts.error());
+      }
+      out.back()["pending_changes"] = *pending;
+      out.back()["conflicts"] = *conflicts;
+    }
   }
   return nlohmann::json{{"calendars", std::move(out)}};
 }
@@ -382,8 +410,18 @@ void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &
     reply(tl::unexpected(name.error()));
     return;
   }
+  auto allow = reader.optional_bool("allow_deletions");
+  if (!allow) {
+    reply(tl::unexpected(allow.error()));
+    return;
+  }
   if (auto unknown = reader.reject_unknown(); !unknown) {
     reply(tl::unexpected(unknown.error()));
+    return;
+  }
+  const bool allow_deletions = allow->value_or(false);
+  if (allow_deletions && !*name) {
+    reply(core::fail_field("allow_deletions", "name the calendar whose removals you allow"));
     return;
   }
   if (m_poller == nullptr) {
@@ -398,22 +436,16 @@ void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &
   std::vector<store::Calendar> chosen;
   nlohmann::json skipped = nlohmann::json::array();
   for (auto &calendar : *calendars) {
-    if (*name && calendar.name != **name) {
+    if (*name && core::text::to_lower(calendar.name) != core::text::to_lower(**name)) {
       continue;
     }
-    if (calendar.kind == "subscription") {
+    if (calendar.kind == "subscription" || (calendar.kind == "caldav" && m_caldav != nullptr)) {
       chosen.push_back(std::move(calendar));
     } else if (*name) {
       reply(core::fail(
           ErrorCode::invalid_params,
-          calendar.kind == "caldav"
-              ? fmt::format("calendar '{}' is a CalDAV calendar; CalDAV sync is not "
-                            "built yet",
-                            calendar.name)
-              : fmt::format("calendar '{}' is local: there is nothing to sync", calendar.name)));
+          fmt::format("calendar '{}' is local: there is nothing to sync", calendar.name)));
       return;
-    } else if (calendar.kind == "caldav") {
-      skipped.push_back(nlohmann::json{{"name", calendar.name}, {"reason", k_caldav_state}});
     }
   }
   if (*name && chosen.empty()) {
@@ -435,13 +467,18 @@ void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &
     return;
   }
   for (const auto &calendar : chosen) {
-    m_poller->sync_now(calendar, [gathered](const nlohmann::json &outcome) {
+    auto done = [gathered](const nlohmann::json &outcome) {
       gathered->results.push_back(outcome);
       if (--gathered->left == 0) {
         gathered->reply(
             nlohmann::json{{"calendars", gathered->results}, {"skipped", gathered->skipped}});
       }
-    });
+    };
+    if (calendar.kind == "caldav") {
+      m_caldav->sync_now(calendar, allow_deletions, std::move(done));
+    } else {
+      m_poller->sync_now(calendar, std::move(done));
+    }
   }
 }
 

@@ -17,18 +17,21 @@ class EventStore;
 namespace summit::server {
 
 class SubscriptionPoller;
+class CaldavSyncer;
 
 // The calendars themselves (docs/PROTOCOL.md, docs/SYNC.md):
-//  - calendar.add {name, subscribe? | caldav?, every?, user?, password_file?, tz?}
+//  - calendar.add {name, subscribe? | caldav?, collection?, every?, user?,
+//    password_file?, tz?}
 //  - calendar.list {}
 //  - calendar.remove {name}: the calendar and its events
-//  - calendar.sync {name?}: fetch subscriptions now (answers when done)
-// `poller` may be null (tests of the table alone): calendar.sync then
-// fails with unavailable and nothing is polled.
+//  - calendar.sync {name?, allow_deletions?}: fetch subscriptions and sync
+//    CalDAV calendars now (answers when done)
+// `poller` and `caldav` may be null (tests of the table alone): calendar.sync
+// then fails with unavailable and nothing is polled.
 class CalendarSetHandlers {
 public:
   CalendarSetHandlers(store::EventStore &store, SubscriptionPoller *poller,
-                      std::function<void()> on_change = {});
+                      std::function<void()> on_change = {}, CaldavSyncer *caldav = nullptr);
 
   void register_with(Dispatcher &dispatcher);
 
@@ -42,6 +45,7 @@ private:
   store::CalendarStore m_calendars;
   SubscriptionPoller *m_poller;
   std::function<void()> m_on_change;
+  CaldavSyncer *m_caldav;
 };
 
 // calendar.list's entry for one calendar.
@@ -50,14 +54,14 @@ nlohmann::json calendar_json(const store::Calendar &calendar);
 // For event.add: takes "calendar" out of `params` (so that the event's own
 // reading does not see it) and names the calendar the event goes to:
 // nothing for personal. Refused, naming the calendar, when it does not
-// exist or is not local (a subscription is read-only; CalDAV sync is not
-// built).
+// exist or is a subscription (read-only). An event of a CalDAV calendar is
+// pushed at its next sync.
 core::Result<std::optional<store::Calendar>> take_calendar_param(nlohmann::json &params,
                                                                  store::EventStore &store);
 // For event.list: the id of the calendar named `name`; not_found otherwise.
 core::Result<std::int64_t> calendar_id_named(store::EventStore &store, const std::string &name);
 // For event.update and event.remove: permission_denied when event `id`
-// belongs to a subscription (read-only) or a CalDAV calendar.
+// belongs to a subscription (read-only).
 core::Result<void> check_event_writable(store::EventStore &store, std::int64_t id);
 
 // The checks summitd makes of a password file before it records its path:

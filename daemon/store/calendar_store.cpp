@@ -22,7 +22,7 @@ namespace {
 constexpr const char *k_columns =
     "c.id, c.name, c.kind, c.url, c.every_seconds, c.user_name, c.password_file, c.tz, "
     "c.owner_uid, c.etag, c.last_modified, c.last_attempt, c.last_success, c.state, c.error, "
-    "c.created";
+    "c.created, c.collection, c.collection_url, c.sync_token, c.ctag";
 
 Calendar read_calendar(SQLite::Statement &s) {
   Calendar c;
@@ -46,20 +46,22 @@ Calendar read_calendar(SQLite::Statement &s) {
   c.state = s.getColumn(13).getString();
   c.error = s.getColumn(14).getString();
   c.created = from_unix(s.getColumn(15).getInt64());
+  c.collection = s.getColumn(16).getString();
+  c.collection_url = s.getColumn(17).getString();
+  c.sync_token = s.getColumn(18).getString();
+  c.ctag = s.getColumn(19).getString();
   return c;
 }
 
-// What an event is, leaving out what a new version of a feed never changes
-// (as calendar.import compares).
-nlohmann::json comparable(const core::Event &event) {
+} // namespace
+
+nlohmann::json comparable_event(const core::Event &event) {
   nlohmann::json out = core::event_to_json(event);
   for (const char *key : {"id", "owner_uid", "created", "updated"}) {
     out.erase(key);
   }
   return out;
 }
-
-} // namespace
 
 core::Result<std::vector<Calendar>> CalendarStore::list(bool count_events) {
   return guarded("list calendars", [&]() -> core::Result<std::vector<Calendar>> {
@@ -71,7 +73,7 @@ core::Result<std::vector<Calendar>> CalendarStore::list(bool count_events) {
     std::vector<Calendar> out;
     while (s.executeStep()) {
       out.push_back(read_calendar(s));
-      out.back().events = s.getColumn(16).getInt64();
+      out.back().events = s.getColumn(20).getInt64();
     }
     return out;
   });
@@ -134,7 +136,7 @@ core::Result<Calendar> CalendarStore::add(Calendar calendar, core::SysSeconds no
     }
     SQLite::Statement insert(
         db, "INSERT INTO calendars (name, kind, url, every_seconds, user_name, password_file, "
-            "tz, owner_uid, state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "tz, owner_uid, state, created, collection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, calendar.name);
     insert.bind(2, calendar.kind);
     insert.bind(3, calendar.url);
@@ -145,6 +147,7 @@ core::Result<Calendar> CalendarStore::add(Calendar calendar, core::SysSeconds no
     insert.bind(8, static_cast<std::int64_t>(calendar.owner_uid));
     insert.bind(9, calendar.state);
     insert.bind(10, to_unix(now));
+    insert.bind(11, calendar.collection);
     insert.exec();
     calendar.id = db.getLastInsertRowid();
     calendar.created = now;
@@ -282,7 +285,7 @@ core::Result<ReplacementPlan> CalendarStore::plan_replacement(std::int64_t id,
       event.id = current->id;
       event.owner_uid = current->owner_uid;
       event.created = current->created;
-      if (comparable(event) == comparable(*current)) {
+      if (comparable_event(event) == comparable_event(*current)) {
         ++plan.unchanged;
         continue;
       }

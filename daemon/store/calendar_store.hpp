@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/event.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -32,8 +34,19 @@ struct Calendar {
   std::string state;
   std::string error;
   core::SysSeconds created{};
+  // CalDAV (schema 010): the collection to choose on a server with several,
+  // the collection's URL once found, its sync-token and getctag.
+  std::string collection;
+  std::string collection_url;
+  std::string sync_token;
+  std::string ctag;
   std::int64_t events = 0; // filled by list() only
 };
+
+// What an event is, leaving out what a new version from a server never
+// changes (id, owner, created, updated): two versions are the same event
+// when these are equal (as calendar.import compares).
+nlohmann::json comparable_event(const core::Event &event);
 
 // What one fetch of a subscription did to its calendar.
 struct SubscriptionChange {

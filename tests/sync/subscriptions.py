@@ -19,8 +19,9 @@ If-None-Match).
      the events with a count; personal cannot be removed.
   7. Names and credentials: bad names refused in one line (escape codes
      shown escaped); a password file readable by others refused naming
-     chmod 600; a CalDAV calendar is stored "not synced yet"; its password
-     never reaches the database, the log or any output.
+     chmod 600; a CalDAV calendar whose server is down records the error;
+     its password never reaches the database, the log or any output
+     (two-way CalDAV sync itself: caldav_radicale.py).
 
     subscriptions.py SUMMITD SUMMIT
 """
@@ -424,22 +425,25 @@ def name_and_credential_tests(summit):
     with open(password, "w", encoding="utf-8") as out:
         out.write(PASSWORD + "\n")
     os.chmod(password, 0o644)
-    refused = summit.run("calendar", "add", "team", "--caldav", "https://dav.example.org/cal/",
+    refused = summit.run("calendar", "add", "team", "--caldav", "http://127.0.0.1:9/cal/",
                          "--user", "alice", "--password-file", password, expect=2)
     check("chmod 600" in refused.stderr and password in refused.stderr
           and refused.stderr.count("\n") == 1, f"a readable password file: {refused.stderr!r}")
-    refused = rpc(summit.socket, "calendar.add", {"name": "team", "caldav": "https://x.org/",
+    refused = rpc(summit.socket, "calendar.add", {"name": "team", "caldav": "http://127.0.0.1:9/x/",
                                                   "user": "alice", "password_file": password})
     check("error" in refused and "chmod 600" in refused["error"]["message"],
           f"the daemon refuses it too: {refused}")
     os.chmod(password, 0o600)
-    summit.run("calendar", "add", "team", "--caldav", "https://dav.example.org/cal/", "--user",
+    summit.run("calendar", "add", "team", "--caldav", "http://127.0.0.1:9/cal/", "--user",
                "alice", "--password-file", password)
     team = summit.calendar("team")
-    check(team["kind"] == "caldav" and team["state"].startswith("not synced yet"),
-          f"CalDAV is stored and says it is not synced: {team}")
+    refused = summit.run("sync", "team", expect=1)
+    check("127.0.0.1:9" in refused.stdout + refused.stderr,
+          f"sync team names the server it could not reach: {refused.stdout!r} {refused.stderr!r}")
+    team = summit.calendar("team")
+    check(team["kind"] == "caldav" and team["state"] == "error" and team["error"],
+          f"a CalDAV calendar whose server is down records the error: {team}")
     table = summit.run("calendar", "list").stdout
-    check("not synced yet" in table, f"calendar list says so plainly: {table!r}")
     outputs = table + json.dumps(summit.json("calendar", "list")) + summit.run("status").stdout
     check(PASSWORD not in outputs, "the password is never printed")
     with open(summit.db, "rb") as db:
@@ -453,19 +457,17 @@ def name_and_credential_tests(summit):
     with open(credential, "w", encoding="utf-8") as out:
         out.write(PASSWORD + "\n")
     os.chmod(credential, 0o440)
-    accepted = rpc(summit.socket, "calendar.add", {"name": "other", "caldav": "https://x.org/",
+    accepted = rpc(summit.socket, "calendar.add", {"name": "other", "caldav": "http://127.0.0.1:9/x/",
                                                    "user": "bob", "password_file": credential})
     check("result" in accepted, f"a systemd credential is accepted whatever its mode: {accepted}")
     elsewhere = os.path.join(summit.directory, "group-readable")
     with open(elsewhere, "w", encoding="utf-8") as out:
         out.write(PASSWORD + "\n")
     os.chmod(elsewhere, 0o440)
-    refused = rpc(summit.socket, "calendar.add", {"name": "other2", "caldav": "https://x.org/",
+    refused = rpc(summit.socket, "calendar.add", {"name": "other2", "caldav": "http://127.0.0.1:9/x/",
                                                   "user": "bob", "password_file": elsewhere})
     check("error" in refused and "chmod 600" in refused["error"]["message"],
           f"the same mode outside the credentials folder is refused: {refused}")
-    refused = summit.run("sync", "team", expect=1)
-    check("CalDAV sync is not built yet" in refused.stderr, f"sync team: {refused.stderr!r}")
 
 
 def main():

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "core/clock.hpp"
+#include "daemon/store/caldav_store.hpp"
+#include "daemon/store/calendar_store.hpp"
+#include "daemon/sync/caldav_sync.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace summit::store {
+class EventStore;
+}
+
+namespace summit::server {
+
+struct CaldavSyncOptions {
+  // Runs a job on the network thread (sync::FetchThread::submit_job). Empty:
+  // at once, on the caller's thread (tests).
+  std::function<void(std::function<void(const std::function<bool()> &)>)> run_on_network;
+  // Where fetched resources are parsed: the worker. Empty: at once.
+  std::function<void(std::function<void()>)> run_on_workers;
+  // Posts a job to the loop; callable from any thread. Empty: at once.
+  std::function<void(std::function<void()>)> run_on_loop;
+  // Called on the loop after a sync changed events (re-plan reminders).
+  std::function<void()> on_change;
+  core::Clock clock = core::system_now;
+  sync::FetchLimits limits = {32 * 1024 * 1024};
+  // The mass-deletion guard: a pull that would remove more than this share
+  // of a calendar stops until `summit sync --allow-deletions NAME`.
+  double max_deletion_share = 0.5;
+  // How soon after a local change its calendar is synced; 0: not then (only
+  // on its interval and at summit sync).
+  core::Seconds after_change{2};
+  // The most events one resource may hold (a series and its overrides).
+  std::size_t max_events_per_resource = 1000;
+};
+
+// When CalDAV calendar `calendar` syncs next on its own: at once when it
+// never did; its interval after the last attempt (after a failure, the
+// sooner of that and 30 minutes).
+core::SysSeconds next_caldav_sync(const store::Calendar &calendar);
+
+// Two-way sync of the CalDAV calendars (docs/SYNC.md): on the loop, the
+// local changes are read and exported; on the network thread they are
+// pushed and the server's changes pulled (sync::run_caldav_sync); on the
+// worker the fetched resources are parsed; on the loop everything is
+// written in one transaction (store::CaldavStore::apply). One sync per
+// calendar at a time; `summit sync` joins the one under way. Syncs on the
+// calendar's interval and `after_change` after a local change.
+class CaldavSyncer {
+public:
+  // {name, outcome: "updated"|"unchanged"|"failed", added, updated, removed,
+  // unchanged, pushed, conflicts, skipped, requests, error}.
+  using Finished = std::function<void(nlohmann::json)>;
+
+  CaldavSyncer(boost::asio::any_io_executor executor, store::EventStore &store,
+               CaldavSyncOptions options);
+  ~CaldavSyncer();
+  CaldavSyncer(const CaldavSyncer &) = delete;
+  CaldavSyncer &operator=(const CaldavSyncer &) = delete;
+
+  // Syncs what is due and sets the timer for the next.
+  void reschedule();
+  // A local write happened: calendars with changes to push sync soon.
+  void local_change();
+  // Syncs `calendar` now; `done` gets what changed.
+  void sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done);
+  // Shutdown: no more syncs; the calls waiting are answered "failed".
+  void stop();
+
+private:
+  void begin(const store::Calendar &calendar, bool allow_deletions);
+  void synced(const store::Calendar &calendar, bool allow_deletions, sync::SyncOutput output);
+  void apply(const store::Calendar &calendar, bool allow_deletions, sync::SyncOutput output,
+             std::vector<store::CaldavResource> parsed, std::vector<std::string> skipped);
+  void finish(std::int64_t id, nlohmann::json outcome);
+
+  store::EventStore &m_store;
+  store::CalendarStore m_calendars;
+  store::CaldavStore m_caldav;
+  CaldavSyncOptions m_options;
+  boost::asio::steady_timer m_timer;
+  std::map<std::int64_t, std::vector<Finished>> m_waiting;
+  std::optional<core::SysSeconds> m_soon; // a local change asks for a sync then
+  bool m_stopped = false;
+  std::shared_ptr<CaldavSyncer *> m_self;
+};
+
+} // namespace summit::server

@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+"""Two-way CalDAV sync end to end (issue 14, docs/SYNC.md): two real
+summitd instances and a real Radicale server this test starts on loopback
+(htpasswd plain authentication, a temporary storage folder).
+
+  1. Discovery: a server URL with several calendars is refused in one line
+     listing them; --collection picks one; a collection URL is taken as is.
+  2. Adds, edits and removes made on one summitd reach the other after
+     `summit sync` on each, and each event is one resource on the server.
+  3. Both edit the same event: the first to sync wins; the second gets a
+     412, keeps the server's version in the calendar and its own as a
+     listed conflict; `resolve --keep-local` pushes it back.
+  4. The server goes away mid-sync (a proxy cuts the connection after a
+     PUT reached the server): the change stays pending; the next sync
+     completes with no duplicate and no false conflict.
+  5. A sync-token the server refuses (valid-sync-token) falls back to a
+     full comparison with no duplicate.
+  6. The mass-deletion guard: when the server stops listing most of a
+     calendar, the sync stops and says so until --allow-deletions.
+  7. The password never reaches the database, the log or any output.
+
+    caldav_radicale.py SUMMITD SUMMIT RADICALE
+"""
+
+import base64
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "systemd"))
+from summit_testlib import Failure, check, daemon_env, empty_config, remove_dir, rpc, run_test, scratch_dir, stop  # noqa: E402,E501
+
+SUMMITD = sys.argv[1]
+SUMMIT = sys.argv[2]
+RADICALE = sys.argv[3]  # the radicale program (Debian package radicale)
+USER = "alice"
+PASSWORD = "radicale-secret-horse-73"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Radicale:
+    """A real Radicale on loopback, its storage in `directory`."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.port = free_port()
+        self.process = None
+        users = os.path.join(directory, "users")
+        with open(users, "w", encoding="utf-8") as out:
+            out.write(f"{USER}:{PASSWORD}\n")
+        self.config = os.path.join(directory, "radicale.conf")
+        with open(self.config, "w", encoding="utf-8") as out:
+            out.write(f"[server]\nhosts = 127.0.0.1:{self.port}\n"
+                      f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\n"
+                      "htpasswd_encryption = plain\ndelay = 0\n"
+                      f"[storage]\nfilesystem_folder = {os.path.join(directory, 'collections')}\n"
+                      "[rights]\ntype = owner_only\n[logging]\nlevel = warning\n")
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [RADICALE, "--config", self.config],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.directory, "radicale.log"),
+                                                   "ab"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise Failure("radicale exited at start")
+            try:
+                self.request("OPTIONS", "/")
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise Failure("radicale did not answer within 60 s")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(30)
+            self.process = None
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        all_headers = {"Authorization": "Basic " + token}
+        all_headers.update(headers or {})
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, data
+
+    def mkcalendar(self, name, display):
+        body = ('<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" '
+                'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>'
+                f'<D:displayname>{display}</D:displayname></D:prop></D:set></C:mkcalendar>')
+        status, _ = self.request("MKCALENDAR", f"/{USER}/{name}/", body,
+                                 {"Content-Type": "application/xml"})
+        check(status == 201, f"MKCALENDAR {name}: {status}")
+
+    def resources(self, collection):
+        """The .ics files Radicale holds for `collection`: name -> text."""
+        folder = os.path.join(self.directory, "collections", "collection-root", USER, collection)
+        out = {}
+        for name in os.listdir(folder):
+            if name.endswith(".ics"):
+                with open(os.path.join(folder, name), encoding="utf-8") as text:
+                    out[name] = text.read()
+        return out
+
+
+class CuttingProxy:
+    """Forwards TCP to Radicale; when `cut_after_put` is set, the first
+    connection that carries a PUT gets the server's answer dropped: the
+    server applied it, the client never hears so (a server going away
+    mid-sync)."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.cut_after_put = threading.Event()
+        self.cut_done = threading.Event()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        state = {"put": False}
+
+        def pump(source, target, to_server):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    # The PUT that carries credentials (not curl's first
+                    # probe that learns the authentication).
+                    if (to_server and b"PUT " in data and b"Authorization:" in data
+                            and self.cut_after_put.is_set()):
+                        state["put"] = True
+                    if not to_server and state["put"] and not self.cut_done.is_set():
+                        self.cut_done.set()
+                        self.cut_after_put.clear()
+                        break  # the answer to the PUT is never delivered
+                    target.sendall(data)
+            except OSError:
+                pass
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        threading.Thread(target=pump, args=(client, upstream, True), daemon=True).start()
+        pump(upstream, client, False)
+
+
+class Summit:
+    def __init__(self, directory, name):
+        self.directory = os.path.join(directory, name)
+        os.makedirs(self.directory)
+        self.socket = os.path.join(self.directory, "summitd.sock")
+        self.db = os.path.join(self.directory, "summit.db")
+        self.log_path = os.path.join(self.directory, "summitd.log")
+        self.process = None
+
+    def start(self):
+        log = open(self.log_path, "ab")
+        # No sync shortly after a local change: each sync here is the test's
+        # own `summit sync`, so that what it reports is what the step did.
+        config = empty_config(self.directory)
+        with open(config, "w", encoding="utf-8") as out:
+            out.write('[sync]\nafter_change = "0s"\n')
+        self.process = subprocess.Popen(
+            [SUMMITD, "--socket", self.socket, "--db", self.db, "--config", config],
+            env=daemon_env(self.directory, TZ="UTC", no_proxy="*"), stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise Failure(f"summitd exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if "result" in rpc(self.socket, "daemon.status", timeout=5):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise Failure("summitd did not answer within 60 s")
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as text:
+            return text.read()
+
+    def run(self, *args, expect=0):
+        done = subprocess.run([SUMMIT, "--socket", self.socket, *args], capture_output=True,
+                              text=True, env=daemon_env(self.directory, TZ="UTC"), timeout=300)
+        if expect is not None and done.returncode != expect:
+            raise Failure(f"summit {' '.join(args)}: exit {done.returncode}, expected {expect}\n"
+                          f"stdout: {done.stdout}\nstderr: {done.stderr}\nlog:\n{self.log()}")
+        return done
+
+    def json(self, *args):
+        return json.loads(self.run(*args, "--json").stdout)
+
+    def sync(self, name="team", expect=0, *extra):
+        done = self.run("sync", *extra, name, "--json", expect=expect)
+        result = json.loads(done.stdout) if done.stdout.strip() else {}
+        return result.get("calendars", [{}])[0] if result else {}
+
+    def calendar(self, name="team"):
+        for entry in self.json("calendar", "list"):
+            if entry["name"] == name:
+                return entry
+        raise Failure(f"no calendar {name} in calendar list")
+
+    def events(self, name="team"):
+        listed = self.json("list", "--calendar", name, "--from", "2030-01-01", "--to",
+                           "2031-01-01", "--limit", "1000")
+        by_uid = {}
+        for event in listed:
+            check(event["uid"] not in by_uid, f"uid {event['uid']} listed once")
+            by_uid[event["uid"]] = event
+        return by_uid
+
+    def by_title(self, title, name="team"):
+        found = [e for e in self.events(name).values() if e["title"] == title]
+        check(len(found) == 1, f"one event titled {title!r}: {found}")
+        return found[0]
+
+
+def discovery_tests(radicale, a, b, password):
+    server = f"http://127.0.0.1:{radicale.port}/"
+    a.run("calendar", "add", "team", "--caldav", server, "--user", USER, "--password-file",
+          password)
+    failed = a.run("sync", "team", expect=1)
+    text = failed.stdout + failed.stderr
+    check("several calendars" in text and "team" in text and "other" in text
+          and "--collection" in text, f"several collections are listed: {text!r}")
+    a.run("calendar", "rm", "team")
+    a.run("calendar", "add", "team", "--caldav", server, "--collection", "Team meetings",
+          "--user", USER, "--password-file", password)
+    a.sync()
+    entry = a.calendar()
+    check(entry["collection_url"].endswith(f"/{USER}/team/") and entry["state"] == "ok",
+          f"--collection finds it by display name: {entry}")
+    b.run("calendar", "add", "team", "--caldav", f"{server}{USER}/team/", "--user", USER,
+          "--password-file", password)
+    b.sync()
+    check(b.calendar()["state"] == "ok", f"a collection URL is taken as is: {b.calendar()}")
+
+
+def two_way_tests(radicale, a, b):
+    a.run("add", "Board meeting", "--at", "2030-03-10 09:00", "--tz", "UTC", "--remind", "15m",
+          "--calendar", "team")
+    check(a.calendar()["pending_changes"] == 1, f"the add is pending: {a.calendar()}")
+    pushed = a.sync()
+    check(pushed["pushed"] == 1, f"A pushes its add: {pushed}")
+    check(a.calendar()["pending_changes"] == 0, "nothing pending after the push")
+    check(len(radicale.resources("team")) == 1, "one resource on the server")
+    pulled = b.sync()
+    check(pulled["added"] == 1, f"B receives it: {pulled}")
+    board = b.by_title("Board meeting")
+    check(board["reminders"], f"its VALARM became a reminder: {board}")
+
+    b.run("edit", str(board["id"]), "--title", "Board meeting (room 4)")
+    check(b.calendar()["pending_changes"] == 1, "the edit is pending")
+    check(b.sync()["pushed"] == 1, "B pushes its edit")
+    check(a.sync()["updated"] == 1, "A receives the edit")
+    a.by_title("Board meeting (room 4)")
+
+    a.run("add", "Budget", "--at", "2030-03-11 14:00", "--tz", "UTC", "--calendar", "team")
+    a.sync()
+    b.sync()
+    budget = b.by_title("Budget")
+    b.run("rm", str(budget["id"]))
+    check(b.sync()["pushed"] == 1, "B pushes its removal")
+    check(a.sync()["removed"] == 1, "A removes it too")
+    check("Budget" not in [e["title"] for e in a.events().values()], "gone from A")
+    check(len(radicale.resources("team")) == 1, "and from the server")
+
+
+def conflict_tests(a, b):
+    mine = a.by_title("Board meeting (room 4)")
+    theirs = b.by_title("Board meeting (room 4)")
+    a.run("edit", str(mine["id"]), "--title", "Board meeting (A)")
+    b.run("edit", str(theirs["id"]), "--title", "Board meeting (B)")
+    check(a.sync()["pushed"] == 1, "A syncs first and wins")
+    result = b.sync()
+    check(result["conflicts"] == 1, f"B's push is refused (412): {result}")
+    b.by_title("Board meeting (A)")  # the server's version is in B's calendar
+    conflicts = b.json("calendar", "conflicts", "team")
+    check(len(conflicts) == 1 and conflicts[0]["title"] == "Board meeting (B)"
+          and conflicts[0]["kind"] == "edit", f"B's edit is a listed conflict: {conflicts}")
+    check(b.calendar()["conflicts"] == 1, "calendar list counts it")
+    table = b.run("calendar", "conflicts").stdout
+    check("Board meeting (B)" in table and "resolve" in table, f"conflicts: {table!r}")
+    b.run("calendar", "resolve", str(conflicts[0]["id"]), "--keep-local")
+    check(b.json("calendar", "conflicts") == [], "settled")
+    check(b.sync()["pushed"] == 1, "the kept local version is pushed")
+    check(a.sync()["updated"] == 1, "and reaches A")
+    a.by_title("Board meeting (B)")
+    missing = b.run("calendar", "resolve", "999", "--keep-server", expect=None)
+    check(missing.returncode != 0 and "no conflict 999" in missing.stderr,
+          f"an unknown conflict: {missing.stderr!r}")
+
+
+def cut_tests(radicale, a, b, password):
+    """A proxy in front of Radicale drops the answer to a PUT."""
+    proxy = CuttingProxy(radicale.port)
+    # A's calendar again, through the proxy: removed here (events and all)
+    # and added back, it is pulled whole from the server.
+    a.run("calendar", "rm", "team")
+    a.run("calendar", "add", "team", "--caldav", f"http://127.0.0.1:{proxy.port}/{USER}/team/",
+          "--user", USER, "--password-file", password)
+    a.sync()
+    before = len(a.events())
+    a.run("add", "Cut talk", "--at", "2030-04-02 10:00", "--tz", "UTC", "--calendar", "team")
+    proxy.cut_after_put.set()
+    failed = a.sync(expect=1)
+    check(proxy.cut_done.is_set(), "the proxy cut the PUT's answer")
+    check(failed.get("outcome") == "failed", f"the sync failed: {failed}")
+    check(a.calendar()["pending_changes"] == 1, "the add is still pending")
+    check(sum("Cut talk" in text for text in radicale.resources("team").values()) == 1,
+          "though the server applied it")
+    again = a.sync()
+    check(again["conflicts"] == 0, f"no false conflict: {again}")
+    events = a.events()
+    check(len(events) == before + 1, f"no duplicate: {len(events)} events, {before} before")
+    check(sum("Cut talk" in text for text in radicale.resources("team").values()) == 1,
+          "one resource on the server")
+    check(a.calendar()["pending_changes"] == 0, "nothing pending")
+    b.sync()
+    b.by_title("Cut talk")
+
+
+def token_tests(radicale, a):
+    before = a.events()
+    with sqlite3.connect(a.db, timeout=30) as db:
+        db.execute("UPDATE calendars SET sync_token = 'http://radicale.org/ns/sync/0000bad', "
+                   "ctag = '' WHERE name = 'team'")
+    radicale.request("PUT", f"/{USER}/team/outside.ics",
+                     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+                     "UID:outside-1\r\nDTSTAMP:20300101T000000Z\r\nDTSTART:20300501T100000Z\r\n"
+                     "DURATION:PT1H\r\nSUMMARY:Written elsewhere\r\nEND:VEVENT\r\n"
+                     "END:VCALENDAR\r\n", {"Content-Type": "text/calendar"})
+    result = a.sync()
+    check(result.get("token_reset") is True, f"the token was refused: compared in full: {result}")
+    after = a.events()
+    check(set(after) == set(before) | {"outside-1"}, f"no duplicate, one new: {sorted(after)}")
+    check(a.sync()["outcome"] == "unchanged", "the next sync is incremental again")
+
+
+def guard_tests(radicale, a, b):
+    for day in range(1, 7):
+        a.run("add", f"Hearing {day}", "--at", f"2030-06-0{day} 09:00", "--tz", "UTC",
+              "--calendar", "team")
+    a.sync()
+    held = len(a.events())
+    for name, text in radicale.resources("team").items():
+        if "Hearing" in text and "Hearing 6" not in text:
+            status, _ = radicale.request("DELETE", f"/{USER}/team/{name}")
+            check(status in (200, 204), f"DELETE {name}: {status}")
+    stopped = a.run("sync", "team", expect=1)
+    check("--allow-deletions" in stopped.stdout + stopped.stderr,
+          f"the guard says how to go on: {stopped.stdout!r} {stopped.stderr!r}")
+    check(len(a.events()) == held, "nothing was removed")
+    check("--allow-deletions" in a.calendar()["error"], f"recorded: {a.calendar()}")
+    allowed = a.sync("team", 0, "--allow-deletions")
+    check(allowed["removed"] == 5, f"allowed: {allowed}")
+    check(len(a.events()) == held - 5, "removed once allowed")
+    b.sync()  # B held some: fewer than half of its calendar, or allowed the same way
+    refused = a.run("sync", "--allow-deletions", expect=2)
+    check("NAME" in refused.stderr, f"--allow-deletions needs a name: {refused.stderr!r}")
+
+
+def main():
+    directory = scratch_dir("summit-caldav-")
+    radicale = Radicale(directory)
+    a = Summit(directory, "a")
+    b = Summit(directory, "b")
+    password = os.path.join(directory, "dav-password")
+    with open(password, "w", encoding="utf-8") as out:
+        out.write(PASSWORD + "\n")
+    os.chmod(password, 0o600)
+    try:
+        radicale.start()
+        radicale.mkcalendar("team", "Team meetings")
+        radicale.mkcalendar("other", "Other")
+        a.start()
+        b.start()
+        discovery_tests(radicale, a, b, password)
+        two_way_tests(radicale, a, b)
+        conflict_tests(a, b)
+        cut_tests(radicale, a, b, password)
+        token_tests(radicale, a)
+        guard_tests(radicale, a, b)
+        for summit in (a, b):
+            outputs = summit.run("calendar", "list").stdout + summit.run("status").stdout
+            check(PASSWORD not in outputs, "the password is never printed")
+            check(PASSWORD not in summit.log(), "nor logged")
+            with open(summit.db, "rb") as db:
+                check(PASSWORD.encode() not in db.read(), "nor stored")
+            check(stop(summit.process) == 0, "summitd stops cleanly")
+    except Failure:
+        for summit in (a, b):
+            if os.path.exists(summit.log_path):
+                print(summit.log(), file=sys.stderr)
+        raise
+    finally:
+        for summit in (a, b):
+            if summit.process is not None and summit.process.poll() is None:
+                stop(summit.process)
+        radicale.stop()
+        remove_dir(directory)
+
+
+if __name__ == "__main__":
+    run_test(main)
