@@ -165,6 +165,44 @@ void CaldavSyncer::sync_now(const store::Calendar &calendar, bool allow_deletion
   }
 }
 
+void CaldavSyncer::discover(const store::Calendar &calendar,
+                            std::function<void(sync::Discovery)> done) {
+  if (m_stopped) {
+    sync::Discovery stopped;
+    stopped.error = "summitd is shutting down";
+    stopped.refused = true;
+    done(std::move(stopped));
+    return;
+  }
+  sync::SyncInput input;
+  input.name = calendar.name;
+  input.url = calendar.url;
+  input.collection = calendar.collection;
+  input.user = calendar.user_name;
+  input.password_file = calendar.password_file;
+  input.limits = m_options.limits;
+  auto job = [run_on_loop = m_options.run_on_loop, weak = std::weak_ptr(m_self),
+              moved = std::move(input),
+              done = std::move(done)](const std::function<bool()> &cancelled) mutable {
+    sync::Discovery found = sync::discover_collection(moved, cancelled);
+    auto back = [weak, done = std::move(done), found = std::move(found)]() mutable {
+      if (weak.lock()) {
+        done(std::move(found));
+      }
+    };
+    if (run_on_loop) {
+      run_on_loop(std::move(back));
+    } else {
+      back();
+    }
+  };
+  if (m_options.run_on_network) {
+    m_options.run_on_network(std::move(job));
+  } else {
+    job([] { return false; });
+  }
+}
+
 void CaldavSyncer::begin(const store::Calendar &calendar, bool allow_deletions) {
   const core::SysSeconds now = m_options.clock();
   sync::SyncInput input;

@@ -76,6 +76,9 @@ public:
   void local_change();
   // Syncs `calendar` now; `done` gets what changed.
   void sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done);
+  // Finds the collection of `calendar` (not yet stored) on the network
+  // thread; `done` is called on the loop.
+  void discover(const store::Calendar &calendar, std::function<void(sync::Discovery)> done);
   // Shutdown: no more syncs; the calls waiting are answered "failed".
   void stop();
 

@@ -186,8 +186,10 @@ CalendarSetHandlers::CalendarSetHandlers(store::EventStore &store, SubscriptionP
       m_caldav(caldav) {}
 
 void CalendarSetHandlers::register_with(Dispatcher &dispatcher) {
-  dispatcher.add(core::protocol::calendar_add,
-                 [this](const auto &params, const auto &context) { return add(params, context); });
+  dispatcher.add_deferred(core::protocol::calendar_add,
+                          [this](const auto &params, const auto &context, DeferredReply reply) {
+                            add_checked(params, context, std::move(reply));
+                          });
   dispatcher.add(core::protocol::calendar_list,
                  [this](const auto &params, const auto &context) { return list(params, context); });
   dispatcher.add(core::protocol::calendar_remove, [this](const auto &params, const auto &context) {
@@ -200,6 +202,46 @@ void CalendarSetHandlers::register_with(Dispatcher &dispatcher) {
 }
 
 HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallContext &context) {
+  auto calendar = calendar_to_add(params, context);
+  if (!calendar) {
+    return tl::unexpected(calendar.error());
+  }
+  return store_added(std::move(*calendar), context, {});
+}
+
+void CalendarSetHandlers::add_checked(const nlohmann::json &params, const CallContext &context,
+                                      DeferredReply reply) {
+  auto calendar = calendar_to_add(params, context);
+  if (!calendar) {
+    reply(tl::unexpected(calendar.error()));
+    return;
+  }
+  if (calendar->kind != "caldav" || m_caldav == nullptr) {
+    reply(store_added(std::move(*calendar), context, {}));
+    return;
+  }
+  // A CalDAV calendar: its collection is found first, on the network
+  // thread (discovery), so that a server URL with several calendars is
+  // refused at once with their names, and nothing is stored.
+  m_caldav->discover(*calendar,
+                     [this, calendar = *calendar, context, reply](sync::Discovery found) mutable {
+                       std::vector<std::string> notes;
+                       if (found.refused) {
+                         reply(core::fail(ErrorCode::invalid_params, found.error));
+                         return;
+                       }
+                       if (!found.collection_url.empty()) {
+                         calendar.collection_url = found.collection_url;
+                       } else {
+                         notes.push_back("the server could not be reached (" + found.error +
+                                         "); its collection is looked for at the next sync");
+                       }
+                       reply(store_added(std::move(calendar), context, std::move(notes)));
+                     });
+}
+
+core::Result<store::Calendar> CalendarSetHandlers::calendar_to_add(const nlohmann::json &params,
+                                                                   const CallContext &context) {
   core::ParamReader reader(params);
   auto name = reader.optional_string("name");
   auto subscribe = reader.optional_string("subscribe");
@@ -306,6 +348,11 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
     calendar.kind = "local";
     calendar.state = "ok";
   }
+  return calendar;
+}
+
+HandlerResult CalendarSetHandlers::store_added(store::Calendar calendar, const CallContext &context,
+                                               std::vector<std::string> notes) {
   auto stored = m_calendars.add(std::move(calendar), context.now);
   if (!stored) {
     return tl::unexpected(stored.error());
@@ -322,6 +369,9 @@ HandlerResult CalendarSetHandlers::add(const nlohmann::json &params, const CallC
         {"the first sync has started; summit sync " + stored->name + " waits for it"});
   } else {
     reply["notes"] = nlohmann::json::array();
+  }
+  for (auto &note : notes) {
+    reply["notes"].push_back(std::move(note));
   }
   if (m_poller != nullptr && stored->kind == "subscription") {
     m_poller->sync_now(*stored, [](const nlohmann::json &) {});

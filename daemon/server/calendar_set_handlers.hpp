@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace summit::store {
 class EventStore;
@@ -35,12 +36,24 @@ public:
 
   void register_with(Dispatcher &dispatcher);
 
+  // calendar.add without discovery (a CalDAV calendar's collection is then
+  // found at its first sync).
   HandlerResult add(const nlohmann::json &params, const CallContext &context);
+  // calendar.add as registered: a CalDAV calendar's collection is found
+  // first (CaldavSyncer::discover); a server that answers with several
+  // collections and no `collection`, none, or a refusal is refused and
+  // nothing is stored; one that cannot be reached is stored with a note.
+  void add_checked(const nlohmann::json &params, const CallContext &context, DeferredReply reply);
   HandlerResult list(const nlohmann::json &params, const CallContext &context);
   HandlerResult remove(const nlohmann::json &params, const CallContext &context);
   void sync(const nlohmann::json &params, const CallContext &context, DeferredReply reply);
 
 private:
+  core::Result<store::Calendar> calendar_to_add(const nlohmann::json &params,
+                                                const CallContext &context);
+  HandlerResult store_added(store::Calendar calendar, const CallContext &context,
+                            std::vector<std::string> notes);
+
   store::EventStore &m_store;
   store::CalendarStore m_calendars;
   SubscriptionPoller *m_poller;

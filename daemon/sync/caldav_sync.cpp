@@ -144,6 +144,34 @@ core::Result<std::string> read_password_file(const std::string &path) {
   return password;
 }
 
+Discovery discover_collection(const SyncInput &input, const std::function<bool()> &cancelled) {
+  Discovery out;
+  CaldavAccount account;
+  account.user = input.user;
+  account.limits = input.limits;
+  if (!input.password_file.empty()) {
+    auto password = read_password_file(input.password_file);
+    if (!password) {
+      out.error = password.error().message;
+      out.refused = true;
+      return out;
+    }
+    account.password = std::move(*password);
+  }
+  CaldavClient client(std::move(account), cancelled);
+  auto chosen = choose_collection(client, input);
+  if (!chosen) {
+    out.error = chosen.error().message;
+    out.refused = chosen.error().code != core::ErrorCode::unavailable;
+    return out;
+  }
+  out.collection_url = *chosen;
+  if (out.collection_url.back() != '/') {
+    out.collection_url += '/';
+  }
+  return out;
+}
+
 SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &cancelled) {
   SyncOutput out;
   CaldavAccount account;

@@ -64,6 +64,18 @@ struct SyncOutput {
 // Runs the sync described by `input`. Never throws.
 SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &cancelled);
 
+// Where a CalDAV calendar's collection is (discovery, when it is added).
+struct Discovery {
+  std::string collection_url; // empty: not found
+  std::string error;
+  // The server answered and the answer refuses the calendar (several
+  // collections and none chosen, none, no such collection, 401): not to be
+  // stored. Otherwise (the server cannot be reached) it may be stored and
+  // the collection looked for at the first sync.
+  bool refused = false;
+};
+Discovery discover_collection(const SyncInput &input, const std::function<bool()> &cancelled);
+
 // The path a new event's resource gets under `collection_path`: its UID,
 // with anything but letters, digits, '-', '_', '.' and '~' percent-encoded
 // (as href_path spells it).

@@ -264,13 +264,17 @@ class Summit:
 
 def discovery_tests(radicale, a, b, password):
     server = f"http://127.0.0.1:{radicale.port}/"
-    a.run("calendar", "add", "team", "--caldav", server, "--user", USER, "--password-file",
-          password)
-    failed = a.run("sync", "team", expect=1)
+    failed = a.run("calendar", "add", "team", "--caldav", server, "--user", USER,
+                   "--password-file", password, expect=None)
     text = failed.stdout + failed.stderr
-    check("several calendars" in text and "team" in text and "other" in text
-          and "--collection" in text, f"several collections are listed: {text!r}")
-    a.run("calendar", "rm", "team")
+    check(failed.returncode != 0 and "several calendars" in text and "team" in text
+          and "other" in text and "--collection" in text and text.count("\n") == 1,
+          f"several collections are listed in one line: {text!r}")
+    check([c["name"] for c in a.json("calendar", "list")] == ["personal"], "nothing was stored")
+    failed = a.run("calendar", "add", "team", "--caldav", server, "--collection", "nope",
+                   "--user", USER, "--password-file", password, expect=None)
+    check(failed.returncode != 0 and "no collection 'nope'" in failed.stderr,
+          f"an unknown collection: {failed.stderr!r}")
     a.run("calendar", "add", "team", "--caldav", server, "--collection", "Team meetings",
           "--user", USER, "--password-file", password)
     a.sync()

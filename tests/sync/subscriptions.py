@@ -434,9 +434,10 @@ def name_and_credential_tests(summit):
     check("error" in refused and "chmod 600" in refused["error"]["message"],
           f"the daemon refuses it too: {refused}")
     os.chmod(password, 0o600)
-    summit.run("calendar", "add", "team", "--caldav", "http://127.0.0.1:9/cal/", "--user",
+    added = summit.run("calendar", "add", "team", "--caldav", "http://127.0.0.1:9/cal/", "--user",
                "alice", "--password-file", password)
     team = summit.calendar("team")
+    check("could not be reached" in added.stderr, f"calendar add says so: {added.stderr!r}")
     refused = summit.run("sync", "team", expect=1)
     check("127.0.0.1:9" in refused.stdout + refused.stderr,
           f"sync team names the server it could not reach: {refused.stdout!r} {refused.stderr!r}")
