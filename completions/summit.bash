@@ -110,7 +110,7 @@ _summit()
     local npos=0 j
     for ((j = command_index + 1; j < cword; j++)); do
         case ${words[j]} in
-            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket|--title|--repeat|--occurrence|--cancel-occurrence|--from-occurrence|--days|-o|--output|--calendar|--subscribe|--caldav|--every|--user|--password-file)
+            --at|--end|--duration|--tz|--location|--description|--tag|--remind|--status|--from|--to|--search|--limit|--exec|--socket|--title|--repeat|--occurrence|--cancel-occurrence|--from-occurrence|--days|-o|--output|--calendar|--subscribe|--caldav|--collection|--every|--user|--password-file)
                 ((j++)) ;;
             -*) ;;
             *) ((npos++)) ;;
@@ -122,7 +122,8 @@ _summit()
         add) opts="$event_opts --request-key --calendar" ;;
         edit) opts=$edit_opts ;;
         list) opts="--from --to --tag --search --calendar --limit --help" ;;
-        calendar) opts="--subscribe --caldav --every --user --password-file --help" ;;
+        calendar) opts="--subscribe --caldav --collection --every --user --password-file --keep-local --keep-server --help" ;;
+        sync) opts="--allow-deletions --help" ;;
         agenda) opts="--days --help" ;;
         import) opts="--dry-run --request-key --help" ;;
         export) opts="--from --to --tag --output -o --help" ;;
@@ -154,7 +155,7 @@ _summit()
             fi ;;
         calendar)
             if ((npos == 0)); then
-                COMPREPLY=($(compgen -W "add list rm" -- "$cur"))
+                COMPREPLY=($(compgen -W "add conflicts list resolve rm" -- "$cur"))
             fi ;;
         cal)
             if ((npos == 0)); then

@@ -52,7 +52,7 @@ expect_none() { # description words...
 
 expect "commands" "^add edit explain list missed rm show snooze status watch $|add.*edit.*list.*rm.*show.*status" summit ""
 expect "command prefix" "^show snooze status sync $" summit s
-expect "calendar actions" "^add list rm $" summit calendar ""
+expect "calendar actions" "^add conflicts list resolve rm $" summit calendar ""
 expect "global options" "--json.*--socket.*--tz" summit --
 expect "list options" "--from.*--limit.*--search.*--tag.*--to" summit list --
 expect "add options" "--all-day.*--at.*--description.*--duration.*--end.*--location.*--remind.*--status.*--tag.*--tz" summit add Title --
