@@ -15,6 +15,9 @@ namespace summit::sync {
 namespace {
 
 constexpr std::size_t k_max_password = 4096;
+// The most resources one collection may list: each is fetched and held in
+// memory until the loop writes them (one transaction).
+constexpr std::size_t k_max_resources = 20000;
 
 std::string last_segment(const std::string &url) {
   std::string path = href_path(url);
@@ -267,6 +270,13 @@ SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &
       return out;
     }
     listed = std::move(*etags);
+  }
+  if (listed.size() > k_max_resources) {
+    out.error =
+        fmt::format("{} lists {} resources; summit syncs a collection of at most {}; "
+                    "nothing was pulled",
+                    core::quoted_for_message(collection, 200), listed.size(), k_max_resources);
+    return out;
   }
   if (full) {
     std::set<std::string> present;
