@@ -278,7 +278,7 @@ public:
     };
     poller_options.run_on_loop = on_loop;
     poller_options.on_change = [this] { changed(); };
-    poller_options.hold_writes = [this](std::chrono::milliseconds expected) {
+    const auto reminders_first = [this](std::chrono::milliseconds expected) {
       if (hold_writes()) {
         return true;
       }
@@ -290,6 +290,7 @@ public:
       const auto until = *wake - std::chrono::system_clock::now();
       return until <= expected && until > -std::chrono::milliseconds(50);
     };
+    poller_options.hold_writes = reminders_first;
     poller_options.run_on_loop_after_pause = after_pause;
     m_poller = std::make_unique<server::SubscriptionPoller>(m_io.get_executor(), *m_store,
                                                             std::move(poller_options));
@@ -304,6 +305,8 @@ public:
     };
     caldav_options.run_on_loop = on_loop;
     caldav_options.on_change = [this] { changed(); };
+    caldav_options.hold_writes = reminders_first;
+    caldav_options.run_on_loop_after_pause = after_pause;
     caldav_options.max_deletion_share = m_settings.config.caldav_max_deletion_share;
     caldav_options.after_change = m_settings.config.caldav_after_change;
     m_caldav = std::make_unique<server::CaldavSyncer>(m_io.get_executor(), *m_store,

@@ -311,9 +311,28 @@ void CaldavSyncer::synced(const store::Calendar &calendar, bool allow_deletions,
 
 void CaldavSyncer::apply(const store::Calendar &calendar, bool allow_deletions,
                          sync::SyncOutput output, std::vector<store::CaldavResource> parsed,
-                         std::vector<std::string> skipped) {
+                         std::vector<std::string> skipped,
+                         std::optional<std::chrono::steady_clock::time_point> held_since) {
   if (m_stopped) {
     return;
+  }
+  // Due reminders go first, as for a subscription's replacement: while one
+  // falls due before this write would end, it waits on the loop.
+  const std::size_t writes = parsed.size() + output.gone.size() + output.pushed.size();
+  if (m_options.hold_writes && m_options.run_on_loop_after_pause &&
+      m_options.hold_writes(expected_write(writes))) {
+    const auto first = held_since.value_or(std::chrono::steady_clock::now());
+    if (std::chrono::steady_clock::now() - first < k_max_hold) {
+      m_options.run_on_loop_after_pause([weak = std::weak_ptr(m_self), calendar, allow_deletions,
+                                         o = std::move(output), p = std::move(parsed),
+                                         s = std::move(skipped), first]() mutable {
+        if (auto self = weak.lock()) {
+          (*self)->apply(calendar, allow_deletions, std::move(o), std::move(p), std::move(s),
+                         first);
+        }
+      });
+      return;
+    }
   }
   const core::SysSeconds now = m_options.clock();
   auto current = m_calendars.find(calendar.name);

@@ -34,6 +34,12 @@ struct CaldavSyncOptions {
   std::function<void(std::function<void()>)> run_on_loop;
   // Called on the loop after a sync changed events (re-plan reminders).
   std::function<void()> on_change;
+  // As PollerOptions: whether a write expected to hold SQLite's write lock
+  // this long should wait (a reminder falls due before it would end); the
+  // write then waits on the loop (run_on_loop_after_pause), at most
+  // k_max_hold in all. Empty: never waits.
+  std::function<bool(std::chrono::milliseconds expected)> hold_writes;
+  std::function<void(std::function<void()>)> run_on_loop_after_pause;
   core::Clock clock = core::system_now;
   sync::FetchLimits limits = {32 * 1024 * 1024};
   // The mass-deletion guard: a pull that would remove more than this share
@@ -86,7 +92,8 @@ private:
   void begin(const store::Calendar &calendar, bool allow_deletions);
   void synced(const store::Calendar &calendar, bool allow_deletions, sync::SyncOutput output);
   void apply(const store::Calendar &calendar, bool allow_deletions, sync::SyncOutput output,
-             std::vector<store::CaldavResource> parsed, std::vector<std::string> skipped);
+             std::vector<store::CaldavResource> parsed, std::vector<std::string> skipped,
+             std::optional<std::chrono::steady_clock::time_point> held_since = std::nullopt);
   void finish(std::int64_t id, nlohmann::json outcome);
 
   store::EventStore &m_store;
