@@ -12,7 +12,8 @@ summitd instances and a real Radicale server this test starts on loopback
      listed conflict; `resolve --keep-local` pushes it back.
   4. The server goes away mid-sync (a proxy cuts the connection after a
      PUT reached the server): the change stays pending; the next sync
-     completes with no duplicate and no false conflict.
+     completes with no duplicate and no false conflict. A change made while
+     the server is down waits and is pushed when it is back.
   5. A sync-token the server refuses (valid-sync-token) falls back to a
      full comparison with no duplicate.
   6. A third-party client (python3-caldav) writes an event summit sees,
@@ -147,7 +148,11 @@ class CuttingProxy:
             threading.Thread(target=self.serve, args=(client,), daemon=True).start()
 
     def serve(self, client):
-        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:  # the server is down: so is the proxy, for this client
+            client.close()
+            return
         state = {"put": False}
 
         def pump(source, target, to_server):
@@ -395,6 +400,22 @@ def cut_tests(radicale, a, b, password):
     b.by_title("Cut talk")
 
 
+def offline_tests(radicale, a, b):
+    """Changes made while the server is down are pushed when it is back."""
+    radicale.stop()
+    a.run("add", "Made offline", "--at", "2030-04-03 10:00", "--tz", "UTC", "--calendar", "team")
+    failed = a.sync(expect=1)
+    check(failed.get("outcome") == "failed" and failed.get("error"),
+          f"the sync fails and says why: {failed}")
+    check(a.calendar()["state"] == "error" and a.calendar()["pending_changes"] == 1,
+          f"the change waits: {a.calendar()}")
+    radicale.start()
+    check(a.sync()["pushed"] == 1, "pushed once the server is back")
+    check(a.calendar()["state"] == "ok", "the error is cleared")
+    check(b.sync()["added"] >= 1, "B sees it")
+    b.by_title("Made offline")
+
+
 def token_tests(radicale, a):
     before = a.events()
     with sqlite3.connect(a.db, timeout=30) as db:
@@ -499,6 +520,7 @@ def main():
         series_tests(radicale, a, b)
         conflict_tests(a, b)
         cut_tests(radicale, a, b, password)
+        offline_tests(radicale, a, b)
         token_tests(radicale, a)
         third_party_tests(radicale, a)
         guard_tests(radicale, a, b)

@@ -67,6 +67,22 @@ TEST(CalendarView, sync_results_say_what_changed_or_why_not) {
   EXPECT_THAT(text, Not(HasSubstr("\x1b")));
 }
 
+TEST(CalendarView, a_caldav_sync_says_what_moved_each_way_and_its_conflicts) {
+  const json result = json::parse(R"({"calendars":[
+    {"name":"team","kind":"caldav","outcome":"updated","added":2,"updated":1,"removed":0,
+     "pushed":3,"conflicts":1,"skipped":[],"error":""},
+    {"name":"board","kind":"caldav","outcome":"failed","added":0,"updated":0,"removed":0,
+     "pushed":1,"conflicts":0,"skipped":[],
+     "error":"the server no longer lists 5 of the 7 events of 'board'\u001b[2J"}],
+    "skipped":[]})");
+  const std::string text = format_sync_result(result);
+  EXPECT_THAT(text, HasSubstr("team: 2 added, 1 updated, 0 removed, 3 pushed, 1 conflict "
+                              "(summit calendar conflicts team)\n"));
+  EXPECT_THAT(text, HasSubstr("board: 0 added, 0 updated, 0 removed, 1 pushed, 0 conflicts; "
+                              "failed: the server no longer lists 5 of the 7 events of 'board'"));
+  EXPECT_THAT(text, Not(HasSubstr("\x1b")));
+}
+
 TEST(CalendarView, status_words_name_the_last_sync_and_the_error) {
   EXPECT_EQ(calendar_status_words(calendars()[0]), "local, 17 events");
   EXPECT_EQ(calendar_status_words(calendars()[1]),
