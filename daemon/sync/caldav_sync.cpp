@@ -232,8 +232,9 @@ SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &
     return out;
   }
   out.ctag = own->ctag;
-  if (!own->ctag.empty() && own->ctag == input.ctag && input.pushes.empty() &&
-      !input.sync_token.empty()) {
+  // getctag changes with any change to the collection: the same one, and
+  // nothing pushed, means nothing to pull (with or without a sync-token).
+  if (!own->ctag.empty() && own->ctag == input.ctag && input.pushes.empty()) {
     out.unchanged = true;
     out.sync_token = input.sync_token;
     return out;
