@@ -113,6 +113,11 @@ int add_calendar(CommandSession &session, CalendarAddOptions options) {
   if (session.viewer() != nullptr) {
     params["tz"] = std::string(session.viewer()->name());
   }
+  if (options.caldav) {
+    // summitd looks for the collection first (discovery: a few requests,
+    // each bounded by the transfer limits).
+    session.client().set_timeout(k_sync_timeout);
+  }
   auto result = session.call(core::protocol::calendar_add, std::move(params));
   if (!result) {
     return result.error();
