@@ -49,3 +49,8 @@ CREATE TABLE caldav_conflicts (
   local_ics   TEXT    NOT NULL DEFAULT '',
   created     INTEGER NOT NULL
 );
+
+-- CalDAV calendars added before their sync was built said so in their
+-- state; they sync at the next start.
+UPDATE calendars SET state = 'never synced'
+WHERE kind = 'caldav' AND state LIKE 'not synced yet%';
