@@ -40,7 +40,9 @@ nlohmann::json calendar_json(const store::Calendar &calendar) {
   nlohmann::json out = nlohmann::json::object();
   out["name"] = calendar.name;
   out["kind"] = calendar.kind;
-  out["url"] = calendar.url;
+  // Shown, not stored: a feed's token stays out of replies (and so out of
+  // `summit calendar list` and scripts' logs); the fetch uses the stored URL.
+  out["url"] = core::redacted_url(calendar.url);
   out["events"] = calendar.events;
   out["every"] = calendar.kind == "subscription"
                      ? nlohmann::json(core::format_duration_iso(calendar.every))
@@ -177,7 +179,8 @@ core::Result<void> check_event_writable(store::EventStore &store, std::int64_t i
     return core::fail(ErrorCode::permission_denied,
                       fmt::format("event {} belongs to calendar '{}', a read-only subscription "
                                   "of {}: each new version of the feed replaces it",
-                                  id, calendar->name, core::quoted_for_message(calendar->url)));
+                                  id, calendar->name,
+                                  core::quoted_for_message(core::redacted_url(calendar->url))));
   }
   if (calendar->kind == "caldav") {
     return core::fail(ErrorCode::unavailable,
