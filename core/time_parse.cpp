@@ -927,7 +927,8 @@ Result<When> parse_iso(std::string_view text) {
 // - "midnight" is the start of the day (00:00), "noon" is 12:00.
 // - A day without a time is a whole day (kind date).
 Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_zone *zone,
-                        std::optional<date::local_days> time_alone_day) {
+                        std::optional<date::local_days> time_alone_day,
+                        const date::time_zone *day_zone) {
   const auto s = trim(text);
   if (s.empty()) {
     return fail(ErrorCode::invalid_params, "empty date/time; " + usage_hint());
@@ -948,7 +949,7 @@ Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_
       return instant_when(now + *d, zone);
     }
   }
-  const auto today = date::floor<date::days>(to_local(now, zone));
+  const auto today = date::floor<date::days>(to_local(now, day_zone != nullptr ? day_zone : zone));
   return WordReader(date_words(s), s, today).read(time_alone_day);
 }
 

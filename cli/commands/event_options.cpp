@@ -50,10 +50,13 @@ StartShape shape_of(core::Precision precision) {
   return StartShape::timed;
 }
 
+// `day_zone`: whose calendar day words count in (core::parse_when); the
+// event's zone when not given.
 core::Result<When> read_when(std::string_view option, const std::string &text, core::SysSeconds now,
                              const date::time_zone *zone,
-                             std::optional<date::local_days> time_alone_day = std::nullopt) {
-  auto when = core::parse_when(text, now, zone, time_alone_day);
+                             std::optional<date::local_days> time_alone_day = std::nullopt,
+                             const date::time_zone *day_zone = nullptr) {
+  auto when = core::parse_when(text, now, zone, time_alone_day, day_zone);
   if (!when) {
     return fail(ErrorCode::invalid_params, fmt::format("{}: {}", option, when.error().message));
   }
@@ -110,8 +113,9 @@ date::local_days day_of(const When &when, const date::time_zone *zone) {
 // `time_alone_day`: the day "10:00" means (an edit keeps the event's day).
 core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, core::SysSeconds now,
                                       const date::time_zone *zone,
-                                      std::optional<date::local_days> time_alone_day = {}) {
-  auto when = read_when("--at", text, now, zone, time_alone_day);
+                                      std::optional<date::local_days> time_alone_day = {},
+                                      const date::time_zone *day_zone = nullptr) {
+  auto when = read_when("--at", text, now, zone, time_alone_day, day_zone);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -133,8 +137,9 @@ core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, cor
 // on the start's day.
 core::Result<std::string> end_to_wire(const std::string &text, StartShape shape,
                                       date::local_days start_day, core::SysSeconds now,
-                                      const date::time_zone *zone) {
-  auto when = read_when("--end", text, now, zone, start_day);
+                                      const date::time_zone *zone,
+                                      const date::time_zone *day_zone = nullptr) {
+  auto when = read_when("--end", text, now, zone, start_day, day_zone);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -517,7 +522,7 @@ core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSecon
 }
 
 core::Result<json> build_add_params(const EventOptions &options, core::SysSeconds now,
-                                    const date::time_zone *zone) {
+                                    const date::time_zone *zone, const date::time_zone *day_zone) {
   if (!options.title) {
     return fail(ErrorCode::invalid_params, "add: give the event's title");
   }
@@ -529,7 +534,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
     return fail(ErrorCode::invalid_params, "give --end or --duration, not both");
   }
   json params = json::object();
-  auto start = start_to_wire(*options.at, options.all_day, now, zone);
+  auto start = start_to_wire(*options.at, options.all_day, now, zone, {}, day_zone);
   if (!start) {
     return tl::unexpected(start.error());
   }
@@ -543,7 +548,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
                      ? std::string(core::k_floating)
                      : zone->name();
   if (options.end) {
-    auto end = end_to_wire(*options.end, start->shape, start->day, now, zone);
+    auto end = end_to_wire(*options.end, start->shape, start->day, now, zone, day_zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
@@ -568,7 +573,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
 
 core::Result<json> build_update_params(const core::Event &current, const EventOptions &options,
                                        core::SysSeconds now, const date::time_zone *zone,
-                                       bool require_change) {
+                                       bool require_change, const date::time_zone *day_zone) {
   if ((options.end || options.duration) && options.clear_end) {
     return fail(ErrorCode::invalid_params, "give --end/--duration or --no-end, not both");
   }
@@ -591,9 +596,25 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   }
   if (options.at) {
     // "--at 10:00" moves the event within its own day.
-    auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day);
+    auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day, day_zone);
     if (!start) {
       return tl::unexpected(start.error());
+    }
+    // An all-day event given a time of day becomes a timed one, whose
+    // length cannot be its days (a 3-day conference "at 10:00" does not
+    // last until 10:00 three days later) nor nothing: asked for.
+    if (current.precision == core::Precision::all_day && start->shape == StartShape::timed &&
+        !options.end && !options.duration && !options.clear_end) {
+      const auto days = std::max<long>(
+          1, static_cast<long>(
+                 date::floor<date::days>(current.end_local - current.start_local).count()));
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--at: event {} is all-day ({} day{} from {}); at a time of day it "
+                              "needs a length too: add --duration (such as 2h), --end (such as "
+                              "\"{} 18:00\") or --no-end (a point in time)",
+                              current.id, days, days == 1 ? "" : "s",
+                              core::format_human_date(current.start_local),
+                              core::format_iso_date(core::LocalSeconds{start->day})));
     }
     params["start"] = start->value;
     shape = start->shape;
@@ -618,7 +639,7 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
     changed = true;
   }
   if (options.end) {
-    auto end = end_to_wire(*options.end, shape, start_day, now, zone);
+    auto end = end_to_wire(*options.end, shape, start_day, now, zone, day_zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
@@ -756,6 +777,15 @@ core::Result<std::string> duration_param(const std::string &text) { return durat
 
 core::Result<std::string> status_param(const std::string &text) { return status_to_wire(text); }
 
+namespace {
+
+// 10000-01-01T00:00:00Z: the first instant past what the protocol's
+// four-digit years can write.
+constexpr core::SysSeconds k_first_unwritable_instant{
+    date::sys_days{date::year{10000} / date::January / 1}.time_since_epoch()};
+
+} // namespace
+
 core::Result<json> build_range_params(const std::optional<std::string> &from_text,
                                       const std::optional<std::string> &to_text,
                                       core::SysSeconds now, const date::time_zone *viewer_zone) {
@@ -776,7 +806,12 @@ core::Result<json> build_range_params(const std::optional<std::string> &from_tex
       return tl::unexpected(when.error());
     }
     to = instant_of(*when, viewer_zone, /*through_end=*/true);
-    params["to"] = core::format_iso_utc(*to);
+    // The end of 9999-12-31 (the last day ISO 8601's four-digit years can
+    // write) is 10000-01-01, which no instant on the wire can name: a range
+    // that reaches it has no end, as without --to.
+    if (*to < k_first_unwritable_instant) {
+      params["to"] = core::format_iso_utc(*to);
+    }
   }
   if (from && to && *to <= *from) {
     return fail(ErrorCode::invalid_params,
@@ -805,6 +840,13 @@ core::Result<json> build_list_params(const ListOptions &options, core::SysSecond
   if (options.limit) {
     if (*options.limit < 1) {
       return fail(ErrorCode::invalid_params, "--limit: give a number of events, 1 or more");
+    }
+    if (*options.limit > k_max_list_rows) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--limit: at most {} events are listed at once; list the next "
+                              "ones with --from set to the last start listed, or narrow "
+                              "--from/--to",
+                              k_max_list_rows));
     }
     params["limit"] = *options.limit;
   }
