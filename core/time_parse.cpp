@@ -866,6 +866,15 @@ DateWords date_words(std::string_view text) {
 Result<When> parse_iso(std::string_view text) {
   const auto s = trim(text);
   When w;
+  // "10000-01-01T00:00:00Z" (the end of 9999-12-31, as a careless client
+  // may compute it) would otherwise be cut to "10000-01-0".
+  if (const auto digits = s.find_first_not_of("0123456789");
+      digits != std::string_view::npos && digits > 4 && s[digits] == '-') {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("'{}': the year has {} digits; dates are read from 0000-01-01 to "
+                            "9999-12-31 (for a range without an end, leave `to` out)",
+                            s, digits));
+  }
   if (s.size() == 7) {
     const auto ym = scan_year_month(s);
     if (!ym) {
