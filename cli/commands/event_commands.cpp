@@ -390,10 +390,13 @@ int list_events(CommandSession &session, const ListOptions &options) {
     session.out() << table.finish();
   }
   if (listing.left_some()) {
-    session.say(fmt::format("more events match than the {} listed; pass a larger --limit (at "
-                            "most {}), narrow --from/--to, or list on with --from set to the "
-                            "last start listed",
-                            cap, k_max_list_rows));
+    const std::string larger =
+        cap < static_cast<std::size_t>(k_max_list_rows)
+            ? fmt::format("pass a larger --limit (at most {}), ", k_max_list_rows)
+            : std::string();
+    session.say(fmt::format("more events match than the {} listed; {}narrow --from/--to, or list "
+                            "on with --from set to the last start listed",
+                            cap, larger));
   } else if (!session.json_output() && !options.from && !options.to && !options.tag &&
              !options.search) {
     say_hidden_earlier(session, listed.size());
