@@ -185,14 +185,15 @@ core::Result<std::string> duration_to_wire(const std::string &text) {
 // that, a time at which to remind ("2025-09-19 09:00"), read in the event's
 // zone and sent as a UTC instant.
 core::Result<json> reminders_to_wire(const std::vector<std::string> &texts, core::SysSeconds now,
-                                     const date::time_zone *zone) {
+                                     const date::time_zone *zone,
+                                     const date::time_zone *day_zone = nullptr) {
   json reminders = json::array();
   for (const std::string &text : texts) {
     if (auto before = core::parse_duration(text)) {
       reminders.push_back(core::format_duration_iso(*before));
       continue;
     }
-    auto when = core::parse_when(text, now, zone);
+    auto when = core::parse_when(text, now, zone, std::nullopt, day_zone);
     if (when && when->kind == When::Kind::instant) {
       reminders.push_back(json{{"at", core::format_iso_utc(when->instant)}});
       continue;
@@ -265,8 +266,9 @@ core::Result<json> edited_tags(const core::Event &current, const EventOptions &o
 
 // The reminder --add-remind or --rm-remind names, read as --remind reads it.
 core::Result<core::Reminder> read_reminder(const std::string &option, const std::string &text,
-                                           core::SysSeconds now, const date::time_zone *zone) {
-  auto wire = reminders_to_wire({text}, now, zone);
+                                           core::SysSeconds now, const date::time_zone *zone,
+                                           const date::time_zone *day_zone) {
+  auto wire = reminders_to_wire({text}, now, zone, day_zone);
   if (!wire) {
     return fail(ErrorCode::invalid_params,
                 option + wire.error().message.substr(std::string("--remind").size()));
@@ -281,10 +283,11 @@ core::Result<core::Reminder> read_reminder(const std::string &option, const std:
 
 // The event's reminders after --rm-remind and --add-remind.
 core::Result<json> edited_reminders(const core::Event &current, const EventOptions &options,
-                                    core::SysSeconds now, const date::time_zone *zone) {
+                                    core::SysSeconds now, const date::time_zone *zone,
+                                    const date::time_zone *day_zone) {
   std::vector<core::Reminder> reminders = current.reminders;
   for (const std::string &text : options.remove_reminders) {
-    auto gone = read_reminder("--rm-remind", text, now, zone);
+    auto gone = read_reminder("--rm-remind", text, now, zone, day_zone);
     if (!gone) {
       return tl::unexpected(gone.error());
     }
@@ -306,7 +309,7 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
     reminders.erase(at);
   }
   for (const std::string &text : options.add_reminders) {
-    auto added = read_reminder("--add-remind", text, now, zone);
+    auto added = read_reminder("--add-remind", text, now, zone, day_zone);
     if (!added) {
       return tl::unexpected(added.error());
     }
@@ -325,7 +328,7 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
 // anything was set.
 core::Result<bool> apply_list_edits(const core::Event &current, const EventOptions &options,
                                     core::SysSeconds now, const date::time_zone *zone,
-                                    json &params) {
+                                    const date::time_zone *day_zone, json &params) {
   const bool tag_edits = !options.add_tags.empty() || !options.remove_tags.empty();
   const bool reminder_edits = !options.add_reminders.empty() || !options.remove_reminders.empty();
   if (tag_edits && (options.tags || options.clear_tags)) {
@@ -344,7 +347,7 @@ core::Result<bool> apply_list_edits(const core::Event &current, const EventOptio
     params["tags"] = std::move(*tags);
   }
   if (reminder_edits) {
-    auto reminders = edited_reminders(current, options, now, zone);
+    auto reminders = edited_reminders(current, options, now, zone, day_zone);
     if (!reminders) {
       return tl::unexpected(reminders.error());
     }
@@ -400,7 +403,8 @@ core::Result<void> check_texts(const EventOptions &options) {
 // Sets the fields add and edit share and that need no knowledge of the
 // start. Returns whether anything was set.
 core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds now,
-                                const date::time_zone *zone, bool empty_clears, json &params) {
+                                const date::time_zone *zone, const date::time_zone *day_zone,
+                                bool empty_clears, json &params) {
   if (auto texts = check_texts(options); !texts) {
     return tl::unexpected(texts.error());
   }
@@ -449,7 +453,7 @@ core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds no
     params["reminders"] = json::array();
     changed = true;
   } else if (options.reminders) {
-    auto reminders = reminders_to_wire(*options.reminders, now, zone);
+    auto reminders = reminders_to_wire(*options.reminders, now, zone, day_zone);
     if (!reminders) {
       return tl::unexpected(reminders.error());
     }
@@ -554,7 +558,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
     }
     params["end"] = *end;
   }
-  auto common = apply_common(options, now, zone, /*empty_clears=*/false, params);
+  auto common = apply_common(options, now, zone, day_zone, /*empty_clears=*/false, params);
   if (!common) {
     return tl::unexpected(common.error());
   }
@@ -646,11 +650,11 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
     params["end"] = *end;
     changed = true;
   }
-  auto common = apply_common(options, now, zone, /*empty_clears=*/true, params);
+  auto common = apply_common(options, now, zone, day_zone, /*empty_clears=*/true, params);
   if (!common) {
     return tl::unexpected(common.error());
   }
-  auto lists = apply_list_edits(current, options, now, zone, params);
+  auto lists = apply_list_edits(current, options, now, zone, day_zone, params);
   if (!lists) {
     return tl::unexpected(lists.error());
   }

@@ -360,3 +360,12 @@ TEST(ListParams, a_to_past_9999_means_no_end_and_a_limit_is_bounded) {
             "--limit: at most 100000 events are listed at once; list the next ones with --from "
             "set to the last start listed, or narrow --from/--to");
 }
+
+TEST(AddParams, a_reminder_at_a_day_word_counts_in_the_users_calendar) {
+  EventOptions options = at("2025-09-10 10:00");
+  options.reminders = std::vector<std::string>{"tomorrow 09:00"};
+  auto params = build_add_params(options, k_now, zone("Pacific/Kiritimati"), zone("UTC"));
+  ASSERT_TRUE(params) << params.error().message;
+  // The user's tomorrow (Tue 2 Sep), 09:00 on Kiritimati (UTC+14): 19:00 UTC on the 1st.
+  EXPECT_EQ((*params)["reminders"], json::array({json{{"at", "2025-09-01T19:00:00Z"}}}));
+}
