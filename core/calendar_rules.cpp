@@ -74,6 +74,60 @@ std::string quoted_for_message(std::string_view value, std::size_t max) {
   return "'" + shown + "'";
 }
 
+std::string redacted_url(std::string_view url) {
+  std::string shown;
+  shown.reserve(url.size());
+  const std::size_t scheme_end = url.find("://");
+  std::string_view rest = url;
+  if (scheme_end != std::string_view::npos) {
+    shown.append(url.substr(0, scheme_end + 3));
+    rest = url.substr(scheme_end + 3);
+    const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+    if (const std::size_t at = host.rfind('@'); at != std::string_view::npos) {
+      shown += "…@";
+      rest.remove_prefix(at + 1);
+    }
+  }
+  const std::size_t query = rest.find_first_of("?#");
+  shown.append(rest.substr(0, query));
+  if (query == std::string_view::npos) {
+    return shown;
+  }
+  rest.remove_prefix(query);
+  const std::size_t fragment = rest.find('#');
+  if (rest.front() == '?') {
+    shown += '?';
+    std::string_view parameters =
+        rest.substr(1, fragment == std::string_view::npos ? rest.size() - 1 : fragment - 1);
+    bool first = true;
+    while (true) {
+      const std::size_t amp = parameters.find('&');
+      const std::string_view parameter = parameters.substr(0, amp);
+      if (!first) {
+        shown += '&';
+      }
+      first = false;
+      const std::size_t equals = parameter.find('=');
+      if (equals != std::string_view::npos) {
+        shown.append(parameter.substr(0, equals + 1));
+        if (equals + 1 < parameter.size()) {
+          shown += "…";
+        }
+      } else if (!parameter.empty()) {
+        shown += "…";
+      }
+      if (amp == std::string_view::npos) {
+        break;
+      }
+      parameters.remove_prefix(amp + 1);
+    }
+  }
+  if (fragment != std::string_view::npos) {
+    shown += fragment + 1 < rest.size() ? "#…" : "#";
+  }
+  return shown;
+}
+
 Result<void> check_calendar_name(std::string_view name) {
   if (name.empty()) {
     return fail(ErrorCode::invalid_params,

@@ -59,4 +59,12 @@ Result<void> check_password_file_mode(const std::string &path, mode_t mode);
 // bytes with "..." so that a long name or URL cannot flood a line.
 std::string quoted_for_message(std::string_view text, std::size_t max = 80);
 
+// A calendar's URL as it is shown (calendar.list, messages, the log): the
+// value of every query parameter and the fragment replaced by "…", and so
+// any user name or password ("https://example.org/cal.ics?token=…&lang=…",
+// "https://…@example.org/"). A feed's secret is often a query parameter;
+// no list of names can know which ones are, so none is shown. The stored
+// URL, which the fetch uses, is left whole.
+std::string redacted_url(std::string_view url);
+
 } // namespace summit::core

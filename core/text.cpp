@@ -9,10 +9,23 @@ namespace summit::core::text {
 
 namespace {
 
+// Shown escaped: C1 controls; the bidi marks, embeddings, overrides and
+// isolates that reorder what follows (U+061C, U+200E-U+200F, U+202A-U+202E,
+// U+2066-U+2069); the line and paragraph separators; and the invisible
+// format characters that make two texts look the same (zero-width space,
+// non-joiner and joiner U+200B-U+200D, word joiner and invisible operators
+// U+2060-U+2064, the byte order mark / zero-width no-break space U+FEFF).
 bool reorders_or_breaks(char32_t code) {
-  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200E || code == 0x200F ||
-         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
-         code == 0x2028 || code == 0x2029;
+  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || (code >= 0x200B && code <= 0x200F) ||
+         (code >= 0x202A && code <= 0x202E) || (code >= 0x2060 && code <= 0x2064) ||
+         (code >= 0x2066 && code <= 0x2069) || code == 0x2028 || code == 0x2029 || code == 0xFEFF;
+}
+
+// Pictographs that a zero-width joiner binds into one emoji ("👩‍💻"),
+// with the emoji variation selector and skin tones that may end one.
+bool joins_emoji(char32_t code) {
+  return (code >= 0x2600 && code <= 0x27BF) || code == 0xFE0F ||
+         (code >= 0x1F000 && code <= 0x1FAFF);
 }
 
 void append_escape(std::string &out, const char *format, unsigned value) {
@@ -68,14 +81,28 @@ std::size_t decode_utf8(std::string_view text, char32_t &code) {
 std::string escape_controls(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  char32_t previous = 0; // the code point before, 0 after an escape
   while (!text.empty()) {
     char32_t code = 0;
     const std::size_t length = decode_utf8(text, code);
     if (length == 0) {
       append_escape(out, "\\x%02x", static_cast<std::uint8_t>(text.front()));
       text.remove_prefix(1);
+      previous = 0;
       continue;
     }
+    // A joiner inside an emoji sequence is part of how it is drawn, not a
+    // hidden difference: kept between two pictographs, escaped elsewhere.
+    if (code == 0x200D && joins_emoji(previous)) {
+      char32_t next = 0;
+      if (decode_utf8(text.substr(length), next) != 0 && joins_emoji(next)) {
+        out.append(text.substr(0, length));
+        text.remove_prefix(length);
+        previous = code;
+        continue;
+      }
+    }
+    previous = code;
     if (code < 0x20 || code == 0x7F) {
       switch (code) {
       case '\n':
@@ -92,6 +119,7 @@ std::string escape_controls(std::string_view text) {
       }
     } else if (reorders_or_breaks(code)) {
       append_escape(out, "\\u%04x", static_cast<unsigned>(code));
+      previous = 0;
     } else {
       out.append(text.substr(0, length));
     }

@@ -89,8 +89,11 @@ std::size_t decode_utf8(std::string_view text, char32_t &code);
 // `text` safe to put on a terminal or in a log line, shown rather than
 // obeyed: C0 controls and DEL (\n, \r, \t, else \x1b), C1 controls
 // (U+0080-U+009F, \u009b), the bidi controls that reorder what follows
-// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and
-// paragraph separators (U+2028, U+2029) are written as escapes; so is every
+// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), the invisible
+// format characters that make two texts look alike (U+200B-U+200D,
+// U+2060-U+2064, U+FEFF: zero-width space, joiners, word joiner, BOM) and
+// the line and paragraph separators (U+2028, U+2029) are written as escapes
+// ("\u200b"); so is every
 // byte that is not part of valid UTF-8 (\x9b: an 8-bit CSI). Everything
 // else, wide characters and emoji included, passes unchanged.
 std::string escape_controls(std::string_view text);

@@ -866,6 +866,15 @@ DateWords date_words(std::string_view text) {
 Result<When> parse_iso(std::string_view text) {
   const auto s = trim(text);
   When w;
+  // "10000-01-01T00:00:00Z" (the end of 9999-12-31, as a careless client
+  // may compute it) would otherwise be cut to "10000-01-0".
+  if (const auto digits = s.find_first_not_of("0123456789");
+      digits != std::string_view::npos && digits > 4 && s[digits] == '-') {
+    return fail(ErrorCode::invalid_params,
+                fmt::format("'{}': the year has {} digits; dates are read from 0000-01-01 to "
+                            "9999-12-31 (for a range without an end, leave `to` out)",
+                            s, digits));
+  }
   if (s.size() == 7) {
     const auto ym = scan_year_month(s);
     if (!ym) {
@@ -927,7 +936,8 @@ Result<When> parse_iso(std::string_view text) {
 // - "midnight" is the start of the day (00:00), "noon" is 12:00.
 // - A day without a time is a whole day (kind date).
 Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_zone *zone,
-                        std::optional<date::local_days> time_alone_day) {
+                        std::optional<date::local_days> time_alone_day,
+                        const date::time_zone *day_zone) {
   const auto s = trim(text);
   if (s.empty()) {
     return fail(ErrorCode::invalid_params, "empty date/time; " + usage_hint());
@@ -948,7 +958,7 @@ Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_
       return instant_when(now + *d, zone);
     }
   }
-  const auto today = date::floor<date::days>(to_local(now, zone));
+  const auto today = date::floor<date::days>(to_local(now, day_zone != nullptr ? day_zone : zone));
   return WordReader(date_words(s), s, today).read(time_alone_day);
 }
 

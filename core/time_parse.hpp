@@ -45,9 +45,13 @@ Result<When> parse_iso(std::string_view text);
 // ambiguous, naming both readings. `now` and `zone` give "today" and
 // "friday" their meaning; a time given alone ("10:00") is on
 // `time_alone_day` when given (an edit keeps the event's day, an end the
-// start's), else today. Nothing here reads the real clock.
+// start's), else today. Nothing here reads the real clock. `day_zone`, when
+// given, is the zone whose calendar "today", "tomorrow" and "friday" count
+// in (the user's, for an event elsewhere: "tomorrow 10:00" is the user's
+// tomorrow, at 10:00 where the event is); `zone` still places instants.
 Result<When> parse_when(std::string_view text, SysSeconds now, const date::time_zone *zone,
-                        std::optional<date::local_days> time_alone_day = std::nullopt);
+                        std::optional<date::local_days> time_alone_day = std::nullopt,
+                        const date::time_zone *day_zone = nullptr);
 
 // Durations: "90s", "15m", "2h", "3d", "1w", combinations ("1h30m",
 // "1d 12h") and ISO 8601 ("P1DT2H", "PT15M", "P1W"). Negative and empty

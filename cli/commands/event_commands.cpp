@@ -5,6 +5,7 @@
 #include "cli/commands/zone_choice.hpp"
 #include "cli/views/event_view.hpp"
 #include "cli/views/recurrence_view.hpp"
+#include "core/calendar_rules.hpp"
 #include "core/event_json.hpp"
 #include "core/protocol.hpp"
 #include "core/time_format.hpp"
@@ -50,6 +51,29 @@ core::Result<ZoneChoice> event_zone(CommandSession &session, const EventOptions 
     return core::fail(choice.error().code, flag + ": " + choice.error().message);
   }
   return choice;
+}
+
+// The zone an edit reads and stores times in: the command's own --tz, else
+// the event's own zone. A new --location never moves the event to the
+// zone of the new place (its wall time would then be another instant);
+// when that zone differs, the note says so and how to move it (--tz).
+core::Result<ZoneChoice> edit_zone(CommandSession &session, const EventOptions &options,
+                                   const core::Event &current) {
+  auto own_zone = core::find_zone(current.tz);
+  const date::time_zone *own = own_zone ? *own_zone : session.viewer();
+  const std::string_view whose = own_zone ? "the event's zone" : "your zone";
+  if (options.tz || !own_zone || !options.location || options.location->empty()) {
+    return event_zone(session, options, own, whose);
+  }
+  ZoneChoice kept{own, false, {}};
+  auto placed = event_zone(session, options, own, whose);
+  if (placed && placed->inferred && placed->zone != own) {
+    kept.note = fmt::format("event {} keeps its zone {}: {} is in {}; to move the event's times "
+                            "there, add --tz {}",
+                            current.id, current.tz, core::quoted_for_message(*options.location),
+                            placed->zone->name(), placed->zone->name());
+  }
+  return kept;
 }
 
 // "Fri 31 Oct 2025 10:00, Fri 7 Nov 2025 10:00": RECURRENCE-IDs for people.
@@ -179,17 +203,18 @@ int edit_occurrence(CommandSession &session, const core::Event &current, Occurre
   auto own_zone = core::find_zone(current.tz);
   const date::time_zone *zone = own_zone ? *own_zone : session.viewer();
   if (target.edit == OccurrenceEdit::split) {
-    // The new series may move to another zone, as a plain edit may.
-    auto choice = event_zone(session, options, zone, "the event's zone");
+    // The new series may move to another zone with --tz, as a plain edit may.
+    auto choice = edit_zone(session, options, current);
     if (!choice) {
       return session.usage(choice.error().message);
     }
-    if (choice->zone->name() != current.tz) {
+    if (choice->zone->name() != current.tz || !choice->note.empty()) {
       session.say(choice->note);
     }
     zone = choice->zone;
   }
-  auto params = build_occurrence_params(current, target, options, session.now(), zone);
+  auto params =
+      build_occurrence_params(current, target, options, session.now(), zone, session.viewer());
   if (!params) {
     return session.usage(params.error().message);
   }
@@ -242,7 +267,7 @@ int add_event(CommandSession &session, const EventOptions &options) {
   if (!zone) {
     return session.usage(zone.error().message);
   }
-  auto params = build_add_params(options, session.now(), zone->zone);
+  auto params = build_add_params(options, session.now(), zone->zone, session.viewer());
   if (!params) {
     return session.usage(params.error().message);
   }
@@ -268,7 +293,7 @@ int edit_event(CommandSession &session, std::int64_t id, const EventOptions &opt
   if (!current) {
     return current.error();
   }
-  auto target = read_occurrence_target(occurrence, *current, session.now());
+  auto target = read_occurrence_target(occurrence, *current, session.now(), session.viewer());
   if (!target) {
     return target.error().code == core::ErrorCode::conflict
                ? session.refused(target.error().message)
@@ -277,18 +302,17 @@ int edit_event(CommandSession &session, std::int64_t id, const EventOptions &opt
   if (*target) {
     return edit_occurrence(session, *current, std::move(**target), options);
   }
-  auto own_zone = core::find_zone(current->tz);
-  auto zone = event_zone(session, options, own_zone ? *own_zone : session.viewer(),
-                         own_zone ? "the event's zone" : "your zone");
+  auto zone = edit_zone(session, options, *current);
   if (!zone) {
     return session.usage(zone.error().message);
   }
-  auto params = build_update_params(*current, options, session.now(), zone->zone);
+  auto params = build_update_params(*current, options, session.now(), zone->zone,
+                                    /*require_change=*/true, session.viewer());
   if (!params) {
     return session.usage(params.error().message);
   }
   // Renaming the place within the same zone needs no comment.
-  if (zone->zone->name() != current->tz) {
+  if (zone->zone->name() != current->tz || !zone->note.empty()) {
     session.say(zone->note);
   }
   for (const std::string &note : replacement_notes(*current, options, zone->zone)) {
@@ -366,7 +390,13 @@ int list_events(CommandSession &session, const ListOptions &options) {
     session.out() << table.finish();
   }
   if (listing.left_some()) {
-    session.say("more events match; pass --limit or narrow --from/--to to see them");
+    const std::string larger =
+        cap < static_cast<std::size_t>(k_max_list_rows)
+            ? fmt::format("pass a larger --limit (at most {}), ", k_max_list_rows)
+            : std::string();
+    session.say(fmt::format("more events match than the {} listed; {}narrow --from/--to, or list "
+                            "on with --from set to the last start listed",
+                            cap, larger));
   } else if (!session.json_output() && !options.from && !options.to && !options.tag &&
              !options.search) {
     say_hidden_earlier(session, listed.size());

@@ -50,10 +50,13 @@ StartShape shape_of(core::Precision precision) {
   return StartShape::timed;
 }
 
+// `day_zone`: whose calendar day words count in (core::parse_when); the
+// event's zone when not given.
 core::Result<When> read_when(std::string_view option, const std::string &text, core::SysSeconds now,
                              const date::time_zone *zone,
-                             std::optional<date::local_days> time_alone_day = std::nullopt) {
-  auto when = core::parse_when(text, now, zone, time_alone_day);
+                             std::optional<date::local_days> time_alone_day = std::nullopt,
+                             const date::time_zone *day_zone = nullptr) {
+  auto when = core::parse_when(text, now, zone, time_alone_day, day_zone);
   if (!when) {
     return fail(ErrorCode::invalid_params, fmt::format("{}: {}", option, when.error().message));
   }
@@ -110,8 +113,9 @@ date::local_days day_of(const When &when, const date::time_zone *zone) {
 // `time_alone_day`: the day "10:00" means (an edit keeps the event's day).
 core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, core::SysSeconds now,
                                       const date::time_zone *zone,
-                                      std::optional<date::local_days> time_alone_day = {}) {
-  auto when = read_when("--at", text, now, zone, time_alone_day);
+                                      std::optional<date::local_days> time_alone_day = {},
+                                      const date::time_zone *day_zone = nullptr) {
+  auto when = read_when("--at", text, now, zone, time_alone_day, day_zone);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -133,8 +137,9 @@ core::Result<WireStart> start_to_wire(const std::string &text, bool all_day, cor
 // on the start's day.
 core::Result<std::string> end_to_wire(const std::string &text, StartShape shape,
                                       date::local_days start_day, core::SysSeconds now,
-                                      const date::time_zone *zone) {
-  auto when = read_when("--end", text, now, zone, start_day);
+                                      const date::time_zone *zone,
+                                      const date::time_zone *day_zone = nullptr) {
+  auto when = read_when("--end", text, now, zone, start_day, day_zone);
   if (!when) {
     return tl::unexpected(when.error());
   }
@@ -180,14 +185,15 @@ core::Result<std::string> duration_to_wire(const std::string &text) {
 // that, a time at which to remind ("2025-09-19 09:00"), read in the event's
 // zone and sent as a UTC instant.
 core::Result<json> reminders_to_wire(const std::vector<std::string> &texts, core::SysSeconds now,
-                                     const date::time_zone *zone) {
+                                     const date::time_zone *zone,
+                                     const date::time_zone *day_zone = nullptr) {
   json reminders = json::array();
   for (const std::string &text : texts) {
     if (auto before = core::parse_duration(text)) {
       reminders.push_back(core::format_duration_iso(*before));
       continue;
     }
-    auto when = core::parse_when(text, now, zone);
+    auto when = core::parse_when(text, now, zone, std::nullopt, day_zone);
     if (when && when->kind == When::Kind::instant) {
       reminders.push_back(json{{"at", core::format_iso_utc(when->instant)}});
       continue;
@@ -260,8 +266,9 @@ core::Result<json> edited_tags(const core::Event &current, const EventOptions &o
 
 // The reminder --add-remind or --rm-remind names, read as --remind reads it.
 core::Result<core::Reminder> read_reminder(const std::string &option, const std::string &text,
-                                           core::SysSeconds now, const date::time_zone *zone) {
-  auto wire = reminders_to_wire({text}, now, zone);
+                                           core::SysSeconds now, const date::time_zone *zone,
+                                           const date::time_zone *day_zone) {
+  auto wire = reminders_to_wire({text}, now, zone, day_zone);
   if (!wire) {
     return fail(ErrorCode::invalid_params,
                 option + wire.error().message.substr(std::string("--remind").size()));
@@ -276,10 +283,11 @@ core::Result<core::Reminder> read_reminder(const std::string &option, const std:
 
 // The event's reminders after --rm-remind and --add-remind.
 core::Result<json> edited_reminders(const core::Event &current, const EventOptions &options,
-                                    core::SysSeconds now, const date::time_zone *zone) {
+                                    core::SysSeconds now, const date::time_zone *zone,
+                                    const date::time_zone *day_zone) {
   std::vector<core::Reminder> reminders = current.reminders;
   for (const std::string &text : options.remove_reminders) {
-    auto gone = read_reminder("--rm-remind", text, now, zone);
+    auto gone = read_reminder("--rm-remind", text, now, zone, day_zone);
     if (!gone) {
       return tl::unexpected(gone.error());
     }
@@ -301,7 +309,7 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
     reminders.erase(at);
   }
   for (const std::string &text : options.add_reminders) {
-    auto added = read_reminder("--add-remind", text, now, zone);
+    auto added = read_reminder("--add-remind", text, now, zone, day_zone);
     if (!added) {
       return tl::unexpected(added.error());
     }
@@ -320,7 +328,7 @@ core::Result<json> edited_reminders(const core::Event &current, const EventOptio
 // anything was set.
 core::Result<bool> apply_list_edits(const core::Event &current, const EventOptions &options,
                                     core::SysSeconds now, const date::time_zone *zone,
-                                    json &params) {
+                                    const date::time_zone *day_zone, json &params) {
   const bool tag_edits = !options.add_tags.empty() || !options.remove_tags.empty();
   const bool reminder_edits = !options.add_reminders.empty() || !options.remove_reminders.empty();
   if (tag_edits && (options.tags || options.clear_tags)) {
@@ -339,7 +347,7 @@ core::Result<bool> apply_list_edits(const core::Event &current, const EventOptio
     params["tags"] = std::move(*tags);
   }
   if (reminder_edits) {
-    auto reminders = edited_reminders(current, options, now, zone);
+    auto reminders = edited_reminders(current, options, now, zone, day_zone);
     if (!reminders) {
       return tl::unexpected(reminders.error());
     }
@@ -395,7 +403,8 @@ core::Result<void> check_texts(const EventOptions &options) {
 // Sets the fields add and edit share and that need no knowledge of the
 // start. Returns whether anything was set.
 core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds now,
-                                const date::time_zone *zone, bool empty_clears, json &params) {
+                                const date::time_zone *zone, const date::time_zone *day_zone,
+                                bool empty_clears, json &params) {
   if (auto texts = check_texts(options); !texts) {
     return tl::unexpected(texts.error());
   }
@@ -444,7 +453,7 @@ core::Result<bool> apply_common(const EventOptions &options, core::SysSeconds no
     params["reminders"] = json::array();
     changed = true;
   } else if (options.reminders) {
-    auto reminders = reminders_to_wire(*options.reminders, now, zone);
+    auto reminders = reminders_to_wire(*options.reminders, now, zone, day_zone);
     if (!reminders) {
       return tl::unexpected(reminders.error());
     }
@@ -517,7 +526,7 @@ core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSecon
 }
 
 core::Result<json> build_add_params(const EventOptions &options, core::SysSeconds now,
-                                    const date::time_zone *zone) {
+                                    const date::time_zone *zone, const date::time_zone *day_zone) {
   if (!options.title) {
     return fail(ErrorCode::invalid_params, "add: give the event's title");
   }
@@ -529,7 +538,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
     return fail(ErrorCode::invalid_params, "give --end or --duration, not both");
   }
   json params = json::object();
-  auto start = start_to_wire(*options.at, options.all_day, now, zone);
+  auto start = start_to_wire(*options.at, options.all_day, now, zone, {}, day_zone);
   if (!start) {
     return tl::unexpected(start.error());
   }
@@ -543,13 +552,13 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
                      ? std::string(core::k_floating)
                      : zone->name();
   if (options.end) {
-    auto end = end_to_wire(*options.end, start->shape, start->day, now, zone);
+    auto end = end_to_wire(*options.end, start->shape, start->day, now, zone, day_zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
     params["end"] = *end;
   }
-  auto common = apply_common(options, now, zone, /*empty_clears=*/false, params);
+  auto common = apply_common(options, now, zone, day_zone, /*empty_clears=*/false, params);
   if (!common) {
     return tl::unexpected(common.error());
   }
@@ -568,7 +577,7 @@ core::Result<json> build_add_params(const EventOptions &options, core::SysSecond
 
 core::Result<json> build_update_params(const core::Event &current, const EventOptions &options,
                                        core::SysSeconds now, const date::time_zone *zone,
-                                       bool require_change) {
+                                       bool require_change, const date::time_zone *day_zone) {
   if ((options.end || options.duration) && options.clear_end) {
     return fail(ErrorCode::invalid_params, "give --end/--duration or --no-end, not both");
   }
@@ -591,9 +600,25 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
   }
   if (options.at) {
     // "--at 10:00" moves the event within its own day.
-    auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day);
+    auto start = start_to_wire(*options.at, options.all_day, now, zone, start_day, day_zone);
     if (!start) {
       return tl::unexpected(start.error());
+    }
+    // An all-day event given a time of day becomes a timed one, whose
+    // length cannot be its days (a 3-day conference "at 10:00" does not
+    // last until 10:00 three days later) nor nothing: asked for.
+    if (current.precision == core::Precision::all_day && start->shape == StartShape::timed &&
+        !options.end && !options.duration && !options.clear_end) {
+      const auto days = std::max<long>(
+          1, static_cast<long>(
+                 date::floor<date::days>(current.end_local - current.start_local).count()));
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--at: event {} is all-day ({} day{} from {}); at a time of day it "
+                              "needs a length too: add --duration (such as 2h), --end (such as "
+                              "\"{} 18:00\") or --no-end (a point in time)",
+                              current.id, days, days == 1 ? "" : "s",
+                              core::format_human_date(current.start_local),
+                              core::format_iso_date(core::LocalSeconds{start->day})));
     }
     params["start"] = start->value;
     shape = start->shape;
@@ -618,18 +643,18 @@ core::Result<json> build_update_params(const core::Event &current, const EventOp
     changed = true;
   }
   if (options.end) {
-    auto end = end_to_wire(*options.end, shape, start_day, now, zone);
+    auto end = end_to_wire(*options.end, shape, start_day, now, zone, day_zone);
     if (!end) {
       return tl::unexpected(end.error());
     }
     params["end"] = *end;
     changed = true;
   }
-  auto common = apply_common(options, now, zone, /*empty_clears=*/true, params);
+  auto common = apply_common(options, now, zone, day_zone, /*empty_clears=*/true, params);
   if (!common) {
     return tl::unexpected(common.error());
   }
-  auto lists = apply_list_edits(current, options, now, zone, params);
+  auto lists = apply_list_edits(current, options, now, zone, day_zone, params);
   if (!lists) {
     return tl::unexpected(lists.error());
   }
@@ -756,6 +781,15 @@ core::Result<std::string> duration_param(const std::string &text) { return durat
 
 core::Result<std::string> status_param(const std::string &text) { return status_to_wire(text); }
 
+namespace {
+
+// 10000-01-01T00:00:00Z: the first instant past what the protocol's
+// four-digit years can write.
+constexpr core::SysSeconds k_first_unwritable_instant{
+    date::sys_days{date::year{10000} / date::January / 1}.time_since_epoch()};
+
+} // namespace
+
 core::Result<json> build_range_params(const std::optional<std::string> &from_text,
                                       const std::optional<std::string> &to_text,
                                       core::SysSeconds now, const date::time_zone *viewer_zone) {
@@ -776,7 +810,12 @@ core::Result<json> build_range_params(const std::optional<std::string> &from_tex
       return tl::unexpected(when.error());
     }
     to = instant_of(*when, viewer_zone, /*through_end=*/true);
-    params["to"] = core::format_iso_utc(*to);
+    // The end of 9999-12-31 (the last day ISO 8601's four-digit years can
+    // write) is 10000-01-01, which no instant on the wire can name: a range
+    // that reaches it has no end, as without --to.
+    if (*to < k_first_unwritable_instant) {
+      params["to"] = core::format_iso_utc(*to);
+    }
   }
   if (from && to && *to <= *from) {
     return fail(ErrorCode::invalid_params,
@@ -805,6 +844,13 @@ core::Result<json> build_list_params(const ListOptions &options, core::SysSecond
   if (options.limit) {
     if (*options.limit < 1) {
       return fail(ErrorCode::invalid_params, "--limit: give a number of events, 1 or more");
+    }
+    if (*options.limit > k_max_list_rows) {
+      return fail(ErrorCode::invalid_params,
+                  fmt::format("--limit: at most {} events are listed at once; list the next "
+                              "ones with --from set to the last start listed, or narrow "
+                              "--from/--to",
+                              k_max_list_rows));
     }
     params["limit"] = *options.limit;
   }

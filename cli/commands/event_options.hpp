@@ -63,17 +63,24 @@ struct ListOptions {
 // all-day --end (the last day) becomes the exclusive day after. Fails, with a
 // message naming the option, when a time, duration, reminder or status
 // cannot be read or does not fit the start (--all-day with a time of day).
+// `day_zone`: the user's zone, whose calendar "today", "tomorrow" and
+// "friday" count in (core::parse_when), when it is not the event's.
 core::Result<nlohmann::json> build_add_params(const EventOptions &options, core::SysSeconds now,
-                                              const date::time_zone *zone);
+                                              const date::time_zone *zone,
+                                              const date::time_zone *day_zone = nullptr);
 
 // event.update params changing `current` as `options` say. `zone` is the
 // zone the event will have (its own unless --tz or an inferred location
-// changes it); times are read in it. Fails like build_add_params, and (with
-// `require_change`) when nothing would change.
+// changes it); times are read in it, day words in `day_zone` (as for
+// build_add_params). Fails like build_add_params, and (with
+// `require_change`) when nothing would change; and when an all-day event
+// is given a time of day without --end, --duration or --no-end (its length
+// would be lost).
 core::Result<nlohmann::json> build_update_params(const core::Event &current,
                                                  const EventOptions &options, core::SysSeconds now,
                                                  const date::time_zone *zone,
-                                                 bool require_change = true);
+                                                 bool require_change = true,
+                                                 const date::time_zone *day_zone = nullptr);
 
 // The sentences that tell what --tag and --remind on edit replace
 // ("--tag replaces every tag of event 5 (it had cis, minsk); --add-tag adds
@@ -113,12 +120,18 @@ core::Result<std::string> repeat_to_wire(const std::string &text, core::SysSecon
 
 // The range of `list`, `export`, `agenda` and `cal`: `from`/`to` as UTC
 // instants (absent when not given) read in `viewer_zone`; a date or month
-// given as `to` includes that whole day or month. Fails, naming --from or
+// given as `to` includes that whole day or month; one whose end is past
+// 9999 (`--to 9999-12-31`) is sent as no end. Fails, naming --from or
 // --to, when a time cannot be read or `to` is not after `from`.
 core::Result<nlohmann::json> build_range_params(const std::optional<std::string> &from,
                                                 const std::optional<std::string> &to,
                                                 core::SysSeconds now,
                                                 const date::time_zone *viewer_zone);
+
+// The largest --limit of `summit list`: a listing reads page after page,
+// each bounded by summitd (docs/PROTOCOL.md, event.list), but a minutely
+// series has no last occurrence, so the command itself stops here.
+inline constexpr int k_max_list_rows = 100000;
 
 // event.list params. --from/--to are read in the viewer's zone and sent as
 // UTC instants; a date or month given to --to includes that whole day or

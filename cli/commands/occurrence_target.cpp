@@ -30,7 +30,7 @@ struct Named {
 
 core::Result<std::optional<OccurrenceTarget>>
 read_occurrence_target(const OccurrenceOptions &options, const core::Event &series,
-                       core::SysSeconds now) {
+                       core::SysSeconds now, const date::time_zone *day_zone) {
   const std::array<Named, 3> all{{
       {&options.occurrence, OccurrenceEdit::change, "--occurrence", "occurrence"},
       {&options.cancel_occurrence, OccurrenceEdit::cancel, "--cancel-occurrence",
@@ -63,7 +63,7 @@ read_occurrence_target(const OccurrenceOptions &options, const core::Event &seri
     return fail(ErrorCode::invalid_params,
                 fmt::format("{}: the event's zone: {}", chosen->option, zone.error().message));
   }
-  auto when = core::parse_when(text, now, *zone);
+  auto when = core::parse_when(text, now, *zone, std::nullopt, day_zone);
   if (!when) {
     return fail(ErrorCode::invalid_params,
                 fmt::format("{}: {}", chosen->option, when.error().message));
@@ -232,7 +232,8 @@ core::Result<json> change_params(const core::Event &series, const OccurrenceTarg
 core::Result<json> build_occurrence_params(const core::Event &series,
                                            const OccurrenceTarget &target,
                                            const EventOptions &options, core::SysSeconds now,
-                                           const date::time_zone *zone) {
+                                           const date::time_zone *zone,
+                                           const date::time_zone *day_zone) {
   switch (target.edit) {
   case OccurrenceEdit::cancel: {
     const std::vector<std::string> given = given_options(options);
@@ -245,7 +246,8 @@ core::Result<json> build_occurrence_params(const core::Event &series,
     return json{{"id", series.id}, {target.member, target.id}};
   }
   case OccurrenceEdit::split: {
-    auto params = build_update_params(series, options, now, zone, /*require_change=*/false);
+    auto params =
+        build_update_params(series, options, now, zone, /*require_change=*/false, day_zone);
     if (!params) {
       return tl::unexpected(params.error());
     }

@@ -43,9 +43,11 @@ struct OccurrenceTarget {
 // given for an all-day series names its date. Fails (a usage error) when
 // several are given, WHEN cannot be read or is a month, or the event does
 // not repeat (ErrorCode::conflict: the daemon's state, not the command line).
+// Day words ("tomorrow", "friday") count in `day_zone`, the user's, when
+// given: "tomorrow" is the user's tomorrow wherever the meeting is.
 core::Result<std::optional<OccurrenceTarget>>
 read_occurrence_target(const OccurrenceOptions &options, const core::Event &series,
-                       core::SysSeconds now);
+                       core::SysSeconds now, const date::time_zone *day_zone = nullptr);
 
 // How many days either side of a date `edit` asks event.list about when a
 // timed series is named by that date.
@@ -71,10 +73,9 @@ DayOccurrences occurrences_on_day(const nlohmann::json &events, std::int64_t id,
 //   cancel: nothing but the occurrence.
 //   split:  any `edit` change (build_update_params in `zone`, the zone the
 //           new series will have); none is needed.
-core::Result<nlohmann::json> build_occurrence_params(const core::Event &series,
-                                                     const OccurrenceTarget &target,
-                                                     const EventOptions &options,
-                                                     core::SysSeconds now,
-                                                     const date::time_zone *zone);
+core::Result<nlohmann::json>
+build_occurrence_params(const core::Event &series, const OccurrenceTarget &target,
+                        const EventOptions &options, core::SysSeconds now,
+                        const date::time_zone *zone, const date::time_zone *day_zone = nullptr);
 
 } // namespace summit::cli

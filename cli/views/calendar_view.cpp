@@ -124,6 +124,18 @@ std::string format_sync_result(const nlohmann::json &result) {
           out += "  skipped: " + printable(reason.get<std::string>()) + "\n";
         }
       }
+      std::size_t noted = 0;
+      for (const auto &note : calendar.value("notes", nlohmann::json::array())) {
+        if (note.is_string()) {
+          out += "  note: " + printable(note.get<std::string>()) + "\n";
+          ++noted;
+        }
+      }
+      const auto notes = calendar.value("notes_count", noted);
+      if (notes > noted) {
+        out +=
+            fmt::format("  ... and {} more note{}\n", notes - noted, notes - noted == 1 ? "" : "s");
+      }
     }
   }
   for (const auto &skipped : result.value("skipped", nlohmann::json::array())) {

@@ -16,6 +16,20 @@ namespace summit::ical {
 using core::ErrorCode;
 using core::fail;
 
+namespace {
+
+// The series as a message names it: by its id once stored ("event 7
+// ('Sync')"); a series this very import is adding has none yet (its id is 0
+// until it is written), so by its title and UID.
+std::string series_words(const core::Event &series) {
+  if (series.id != 0) {
+    return fmt::format("event {} ('{}')", series.id, series.title);
+  }
+  return fmt::format("the series '{}' (uid {}) of this import", series.title, series.uid);
+}
+
+} // namespace
+
 core::Result<core::Event> join_lone_change(const core::Event &series, const core::Event &change,
                                            const std::string &recurrence_id) {
   if (!series.recurrence) {
@@ -29,9 +43,9 @@ core::Result<core::Event> join_lone_change(const core::Event &series, const core
   if (all_day != (change.precision == core::Precision::all_day) ||
       series.precision == core::Precision::month) {
     return fail(ErrorCode::invalid_params,
-                fmt::format("a change of one occurrence of event {} ('{}'), which is {}, but "
-                            "the change is not: left as it is",
-                            series.id, series.title, all_day ? "all-day" : "timed"));
+                fmt::format("a change of one occurrence of {}, which is {}, but the change is "
+                            "not: left as it is",
+                            series_words(series), all_day ? "all-day" : "timed"));
   }
   auto when = core::parse_iso(recurrence_id);
   if (!when) {
@@ -42,9 +56,9 @@ core::Result<core::Event> join_lone_change(const core::Event &series, const core
   const std::string named = all_day ? core::format_iso_date(id) : core::format_iso_local(id);
   if (!find_occurrence(series, *zone, id)) {
     return fail(ErrorCode::invalid_params,
-                fmt::format("a change of the occurrence {} (RECURRENCE-ID) of event {} ('{}'), "
-                            "which does not give that occurrence: left as it is",
-                            named, series.id, series.title));
+                fmt::format("a change of the occurrence {} (RECURRENCE-ID) of {}, which does "
+                            "not give that occurrence: left as it is",
+                            named, series_words(series)));
   }
   core::OccurrenceOverride changed;
   changed.occurrence = id;

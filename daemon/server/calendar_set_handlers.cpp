@@ -41,7 +41,9 @@ nlohmann::json calendar_json(const store::Calendar &calendar) {
   nlohmann::json out = nlohmann::json::object();
   out["name"] = calendar.name;
   out["kind"] = calendar.kind;
-  out["url"] = calendar.url;
+  // Shown, not stored: a feed's token stays out of replies (and so out of
+  // `summit calendar list` and scripts' logs); the fetch uses the stored URL.
+  out["url"] = core::redacted_url(calendar.url);
   out["events"] = calendar.events;
   out["last_sync"] = instant_or_null(calendar.last_success);
   out["last_attempt"] = instant_or_null(calendar.last_attempt);
@@ -175,7 +177,8 @@ core::Result<void> check_event_writable(store::EventStore &store, std::int64_t i
     return core::fail(ErrorCode::permission_denied,
                       fmt::format("event {} belongs to calendar '{}', a read-only subscription "
                                   "of {}: each new version of the feed replaces it",
-                                  id, calendar->name, core::quoted_for_message(calendar->url)));
+                                  id, calendar->name,
+                                  core::quoted_for_message(core::redacted_url(calendar->url))));
   }
   return {};
 }

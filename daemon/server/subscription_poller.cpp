@@ -4,6 +4,7 @@
 #include "core/event_params.hpp"
 #include "core/ical/ics_import.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/text.hpp"
 #include "daemon/store/event_store.hpp"
 
 #include <fmt/format.h>
@@ -48,6 +49,7 @@ nlohmann::json outcome_of(const std::string &name, const std::string &outcome) {
                         {"removed", 0},
                         {"unchanged", 0},
                         {"skipped", nlohmann::json::array()},
+                        {"notes", nlohmann::json::array()},
                         {"error", ""}};
 }
 
@@ -74,14 +76,16 @@ DraftedFeed draft_feed(const std::string &body, const std::string &tz, std::uint
   DraftedFeed feed;
   auto parsed = ical::parse_calendar(body, ical::ImportOptions{tz});
   if (!parsed) {
-    feed.error = fmt::format("{} is not a calendar file summit can read: {}",
-                             core::quoted_for_message(url, 200), parsed.error().message);
+    feed.error =
+        fmt::format("{} is not a calendar file summit can read: {}",
+                    core::quoted_for_message(core::redacted_url(url), 200), parsed.error().message);
     return feed;
   }
   if (parsed->events.size() > max_events) {
     feed.error = fmt::format("{} holds {} events; a subscription holds at most {}; nothing was "
                              "changed",
-                             core::quoted_for_message(url, 200), parsed->events.size(), max_events);
+                             core::quoted_for_message(core::redacted_url(url), 200),
+                             parsed->events.size(), max_events);
     return feed;
   }
   const core::EventInputContext input{now, nullptr, owner, &ical::recurrence_rules()};
@@ -90,6 +94,12 @@ DraftedFeed draft_feed(const std::string &body, const std::string &tz, std::uint
     feed.skipped.push_back(fmt::format("line {}: {}", component.line, component.reason));
   }
   for (auto &imported : parsed->events) {
+    for (std::string &note : imported.notes) {
+      if (feed.notes.size() < k_max_feed_notes) {
+        feed.notes.push_back(std::move(note));
+      }
+      ++feed.notes_count;
+    }
     auto drafted = core::event_from_add_params(imported.params, input);
     if (!drafted) {
       feed.skipped.push_back(fmt::format("line {}: {}", imported.line, drafted.error().message));
@@ -227,7 +237,7 @@ void SubscriptionPoller::begin(const store::Calendar &calendar) {
   request.last_modified = calendar.last_modified;
   request.limits = m_options.limits;
   spdlog::info("subscription '{}': fetching {}", calendar.name,
-               core::quoted_for_message(calendar.url, 200));
+               core::quoted_for_message(core::redacted_url(calendar.url), 200));
   // Runs on the network thread: hands the outcome to the loop, where
   // `weak` is checked (the poller may be gone by then).
   auto done = [run_on_loop = m_options.run_on_loop, weak = std::weak_ptr(m_self),
@@ -384,6 +394,17 @@ void SubscriptionPoller::apply(const store::Calendar &calendar, const sync::Fetc
     skipped.resize(k_max_skipped_listed);
   }
   outcome["skipped"] = skipped;
+  // Notes of what was changed on the way in (a title cut to its limit...):
+  // never silent, though the event was kept.
+  outcome["notes_count"] = feed.notes_count;
+  outcome["notes"] = feed.notes;
+  for (const std::string &note : feed.notes) {
+    spdlog::info("subscription '{}': {}", calendar.name, core::text::escape_controls(note));
+  }
+  if (feed.notes_count > feed.notes.size()) {
+    spdlog::info("subscription '{}': {} more notes", calendar.name,
+                 feed.notes_count - feed.notes.size());
+  }
   // The write holds the loop and SQLite's write lock (docs/SYNC.md).
   spdlog::info("subscription '{}': {} added, {} updated, {} removed, {} unchanged, {} skipped "
                "(compared in {} ms, written in {} ms)",

@@ -74,8 +74,15 @@ struct DraftedFeed {
   // Compared on the worker's read connection already (run_read).
   std::optional<store::ReplacementPlan> plan;
   std::vector<std::string> skipped; // each with its line and why
-  std::string error;                // set: the file as a whole is refused
+  // What was changed on the way in, as `summit import` says it ("line 12:
+  // SUMMARY is 100000 bytes long; it was cut to 1000"): the first
+  // k_max_feed_notes, and how many there were in all.
+  std::vector<std::string> notes;
+  std::size_t notes_count = 0;
+  std::string error; // set: the file as a whole is refused
 };
+// The notes a sync's reply and log line list by name; the rest are counted.
+inline constexpr std::size_t k_max_feed_notes = 20;
 // Parses `body` (iCalendar; floating times in `tz`) into events owned by
 // `owner`, stamped `now`. Pure but for libical: runs on the worker.
 DraftedFeed draft_feed(const std::string &body, const std::string &tz, std::uint32_t owner,

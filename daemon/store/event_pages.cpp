@@ -1,6 +1,7 @@
 #include "daemon/store/event_pages.hpp"
 
 #include "core/ical/recurrence.hpp"
+#include "core/page_limits.hpp"
 #include "core/zones.hpp"
 #include "daemon/store/event_rows.hpp"
 #include "daemon/store/fts_query.hpp"
@@ -92,6 +93,37 @@ std::string list_search_sql(bool with_tag) {
 }
 
 bool in_list_order(const ListEntry &a, const ListEntry &b) { return cursor_of(a) < cursor_of(b); }
+
+// Roughly the bytes a change of one occurrence takes as JSON.
+std::size_t override_bytes(const core::OccurrenceOverride &changed) {
+  return 160 + changed.title.value_or("").size() + changed.location.value_or("").size() +
+         changed.description.value_or("").size();
+}
+
+// Roughly the bytes an event takes as JSON on the wire (event_to_json): its
+// texts and lists and a fixed part for the rest. An estimate, to bound what
+// a page holds before its reply is written; list_reply measures exactly.
+std::size_t event_bytes(const core::Event &event) {
+  std::size_t bytes = 512 + event.uid.size() + event.title.size() + event.location.size() +
+                      event.description.size();
+  for (const std::string &tag : event.tags) {
+    bytes += tag.size() + 4;
+  }
+  bytes += 48 * event.reminders.size();
+  if (event.recurrence) {
+    const core::Recurrence &rule = *event.recurrence;
+    bytes += rule.rrule.size() + rule.description.size() +
+             24 * (rule.rdates.size() + rule.exdates.size());
+    for (const core::OccurrenceOverride &changed : rule.overrides) {
+      bytes += override_bytes(changed);
+    }
+  }
+  return bytes;
+}
+
+// What a page holds, by its entries and by the series they refer to: a
+// page stops growing once this passes twice what one reply may carry.
+constexpr std::size_t k_page_budget = 2 * core::k_max_page_bytes;
 
 } // namespace
 
@@ -197,8 +229,12 @@ std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &q
   if (bounds.search) {
     s->bind(":search", *bounds.search);
   }
-  while (s->executeStep()) {
+  // Rows in list order, up to limit + 1 and twice what a reply carries
+  // (add_series then keeps what fits and says `more`).
+  std::size_t bytes = 0;
+  while (bytes <= k_page_budget && s->executeStep()) {
     events.push_back(read_event(*s));
+    bytes += event_bytes(events.back());
   }
   return events;
 }
@@ -224,6 +260,55 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
       expand_until = last + core::Seconds{1};
     }
   };
+  // A page is bounded in bytes as well as in entries: a reply carries at
+  // most core::k_max_page_bytes, so the entries past what (roughly) fits
+  // are dropped as soon as the page holds twice that, with the series only
+  // they referred to (1,300 minutely series with 60 KB descriptions each
+  // made one request hold them all: 124 MB). The page then says `more`;
+  // the next one starts after its last entry.
+  std::size_t held = 0; // bytes of entries and series, estimated
+  auto keep_what_fits = [&] {
+    std::sort(entries.begin(), entries.end(), in_list_order);
+    std::set<std::int64_t> kept;
+    std::size_t used = 0;
+    std::size_t count = 0;
+    for (const ListEntry &entry : entries) {
+      std::size_t cost = 0;
+      if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
+        cost = 160 + (listed->changed ? override_bytes(*listed->changed) : 0);
+        if (kept.count(listed->series_id) == 0) {
+          cost += event_bytes(page.series.at(listed->series_id));
+        }
+      } else {
+        cost = event_bytes(std::get<core::Event>(entry));
+      }
+      if (count > 0 && used + cost > core::k_max_page_bytes) {
+        break;
+      }
+      used += cost;
+      ++count;
+      if (const auto *listed = std::get_if<ListedOccurrence>(&entry)) {
+        kept.insert(listed->series_id);
+      }
+    }
+    if (count < entries.size()) {
+      entries.resize(count);
+      page.more = true;
+      const core::SysSeconds last = cursor_of(entries.back()).start_utc;
+      if (last >= query.range.begin && last < expand_until) {
+        expand_until = last + core::Seconds{1};
+      }
+    }
+    std::erase_if(page.series, [&](const auto &item) { return kept.count(item.first) == 0; });
+    held = used;
+  };
+  for (const ListEntry &entry : entries) {
+    held += std::holds_alternative<core::Event>(entry) ? event_bytes(std::get<core::Event>(entry))
+                                                       : 160;
+  }
+  if (held > k_page_budget) {
+    keep_what_fits(); // the single events alone fill a page
+  }
   const bool prune = query.expand && limit < std::numeric_limits<std::size_t>::max() / 4;
   if (prune && entries.size() > limit) {
     keep_first();
@@ -253,7 +338,11 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
   while (s->executeStep()) {
     core::Event series = read_event(*s);
     if (!query.expand) {
+      held += event_bytes(series);
       entries.emplace_back(std::move(series));
+      if (held > k_page_budget) {
+        keep_what_fits();
+      }
       continue;
     }
     // Occurrences before the cursor's start cannot come after it.
@@ -261,11 +350,19 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
     if (bounds.paged) {
       window.begin = std::max(window.begin, query.after->start_utc);
     }
+    const std::size_t before = entries.size();
+    const std::size_t series_bytes = event_bytes(series);
     if (auto added = expand_series(std::move(series), query, window, limit, budget, page); !added) {
       return added;
     }
+    if (entries.size() > before) {
+      held += series_bytes + 160 * (entries.size() - before);
+    }
     if (prune && entries.size() > 2 * (limit + 1)) {
       keep_first();
+    }
+    if (held > k_page_budget) {
+      keep_what_fits();
     }
   }
   return {};

@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <curl/curl.h>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace summit::sync {
@@ -65,6 +67,28 @@ int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return (*transfer->cancelled && (*transfer->cancelled)()) ? 1 : 0;
 }
 
+// Why a redirect to `url` is not followed, or nothing. Credentials in a
+// redirect's URL would be sent to wherever the server points, without the
+// user having given them: refused, like credentials in a subscription's
+// own URL (core::subscription_url).
+std::optional<std::string> redirect_refusal(std::string_view url) {
+  const std::string lowered = core::text::to_lower(url.substr(0, 8));
+  std::string_view rest;
+  if (lowered.rfind("https://", 0) == 0) {
+    rest = url.substr(8);
+  } else if (lowered.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return "which is not http:// or https:// (the only kinds of URL a subscription follows)";
+  }
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) {
+    return "a URL carrying a user name or password (summit sends no credentials a server "
+           "chose; subscribe to a public URL)";
+  }
+  return std::nullopt;
+}
+
 std::string mib(std::size_t bytes) {
   return bytes % (1024 * 1024) == 0 ? fmt::format("{} MiB", bytes / (1024 * 1024))
                                     : fmt::format("{} bytes", bytes);
@@ -82,7 +106,7 @@ FetchResult fetch(const FetchRequest &request, const std::function<bool()> &canc
   Transfer transfer;
   transfer.request = &request;
   transfer.cancelled = &cancelled;
-  const std::string shown_url = core::quoted_for_message(request.url, 200);
+  const std::string shown_url = core::quoted_for_message(core::redacted_url(request.url), 200);
   std::unique_ptr<CURL, CurlFree> curl(lib.easy_init());
   if (!curl) {
     transfer.result.error = "could not start an HTTP transfer (libcurl)";
@@ -105,18 +129,16 @@ FetchResult fetch(const FetchRequest &request, const std::function<bool()> &canc
   add_header("Accept: text/calendar, */*;q=0.5");
   CURL *h = curl.get();
   char error_text[CURL_ERROR_SIZE] = {};
-  lib.easy_setopt(h, CURLOPT_URL, request.url.c_str());
   lib.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
   lib.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   lib.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  lib.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  lib.easy_setopt(h, CURLOPT_MAXREDIRS, request.limits.max_redirects);
+  // Redirects are followed here, one hop at a time, not by curl: each
+  // target is checked first (http(s) only, no user name or password in it).
+  lib.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   lib.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   lib.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   lib.easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
                   static_cast<long>(request.limits.connect_timeout.count()));
-  lib.easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(request.limits.total_timeout.count()));
   lib.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   lib.easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
                   static_cast<long>(request.limits.stall_timeout.count()));
@@ -132,9 +154,51 @@ FetchResult fetch(const FetchRequest &request, const std::function<bool()> &canc
   lib.easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
   lib.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 
-  const CURLcode code = lib.easy_perform(h);
+  // One time bound for the whole fetch, redirects included.
+  const auto deadline = std::chrono::steady_clock::now() + request.limits.total_timeout;
   FetchResult &result = transfer.result;
-  lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.status);
+  std::string url = request.url;
+  CURLcode code = CURLE_OK;
+  for (long hops = 0;; ++hops) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      code = CURLE_OPERATION_TIMEDOUT;
+      break;
+    }
+    lib.easy_setopt(h, CURLOPT_URL, url.c_str());
+    lib.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+    result.body.clear(); // a redirect's own body is not the feed
+    error_text[0] = '\0';
+    code = lib.easy_perform(h);
+    result.status = 0;
+    lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.status);
+    if (code != CURLE_OK || result.status < 300 || result.status >= 400 || result.status == 304) {
+      break;
+    }
+    char *location = nullptr;
+    lib.easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
+    if (location == nullptr || *location == '\0') {
+      break; // a 3xx without a Location: reported as its status below
+    }
+    const std::string target = location;
+    const std::string shown_target = core::quoted_for_message(core::redacted_url(target), 200);
+    if (hops >= request.limits.max_redirects) {
+      result.body.clear();
+      result.error = fmt::format("could not fetch {}: more than {} redirects (the last to {}); "
+                                 "subscribe to the URL the feed is really at",
+                                 shown_url, request.limits.max_redirects, shown_target);
+      return std::move(result);
+    }
+    if (auto refused = redirect_refusal(target)) {
+      result.body.clear();
+      result.error = fmt::format("{} redirects to {}, {}; it was not followed and nothing was "
+                                 "changed",
+                                 shown_url, shown_target, *refused);
+      return std::move(result);
+    }
+    url = target;
+  }
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     result.body.clear();
     result.error = fmt::format("{} sent more than {}, the most a subscription may be; nothing "

@@ -8,7 +8,8 @@
 // One HTTP GET of a calendar feed over libcurl (summitd only, and loaded
 // with dlopen at its first fetch: the CLI, and a summitd without
 // subscriptions, never load it). TLS certificates and host names are verified, redirects
-// are followed up to a limit and only to http(s), proxies come from the
+// are followed up to a limit (by fetch, one hop at a time: only to http(s),
+// never to a URL carrying a user name or password), proxies come from the
 // environment (http_proxy, https_proxy, no_proxy, as curl reads them), and
 // every transfer is bounded in time and size (docs/SYNC.md, "Bounds").
 namespace summit::sync {

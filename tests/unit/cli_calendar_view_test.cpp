@@ -92,3 +92,19 @@ TEST(CalendarView, status_words_name_the_last_sync_and_the_error) {
             "caldav, 0 events, last sync never, not synced yet: CalDAV sync is not built in this "
             "version");
 }
+
+TEST(CalendarView, sync_results_list_the_notes_of_what_was_changed_on_the_way_in) {
+  const json result = json::parse(R"({"calendars":[
+    {"name":"un","outcome":"updated","added":1,"updated":0,"removed":0,"unchanged":0,
+     "skipped_count":0,"skipped":[],"error":"",
+     "notes_count":3,
+     "notes":["line 7: SUMMARY is longer than the 1000 bytes summit keeps: cut there",
+              "line 9: \u001b[2J an alarm was left out"]}]})");
+  const std::string text = format_sync_result(result);
+  EXPECT_THAT(text, HasSubstr("un: 1 added, 0 updated, 0 removed, 0 unchanged\n"));
+  EXPECT_THAT(text, HasSubstr("  note: line 7: SUMMARY is longer than the 1000 bytes summit "
+                              "keeps: cut there\n"));
+  EXPECT_THAT(text, HasSubstr("  note: line 9: \\x1b[2J an alarm was left out\n"));
+  EXPECT_THAT(text, HasSubstr("  ... and 1 more note\n"));
+  EXPECT_THAT(text, Not(HasSubstr("\x1b")));
+}

@@ -288,3 +288,84 @@ TEST(UpdateParams, repeat_changes_the_rule_and_no_repeat_sends_null) {
   ASSERT_FALSE(both);
   EXPECT_THAT(both.error().message, HasSubstr("--repeat or --no-repeat"));
 }
+
+TEST(AddParams, day_words_count_in_the_users_calendar_not_the_events) {
+  // At k_now it is Monday 1 September 12:00 for the user (UTC) and already
+  // Tuesday 2 September 02:00 on Kiritimati (UTC+14), where the event is.
+  auto params =
+      build_add_params(at("tomorrow 10:00"), k_now, zone("Pacific/Kiritimati"), zone("UTC"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-02T10:00:00"); // the user's tomorrow, 10:00 there
+  EXPECT_EQ((*params)["tz"], "Pacific/Kiritimati");
+  // Without the user's zone, "tomorrow" was the event's: a day later.
+  auto theirs = build_add_params(at("tomorrow 10:00"), k_now, zone("Pacific/Kiritimati"));
+  ASSERT_TRUE(theirs) << theirs.error().message;
+  EXPECT_EQ((*theirs)["start"], "2025-09-03T10:00:00");
+}
+
+TEST(UpdateParams, day_words_of_an_edit_count_in_the_users_calendar) {
+  Event event = minsk_meeting();
+  event.tz = "Pacific/Kiritimati";
+  EventOptions options;
+  options.at = "tomorrow 09:00";
+  options.end = "tomorrow 11:00";
+  auto params = build_update_params(event, options, k_now, zone("Pacific/Kiritimati"),
+                                    /*require_change=*/true, zone("UTC"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["start"], "2025-09-02T09:00:00");
+  EXPECT_EQ((*params)["end"], "2025-09-02T11:00:00");
+}
+
+TEST(UpdateParams, a_time_of_day_for_an_all_day_event_asks_for_its_length) {
+  Event event = minsk_meeting();
+  event.precision = Precision::all_day;
+  event.start_local = date::local_days{2025_y / date::September / 26};
+  event.end_local = event.start_local + date::days{3};
+  event.has_end = true;
+  EventOptions options;
+  options.at = "10:00";
+  auto refused = build_update_params(event, options, k_now, zone("Europe/Minsk"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "--at: event 2 is all-day (3 days from Fri 26 Sep 2025); at a time of day it needs "
+            "a length too: add --duration (such as 2h), --end (such as \"2025-09-26 18:00\") or "
+            "--no-end (a point in time)");
+  options.duration = "2h";
+  auto timed = build_update_params(event, options, k_now, zone("Europe/Minsk"));
+  ASSERT_TRUE(timed) << timed.error().message;
+  EXPECT_EQ((*timed)["start"], "2025-09-26T10:00:00");
+  EXPECT_EQ((*timed)["duration"], "PT2H");
+  options.duration.reset();
+  options.clear_end = true;
+  EXPECT_TRUE(build_update_params(event, options, k_now, zone("Europe/Minsk")));
+}
+
+TEST(ListParams, a_to_past_9999_means_no_end_and_a_limit_is_bounded) {
+  ListOptions options;
+  options.to = "9999-12-31";
+  auto params = build_list_params(options, k_now, zone("America/New_York"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_FALSE(params->contains("to")) << params->dump();
+  options.to = "9999-12-30";
+  params = build_list_params(options, k_now, zone("America/New_York"));
+  ASSERT_TRUE(params) << params.error().message;
+  EXPECT_EQ((*params)["to"], "9999-12-31T05:00:00Z");
+  options.to.reset();
+  options.limit = k_max_list_rows;
+  EXPECT_TRUE(build_list_params(options, k_now, zone("UTC")));
+  options.limit = 2147483647;
+  auto refused = build_list_params(options, k_now, zone("UTC"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "--limit: at most 100000 events are listed at once; list the next ones with --from "
+            "set to the last start listed, or narrow --from/--to");
+}
+
+TEST(AddParams, a_reminder_at_a_day_word_counts_in_the_users_calendar) {
+  EventOptions options = at("2025-09-10 10:00");
+  options.reminders = std::vector<std::string>{"tomorrow 09:00"};
+  auto params = build_add_params(options, k_now, zone("Pacific/Kiritimati"), zone("UTC"));
+  ASSERT_TRUE(params) << params.error().message;
+  // The user's tomorrow (Tue 2 Sep), 09:00 on Kiritimati (UTC+14): 19:00 UTC on the 1st.
+  EXPECT_EQ((*params)["reminders"], json::array({json{{"at", "2025-09-01T19:00:00Z"}}}));
+}

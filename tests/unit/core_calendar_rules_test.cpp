@@ -97,5 +97,17 @@ TEST(CalendarRules, user_names_cannot_break_basic_authentication) {
   EXPECT_FALSE(check_user_name("a\nb"));
 }
 
+TEST(CalendarRules, shown_urls_hide_query_values_and_credentials) {
+  EXPECT_EQ(redacted_url("https://example.org/un.ics"), "https://example.org/un.ics");
+  EXPECT_EQ(redacted_url("https://example.org/un.ics?token=SECRET"),
+            "https://example.org/un.ics?token=…");
+  EXPECT_EQ(redacted_url("https://example.org/f?key=K1&lang=en&empty=&flag"),
+            "https://example.org/f?key=…&lang=…&empty=&…");
+  EXPECT_EQ(redacted_url("https://example.org/f?SECRET#frag"), "https://example.org/f?…#…");
+  EXPECT_EQ(redacted_url("https://user:pass@example.org/f"), "https://…@example.org/f");
+  EXPECT_EQ(redacted_url("https://example.org/a@b?x=1"), "https://example.org/a@b?x=…");
+  EXPECT_EQ(redacted_url("https://example.org/f?"), "https://example.org/f?");
+}
+
 } // namespace
 } // namespace summit::core

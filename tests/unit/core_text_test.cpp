@@ -28,6 +28,24 @@ TEST(EscapeControls, c1_controls_bidi_controls_and_separators_are_escaped) {
   EXPECT_EQ(escape_controls("one\u2028two\u2029"), "one\\u2028two\\u2029");
 }
 
+TEST(EscapeControls, invisible_format_characters_are_escaped) {
+  // Each makes a title look like another one while it is not.
+  EXPECT_EQ(escape_controls("Min\u200Bsk"), "Min\\u200bsk"); // ZERO WIDTH SPACE
+  EXPECT_EQ(escape_controls("a\u200Cb\u200Dc"), "a\\u200cb\\u200dc");
+  EXPECT_EQ(escape_controls("\uFEFFCouncil"), "\\ufeffCouncil"); // BOM / ZWNBSP
+  EXPECT_EQ(escape_controls("x\u2060y\u2064"), "x\\u2060y\\u2064");
+  EXPECT_EQ(escape_controls("\u200E\u200F"), "\\u200e\\u200f");
+}
+
+TEST(EscapeControls, a_joiner_inside_an_emoji_sequence_is_kept) {
+  EXPECT_EQ(escape_controls("\U0001F469\u200D\U0001F4BB"),
+            "\U0001F469\u200D\U0001F4BB"); // 👩‍💻
+  EXPECT_EQ(escape_controls("\U0001F469\u200Dx"), "\U0001F469\\u200dx");
+  EXPECT_EQ(escape_controls("x\u200D\U0001F4BB"), "x\\u200d\U0001F4BB");
+  EXPECT_EQ(escape_controls("\U0001F469\u200D\u200D\U0001F4BB"),
+            "\U0001F469\\u200d\\u200d\U0001F4BB");
+}
+
 TEST(EscapeControls, bytes_that_are_not_utf8_are_escaped_one_by_one) {
   EXPECT_EQ(escape_controls("\x9b"
                             "2J"),

@@ -108,6 +108,15 @@ TEST(TimeParse, iso_rejects_impossible_dates_naming_the_bad_part) {
   EXPECT_TRUE(parse_iso("2024-02-29")); // a leap day is fine
 }
 
+TEST(TimeParse, iso_refuses_a_five_digit_year_naming_the_range) {
+  // Was "'10000-01-0' is not a date": the text cut where a year of four
+  // digits would end.
+  EXPECT_EQ(iso_error("10000-01-01T00:00:00Z"),
+            "'10000-01-01T00:00:00Z': the year has 5 digits; dates are read from 0000-01-01 to "
+            "9999-12-31 (for a range without an end, leave `to` out)");
+  EXPECT_TRUE(parse_iso("9999-12-31T23:59:59Z"));
+}
+
 TEST(TimeParse, iso_rejects_impossible_times_naming_the_bad_part) {
   EXPECT_EQ(iso_error("2025-09-26T25:00"), "25:00: hour must be 00-23");
   EXPECT_EQ(iso_error("2025-09-26 24:00"), "24:00: hour must be 00-23");

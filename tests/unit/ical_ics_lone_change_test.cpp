@@ -5,6 +5,8 @@
 #include "core/zones.hpp"
 #include "ical_ics_test_support.hpp"
 
+#include <gmock/gmock.h>
+
 namespace summit::ical {
 namespace {
 
@@ -93,6 +95,31 @@ TEST(IcsLoneChange, a_change_of_an_occurrence_the_series_does_not_give_is_refuse
   EXPECT_EQ(joined.error().message,
             "a change of the occurrence 2025-10-02T10:00:00 (RECURRENCE-ID) of event 7 ('Sync'), "
             "which does not give that occurrence: left as it is");
+}
+
+TEST(IcsLoneChange, a_series_not_yet_stored_is_named_by_its_title_and_uid_not_as_event_0) {
+  // The series comes in the import that finds the change waiting: it has no
+  // id until it is written (a note said "event 0").
+  core::Event series = weekly_sync();
+  series.id = 0;
+  const auto result = parsed(calendar("BEGIN:VEVENT\nUID:sync\nSUMMARY:Sync\n"
+                                      "RECURRENCE-ID;TZID=Europe/Minsk:20251002T100000\n"
+                                      "DTSTART;TZID=Europe/Minsk:20251002T150000\nEND:VEVENT\n"));
+  ASSERT_EQ(result.events.size(), 1U);
+  auto joined = join_lone_change(series, stored(result.events[0]), result.events[0].recurrence_id);
+  ASSERT_FALSE(joined);
+  EXPECT_EQ(joined.error().message,
+            "a change of the occurrence 2025-10-02T10:00:00 (RECURRENCE-ID) of the series 'Sync' "
+            "(uid sync) of this import, which does not give that occurrence: left as it is");
+  const auto all_day = parsed(calendar("BEGIN:VEVENT\nUID:sync\nSUMMARY:Sync\n"
+                                       "RECURRENCE-ID;VALUE=DATE:20251003\n"
+                                       "DTSTART;VALUE=DATE:20251004\nEND:VEVENT\n"));
+  ASSERT_EQ(all_day.events.size(), 1U);
+  auto refused =
+      join_lone_change(series, stored(all_day.events[0]), all_day.events[0].recurrence_id);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, ::testing::HasSubstr("the series 'Sync' (uid sync)"));
+  EXPECT_THAT(refused.error().message, ::testing::Not(::testing::HasSubstr("event 0")));
 }
 
 } // namespace

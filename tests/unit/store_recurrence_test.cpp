@@ -3,6 +3,7 @@
 // real migrations on a fresh SQLite file per test.
 #include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
+#include "core/page_limits.hpp"
 #include "daemon/store/event_store.hpp"
 #include "daemon/store/reminder_store.hpp"
 
@@ -136,6 +137,42 @@ TEST_F(RecurrenceStoreTest, an_event_that_repeats_every_minute_forever_is_one_ro
   ASSERT_EQ(events.size(), 50u);
   EXPECT_EQ(local(events.front()), "2030-06-01T00:00:00");
   EXPECT_EQ(local(events.back()), "2030-06-01T00:49:00");
+}
+
+TEST_F(RecurrenceStoreTest, a_page_holds_only_the_series_a_reply_can_carry) {
+  // 60 minutely series of 60,000-byte descriptions, all at the same
+  // minutes: a page of 10,000 occurrences once held every one of them
+  // (3.6 MB here; 1,300 such series took summitd to 124 MB).
+  const std::string description(60000, 'x');
+  for (int i = 0; i < 60; ++i) {
+    add({{"title", fmt::format("tick {}", i)},
+         {"start", "2025-09-01T00:00"},
+         {"tz", "UTC"},
+         {"description", description},
+         {"repeat", "FREQ=MINUTELY"}});
+  }
+  ListQuery query;
+  query.range = {sys_days{2030_y / June / 1}, SysSeconds::max()};
+  query.limit = 10000;
+  auto page = m_events->list(query);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_TRUE(page->more);
+  EXPECT_LE(page->series.size(), 2 * core::k_max_page_bytes / description.size());
+  EXPECT_GE(page->series.size(), 1U);
+  // In list order: the earliest minute's series first, each entry's series held.
+  for (const ListEntry &entry : page->entries) {
+    const auto *listed = std::get_if<ListedOccurrence>(&entry);
+    ASSERT_NE(listed, nullptr);
+    EXPECT_EQ(page->series.count(listed->series_id), 1U);
+  }
+  const auto first = cursor_of(page->entries.front());
+  EXPECT_EQ(first.start_utc, SysSeconds{sys_days{2030_y / June / 1}});
+  // Paging on from the last entry reaches later minutes.
+  query.after = cursor_of(page->entries.back());
+  auto next = m_events->list(query);
+  ASSERT_TRUE(next) << next.error().message;
+  ASSERT_FALSE(next->entries.empty());
+  EXPECT_GT(cursor_of(next->entries.front()), *query.after);
 }
 
 TEST_F(RecurrenceStoreTest, the_limit_counts_occurrences_and_more_says_there_are_others) {
