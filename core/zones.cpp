@@ -295,6 +295,10 @@ std::optional<std::string> zone_name_in_path(std::string_view path) {
 
 } // namespace
 
+bool names_tzdata_zone(std::string_view name) {
+  return name != k_host_zone && load_zone(name) != nullptr;
+}
+
 void load_rules(const date::time_zone *zone) {
   if (zone == nullptr) {
     return;
@@ -376,6 +380,11 @@ Result<const date::time_zone *> find_zone(std::string_view text) {
     return fail(ErrorCode::invalid_params,
                 "'localtime' is the host's zone, not a time zone name; give an IANA name "
                 "such as Europe/Minsk");
+  }
+  // A zone a calendar file defined (custom_zones.hpp) before tzdata's: the
+  // events that name it were stored with its rules.
+  if (const auto *zone = find_custom_zone(name)) {
+    return zone;
   }
   if (const auto *zone = load_zone(name)) {
     return zone;
