@@ -97,7 +97,7 @@ Result<void> check_name(std::string_view name) {
 std::string format_zone_rules(const CustomZoneRules &rules) {
   std::string text = fmt::format("{} {} {}\n", rules.initial.offset.count(),
                                  rules.initial.dst ? 1 : 0, rules.initial.abbrev);
-  for (const ZoneChange &change : rules.changes) {
+  for (const OffsetChange &change : rules.changes) {
     text += fmt::format("{} {} {} {}\n", change.at.time_since_epoch().count(),
                         change.to.offset.count(), change.to.dst ? 1 : 0, change.to.abbrev);
   }
@@ -155,7 +155,7 @@ Result<void> check_zone_rules(const CustomZoneRules &rules) {
     return ok;
   }
   for (std::size_t i = 0; i < rules.changes.size(); ++i) {
-    const ZoneChange &change = rules.changes[i];
+    const OffsetChange &change = rules.changes[i];
     if (auto ok = check_offset(change.to, fmt::format("change {}", i + 1)); !ok) {
       return ok;
     }

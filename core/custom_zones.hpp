@@ -31,10 +31,10 @@ struct ZoneOffset {
 };
 
 // A change to `to` at the instant `at`.
-struct ZoneChange {
+struct OffsetChange {
   SysSeconds at{};
   ZoneOffset to;
-  bool operator==(const ZoneChange &) const = default;
+  bool operator==(const OffsetChange &) const = default;
 };
 
 // A custom zone's rules: its offset before its first change, then its
@@ -42,7 +42,7 @@ struct ZoneChange {
 // nothing). After the last change its offset holds for ever.
 struct CustomZoneRules {
   ZoneOffset initial;
-  std::vector<ZoneChange> changes;
+  std::vector<OffsetChange> changes;
   bool operator==(const CustomZoneRules &) const = default;
 };
 

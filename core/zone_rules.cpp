@@ -583,7 +583,7 @@ void keep_zone_periods(const date::time_zone *zone, const CustomZoneRules &rules
   data->transitions.reserve(rules.changes.size() + 1);
   data->types.push_back(type_of(rules.initial));
   data->transitions.push_back({k_first_begin, 0});
-  for (const ZoneChange &change : rules.changes) {
+  for (const OffsetChange &change : rules.changes) {
     data->transitions.push_back({change.at, static_cast<std::uint32_t>(data->types.size())});
     data->types.push_back(type_of(change.to));
   }
