@@ -192,6 +192,20 @@ def main(summitd, summit):
         check(len(masters) == len(series), f"the export has {len(series)} events")
         for expected in series:
             check_event(calendar, lines, expected)
+        # The custom zone's weekly series, expanded by python3-dateutil in
+        # the exported VTIMEZONE, crosses that zone's own change on 27
+        # October 2030 at the instants summit lists (14:00Z, then 15:00Z).
+        from dateutil.rrule import rrulestr
+        custom = [component for component in calendar.walk("VEVENT")
+                  if str(component.get("UID")) == "custom-zone@example.org"][0]
+        rule = rrulestr(custom["RRULE"].to_ical().decode(), dtstart=custom["DTSTART"].dt)
+        theirs = [aware(start, "Eastern Custom").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                  for start in rule]
+        ours = sorted(event["start_utc"] for event in
+                      daemon.json("list", "--from", "2030-10-01", "--to", "2030-12-01")
+                      if event["tz"] == "Eastern Custom")
+        check(ours == theirs and len(ours) == 4 and ours[2] == "2030-10-31T15:00:00Z",
+              f"the custom zone's series is at the VTIMEZONE's instants ({ours} and {theirs})")
         zones = {str(component["TZID"]) for component in calendar.walk("VTIMEZONE")}
         used = {component["DTSTART"].params["TZID"] for component in calendar.walk("VEVENT")
                 if "TZID" in component["DTSTART"].params}
