@@ -198,7 +198,10 @@ Result<std::string> define_custom_zone(std::string_view wanted, const CustomZone
       }
       continue;
     }
-    if (defined.zones.size() >= k_max_custom_zones) {
+    // The zones a database keeps (exact) are defined whatever their number:
+    // their events need them. New ones stop at the bound, so that a database
+    // keeps about as many.
+    if (!exact && defined.zones.size() >= k_max_custom_zones) {
       return fail(ErrorCode::unavailable,
                   fmt::format("summitd keeps at most {} zones that calendar files define",
                               k_max_custom_zones));

@@ -88,7 +88,8 @@ struct CustomZone {
 // the names its database already uses). Refused (invalid_params) for a
 // name that is empty, too long, has control characters or names an IANA
 // zone, for rules check_zone_rules refuses, and (unavailable) past
-// k_max_custom_zones zones. Thread-safe.
+// k_max_custom_zones zones (not with `exact`: summitd defines every zone
+// its database keeps). Thread-safe.
 Result<std::string> define_custom_zone(std::string_view wanted, const CustomZoneRules &rules,
                                        std::string vtimezone, bool exact = false);
 

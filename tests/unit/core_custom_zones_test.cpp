@@ -96,3 +96,29 @@ TEST(CustomZones, rules_are_stored_as_text_and_read_back) {
 
 } // namespace
 } // namespace summit::core
+
+namespace summit::core {
+namespace {
+
+TEST(CustomZones, new_zones_stop_at_the_bound_but_a_databases_zones_are_all_defined) {
+  CustomZoneRules rules;
+  rules.initial = {std::chrono::seconds{3600}, false, "X"};
+  std::size_t defined = 0;
+  for (std::size_t i = 0; i < k_max_custom_zones + 5; ++i) {
+    rules.initial.offset = std::chrono::seconds{60 * static_cast<long>(i)};
+    if (define_custom_zone("Bound " + std::to_string(i), rules, "")) {
+      ++defined;
+    }
+  }
+  // (fewer when other tests of this process defined some first)
+  EXPECT_LE(defined, k_max_custom_zones);
+  EXPECT_GT(defined, k_max_custom_zones - 10);
+  rules.initial.offset = std::chrono::seconds{-60};
+  const auto refused = define_custom_zone("Bound late", rules, "");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "summitd keeps at most 100 zones that calendar files define");
+  EXPECT_EQ(define_custom_zone("Bound stored", rules, "", /*exact=*/true), "Bound stored");
+}
+
+} // namespace
+} // namespace summit::core
