@@ -243,6 +243,32 @@ TEST(IcsImportZones, a_weekly_series_in_a_kept_zone_follows_its_own_changes_of_o
   }
 }
 
+TEST(IcsImportZones, a_kept_zone_takes_its_changes_from_rdates_and_its_first_offset_before_them) {
+  // +01:30 until 1 March 2020 (local, in that offset), +01:45 after: an
+  // RDATE-only history no zone of tzdata has.
+  const auto event = only_event(calendar(
+      "BEGIN:VTIMEZONE\nTZID:Rdate Land\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+      "TZOFFSETFROM:+0130\nTZOFFSETTO:+0130\nTZNAME:RLT\nEND:STANDARD\nBEGIN:STANDARD\n"
+      "DTSTART:20200301T000000\nRDATE:20200301T000000\nTZOFFSETFROM:+0130\nTZOFFSETTO:+0145\n"
+      "TZNAME:RLT2\nEND:STANDARD\nEND:VTIMEZONE\n"
+      "BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=Rdate Land:20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Rdate Land");
+  const auto kept = core::find_zone("Rdate Land");
+  ASSERT_TRUE(kept);
+  const core::SysSeconds change{date::sys_days{date::year{2020} / 2 / 29} +
+                                std::chrono::minutes{22 * 60 + 30}};
+  EXPECT_EQ(core::zone_info(change - std::chrono::seconds{1}, *kept).offset,
+            std::chrono::minutes{90});
+  EXPECT_EQ(core::zone_info(change, *kept).offset, std::chrono::minutes{105});
+  EXPECT_EQ(core::zone_info(change, *kept).abbrev, "RLT2");
+  EXPECT_EQ(core::zone_info(core::SysSeconds{}, *kept).abbrev, "RLT");
+  // Before its first onset (1970-01-01 00:00 at +01:30): that onset's
+  // TZOFFSETFROM, named by its offset.
+  EXPECT_EQ(
+      core::zone_info(core::SysSeconds{date::sys_days{date::year{1960} / 1 / 1}}, *kept).abbrev,
+      "+0130");
+}
+
 TEST(IcsImportZones, another_files_zone_of_the_same_tzid_with_other_rules_is_another_zone) {
   std::string other = k_made_up;
   other.replace(other.find("TZOFFSETTO:-0500"), 16, "TZOFFSETTO:-0530");
