@@ -229,12 +229,10 @@ core::Result<ListPage> EventPages::list(EventRows &rows, const ListQuery &query,
 std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &query,
                                              const Bounds &bounds, SearchPlan plan,
                                              SearchPlan &ran) {
-  if (bounds.search && by_viewer(query)) {
-    ran = SearchPlan::from_matches; // by_start's walk has no viewer's reading
-  }
-  if (bounds.search && !bounds.paged && !query.calendar_id && !by_viewer(query)) {
+  if (bounds.search && !bounds.paged && !query.calendar_id) {
+    // For a viewer, floating events come from floating_singles.
     auto walked = m_search.by_start(rows, *bounds.search, query.tag, bounds.lower, bounds.from,
-                                    bounds.to, bounds.limit, plan);
+                                    bounds.to, bounds.limit, plan, by_viewer(query));
     ran = walked ? SearchPlan::by_start : SearchPlan::from_matches;
     if (walked) {
       return std::move(*walked);

@@ -1010,6 +1010,12 @@ TEST_F(EventStoreTest, a_viewers_range_lists_floating_events_by_their_wall_times
   }
   EXPECT_EQ(paged, (std::vector<std::string>{"early", "noon UTC", "evening"}));
 
+  // With words to search, the same choice.
+  ListQuery words = between(at(3, 15), at(4, 15));
+  words.viewer = q.viewer;
+  words.search = "evening";
+  EXPECT_EQ(titles(list(words)), (std::vector<std::string>{"evening"}));
+
   // Without a viewer, they are chosen by their instants in this process' zone.
   EXPECT_EQ(titles_between(at(3, 15), at(4, 15)),
             (std::vector<std::string>{"late night", "early", "noon UTC"}));
