@@ -22,3 +22,21 @@ bool keep_zone_file(const date::time_zone *zone, std::string_view tzif);
 void read_zone_rules(const date::time_zone *zone);
 
 } // namespace summit::core
+
+namespace summit::core {
+
+struct CustomZoneRules;
+
+// Takes `rules`, a custom zone's (custom_zones.hpp), as what zone_info()
+// answers for `zone`: its periods as a zone file's would be.
+void keep_zone_periods(const date::time_zone *zone, const CustomZoneRules &rules);
+
+// The custom zone named `name`, or nullptr (custom_zones.cpp; find_zone
+// asks it first).
+const date::time_zone *find_custom_zone(std::string_view name);
+
+// Whether `name` names a zone of the tz database (without find_zone's
+// suggestions, which list the whole database).
+bool names_tzdata_zone(std::string_view name);
+
+} // namespace summit::core

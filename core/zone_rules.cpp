@@ -11,6 +11,7 @@
 // is left to date, whose answer or exception stands.
 #include "core/zone_rules.hpp"
 
+#include "core/custom_zones.hpp"
 #include "core/zone_files.hpp"
 
 #include <fmt/format.h>
@@ -571,6 +572,24 @@ bool keep_zone_file(const date::time_zone *zone, std::string_view tzif) {
   }
   keep(zone, std::move(data));
   return true;
+}
+
+void keep_zone_periods(const date::time_zone *zone, const CustomZoneRules &rules) {
+  auto data = std::make_unique<ZoneData>();
+  const auto type_of = [](const ZoneOffset &offset) {
+    return TimeType{offset.offset, offset.abbrev, offset.dst};
+  };
+  data->types.reserve(rules.changes.size() + 1);
+  data->transitions.reserve(rules.changes.size() + 1);
+  data->types.push_back(type_of(rules.initial));
+  data->transitions.push_back({k_first_begin, 0});
+  for (const OffsetChange &change : rules.changes) {
+    data->transitions.push_back({change.at, static_cast<std::uint32_t>(data->types.size())});
+    data->types.push_back(type_of(change.to));
+  }
+  // No footer: after the last change its offset holds (the importer
+  // writes the changes up to its horizon, ics_limits.hpp).
+  keep(zone, std::move(data));
 }
 
 void read_zone_rules(const date::time_zone *zone) {

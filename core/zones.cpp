@@ -295,6 +295,10 @@ std::optional<std::string> zone_name_in_path(std::string_view path) {
 
 } // namespace
 
+bool names_tzdata_zone(std::string_view name) {
+  return name != k_host_zone && load_zone(name) != nullptr;
+}
+
 void load_rules(const date::time_zone *zone) {
   if (zone == nullptr) {
     return;
@@ -377,6 +381,11 @@ Result<const date::time_zone *> find_zone(std::string_view text) {
                 "'localtime' is the host's zone, not a time zone name; give an IANA name "
                 "such as Europe/Minsk");
   }
+  // A zone a calendar file defined (custom_zones.hpp) before tzdata's: the
+  // events that name it were stored with its rules.
+  if (const auto *zone = find_custom_zone(name)) {
+    return zone;
+  }
   if (const auto *zone = load_zone(name)) {
     return zone;
   }
@@ -384,9 +393,32 @@ Result<const date::time_zone *> find_zone(std::string_view text) {
   const auto shown = name.size() > k_max_suggest_length
                          ? std::string(name.substr(0, k_max_suggest_length)) + "..."
                          : std::string(name);
+  // The suggestion compares the name with every zone's: a name asked for
+  // again (the CLI shows each event of a zone only summitd knows, custom
+  // or removed from tzdata) gets the message it got, from the last few.
+  struct Refused {
+    std::string name;
+    std::string message;
+  };
+  static std::mutex refused_mutex;
+  static std::array<Refused, 64> refused;
+  static std::size_t refused_next = 0;
+  {
+    const std::lock_guard lock(refused_mutex);
+    for (const Refused &r : refused) {
+      if (!r.message.empty() && r.name == name) {
+        return fail(ErrorCode::invalid_params, r.message);
+      }
+    }
+  }
   auto message = fmt::format("unknown time zone '{}'", shown);
   if (const auto suggestion = closest_zone(name)) {
     message += fmt::format(" (did you mean {}?)", *suggestion);
+  }
+  if (name.size() <= k_max_suggest_length) {
+    const std::lock_guard lock(refused_mutex);
+    refused[refused_next] = {std::string(name), message};
+    refused_next = (refused_next + 1) % refused.size();
   }
   return fail(ErrorCode::invalid_params, std::move(message));
 }

@@ -3,8 +3,10 @@
 #include "cli/client/socket_path.hpp"
 #include "cli/views/event_view.hpp"
 #include "cli/views/terminal_text.hpp"
+#include "core/custom_zones.hpp"
 #include "core/event_json.hpp"
 #include "core/protocol.hpp"
+#include "core/zones.hpp"
 
 #include <fmt/format.h>
 
@@ -37,7 +39,25 @@ tl::expected<json, int> CommandSession::call(std::string_view method, json param
   if (!result) {
     return tl::unexpected(report(result.error()));
   }
+  learn_zone(*result);
   return std::move(*result);
+}
+
+void CommandSession::learn_zone(const json &result) {
+  // event.get names the zone a calendar file defined when the event is in
+  // one (PROTOCOL.md): defined here too, so that the event's wall times are
+  // read and written in it, not in the viewer's zone.
+  if (!result.is_object() || !result.contains("custom_zone") ||
+      !result["custom_zone"].is_object()) {
+    return;
+  }
+  const json &zone = result["custom_zone"];
+  const auto name = zone.value("name", std::string());
+  auto rules = core::parse_zone_rules(zone.value("rules", std::string()));
+  if (name.empty() || !rules || core::is_custom_zone(std::string_view(name))) {
+    return; // unreadable, or known: the event's zone then reads as before
+  }
+  (void)core::define_custom_zone(name, *rules, {}, /*exact=*/true);
 }
 
 tl::expected<core::Event, int> CommandSession::fetch(std::int64_t id) {

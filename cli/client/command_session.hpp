@@ -50,6 +50,9 @@ public:
   // Calls `method`; on failure the failure is reported (report()) and the
   // exit code comes back instead of the result.
   tl::expected<nlohmann::json, int> call(std::string_view method, nlohmann::json params);
+  // Defines, for this process, the zone a calendar file defined that a
+  // reply names ("custom_zone" of event.get), when it is not known yet.
+  void learn_zone(const nlohmann::json &result);
 
   // The event as the daemon has it now (event.get), or the exit code.
   tl::expected<core::Event, int> fetch(std::int64_t id);

@@ -64,8 +64,10 @@ std::string time_column(const AgendaEntry &entry, const date::time_zone *viewer)
   case core::Precision::timed:
     break;
   }
-  const core::LocalSeconds start = local_in(event.start_utc, viewer);
-  const core::LocalSeconds end = local_in(event.end_utc, viewer);
+  // A floating time is its wall time, also where the viewer's clocks skip it.
+  const bool floating = core::is_floating(event.tz);
+  const core::LocalSeconds start = floating ? event.start_local : local_in(event.start_utc, viewer);
+  const core::LocalSeconds end = floating ? event.end_local : local_in(event.end_utc, viewer);
   const bool with_end = event.has_end && event.end_utc > event.start_utc;
   switch (entry.part) {
   case DayPart::starts:

@@ -30,15 +30,20 @@ std::string span_end(core::LocalSeconds start, core::LocalSeconds end) {
 
 std::string format_timed(const core::Event &event, const date::time_zone *viewer) {
   const bool with_end = event.has_end && event.end_utc > event.start_utc;
-  const core::LocalSeconds viewer_start = local_time_in(event.start_utc, viewer);
+  const bool floating = core::is_floating(event.tz);
+  // A floating time is its wall time in every zone, also where the
+  // viewer's clocks skip it (02:30 on a spring-forward night stays 02:30).
+  const core::LocalSeconds viewer_start =
+      floating ? event.start_local : local_time_in(event.start_utc, viewer);
   std::string text = core::format_human_datetime(viewer_start);
   if (with_end) {
-    text += span_end(viewer_start, local_time_in(event.end_utc, viewer));
+    text +=
+        span_end(viewer_start, floating ? event.end_local : local_time_in(event.end_utc, viewer));
   }
   if (event.tz == viewer->name()) {
     return text;
   }
-  if (core::is_floating(event.tz)) {
+  if (floating) {
     // Its wall time is the same in every zone, the viewer's too.
     return text + "  (floating)";
   }

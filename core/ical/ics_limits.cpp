@@ -1,11 +1,15 @@
 #include "core/ical/ics_limits.hpp"
 
 #include "core/ical/ics_text.hpp"
+#include "core/ical/ics_zones.hpp"
 #include "core/ical/rule.hpp"
+#include "core/ical/windows_zones.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 #include <libical/ical.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -81,6 +85,61 @@ const char *frequency_name(icalrecurrencetype_frequency frequency) {
   }
 }
 
+// Why a UTC-OFFSET value (RFC 5545 3.3.14: "+HHMM" or "+HHMMSS") cannot be
+// a zone's offset, or empty when it can. libical reads "-9959" as -99:59
+// and a "+0575" as 6:15; no zone is further than 18 hours from UTC (RFC
+// 5545 3.6.5's example zones, and tzdata's, are within -12 and +14).
+std::string bad_offset(std::string_view value) {
+  const bool digits = (value.size() == 5 || value.size() == 7) &&
+                      (value[0] == '+' || value[0] == '-') &&
+                      value.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+  if (!digits) {
+    return fmt::format("'{}' is not an offset ±HHMM or ±HHMMSS", shorten(value));
+  }
+  const auto number = [&](std::size_t at) {
+    return (value[at] - '0') * 10 + (value[at + 1] - '0');
+  };
+  const int hours = number(1);
+  const int minutes = number(3);
+  const int seconds = value.size() == 7 ? number(5) : 0;
+  if (minutes > 59 || seconds > 59) {
+    return fmt::format("'{}' has {} over 59", value, minutes > 59 ? "minutes" : "seconds");
+  }
+  if (hours * 3600 + minutes * 60 + seconds > 18 * 3600) {
+    return fmt::format("'{}' is beyond ±18:00 (real zones are within -12:00 and +14:00)", value);
+  }
+  return {};
+}
+
+// Why a VTIMEZONE rule part would be read wrongly, or empty: libical drops
+// a BYMONTH of 13 or a BYMONTHDAY of 32 silently and expands the rest.
+std::string bad_zone_rule_part(std::string_view rule) {
+  for (const auto part : core::text::split(rule, ';')) {
+    const auto equals = part.find('=');
+    if (equals == std::string_view::npos) {
+      continue;
+    }
+    const std::string name = core::text::to_upper(part.substr(0, equals));
+    const bool month = name == "BYMONTH";
+    if (!month && name != "BYMONTHDAY") {
+      continue;
+    }
+    for (const auto item : core::text::split(part.substr(equals + 1), ',')) {
+      int n = 0;
+      const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), n);
+      const bool number = error == std::errc() && end == item.data() + item.size();
+      const bool ok = number && (month ? n >= 1 && n <= 12 : n != 0 && n >= -31 && n <= 31);
+      if (!ok) {
+        return fmt::format("{}={} has '{}', which is no {} ({})", name,
+                           shorten(part.substr(equals + 1)), shorten(item),
+                           month ? "month" : "day of a month",
+                           month ? "1 to 12" : "1 to 31 or -31 to -1");
+      }
+    }
+  }
+  return {};
+}
+
 // What the file's VTIMEZONEs have used of the file's allowance so far.
 struct ZoneAllowance {
   std::size_t transitions = 0; // the whole file's
@@ -97,7 +156,8 @@ public:
       : m_outline(outline), m_zone(zone), m_allowance(allowance) {
     for (const std::uint32_t index : outline.own_lines(zone)) {
       if (outline.name_of(outline.lines[index]) == "TZID") {
-        m_tzid = shorten(value_of(outline.text_of(outline.lines[index])));
+        m_raw_tzid = std::string(value_of(outline.text_of(outline.lines[index])));
+        m_tzid = shorten(m_raw_tzid);
         break;
       }
     }
@@ -144,6 +204,15 @@ private:
     std::size_t rdates = 0;
     for (const std::uint32_t index : m_outline.own_lines(part)) {
       const ContentLine &line = m_outline.lines[index];
+      const std::string_view name = m_outline.name_of(line);
+      if (name == "TZOFFSETFROM" || name == "TZOFFSETTO") {
+        if (const auto why = bad_offset(value_of(m_outline.text_of(line)));
+            !why.empty() && read()) {
+          return refuse(line.line, fmt::format("{} {}; fix the VTIMEZONE or use an IANA TZID "
+                                               "such as America/New_York",
+                                               name, why));
+        }
+      }
       if (m_outline.name_of(line) == "DTSTART") {
         const std::string value(value_of(m_outline.text_of(line)));
         const icaltimetype time = icaltime_from_string(value.c_str());
@@ -185,6 +254,12 @@ private:
   // within the bounds: walked here, one step past the bound at most.
   core::Result<void> check_rule(const ContentLine &line, std::optional<icaltimetype> dtstart) {
     const std::string value(value_of(m_outline.text_of(line)));
+    if (const auto why = bad_zone_rule_part(value); !why.empty() && read()) {
+      return refuse(line.line, fmt::format("RRULE {}; libical would leave it out and read the "
+                                           "rest: fix the VTIMEZONE or use an IANA TZID such as "
+                                           "America/New_York",
+                                           why));
+    }
     icalerror_clear_errno();
     const icalrecurrencetype rule = icalrecurrencetype_from_string(value.c_str());
     // libical strdups RSCALE into the rule it returns; the caller frees it.
@@ -232,7 +307,21 @@ private:
   const ComponentOutline &m_zone;
   ZoneAllowance &m_allowance;
   std::string m_tzid;
+  std::string m_raw_tzid;
   std::size_t m_transitions = 0;
+  std::optional<bool> m_read; // whether summit reads this VTIMEZONE (read())
+
+  // A VTIMEZONE whose TZID names an IANA zone (perhaps behind a vendor
+  // prefix) or a Windows one is never read: the zone of tzdata is used.
+  // Its offsets and rule parts are then not refused: khal's and
+  // python-icalendar's test files have Europe/Berlin with "+5328" (for
+  // +005328, Berlin's offset in 1893).
+  bool read() {
+    if (!m_read) {
+      m_read = iana_zone_for_tzid(m_raw_tzid).empty() && iana_zone_for_windows(m_raw_tzid).empty();
+    }
+    return *m_read;
+  }
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 // (Debian's libical reads /usr/share/zoneinfo).
 #include "core/ical/ics_vtimezone.hpp"
 
+#include "core/custom_zones.hpp"
 #include "core/ical/libical_handles.hpp"
 #include "core/zone_rules.hpp"
 #include "core/zones.hpp"
@@ -61,12 +62,33 @@ ComponentPtr fixed_vtimezone(const std::string &name) {
   return vtimezone;
 }
 
+// A zone a calendar file defined (core/custom_zones.hpp): the VTIMEZONE it
+// came with, under the name summit keeps it by ("Eastern", or "Eastern (2)"
+// when another file's Eastern had other rules).
+ComponentPtr custom_vtimezone(const std::string &name) {
+  const auto kept = core::custom_zone(name);
+  if (!kept || kept->vtimezone.empty()) {
+    return nullptr;
+  }
+  ComponentPtr parsed{icalparser_parse_string(kept->vtimezone.c_str())};
+  if (!parsed || icalcomponent_isa(parsed.get()) != ICAL_VTIMEZONE_COMPONENT) {
+    return nullptr;
+  }
+  if (icalproperty *tzid = icalcomponent_get_first_property(parsed.get(), ICAL_TZID_PROPERTY)) {
+    icalproperty_set_tzid(tzid, name.c_str());
+  } else {
+    icalcomponent_add_property(parsed.get(), icalproperty_new_tzid(name.c_str()));
+  }
+  return parsed;
+}
+
 } // namespace
 
 std::string vtimezones(const std::set<std::string> &zones) {
   std::string out;
   for (const std::string &name : zones) {
-    ComponentPtr vtimezone = builtin_vtimezone(name);
+    ComponentPtr vtimezone =
+        core::is_custom_zone(name) ? custom_vtimezone(name) : builtin_vtimezone(name);
     if (!vtimezone) {
       vtimezone = fixed_vtimezone(name);
     }

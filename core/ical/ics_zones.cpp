@@ -1,5 +1,8 @@
 #include "core/ical/ics_zones.hpp"
 
+#include "core/custom_zones.hpp"
+#include "core/ical/ics_custom_zone.hpp"
+#include "core/ical/ics_limits.hpp"
 #include "core/ical/ics_zone_match.hpp"
 #include "core/ical/windows_zones.hpp"
 #include "core/zones.hpp"
@@ -18,6 +21,10 @@ constexpr int k_match_years = 10;
 // How many (TZID, year) pairs one calendar matches; later ones convert
 // through their VTIMEZONE.
 constexpr std::size_t k_max_matches = 16;
+// How many of one calendar's VTIMEZONEs are kept as zones of their own
+// (custom_zones.hpp); later ones convert through their VTIMEZONE, with a
+// note.
+constexpr std::size_t k_max_kept_zones = 16;
 
 // Whether libical objected to anything in the component (X-LIC-ERROR).
 bool damaged(icalcomponent *component) {
@@ -39,7 +46,9 @@ std::string iana_zone_for_tzid(const std::string &name) {
   if (name.empty()) {
     return {};
   }
-  if (auto zone = core::find_zone(name)) {
+  // A zone an earlier file defined is no IANA zone: this file's VTIMEZONE
+  // of the same name may say otherwise.
+  if (auto zone = core::find_zone(name); zone && !core::is_custom_zone(*zone)) {
     return std::string((*zone)->name());
   }
   // "/mozilla.org/20050126_1/Europe/Berlin", "/softwarestudio.org/Olson_20011030_5/Pacific/
@@ -50,7 +59,7 @@ std::string iana_zone_for_tzid(const std::string &name) {
     if (tail.find('/') == std::string::npos) {
       break; // a bare "Berlin" names nothing, and "UTC" after a prefix is a guess
     }
-    if (auto zone = core::find_zone(tail)) {
+    if (auto zone = core::find_zone(tail); zone && !core::is_custom_zone(*zone)) {
       return std::string((*zone)->name());
     }
   }
@@ -110,10 +119,60 @@ const TzidReading &ZoneResolver::resolve(const std::string &tzid, int year) {
       choice.note = fmt::format("TZID '{}' names no IANA zone; the file's VTIMEZONE for it gives "
                                 "the offsets of {} at every instant from {} to {}: read as {}",
                                 tzid, choice.iana, year, year + k_match_years - 1, choice.iana);
+    } else {
+      keep_zone(tzid, choice);
     }
     matched = m_matched.emplace(key, std::move(choice)).first;
   }
   return matched->second;
+}
+
+void ZoneResolver::keep_zone(const std::string &tzid, TzidReading &choice) {
+  const auto vtimezone = m_vtimezones.find(tzid);
+  if (vtimezone == m_vtimezones.end()) {
+    return;
+  }
+  if (const auto kept = m_kept.find(tzid); kept != m_kept.end()) {
+    if (!kept->second.empty()) {
+      choice.kind = TzidReading::Kind::iana;
+      choice.iana = kept->second;
+      choice.custom = nullptr;
+      choice.note = kept_note(tzid, kept->second);
+    }
+    return;
+  }
+  std::string &name = m_kept[tzid]; // empty: not kept
+  if (m_kept.size() > k_max_kept_zones) {
+    choice.note += fmt::format(" (the file defines more than {} zones of its own; summit keeps "
+                               "the first {})",
+                               k_max_kept_zones, k_max_kept_zones);
+    return;
+  }
+  auto rules = rules_of_vtimezone(vtimezone->second);
+  if (!rules) {
+    choice.note +=
+        fmt::format(" (its VTIMEZONE was not kept as a zone: {})", rules.error().message);
+    return;
+  }
+  auto defined = core::define_custom_zone(
+      tzid, *rules, take_string(icalcomponent_as_ical_string_r(vtimezone->second)));
+  if (!defined) {
+    choice.note +=
+        fmt::format(" (its VTIMEZONE was not kept as a zone: {})", defined.error().message);
+    return;
+  }
+  name = *defined;
+  choice.kind = TzidReading::Kind::iana;
+  choice.iana = name;
+  choice.custom = nullptr;
+  choice.note = kept_note(tzid, name);
+}
+
+std::string ZoneResolver::kept_note(const std::string &tzid, const std::string &name) const {
+  return fmt::format("TZID '{}' names no IANA zone and no IANA zone has the offsets of the file's "
+                     "VTIMEZONE for it: kept as a zone of its own, '{}' (its changes of offset "
+                     "stored up to {}, exported again with its VTIMEZONE)",
+                     tzid, name, k_zone_last_converted_year);
 }
 
 TzidReading ZoneResolver::choose(const std::string &tzid) {

@@ -20,7 +20,9 @@ struct TzidReading {
     unknown, // nothing knows it: read as wall time in the fallback zone
   };
   Kind kind = Kind::unknown;
-  std::string iana;               // kind iana
+  // kind iana: an IANA zone, or a zone of the file's own that summit keeps
+  // (custom_zones.hpp): both are names find_zone knows.
+  std::string iana;
   icaltimezone *custom = nullptr; // kind custom, owned by the resolver
   // Why the TZID was read this way, for the user; empty when it was an IANA
   // name (perhaps behind a vendor prefix such as "/mozilla.org/.../").
@@ -40,7 +42,9 @@ public:
   // that only the file's VTIMEZONE knows (custom) is read as the IANA zone
   // with the same offsets at every instant of the ten years from 1 January
   // of `year` (matching_iana_zone), with a note saying so, when there is
-  // one; else as custom.
+  // one; else as the zone that VTIMEZONE defines, kept as its own
+  // (keep_zone; kind iana, its name); else (year 0, or it cannot be kept)
+  // as custom.
   const TzidReading &resolve(const std::string &tzid, int year = 0);
 
   // The zone X-WR-TIMEZONE names when it resolves to an IANA zone, else
@@ -53,6 +57,13 @@ public:
 
 private:
   TzidReading choose(const std::string &tzid);
+  // Makes `choice` (kind custom, matched to no IANA zone) the zone the
+  // file's VTIMEZONE for `tzid` defines, kept as its own
+  // (core::define_custom_zone): kind iana with that zone's name. Leaves it
+  // as it is, with the reason added to its note, past k_max_kept_zones or
+  // when the VTIMEZONE cannot be kept.
+  void keep_zone(const std::string &tzid, TzidReading &choice);
+  std::string kept_note(const std::string &tzid, const std::string &name) const;
 
   std::string m_fallback;
   std::string m_calendar_zone;
@@ -61,6 +72,7 @@ private:
   std::map<std::string, TzidReading> m_cache;
   std::map<std::pair<std::string, int>, TzidReading> m_matched; // custom TZIDs by year
   std::vector<TimezonePtr> m_custom;
+  std::map<std::string, std::string> m_kept; // TZID -> the zone kept for it, or empty
 };
 
 // The IANA zone `name` stands for (as is, or behind a vendor prefix), or

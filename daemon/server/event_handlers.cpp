@@ -1,5 +1,6 @@
 #include "daemon/server/event_handlers.hpp"
 
+#include "core/custom_zones.hpp"
 #include "core/event_json.hpp"
 #include "core/event_params.hpp"
 #include "core/ical/recurrence.hpp"
@@ -239,7 +240,13 @@ HandlerResult EventHandlers::get(const nlohmann::json &params, const CallContext
   if (!event) {
     return tl::unexpected(event.error());
   }
-  return nlohmann::json{{"event", core::event_to_json(*event)}};
+  nlohmann::json reply{{"event", core::event_to_json(*event)}};
+  // A zone a calendar file defined (core/custom_zones.hpp): its rules, so
+  // that a client can read and write the event's wall times in it.
+  if (auto zone = core::custom_zone(event->tz)) {
+    reply["custom_zone"] = {{"name", zone->name}, {"rules", core::format_zone_rules(zone->rules)}};
+  }
+  return reply;
 }
 
 namespace {
@@ -341,6 +348,13 @@ core::Result<store::ListQuery> EventHandlers::list_query(const nlohmann::json &p
     return tl::unexpected(range.error());
   }
   query.range = *range;
+  if (*tz) {
+    // read_range accepted it; floating events are then chosen by their wall
+    // times in this zone (ListQuery::viewer).
+    if (auto viewer = core::find_zone(**tz); viewer && !core::is_floating(**tz)) {
+      query.viewer = *viewer;
+    }
+  }
   if (*tag && !(*tag)->empty()) {
     query.tag = **tag;
   }

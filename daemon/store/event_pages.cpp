@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <set>
 #include <utility>
@@ -33,8 +34,11 @@ constexpr const char *k_overlaps = "(e.end_utc > :from OR e.start_utc >= :from)"
 // The calendar filter rides on every listing: unbound (NULL) it is
 // always true. With it, a range walk reads the other calendars' events of
 // the range too (docs/SYNC.md: there is no per-calendar index walk yet).
+// :no_floating (bound when the listing has a viewer's zone) leaves floating
+// events to list_floating_sql, which chooses them by their wall times.
 constexpr const char *k_single =
-    "e.recurrence IS NULL AND (:calendar IS NULL OR +e.calendar_id = :calendar)";
+    "e.recurrence IS NULL AND (:calendar IS NULL OR +e.calendar_id = :calendar) AND "
+    "(:no_floating IS NULL OR e.tz <> 'floating')";
 constexpr const char *k_after =
     "(+e.start_utc > :after_start OR (+e.start_utc = :after_start AND e.id > :after_id))";
 
@@ -51,9 +55,10 @@ std::string list_sql() {
 // to itself, the planner walks events_by_start to save the sort (the ORDER
 // BY and the cursor's start_utc test invite it), reading every event from
 // the cursor on to find the few series: 170 ms per page at 100,000 events.
+// Its span follows the event's columns (k_series_start_column).
 std::string list_series_sql() {
   return fmt::format(
-      "SELECT {} FROM events e INDEXED BY events_series "
+      "SELECT {}, e.series_start_utc, e.series_end_utc FROM events e INDEXED BY events_series "
       "WHERE e.recurrence IS NOT NULL AND e.series_start_utc < :to "
       "AND e.series_end_utc >= :from "
       "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND "
@@ -64,6 +69,10 @@ std::string list_series_sql() {
       "AND {} ORDER BY e.start_utc, e.id",
       k_event_columns, k_after);
 }
+
+// Where list_series_sql puts a series' span (after k_event_columns' 23).
+constexpr int k_series_start_column = 23;
+constexpr int k_series_end_column = 24;
 
 // Walks event_tags' primary key (tag, start_utc, event_id): already in list
 // order, so it stops after :limit rows. CROSS JOIN pins that loop order.
@@ -90,6 +99,51 @@ std::string list_search_sql(bool with_tag) {
       with_tag ? "AND EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = :tag AND "
                  "t.start_utc = e.start_utc AND t.event_id = e.id) "
                : "");
+}
+
+// Floating single events over a range widened by k_floating_margin on each
+// side, for a viewer's zone (ListQuery::viewer): stepped until limit + 1 of
+// them overlap the range in the viewer's reading (no LIMIT: the rows left
+// out are those near the range's ends only).
+std::string list_floating_sql() {
+  return fmt::format(
+      "SELECT {} FROM events e "
+      "WHERE e.start_utc >= :lower AND e.start_utc < :to AND {} AND e.tz = 'floating' AND "
+      "e.recurrence IS NULL AND (:calendar IS NULL OR +e.calendar_id = :calendar) AND {} "
+      "AND (:tag IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND "
+      "t.tag = :tag)) "
+      "AND (:search IS NULL OR EXISTS (SELECT 1 FROM events_fts f WHERE events_fts MATCH "
+      ":search AND f.rowid = e.id)) "
+      "ORDER BY e.start_utc, e.id",
+      k_event_columns, k_overlaps, k_after);
+}
+
+// How far a floating wall time's instant in summitd's zone may be from its
+// instant in a viewer's: the widest two zones are apart (custom zones reach
+// ±18 hours, custom_zones.hpp), with a day's DST change to spare.
+constexpr core::Seconds k_floating_margin{std::chrono::hours{38}};
+
+core::SysSeconds earlier_by(core::SysSeconds t, core::Seconds by) {
+  return t < core::SysSeconds::min() + by ? core::SysSeconds::min() : t - by;
+}
+core::SysSeconds later_by(core::SysSeconds t, core::Seconds by) {
+  return t > core::SysSeconds::max() - by ? core::SysSeconds::max() : t + by;
+}
+
+// Whether wall times `start`..`end` (none: a point), read in `viewer`,
+// overlap `range` as k_overlaps says.
+bool overlaps_for_viewer(core::LocalSeconds start, std::optional<core::LocalSeconds> end,
+                         const date::time_zone *viewer, const core::TimeRange &range) {
+  const core::SysSeconds begin = core::resolve_local(start, viewer).utc;
+  const core::SysSeconds finish = end ? core::resolve_local(*end, viewer).utc : begin;
+  return begin < range.end && (finish > range.begin || begin >= range.begin);
+}
+
+bool event_for_viewer(const core::Event &event, const ListQuery &query) {
+  const bool timed_point = event.precision == core::Precision::timed && !event.has_end;
+  return overlaps_for_viewer(event.start_local,
+                             timed_point ? std::nullopt : std::optional(event.end_local),
+                             query.viewer, query.range);
 }
 
 bool in_list_order(const ListEntry &a, const ListEntry &b) { return cursor_of(a) < cursor_of(b); }
@@ -133,7 +187,7 @@ EventPages::EventPages(SQLite::Database &db)
       m_max_span(db, "SELECT max(end_utc - start_utc) FROM events"), m_list(db, list_sql()),
       m_list_tag(db, list_tag_sql()), m_list_search(db, list_search_sql(false)),
       m_list_tag_search(db, list_search_sql(true)), m_list_series(db, list_series_sql()),
-      m_search(db) {}
+      m_list_floating(db, list_floating_sql()), m_search(db) {}
 
 // What one request lists, worked out once from its query.
 struct EventPages::Bounds {
@@ -176,6 +230,12 @@ core::Result<ListPage> EventPages::list(EventRows &rows, const ListQuery &query,
   for (auto &event : singles(rows, query, bounds, plan, ran)) {
     page.entries.emplace_back(std::move(event));
   }
+  if (by_viewer(query)) {
+    for (auto &event : floating_singles(query, bounds)) {
+      page.entries.emplace_back(std::move(event));
+    }
+    std::stable_sort(page.entries.begin(), page.entries.end(), in_list_order);
+  }
   const std::size_t singles = page.entries.size();
   if (auto added = add_series(query, bounds, page); !added) {
     return tl::unexpected(added.error());
@@ -202,8 +262,9 @@ std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &q
                                              const Bounds &bounds, SearchPlan plan,
                                              SearchPlan &ran) {
   if (bounds.search && !bounds.paged && !query.calendar_id) {
+    // For a viewer, floating events come from floating_singles.
     auto walked = m_search.by_start(rows, *bounds.search, query.tag, bounds.lower, bounds.from,
-                                    bounds.to, bounds.limit, plan);
+                                    bounds.to, bounds.limit, plan, by_viewer(query));
     ran = walked ? SearchPlan::by_start : SearchPlan::from_matches;
     if (walked) {
       return std::move(*walked);
@@ -229,12 +290,51 @@ std::vector<core::Event> EventPages::singles(EventRows &rows, const ListQuery &q
   if (bounds.search) {
     s->bind(":search", *bounds.search);
   }
+  if (by_viewer(query)) {
+    s->bind(":no_floating", 1);
+  }
   // Rows in list order, up to limit + 1 and twice what a reply carries
   // (add_series then keeps what fits and says `more`).
   std::size_t bytes = 0;
   while (bytes <= k_page_budget && s->executeStep()) {
     events.push_back(read_event(*s));
     bytes += event_bytes(events.back());
+  }
+  return events;
+}
+
+bool EventPages::by_viewer(const ListQuery &query) {
+  return query.viewer != nullptr && query.viewer != core::floating_zone();
+}
+
+std::vector<core::Event> EventPages::floating_singles(const ListQuery &query,
+                                                      const Bounds &bounds) {
+  std::vector<core::Event> events;
+  Use s(m_list_floating);
+  const auto widened_from = to_unix(earlier_by(query.range.begin, k_floating_margin));
+  const std::int64_t span = bounds.from - bounds.lower; // the longest event's
+  const std::int64_t lower = widened_from < std::numeric_limits<std::int64_t>::min() + span
+                                 ? std::numeric_limits<std::int64_t>::min()
+                                 : widened_from - span;
+  s->bind(":lower", std::max(lower, bounds.after_start));
+  s->bind(":from", widened_from);
+  s->bind(":to", to_unix(later_by(query.range.end, k_floating_margin)));
+  s->bind(":after_start", bounds.after_start);
+  s->bind(":after_id", bounds.after_id);
+  if (query.tag) {
+    s->bind(":tag", *query.tag);
+  }
+  if (query.calendar_id) {
+    s->bind(":calendar", *query.calendar_id);
+  }
+  if (bounds.search) {
+    s->bind(":search", *bounds.search);
+  }
+  while (events.size() <= bounds.limit && s->executeStep()) {
+    core::Event event = read_event(*s);
+    if (event_for_viewer(event, query)) {
+      events.push_back(std::move(event));
+    }
   }
   return events;
 }
@@ -316,9 +416,13 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
   // Expanded, a series is wanted whatever its first start: its cursor test
   // is on occurrences (expand_series).
   const bool series_after = bounds.paged && !query.expand;
+  const bool viewer = by_viewer(query);
   Use s(m_list_series);
-  s->bind(":from", bounds.from);
-  s->bind(":to", bounds.to);
+  // For a viewer, a floating series whose instants in summitd's zone miss
+  // the range may still meet it in the viewer's reading.
+  s->bind(":from",
+          viewer ? to_unix(earlier_by(query.range.begin, k_floating_margin)) : bounds.from);
+  s->bind(":to", viewer ? to_unix(later_by(query.range.end, k_floating_margin)) : bounds.to);
   s->bind(":after_start",
           series_after ? bounds.after_start : std::numeric_limits<std::int64_t>::min());
   s->bind(":after_id", series_after ? bounds.after_id : 0);
@@ -337,6 +441,12 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
   }
   while (s->executeStep()) {
     core::Event series = read_event(*s);
+    const bool floating = viewer && core::is_floating(series.tz);
+    if (viewer && !floating &&
+        !(to_unix(query.range.begin) <= s->getColumn(k_series_end_column).getInt64() &&
+          s->getColumn(k_series_start_column).getInt64() < bounds.to)) {
+      continue; // found by the widened range only
+    }
     if (!query.expand) {
       held += event_bytes(series);
       entries.emplace_back(std::move(series));
@@ -345,8 +455,16 @@ core::Result<void> EventPages::add_series(const ListQuery &query, const Bounds &
       }
       continue;
     }
-    // Occurrences before the cursor's start cannot come after it.
+    // Occurrences before the cursor's start cannot come after it. A
+    // floating series' occurrences are read in the viewer's zone: its
+    // window is widened, and expand_series keeps those that meet the range.
     core::TimeRange window{query.range.begin, expand_until};
+    if (floating) {
+      window.begin = earlier_by(window.begin, k_floating_margin);
+      if (expand_until == query.range.end) {
+        window.end = later_by(window.end, k_floating_margin);
+      }
+    }
     if (bounds.paged) {
       window.begin = std::max(window.begin, query.after->start_utc);
     }
@@ -378,7 +496,21 @@ core::Result<void> EventPages::expand_series(core::Event series, const ListQuery
     return {}; // its zone left tzdata: nothing can be expanded
   }
   // What the cursor has already listed: a prefix of the occurrences in list order.
+  // A floating series for a viewer: its occurrences by their wall times in
+  // the viewer's zone.
+  const bool floating = by_viewer(query) && core::is_floating(series.tz);
+  const bool point = series.precision == core::Precision::timed && !series.has_end;
+  auto for_viewer = [&](const ical::Occurrence &occurrence) {
+    return !floating ||
+           overlaps_for_viewer(occurrence.start_local,
+                               point ? std::nullopt : std::optional(occurrence.end_local),
+                               query.viewer, query.range);
+  };
   auto listed_before = [&](const ical::Occurrence &occurrence) {
+    if (floating && !for_viewer(occurrence) &&
+        core::resolve_local(occurrence.start_local, query.viewer).utc < query.range.begin) {
+      return true; // before the range in the viewer's reading
+    }
     return query.after &&
            ListQuery::Cursor{occurrence.start_utc, series.id, occurrence.id} <= *query.after;
   };
@@ -399,8 +531,15 @@ core::Result<void> EventPages::expand_series(core::Event series, const ListQuery
     }
     want = limit + 1 + skipped; // the cursor's own start took some
   }
+  bool any = false;
   for (std::size_t i = skipped; i < found.size(); ++i) {
     const ical::Occurrence &occurrence = found[i];
+    if (!for_viewer(occurrence) ||
+        (query.after &&
+         ListQuery::Cursor{occurrence.start_utc, series.id, occurrence.id} <= *query.after)) {
+      continue;
+    }
+    any = true;
     ListedOccurrence listed{series.id,
                             {occurrence.id, occurrence.start_local, occurrence.end_local,
                              occurrence.start_utc, occurrence.end_utc},
@@ -410,7 +549,7 @@ core::Result<void> EventPages::expand_series(core::Event series, const ListQuery
     }
     page.entries.emplace_back(std::move(listed));
   }
-  if (found.size() > skipped) {
+  if (any) {
     page.series.emplace(series.id, std::move(series));
   }
   return {};

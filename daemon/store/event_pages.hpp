@@ -58,6 +58,12 @@ struct ListQuery {
     auto operator<=>(const Cursor &) const = default;
   };
   std::optional<Cursor> after;
+  // The viewer's zone (event.list's `tz`), or null. A floating event (tz
+  // "floating") is listed when its wall times, read in this zone, overlap
+  // the range: 10:00 floating is in a Tokyo viewer's morning whatever zone
+  // summitd reads it in. Its entry still sorts by its instants in summitd's
+  // zone (the cursor's order), so that pages join up.
+  const date::time_zone *viewer = nullptr;
 };
 
 // One occurrence of a series in a listing: only what is its own. The series
@@ -113,6 +119,12 @@ private:
                                    SearchPlan plan, SearchPlan &ran);
   // The series of the range into `page`, each expanded when the query says so.
   core::Result<void> add_series(const ListQuery &query, const Bounds &bounds, ListPage &page);
+  // Whether floating events are chosen by the viewer's reading
+  // (ListQuery::viewer, not summitd's own zone).
+  static bool by_viewer(const ListQuery &query);
+  // The first limit + 1 floating single events after the cursor whose wall
+  // times, in the viewer's zone, overlap the range.
+  std::vector<core::Event> floating_singles(const ListQuery &query, const Bounds &bounds);
   core::Result<void> expand_series(core::Event series, const ListQuery &query,
                                    const core::TimeRange &window, std::size_t limit,
                                    ical::ExpansionBudget &budget, ListPage &page);
@@ -123,6 +135,7 @@ private:
   SQLite::Statement m_list_search;
   SQLite::Statement m_list_tag_search;
   SQLite::Statement m_list_series;
+  SQLite::Statement m_list_floating;
   SearchPlanner m_search;
 };
 

@@ -1,5 +1,6 @@
 #include "daemon/store/event_rows.hpp"
 
+#include "core/custom_zones.hpp"
 #include "core/event_json.hpp"
 #include "core/ical/recurrence.hpp"
 #include "core/time_format.hpp"
@@ -243,9 +244,32 @@ EventRows::EventRows(SQLite::Database &db)
                             "recurrence IS NOT NULL FROM events "
                             "WHERE id > :after ORDER BY id LIMIT :batch"),
       m_update_instants(db, "UPDATE events SET start_utc = :start_utc, end_utc = :end_utc "
-                            "WHERE id = :id") {}
+                            "WHERE id = :id") {
+  if (db.tableExists("custom_zones")) {
+    // OR IGNORE: a zone is kept once, by the first event stored in it; its
+    // name is never given to other rules (define_custom_zone).
+    m_keep_zone.emplace(db, "INSERT OR IGNORE INTO custom_zones (name, rules, vtimezone) "
+                            "VALUES (:name, :rules, :vtimezone)");
+  }
+}
+
+void EventRows::keep_zone(const core::Event &event) {
+  if (!m_keep_zone || !core::is_custom_zone(std::string_view(event.tz))) {
+    return;
+  }
+  const auto zone = core::custom_zone(event.tz);
+  if (!zone) {
+    return;
+  }
+  Use s(*m_keep_zone);
+  s->bind(":name", zone->name);
+  s->bind(":rules", core::format_zone_rules(zone->rules));
+  s->bind(":vtimezone", zone->vtimezone);
+  s->exec();
+}
 
 std::int64_t EventRows::insert(const core::Event &event) {
+  keep_zone(event);
   {
     Use s(m_insert_event);
     bind_event(*s, event);
@@ -258,6 +282,7 @@ std::int64_t EventRows::insert(const core::Event &event) {
 }
 
 void EventRows::update(const core::Event &event) {
+  keep_zone(event);
   {
     Use s(m_update_event);
     bind_event(*s, event);

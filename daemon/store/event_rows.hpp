@@ -100,6 +100,10 @@ private:
   SQLite::Statement m_update_series;
   SQLite::Statement m_select_instants;
   SQLite::Statement m_update_instants;
+  // Keeps the custom zone an event names (schema 011; absent while a test
+  // opens the store with fewer migrations).
+  std::optional<SQLite::Statement> m_keep_zone;
+  void keep_zone(const core::Event &event);
 };
 
 } // namespace summit::store

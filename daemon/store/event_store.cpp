@@ -1,5 +1,6 @@
 #include "daemon/store/event_store.hpp"
 
+#include "core/custom_zones.hpp"
 #include "daemon/store/event_rows.hpp"
 #include "daemon/store/file_recovery.hpp"
 #include "daemon/store/guarded.hpp"
@@ -87,6 +88,30 @@ core::Result<int> check_openable(SQLite::Database &db, const fs::path &path, int
                         "tables but no summit schema version)");
   }
   return version;
+}
+
+// Defines every zone the database keeps (schema 011) for this process,
+// before any event is read: events name them in their `tz`. A row that
+// cannot be read is logged and left out; its events then read as a zone
+// find_zone does not know (as a damaged row).
+void define_kept_zones(SQLite::Database &db) {
+  if (!db.tableExists("custom_zones")) {
+    return;
+  }
+  SQLite::Statement rows(db, "SELECT name, rules, vtimezone FROM custom_zones ORDER BY name");
+  while (rows.executeStep()) {
+    const std::string name = rows.getColumn(0).getString();
+    auto rules = core::parse_zone_rules(rows.getColumn(1).getString());
+    core::Result<std::string> defined =
+        rules ? core::define_custom_zone(name, *rules, rows.getColumn(2).getString(),
+                                         /*exact=*/true)
+              : core::Result<std::string>(tl::unexpected(rules.error()));
+    if (!defined) {
+      spdlog::error("the database's zone '{}' (table custom_zones) cannot be used: {}; its "
+                    "events cannot be listed until it is repaired",
+                    name, defined.error().message);
+    }
+  }
 }
 
 } // namespace
@@ -339,6 +364,7 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     if (!reached) {
       return tl::unexpected(reached.error());
     }
+    define_kept_zones(db);
     auto impl = std::make_unique<Impl>(std::move(db), *reached, options.reminder_plan);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {

@@ -1,5 +1,6 @@
 #include "daemon/store/search_planning.hpp"
 
+#include "core/zones.hpp"
 #include "daemon/store/event_rows.hpp"
 #include "daemon/store/statement_use.hpp"
 
@@ -47,7 +48,8 @@ SearchPlanner::SearchPlanner(SQLite::Database &db)
 std::optional<std::vector<core::Event>>
 SearchPlanner::by_start(EventRows &rows, const std::string &search,
                         const std::optional<std::string> &tag, std::int64_t lower,
-                        std::int64_t from, std::int64_t to, std::size_t limit, SearchPlan plan) {
+                        std::int64_t from, std::int64_t to, std::size_t limit, SearchPlan plan,
+                        bool no_floating) {
   if (plan == SearchPlan::from_matches) {
     return std::nullopt;
   }
@@ -88,7 +90,8 @@ SearchPlanner::by_start(EventRows &rows, const std::string &search,
     const std::int64_t id = s->getColumn(0).getInt64();
     const auto bit = static_cast<std::size_t>(id);
     if (id >= 0 && bit < matches.size() && matches[bit]) {
-      if (auto event = rows.find(id); event && !event->recurrence) {
+      if (auto event = rows.find(id);
+          event && !event->recurrence && !(no_floating && core::is_floating(event->tz))) {
         found.push_back(std::move(*event));
       }
     } else if (++walked > budget) {

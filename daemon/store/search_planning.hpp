@@ -47,11 +47,13 @@ public:
   // plan: `plan` says so, the matches are no more than a page, an id is too
   // large for the set, or the walk passes k_walk_per_match events per match
   // without filling the page.
+  // With `no_floating`, floating events are left out (event.list with a
+  // viewer's zone chooses them apart, by their wall times there).
   std::optional<std::vector<core::Event>> by_start(EventRows &rows, const std::string &search,
                                                    const std::optional<std::string> &tag,
                                                    std::int64_t lower, std::int64_t from,
                                                    std::int64_t to, std::size_t limit,
-                                                   SearchPlan plan);
+                                                   SearchPlan plan, bool no_floating = false);
 
 private:
   SQLite::Statement m_search_ids;

@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 using namespace summit::e2e;
 using nlohmann::json;
@@ -83,4 +84,43 @@ TEST_F(Floating, imported_dates_and_floating_times_stay_floating) {
   EXPECT_THAT(exported.out, HasSubstr("DTSTART:20300305T073000\r\n"));
   EXPECT_THAT(exported.out, HasSubstr("DTSTART;VALUE=DATE:20300306\r\n"));
   EXPECT_EQ(exported.out.find("X-SUMMIT-TZID"), std::string::npos) << exported.out;
+}
+
+// A listing in the viewer's zone chooses floating events by their wall
+// times there, not by the instants summitd (Chatham, +13:45) reads them at.
+TEST_F(Floating, a_viewers_day_lists_the_floating_events_of_that_wall_day) {
+  for (const std::vector<std::string> &args : std::vector<std::vector<std::string>>{
+           // 01:00 on 4 March: 3 March 11:15Z in Chatham, before New York's 4 March.
+           {"add", "Early", "--at", "2030-03-04 01:00", "--tz", "floating"},
+           // 18:00 on 5 March: 5 March 04:15Z in Chatham, inside New York's 4 March.
+           {"add", "Next evening", "--at", "2030-03-05 18:00", "--tz", "floating"},
+           // Weekly at 01:00 from 4 March.
+           {"add", "Weekly early", "--at", "2030-03-04 01:00", "--tz", "floating", "--repeat",
+            "FREQ=WEEKLY;COUNT=3"},
+           // 02:30 on 10 March: New York's clocks skip it.
+           {"add", "In the gap", "--at", "2030-03-10 02:30", "--tz", "floating"}}) {
+    const ProcessResult added = summit(args, "America/New_York");
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+  }
+  const auto titles = [this](const std::string &day) {
+    const ProcessResult listed =
+        summit({"--json", "list", "--from", day, "--to", day}, "America/New_York");
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    std::vector<std::string> seen;
+    for (const json &event : json::parse(listed.out)) {
+      seen.push_back(event.value("start", "") + " " + event.value("title", ""));
+    }
+    return seen;
+  };
+  EXPECT_EQ(titles("2030-03-04"), (std::vector<std::string>{"2030-03-04T01:00:00 Early",
+                                                            "2030-03-04T01:00:00 Weekly early"}));
+  EXPECT_EQ(titles("2030-03-05"), (std::vector<std::string>{"2030-03-05T18:00:00 Next evening"}));
+  EXPECT_EQ(titles("2030-03-11"), (std::vector<std::string>{"2030-03-11T01:00:00 Weekly early"}));
+  EXPECT_EQ(titles("2030-03-10"), (std::vector<std::string>{"2030-03-10T02:30:00 In the gap"}));
+
+  // Shown at its wall time, though New York has no 02:30 that day.
+  const ProcessResult gap =
+      summit({"list", "--from", "2030-03-10", "--to", "2030-03-10"}, "America/New_York");
+  ASSERT_EQ(gap.exit_code, 0) << gap.err;
+  EXPECT_THAT(gap.out, HasSubstr("Sun 10 Mar 2030 02:30  (floating)")) << gap.out;
 }

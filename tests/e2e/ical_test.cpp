@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -368,4 +369,122 @@ TEST_F(ICal, a_file_with_a_lone_change_a_negative_count_and_a_stale_change_keeps
   EXPECT_EQ(moved[0]["title"], "Sync (late)");
   EXPECT_EQ(moved[0]["start_utc"], "2030-10-11T13:00:00Z");
   EXPECT_EQ(moved[0]["end_utc"], "2030-10-11T14:00:00Z");
+}
+
+// Issue 16: a VTIMEZONE no IANA zone matches is kept as a zone of its own.
+// "Eastern Custom" is made up: -05:00, and -04:00 from the first Sunday of
+// April to the last of October (no zone of tzdata changes on those days in
+// the 2030s).
+TEST_F(ICal, a_zone_only_the_file_defines_is_kept_used_after_a_restart_and_exported_again) {
+  const std::string path = dir() / "custom.ics";
+  write_file(path, crlf_lines({
+                       "BEGIN:VCALENDAR",
+                       "VERSION:2.0",
+                       "PRODID:-//example.org//summit e2e//EN",
+                       "BEGIN:VTIMEZONE",
+                       "TZID:Eastern Custom",
+                       "BEGIN:STANDARD",
+                       "DTSTART:19901028T020000",
+                       "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+                       "TZOFFSETFROM:-0400",
+                       "TZOFFSETTO:-0500",
+                       "TZNAME:ECST",
+                       "END:STANDARD",
+                       "BEGIN:DAYLIGHT",
+                       "DTSTART:19900401T020000",
+                       "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU",
+                       "TZOFFSETFROM:-0500",
+                       "TZOFFSETTO:-0400",
+                       "TZNAME:ECDT",
+                       "END:DAYLIGHT",
+                       "END:VTIMEZONE",
+                       "BEGIN:VEVENT",
+                       "UID:weekly-custom@example.org",
+                       "DTSTAMP:20300101T000000Z",
+                       "SUMMARY:Weekly in a custom zone",
+                       "DTSTART;TZID=Eastern Custom:20300328T100000",
+                       "DTEND;TZID=Eastern Custom:20300328T110000",
+                       "RRULE:FREQ=WEEKLY;COUNT=4",
+                       "END:VEVENT",
+                       // The same series without its two occurrences
+                       // before the change, reminded an hour ahead.
+                       "BEGIN:VEVENT",
+                       "UID:reminded-custom@example.org",
+                       "DTSTAMP:20300101T000000Z",
+                       "SUMMARY:Reminded",
+                       "DTSTART;TZID=Eastern Custom:20300328T100000",
+                       "RRULE:FREQ=WEEKLY;COUNT=4",
+                       "EXDATE;TZID=Eastern Custom:20300328T100000,20300404T100000",
+                       "BEGIN:VALARM",
+                       "ACTION:DISPLAY",
+                       "DESCRIPTION:soon",
+                       "TRIGGER:-PT1H",
+                       "END:VALARM",
+                       "END:VEVENT",
+                       "END:VCALENDAR",
+                   }));
+  const ProcessResult imported = summit({"--tz", "Europe/London", "import", path});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("TZID 'Eastern Custom' names no IANA zone and no IANA zone "
+                                      "has the offsets of the file's VTIMEZONE for it: kept as a "
+                                      "zone of its own, 'Eastern Custom'"))
+      << imported.out;
+
+  // 10:00 every week: 15:00Z before 7 April 2030 (its first Sunday), 14:00Z
+  // after. A zone lost to UTC would give 15:00Z every week.
+  const auto starts = [this] {
+    const ProcessResult listed =
+        summit({"--json", "list", "--from", "2030-03-01", "--to", "2030-05-01"});
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    std::vector<std::string> seen;
+    for (const json &event : json::parse(listed.out)) {
+      seen.push_back(event.value("start_utc", "") + " " + event.value("tz", "") + " " +
+                     event.value("title", ""));
+    }
+    std::sort(seen.begin(), seen.end());
+    return seen;
+  };
+  const std::vector<std::string> expected{
+      "2030-03-28T15:00:00Z Eastern Custom Weekly in a custom zone",
+      "2030-04-04T15:00:00Z Eastern Custom Weekly in a custom zone",
+      "2030-04-11T14:00:00Z Eastern Custom Reminded",
+      "2030-04-11T14:00:00Z Eastern Custom Weekly in a custom zone",
+      "2030-04-18T14:00:00Z Eastern Custom Reminded",
+      "2030-04-18T14:00:00Z Eastern Custom Weekly in a custom zone"};
+  EXPECT_EQ(starts(), expected);
+
+  // The zone is in the database: a new summitd reads the series the same.
+  ASSERT_EQ(stop_daemon(), 0);
+  ASSERT_NO_FATAL_FAILURE(start_daemon());
+  EXPECT_EQ(starts(), expected);
+
+  // The CLI learns the zone from event.get: an edit keeps the event in it
+  // (it would otherwise move it to the viewer's zone), and an occurrence
+  // named by its wall time in the zone is found.
+  const ProcessResult edited = summit({"edit", "1", "--title", "Weekly, renamed"}, "Asia/Tokyo");
+  ASSERT_EQ(edited.exit_code, 0) << edited.err << edited.out;
+  const ProcessResult cancelled =
+      summit({"edit", "1", "--cancel-occurrence", "2030-04-18 10:00"}, "Asia/Tokyo");
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err << cancelled.out;
+  EXPECT_EQ(starts(),
+            (std::vector<std::string>{"2030-03-28T15:00:00Z Eastern Custom Weekly, renamed",
+                                      "2030-04-04T15:00:00Z Eastern Custom Weekly, renamed",
+                                      "2030-04-11T14:00:00Z Eastern Custom Reminded",
+                                      "2030-04-11T14:00:00Z Eastern Custom Weekly, renamed",
+                                      "2030-04-18T14:00:00Z Eastern Custom Reminded"}));
+
+  // The reminder follows the zone's own change: the first occurrence
+  // left is at 14:00Z, reminded at 13:00Z (summitd's next reminder).
+  const ProcessResult status = summit({"--json", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const json reminders = json::parse(status.out).at("reminders");
+  EXPECT_EQ(reminders.value("next_due", ""), "2030-04-11T13:00:00Z") << status.out;
+  EXPECT_EQ(reminders.value("next_event_id", 0), 2) << status.out;
+
+  // Exported under its TZID, with its own VTIMEZONE.
+  const ProcessResult exported = summit({"export"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_THAT(exported.out, HasSubstr("DTSTART;TZID=Eastern Custom:20300328T100000\r\n"));
+  EXPECT_THAT(exported.out, HasSubstr("BEGIN:VTIMEZONE\r\nTZID:Eastern Custom\r\n"));
+  EXPECT_THAT(exported.out, HasSubstr("RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4\r\n"));
 }

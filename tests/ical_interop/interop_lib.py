@@ -48,6 +48,27 @@ FIXTURE = [
 ]
 
 
+# A file whose zone only it defines (issue 16): "Eastern Custom" is -05:00,
+# and -04:00 from the first Sunday of April to the last of October (no zone
+# of tzdata has those days). Its weekly series crosses 27 October 2030, its
+# own change: summit keeps the zone, and exports it with its VTIMEZONE.
+CUSTOM_ZONE_FILE = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//example.org//summit interop//EN",
+    "BEGIN:VTIMEZONE", "TZID:Eastern Custom",
+    "BEGIN:STANDARD", "DTSTART:19901028T020000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "TZNAME:ECST", "END:STANDARD",
+    "BEGIN:DAYLIGHT", "DTSTART:19900401T020000", "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU",
+    "TZOFFSETFROM:-0500", "TZOFFSETTO:-0400", "TZNAME:ECDT", "END:DAYLIGHT",
+    "END:VTIMEZONE",
+    "BEGIN:VEVENT", "UID:custom-zone@example.org", "DTSTAMP:20300101T000000Z",
+    "SUMMARY:Custom zone weekly", "DTSTART;TZID=Eastern Custom:20301017T100000",
+    "DTEND;TZID=Eastern Custom:20301017T110000", "RRULE:FREQ=WEEKLY;COUNT=4",
+    "END:VEVENT", "END:VCALENDAR", ""])
+
+# The fixture's events and the custom-zone file's.
+EVENT_COUNT = len([command for command in FIXTURE if command[0] == "add"]) + 1
+
+
 class Failure(Exception):
     pass
 
@@ -118,6 +139,10 @@ class Summit:
     def populate(self):
         for command in FIXTURE:
             self.cli(*command)
+        path = os.path.join(self.directory, "custom-zone.ics")
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(CUSTOM_ZONE_FILE)
+        self.cli("import", path)
 
     def export(self, path):
         self.cli("export", "-o", path)

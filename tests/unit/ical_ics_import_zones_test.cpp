@@ -1,9 +1,13 @@
 // parse_calendar: which zone and which wall time or instant each kind of
 // DTSTART becomes.
+#include "core/ical/recurrence.hpp"
 #include "core/ical/windows_zones.hpp"
 #include "core/time_format.hpp"
+#include "core/zone_rules.hpp"
 #include "core/zones.hpp"
 #include "ical_ics_test_support.hpp"
+
+#include <fmt/format.h>
 
 namespace summit::ical {
 namespace {
@@ -148,30 +152,161 @@ TEST(IcsImportZones, eastern_with_the_us_rules_is_new_york_and_a_series_keeps_it
                                     "instant from 2030 to 2039: read as America/New_York"));
 }
 
-TEST(IcsImportZones, eastern_before_2007_is_no_iana_zone_and_converts_through_its_own_rules) {
+TEST(IcsImportZones, eastern_before_2007_is_no_iana_zone_and_is_kept_as_its_own) {
   // The VTIMEZONE applies 2007's rules to 2006, when New York changed on
-  // 2 April and 29 October: no IANA zone has its offsets then.
-  const auto event = only_event(calendar(std::string(k_eastern) +
-                                         "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
-                                         "DTSTART;TZID=Eastern:20060320T100000\nEND:VEVENT\n"));
-  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
-  EXPECT_EQ(event.params["start"], "2006-03-20T14:00:00Z"); // 10:00 EDT by the file's rules
-  EXPECT_TRUE(mentions(event.notes, "TZID 'Eastern' is no zone summit knows and no IANA zone has "
-                                    "the offsets of the file's VTIMEZONE for it over the event's "
-                                    "years: its times were converted with that VTIMEZONE and are "
-                                    "kept in Europe/Minsk"));
+  // 2 April and 29 October: no IANA zone has its offsets then. It is kept
+  // as a zone of its own (issue 16), under a TZID of this test's.
+  std::string zone = k_eastern;
+  zone.replace(zone.find("TZID:Eastern"), 12, "TZID:Eastern 2006");
+  const auto event =
+      only_event(calendar(zone + "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                 "DTSTART;TZID=Eastern 2006:20060320T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Eastern 2006");
+  EXPECT_EQ(event.params["start"], "2006-03-20T10:00:00");
+  const auto kept = core::find_zone("Eastern 2006");
+  ASSERT_TRUE(kept);
+  // 10:00 EDT by the file's rules (New York was still on EST).
+  EXPECT_EQ(core::format_iso_offset(core::SysSeconds{date::sys_days{date::year{2006} / 3 / 20}} +
+                                        std::chrono::hours{14},
+                                    *kept),
+            "2006-03-20T10:00:00-04:00");
+  EXPECT_TRUE(mentions(event.notes, "TZID 'Eastern 2006' names no IANA zone and no IANA zone has "
+                                    "the offsets of the file's VTIMEZONE for it: kept as a zone "
+                                    "of its own, 'Eastern 2006' (its changes of offset stored up "
+                                    "to 2399, exported again with its VTIMEZONE)"));
 }
 
-TEST(IcsImportZones, a_custom_vtimezone_no_iana_zone_has_converts_into_the_fallback_zone) {
+TEST(IcsImportZones, a_custom_vtimezone_no_iana_zone_has_is_kept_as_its_own_zone) {
   // +01:30 all year: no zone of tzdata has had that offset since 1945.
   const auto event = only_event(calendar("BEGIN:VTIMEZONE\nTZID:Atlantis\nBEGIN:STANDARD\n"
                                          "DTSTART:19700101T000000\nTZOFFSETFROM:+0130\n"
                                          "TZOFFSETTO:+0130\nEND:STANDARD\nEND:VTIMEZONE\n"
                                          "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
                                          "DTSTART;TZID=Atlantis:20250926T100000\nEND:VEVENT\n"));
-  EXPECT_EQ(event.params["tz"], "Europe/Minsk");
-  EXPECT_EQ(event.params["start"], "2025-09-26T08:30:00Z");
-  EXPECT_TRUE(mentions(event.notes, "TZID 'Atlantis' is no zone summit knows"));
+  EXPECT_EQ(event.params["tz"], "Atlantis");
+  EXPECT_EQ(event.params["start"], "2025-09-26T10:00:00");
+  const auto kept = core::find_zone("Atlantis");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(core::zone_info(core::SysSeconds{}, *kept).offset, std::chrono::minutes{90});
+  EXPECT_EQ(core::zone_info(core::SysSeconds{}, *kept).abbrev, "+0130");
+}
+
+// Made-up rules: -05:00, and -04:00 from the first Sunday of April to the
+// last of October; no zone of tzdata changes on those days in the 2030s.
+constexpr const char *k_made_up = "BEGIN:VTIMEZONE\n"
+                                  "TZID:Made Up\n"
+                                  "BEGIN:STANDARD\n"
+                                  "DTSTART:19901028T020000\n"
+                                  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+                                  "TZOFFSETFROM:-0400\n"
+                                  "TZOFFSETTO:-0500\n"
+                                  "TZNAME:MST-ish\n"
+                                  "END:STANDARD\n"
+                                  "BEGIN:DAYLIGHT\n"
+                                  "DTSTART:19900401T020000\n"
+                                  "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\n"
+                                  "TZOFFSETFROM:-0500\n"
+                                  "TZOFFSETTO:-0400\n"
+                                  "TZNAME:MDT-ish\n"
+                                  "END:DAYLIGHT\n"
+                                  "END:VTIMEZONE\n";
+
+TEST(IcsImportZones, a_weekly_series_in_a_kept_zone_follows_its_own_changes_of_offset) {
+  const auto imported = only_event(
+      calendar(std::string(k_made_up) +
+               "BEGIN:VEVENT\nUID:w\nSUMMARY:weekly\nDTSTART;TZID=Made Up:20300328T100000\n"
+               "DURATION:PT1H\nRRULE:FREQ=WEEKLY;UNTIL=20301110T000000Z\nEND:VEVENT\n"));
+  ASSERT_EQ(imported.params["tz"], "Made Up");
+  auto drafted = core::event_from_add_params(imported.params, testing::input_context());
+  ASSERT_TRUE(drafted) << drafted.error().message;
+  const auto zone = core::find_zone("Made Up");
+  ASSERT_TRUE(zone);
+  const core::TimeRange all{date::sys_days{date::year{2030} / 1 / 1},
+                            date::sys_days{date::year{2031} / 1 / 1}};
+  const auto listed = occurrences(drafted->event, *zone, all, 100);
+  std::vector<std::string> starts;
+  for (const auto &occurrence : listed) {
+    starts.push_back(core::format_iso_utc(occurrence.start_utc));
+  }
+  // Every occurrence at 10:00 of the zone: 15:00Z in its winter, 14:00Z
+  // from 7 April to 27 October 2030 (its own days, not New York's 10 March
+  // and 3 November).
+  ASSERT_EQ(starts.size(), 33U);
+  EXPECT_EQ(starts[0], "2030-03-28T15:00:00Z");
+  EXPECT_EQ(starts[1], "2030-04-04T15:00:00Z");
+  EXPECT_EQ(starts[2], "2030-04-11T14:00:00Z");
+  EXPECT_EQ(starts[30], "2030-10-24T14:00:00Z");
+  EXPECT_EQ(starts[31], "2030-10-31T15:00:00Z");
+  EXPECT_EQ(starts[32], "2030-11-07T15:00:00Z");
+  for (const auto &occurrence : listed) {
+    EXPECT_EQ(core::format_iso_local(occurrence.start_local).substr(11), "10:00:00");
+  }
+}
+
+TEST(IcsImportZones, a_kept_zone_takes_its_changes_from_rdates_and_its_first_offset_before_them) {
+  // +01:30 until 1 March 2020 (local, in that offset), +01:45 after: an
+  // RDATE-only history no zone of tzdata has.
+  const auto event = only_event(calendar(
+      "BEGIN:VTIMEZONE\nTZID:Rdate Land\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+      "TZOFFSETFROM:+0130\nTZOFFSETTO:+0130\nTZNAME:RLT\nEND:STANDARD\nBEGIN:STANDARD\n"
+      "DTSTART:20200301T000000\nRDATE:20200301T000000\nTZOFFSETFROM:+0130\nTZOFFSETTO:+0145\n"
+      "TZNAME:RLT2\nEND:STANDARD\nEND:VTIMEZONE\n"
+      "BEGIN:VEVENT\nUID:a\nSUMMARY:x\nDTSTART;TZID=Rdate Land:20250926T100000\nEND:VEVENT\n"));
+  EXPECT_EQ(event.params["tz"], "Rdate Land");
+  const auto kept = core::find_zone("Rdate Land");
+  ASSERT_TRUE(kept);
+  const core::SysSeconds change{date::sys_days{date::year{2020} / 2 / 29} +
+                                std::chrono::minutes{22 * 60 + 30}};
+  EXPECT_EQ(core::zone_info(change - std::chrono::seconds{1}, *kept).offset,
+            std::chrono::minutes{90});
+  EXPECT_EQ(core::zone_info(change, *kept).offset, std::chrono::minutes{105});
+  EXPECT_EQ(core::zone_info(change, *kept).abbrev, "RLT2");
+  EXPECT_EQ(core::zone_info(core::SysSeconds{}, *kept).abbrev, "RLT");
+  // Before its first onset (1970-01-01 00:00 at +01:30): that onset's
+  // TZOFFSETFROM, named by its offset.
+  EXPECT_EQ(
+      core::zone_info(core::SysSeconds{date::sys_days{date::year{1960} / 1 / 1}}, *kept).abbrev,
+      "+0130");
+}
+
+TEST(IcsImportZones, another_files_zone_of_the_same_tzid_with_other_rules_is_another_zone) {
+  std::string other = k_made_up;
+  other.replace(other.find("TZOFFSETTO:-0500"), 16, "TZOFFSETTO:-0530");
+  other.replace(other.find("TZOFFSETFROM:-0500"), 18, "TZOFFSETFROM:-0530");
+  const auto first = only_event(calendar(std::string(k_made_up) +
+                                         "BEGIN:VEVENT\nUID:a\nSUMMARY:x\n"
+                                         "DTSTART;TZID=Made Up:20300128T100000\nEND:VEVENT\n"));
+  const auto second = only_event(calendar(other + "BEGIN:VEVENT\nUID:b\nSUMMARY:x\n"
+                                                  "DTSTART;TZID=Made Up:20300128T100000\n"
+                                                  "END:VEVENT\n"));
+  EXPECT_EQ(first.params["tz"], "Made Up");
+  EXPECT_EQ(second.params["tz"], "Made Up (2)");
+  EXPECT_EQ(core::zone_info(core::SysSeconds{date::sys_days{date::year{2030} / 1 / 28}},
+                            *core::find_zone("Made Up (2)"))
+                .offset,
+            -std::chrono::minutes{330});
+}
+
+TEST(IcsImportZones, a_file_keeps_at_most_16_zones_of_its_own) {
+  std::string zones;
+  std::string events;
+  for (int i = 0; i < 17; ++i) {
+    // +01:07, +01:08 ...: offsets no zone of tzdata has.
+    zones += fmt::format("BEGIN:VTIMEZONE\nTZID:Many {}\nBEGIN:STANDARD\n"
+                         "DTSTART:19700101T000000\nTZOFFSETFROM:+01{:02}\nTZOFFSETTO:+01{:02}\n"
+                         "END:STANDARD\nEND:VTIMEZONE\n",
+                         i, 7 + i, 7 + i);
+    events += fmt::format("BEGIN:VEVENT\nUID:m{}\nSUMMARY:x\nDTSTART;TZID=Many {}:"
+                          "20250926T100000\nEND:VEVENT\n",
+                          i, i);
+  }
+  const auto read = testing::parsed(calendar(zones + events));
+  ASSERT_EQ(read.events.size(), 17U);
+  EXPECT_EQ(read.events[15].params["tz"], "Many 15");
+  EXPECT_EQ(read.events[16].params["tz"], "Europe/Minsk");
+  EXPECT_EQ(read.events[16].params["start"], "2025-09-26T08:37:00Z"); // 10:00 at +01:23
+  EXPECT_TRUE(mentions(read.events[16].notes, "(the file defines more than 16 zones of its own; "
+                                              "summit keeps the first 16)"));
 }
 
 TEST(IcsImportZones, a_fixed_offset_vtimezone_is_the_etc_zone_of_that_offset) {

@@ -319,13 +319,77 @@ TEST(IcsLimits, more_dates_in_one_component_than_summit_reads_are_refused_at_the
 
 TEST(IcsLimits, a_time_past_2399_in_a_file_zone_is_converted_without_expanding_further) {
   // libical would expand the zone again at every conversion of a time past
-  // its last year (2582); past 2399 the offset of 2399 is taken.
+  // its last year (2582); past 2399 the offset of 2399 is taken. Kept as a
+  // zone of its own (issue 16), the time is not converted at all: its
+  // changes are listed up to 2399 and its last offset holds after.
   const auto event = testing::only_event(
       calendar("BEGIN:VTIMEZONE\nTZID:Custom\nBEGIN:STANDARD\nDTSTART:19000101T000000\n"
                "TZOFFSETFROM:+0300\nTZOFFSETTO:+0300\nEND:STANDARD\nEND:VTIMEZONE\n"
                "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Custom:30000101T100000\nSUMMARY:x\n"
                "END:VEVENT\n"));
-  EXPECT_EQ(event.params.at("start"), "3000-01-01T07:00:00Z");
+  EXPECT_EQ(event.params.at("start"), "3000-01-01T10:00:00");
+  EXPECT_EQ(event.params.at("tz"), "Custom");
+}
+
+} // namespace
+} // namespace summit::ical
+
+namespace summit::ical {
+namespace {
+
+// Issue 16: an offset no zone can have, or a rule part libical would drop
+// silently, refuses the file, naming the line.
+TEST(IcsLimits, a_vtimezone_offset_beyond_18_hours_or_with_bad_minutes_is_refused) {
+  const auto with_offsets = [](const std::string &from, const std::string &to) {
+    return calendar("BEGIN:VTIMEZONE\nTZID:Far\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+                    "TZOFFSETFROM:" +
+                    from + "\nTZOFFSETTO:" + to +
+                    "\nEND:STANDARD\n"
+                    "END:VTIMEZONE\nBEGIN:VEVENT\nUID:a\nDTSTART;TZID=Far:20250926T100000\n"
+                    "SUMMARY:x\nEND:VEVENT\n");
+  };
+  EXPECT_EQ(refusal(with_offsets("+0200", "-9959")),
+            "line 9: VTIMEZONE 'Far': TZOFFSETTO '-9959' is beyond ±18:00 (real zones are "
+            "within -12:00 and +14:00); fix the VTIMEZONE or use an IANA TZID such as "
+            "America/New_York");
+  EXPECT_EQ(refusal(with_offsets("+0175", "+0200")),
+            "line 8: VTIMEZONE 'Far': TZOFFSETFROM '+0175' has minutes over 59; fix the "
+            "VTIMEZONE or use an IANA TZID such as America/New_York");
+  EXPECT_EQ(refusal(with_offsets("+020099", "+0200")),
+            "line 8: VTIMEZONE 'Far': TZOFFSETFROM '+020099' has seconds over 59; fix the "
+            "VTIMEZONE or use an IANA TZID such as America/New_York");
+  EXPECT_EQ(refusal(with_offsets("+0200", "2 hours")),
+            "line 9: VTIMEZONE 'Far': TZOFFSETTO '2 hours' is not an offset ±HHMM or ±HHMMSS; "
+            "fix the VTIMEZONE or use an IANA TZID such as America/New_York");
+  // The furthest a zone may be, and seconds (Amsterdam kept +00:19:32 until 1937).
+  EXPECT_EQ(testing::only_event(with_offsets("+1800", "-1800")).params["tz"], "Far");
+  EXPECT_EQ(testing::only_event(with_offsets("+001932", "+001932")).params["start"],
+            "2025-09-26T10:00:00");
+}
+
+TEST(IcsLimits, a_bad_offset_in_a_vtimezone_summit_does_not_read_is_let_be) {
+  // khal's invalid_tzoffset.ics: Berlin's 1893 offset written "+5328" for
+  // "+005328". TZID Europe/Berlin is read from tzdata, not from the file.
+  const auto event = testing::only_event(
+      calendar("BEGIN:VTIMEZONE\nTZID:Europe/Berlin\nBEGIN:STANDARD\nDTSTART:18930401T000000\n"
+               "TZOFFSETFROM:+5328\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n"
+               "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Europe/Berlin:20251202T080000\nSUMMARY:x\n"
+               "END:VEVENT\n"));
+  EXPECT_EQ(event.params.at("tz"), "Europe/Berlin");
+  EXPECT_EQ(event.params.at("start"), "2025-12-02T08:00:00");
+}
+
+TEST(IcsLimits, a_vtimezone_rule_with_a_month_13_or_a_day_32_is_refused) {
+  EXPECT_EQ(refusal(custom_zone("DTSTART:19701025T030000\n"
+                                "RRULE:FREQ=YEARLY;BYMONTH=10,13;BYDAY=-1SU\n")),
+            "line 8: VTIMEZONE 'Custom': RRULE BYMONTH=10,13 has '13', which is no month (1 to "
+            "12); libical would leave it out and read the rest: fix the VTIMEZONE or use an IANA "
+            "TZID such as America/New_York");
+  EXPECT_EQ(refusal(custom_zone("DTSTART:19701025T030000\n"
+                                "RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=0\n")),
+            "line 8: VTIMEZONE 'Custom': RRULE BYMONTHDAY=0 has '0', which is no day of a month "
+            "(1 to 31 or -31 to -1); libical would leave it out and read the rest: fix the "
+            "VTIMEZONE or use an IANA TZID such as America/New_York");
 }
 
 } // namespace

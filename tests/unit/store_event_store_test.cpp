@@ -970,3 +970,56 @@ TEST_F(EventStoreTest, a_database_at_schema_7_upgrades_and_keeps_its_events) {
 
 } // namespace
 } // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// Issue 16: with a viewer's zone, floating events are chosen by their wall
+// times there; this process reads them in UTC (the default floating zone).
+TEST_F(EventStoreTest, a_viewers_range_lists_floating_events_by_their_wall_times_in_its_zone) {
+  const auto at = [](int day, int hour) {
+    return SysSeconds{sys_days{2030_y / March / day}} + std::chrono::hours{hour};
+  };
+  const auto floating = [](std::string title, SysSeconds wall) {
+    Event e = timed(std::move(title), wall, 1h);
+    e.tz = "floating";
+    return e;
+  };
+  add(floating("early", at(4, 1)));            // Tokyo's 4 March: in
+  add(floating("evening", at(4, 20)));         // 20:00 on 4 March: in, though 20:00Z is not
+  add(floating("next morning", at(5, 8)));     // 5 March: out
+  add(floating("late night", at(3, 23)));      // 3 March wall: out, though 23:00Z is in
+  add(timed("noon UTC", at(4, 12), 1h));       // 21:00 in Tokyo: in
+  add(timed("evening UTC", at(4, 16), 1h));    // 01:00 on 5 March in Tokyo: out
+  ListQuery q = between(at(3, 15), at(4, 15)); // Tokyo's 4 March
+  q.viewer = *core::find_zone("Asia/Tokyo");
+  EXPECT_EQ(titles(list(q)), (std::vector<std::string>{"early", "noon UTC", "evening"}));
+
+  // Page by page (one entry each) gives the same entries, in the same order.
+  std::vector<std::string> paged;
+  q.limit = 1;
+  for (int pages = 0; pages < 10; ++pages) {
+    const ListPage page = list(q);
+    for (const std::string &title : titles(page)) {
+      paged.push_back(title);
+    }
+    if (!page.more) {
+      break;
+    }
+    q.after = cursor_of(page.entries.back());
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"early", "noon UTC", "evening"}));
+
+  // With words to search, the same choice.
+  ListQuery words = between(at(3, 15), at(4, 15));
+  words.viewer = q.viewer;
+  words.search = "evening";
+  EXPECT_EQ(titles(list(words)), (std::vector<std::string>{"evening"}));
+
+  // Without a viewer, they are chosen by their instants in this process' zone.
+  EXPECT_EQ(titles_between(at(3, 15), at(4, 15)),
+            (std::vector<std::string>{"late night", "early", "noon UTC"}));
+}
+
+} // namespace
+} // namespace summit::store
