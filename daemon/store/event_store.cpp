@@ -6,6 +6,7 @@
 #include "daemon/store/migrator.hpp"
 #include "daemon/store/reminder_instances.hpp"
 #include "daemon/store/reminder_planning.hpp"
+#include "daemon/store/search_index.hpp"
 #include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -104,6 +105,9 @@ struct EventStore::Impl {
     if (m_db.tableExists("request_keys")) {
       m_request_keys.emplace(m_db);
     }
+    if (m_db.tableExists("events_fts_indexed")) {
+      m_search_index.emplace(m_db);
+    }
   }
 
   // Where the database lives and how it was opened (for ensure_file).
@@ -121,6 +125,7 @@ struct EventStore::Impl {
   TzdataRecompute m_tzdata;
   std::optional<ReminderInstances> m_instances; // schema 002
   std::optional<RequestKeys> m_request_keys;    // schema 005
+  std::optional<SearchIndex> m_search_index;    // schema 010
   core::ReminderPlanOptions m_plan;
 
   void plan(const core::Event &event, core::SysSeconds now) {
@@ -132,6 +137,13 @@ struct EventStore::Impl {
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
   m_group.attach(m_impl->m_db);
+  // The text index of a transaction's new events, once, before it commits
+  // (schema 010): on whichever connection m_impl holds after a reopen.
+  m_group.set_before_commit([this] {
+    if (m_impl->m_search_index) {
+      m_impl->m_search_index->catch_up();
+    }
+  });
 }
 
 EventStore::~EventStore() {
@@ -339,6 +351,14 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     if (!reached) {
       return tl::unexpected(reached.error());
     }
+    if (*reached != *version) {
+      // A fresh connection reads the schema as migrated: the one that
+      // migrated keeps what it built step by step, and 010 edits a CHECK in
+      // sqlite_schema's text, which no step of its own re-reads.
+      db = SQLite::Database(path, SQLite::OPEN_READWRITE, k_busy_timeout_ms);
+      sqlite3_busy_handler(db.getHandle(), wait_for_lock, nullptr);
+      db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
+    }
     auto impl = std::make_unique<Impl>(std::move(db), *reached, options.reminder_plan);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -475,6 +495,9 @@ core::Result<core::Event> EventStore::add(core::Event event) {
                         fmt::format("uid '{}' is already used by event {}", event.uid, *other));
     }
     event.id = m_impl->m_rows.insert(event);
+    if (m_impl->m_search_index) {
+      m_impl->m_search_index->added(); // indexed before the commit, with its group
+    }
     if (!event.reminders.empty()) { // a new event without reminders has none to plan
       m_impl->plan(event, event.updated);
     }
@@ -537,6 +560,12 @@ core::Result<void> EventStore::remove(std::int64_t id) {
 
 core::Result<ListPage> EventStore::list(const ListQuery &query) {
   return guarded("list events", [&]() -> core::Result<ListPage> {
+    if (query.search && m_impl->m_search_index && m_impl->m_search_index->behind() &&
+        m_group.is_open() && !m_group.in_write()) {
+      // A search on the connection of an open group sees its events, as
+      // the rest of the listing does.
+      m_impl->m_search_index->catch_up();
+    }
     return m_impl->m_listing.list(m_impl->m_rows, query, m_impl->m_options.search_plan,
                                   m_last_search_plan);
   });
