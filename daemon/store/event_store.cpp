@@ -482,7 +482,11 @@ core::Result<core::Event> EventStore::add(core::Event event) {
   if (auto ok = check_storable(event); !ok) {
     return tl::unexpected(ok.error());
   }
-  if (event.uid.empty()) {
+  // A uid made here is new (new_uid: time, counter, random): only one the
+  // client chose is looked up first, for a conflict that names the event.
+  // The UNIQUE index refuses a clash either way.
+  const bool chosen = !event.uid.empty();
+  if (!chosen) {
     event.uid = new_uid(event.created);
   }
   if (auto file = ensure_file(); !file) {
@@ -490,7 +494,7 @@ core::Result<core::Event> EventStore::add(core::Event event) {
   }
   return guarded("add event", [&]() -> core::Result<core::Event> {
     WriteScope transaction(*this);
-    if (const auto other = m_impl->m_rows.id_of_uid(event.uid)) {
+    if (const auto other = chosen ? m_impl->m_rows.id_of_uid(event.uid) : std::nullopt) {
       return core::fail(ErrorCode::conflict,
                         fmt::format("uid '{}' is already used by event {}", event.uid, *other));
     }
