@@ -25,12 +25,16 @@ public:
 
   // An event was inserted: the next catch_up() has work.
   void added() { m_behind = true; }
+  // Whether the table holds events above the mark: rows another program
+  // (sqlite3, a bench fill) inserted, which summitd indexes at start-up.
+  bool rows_above_mark();
   bool behind() const { return m_behind; }
   // Indexes the events above the mark and raises it. Does nothing when no
   // event was added since the last call on this connection.
   void catch_up();
 
 private:
+  SQLite::Statement m_above;
   SQLite::Statement m_index;
   SQLite::Statement m_raise;
   bool m_behind = false;

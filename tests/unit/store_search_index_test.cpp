@@ -166,6 +166,27 @@ TEST_F(SearchIndexTest, a_whole_group_writes_one_segment) {
   expect_index_matches_events();
 }
 
+TEST_F(SearchIndexTest, events_another_program_inserted_are_indexed_when_the_store_opens) {
+  add("Summit", "Minsk, Belarus");
+  ASSERT_TRUE(m_store->commit_group());
+  m_store.reset();
+  {
+    // As bench fills and reminder_bench.py write rows: no text index.
+    SQLite::Database db(m_path.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO events (uid, title, precision, start_local, end_local, has_end, tz, "
+            "start_utc, end_utc, location, status, owner_uid, created, updated) VALUES "
+            "('filled@test', 'Filled', 'timed', '2027-01-01T10:00:00', '2027-01-01T10:00:00', 0, "
+            "'UTC', 0, 0, 'Astana, Kazakhstan', 'confirmed', 0, 0, 0)");
+  }
+  EXPECT_TRUE(matches("astana").empty());
+  auto opened = EventStore::open(m_path);
+  ASSERT_TRUE(opened) << opened.error().message;
+  m_store = std::move(*opened);
+  EXPECT_EQ(matches("astana").size(), 1U);
+  EXPECT_EQ(matches("minsk").size(), 1U);
+  expect_index_matches_events();
+}
+
 TEST_F(SearchIndexTest, the_events_table_checks_its_columns_without_a_temporary_index) {
   // A CHECK `x IN (three constants)` builds a temporary index for each row
   // written (OpenEphemeral); schema 010 writes them as OR chains, and the
