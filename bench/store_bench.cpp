@@ -6,7 +6,7 @@
 // --raw 1: SQLite alone on the same schema (the real migrations), the floor
 // under the floor: one prepared INSERT INTO events with positional
 // parameters per add, each in its own savepoint as summitd writes them, the
-// text index written once per group as summitd does (schema 010), one
+// text index written once per group as summitd does (schema 012), one
 // COMMIT (synchronous=FULL: one fsync) per group. No summit code runs
 // between the inserts.
 //

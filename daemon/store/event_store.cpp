@@ -125,7 +125,7 @@ struct EventStore::Impl {
   TzdataRecompute m_tzdata;
   std::optional<ReminderInstances> m_instances; // schema 002
   std::optional<RequestKeys> m_request_keys;    // schema 005
-  std::optional<SearchIndex> m_search_index;    // schema 010
+  std::optional<SearchIndex> m_search_index;    // schema 012
   core::ReminderPlanOptions m_plan;
 
   void plan(const core::Event &event, core::SysSeconds now) {
@@ -138,7 +138,7 @@ struct EventStore::Impl {
 EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
   m_group.attach(m_impl->m_db);
   // The text index of a transaction's new events, once, before it commits
-  // (schema 010): on whichever connection m_impl holds after a reopen.
+  // (schema 012): on whichever connection m_impl holds after a reopen.
   m_group.set_before_commit([this] {
     if (m_impl->m_search_index) {
       m_impl->m_search_index->catch_up();
@@ -370,7 +370,7 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     }
     if (*reached != *version) {
       // A fresh connection reads the schema as migrated: the one that
-      // migrated keeps what it built step by step, and 010 edits a CHECK in
+      // migrated keeps what it built step by step, and 012 edits a CHECK in
       // sqlite_schema's text, which no step of its own re-reads.
       db = SQLite::Database(path, SQLite::OPEN_READWRITE, k_busy_timeout_ms);
       sqlite3_busy_handler(db.getHandle(), wait_for_lock, nullptr);

@@ -9,7 +9,7 @@ class Database;
 namespace summit::store {
 
 // The text index (events_fts) of the events added since it was last brought
-// up to date (schema 010): every event with an id above the mark in
+// up to date (schema 012): every event with an id above the mark in
 // events_fts_indexed is written into the index in one statement, and the
 // mark raised to the highest id. Run just before a transaction that added
 // events commits (GroupCommit's before-commit step) and before a text

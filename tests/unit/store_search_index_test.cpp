@@ -1,4 +1,4 @@
-// The text index written once per transaction (schema 010,
+// The text index written once per transaction (schema 012,
 // daemon/store/search_index.hpp), on a real SQLite file with the real
 // migrations, through EventStore with group commit on as summitd runs it.
 #include "daemon/store/event_store.hpp"
@@ -189,7 +189,7 @@ TEST_F(SearchIndexTest, events_another_program_inserted_are_indexed_when_the_sto
 
 TEST_F(SearchIndexTest, the_events_table_checks_its_columns_without_a_temporary_index) {
   // A CHECK `x IN (three constants)` builds a temporary index for each row
-  // written (OpenEphemeral); schema 010 writes them as OR chains, and the
+  // written (OpenEphemeral); schema 012 writes them as OR chains, and the
   // connection that migrated must see the new text.
   SQLite::Statement explain(
       m_store->database(),

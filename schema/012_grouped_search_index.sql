@@ -1,4 +1,6 @@
--- 010: what an event.add costs SQLite (issue 17).
+-- 012: what an event.add costs SQLite (issue 17). Numbered 012 because the
+-- caldav branch has 010 and the zones branch 011; nothing here depends on
+-- either.
 --
 -- 1. The text index of new events is written once per group commit, not by
 -- a trigger per row. FTS5 (SQLite 3.40) writes its pending terms out as a
