@@ -1,7 +1,14 @@
 // summit-store-bench: what EventStore::add costs by itself (issue 6), with no
 // socket, JSON or event loop: the floor under event.add throughput.
 //
-//   summit-store-bench [--events N] [--group G] [--prefill M] [--dir PATH]
+//   summit-store-bench [--events N] [--group G] [--prefill M] [--dir PATH] [--raw 1]
+//
+// --raw 1: SQLite alone on the same schema (the real migrations), the floor
+// under the floor: one prepared INSERT INTO events with positional
+// parameters per add, each in its own savepoint as summitd writes them, the
+// text index written once per group as summitd does (schema 012), one
+// COMMIT (synchronous=FULL: one fsync) per group. No summit code runs
+// between the inserts.
 //
 // Adds N events (after M untimed ones, to measure a larger calendar) the way
 // summitd does under load: group commit on, G adds per transaction, one
@@ -13,6 +20,7 @@
 #include "core/event.hpp"
 #include "daemon/store/event_store.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <date/date.h>
 #include <fmt/format.h>
 
@@ -23,6 +31,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sqlite3.h>
 #include <string>
 #include <string_view>
 
@@ -36,6 +45,7 @@ struct Options {
   std::int64_t group = 1000;
   std::int64_t prefill = 0;
   fs::path dir = fs::temp_directory_path();
+  bool raw = false;
 };
 
 double cpu_seconds() {
@@ -81,6 +91,66 @@ bool add_events(store::EventStore &store, std::int64_t first, std::int64_t count
   return true;
 }
 
+// The same adds as add_events, as bare SQLite statements on `db`.
+bool raw_inserts(sqlite3 *db, std::int64_t first, std::int64_t count, std::int64_t group) {
+  const std::int64_t spread = 365 * 24 * 60;
+  const auto prepare = [db](const char *sql) {
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+        SQLITE_OK) {
+      std::cerr << "summit-store-bench: " << sqlite3_errmsg(db) << "\n";
+    }
+    return statement;
+  };
+  sqlite3_stmt *insert = prepare(
+      "INSERT INTO events (id, uid, title, precision, start_local, end_local, has_end, tz, "
+      "start_utc, end_utc, location, description, tags, status, owner_uid, created, updated) "
+      "VALUES ((SELECT max(id, coalesce((SELECT max(id) FROM events), 0)) + 1 FROM "
+      "event_id_floor WHERE only = 1), ?1, ?2, 'timed', ?3, ?3, 0, 'Europe/Minsk', ?4, ?4, '', '', "
+      "'[]', 'confirmed', 0, 0, 0)");
+  sqlite3_stmt *begin = prepare("BEGIN IMMEDIATE");
+  sqlite3_stmt *commit = prepare("COMMIT");
+  sqlite3_stmt *savepoint = prepare("SAVEPOINT write");
+  sqlite3_stmt *release = prepare("RELEASE write");
+  sqlite3_stmt *index = prepare(
+      "INSERT INTO events_fts (rowid, title, location, description) SELECT id, title, location, "
+      "description FROM events WHERE id > (SELECT id FROM events_fts_indexed WHERE only = 1) "
+      "ORDER BY id");
+  sqlite3_stmt *raise = prepare("UPDATE events_fts_indexed SET id = (SELECT max(id) FROM events) "
+                                "WHERE only = 1");
+  const auto run = [db](sqlite3_stmt *statement) {
+    const int rc = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    if (rc != SQLITE_DONE) {
+      std::cerr << "summit-store-bench: " << sqlite3_errmsg(db) << "\n";
+      return false;
+    }
+    return true;
+  };
+  bool ok = insert && begin && commit && savepoint && release && index && raise;
+  for (std::int64_t n = first; ok && n < first + count; ++n) {
+    if ((n - first) % group == 0) {
+      ok = run(begin);
+    }
+    const core::Event event = load_event(n, spread);
+    const std::string uid = fmt::format("{:032x}@summit", n);
+    const std::string local = date::format("%FT%T", event.start_local);
+    sqlite3_bind_text(insert, 1, uid.data(), static_cast<int>(uid.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert, 2, event.title.data(), static_cast<int>(event.title.size()),
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert, 3, local.data(), static_cast<int>(local.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(insert, 4, event.start_utc.time_since_epoch().count());
+    ok = ok && run(savepoint) && run(insert) && run(release);
+    if (ok && ((n - first + 1) % group == 0 || n + 1 == first + count)) {
+      ok = run(index) && run(raise) && run(commit);
+    }
+  }
+  for (sqlite3_stmt *statement : {insert, begin, commit, savepoint, release, index, raise}) {
+    sqlite3_finalize(statement);
+  }
+  return ok;
+}
+
 int run(const Options &options) {
   std::string pattern = (options.dir / "summit-store-bench-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -103,7 +173,15 @@ int run(const Options &options) {
     }
     const double cpu0 = cpu_seconds();
     const auto wall0 = std::chrono::steady_clock::now();
-    if (status == 0 && !add_events(store, options.prefill, options.events, options.group)) {
+    if (status == 0 && options.raw) {
+      if (auto committed = store.commit_group(); !committed) {
+        status = 1;
+      }
+      if (status == 0 && !raw_inserts(store.database().getHandle(), options.prefill, options.events,
+                                      options.group)) {
+        status = 1;
+      }
+    } else if (status == 0 && !add_events(store, options.prefill, options.events, options.group)) {
       status = 1;
     }
     const double cpu = cpu_seconds() - cpu0;
@@ -111,10 +189,10 @@ int run(const Options &options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     if (status == 0) {
       const auto n = static_cast<double>(options.events);
-      std::cout << fmt::format("{} adds into {} events, {} per commit: {:.1f} us CPU per add, "
+      std::cout << fmt::format("{}{} adds into {} events, {} per commit: {:.1f} us CPU per add, "
                                "{:.1f} us wall per add ({:.0f} adds/s)\n",
-                               options.events, options.prefill, options.group, cpu / n * 1e6,
-                               wall / n * 1e6, n / wall);
+                               options.raw ? "SQLite alone: " : "", options.events, options.prefill,
+                               options.group, cpu / n * 1e6, wall / n * 1e6, n / wall);
     }
   }
   fs::remove_all(dir);
@@ -136,9 +214,11 @@ int main(int argc, char **argv) {
       options.prefill = std::max<std::int64_t>(0, std::atoll(value));
     } else if (flag == "--dir") {
       options.dir = value;
+    } else if (flag == "--raw") {
+      options.raw = std::string_view(value) != "0";
     } else {
       std::cerr << "usage: summit-store-bench [--events N] [--group G] [--prefill M] [--dir "
-                   "PATH]\n";
+                   "PATH] [--raw 1]\n";
       return 2;
     }
   }

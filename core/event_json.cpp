@@ -92,24 +92,29 @@ json event_to_json(const Event &event) {
       reminders.push_back({{"at", format_iso_utc(*reminder.at)}});
     }
   }
-  json out{{"id", event.id},
-           {"uid", event.uid},
-           {"title", event.title},
-           {"precision", to_string(event.precision)},
-           {"start", wire_form(event.precision, event.start_local)},
-           {"end", wire_form(event.precision, event.end_local)},
-           {"tz", event.tz},
-           {"start_utc", format_iso_utc(event.start_utc)},
-           {"end_utc", format_iso_utc(event.end_utc)},
-           {"has_end", event.has_end},
-           {"location", event.location},
-           {"description", event.description},
-           {"tags", event.tags},
-           {"status", to_string(event.status)},
-           {"reminders", std::move(reminders)},
-           {"owner_uid", event.owner_uid},
-           {"created", format_iso_utc(event.created)},
-           {"updated", format_iso_utc(event.updated)}};
+  // Each member made in place in the object's map: an initializer list
+  // builds every member as a pair first and then copies it in (issue 17:
+  // every event.add replies with this object).
+  json out = json::object();
+  auto &members = out.get_ref<json::object_t &>();
+  members.emplace("id", event.id);
+  members.emplace("uid", event.uid);
+  members.emplace("title", event.title);
+  members.emplace("precision", to_string(event.precision));
+  members.emplace("start", wire_form(event.precision, event.start_local));
+  members.emplace("end", wire_form(event.precision, event.end_local));
+  members.emplace("tz", event.tz);
+  members.emplace("start_utc", format_iso_utc(event.start_utc));
+  members.emplace("end_utc", format_iso_utc(event.end_utc));
+  members.emplace("has_end", event.has_end);
+  members.emplace("location", event.location);
+  members.emplace("description", event.description);
+  members.emplace("tags", event.tags);
+  members.emplace("status", to_string(event.status));
+  members.emplace("reminders", std::move(reminders));
+  members.emplace("owner_uid", event.owner_uid);
+  members.emplace("created", format_iso_utc(event.created));
+  members.emplace("updated", format_iso_utc(event.updated));
   const auto zone = find_zone(event.tz);
   if (zone) {
     out["start_offset"] = format_iso_offset(event.start_utc, *zone);

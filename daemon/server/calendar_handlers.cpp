@@ -371,9 +371,12 @@ struct CalendarHandlers::ImportJob {
   std::string_view method; // a core::protocol name (static)
 
   // Read on the workers, a batch at a time: the reader holds views into
-  // `text` until it has read it all.
-  std::optional<core::Error> unreadable; // the file cannot be read: nothing is written
+  // `text` until it has read it all. Only the worker touches these three
+  // (and uid_line); what it read crosses to the loop as a Batch.
   std::unique_ptr<ical::CalendarReader> reader;
+
+  // Adopted on the loop from each Batch.
+  std::optional<core::Error> unreadable; // the file cannot be read: nothing is written
   bool read_all = false;
   std::size_t total = 0; // the file's events (series)
   // Each UID's first line, across batches, by a 64-bit hash of the UID (a
@@ -392,9 +395,29 @@ struct CalendarHandlers::ImportJob {
     std::string series_uid;
   };
   std::vector<Candidate> candidates; // the batch in hand
-  json skipped = json::array();      // the first k_max_skipped_listed
-  std::size_t skipped_count = 0;     // all of them
-  std::vector<std::string> notes;    // the first k_max_notes
+  // One batch as the worker reads it, while the loop writes the one before
+  // (issue 17: the parse no longer waits for the writes, nor they for it).
+  struct Batch {
+    std::vector<Candidate> candidates;
+    struct Skipped {
+      int line;
+      std::string uid;
+      std::string summary;
+      std::string reason;
+    };
+    std::vector<Skipped> skipped;
+    std::vector<std::string> notes;
+    std::optional<core::Error> unreadable;
+    bool read_all = false;
+    std::size_t total = 0;
+  };
+  std::optional<Batch> ready;     // read, waiting for the loop to finish the one in hand
+  bool reading = false;           // a read is on the worker
+  bool waiting_for_read = false;  // the loop wrote its batch and waits for the next
+  bool finished = false;          // answered: what the worker still brings back is dropped
+  json skipped = json::array();   // the first k_max_skipped_listed
+  std::size_t skipped_count = 0;  // all of them
+  std::vector<std::string> notes; // the first k_max_notes
   std::size_t notes_left_out = 0;
 
   // Written on the loop, a chunk at a time.
@@ -474,26 +497,31 @@ constexpr std::size_t k_trimmed_after = 1000;
 // whole file: whatever refuses it is found before anything is written),
 // each turned into an event, the UIDs used twice in the file skipped.
 // Frees the batch before (written by now). Touches nothing but `job`.
-template <class Job> void prepare(Job &job) {
-  std::vector<typename Job::Candidate>().swap(job.candidates);
-  job.next = 0;
+// Runs on the worker while the loop may be writing the batch before: it
+// touches only the job's reader, text and uid_line (which the loop never
+// does) and reads its request (context, tz), and fills `batch`.
+template <class Job> void prepare(Job &job, typename Job::Batch &batch) {
+  const auto skip = [&batch](int line, const std::string &uid, const std::string &summary,
+                             std::string reason) {
+    batch.skipped.push_back({line, uid, summary, std::move(reason)});
+  };
   if (!job.reader) {
     auto reader = ical::CalendarReader::open(job.text, ical::ImportOptions{job.tz});
     if (!reader) {
       core::Error error = reader.error();
       error.code = core::ErrorCode::invalid_params;
       error.message = "the file was not imported (nothing changed): " + error.message;
-      job.unreadable = std::move(error);
-      job.read_all = true;
+      batch.unreadable = std::move(error);
+      batch.read_all = true;
       std::string().swap(job.text);
       return;
     }
     job.reader = std::move(*reader);
-    job.total = job.reader->series();
+    batch.total = job.reader->series();
   }
   ical::ParsedCalendar parsed;
-  job.read_all = !job.reader->read(k_batch_events, parsed);
-  if (job.read_all) {
+  batch.read_all = !job.reader->read(k_batch_events, parsed);
+  if (batch.read_all) {
     job.reader.reset();
     std::string().swap(job.text); // the events hold what is needed now
   }
@@ -502,33 +530,53 @@ template <class Job> void prepare(Job &job) {
   const core::EventInputContext input{job.context.now, nullptr, job.context.peer.uid,
                                       &ical::recurrence_rules()};
   for (const auto &component : parsed.skipped) {
-    job.skip(component.line, component.uid, component.summary, component.reason);
+    skip(component.line, component.uid, component.summary, component.reason);
   }
   auto &uid_line = job.uid_line;
-  job.candidates.reserve(parsed.events.size());
+  batch.candidates.reserve(parsed.events.size());
   for (auto &imported : parsed.events) {
     for (auto &note : imported.notes) {
-      job.note(about_component(imported, std::move(note)));
+      batch.notes.push_back(about_component(imported, std::move(note)));
     }
     auto drafted = core::event_from_add_params(imported.params, input);
     if (!drafted) {
-      job.skip(imported.line, imported.uid, imported.summary, drafted.error().message);
+      skip(imported.line, imported.uid, imported.summary, drafted.error().message);
       continue;
     }
     for (const auto &note : drafted->notes) {
-      job.note(about_component(imported, note));
+      batch.notes.push_back(about_component(imported, note));
     }
     if (const auto [seen, fresh] =
             uid_line.emplace(std::hash<std::string>{}(drafted->event.uid), imported.line);
         !fresh) {
-      job.skip(imported.line, imported.uid, imported.summary,
-               fmt::format("the UID is used again (first at line {}); the first one was kept",
-                           seen->second));
+      skip(imported.line, imported.uid, imported.summary,
+           fmt::format("the UID is used again (first at line {}); the first one was kept",
+                       seen->second));
       continue;
     }
-    job.candidates.push_back({std::move(drafted->event), imported.line, imported.summary,
-                              std::move(imported.recurrence_id), std::move(imported.series_uid)});
+    batch.candidates.push_back({std::move(drafted->event), imported.line, imported.summary,
+                                std::move(imported.recurrence_id), std::move(imported.series_uid)});
   }
+}
+
+// On the loop: `batch` becomes the one in hand (the one before is written),
+// its skips and notes joining the report in the order they were read.
+template <class Job> void adopt(Job &job, typename Job::Batch batch) {
+  job.candidates = std::move(batch.candidates);
+  job.next = 0;
+  for (auto &skipped : batch.skipped) {
+    job.skip(skipped.line, skipped.uid, skipped.summary, skipped.reason);
+  }
+  for (auto &note : batch.notes) {
+    job.note(std::move(note));
+  }
+  if (batch.unreadable) {
+    job.unreadable = std::move(batch.unreadable);
+  }
+  if (batch.total > 0) {
+    job.total = batch.total;
+  }
+  job.read_all = batch.read_all;
 }
 
 } // namespace
@@ -573,16 +621,33 @@ void CalendarHandlers::run_import(std::string text, std::string tz, bool dry_run
   started->dry_run = dry_run;
   started->key = std::move(key);
   started->method = method;
+  started->waiting_for_read = true; // the first batch is written as soon as it is read
   read_batch(std::move(started));
 }
 
 void CalendarHandlers::read_batch(std::shared_ptr<ImportJob> job) {
-  // The worker holds the only reference while it reads and hands it back
-  // to the loop: the job (and the connection its reply keeps) is never
-  // freed on the worker.
+  // The worker's reference goes back to the loop with the batch: the job
+  // (and the connection its reply keeps) is never freed on the worker.
+  job->reading = true;
   auto parse = [this, job = std::move(job)]() mutable {
-    prepare(*job);
-    auto back = [this, parsed = std::move(job)] { write_chunk(parsed); };
+    ImportJob::Batch batch;
+    prepare(*job, batch);
+    auto back = [this, parsed = std::move(job), batch = std::move(batch)]() mutable {
+      parsed->reading = false;
+      if (parsed->finished) {
+        return; // answered meanwhile (an error): nothing more is written
+      }
+      if (!parsed->waiting_for_read) {
+        parsed->ready = std::move(batch); // the batch before is still being written
+        return;
+      }
+      parsed->waiting_for_read = false;
+      adopt(*parsed, std::move(batch));
+      if (!parsed->read_all && !parsed->unreadable) {
+        read_batch(parsed); // the next one is read while this one is written
+      }
+      write_chunk(parsed);
+    };
     if (m_options.run_on_loop) {
       m_options.run_on_loop(std::move(back));
     } else {
@@ -873,7 +938,21 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     return;
   }
   if (!job->read_all) {
-    return read_batch(job); // the batch is written: the next one
+    // The batch is written: the next one, read meanwhile, or when it comes.
+    if (job->ready) {
+      auto batch = std::move(*job->ready);
+      job->ready.reset();
+      adopt(*job, std::move(batch));
+      if (!job->read_all && !job->unreadable) {
+        read_batch(job);
+      }
+      return write_chunk(job);
+    }
+    job->waiting_for_read = true;
+    if (!job->reading) {
+      read_batch(job);
+    }
+    return;
   }
   finish(job, std::move(summary));
 }
@@ -892,6 +971,8 @@ json CalendarHandlers::summary_of(ImportJob &job) {
 }
 
 void CalendarHandlers::finish(const std::shared_ptr<ImportJob> &job, HandlerResult result) {
+  job->finished = true;
+  job->ready.reset();
   --m_imports;
   if (job->key) {
     m_running_keys.erase({job->context.peer.uid, *job->key});

@@ -55,32 +55,48 @@ void bind_series(SQLite::Statement &s, const core::Event &event) {
   }
 }
 
-void bind_event(SQLite::Statement &s, const core::Event &event) {
-  s.bind(":uid", event.uid);
-  s.bind(":title", event.title);
-  s.bind(":precision", core::to_string(event.precision));
-  s.bind(":start_local", local_text(event.start_local));
-  s.bind(":end_local", local_text(event.end_local));
-  s.bind(":has_end", event.has_end ? 1 : 0);
-  s.bind(":tz", event.tz);
-  s.bind(":start_later", event.start_later ? 1 : 0);
-  s.bind(":end_later", event.end_later ? 1 : 0);
-  s.bind(":start_utc", to_unix(event.start_utc));
-  s.bind(":end_utc", to_unix(event.end_utc));
-  s.bind(":location", event.location);
-  s.bind(":description", event.description);
-  s.bind(":tags", nlohmann::json(event.tags).dump());
-  s.bind(":status", core::to_string(event.status));
-  s.bind(":owner_uid", static_cast<std::int64_t>(event.owner_uid));
-  s.bind(":created", to_unix(event.created));
-  s.bind(":updated", to_unix(event.updated));
+} // namespace
+
+EventParameters::EventParameters(const SQLite::Statement &s)
+    : uid(s.getIndex(":uid")), title(s.getIndex(":title")), precision(s.getIndex(":precision")),
+      start_local(s.getIndex(":start_local")), end_local(s.getIndex(":end_local")),
+      has_end(s.getIndex(":has_end")), tz(s.getIndex(":tz")),
+      start_later(s.getIndex(":start_later")), end_later(s.getIndex(":end_later")),
+      start_utc(s.getIndex(":start_utc")), end_utc(s.getIndex(":end_utc")),
+      location(s.getIndex(":location")), description(s.getIndex(":description")),
+      tags(s.getIndex(":tags")), status(s.getIndex(":status")), owner_uid(s.getIndex(":owner_uid")),
+      created(s.getIndex(":created")), updated(s.getIndex(":updated")),
+      lone_series_uid(s.getIndex(":lone_series_uid")),
+      lone_recurrence_id(s.getIndex(":lone_recurrence_id")) {}
+
+namespace {
+
+void bind_event(SQLite::Statement &s, const EventParameters &p, const core::Event &event) {
+  s.bind(p.uid, event.uid);
+  s.bind(p.title, event.title);
+  s.bind(p.precision, core::to_string(event.precision));
+  s.bind(p.start_local, local_text(event.start_local));
+  s.bind(p.end_local, local_text(event.end_local));
+  s.bind(p.has_end, event.has_end ? 1 : 0);
+  s.bind(p.tz, event.tz);
+  s.bind(p.start_later, event.start_later ? 1 : 0);
+  s.bind(p.end_later, event.end_later ? 1 : 0);
+  s.bind(p.start_utc, to_unix(event.start_utc));
+  s.bind(p.end_utc, to_unix(event.end_utc));
+  s.bind(p.location, event.location);
+  s.bind(p.description, event.description);
+  s.bind(p.tags, event.tags.empty() ? std::string("[]") : nlohmann::json(event.tags).dump());
+  s.bind(p.status, core::to_string(event.status));
+  s.bind(p.owner_uid, static_cast<std::int64_t>(event.owner_uid));
+  s.bind(p.created, to_unix(event.created));
+  s.bind(p.updated, to_unix(event.updated));
   bind_series(s, event);
   if (event.lone_change) {
-    s.bind(":lone_series_uid", event.lone_change->series_uid);
-    s.bind(":lone_recurrence_id", event.lone_change->recurrence_id);
+    s.bind(p.lone_series_uid, event.lone_change->series_uid);
+    s.bind(p.lone_recurrence_id, event.lone_change->recurrence_id);
   } else {
-    s.bind(":lone_series_uid");
-    s.bind(":lone_recurrence_id");
+    s.bind(p.lone_series_uid);
+    s.bind(p.lone_recurrence_id);
   }
 }
 
@@ -223,6 +239,7 @@ EventRows::EventRows(SQLite::Database &db)
               ":tags, :status, :owner_uid, :created, :updated, :recurrence, "
               ":series_start_utc, :series_end_utc, :lone_series_uid, :lone_recurrence_id)"),
       m_update_event(db, fmt::format("UPDATE events SET {} WHERE id = :id", k_event_values)),
+      m_insert_parameters(m_insert_event), m_update_parameters(m_update_event),
       m_delete_event(db, "DELETE FROM events WHERE id = :id"),
       m_select_event(db, select_by_id_sql()),
       m_select_uid(db, "SELECT uid FROM events WHERE id = :id"),
@@ -272,7 +289,7 @@ std::int64_t EventRows::insert(const core::Event &event) {
   keep_zone(event);
   {
     Use s(m_insert_event);
-    bind_event(*s, event);
+    bind_event(*s, m_insert_parameters, event);
     s->exec();
   }
   core::Event stored = event;
@@ -285,7 +302,7 @@ void EventRows::update(const core::Event &event) {
   keep_zone(event);
   {
     Use s(m_update_event);
-    bind_event(*s, event);
+    bind_event(*s, m_update_parameters, event);
     s->bind(":id", event.id);
     s->exec();
   }

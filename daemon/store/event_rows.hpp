@@ -44,6 +44,16 @@ std::string new_uid(core::SysSeconds created);
 // invalid_params and a sentence instead of "CHECK constraint failed".
 core::Result<void> check_storable(const core::Event &event);
 
+// Where bind_event puts each column in one statement, looked up by name
+// once (a lookup walks the statement's parameter list: 12,800
+// instructions an add when done at every bind).
+struct EventParameters {
+  explicit EventParameters(const SQLite::Statement &s);
+  int uid, title, precision, start_local, end_local, has_end, tz, start_later, end_later, start_utc,
+      end_utc, location, description, tags, status, owner_uid, created, updated, lone_series_uid,
+      lone_recurrence_id;
+};
+
 // The rows of one event: `events`, its tag filter rows (event_tags) and its
 // reminders (reminders). Statements are prepared once, on one connection;
 // methods throw SQLite::Exception or DamagedRow, which the EventStore turns
@@ -87,6 +97,8 @@ private:
   SQLite::Database &m_db;
   SQLite::Statement m_insert_event;
   SQLite::Statement m_update_event;
+  EventParameters m_insert_parameters;
+  EventParameters m_update_parameters;
   SQLite::Statement m_delete_event;
   SQLite::Statement m_select_event;
   SQLite::Statement m_select_uid;

@@ -7,6 +7,7 @@
 #include "daemon/store/migrator.hpp"
 #include "daemon/store/reminder_instances.hpp"
 #include "daemon/store/reminder_planning.hpp"
+#include "daemon/store/search_index.hpp"
 #include "daemon/store/statement_use.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -129,6 +130,9 @@ struct EventStore::Impl {
     if (m_db.tableExists("request_keys")) {
       m_request_keys.emplace(m_db);
     }
+    if (m_db.tableExists("events_fts_indexed")) {
+      m_search_index.emplace(m_db);
+    }
   }
 
   // Where the database lives and how it was opened (for ensure_file).
@@ -146,6 +150,7 @@ struct EventStore::Impl {
   TzdataRecompute m_tzdata;
   std::optional<ReminderInstances> m_instances; // schema 002
   std::optional<RequestKeys> m_request_keys;    // schema 005
+  std::optional<SearchIndex> m_search_index;    // schema 012
   core::ReminderPlanOptions m_plan;
 
   void plan(const core::Event &event, core::SysSeconds now) {
@@ -157,6 +162,21 @@ struct EventStore::Impl {
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
   m_group.attach(m_impl->m_db);
+  // The text index of a transaction's new events, once, before it commits
+  // (schema 012): on whichever connection m_impl holds after a reopen.
+  m_group.set_before_commit([this] {
+    if (m_impl->m_search_index) {
+      m_impl->m_search_index->catch_up();
+    }
+  });
+  if (m_impl->m_search_index && m_impl->m_search_index->rows_above_mark()) {
+    // Inserted by another program: searchable from the start.
+    m_impl->m_search_index->added();
+    if (auto indexed = write_together([] { return core::Result<void>{}; }); !indexed) {
+      spdlog::error("could not index the events another program added: {}",
+                    indexed.error().message);
+    }
+  }
 }
 
 EventStore::~EventStore() {
@@ -359,10 +379,27 @@ core::Result<std::unique_ptr<EventStore::Impl>> EventStore::open_impl(const fs::
     // synchronous=FULL: a write a client was told succeeded survives power
     // loss. foreign_keys is per connection and cannot change inside a
     // transaction, so it is set here, before the migrations.
-    db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
+    // temp_store=MEMORY: every write is a savepoint (group commit), and
+    // SQLite keeps the pages a savepoint may have to restore in a
+    // sub-journal, a temporary file past 64 KiB: an import wrote 30 of them
+    // an event there (pwrite, plus an open, unlink and close of the file
+    // per chunk, strace). In memory it is emptied when a write's outermost
+    // savepoint is released: it holds one write's pages (an import chunk's
+    // at most).
+    constexpr const char *k_connection_pragmas =
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY";
+    db.exec(k_connection_pragmas);
     const auto reached = apply_migrations(db, *ordered);
     if (!reached) {
       return tl::unexpected(reached.error());
+    }
+    if (*reached != *version) {
+      // A fresh connection reads the schema as migrated: the one that
+      // migrated keeps what it built step by step, and 012 edits a CHECK in
+      // sqlite_schema's text, which no step of its own re-reads.
+      db = SQLite::Database(path, SQLite::OPEN_READWRITE, k_busy_timeout_ms);
+      sqlite3_busy_handler(db.getHandle(), wait_for_lock, nullptr);
+      db.exec(k_connection_pragmas);
     }
     define_kept_zones(db);
     auto impl = std::make_unique<Impl>(std::move(db), *reached, options.reminder_plan);
@@ -488,7 +525,11 @@ core::Result<core::Event> EventStore::add(core::Event event) {
   if (auto ok = check_storable(event); !ok) {
     return tl::unexpected(ok.error());
   }
-  if (event.uid.empty()) {
+  // A uid made here is new (new_uid: time, counter, random): only one the
+  // client chose is looked up first, for a conflict that names the event.
+  // The UNIQUE index refuses a clash either way.
+  const bool chosen = !event.uid.empty();
+  if (!chosen) {
     event.uid = new_uid(event.created);
   }
   if (auto file = ensure_file(); !file) {
@@ -496,11 +537,14 @@ core::Result<core::Event> EventStore::add(core::Event event) {
   }
   return guarded("add event", [&]() -> core::Result<core::Event> {
     WriteScope transaction(*this);
-    if (const auto other = m_impl->m_rows.id_of_uid(event.uid)) {
+    if (const auto other = chosen ? m_impl->m_rows.id_of_uid(event.uid) : std::nullopt) {
       return core::fail(ErrorCode::conflict,
                         fmt::format("uid '{}' is already used by event {}", event.uid, *other));
     }
     event.id = m_impl->m_rows.insert(event);
+    if (m_impl->m_search_index) {
+      m_impl->m_search_index->added(); // indexed before the commit, with its group
+    }
     if (!event.reminders.empty()) { // a new event without reminders has none to plan
       m_impl->plan(event, event.updated);
     }
@@ -563,6 +607,12 @@ core::Result<void> EventStore::remove(std::int64_t id) {
 
 core::Result<ListPage> EventStore::list(const ListQuery &query) {
   return guarded("list events", [&]() -> core::Result<ListPage> {
+    if (query.search && m_impl->m_search_index && m_impl->m_search_index->behind() &&
+        m_group.is_open() && !m_group.in_write()) {
+      // A search on the connection of an open group sees its events, as
+      // the rest of the listing does.
+      m_impl->m_search_index->catch_up();
+    }
     return m_impl->m_listing.list(m_impl->m_rows, query, m_impl->m_options.search_plan,
                                   m_last_search_plan);
   });

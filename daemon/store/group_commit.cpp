@@ -32,12 +32,19 @@ void GroupCommit::enable(std::function<void()> schedule_commit) {
   m_schedule_commit = std::move(schedule_commit);
 }
 
+void GroupCommit::set_before_commit(std::function<void()> before_commit) {
+  m_before_commit = std::move(before_commit);
+}
+
 core::Result<void> GroupCommit::end() {
   if (!m_open) {
     return {};
   }
   m_open = false;
   try {
+    if (m_before_commit) {
+      m_before_commit();
+    }
     m_db->exec("COMMIT");
     return {};
   } catch (const SQLite::Exception &e) {
@@ -118,6 +125,9 @@ void GroupCommit::Scope::commit() {
   if (m_grouped) {
     Use(m_group.m_savepoints->release)->exec();
   } else {
+    if (m_group.m_before_commit) {
+      m_group.m_before_commit();
+    }
     m_group.m_db->exec("COMMIT");
   }
   m_done = true;

@@ -36,6 +36,13 @@ public:
   void detach();
 
   void enable(std::function<void()> schedule_commit);
+  // Run in the transaction, outside every write's savepoint, just before
+  // each COMMIT (of a group, or of a write outside one): work that is
+  // cheaper once per transaction than once per write (SearchIndex). When it
+  // throws, the transaction rolls back and the commit fails.
+  void set_before_commit(std::function<void()> before_commit);
+  // A write's Scope is alive (its savepoint is open).
+  bool in_write() const { return m_depth > 0; }
   bool is_open() const { return m_open; }
   // Writes that succeeded so far (whether committed yet or not).
   std::uint64_t writes() const { return m_writes; }
@@ -78,6 +85,7 @@ private:
   SQLite::Database *m_db = nullptr;
   std::optional<Savepoints> m_savepoints;
   std::function<void()> m_schedule_commit; // set: group commit is on
+  std::function<void()> m_before_commit;
   bool m_open = false;
   int m_depth = 0; // Scopes alive: nested ones are savepoints
   std::uint64_t m_writes = 0;

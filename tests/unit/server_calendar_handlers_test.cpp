@@ -197,10 +197,10 @@ TEST_F(CalendarHandlersTest, a_big_import_is_written_in_chunks_and_others_are_an
   EXPECT_EQ(m_calendar->imports_in_progress(), 0u);
 }
 
-// Issue 13: an import is read a batch at a time (500 events), each batch
-// written before the next is read, so that what it holds does not grow with
-// the file. 1,200 events: three trips to the worker, and after each the
-// calendar has the events read so far.
+// Issue 13: an import is read a batch at a time (500 events), so that what
+// it holds does not grow with the file (two batches at most: issue 17 reads
+// the next while the loop writes one). 1,200 events: three trips to the
+// worker; run one after another, each finds the batches before written.
 TEST_F(CalendarHandlersTest, a_large_import_is_read_and_written_a_batch_at_a_time) {
   std::deque<std::function<void()>> workers;
   std::deque<std::function<void()>> loop;
@@ -226,6 +226,54 @@ TEST_F(CalendarHandlersTest, a_large_import_is_read_and_written_a_batch_at_a_tim
   EXPECT_EQ(written_before_each_read, (std::vector<int>{0, 500, 1000}));
   ASSERT_TRUE(reply->contains("result")) << reply->dump();
   EXPECT_EQ((*reply)["result"]["added"], 1200);
+  EXPECT_EQ(count(), 1200);
+  EXPECT_EQ(m_calendar->imports_in_progress(), 0u);
+}
+
+// Issue 17: the worker reads the next batch while the loop writes the one
+// in hand; it is written when both are done, in the file's order, and the
+// skipped components of every batch are reported.
+TEST_F(CalendarHandlersTest, the_next_batch_is_read_while_the_loop_writes_one) {
+  std::deque<std::function<void()>> workers;
+  std::deque<std::function<void()>> loop;
+  server::CalendarHandlerOptions options;
+  options.run_on_workers = [&](std::function<void()> job) { workers.push_back(std::move(job)); };
+  options.run_on_loop = [&](std::function<void()> job) { loop.push_back(std::move(job)); };
+  options.chunk_events = 100;
+  make_handlers(std::move(options));
+  std::string ics = calendar_of(1200);
+  // A component that cannot be read (no DTSTART), in the last batch.
+  const std::string broken = "BEGIN:VEVENT\r\nUID:broken@test\r\nSUMMARY:Broken\r\nEND:VEVENT\r\n";
+  ics.insert(ics.rfind("END:VCALENDAR"), broken);
+  auto reply = send("calendar.import", {{"ics", ics}, {"tz", "UTC"}});
+  ASSERT_EQ(workers.size(), 1U);
+  auto first = std::move(workers.front());
+  workers.pop_front();
+  first(); // the first batch is read
+  ASSERT_EQ(loop.size(), 1U);
+  auto adopt_first = std::move(loop.front());
+  loop.pop_front();
+  adopt_first(); // the loop takes it and writes its first chunk
+  ASSERT_EQ(workers.size(), 1U) << "the second batch is not being read yet";
+  EXPECT_LT(count(), 500);
+  auto second = std::move(workers.front());
+  workers.pop_front();
+  second(); // read while the first is still being written
+  while (!workers.empty() || !loop.empty()) {
+    while (!loop.empty()) {
+      auto next = std::move(loop.front());
+      loop.pop_front();
+      next();
+    }
+    if (!workers.empty()) {
+      auto read = std::move(workers.front());
+      workers.pop_front();
+      read();
+    }
+  }
+  ASSERT_TRUE(reply->contains("result")) << reply->dump();
+  EXPECT_EQ((*reply)["result"]["added"], 1200);
+  EXPECT_EQ((*reply)["result"]["skipped_count"], 1);
   EXPECT_EQ(count(), 1200);
   EXPECT_EQ(m_calendar->imports_in_progress(), 0u);
 }
