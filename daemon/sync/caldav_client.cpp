@@ -209,8 +209,14 @@ core::Result<SyncCollectionChanges> CaldavClient::sync_collection(const std::str
     return core::fail(core::ErrorCode::unavailable, response.error);
   }
   SyncCollectionChanges out;
-  if ((response.status == 403 || response.status == 409) && !token.empty() &&
-      names_precondition(response.body, "valid-sync-token")) {
+  // A token refused as RFC 6578 says (403 or 409 naming valid-sync-token),
+  // or with a server error: Xandikos 0.2.8 answers 500 to a token it does
+  // not know (its git store raises). Either way the token is dropped and
+  // the collection compared in full, once; a server that is really down
+  // fails that request too, and the sync fails with it.
+  if (!token.empty() && (((response.status == 403 || response.status == 409) &&
+                          names_precondition(response.body, "valid-sync-token")) ||
+                         response.status == 500)) {
     out.invalid_token = true;
     return out;
   }

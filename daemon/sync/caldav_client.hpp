@@ -32,7 +32,7 @@ struct SyncCollectionChanges {
   std::vector<DavEntry> changed; // href + etag
   std::vector<std::string> gone; // hrefs
   std::string token;
-  bool invalid_token = false; // 403/409 valid-sync-token: compare in full
+  bool invalid_token = false; // 403/409 valid-sync-token, or 500: compare in full
 };
 
 class CaldavClient {
