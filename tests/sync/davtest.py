@@ -117,3 +117,83 @@ class Summit:
         found = [e for e in self.events(name).values() if e["title"] == title]
         check(len(found) == 1, f"one event titled {title!r}: {found}")
         return found[0]
+
+
+class Radicale:
+    """A real Radicale on loopback (htpasswd plain authentication), its
+    storage in `directory`/collections."""
+
+    def __init__(self, program, directory, user, password, log_level="warning"):
+        self.program = program
+        self.directory = directory
+        self.user = user
+        self.password = password
+        self.port = free_port()
+        self.process = None
+        self.log_path = os.path.join(directory, "radicale.log")
+        users = os.path.join(directory, "users")
+        with open(users, "w", encoding="utf-8") as out:
+            out.write(f"{user}:{password}\n")
+        self.config = os.path.join(directory, "radicale.conf")
+        with open(self.config, "w", encoding="utf-8") as out:
+            out.write(f"[server]\nhosts = 127.0.0.1:{self.port}\n"
+                      f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\n"
+                      "htpasswd_encryption = plain\ndelay = 0\n"
+                      f"[storage]\nfilesystem_folder = {os.path.join(directory, 'collections')}\n"
+                      f"[rights]\ntype = owner_only\n[logging]\nlevel = {log_level}\n")
+
+    def start(self):
+        self.process = subprocess.Popen([self.program, "--config", self.config],
+                                        stdout=subprocess.DEVNULL,
+                                        stderr=open(self.log_path, "ab"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise Failure("radicale exited at start")
+            try:
+                self.request("OPTIONS", "/")
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise Failure("radicale did not answer within 60 s")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(30)
+            self.process = None
+
+    def request(self, method, path, body=None, headers=None):
+        import base64
+        import http.client
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        all_headers = {"Authorization": "Basic " + token}
+        all_headers.update(headers or {})
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, data
+
+    def mkcalendar(self, name, display):
+        body = ('<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" '
+                'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>'
+                f'<D:displayname>{display}</D:displayname></D:prop></D:set></C:mkcalendar>')
+        status, _ = self.request("MKCALENDAR", f"/{self.user}/{name}/", body,
+                                 {"Content-Type": "application/xml"})
+        check(status == 201, f"MKCALENDAR {name}: {status}")
+
+    def folder(self, collection):
+        return os.path.join(self.directory, "collections", "collection-root", self.user,
+                            collection)
+
+    def resources(self, collection):
+        """The .ics files Radicale holds for `collection`: name -> text."""
+        folder = self.folder(collection)
+        out = {}
+        for name in os.listdir(folder):
+            if name.endswith(".ics"):
+                with open(os.path.join(folder, name), encoding="utf-8") as text:
+                    out[name] = text.read()
+        return out
