@@ -95,6 +95,12 @@ DavResponse CaldavClient::send(DavRequest request) {
   request.limits = m_account.limits;
   request.auth = m_auth;
   DavResponse response = dav_request(request, m_cancelled);
+  if (response.status == 401 && request.auth != 0) {
+    // The scheme learnt earlier was refused (the server changed it): probe
+    // again, once, as curl does when it is not told.
+    request.auth = 0;
+    response = dav_request(request, m_cancelled);
+  }
   if (response.auth_offered != 0 && !m_account.user.empty()) {
     // Digest when offered (what CURLAUTH_ANY picks), else Basic.
     m_auth = (response.auth_offered & CURLAUTH_DIGEST) != 0  ? CURLAUTH_DIGEST

@@ -18,6 +18,10 @@ struct CaldavAccount {
   std::string user; // empty: no authentication
   std::string password;
   FetchLimits limits = {};
+  // The authentication scheme learnt by an earlier sync (CURLAUTH_BASIC or
+  // _DIGEST): credentials go with the first request instead of after a
+  // 401. 0: curl probes.
+  unsigned long auth = 0;
 };
 
 // A calendar collection found by discovery.
@@ -38,7 +42,10 @@ struct SyncCollectionChanges {
 class CaldavClient {
 public:
   CaldavClient(CaldavAccount account, std::function<bool()> cancelled)
-      : m_account(std::move(account)), m_cancelled(std::move(cancelled)) {}
+      : m_account(std::move(account)), m_cancelled(std::move(cancelled)), m_auth(m_account.auth) {}
+
+  // The authentication scheme the server asked for (0: none learnt yet).
+  unsigned long auth() const { return m_auth; }
 
   // PROPFIND Depth 0 of `url`: resourcetype, displayname, getctag,
   // sync-token, supported components, current-user-principal.

@@ -10,6 +10,8 @@ configuration (-c) and XDG folders.
   2. An event written by `khal new` into the vdir, pushed by vdirsyncer,
      is in summit after `summit sync`.
   3. An edit and a removal made in summit reach the vdir and khal.
+  A sync after the first sends summit's credentials with its first request
+  (the scheme learnt, no 401 round trip; Radicale's log at level info).
 
     caldav_vdirsyncer.py SUMMITD SUMMIT RADICALE VDIRSYNCER KHAL
 """
@@ -88,7 +90,7 @@ class Tools:
 
 def main():
     directory = scratch_dir("summit-vdirsyncer-")
-    radicale = Radicale(RADICALE, directory, USER, PASSWORD)
+    radicale = Radicale(RADICALE, directory, USER, PASSWORD, log_level="info")
     summit = Summit(SUMMITD, SUMMIT, directory, "a")
     password = os.path.join(directory, "dav-password")
     with open(password, "w", encoding="utf-8") as out:
@@ -121,12 +123,19 @@ def main():
         check("2030-03-10 09:00" in listed, f"at the time summit gave: {listed!r}")
 
         # 2. khal new -> vdir -> vdirsyncer -> Radicale -> summit
+        with open(radicale.log_path, encoding="utf-8", errors="replace") as text:
+            mark = len(text.readlines())
         tools.khal("new", "-a", "team", "2030-03-12 14:00", "15:30", "Written by khal")
         check(len(tools.files()) == 3, "khal wrote a third file into the vdir")
         tools.vdirsyncer("sync")
         check(len(radicale.resources("team")) == 3, "vdirsyncer pushed it to Radicale")
         pulled = summit.sync()
         check(pulled["added"] == 1, f"summit receives khal's event: {pulled}")
+        with open(radicale.log_path, encoding="utf-8", errors="replace") as text:
+            lines = [line for line in text.readlines()[mark:] if "summitd/" in line
+                     or "401" in line]
+        check(lines and not any("401" in line for line in lines),
+              f"a later sync sends the credentials at once (the scheme learnt): {lines}")
         khal_event = summit.by_title("Written by khal")
         check(khal_event["start"].startswith("2030-03-12T14:00"),
               f"at the time khal gave: {khal_event}")
