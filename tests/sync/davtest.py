@@ -163,10 +163,10 @@ class Radicale:
             self.process.wait(30)
             self.process = None
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, timeout=120):
         import base64
         import http.client
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
         all_headers = {"Authorization": "Basic " + token}
         all_headers.update(headers or {})
