@@ -215,6 +215,9 @@ void CaldavSyncer::begin(const store::Calendar &calendar, bool allow_deletions) 
   input.sync_token = calendar.sync_token;
   input.ctag = calendar.ctag;
   input.limits = m_options.limits;
+  if (auto learnt = m_auth.find(calendar.id); learnt != m_auth.end()) {
+    input.auth = learnt->second;
+  }
   auto known = m_caldav.known(calendar.id);
   auto pending = m_caldav.pending(calendar.id);
   if (!known || !pending) {
@@ -266,6 +269,7 @@ void CaldavSyncer::synced(const store::Calendar &calendar, bool allow_deletions,
   if (m_stopped) {
     return;
   }
+  m_auth[calendar.id] = output.auth;
   const core::SysSeconds now = m_options.clock();
   // Parsed on the worker: copies what it needs, never touches the syncer.
   auto parse = [run_on_loop = m_options.run_on_loop, weak = std::weak_ptr(m_self), calendar,

@@ -103,6 +103,9 @@ private:
   boost::asio::steady_timer m_timer;
   std::map<std::int64_t, std::vector<Finished>> m_waiting;
   std::optional<core::SysSeconds> m_soon; // a local change asks for a sync then
+  // The authentication scheme each calendar's server asked for, learnt at
+  // its last sync (memory only): later syncs send credentials at once.
+  std::map<std::int64_t, unsigned long> m_auth;
   bool m_stopped = false;
   std::shared_ptr<CaldavSyncer *> m_self;
 };

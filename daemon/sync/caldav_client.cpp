@@ -95,6 +95,12 @@ DavResponse CaldavClient::send(DavRequest request) {
   request.limits = m_account.limits;
   request.auth = m_auth;
   DavResponse response = dav_request(request, m_cancelled);
+  if (response.status == 401 && request.auth != 0) {
+    // The scheme learnt earlier was refused (the server changed it): probe
+    // again, once, as curl does when it is not told.
+    request.auth = 0;
+    response = dav_request(request, m_cancelled);
+  }
   if (response.auth_offered != 0 && !m_account.user.empty()) {
     // Digest when offered (what CURLAUTH_ANY picks), else Basic.
     m_auth = (response.auth_offered & CURLAUTH_DIGEST) != 0  ? CURLAUTH_DIGEST
@@ -209,8 +215,14 @@ core::Result<SyncCollectionChanges> CaldavClient::sync_collection(const std::str
     return core::fail(core::ErrorCode::unavailable, response.error);
   }
   SyncCollectionChanges out;
-  if ((response.status == 403 || response.status == 409) && !token.empty() &&
-      names_precondition(response.body, "valid-sync-token")) {
+  // A token refused as RFC 6578 says (403 or 409 naming valid-sync-token),
+  // or with a server error: Xandikos 0.2.8 answers 500 to a token it does
+  // not know (its git store raises). Either way the token is dropped and
+  // the collection compared in full, once; a server that is really down
+  // fails that request too, and the sync fails with it.
+  if (!token.empty() && (((response.status == 403 || response.status == 409) &&
+                          names_precondition(response.body, "valid-sync-token")) ||
+                         response.status == 500)) {
     out.invalid_token = true;
     return out;
   }

@@ -18,6 +18,10 @@ struct CaldavAccount {
   std::string user; // empty: no authentication
   std::string password;
   FetchLimits limits = {};
+  // The authentication scheme learnt by an earlier sync (CURLAUTH_BASIC or
+  // _DIGEST): credentials go with the first request instead of after a
+  // 401. 0: curl probes.
+  unsigned long auth = 0;
 };
 
 // A calendar collection found by discovery.
@@ -32,13 +36,16 @@ struct SyncCollectionChanges {
   std::vector<DavEntry> changed; // href + etag
   std::vector<std::string> gone; // hrefs
   std::string token;
-  bool invalid_token = false; // 403/409 valid-sync-token: compare in full
+  bool invalid_token = false; // 403/409 valid-sync-token, or 500: compare in full
 };
 
 class CaldavClient {
 public:
   CaldavClient(CaldavAccount account, std::function<bool()> cancelled)
-      : m_account(std::move(account)), m_cancelled(std::move(cancelled)) {}
+      : m_account(std::move(account)), m_cancelled(std::move(cancelled)), m_auth(m_account.auth) {}
+
+  // The authentication scheme the server asked for (0: none learnt yet).
+  unsigned long auth() const { return m_auth; }
 
   // PROPFIND Depth 0 of `url`: resourcetype, displayname, getctag,
   // sync-token, supported components, current-user-principal.

@@ -175,20 +175,11 @@ Discovery discover_collection(const SyncInput &input, const std::function<bool()
   return out;
 }
 
-SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &cancelled) {
+namespace {
+
+// One sync with `client`: push, then pull (run_caldav_sync, below).
+SyncOutput sync_with(CaldavClient &client, const SyncInput &input) {
   SyncOutput out;
-  CaldavAccount account;
-  account.user = input.user;
-  account.limits = input.limits;
-  if (!input.password_file.empty()) {
-    auto password = read_password_file(input.password_file);
-    if (!password) {
-      out.error = password.error().message;
-      return out;
-    }
-    account.password = std::move(*password);
-  }
-  CaldavClient client(std::move(account), cancelled);
   out.collection_url = input.collection_url;
   if (out.collection_url.empty()) {
     auto chosen = choose_collection(client, input);
@@ -322,6 +313,28 @@ SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &
       out.fetched.push_back(std::move(entry));
     }
   }
+  return out;
+}
+
+} // namespace
+
+SyncOutput run_caldav_sync(const SyncInput &input, const std::function<bool()> &cancelled) {
+  SyncOutput out;
+  CaldavAccount account;
+  account.user = input.user;
+  account.limits = input.limits;
+  account.auth = input.auth;
+  if (!input.password_file.empty()) {
+    auto password = read_password_file(input.password_file);
+    if (!password) {
+      out.error = password.error().message;
+      return out;
+    }
+    account.password = std::move(*password);
+  }
+  CaldavClient client(std::move(account), cancelled);
+  out = sync_with(client, input);
+  out.auth = client.auth();
   return out;
 }
 

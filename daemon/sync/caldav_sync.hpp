@@ -39,6 +39,7 @@ struct SyncInput {
   std::map<std::string, std::string> known; // href path -> etag
   std::vector<PushItem> pushes;
   FetchLimits limits = {};
+  unsigned long auth = 0; // the scheme the last sync learnt (CaldavAccount::auth)
 };
 
 struct PushOutcome {
@@ -56,6 +57,7 @@ struct SyncOutput {
   std::string sync_token;
   std::string ctag;
   bool token_reset = false; // the token was refused: a full comparison was made
+  unsigned long auth = 0;   // the authentication scheme learnt, for the next sync
   bool unchanged = false;   // getctag unchanged and nothing pushed: no pull
   std::size_t requests = 0;
   std::string error; // set: the sync stopped there (what was pushed is listed)

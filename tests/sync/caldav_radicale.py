@@ -25,8 +25,6 @@ summitd instances and a real Radicale server this test starts on loopback
     caldav_radicale.py SUMMITD SUMMIT RADICALE
 """
 
-import base64
-import http.client
 import json
 import os
 import socket
@@ -34,92 +32,16 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "systemd"))
-from summit_testlib import Failure, check, daemon_env, empty_config, remove_dir, rpc, run_test, scratch_dir, stop  # noqa: E402,E501
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import davtest  # noqa: E402  (the Radicale and summitd helpers; it adds ../systemd)
+from summit_testlib import Failure, check, remove_dir, run_test, scratch_dir, stop  # noqa: E402
 
 SUMMITD = sys.argv[1]
 SUMMIT = sys.argv[2]
 RADICALE = sys.argv[3]  # the radicale program (Debian package radicale)
 USER = "alice"
 PASSWORD = "radicale-secret-horse-73"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Radicale:
-    """A real Radicale on loopback, its storage in `directory`."""
-
-    def __init__(self, directory):
-        self.directory = directory
-        self.port = free_port()
-        self.process = None
-        users = os.path.join(directory, "users")
-        with open(users, "w", encoding="utf-8") as out:
-            out.write(f"{USER}:{PASSWORD}\n")
-        self.config = os.path.join(directory, "radicale.conf")
-        with open(self.config, "w", encoding="utf-8") as out:
-            out.write(f"[server]\nhosts = 127.0.0.1:{self.port}\n"
-                      f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\n"
-                      "htpasswd_encryption = plain\ndelay = 0\n"
-                      f"[storage]\nfilesystem_folder = {os.path.join(directory, 'collections')}\n"
-                      "[rights]\ntype = owner_only\n[logging]\nlevel = warning\n")
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [RADICALE, "--config", self.config],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.directory, "radicale.log"),
-                                                   "ab"))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise Failure("radicale exited at start")
-            try:
-                self.request("OPTIONS", "/")
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise Failure("radicale did not answer within 60 s")
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(30)
-            self.process = None
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        all_headers = {"Authorization": "Basic " + token}
-        all_headers.update(headers or {})
-        connection.request(method, path, body=body, headers=all_headers)
-        response = connection.getresponse()
-        data = response.read()
-        connection.close()
-        return response.status, data
-
-    def mkcalendar(self, name, display):
-        body = ('<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" '
-                'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>'
-                f'<D:displayname>{display}</D:displayname></D:prop></D:set></C:mkcalendar>')
-        status, _ = self.request("MKCALENDAR", f"/{USER}/{name}/", body,
-                                 {"Content-Type": "application/xml"})
-        check(status == 201, f"MKCALENDAR {name}: {status}")
-
-    def resources(self, collection):
-        """The .ics files Radicale holds for `collection`: name -> text."""
-        folder = os.path.join(self.directory, "collections", "collection-root", USER, collection)
-        out = {}
-        for name in os.listdir(folder):
-            if name.endswith(".ics"):
-                with open(os.path.join(folder, name), encoding="utf-8") as text:
-                    out[name] = text.read()
-        return out
 
 
 class CuttingProxy:
@@ -183,75 +105,9 @@ class CuttingProxy:
         pump(upstream, client, False)
 
 
-class Summit:
+class Summit(davtest.Summit):
     def __init__(self, directory, name):
-        self.directory = os.path.join(directory, name)
-        os.makedirs(self.directory)
-        self.socket = os.path.join(self.directory, "summitd.sock")
-        self.db = os.path.join(self.directory, "summit.db")
-        self.log_path = os.path.join(self.directory, "summitd.log")
-        self.process = None
-
-    def start(self):
-        log = open(self.log_path, "ab")
-        # No sync shortly after a local change: each sync here is the test's
-        # own `summit sync`, so that what it reports is what the step did.
-        config = empty_config(self.directory)
-        with open(config, "w", encoding="utf-8") as out:
-            out.write('[sync]\nafter_change = "0s"\n')
-        self.process = subprocess.Popen(
-            [SUMMITD, "--socket", self.socket, "--db", self.db, "--config", config],
-            env=daemon_env(self.directory, TZ="UTC", no_proxy="*"), stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise Failure(f"summitd exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if "result" in rpc(self.socket, "daemon.status", timeout=5):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.02)
-        raise Failure("summitd did not answer within 60 s")
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as text:
-            return text.read()
-
-    def run(self, *args, expect=0):
-        done = subprocess.run([SUMMIT, "--socket", self.socket, *args], capture_output=True,
-                              text=True, env=daemon_env(self.directory, TZ="UTC"), timeout=300)
-        if expect is not None and done.returncode != expect:
-            raise Failure(f"summit {' '.join(args)}: exit {done.returncode}, expected {expect}\n"
-                          f"stdout: {done.stdout}\nstderr: {done.stderr}\nlog:\n{self.log()}")
-        return done
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def sync(self, name="team", expect=0, *extra):
-        done = self.run("sync", *extra, name, "--json", expect=expect)
-        result = json.loads(done.stdout) if done.stdout.strip() else {}
-        return result.get("calendars", [{}])[0] if result else {}
-
-    def calendar(self, name="team"):
-        for entry in self.json("calendar", "list"):
-            if entry["name"] == name:
-                return entry
-        raise Failure(f"no calendar {name} in calendar list")
-
-    def events(self, name="team"):
-        listed = self.json("list", "--calendar", name, "--from", "2030-01-01", "--to",
-                           "2031-01-01", "--limit", "1000")
-        by_uid = {}
-        seen = set()
-        for event in listed:
-            # A series is listed once per occurrence: (uid, start) is one.
-            key = (event["uid"], event["start"])
-            check(key not in seen, f"{key} listed once")
-            seen.add(key)
-            by_uid.setdefault(event["uid"], event)
-        return by_uid
+        super().__init__(SUMMITD, SUMMIT, directory, name)
 
     def events_by_uid(self, uid, name="team"):
         listed = self.json("list", "--calendar", name, "--from", "2030-01-01", "--to",
@@ -260,11 +116,6 @@ class Summit:
             if event["uid"] == uid:
                 return event
         raise Failure(f"no event {uid} in {name}: {listed}")
-
-    def by_title(self, title, name="team"):
-        found = [e for e in self.events(name).values() if e["title"] == title]
-        check(len(found) == 1, f"one event titled {title!r}: {found}")
-        return found[0]
 
 
 def discovery_tests(radicale, a, b, password):
@@ -502,7 +353,7 @@ def guard_tests(radicale, a, b):
 
 def main():
     directory = scratch_dir("summit-caldav-")
-    radicale = Radicale(directory)
+    radicale = davtest.Radicale(RADICALE, directory, USER, PASSWORD)
     a = Summit(directory, "a")
     b = Summit(directory, "b")
     password = os.path.join(directory, "dav-password")
