@@ -175,17 +175,24 @@ core::Result<CaldavChange> CaldavStore::apply(const Calendar &calendar,
         if (same_as_local.count(push->change.uid) != 0) {
           continue;
         }
+        // The same local version refused again (a change still pending,
+        // pushed at every sync while the server keeps refusing it) is the
+        // conflict already recorded, not another: records grow only with
+        // what the user changed.
         SQLite::Statement s(m_events.database(),
                             "INSERT INTO caldav_conflicts (calendar_id, uid, title, kind, "
-                            "local_ics, created) VALUES (?, ?, ?, ?, ?, ?)");
+                            "local_ics, created) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS "
+                            "(SELECT 1 FROM caldav_conflicts WHERE calendar_id = ?1 AND uid = ?2 "
+                            "AND kind = ?4 AND local_ics = ?5)");
         s.bind(1, cal);
         s.bind(2, push->change.uid);
         s.bind(3, push->change.title);
         s.bind(4, conflict_kind(push->change.kind));
         s.bind(5, push->local_ics);
         s.bind(6, to_unix(now));
-        s.exec();
-        ++change.conflicts;
+        if (s.exec() > 0) {
+          ++change.conflicts;
+        }
       }
       return {};
     });

@@ -41,9 +41,24 @@ std::string origin_of(const std::string &url) {
   return path == std::string::npos ? url : url.substr(0, path);
 }
 
+// A resource of the collection: a path under the collection's own, with no
+// "." or ".." segment (a server's "/cal/../other/x.ics" would take summit's
+// writes, with the password, outside the collection).
 bool is_member(const DavEntry &entry, const std::string &collection_path) {
   const std::string path = href_path(entry.href);
-  return !path.empty() && path.back() != '/' && path != collection_path;
+  if (path.empty() || path.back() == '/' || path == collection_path ||
+      path.rfind(collection_path, 0) != 0) {
+    return false;
+  }
+  const std::string padded = path + "/";
+  return padded.find("/../") == std::string::npos && padded.find("/./") == std::string::npos;
+}
+
+std::string lowercase_origin(const std::string &url) {
+  std::string origin = origin_of(url);
+  std::transform(origin.begin(), origin.end(), origin.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return origin;
 }
 
 } // namespace
@@ -90,6 +105,17 @@ std::string CaldavClient::absolute(const std::string &base, const std::string &h
 }
 
 DavResponse CaldavClient::send(DavRequest request) {
+  const std::string origin = lowercase_origin(request.url);
+  if (m_account.origin.empty()) {
+    m_account.origin = origin;
+  } else if (origin != m_account.origin && !m_account.user.empty()) {
+    DavResponse refused;
+    refused.error = fmt::format(
+        "the server points to {}, another host than the calendar's ({}); summit sends the "
+        "password only to the host it was given for: add the calendar with a URL on that host",
+        core::quoted_for_message(origin, 200), core::quoted_for_message(m_account.origin, 200));
+    return refused;
+  }
   request.user = m_account.user;
   request.password = m_account.password;
   request.limits = m_account.limits;
@@ -186,7 +212,7 @@ core::Result<std::vector<CaldavCollection>> CaldavClient::discover(const std::st
                       fmt::format("the principal {} has no calendar-home-set",
                                   core::quoted_for_message(principal_url, 200)));
   }
-  const std::string home_url = absolute(url, home_href);
+  const std::string home_url = absolute(principal_url, home_href);
   DavRequest list_request{"PROPFIND", home_url, {"Depth: 1"}, k_propfind_collection, k_xml};
   auto listed = multistatus(std::move(list_request));
   if (!listed) {

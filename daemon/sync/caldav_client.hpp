@@ -22,6 +22,10 @@ struct CaldavAccount {
   // _DIGEST): credentials go with the first request instead of after a
   // 401. 0: curl probes.
   unsigned long auth = 0;
+  // Where the password may go: scheme://host[:port], lowercase; empty: the
+  // origin of the first request (the URL the user gave). A server that
+  // points discovery elsewhere does not get it (CaldavClient::send).
+  std::string origin;
 };
 
 // A calendar collection found by discovery.

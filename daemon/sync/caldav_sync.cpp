@@ -4,9 +4,15 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -127,19 +133,61 @@ std::string resource_path(const std::string &collection_path, const std::string 
   return out + ".ics";
 }
 
+// The password: the file's first line. Checked again at every sync, not
+// only when the calendar was added (the file may have been changed since):
+// a regular file, not a link, no one but its owner may read or change it
+// (a systemd credential excepted);
+// at most k_max_password bytes are read, so a file swapped for a FIFO or
+// /dev/zero costs nothing.
 core::Result<std::string> read_password_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(
-        core::ErrorCode::unavailable,
-        fmt::format("cannot read the password file {}", core::quoted_for_message(path, 200)));
+  const std::string shown = core::quoted_for_message(path, 200);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return core::fail(core::ErrorCode::unavailable,
+                      fmt::format("cannot read the password file {}: {} (a symbolic link is "
+                                  "refused; give the file itself)",
+                                  shown, std::strerror(errno)));
   }
-  std::string password;
-  std::getline(in, password);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return core::fail(core::ErrorCode::invalid_params,
+                      fmt::format("the password file {} is not a regular file; give a file "
+                                  "holding the password on its first line",
+                                  shown));
+  }
+  // A systemd credential (LoadCredential=) lives in a folder only this
+  // service can enter, whatever mode systemd gives the file itself (the
+  // rule calendar.add applies, calendar_set_handlers.cpp).
+  const char *credentials = std::getenv("CREDENTIALS_DIRECTORY");
+  const bool credential = credentials != nullptr && credentials[0] == '/' &&
+                          path.rfind(std::string(credentials) + "/", 0) == 0;
+  if (auto mode = core::check_password_file_mode(path, info.st_mode); !mode && !credential) {
+    return tl::unexpected(mode.error());
+  }
+  std::string password(k_max_password + 2, '\0');
+  std::size_t got = 0;
+  while (got < password.size()) {
+    const ssize_t n = ::read(fd, password.data() + got, password.size() - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  password.resize(got);
+  if (const auto newline = password.find('\n'); newline != std::string::npos) {
+    password.resize(newline);
+  }
   if (password.size() > k_max_password) {
     return core::fail(core::ErrorCode::invalid_params,
                       fmt::format("the password file {} has a first line longer than {} bytes",
-                                  core::quoted_for_message(path, 200), k_max_password));
+                                  shown, k_max_password));
   }
   if (!password.empty() && password.back() == '\r') {
     password.pop_back();

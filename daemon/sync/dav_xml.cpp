@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <memory>
@@ -159,10 +160,65 @@ struct DocFree {
   }
 };
 
+// The most markup ('<') an answer may hold. libxml2's tree costs some 150
+// bytes an element whatever the body's size: 31 MiB of "<d:response/>"
+// made a 1.6 GB tree. A listing of 20,000 resources (the most a calendar
+// may list, caldav_sync) takes 14 an entry; 300,000 bounds the tree at
+// about 50 MB.
+constexpr std::size_t k_max_markup = 300'000;
+
+// Values summit sends back in a header or a request (ETags, the
+// sync-token) or keeps as a resource's name (hrefs): printable and short,
+// so that a server cannot add a header of its own or grow the database.
+constexpr std::size_t k_max_etag = 512;
+constexpr std::size_t k_max_token = 8192;
+constexpr std::size_t k_max_href = 4096;
+
+bool printable(std::string_view value, std::size_t most) {
+  return value.size() <= most && std::none_of(value.begin(), value.end(), [](char c) {
+           const auto u = static_cast<unsigned char>(c);
+           return u < 0x20 || u == 0x7f;
+         });
+}
+
+core::Result<void> check_values(const MultiStatus &answer) {
+  const auto refuse = [](std::string_view what, std::size_t most) {
+    return core::fail(core::ErrorCode::invalid_params,
+                      fmt::format("the server sent {} with control characters or over {} "
+                                  "bytes; nothing was changed (a server fault: tell its "
+                                  "administrator)",
+                                  what, most));
+  };
+  if (!printable(answer.sync_token, k_max_token)) {
+    return refuse("a sync-token", k_max_token);
+  }
+  for (const DavEntry &entry : answer.entries) {
+    if (!printable(entry.href, k_max_href)) {
+      return refuse("an href", k_max_href);
+    }
+    if (!printable(entry.etag, k_max_etag) || !printable(entry.ctag, k_max_etag)) {
+      return refuse("an ETag", k_max_etag);
+    }
+    if (!printable(entry.sync_token, k_max_token)) {
+      return refuse("a sync-token", k_max_token);
+    }
+    if (!printable(entry.principal_href, k_max_href) || !printable(entry.home_href, k_max_href)) {
+      return refuse("an href", k_max_href);
+    }
+  }
+  return {};
+}
+
 core::Result<std::unique_ptr<xmlDoc, DocFree>> read_document(const std::string &body) {
   auto api = xml_tree_api();
   if (!api) {
     return tl::unexpected(api.error());
+  }
+  if (static_cast<std::size_t>(std::count(body.begin(), body.end(), '<')) > k_max_markup) {
+    return core::fail(core::ErrorCode::invalid_params,
+                      fmt::format("the server's answer holds more than {} XML elements, more "
+                                  "than a calendar summit syncs can need; nothing was changed",
+                                  k_max_markup));
   }
   std::unique_ptr<xmlDoc, DocFree> doc((*api)->read_memory(
       body.data(), static_cast<int>(body.size()), "dav.xml", nullptr, k_parse_options));
@@ -210,6 +266,9 @@ core::Result<MultiStatus> parse_multistatus(const std::string &body) {
     });
     out.entries.push_back(std::move(entry));
   });
+  if (auto checked = check_values(out); !checked) {
+    return tl::unexpected(checked.error());
+  }
   return out;
 }
 

@@ -6,6 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
 using namespace summit::sync;
 
 namespace {
@@ -90,6 +96,42 @@ TEST(DavXml, entities_are_not_expanded_from_outside) {
   EXPECT_EQ(parsed->entries[0].href.find("root:"), std::string::npos);
 }
 
+// What summit sends back in a header (If-Match) or keeps must be printable
+// and short: an ETag with CR LF would add a header of the server's choosing.
+TEST(DavXml, an_etag_or_token_with_control_characters_or_too_long_is_refused) {
+  const auto answer = [](const std::string &etag, const std::string &token) {
+    return parse_multistatus(R"(<multistatus xmlns="DAV:"><response><href>/c/x.ics</href>)"
+                             R"(<propstat><prop><getetag>)" +
+                             etag +
+                             R"(</getetag></prop><status>HTTP/1.1 200 OK</status>)"
+                             R"(</propstat></response><sync-token>)" +
+                             token + "</sync-token></multistatus>");
+  };
+  ASSERT_TRUE(answer("\"5\"", "t1"));
+  const auto injected = answer("\"5\"&#13;&#10;X-Injected: yes", "t1");
+  ASSERT_FALSE(injected);
+  EXPECT_NE(injected.error().message.find("ETag with control characters"), std::string::npos)
+      << injected.error().message;
+  EXPECT_FALSE(answer("\"" + std::string(600, 'e') + "\"", "t1"));
+  const auto long_token = answer("\"5\"", std::string(10000, 't'));
+  ASSERT_FALSE(long_token);
+  EXPECT_NE(long_token.error().message.find("sync-token"), std::string::npos);
+}
+
+// libxml2's tree costs some 150 bytes an element: an answer of millions of
+// empty elements under the size cap is refused before it is parsed.
+TEST(DavXml, an_answer_of_too_many_elements_is_refused_before_it_is_parsed) {
+  std::string body = R"(<multistatus xmlns="DAV:">)";
+  for (int i = 0; i < 300'001; ++i) {
+    body += "<response/>";
+  }
+  body += "</multistatus>";
+  const auto parsed = parse_multistatus(body);
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("more than 300000 XML elements"), std::string::npos)
+      << parsed.error().message;
+}
+
 TEST(CaldavUrls, resolves_hrefs_and_names_resources) {
   EXPECT_EQ(CaldavClient::absolute("http://h:5232/alice/", "/alice/team/"),
             "http://h:5232/alice/team/");
@@ -101,4 +143,48 @@ TEST(CaldavUrls, resolves_hrefs_and_names_resources) {
   EXPECT_EQ(href_path("/alice/team/a%7eb.ics"), "/alice/team/a~b.ics");
   EXPECT_EQ(resource_path("/alice/team/", "abc-1@summit"), "/alice/team/abc-1%40summit.ics");
   EXPECT_EQ(resource_path("/alice/team", "a b/c"), "/alice/team/a%20b%2Fc.ics");
+}
+
+// The password file is checked again at every sync: the mode, no link, a
+// regular file, and a bounded read.
+TEST(CaldavPasswordFile, is_checked_again_when_read) {
+  const std::string dir = ::testing::TempDir() + "summit-password-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  const std::string file = dir + "/pw";
+  {
+    std::ofstream out(file);
+    out << "S3cret\nsecond line\n";
+  }
+  ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+  auto read = read_password_file(file);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(*read, "S3cret");
+
+  ASSERT_EQ(::chmod(file.c_str(), 0644), 0);
+  read = read_password_file(file);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("chmod 600"), std::string::npos) << read.error().message;
+  ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+
+  const std::string link = dir + "/link";
+  ASSERT_EQ(::symlink(file.c_str(), link.c_str()), 0);
+  EXPECT_FALSE(read_password_file(link)) << "a link is refused";
+
+  const std::string fifo = dir + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  read = read_password_file(fifo);
+  ASSERT_FALSE(read) << "a FIFO is not waited on";
+  EXPECT_NE(read.error().message.find("not a regular file"), std::string::npos);
+
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << std::string(100'000, 'p');
+  }
+  read = read_password_file(file);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("longer than 4096 bytes"), std::string::npos);
+  ::unlink(fifo.c_str());
+  ::unlink(link.c_str());
+  ::unlink(file.c_str());
+  ::rmdir(dir.c_str());
 }

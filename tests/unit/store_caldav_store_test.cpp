@@ -166,6 +166,32 @@ TEST_F(CaldavStoreTest, a_refused_push_keeps_the_local_version_as_a_conflict) {
   EXPECT_EQ(*caldav.pending_count(m_calendar.id), 0) << "nothing pushed again by itself";
 }
 
+// A server that refuses every push: the local change stays pending and is
+// pushed at every sync; it is one conflict, not one more per sync.
+TEST_F(CaldavStoreTest, the_same_refused_change_is_one_conflict_however_often_it_is_pushed) {
+  CaldavStore caldav(*m_store);
+  add_local("n1", "Mine");
+  for (int sync = 0; sync < 3; ++sync) {
+    auto pending = caldav.pending(m_calendar.id);
+    ASSERT_TRUE(pending);
+    ASSERT_EQ(pending->size(), 1U) << "still to push, sync " << sync;
+    CaldavPushed refused;
+    refused.change = pending->front();
+    refused.result = CaldavPushed::Result::conflict;
+    refused.href = "/alice/team/n1.ics";
+    refused.local_ics = "BEGIN:VCALENDAR...n1";
+    CaldavPull p;
+    p.collection_url = m_calendar.url;
+    p.sync_token = "t" + std::to_string(sync);
+    auto change = caldav.apply(m_calendar, {refused}, p, false, 0.5, k_now);
+    ASSERT_TRUE(change) << change.error().message;
+    EXPECT_EQ(change->conflicts, sync == 0 ? 1 : 0) << "sync " << sync;
+  }
+  auto conflicts = caldav.conflicts(m_calendar.id);
+  ASSERT_TRUE(conflicts);
+  EXPECT_EQ(conflicts->size(), 1U);
+}
+
 TEST_F(CaldavStoreTest, a_server_version_equal_to_the_local_one_is_no_conflict) {
   CaldavStore caldav(*m_store);
   add_local("l1", "Pushed, answer lost");
