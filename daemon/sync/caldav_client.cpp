@@ -45,13 +45,7 @@ std::string origin_of(const std::string &url) {
 // "." or ".." segment (a server's "/cal/../other/x.ics" would take summit's
 // writes, with the password, outside the collection).
 bool is_member(const DavEntry &entry, const std::string &collection_path) {
-  const std::string path = href_path(entry.href);
-  if (path.empty() || path.back() == '/' || path == collection_path ||
-      path.rfind(collection_path, 0) != 0) {
-    return false;
-  }
-  const std::string padded = path + "/";
-  return padded.find("/../") == std::string::npos && padded.find("/./") == std::string::npos;
+  return is_collection_member(entry.href, collection_path);
 }
 
 std::string lowercase_origin(const std::string &url) {
@@ -62,6 +56,16 @@ std::string lowercase_origin(const std::string &url) {
 }
 
 } // namespace
+
+bool is_collection_member(const std::string &href, const std::string &collection_path) {
+  const std::string path = href_path(href);
+  if (path.empty() || path.back() == '/' || path == collection_path ||
+      path.rfind(collection_path, 0) != 0) {
+    return false;
+  }
+  const std::string padded = path + "/";
+  return padded.find("/../") == std::string::npos && padded.find("/./") == std::string::npos;
+}
 
 std::string href_path(const std::string &href) {
   std::string path = href;

@@ -94,4 +94,9 @@ private:
 // '@' or '%40', is the same.
 std::string href_path(const std::string &href);
 
+// Whether `href` names a resource of the collection at `collection_path`
+// (href_path's spelling): under it, not the collection itself nor a
+// sub-collection, and with no "." or ".." segment.
+bool is_collection_member(const std::string &href, const std::string &collection_path);
+
 } // namespace summit::sync

@@ -188,3 +188,32 @@ TEST(CaldavPasswordFile, is_checked_again_when_read) {
   ::unlink(file.c_str());
   ::rmdir(dir.c_str());
 }
+
+// A server's href cannot take summit's writes outside the collection.
+TEST(CaldavUrls, only_hrefs_under_the_collection_are_its_resources) {
+  EXPECT_TRUE(is_collection_member("/cal/x.ics", "/cal/"));
+  EXPECT_TRUE(is_collection_member("http://h/cal/x.ics", "/cal/"));
+  EXPECT_FALSE(is_collection_member("/cal/", "/cal/")) << "the collection itself";
+  EXPECT_FALSE(is_collection_member("/cal/sub/", "/cal/")) << "a sub-collection";
+  EXPECT_FALSE(is_collection_member("/other/x.ics", "/cal/"));
+  EXPECT_FALSE(is_collection_member("/cal/../other/trav.ics", "/cal/"));
+  EXPECT_FALSE(is_collection_member("/cal/%2E%2E/other/trav.ics", "/cal/"));
+  EXPECT_FALSE(is_collection_member("/cal/./x.ics", "/cal/"));
+  EXPECT_FALSE(is_collection_member("/cal/..", "/cal/"));
+}
+
+// The password goes only to the origin of the URL the calendar was added
+// with: a request elsewhere is refused before anything is sent (no server
+// is needed to see it: nothing listens on these ports).
+TEST(CaldavClientOrigin, the_password_is_not_sent_to_another_host) {
+  CaldavAccount account;
+  account.user = "alice";
+  account.password = "S3cret";
+  account.origin = "http://127.0.0.1:9";
+  CaldavClient client(std::move(account), nullptr);
+  auto other = client.properties("http://127.0.0.2:9/principals/alice/");
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("another host than the calendar's"), std::string::npos)
+      << other.error().message;
+  EXPECT_EQ(other.error().message.find("S3cret"), std::string::npos);
+}
