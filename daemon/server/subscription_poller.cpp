@@ -91,7 +91,10 @@ DraftedFeed draft_feed(const std::string &body, const std::string &tz, std::uint
   const core::EventInputContext input{now, nullptr, owner, &ical::recurrence_rules()};
   std::set<std::string> uids;
   for (const auto &component : parsed->skipped) {
-    feed.skipped.push_back(fmt::format("line {}: {}", component.line, component.reason));
+    // Most reasons name their line already ("line 4: VTODO is not an event").
+    feed.skipped.push_back(component.reason.rfind("line ", 0) == 0
+                               ? component.reason
+                               : fmt::format("line {}: {}", component.line, component.reason));
   }
   for (auto &imported : parsed->events) {
     for (std::string &note : imported.notes) {

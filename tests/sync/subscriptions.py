@@ -26,6 +26,7 @@ If-None-Match).
     subscriptions.py SUMMITD SUMMIT
 """
 
+import re
 import gzip
 import hashlib
 import http.server
@@ -279,12 +280,16 @@ def subscription_tests(summit, feed, base):
     closing_reminders = summit.reminder_ids(events["d@un"]["id"])
     plenary_reminders = summit.reminder_ids(events["a@un"]["id"])
     check(len(closing_reminders) == 1, f"the VALARM became a reminder: {closing_reminders}")
+    todo = "BEGIN:VTODO\r\nUID:t@un\r\nSUMMARY:Send the agenda\r\nEND:VTODO\r\n"
     feed.set_ics(calendar(vevent("a@un", "Plenary (moved to Hall B)", "20300915T100000Z"),
                           vevent("c@un", "Press briefing", "20300917T090000Z"),
-                          vevent("d@un", "Closing", "20300920T090000Z")))
+                          vevent("d@un", "Closing", "20300920T090000Z"), todo))
     changed = summit.run("sync", "un")
-    check("un: 1 added, 1 updated, 1 removed, 1 unchanged" in changed.stdout,
+    check("un: 1 added, 1 updated, 1 removed, 1 unchanged, 1 skipped" in changed.stdout,
           f"sync prints what changed: {changed.stdout!r}")
+    check(re.search(r"skipped: line \d+: VTODO is not an event", changed.stdout) is not None
+          and re.search(r"line \d+: line \d+", changed.stdout) is None,
+          f"the VTODO's reason names its line once: {changed.stdout!r}")
     now = summit.events("un")
     check(sorted(now) == ["a@un", "c@un", "d@un"], f"added and removed by UID: {sorted(now)}")
     check(now["a@un"]["title"] == "Plenary (moved to Hall B)", "the changed event is updated")
@@ -328,7 +333,7 @@ def subscription_tests(summit, feed, base):
               f"{mode}: status shows the error: {status.stdout!r}")
     feed.set_ics(calendar(vevent("a@un", "Plenary (moved to Hall B)", "20300915T100000Z"),
                           vevent("c@un", "Press briefing", "20300917T090000Z"),
-                          vevent("d@un", "Closing", "20300920T090000Z")))
+                          vevent("d@un", "Closing", "20300920T090000Z"), todo))
     healed = summit.run("sync", "un")
     check("un: not modified" in healed.stdout, f"a good fetch again: {healed.stdout!r}")
     check(summit.calendar("un")["state"] == "ok" and summit.calendar("un")["error"] == "",
