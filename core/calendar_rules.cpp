@@ -213,6 +213,11 @@ Result<void> check_user_name(std::string_view user) {
   return {};
 }
 
+bool is_systemd_credential(const std::string &path, const char *credentials_directory) {
+  return credentials_directory != nullptr && credentials_directory[0] == '/' &&
+         path.rfind(std::string(credentials_directory) + "/", 0) == 0;
+}
+
 Result<void> check_password_file_mode(const std::string &path, mode_t mode) {
   if ((mode & (S_IRWXG | S_IRWXO)) != 0) {
     return fail(ErrorCode::invalid_params,

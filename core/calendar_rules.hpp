@@ -55,6 +55,11 @@ Result<void> check_user_name(std::string_view user);
 // (or write) it, with one line naming the file and the fix (chmod 600).
 Result<void> check_password_file_mode(const std::string &path, mode_t mode);
 
+// Whether `path` is a systemd credential (LoadCredential=): a file under
+// `credentials_directory` ($CREDENTIALS_DIRECTORY, null when unset), a
+// folder only the service can enter, whatever mode systemd gives the file.
+bool is_systemd_credential(const std::string &path, const char *credentials_directory);
+
 // `text` for a message: escape_controls (core/text.hpp), cut to `max`
 // bytes with "..." so that a long name or URL cannot flood a line.
 std::string quoted_for_message(std::string_view text, std::size_t max = 80);

@@ -89,9 +89,7 @@ core::Result<void> check_password_file(const std::string &path, std::uint32_t pe
   // A systemd credential (LoadCredential=) lives in a folder only this
   // service can enter, whatever mode systemd gives the file itself; only
   // root or the service's own user may name one.
-  const char *credentials = std::getenv("CREDENTIALS_DIRECTORY");
-  const bool credential = credentials != nullptr && credentials[0] == '/' &&
-                          path.rfind(std::string(credentials) + "/", 0) == 0 &&
+  const bool credential = core::is_systemd_credential(path, std::getenv("CREDENTIALS_DIRECTORY")) &&
                           (peer_uid == 0 || peer_uid == ::geteuid());
   if (!credential && peer_uid != 0 && info.st_uid != peer_uid) {
     return unusable();

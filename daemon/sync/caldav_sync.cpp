@@ -159,12 +159,8 @@ core::Result<std::string> read_password_file(const std::string &path) {
                                   "holding the password on its first line",
                                   shown));
   }
-  // A systemd credential (LoadCredential=) lives in a folder only this
-  // service can enter, whatever mode systemd gives the file itself (the
-  // rule calendar.add applies, calendar_set_handlers.cpp).
-  const char *credentials = std::getenv("CREDENTIALS_DIRECTORY");
-  const bool credential = credentials != nullptr && credentials[0] == '/' &&
-                          path.rfind(std::string(credentials) + "/", 0) == 0;
+  // The rule calendar.add applies (calendar_set_handlers.cpp).
+  const bool credential = core::is_systemd_credential(path, std::getenv("CREDENTIALS_DIRECTORY"));
   if (auto mode = core::check_password_file_mode(path, info.st_mode); !mode && !credential) {
     return tl::unexpected(mode.error());
   }
