@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace summit::cli {
@@ -148,6 +150,14 @@ std::optional<int> command_word(int argc, const char *const *argv, int first = 1
   return std::nullopt;
 }
 
+// summit's commands, as run_parsed declares them. A command missing here
+// still works: every command is then declared for it (slower, not wrong).
+constexpr std::array<std::string_view, 17> k_commands{
+    "add",  "edit",   "list",   "show",  "rm",     "status", "agenda", "cal",    "calendar",
+    "sync", "import", "export", "watch", "snooze", "ack",    "missed", "explain"};
+
+bool parsed(const CLI::App *command) { return command != nullptr && command->parsed(); }
+
 const CLI::App *find_command(const CLI::App &app, std::string_view name) {
   for (const CLI::App *command : app.get_subcommands({})) {
     if (command->get_name() == name) {
@@ -247,196 +257,259 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   app.add_flag("--json", json_output, "Print the daemon's objects as JSON (docs/PROTOCOL.md)");
   app.add_option("--tz", tz_flag, "Show times in this IANA zone (default: $TZ, else the system's)");
 
+  // Only the invoked command is declared and given its options: building
+  // every command's options and help flag was ~2 M instructions of a
+  // 3.8 M-instruction `summit add` (issue 17). The invoked command is the
+  // command word, or with `help`, its topic. Every command is declared when
+  // that word is not a command (help, suggestions for a mistyped word) or
+  // when there is none (`summit --help` lists them all).
+  std::string_view invoked;
+  if (const auto at = command_word(argc, argv)) {
+    invoked = argv[*at];
+    if (core::text::to_lower(invoked) == "help") {
+      const auto topic = command_word(argc, argv, *at + 1);
+      invoked = topic ? std::string_view(argv[*topic]) : std::string_view();
+    }
+  }
+  const bool every_command =
+      std::find(k_commands.begin(), k_commands.end(), invoked) == k_commands.end();
+  const auto declare = [&](std::string_view name, std::string description) -> CLI::App * {
+    if (!every_command && name != invoked) {
+      return nullptr;
+    }
+    return app.add_subcommand(std::string(name), std::move(description));
+  };
+
   EventOptions add_options;
   std::vector<std::string> add_tags;
   std::vector<std::string> add_reminders;
-  auto *add = app.add_subcommand("add", "Add an event and print its id");
-  add->add_option("title", add_options.title, "What the event is")->required();
-  add_event_options(*add, add_options, add_tags, add_reminders, /*edit=*/false);
-  add->get_option("--at")->required();
-  add->add_option("--request-key", add_options.request_key,
-                  "Retry an add safely: the key a previous `summit add` printed when summitd did "
-                  "not answer in time (summitd adds the event at most once per key)");
-  add->add_option("--calendar", add_options.calendar,
-                  "The calendar it goes in (default personal; see `summit calendar list`)");
+  auto *add = declare("add", "Add an event and print its id");
+  if (invoked == "add") {
+    add->add_option("title", add_options.title, "What the event is")->required();
+    add_event_options(*add, add_options, add_tags, add_reminders, /*edit=*/false);
+    add->get_option("--at")->required();
+    add->add_option("--request-key", add_options.request_key,
+                    "Retry an add safely: the key a previous `summit add` printed when summitd "
+                    "did not answer in time (summitd adds the event at most once per key)");
+    add->add_option("--calendar", add_options.calendar,
+                    "The calendar it goes in (default personal; see `summit calendar list`)");
+  }
 
   EventOptions edit_options;
   std::vector<std::string> edit_tags;
   std::vector<std::string> edit_reminders;
   std::int64_t edit_id = 0;
-  auto *edit = app.add_subcommand("edit", "Change an event (only the fields given)");
-  edit->add_option("id", edit_id, "The event's id")->required()->transform(decimal_id());
-  edit->add_option("--title", edit_options.title, "A new title");
-  add_event_options(*edit, edit_options, edit_tags, edit_reminders, /*edit=*/true);
   OccurrenceOptions occurrence_options;
-  auto *occurrence = edit->add_option(
-      "--occurrence", occurrence_options.occurrence,
-      "Change only the occurrence of a repeating event at WHEN, read in the event's zone "
-      "(\"2025-10-31 10:00\", or a date): its --at, --end/--duration, --title, --location, "
-      "--description, --status");
-  auto *cancel = edit->add_option("--cancel-occurrence", occurrence_options.cancel_occurrence,
-                                  "Remove the occurrence at WHEN (in the event's zone)");
-  auto *from = edit->add_option(
-      "--from-occurrence", occurrence_options.from_occurrence,
-      "This and the following: end the series before WHEN and start a new one there with the "
-      "changes given");
-  occurrence->excludes(cancel)->excludes(from);
-  cancel->excludes(from);
+  auto *edit = declare("edit", "Change an event (only the fields given)");
+  if (invoked == "edit") {
+    edit->add_option("id", edit_id, "The event's id")->required()->transform(decimal_id());
+    edit->add_option("--title", edit_options.title, "A new title");
+    add_event_options(*edit, edit_options, edit_tags, edit_reminders, /*edit=*/true);
+    auto *occurrence = edit->add_option(
+        "--occurrence", occurrence_options.occurrence,
+        "Change only the occurrence of a repeating event at WHEN, read in the event's zone "
+        "(\"2025-10-31 10:00\", or a date): its --at, --end/--duration, --title, --location, "
+        "--description, --status");
+    auto *cancel = edit->add_option("--cancel-occurrence", occurrence_options.cancel_occurrence,
+                                    "Remove the occurrence at WHEN (in the event's zone)");
+    auto *from = edit->add_option(
+        "--from-occurrence", occurrence_options.from_occurrence,
+        "This and the following: end the series before WHEN and start a new one there with the "
+        "changes given");
+    occurrence->excludes(cancel)->excludes(from);
+    cancel->excludes(from);
+  }
 
   ListOptions list_options;
-  auto *list = app.add_subcommand("list", "List events in start order (default: from now on)");
-  list->add_option("--from", list_options.from, "From this time (a date means its start)");
-  list->add_option("--to", list_options.to, "Up to this time (a date or month is included)");
-  list->add_option("--tag", list_options.tag, "Only events with this tag");
-  list->add_option("--search", list_options.search,
-                   "Only events whose title, location or description has these words");
-  list->add_option("--calendar", list_options.calendar, "Only the events of this calendar");
-  list->add_option("--limit", list_options.limit, "At most this many events (default 100)")
-      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
+  auto *list = declare("list", "List events in start order (default: from now on)");
+  if (invoked == "list") {
+    list->add_option("--from", list_options.from, "From this time (a date means its start)");
+    list->add_option("--to", list_options.to, "Up to this time (a date or month is included)");
+    list->add_option("--tag", list_options.tag, "Only events with this tag");
+    list->add_option("--search", list_options.search,
+                     "Only events whose title, location or description has these words");
+    list->add_option("--calendar", list_options.calendar, "Only the events of this calendar");
+    list->add_option("--limit", list_options.limit, "At most this many events (default 100)")
+        ->check(CLI::Range(1, std::numeric_limits<int>::max()));
+  }
 
   std::int64_t show_id = 0;
-  auto *show = app.add_subcommand("show", "Show every field of one event");
-  show->add_option("id", show_id, "The event's id")->required()->transform(decimal_id());
+  auto *show = declare("show", "Show every field of one event");
+  if (invoked == "show") {
+    show->add_option("id", show_id, "The event's id")->required()->transform(decimal_id());
+  }
 
   std::int64_t rm_id = 0;
-  auto *rm = app.add_subcommand("rm", "Remove an event");
-  rm->add_option("id", rm_id, "The event's id")->required()->transform(decimal_id());
+  auto *rm = declare("rm", "Remove an event");
+  if (invoked == "rm") {
+    rm->add_option("id", rm_id, "The event's id")->required()->transform(decimal_id());
+  }
 
-  auto *status = app.add_subcommand("status", "Show the daemon's status and reminder counts");
+  auto *status = declare("status", "Show the daemon's status and reminder counts");
 
   int agenda_days = 7;
-  auto *agenda = app.add_subcommand(
+  auto *agenda = declare(
       "agenda", "Show the coming days' events under day headings (repeating events expanded)");
-  agenda->add_option("--days", agenda_days, "How many days, today first (default 7)")
-      ->check(CLI::Range(1, 366));
+  if (invoked == "agenda") {
+    agenda->add_option("--days", agenda_days, "How many days, today first (default 7)")
+        ->check(CLI::Range(1, 366));
+  }
 
   std::vector<std::string> cal_words;
-  auto *cal = app.add_subcommand(
-      "cal", "Show a month as a grid, days with events marked, and the month's events");
-  cal->add_option("month", cal_words,
-                  "The month: 2025-09, sep, \"sep 2026\", \"next month\", a date (default: this "
-                  "month)");
+  auto *cal =
+      declare("cal", "Show a month as a grid, days with events marked, and the month's events");
+  if (invoked == "cal") {
+    cal->add_option("month", cal_words,
+                    "The month: 2025-09, sep, \"sep 2026\", \"next month\", a date (default: this "
+                    "month)");
+  }
 
   // Calendars (issue 14; docs/SYNC.md). `cal` stays the month grid.
-  auto *calendar = app.add_subcommand(
+  auto *calendar = declare(
       "calendar", "Manage calendars: local ones, subscriptions to .ics URLs, CalDAV (two-way)");
-  calendar->require_subcommand(1);
   CalendarAddOptions calendar_add_options;
-  auto *calendar_add = calendar->add_subcommand(
-      "add", "Add a calendar: local, --subscribe URL (read-only, polled), or --caldav URL");
-  calendar_add
-      ->add_option("name", calendar_add_options.name,
-                   "Its name: letters, digits, '-', '_', '.' (at most 64)")
-      ->required();
-  auto *subscribe = calendar_add->add_option(
-      "--subscribe", calendar_add_options.subscribe,
-      "Subscribe to a published .ics URL (http, https, webcal = https); its events are read-only");
-  auto *caldav = calendar_add->add_option(
-      "--caldav", calendar_add_options.caldav,
-      "A CalDAV collection URL, or a server URL (discovery); synced two-way");
-  subscribe->excludes(caldav);
-  calendar_add->add_option("--collection", calendar_add_options.collection,
-                           "With a server URL holding several calendars: which one (its name "
-                           "or display name)");
-  calendar_add->add_option("--every", calendar_add_options.every,
-                           "How often to poll a subscription (default 6h) or sync a CalDAV "
-                           "calendar (default 15m); 5m to 30d");
-  calendar_add->add_option("--user", calendar_add_options.user, "CalDAV user name");
-  calendar_add->add_option("--password-file", calendar_add_options.password_file,
-                           "A file holding the CalDAV password (mode 600; never stored or "
-                           "printed)");
-  auto *calendar_list = calendar->add_subcommand(
-      "list", "List the calendars: kind, events, last sync, state, URL (--json for all fields)");
   std::string calendar_rm_name;
-  auto *calendar_rm =
-      calendar->add_subcommand("rm", "Remove a calendar and its events (not personal)");
-  calendar_rm->add_option("name", calendar_rm_name, "The calendar's name")->required();
   std::optional<std::string> conflicts_name;
-  auto *calendar_conflicts = calendar->add_subcommand(
-      "conflicts", "List local CalDAV changes the server refused (someone else changed them)");
-  calendar_conflicts->add_option("name", conflicts_name, "Only this calendar");
   std::int64_t resolve_id = 0;
   bool keep_local = false;
   bool keep_server = false;
-  auto *calendar_resolve =
-      calendar->add_subcommand("resolve", "Settle a conflict: keep the local or the server's "
-                                          "version");
-  calendar_resolve->add_option("id", resolve_id, "The conflict's id (calendar conflicts)")
-      ->required();
-  auto *keep_local_flag = calendar_resolve->add_flag(
-      "--keep-local", keep_local, "Write the local version back; it is pushed at the next sync");
-  auto *keep_server_flag = calendar_resolve->add_flag(
-      "--keep-server", keep_server, "Keep the server's version; drop the local one");
-  keep_local_flag->excludes(keep_server_flag);
+  CLI::App *calendar_add = nullptr;
+  CLI::App *calendar_list = nullptr;
+  CLI::App *calendar_rm = nullptr;
+  CLI::App *calendar_conflicts = nullptr;
+  CLI::App *calendar_resolve = nullptr;
+  if (calendar != nullptr) {
+    calendar->require_subcommand(1);
+    calendar_add = calendar->add_subcommand(
+        "add", "Add a calendar: local, --subscribe URL (read-only, polled), or --caldav URL");
+    calendar_list = calendar->add_subcommand(
+        "list", "List the calendars: kind, events, last sync, state, URL (--json for all fields)");
+    calendar_rm = calendar->add_subcommand("rm", "Remove a calendar and its events (not personal)");
+    calendar_conflicts = calendar->add_subcommand(
+        "conflicts", "List local CalDAV changes the server refused (someone else changed them)");
+    calendar_resolve = calendar->add_subcommand(
+        "resolve", "Settle a conflict: keep the local or the server's version");
+  }
+  if (invoked == "calendar") {
+    calendar_add
+        ->add_option("name", calendar_add_options.name,
+                     "Its name: letters, digits, '-', '_', '.' (at most 64)")
+        ->required();
+    auto *subscribe = calendar_add->add_option(
+        "--subscribe", calendar_add_options.subscribe,
+        "Subscribe to a published .ics URL (http, https, webcal = https); its events are "
+        "read-only");
+    auto *caldav = calendar_add->add_option(
+        "--caldav", calendar_add_options.caldav,
+        "A CalDAV collection URL, or a server URL (discovery); synced two-way");
+    subscribe->excludes(caldav);
+    calendar_add->add_option("--collection", calendar_add_options.collection,
+                             "With a server URL holding several calendars: which one (its name "
+                             "or display name)");
+    calendar_add->add_option("--every", calendar_add_options.every,
+                             "How often to poll a subscription (default 6h) or sync a CalDAV "
+                             "calendar (default 15m); 5m to 30d");
+    calendar_add->add_option("--user", calendar_add_options.user, "CalDAV user name");
+    calendar_add->add_option("--password-file", calendar_add_options.password_file,
+                             "A file holding the CalDAV password (mode 600; never stored or "
+                             "printed)");
+    calendar_rm->add_option("name", calendar_rm_name, "The calendar's name")->required();
+    calendar_conflicts->add_option("name", conflicts_name, "Only this calendar");
+    calendar_resolve->add_option("id", resolve_id, "The conflict's id (calendar conflicts)")
+        ->required();
+    auto *keep_local_flag = calendar_resolve->add_flag(
+        "--keep-local", keep_local, "Write the local version back; it is pushed at the next sync");
+    auto *keep_server_flag = calendar_resolve->add_flag(
+        "--keep-server", keep_server, "Keep the server's version; drop the local one");
+    keep_local_flag->excludes(keep_server_flag);
+  }
+
   std::optional<std::string> sync_name;
   bool allow_deletions = false;
-  auto *sync = app.add_subcommand(
+  auto *sync = declare(
       "sync", "Fetch subscriptions and sync CalDAV calendars now (all, or NAME); print what "
               "changed");
-  sync->add_option("name", sync_name, "Only this calendar");
-  sync->add_flag("--allow-deletions", allow_deletions,
-                 "Let this sync of NAME remove what the server no longer lists, past the "
-                 "mass-deletion guard");
+  if (invoked == "sync") {
+    sync->add_option("name", sync_name, "Only this calendar");
+    sync->add_flag("--allow-deletions", allow_deletions,
+                   "Let this sync of NAME remove what the server no longer lists, past the "
+                   "mass-deletion guard");
+  }
 
   ImportOptions import_options;
-  auto *import = app.add_subcommand(
-      "import", "Add or update events from an iCalendar (.ics) file; a UID already in the "
-                "calendar is updated, so importing twice changes nothing");
-  import->add_option("file", import_options.file, "The .ics file, or - for standard input")
-      ->required();
-  import->add_flag("--dry-run", import_options.dry_run,
-                   "Say what would be added, updated and skipped; change nothing");
-  import->add_option("--request-key", import_options.request_key,
-                     "Retry an import safely: the key a previous `summit import` printed when "
-                     "summitd did not answer in time");
+  auto *import =
+      declare("import", "Add or update events from an iCalendar (.ics) file; a UID already in the "
+                        "calendar is updated, so importing twice changes nothing");
+  if (invoked == "import") {
+    import->add_option("file", import_options.file, "The .ics file, or - for standard input")
+        ->required();
+    import->add_flag("--dry-run", import_options.dry_run,
+                     "Say what would be added, updated and skipped; change nothing");
+    import->add_option("--request-key", import_options.request_key,
+                       "Retry an import safely: the key a previous `summit import` printed when "
+                       "summitd did not answer in time");
+  }
 
   ExportOptions export_options;
-  auto *export_command = app.add_subcommand(
+  auto *export_command = declare(
       "export", "Write events as an iCalendar (.ics) file (default: all of them, to stdout)");
-  export_command->add_option("--from", export_options.from, "Events from this time on");
-  export_command->add_option("--to", export_options.to,
-                             "Events before this time (a date or month is included)");
-  export_command->add_option("--tag", export_options.tag, "Only events with this tag");
-  export_command->add_option("-o,--output", export_options.output,
-                             "Write to FILE (replaced only once the whole calendar is written)");
+  if (invoked == "export") {
+    export_command->add_option("--from", export_options.from, "Events from this time on");
+    export_command->add_option("--to", export_options.to,
+                               "Events before this time (a date or month is included)");
+    export_command->add_option("--tag", export_options.tag, "Only events with this tag");
+    export_command->add_option("-o,--output", export_options.output,
+                               "Write to FILE (replaced only once the whole calendar is written)");
+  }
 
   WatchOptions watch_options;
-  auto *watch = app.add_subcommand(
+  std::vector<std::string> exec_command;
+  auto *watch = declare(
       "watch", "Print each reminder as it fires until interrupted (with --json: one JSON object "
                "per line); reconnects when summitd restarts");
-  watch->add_flag("--notify", watch_options.notify,
-                  "Also raise a desktop notification (D-Bus session bus)");
-  std::vector<std::string> exec_command;
-  watch->add_flag("--from-now", watch_options.from_now,
-                  "Start with reminders that fire from now on, not those that fired since the "
-                  "last watch on this socket");
-  watch->add_option("--exec", exec_command,
-                    "CMD [ARG...]: run CMD for each reminder, no shell, with SUMMIT_* environment "
-                    "variables; takes the rest of the command line, so put it last");
+  if (invoked == "watch") {
+    watch->add_flag("--notify", watch_options.notify,
+                    "Also raise a desktop notification (D-Bus session bus)");
+    watch->add_flag("--from-now", watch_options.from_now,
+                    "Start with reminders that fire from now on, not those that fired since the "
+                    "last watch on this socket");
+    watch->add_option("--exec", exec_command,
+                      "CMD [ARG...]: run CMD for each reminder, no shell, with SUMMIT_* "
+                      "environment variables; takes the rest of the command line, so put it "
+                      "last");
+  }
 
   std::int64_t snooze_id = 0;
   std::string snooze_duration;
-  auto *snooze = app.add_subcommand("snooze", "Fire a fired reminder again after a while");
-  snooze->add_option("id", snooze_id, "The reminder's id (from watch or missed)")
-      ->required()
-      ->transform(decimal_id());
-  snooze->add_option("duration", snooze_duration, "How long: 15m, 1h, 1d, PT15M")->required();
+  auto *snooze = declare("snooze", "Fire a fired reminder again after a while");
+  if (invoked == "snooze") {
+    snooze->add_option("id", snooze_id, "The reminder's id (from watch or missed)")
+        ->required()
+        ->transform(decimal_id());
+    snooze->add_option("duration", snooze_duration, "How long: 15m, 1h, 1d, PT15M")->required();
+  }
 
   std::int64_t ack_id = 0;
-  auto *ack = app.add_subcommand("ack", "Acknowledge a fired or missed reminder");
-  ack->add_option("id", ack_id, "The reminder's id")->required()->transform(decimal_id());
+  auto *ack = declare("ack", "Acknowledge a fired or missed reminder");
+  if (invoked == "ack") {
+    ack->add_option("id", ack_id, "The reminder's id")->required()->transform(decimal_id());
+  }
 
   int missed_limit = 100;
-  auto *missed = app.add_subcommand(
+  auto *missed = declare(
       "missed", "List reminders that fell due while summitd was down, past the grace period");
-  missed->add_option("--limit", missed_limit, "At most this many (default 100)")
-      ->check(CLI::Range(1, 10000));
+  if (invoked == "missed") {
+    missed->add_option("--limit", missed_limit, "At most this many (default 100)")
+        ->check(CLI::Range(1, 10000));
+  }
 
   std::int64_t explain_id = 0;
-  auto *explain = app.add_subcommand(
+  auto *explain = declare(
       "explain", "Show when an event's reminders fire, in your zone and the event's, and the "
                  "zone changes before then");
-  explain->add_option("id", explain_id, "The event's id")->required()->transform(decimal_id());
+  if (invoked == "explain") {
+    explain->add_option("id", explain_id, "The event's id")->required()->transform(decimal_id());
+  }
 
   if (const auto at = command_word(argc, argv); at && find_command(app, argv[*at]) == nullptr) {
     const std::string word = argv[*at];
@@ -478,8 +551,12 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
       options.reminders = reminders;
     }
   };
-  take_list(add_options, *add, add_tags, add_reminders);
-  take_list(edit_options, *edit, edit_tags, edit_reminders);
+  if (parsed(add)) {
+    take_list(add_options, *add, add_tags, add_reminders);
+  }
+  if (parsed(edit)) {
+    take_list(edit_options, *edit, edit_tags, edit_reminders);
+  }
 
   auto viewer = choose_viewer_zone(tz_flag, env_value(env, "TZ"), env.system_zone);
   if (!viewer) {
@@ -494,7 +571,7 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   const std::string socket_path =
       resolve_socket_path(SocketPathInputs{socket_flag, env_value(env, "SUMMIT_SOCKET"),
                                            env_value(env, "XDG_RUNTIME_DIR"), env.uid, env.exists});
-  if (watch->parsed()) {
+  if (parsed(watch)) {
     watch_options.json = json_output;
     if (exec_split) {
       watch_options.exec = exec_split->command;
@@ -522,71 +599,71 @@ int run_parsed(int argc, const char *const *argv, const CommandEnvironment &env,
   client.set_while_waiting([zone = viewer->zone] { core::load_rules(zone); });
   CommandSession session(env, out, err, client, viewer->zone, tz_flag, json_output);
   session.said_already(viewer->note);
-  if (add->parsed()) {
+  if (parsed(add)) {
     return add_event(session, add_options);
   }
-  if (edit->parsed()) {
+  if (parsed(edit)) {
     return edit_event(session, edit_id, edit_options, occurrence_options);
   }
-  if (list->parsed()) {
+  if (parsed(list)) {
     return list_events(session, list_options);
   }
-  if (show->parsed()) {
+  if (parsed(show)) {
     return show_event(session, show_id);
   }
-  if (rm->parsed()) {
+  if (parsed(rm)) {
     return remove_event(session, rm_id);
   }
-  if (status->parsed()) {
+  if (parsed(status)) {
     return show_status(session);
   }
-  if (agenda->parsed()) {
+  if (parsed(agenda)) {
     return show_agenda(session, agenda_days);
   }
-  if (cal->parsed()) {
+  if (parsed(cal)) {
     std::optional<std::string> month;
     for (const std::string &word : cal_words) {
       month = month ? *month + " " + word : word;
     }
     return show_month(session, month);
   }
-  if (calendar_add->parsed()) {
+  if (parsed(calendar_add)) {
     return add_calendar(session, calendar_add_options);
   }
-  if (calendar_list->parsed()) {
+  if (parsed(calendar_list)) {
     return list_calendars(session);
   }
-  if (calendar_rm->parsed()) {
+  if (parsed(calendar_rm)) {
     return remove_calendar(session, calendar_rm_name);
   }
-  if (calendar_conflicts->parsed()) {
+  if (parsed(calendar_conflicts)) {
     return list_conflicts(session, conflicts_name);
   }
-  if (calendar_resolve->parsed()) {
+  if (parsed(calendar_resolve)) {
     if (!keep_local && !keep_server) {
       return session.usage("say which version to keep: --keep-local or --keep-server");
     }
     return resolve_conflict(session, resolve_id, keep_local ? "local" : "server");
   }
-  if (sync->parsed()) {
+  if (parsed(sync)) {
     return sync_calendars(session, sync_name, allow_deletions);
   }
-  if (import->parsed()) {
+  if (parsed(import)) {
     return import_calendar(session, import_options);
   }
-  if (export_command->parsed()) {
+  if (parsed(export_command)) {
     return export_calendar(session, export_options);
   }
-  if (snooze->parsed()) {
+  if (parsed(snooze)) {
     return snooze_reminder(session, snooze_id, snooze_duration);
   }
-  if (ack->parsed()) {
+  if (parsed(ack)) {
     return ack_reminder(session, ack_id);
   }
-  if (missed->parsed()) {
+  if (parsed(missed)) {
     return list_missed(session, missed_limit);
   }
-  if (explain->parsed()) {
+  if (parsed(explain)) {
     return explain_event(session, explain_id);
   }
   err << app.help();

@@ -15,7 +15,19 @@
 # Only functions: a library that exports data objects cannot be loaded this
 # way (the link then fails on the undefined object, not at run time).
 # Elsewhere than x86-64 Linux, TARGET links IMPORTED as usual.
+#
+# Options: MATCHING REGEX keeps only the functions whose (mangled) names
+# match, and only strong ones (T): for a C++ library, whose weak symbols are
+# its copies of templates (std::vector<...>) that a trampoline must never
+# stand in for. EXCLUDE NAME... leaves functions out, for the caller to
+# define itself (the summit CLI defines date::time_zone's constructor, so
+# that naming a zone does not load libdate-tz). FOR TEXT names what needs
+# the library in the message printed when it cannot be loaded.
 function(summit_lazy_library target imported)
+  cmake_parse_arguments(PARSE_ARGV 2 lazy "" "MATCHING;FOR" "EXCLUDE")
+  if(NOT lazy_FOR)
+    set(lazy_FOR "summitd: iCalendar support")
+  endif()
   add_library(${target} STATIC)
   if(NOT (CMAKE_SYSTEM_NAME STREQUAL "Linux" AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64"))
     target_link_libraries(${target} PUBLIC ${imported})
@@ -38,14 +50,21 @@ function(summit_lazy_library target imported)
   set(functions "")
   foreach(line IN LISTS lines)
     # "name T address size"; versioned names ("name@@V") keep the name.
-    if(line MATCHES "^([A-Za-z_][A-Za-z0-9_]*)(@@?[A-Za-z0-9_.]+)? [TiW] ")
+    if(lazy_MATCHING)
+      if(line MATCHES "^([A-Za-z_][A-Za-z0-9_]*)(@@?[A-Za-z0-9_.]+)? T ")
+        set(name ${CMAKE_MATCH_1})
+        if(name MATCHES "${lazy_MATCHING}")
+          list(APPEND functions ${name})
+        endif()
+      endif()
+    elseif(line MATCHES "^([A-Za-z_][A-Za-z0-9_]*)(@@?[A-Za-z0-9_.]+)? [TiW] ")
       list(APPEND functions ${CMAKE_MATCH_1})
     elseif(line MATCHES "^([A-Za-z_][A-Za-z0-9_]*)(@@?[A-Za-z0-9_.]+)? [DBRV] ")
       # Data: left out, so that a use of it fails at link time.
     endif()
   endforeach()
   list(REMOVE_DUPLICATES functions)
-  list(REMOVE_ITEM functions _init _fini)
+  list(REMOVE_ITEM functions _init _fini ${lazy_EXCLUDE})
   list(LENGTH functions count)
 
   set(prefix "summit_lazy_${target}")
@@ -122,7 +141,7 @@ pthread_once_t g_once = PTHREAD_ONCE_INIT;
 void load_once() {
   void *library = dlopen(\"${soname}\", RTLD_NOW | RTLD_LOCAL);
   if (library == nullptr) {
-    std::fprintf(stderr, \"summitd: cannot load ${soname}, which iCalendar support needs: %s \"
+    std::fprintf(stderr, \"${lazy_FOR} needs ${soname}, which cannot be loaded: %s \"
                          \"(reinstall the package that provides it)\\n\", dlerror());
     std::abort();
   }
@@ -130,7 +149,7 @@ void load_once() {
   for (unsigned long i = 0; i < ${count}UL; ++i) {
     void *function = dlsym(library, name);
     if (function == nullptr) {
-      std::fprintf(stderr, \"summitd: ${soname} has no function %s: %s\\n\", name, dlerror());
+      std::fprintf(stderr, \"${lazy_FOR}: ${soname} has no function %s: %s\\n\", name, dlerror());
       std::abort();
     }
     __atomic_store_n(&${prefix}_table[i], function, __ATOMIC_RELEASE);
