@@ -27,6 +27,7 @@
 #include "daemon/sync/fetch_thread.hpp"
 #include "places/place_gazetteer.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -347,7 +348,7 @@ public:
     // file still answers every read.
     std::promise<void> reader_opened;
     boost::asio::post(m_workers, [this, &reader_opened] {
-      reader();
+      release_page_cache(reader());
       reader_opened.set_value();
     });
     reader_opened.get_future().wait();
@@ -377,6 +378,7 @@ public:
                  m_settings.paths.database.string());
     // What start-up allocated and freed (the zone tables read for the
     // gazetteer, the migrations' text) goes back to the system.
+    release_page_cache(m_store.get());
     ::malloc_trim(0);
     m_service.notify("READY=1\nSTATUS=" + status);
     m_last_status = status;
@@ -542,6 +544,17 @@ private:
   // once the request side has written a removed file back, never onto
   // another file moved into its place. Null when it could not be opened
   // (logged).
+  // The pages start-up read (the schema, the migrations' checks, the
+  // counts) leave the connection's page cache before summitd waits for its
+  // first request, which reads what it needs again from the OS's cache
+  // (issue 17, idle memory). SQLite's connections are serialized, so any
+  // thread may ask.
+  static void release_page_cache(store::EventStore *store) {
+    if (store != nullptr) {
+      ::sqlite3_db_release_memory(store->database().getHandle());
+    }
+  }
+
   store::EventStore *reader() {
     dev_t dev = 0;
     ino_t ino = 0;
