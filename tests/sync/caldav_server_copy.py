@@ -159,6 +159,10 @@ def server_copy_tests(radicale, summit, password):
     check("TRIGGER:-PT5M" in text and "TRIGGER:-P2D" in text and "TRIGGER:-P7D" in text,
           f"which ones: {text}")
     check("ATTENDEE" in text and "X-OTHER-CLIENT-COLOR:teal" in text, "the rest stays")
+    held = radicale.resources("team")
+    check("todo.ics" in held and "twice-b.ics" in held,
+          f"the VTODO and the second href are never pushed as removals: {sorted(held)}")
+    check(summit.calendar("team")["pending_changes"] == 0, "nothing left to push")
     mine = summit.json("show", str(events["rich-1"]["id"]))
     check(len(mine["reminders"]) == 1, f"summit keeps the user's one reminder: {mine}")
 
