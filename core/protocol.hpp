@@ -43,6 +43,8 @@ inline constexpr std::string_view daemon_status = "daemon.status";
 // Sent by the daemon to a subscriber (JSON-RPC notifications, no id).
 inline constexpr std::string_view reminder_fired = "reminder.fired";
 inline constexpr std::string_view reminder_gap = "reminder.gap";
+// Sent on the connection of a calendar.sync that asked for it (progress).
+inline constexpr std::string_view calendar_progress = "calendar.progress";
 
 inline constexpr std::array k_methods{
     Method{event_add,
@@ -72,7 +74,7 @@ inline constexpr std::array k_methods{
            "{calendar, notes}"},
     Method{calendar_list, "none", "{calendars}"},
     Method{calendar_remove, "{name}", "{removed, events}"},
-    Method{calendar_sync, "{name?, allow_deletions?}",
+    Method{calendar_sync, "{name?, allow_deletions?, progress?}",
            "{calendars, skipped}: what each fetch or CalDAV sync changed"},
     Method{calendar_conflicts, "{name?}", "{conflicts}: local CalDAV changes the server refused"},
     Method{calendar_resolve, "{id, keep: local|server}", "{resolved, kept}"},
@@ -82,6 +84,7 @@ inline constexpr std::array k_methods{
 inline constexpr std::array k_notifications{
     Method{reminder_fired, "a firing: ids, title, start, tz, due, late...", ""},
     Method{reminder_gap, "{after, resumes_after, missed}", ""},
+    Method{calendar_progress, "{name, fetched, total}: a large CalDAV sync's fetch so far", ""},
 };
 
 constexpr bool is_method(std::string_view name) {

@@ -106,9 +106,7 @@ int CommandSession::print_event_result(const json &result, const char *verb,
   return k_exit_ok;
 }
 
-void CommandSession::print_json(const json &value) {
-  m_out << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-}
+void CommandSession::print_json(const json &value) { m_out << json_text(value, 2) << "\n"; }
 
 void CommandSession::say(const std::string &sentence) {
   if (!sentence.empty() && m_said.insert(sentence).second) {

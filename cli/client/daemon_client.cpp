@@ -228,7 +228,12 @@ tl::expected<nlohmann::json, CallError> DaemonClient::call(std::string_view meth
     if (!is_notification(reply)) {
       break;
     }
-    // A subscribed connection interleaves notifications with replies.
+    // Progress of the request under way (calendar.progress) is handed on
+    // at once; a subscribed connection interleaves notifications with
+    // replies, kept for next_notification().
+    if (m_on_notification && m_on_notification(reply)) {
+      continue;
+    }
     m_notifications.push_back(std::move(reply));
   }
   if (auto error = reply.find("error"); error != reply.end()) {

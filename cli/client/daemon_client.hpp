@@ -60,6 +60,12 @@ public:
   // not yet here: the daemon's time (a query, an fsync) then pays for it.
   // The CLI reads the viewer's zone rules there (core::load_rules).
   void set_while_waiting(std::function<void()> work) { m_while_waiting = std::move(work); }
+  // Called with each notification that arrives while a call() waits for its
+  // reply (calendar.progress); returning true consumes it, false keeps it
+  // for next_notification().
+  void set_on_notification(std::function<bool(const nlohmann::json &)> handler) {
+    m_on_notification = std::move(handler);
+  }
 
   // The next notification (a JSON-RPC message with a method and no id) on
   // this connection; nothing when one of `wake` (poll() entries: fd and
@@ -87,6 +93,7 @@ private:
   std::string m_buffer;                       // bytes read past the last line
   std::deque<nlohmann::json> m_notifications; // received while waiting for a reply
   std::function<void()> m_while_waiting;
+  std::function<bool(const nlohmann::json &)> m_on_notification;
 };
 
 } // namespace summit::cli

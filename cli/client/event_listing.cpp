@@ -1,5 +1,6 @@
 #include "cli/client/event_listing.hpp"
 
+#include "cli/views/terminal_text.hpp"
 #include "core/event_json.hpp"
 #include "core/occurrence_json.hpp"
 #include "core/protocol.hpp"
@@ -120,7 +121,7 @@ tl::expected<std::vector<core::Event>, int> page_events(CommandSession &session,
 }
 
 void JsonArrayPrinter::add(const json &element) {
-  std::string text = element.dump(2, ' ', false, json::error_handler_t::replace);
+  std::string text = json_text(element, 2);
   std::string indented;
   indented.reserve(text.size() + 16);
   for (const char c : text) {

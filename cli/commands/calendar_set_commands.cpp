@@ -189,8 +189,39 @@ int sync_calendars(CommandSession &session, const std::optional<std::string> &na
     }
     params["name"] = *name;
   }
+  // A large CalDAV sync says how far its fetch is, on stderr only
+  // (calendar.progress, docs/PROTOCOL.md): "summit: team: 4,000 of 10,000
+  // events fetched". summitd sends none for a small one.
+  params["progress"] = true;
+  session.client().set_on_notification([&session](const json &message) {
+    if (message.value("method", std::string()) != core::protocol::calendar_progress) {
+      return false;
+    }
+    const json progress = message.value("params", json::object());
+    if (!progress.is_object()) {
+      return true;
+    }
+    const auto count = [](const json &value) {
+      const std::string digits =
+          std::to_string(value.is_number_unsigned() ? value.get<std::uint64_t>() : 0);
+      std::string grouped;
+      for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+          grouped += ',';
+        }
+        grouped += digits[i];
+      }
+      return grouped;
+    };
+    session.err() << "summit: " << printable(progress.value("name", std::string())) << ": "
+                  << count(progress.value("fetched", json())) << " of "
+                  << count(progress.value("total", json())) << " events fetched\n";
+    session.err().flush();
+    return true;
+  });
   session.client().set_timeout(k_sync_timeout);
   auto result = session.call(core::protocol::calendar_sync, std::move(params));
+  session.client().set_on_notification({});
   if (!result) {
     return result.error();
   }

@@ -338,7 +338,7 @@ private:
       return;
     }
     if (m_options.json) {
-      m_out << params.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      m_out << json_text(params, -1) << '\n';
     } else {
       m_out << format_fired_line(params, m_viewer) << '\n';
     }

@@ -120,4 +120,44 @@ std::string fit_width(std::string_view text, std::size_t columns) {
 
 std::string printable(std::string_view text) { return core::text::escape_controls(text); }
 
+namespace {
+
+bool escaped_in_json(char32_t code) {
+  return code == 0x7F || (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200B ||
+         code == 0x200C || code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2060 && code <= 0x2064) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x2028 || code == 0x2029 || code == 0xFEFF;
+}
+
+} // namespace
+
+std::string json_text(const nlohmann::json &value, int indent) {
+  const std::string text = value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size());
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    char32_t code = 0;
+    const std::size_t length = core::text::decode_utf8(rest, code);
+    if (length == 0) { // not after dump's replace; kept as it is
+      out += rest.front();
+      rest.remove_prefix(1);
+      continue;
+    }
+    // Such a character can only be inside a JSON string: its escape is the
+    // same value.
+    if (escaped_in_json(code)) {
+      static constexpr char k_hex[] = "0123456789abcdef";
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        out += k_hex[(code >> shift) & 0xFU];
+      }
+    } else {
+      out.append(rest.substr(0, length));
+    }
+    rest.remove_prefix(length);
+  }
+  return out;
+}
+
 } // namespace summit::cli

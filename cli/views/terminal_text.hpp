@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -24,5 +26,15 @@ std::string fit_width(std::string_view text, std::size_t columns);
 // what is shown; all are shown escaped (core::text::escape_controls: "\n",
 // "\x1b", "\u202e").
 std::string printable(std::string_view text);
+
+// `value` as JSON text for --json output (`indent` as nlohmann's dump; -1:
+// one line): valid UTF-8 (an invalid byte becomes U+FFFD), and the
+// characters that would act on a terminal or reorder what it shows — DEL,
+// the C1 controls U+0080-U+009F, the bidi marks, embeddings, overrides and
+// isolates (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), the
+// invisible U+200B, U+200C, U+2060-U+2064, U+FEFF and the line and
+// paragraph separators U+2028-U+2029 — written as \uXXXX escapes: the
+// same JSON value, safe to print. (The C0 controls nlohmann escapes.)
+std::string json_text(const nlohmann::json &value, int indent);
 
 } // namespace summit::cli

@@ -318,8 +318,28 @@ Fill read_sync(const toml::table &table, Config &config, const std::string &orig
       config.caldav_after_change = *delay;
       continue;
     }
+    if (key.str() == "progress_every") {
+      auto every =
+          duration_value(node, "sync.progress_every", origin, core::Seconds{0}, core::Seconds{60});
+      if (!every) {
+        return tl::unexpected(every.error());
+      }
+      config.caldav_progress_every = *every;
+      continue;
+    }
+    if (key.str() == "progress_after") {
+      const auto *value = node.as_integer();
+      if (value == nullptr || value->get() < 1 || value->get() > 20000) {
+        return tl::unexpected(config_error(
+            origin, node.source(), "sync.progress_after must be an integer between 1 and 20000"));
+      }
+      config.caldav_progress_after = static_cast<std::size_t>(value->get());
+      continue;
+    }
     if (key.str() != "max_deletion_percent") {
-      return tl::unexpected(unknown_key(origin, key, "sync", "max_deletion_percent, after_change"));
+      return tl::unexpected(unknown_key(origin, key, "sync",
+                                        "max_deletion_percent, after_change, progress_after, "
+                                        "progress_every"));
     }
     const auto *value = node.as_integer();
     if (value == nullptr || value->get() < 1 || value->get() > 100) {

@@ -81,6 +81,10 @@ struct Config {
   std::size_t subscriber_queue = 4096;
   double caldav_max_deletion_share = 0.5;
   core::Seconds caldav_after_change{2};
+  // A CalDAV sync fetching at least this many resources tells `summit sync`
+  // how far it is, at most once per caldav_progress_every (docs/SYNC.md).
+  std::size_t caldav_progress_after = 1000;
+  core::Seconds caldav_progress_every{1};
 };
 
 // Parses configuration text. `origin` names the file in messages. Errors say

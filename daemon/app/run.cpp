@@ -311,6 +311,8 @@ public:
     caldav_options.run_on_loop_after_pause = after_pause;
     caldav_options.max_deletion_share = m_settings.config.caldav_max_deletion_share;
     caldav_options.after_change = m_settings.config.caldav_after_change;
+    caldav_options.progress_after = m_settings.config.caldav_progress_after;
+    caldav_options.progress_interval = m_settings.config.caldav_progress_every;
     m_caldav = std::make_unique<server::CaldavSyncer>(m_io.get_executor(), *m_store,
                                                       std::move(caldav_options));
     m_calendar_set = std::make_unique<server::CalendarSetHandlers>(

@@ -2,6 +2,7 @@
 
 #include "core/calendar_rules.hpp"
 #include "core/ical/ics_export.hpp"
+#include "core/ical/ics_merge.hpp"
 #include "daemon/server/subscription_poller.hpp"
 #include "daemon/store/event_store.hpp"
 
@@ -50,6 +51,43 @@ store::CaldavPending::Kind pending_kind(sync::PushItem::Kind kind) {
     return store::CaldavPending::Kind::remove;
   }
   return store::CaldavPending::Kind::change;
+}
+
+// Puts the edit `item` (summit's rendering in item.ics) onto `server`, the
+// resource's last text on the server (ical::merge_resource); notes what
+// could not be kept.
+void merge_onto_server_copy(sync::PushItem &item, const std::string &server,
+                            const store::Calendar &calendar, core::SysSeconds now,
+                            std::size_t max_events, std::vector<std::string> &notes) {
+  const std::string where = core::quoted_for_message(item.href, 200);
+  if (server.empty()) {
+    notes.push_back(fmt::format("{}: the server's copy was not kept (over {} KiB, or synced "
+                                "before summit kept copies): the edit was pushed as summit "
+                                "renders the event, without what summit does not model",
+                                where, store::k_max_kept_resource / 1024));
+    return;
+  }
+  DraftedFeed base =
+      draft_feed(server, calendar.tz, calendar.owner_uid, now, max_events, item.href);
+  const core::Event *read = nullptr;
+  for (const auto &event : base.events) {
+    if (event.uid == item.uid) {
+      read = &event;
+      break;
+    }
+  }
+  if (read == nullptr) {
+    notes.push_back(fmt::format("{}: the server's copy holds no event {}: the edit was pushed "
+                                "as summit renders it",
+                                where, core::quoted_for_message(item.uid, 100)));
+    return;
+  }
+  ical::MergedResource merged =
+      ical::merge_resource(server, ical::export_calendar({*read}, now), item.ics);
+  for (auto &note : merged.notes) {
+    notes.push_back(where + ": " + note);
+  }
+  item.ics = std::move(merged.ics);
 }
 
 } // namespace
@@ -151,7 +189,8 @@ void CaldavSyncer::reschedule() {
   }
 }
 
-void CaldavSyncer::sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done) {
+void CaldavSyncer::sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done,
+                            Progress progress) {
   if (m_stopped) {
     auto outcome = outcome_of(calendar.name, "failed");
     outcome["error"] = "summitd is shutting down";
@@ -160,6 +199,9 @@ void CaldavSyncer::sync_now(const store::Calendar &calendar, bool allow_deletion
   }
   auto [waiting, fresh] = m_waiting.try_emplace(calendar.id);
   waiting->second.push_back(std::move(done));
+  if (progress) {
+    m_watching[calendar.id].push_back(std::move(progress));
+  }
   if (fresh) {
     begin(calendar, allow_deletions);
   }
@@ -227,6 +269,7 @@ void CaldavSyncer::begin(const store::Calendar &calendar, bool allow_deletions) 
     return;
   }
   input.known = std::move(*known);
+  std::vector<std::string> server_copies; // per push: the server's last text, for an edit
   for (auto &change : *pending) {
     sync::PushItem item;
     item.kind = push_kind(change.kind);
@@ -239,13 +282,34 @@ void CaldavSyncer::begin(const store::Calendar &calendar, bool allow_deletions) 
       item.ics = ical::export_calendar({*change.event}, now);
       item.snapshot = store::comparable_event(*change.event).dump();
     }
+    server_copies.push_back(item.kind == sync::PushItem::Kind::change ? std::move(change.server_ics)
+                                                                      : std::string());
     input.pushes.push_back(std::move(item));
   }
   spdlog::info("caldav '{}': syncing ({} local change(s) to push)", calendar.name,
                input.pushes.size());
+  if (m_options.run_on_loop) {
+    // From the network thread to the loop: one post per multiget (100
+    // resources), only for a sync at least progress_after long.
+    input.progress = [run_on_loop = m_options.run_on_loop, weak = std::weak_ptr(m_self),
+                      id = calendar.id, name = calendar.name,
+                      after = m_options.progress_after](std::size_t fetched, std::size_t total) {
+      if (total < after) {
+        return;
+      }
+      run_on_loop([weak, id, name, fetched, total] {
+        if (auto self = weak.lock()) {
+          (*self)->progressed(id, name, fetched, total);
+        }
+      });
+    };
+  }
+  auto shared = std::make_shared<sync::SyncInput>(std::move(input));
+  auto notes = std::make_shared<std::vector<std::string>>();
   auto job = [run_on_loop = m_options.run_on_loop, weak = std::weak_ptr(m_self), calendar,
-              allow_deletions, moved = std::move(input)](const std::function<bool()> &cancelled) {
-    sync::SyncOutput output = sync::run_caldav_sync(moved, cancelled);
+              allow_deletions, shared, notes](const std::function<bool()> &cancelled) {
+    sync::SyncOutput output = sync::run_caldav_sync(*shared, cancelled);
+    output.notes.insert(output.notes.begin(), notes->begin(), notes->end());
     auto back = [weak, calendar, allow_deletions, out = std::move(output)]() mutable {
       if (auto self = weak.lock()) {
         (*self)->synced(calendar, allow_deletions, std::move(out));
@@ -257,10 +321,28 @@ void CaldavSyncer::begin(const store::Calendar &calendar, bool allow_deletions) 
       back();
     }
   };
-  if (m_options.run_on_network) {
-    m_options.run_on_network(std::move(job));
+  // An edit is put onto the server's last copy of its resource, so that
+  // what summit does not model stays there (ical::merge_resource). Parsing
+  // is the worker's; then the network thread pushes.
+  auto prepare = [run_on_network = m_options.run_on_network, calendar, now,
+                  max = m_options.max_events_per_resource, copies = std::move(server_copies),
+                  shared, notes, job = std::move(job)]() mutable {
+    for (std::size_t i = 0; i < shared->pushes.size() && i < copies.size(); ++i) {
+      sync::PushItem &item = shared->pushes[i];
+      if (item.kind == sync::PushItem::Kind::change && !item.ics.empty()) {
+        merge_onto_server_copy(item, copies[i], calendar, now, max, *notes);
+      }
+    }
+    if (run_on_network) {
+      run_on_network(std::move(job));
+    } else {
+      job([] { return false; });
+    }
+  };
+  if (m_options.run_on_workers) {
+    m_options.run_on_workers(std::move(prepare));
   } else {
-    job([] { return false; });
+    prepare();
   }
 }
 
@@ -280,18 +362,23 @@ void CaldavSyncer::synced(const store::Calendar &calendar, bool allow_deletions,
     for (auto &entry : out.fetched) {
       DraftedFeed feed =
           draft_feed(entry.calendar_data, calendar.tz, calendar.owner_uid, now, max, entry.href);
-      std::string().swap(entry.calendar_data);
       if (!feed.error.empty()) {
+        std::string().swap(entry.calendar_data);
         skipped.push_back(feed.error);
         continue;
       }
       for (auto &line : feed.skipped) {
         skipped.push_back(entry.href + ": " + line);
       }
-      if (feed.events.empty()) {
-        continue;
+      // Kept (bounded, schema 013): a local edit is put onto it. A
+      // resource with no event (a VTODO) is recorded too, with its ETag,
+      // so that it is not fetched again until it changes.
+      std::string text;
+      if (!feed.events.empty() && entry.calendar_data.size() <= store::k_max_kept_resource) {
+        text = std::move(entry.calendar_data);
       }
-      parsed.push_back({entry.href, entry.etag, std::move(feed.events)});
+      std::string().swap(entry.calendar_data);
+      parsed.push_back({entry.href, entry.etag, std::move(feed.events), std::move(text)});
     }
     out.fetched.clear();
     auto back = [weak, calendar, allow_deletions, o = std::move(out), p = std::move(parsed),
@@ -365,6 +452,9 @@ void CaldavSyncer::apply(const store::Calendar &calendar, bool allow_deletions,
     record.href = push.item.href;
     record.etag = push.etag;
     record.local_ics = push.item.ics;
+    if (push.result == sync::PushOutcome::Result::done) {
+      record.pushed_ics = push.item.ics;
+    }
     if (!push.item.snapshot.empty()) {
       record.snapshot = nlohmann::json::parse(push.item.snapshot, nullptr, false);
     }
@@ -390,6 +480,7 @@ void CaldavSyncer::apply(const store::Calendar &calendar, bool allow_deletions,
     finish(calendar.id, std::move(outcome));
     return;
   }
+  skipped.insert(skipped.begin(), output.notes.begin(), output.notes.end());
   skipped.insert(skipped.end(), change->skipped.begin(), change->skipped.end());
   outcome["added"] = change->added;
   outcome["updated"] = change->updated;
@@ -432,7 +523,28 @@ void CaldavSyncer::apply(const store::Calendar &calendar, bool allow_deletions,
   finish(calendar.id, std::move(outcome));
 }
 
+void CaldavSyncer::progressed(std::int64_t id, const std::string &name, std::size_t fetched,
+                              std::size_t total) {
+  auto watching = m_watching.find(id);
+  if (watching == m_watching.end()) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  auto last = m_last_progress.find(id);
+  if (fetched < total && last != m_last_progress.end() &&
+      now - last->second < m_options.progress_interval) {
+    return; // at most one per interval; the last one always
+  }
+  m_last_progress[id] = now;
+  const nlohmann::json progress{{"name", name}, {"fetched", fetched}, {"total", total}};
+  for (auto &tell : watching->second) {
+    tell(progress);
+  }
+}
+
 void CaldavSyncer::finish(std::int64_t id, nlohmann::json outcome) {
+  m_watching.erase(id);
+  m_last_progress.erase(id);
   if (auto flushed = m_store.flush_group(); !flushed) {
     outcome["outcome"] = "failed";
     outcome["error"] = flushed.error().message;

@@ -50,6 +50,12 @@ struct CaldavSyncOptions {
   core::Seconds after_change{2};
   // The most events one resource may hold (a series and its overrides).
   std::size_t max_events_per_resource = 1000;
+  // Progress of a sync that fetches at least this many resources is told
+  // to the `summit sync` waiting for it (calendar.progress), at most once
+  // per `progress_interval`, and always when the last is fetched. A smaller
+  // sync says nothing.
+  std::size_t progress_after = 1000;
+  std::chrono::milliseconds progress_interval{250};
 };
 
 // When CalDAV calendar `calendar` syncs next on its own: at once when it
@@ -69,6 +75,8 @@ public:
   // {name, outcome: "updated"|"unchanged"|"failed", added, updated, removed,
   // unchanged, pushed, conflicts, skipped, requests, error}.
   using Finished = std::function<void(nlohmann::json)>;
+  // {name, fetched, total}: how far a large sync's fetch is.
+  using Progress = std::function<void(const nlohmann::json &)>;
 
   CaldavSyncer(boost::asio::any_io_executor executor, store::EventStore &store,
                CaldavSyncOptions options);
@@ -81,7 +89,9 @@ public:
   // A local write happened: calendars with changes to push sync soon.
   void local_change();
   // Syncs `calendar` now; `done` gets what changed.
-  void sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done);
+  // `progress`, when given, is told how far the fetch is (progress_after).
+  void sync_now(const store::Calendar &calendar, bool allow_deletions, Finished done,
+                Progress progress = {});
   // Finds the collection of `calendar` (not yet stored) on the network
   // thread; `done` is called on the loop.
   void discover(const store::Calendar &calendar, std::function<void(sync::Discovery)> done);
@@ -95,6 +105,7 @@ private:
              std::vector<store::CaldavResource> parsed, std::vector<std::string> skipped,
              std::optional<std::chrono::steady_clock::time_point> held_since = std::nullopt);
   void finish(std::int64_t id, nlohmann::json outcome);
+  void progressed(std::int64_t id, const std::string &name, std::size_t fetched, std::size_t total);
 
   store::EventStore &m_store;
   store::CalendarStore m_calendars;
@@ -102,6 +113,8 @@ private:
   CaldavSyncOptions m_options;
   boost::asio::steady_timer m_timer;
   std::map<std::int64_t, std::vector<Finished>> m_waiting;
+  std::map<std::int64_t, std::vector<Progress>> m_watching;
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> m_last_progress;
   std::optional<core::SysSeconds> m_soon; // a local change asks for a sync then
   // The authentication scheme each calendar's server asked for, learnt at
   // its last sync (memory only): later syncs send credentials at once.

@@ -3,6 +3,7 @@
 #include "core/calendar_rules.hpp"
 #include "core/param_reader.hpp"
 #include "core/protocol.hpp"
+#include "core/rpc.hpp"
 #include "core/text.hpp"
 #include "core/time_format.hpp"
 #include "core/zones.hpp"
@@ -453,7 +454,7 @@ HandlerResult CalendarSetHandlers::remove(const nlohmann::json &params,
   return nlohmann::json{{"removed", **name}, {"events", *removed}};
 }
 
-void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &,
+void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &context,
                                DeferredReply reply) {
   core::ParamReader reader(params);
   auto name = reader.optional_string("name");
@@ -466,11 +467,28 @@ void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &
     reply(tl::unexpected(allow.error()));
     return;
   }
+  auto progress = reader.optional_bool("progress");
+  if (!progress) {
+    reply(tl::unexpected(progress.error()));
+    return;
+  }
   if (auto unknown = reader.reject_unknown(); !unknown) {
     reply(tl::unexpected(unknown.error()));
     return;
   }
   const bool allow_deletions = allow->value_or(false);
+  // calendar.progress notifications on this connection, before the reply
+  // (docs/PROTOCOL.md): a few per second at most, a few waiting at most.
+  CaldavSyncer::Progress tell;
+  if (progress->value_or(false)) {
+    tell = [connection = context.connection](const nlohmann::json &so_far) {
+      if (auto open = connection.lock()) {
+        open->notify(core::rpc::to_line(
+                         core::rpc::make_notification(core::protocol::calendar_progress, so_far)),
+                     4);
+      }
+    };
+  }
   if (allow_deletions && !*name) {
     reply(core::fail_field("allow_deletions", "name the calendar whose removals you allow"));
     return;
@@ -526,7 +544,7 @@ void CalendarSetHandlers::sync(const nlohmann::json &params, const CallContext &
       }
     };
     if (calendar.kind == "caldav") {
-      m_caldav->sync_now(calendar, allow_deletions, std::move(done));
+      m_caldav->sync_now(calendar, allow_deletions, std::move(done), tell);
     } else {
       m_poller->sync_now(calendar, std::move(done));
     }

@@ -40,11 +40,13 @@ std::optional<Row> resource_row(SQLite::Database &db, std::int64_t calendar_id,
 
 void upsert_resource(SQLite::Database &db, std::int64_t calendar_id, const std::string &href,
                      const std::string &etag, const std::string &uid,
-                     std::optional<std::int64_t> event_id, bool dirty) {
+                     std::optional<std::int64_t> event_id, bool dirty, const std::string &ics,
+                     bool skipped = false) {
   SQLite::Statement s(db, "INSERT INTO caldav_resources (calendar_id, href, etag, uid, event_id, "
-                          "dirty) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (calendar_id, href) DO "
-                          "UPDATE SET etag = excluded.etag, uid = excluded.uid, event_id = "
-                          "excluded.event_id, dirty = excluded.dirty");
+                          "dirty, ics, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                          "(calendar_id, href) DO UPDATE SET etag = excluded.etag, uid = "
+                          "excluded.uid, event_id = excluded.event_id, dirty = excluded.dirty, "
+                          "ics = excluded.ics, skipped = excluded.skipped");
   s.bind(1, calendar_id);
   s.bind(2, href);
   s.bind(3, etag);
@@ -55,6 +57,10 @@ void upsert_resource(SQLite::Database &db, std::int64_t calendar_id, const std::
     s.bind(5);
   }
   s.bind(6, dirty ? 1 : 0);
+  // Bounded (schema 013): a larger resource is not kept, and an edit of it
+  // is pushed as summit renders it, said in the sync's report.
+  s.bind(7, ics.size() <= k_max_kept_resource ? ics : std::string());
+  s.bind(8, skipped ? 1 : 0);
   s.exec();
 }
 
@@ -94,9 +100,9 @@ core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id) {
       change.title = creates.getColumn(2).getString();
       rows.emplace_back(std::move(change), creates.getColumn(0).getInt64());
     }
-    SQLite::Statement others(db, "SELECT r.event_id, r.uid, r.href, r.etag FROM "
-                                 "caldav_resources r WHERE r.calendar_id = ? AND (r.event_id IS "
-                                 "NULL OR r.dirty = 1) ORDER BY r.id");
+    SQLite::Statement others(db, "SELECT r.event_id, r.uid, r.href, r.etag, r.ics FROM "
+                                 "caldav_resources r WHERE r.calendar_id = ? AND ((r.event_id "
+                                 "IS NULL AND r.skipped = 0) OR r.dirty = 1) ORDER BY r.id");
     others.bind(1, id);
     while (others.executeStep()) {
       CaldavPending change;
@@ -105,6 +111,9 @@ core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id) {
       change.uid = others.getColumn(1).getString();
       change.href = others.getColumn(2).getString();
       change.etag = others.getColumn(3).getString();
+      if (!removed) {
+        change.server_ics = others.getColumn(4).getString();
+      }
       rows.emplace_back(std::move(change), removed ? 0 : others.getColumn(0).getInt64());
     }
     return {};
@@ -133,7 +142,7 @@ core::Result<std::int64_t> CaldavStore::pending_count(std::int64_t id) {
                         "SELECT (SELECT count(*) FROM events e WHERE e.calendar_id = ?1 AND NOT "
                         "EXISTS (SELECT 1 FROM caldav_resources r WHERE r.event_id = e.id)) + "
                         "(SELECT count(*) FROM caldav_resources WHERE calendar_id = ?1 AND "
-                        "(event_id IS NULL OR dirty = 1))");
+                        "((event_id IS NULL AND skipped = 0) OR dirty = 1))");
     s.bind(1, id);
     s.executeStep();
     return s.getColumn(0).getInt64();
@@ -236,7 +245,7 @@ core::Result<CaldavChange> CaldavStore::apply(const Calendar &calendar,
             dirty = !current || comparable_event(*current) != push.snapshot;
           }
         }
-        upsert_resource(db, cal, push.href, push.etag, local.uid, event_id, dirty);
+        upsert_resource(db, cal, push.href, push.etag, local.uid, event_id, dirty, push.pushed_ics);
       }
       return {};
     });
@@ -267,7 +276,27 @@ core::Result<CaldavChange> CaldavStore::apply(const Calendar &calendar,
       return record_conflicts();
     }
     // 3. The server's resources, by href, then by UID.
+    const std::set<std::string> gone_hrefs(pull.gone.begin(), pull.gone.end());
     for (const CaldavResource &resource : pull.fetched) {
+      if (resource.events.empty()) {
+        // No event of summit's (a VTODO...): its ETag is kept, so that it
+        // is not fetched again until it changes (schema 013).
+        auto recorded = guarded("record a resource", [&]() -> core::Result<void> {
+          auto row = resource_row(db, cal, resource.href);
+          if (row && row->event_id) {
+            if (auto removed = m_events.remove(*row->event_id); !removed) {
+              return removed;
+            }
+            ++change.removed;
+          }
+          upsert_resource(db, cal, resource.href, resource.etag, "", std::nullopt, false, "", true);
+          return {};
+        });
+        if (!recorded) {
+          return recorded;
+        }
+        continue;
+      }
       for (const core::Event &fetched : resource.events) {
         core::Event event = fetched;
         event.owner_uid = calendar.owner_uid;
@@ -313,6 +342,41 @@ core::Result<CaldavChange> CaldavStore::apply(const Calendar &calendar,
             current = std::move(**same_uid);
           }
         }
+        if (current) {
+          // The same UID under two hrefs: the first one stays the event's
+          // resource; the other is listed and its ETag kept.
+          std::string first;
+          auto looked_twice = guarded("look up a resource", [&]() -> core::Result<void> {
+            SQLite::Statement other(db, "SELECT href FROM caldav_resources WHERE calendar_id = ? "
+                                        "AND event_id = ? AND href <> ? ORDER BY id");
+            other.bind(1, cal);
+            other.bind(2, current->id);
+            other.bind(3, resource.href);
+            while (other.executeStep()) {
+              std::string href = other.getColumn(0).getString();
+              if (gone_hrefs.count(href) == 0) {
+                first = std::move(href);
+                break;
+              }
+            }
+            if (!first.empty()) {
+              upsert_resource(db, cal, resource.href, resource.etag, fetched.uid, std::nullopt,
+                              false, "", true);
+            }
+            return {};
+          });
+          if (!looked_twice) {
+            return looked_twice;
+          }
+          if (!first.empty()) {
+            change.skipped.push_back(fmt::format(
+                "{}: the UID {} is also in {} on the server; summit keeps that first one and "
+                "left this one as it is",
+                core::quoted_for_message(resource.href, 200),
+                core::quoted_for_message(event.uid, 100), core::quoted_for_message(first, 200)));
+            break;
+          }
+        }
         std::int64_t event_id = 0;
         if (current) {
           event.id = current->id;
@@ -351,7 +415,8 @@ core::Result<CaldavChange> CaldavStore::apply(const Calendar &calendar,
           older.bind(2, event_id);
           older.bind(3, resource.href);
           older.exec();
-          upsert_resource(db, cal, resource.href, resource.etag, fetched.uid, event_id, false);
+          upsert_resource(db, cal, resource.href, resource.etag, fetched.uid, event_id, false,
+                          resource.ics);
           return {};
         });
         if (!recorded) {

@@ -25,6 +25,9 @@ struct CaldavPending {
   std::string href; // create: empty (the syncer names it)
   std::string etag;
   std::optional<core::Event> event; // create, change
+  // change: the server's last text of the resource (schema 013), onto
+  // which the edit is put (ical::merge_resource); empty: not kept.
+  std::string server_ics;
 };
 
 // What the server made of one pushed change.
@@ -35,6 +38,7 @@ struct CaldavPushed {
   std::string href;
   std::string etag;        // done: the new one
   std::string local_ics;   // conflict: the local version, kept
+  std::string pushed_ics;  // done: the text the server now holds (kept, schema 013)
   nlohmann::json snapshot; // the event as it was pushed
 };
 
@@ -43,8 +47,12 @@ struct CaldavPushed {
 struct CaldavResource {
   std::string href;
   std::string etag;
-  std::vector<core::Event> events;
+  std::vector<core::Event> events; // empty: no event of summit's (a VTODO...)
+  std::string ics;                 // the text, kept when at most k_max_kept_resource
 };
+
+// The most of a resource's text kept to push edits onto (schema 013).
+inline constexpr std::size_t k_max_kept_resource = 1024 * 1024;
 
 struct CaldavPull {
   std::string collection_url;

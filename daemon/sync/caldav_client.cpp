@@ -298,8 +298,9 @@ core::Result<std::vector<DavEntry>> CaldavClient::list_etags(const std::string &
   return out;
 }
 
-core::Result<std::vector<DavEntry>> CaldavClient::multiget(const std::string &url,
-                                                           const std::vector<std::string> &hrefs) {
+core::Result<std::vector<DavEntry>>
+CaldavClient::multiget(const std::string &url, const std::vector<std::string> &hrefs,
+                       const std::function<void(std::size_t, std::size_t)> &progress) {
   std::vector<DavEntry> out;
   for (std::size_t first = 0; first < hrefs.size(); first += k_multiget_batch) {
     std::string body = R"(<?xml version="1.0" encoding="utf-8"?>)"
@@ -318,6 +319,9 @@ core::Result<std::vector<DavEntry>> CaldavClient::multiget(const std::string &ur
     for (auto &entry : got->entries) {
       entry.href = href_path(entry.href);
       out.push_back(std::move(entry));
+    }
+    if (progress) {
+      progress(last, hrefs.size());
     }
   }
   return out;

@@ -66,8 +66,10 @@ public:
   core::Result<std::vector<DavEntry>> list_etags(const std::string &url);
   // REPORT calendar-multiget of `hrefs`: each with its etag and
   // calendar-data (a resource gone meanwhile has status 404).
-  core::Result<std::vector<DavEntry>> multiget(const std::string &url,
-                                               const std::vector<std::string> &hrefs);
+  // `progress` is told (resources fetched, of how many) after each batch.
+  core::Result<std::vector<DavEntry>>
+  multiget(const std::string &url, const std::vector<std::string> &hrefs,
+           const std::function<void(std::size_t, std::size_t)> &progress = {});
   // PUT `ics` at `href`: If-None-Match: * when `etag` is empty, else
   // If-Match. The response as it came (412: someone else changed it).
   DavResponse put(const std::string &href, const std::string &ics, const std::string &etag);

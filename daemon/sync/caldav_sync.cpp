@@ -94,11 +94,9 @@ void push(CaldavClient &client, const std::string &collection_url, PushItem item
     out.error = response.error;
     return;
   }
+  // The text stays: the server's copy once done (schema 013), the local
+  // version of a conflict record otherwise.
   PushOutcome outcome{item, PushOutcome::Result::done, response.etag};
-  outcome.item.ics.clear();
-  if (item.kind != PushItem::Kind::create) {
-    outcome.item.ics = item.ics; // kept for a conflict record
-  }
   if (response.status == 412 || (response.status == 404 && item.kind == PushItem::Kind::change)) {
     // Someone else changed (or removed) it: the server's version wins,
     // the local one becomes a conflict record.
@@ -341,7 +339,7 @@ SyncOutput sync_with(CaldavClient &client, const SyncInput &input) {
   }
   if (!wanted.empty()) {
     out.requests += (wanted.size() + 99) / 100;
-    auto got = client.multiget(collection, wanted);
+    auto got = client.multiget(collection, wanted, input.progress);
     if (!got) {
       out.error = got.error().message;
       return out;

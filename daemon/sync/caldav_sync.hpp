@@ -22,7 +22,7 @@ struct PushItem {
   std::string title;
   std::string href; // a path; empty for create (put under the collection, named by UID)
   std::string etag; // the last one seen (change, remove)
-  std::string ics;  // create, change
+  std::string ics;  // create, change: what is PUT
   std::int64_t event_id = 0;
   std::string snapshot; // the event as pushed (to see a change made meanwhile)
 };
@@ -40,6 +40,9 @@ struct SyncInput {
   std::vector<PushItem> pushes;
   FetchLimits limits = {};
   unsigned long auth = 0; // the scheme the last sync learnt (CaldavAccount::auth)
+  // Told, on the network thread, how many of the changed resources are
+  // fetched so far (after each multiget of 100), and of how many.
+  std::function<void(std::size_t fetched, std::size_t total)> progress;
 };
 
 struct PushOutcome {
@@ -60,7 +63,8 @@ struct SyncOutput {
   unsigned long auth = 0;   // the authentication scheme learnt, for the next sync
   bool unchanged = false;   // getctag unchanged and nothing pushed: no pull
   std::size_t requests = 0;
-  std::string error; // set: the sync stopped there (what was pushed is listed)
+  std::vector<std::string> notes; // for the sync's report
+  std::string error;              // set: the sync stopped there (what was pushed is listed)
 };
 
 // Runs the sync described by `input`. Never throws.

@@ -35,10 +35,15 @@ core::Result<const XmlTreeApi *> xml_tree_api() {
     library->find(api.read_memory, "xmlReadMemory");
     library->find(api.free_doc, "xmlFreeDoc");
     library->find(api.root, "xmlDocGetRootElement");
+    void (*init_parser)() = nullptr;
+    library->find(init_parser, "xmlInitParser");
     if (library->missing() != nullptr) {
       return core::fail(core::ErrorCode::unavailable,
                         fmt::format("libxml2 lacks {}", library->missing()));
     }
+    // Once, before any parse: several network threads parse at once
+    // (sync::FetchThread), which libxml2 allows after xmlInitParser.
+    init_parser();
     return api;
   }();
   if (!loaded) {

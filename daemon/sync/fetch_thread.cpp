@@ -1,22 +1,30 @@
 #include "daemon/sync/fetch_thread.hpp"
 
+#include <algorithm>
+
 namespace summit::sync {
 
 FetchThread::FetchThread(
-    std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher)
-    : m_fetcher(std::move(fetcher)) {}
+    std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher,
+    std::size_t threads)
+    : m_fetcher(std::move(fetcher)), m_max_threads(std::max<std::size_t>(threads, 1)) {}
 
 FetchThread::~FetchThread() { stop(); }
 
 void FetchThread::stop() {
+  std::vector<std::thread> threads;
   {
     std::lock_guard lock(m_mutex);
     m_stopping = true;
     m_jobs.clear();
+    threads = std::move(m_threads);
+    m_threads.clear();
   }
   m_wake.notify_all();
-  if (m_thread.joinable()) {
-    m_thread.join();
+  for (auto &thread : threads) {
+    if (thread.joinable()) {
+      thread.join();
+    }
   }
 }
 
@@ -37,10 +45,11 @@ void FetchThread::submit_job(std::function<void(const std::function<bool()> &)> 
       return;
     }
     m_jobs.push_back(std::move(job));
-    // Started at the first fetch: a summitd without subscriptions keeps no
-    // thread (nor its stack) for them.
-    if (!m_thread.joinable()) {
-      m_thread = std::thread([this] { run(); });
+    // Started as needed: a summitd without subscriptions keeps no thread
+    // (nor its stack) for them; one more while every thread is busy (a
+    // stalled server), up to m_max_threads.
+    if (m_idle < m_jobs.size() && m_threads.size() < m_max_threads) {
+      m_threads.emplace_back([this] { run(); });
     }
   }
   m_wake.notify_one();
@@ -52,7 +61,9 @@ void FetchThread::run() {
     std::function<void(const std::function<bool()> &)> job;
     {
       std::unique_lock lock(m_mutex);
+      ++m_idle;
       m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+      --m_idle;
       if (m_stopping) {
         return;
       }

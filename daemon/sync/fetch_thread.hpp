@@ -4,29 +4,36 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace summit::sync {
 
-// The one thread that does summitd's network work, started at the first
-// fetch: fetches run there, one at a time, never on the request loop, the
-// worker or the firing thread, so that a slow or stalled server delays only
-// the next fetch. Each job's
-// `done` is called on this thread with the result (the caller posts it on).
+// summitd's network threads, started as fetches need them: fetches and
+// CalDAV syncs run there, never on the request loop, the worker or the
+// firing thread. Up to `threads` jobs run at once, so that a stalled server
+// (a transfer may take 120 s) holds up one thread, not every other
+// calendar's sync nor a `calendar add`'s discovery (docs/SYNC.md). The
+// callers keep one job per calendar at a time, so no two jobs of one
+// calendar run together. Each job's `done` is called on the thread that ran
+// it (the caller posts it on).
 class FetchThread {
 public:
   using Done = std::function<void(FetchResult)>;
+  static constexpr std::size_t k_default_threads = 4;
 
   // `fetcher` does one transfer (sync::fetch; tests may pass another).
   explicit FetchThread(
       std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> fetcher =
-          fetch);
-  // Ends the transfer under way (the fetcher polls cancellation) and drops
-  // the jobs not started; joins the thread.
+          fetch,
+      std::size_t threads = k_default_threads);
+  // Ends the transfers under way (the fetcher polls cancellation) and drops
+  // the jobs not started; joins the threads.
   ~FetchThread();
   FetchThread(const FetchThread &) = delete;
   FetchThread &operator=(const FetchThread &) = delete;
@@ -38,19 +45,22 @@ public:
   // Queues a fetch. The caller bounds the queue (at most one job per
   // calendar at a time).
   void submit(FetchRequest request, Done done);
-  // Queues any network job (a CalDAV sync): `job` runs on this thread with
-  // the cancellation to poll, and posts its own result on.
+  // Queues any network job (a CalDAV sync, a discovery): `job` runs on a
+  // network thread with the cancellation to poll, and posts its own result
+  // on.
   void submit_job(std::function<void(const std::function<bool()> &cancelled)> job);
 
 private:
   void run();
 
   std::function<FetchResult(const FetchRequest &, const std::function<bool()> &)> m_fetcher;
+  std::size_t m_max_threads;
   std::mutex m_mutex;
   std::condition_variable m_wake;
   std::deque<std::function<void(const std::function<bool()> &)>> m_jobs;
+  std::size_t m_idle = 0; // threads waiting for a job (under m_mutex)
   std::atomic<bool> m_stopping{false};
-  std::thread m_thread; // started by the first submit, under m_mutex
+  std::vector<std::thread> m_threads; // started as jobs need them, under m_mutex
 };
 
 } // namespace summit::sync

@@ -35,7 +35,8 @@ def wait_http(port, process, what, timeout=60):
 class Summit:
     """A real summitd on its own socket and database, and its CLI."""
 
-    def __init__(self, summitd, summit, directory, name):
+    def __init__(self, summitd, summit, directory, name, sync_config=""):
+        self.sync_config = sync_config  # more [sync] lines for summitd.toml
         self.summitd = summitd
         self.summit = summit
         self.directory = os.path.join(directory, name)
@@ -51,7 +52,7 @@ class Summit:
         # own `summit sync`, so that what it reports is what the step did.
         config = empty_config(self.directory)
         with open(config, "w", encoding="utf-8") as out:
-            out.write('[sync]\nafter_change = "0s"\n')
+            out.write('[sync]\nafter_change = "0s"\n' + self.sync_config)
         self.process = subprocess.Popen(
             [self.summitd, "--socket", self.socket, "--db", self.db, "--config", config],
             env=daemon_env(self.directory, TZ="UTC", no_proxy="*"), stdout=log, stderr=log)

@@ -1,0 +1,130 @@
+// merge_resource: a local edit put onto the server's copy of a resource.
+#include "core/ical/ics_merge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace summit::ical {
+namespace {
+
+std::string alarm(const std::string &trigger, const std::string &action = "DISPLAY") {
+  return "BEGIN:VALARM\r\nACTION:" + action + "\r\nDESCRIPTION:x\r\nTRIGGER:" + trigger +
+         "\r\nEND:VALARM\r\n";
+}
+
+std::string calendar(const std::string &body) {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n";
+}
+
+// What another client wrote: 5 alarms, attendees, an X- property, a
+// parameter summit does not model.
+std::string server() {
+  return calendar("BEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20260101T000000Z\r\nSEQUENCE:2\r\n"
+                  "DTSTART:20301010T090000Z\r\nDTEND:20301010T100000Z\r\n"
+                  "SUMMARY;LANGUAGE=en:Board\r\nORGANIZER:mailto:boss@example.org\r\n"
+                  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@example.org\r\nX-FOO;X-P=1:bar\r\n" +
+                  alarm("-PT15M") + alarm("-PT1H") + alarm("-P1D") + alarm("-P2D") + alarm("-P3D") +
+                  "END:VEVENT\r\n");
+}
+
+// summit's rendering of what it read (the first 3 alarms).
+std::string rendering(const std::string &title, const std::string &alarms) {
+  return calendar("BEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20261208T000000Z\r\n"
+                  "DTSTART:20301010T090000Z\r\nDTEND:20301010T100000Z\r\nSUMMARY:" +
+                  title + "\r\nSTATUS:CONFIRMED\r\n" + alarms + "END:VEVENT\r\n");
+}
+
+std::string three() { return alarm("-PT15M") + alarm("-PT1H") + alarm("-PT24H"); }
+
+std::size_t count(const std::string &text, const std::string &what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(IcsMerge, a_new_title_keeps_everything_summit_does_not_model) {
+  const auto merged =
+      merge_resource(server(), rendering("Board", three()), rendering("Board (moved)", three()));
+  ASSERT_TRUE(merged.merged);
+  EXPECT_NE(merged.ics.find("SUMMARY:Board (moved)"), std::string::npos) << merged.ics;
+  EXPECT_EQ(merged.ics.find("LANGUAGE=en"), std::string::npos); // replaced whole
+  EXPECT_NE(merged.ics.find("ORGANIZER:mailto:boss@example.org"), std::string::npos);
+  EXPECT_NE(merged.ics.find("ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@example.org"), std::string::npos);
+  EXPECT_NE(merged.ics.find("X-FOO;X-P=1:bar"), std::string::npos);
+  EXPECT_EQ(count(merged.ics, "BEGIN:VALARM"), 5u);
+  EXPECT_NE(merged.ics.find("TRIGGER:-P3D"), std::string::npos);
+  EXPECT_NE(merged.ics.find("DTSTAMP:20261208T000000Z"), std::string::npos);
+  EXPECT_NE(merged.ics.find("SEQUENCE:2"), std::string::npos); // no time changed
+  // STATUS: summit renders CONFIRMED both times; the server had none: kept so.
+  EXPECT_EQ(merged.ics.find("STATUS"), std::string::npos);
+}
+
+TEST(IcsMerge, unchanged_fields_keep_the_servers_spelling) {
+  const auto merged =
+      merge_resource(server(), rendering("Board", three()), rendering("Board", three()));
+  ASSERT_TRUE(merged.merged);
+  EXPECT_NE(merged.ics.find("SUMMARY;LANGUAGE=en:Board"), std::string::npos);
+  EXPECT_EQ(count(merged.ics, "BEGIN:VALARM"), 5u);
+}
+
+TEST(IcsMerge, changed_reminders_replace_the_shown_alarms_and_keep_the_others) {
+  const auto merged =
+      merge_resource(server(), rendering("Board", three()), rendering("Board", alarm("-PT5M")));
+  ASSERT_TRUE(merged.merged);
+  // The 3 summit showed (-PT15M, -PT1H, -P1D) gave way to the user's one;
+  // the 2 it never showed stay, after it.
+  EXPECT_EQ(count(merged.ics, "BEGIN:VALARM"), 3u) << merged.ics;
+  EXPECT_EQ(merged.ics.find("TRIGGER:-PT15M"), std::string::npos);
+  EXPECT_EQ(merged.ics.find("TRIGGER:-P1D"), std::string::npos);
+  const auto mine = merged.ics.find("TRIGGER:-PT5M");
+  ASSERT_NE(mine, std::string::npos);
+  EXPECT_LT(mine, merged.ics.find("TRIGGER:-P2D"));
+  EXPECT_LT(mine, merged.ics.find("TRIGGER:-P3D"));
+}
+
+TEST(IcsMerge, a_moved_event_bumps_the_sequence) {
+  std::string moved = rendering("Board", three());
+  moved.replace(moved.find("DTSTART:20301010T090000Z"), 24, "DTSTART:20301011T090000Z");
+  const auto merged = merge_resource(server(), rendering("Board", three()), moved);
+  EXPECT_NE(merged.ics.find("DTSTART:20301011T090000Z"), std::string::npos);
+  EXPECT_NE(merged.ics.find("SEQUENCE:3"), std::string::npos);
+  EXPECT_NE(merged.ics.find("ATTENDEE"), std::string::npos);
+}
+
+TEST(IcsMerge, an_occurrence_changed_here_is_added_and_one_removed_here_goes) {
+  const std::string series_server =
+      calendar("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20301010T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+               "SUMMARY:S\r\nX-KEEP:1\r\nEND:VEVENT\r\n"
+               "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20301011T090000Z\r\n"
+               "DTSTART:20301011T100000Z\r\nSUMMARY:S moved\r\nX-KEEP:2\r\nEND:VEVENT\r\n");
+  const std::string base =
+      calendar("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20301010T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+               "SUMMARY:S\r\nEND:VEVENT\r\n"
+               "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20301011T090000Z\r\n"
+               "DTSTART:20301011T100000Z\r\nSUMMARY:S moved\r\nEND:VEVENT\r\n");
+  const std::string local =
+      calendar("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20301010T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+               "SUMMARY:S\r\nEND:VEVENT\r\n"
+               "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20301012T090000Z\r\n"
+               "DTSTART:20301012T110000Z\r\nSUMMARY:S later\r\nEND:VEVENT\r\n");
+  const auto merged = merge_resource(series_server, base, local);
+  ASSERT_TRUE(merged.merged);
+  EXPECT_NE(merged.ics.find("X-KEEP:1"), std::string::npos);
+  EXPECT_EQ(merged.ics.find("X-KEEP:2"), std::string::npos) << merged.ics;
+  EXPECT_NE(merged.ics.find("SUMMARY:S later"), std::string::npos);
+  EXPECT_EQ(count(merged.ics, "BEGIN:VEVENT"), 2u);
+}
+
+TEST(IcsMerge, an_unreadable_server_copy_pushes_summits_own_with_a_note) {
+  const std::string local = rendering("Board", three());
+  const auto merged = merge_resource("not a calendar", rendering("Board", three()), local);
+  EXPECT_FALSE(merged.merged);
+  EXPECT_EQ(merged.ics, local);
+  EXPECT_EQ(merged.notes.size(), 1u);
+}
+
+} // namespace
+} // namespace summit::ical
