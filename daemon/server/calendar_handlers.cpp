@@ -430,6 +430,9 @@ struct CalendarHandlers::ImportJob {
   // (their single events removed).
   std::int64_t joined = 0;
   std::int64_t committed = 0; // added + updated + joined by the chunks committed
+  // Written by the chunks since the last one that wrote the text index
+  // (EventStore::TextIndex::later).
+  std::int64_t unindexed = 0;
   bool wrote = false;
   bool unsynced = false; // chunks committed since the last sync
 
@@ -460,6 +463,14 @@ constexpr std::chrono::milliseconds k_chunk_budget{2};
 // and the loop: what an import holds at once does not grow with the file (a 14 MB file of 90,000
 // events took 470 MB when it was read whole).
 constexpr std::size_t k_batch_events = 500;
+
+// The chunks of an import leave the text index to every chunk that follows
+// this many written events, and to the last (EventStore::TextIndex::later):
+// an FTS5 segment per chunk of a few dozen events cost more than the
+// events' own rows. So a text search during an import misses at most this
+// many of the events it wrote so far; when the import answers, all are
+// found.
+constexpr std::int64_t k_index_every = 4000;
 
 // A note of an imported component as the report lists skipped ones: "line
 // 9: \"Council\" (uid cis-1): RRULE COUNT=-1: ...", on the line the
@@ -825,7 +836,8 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
       }
       if (!*existing) {
         if (write) {
-          if (auto stored = m_store.add(std::move(event)); !stored) {
+          // Found unused just above, in this chunk's transaction.
+          if (auto stored = m_store.add_unused_uid(std::move(event)); !stored) {
             return tl::unexpected(stored.error());
           }
         }
@@ -887,8 +899,18 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     // chunk is its own transaction, so SQLite's one write lock is never
     // held for more than a chunk. Without its own fsync: the import is
     // synced once, before its reply.
-    done = m_store.write_unsynced(body);
+    // Flat: the chunk is all or nothing, so its events take no savepoint
+    // each (an event that fails fails the chunk, as before).
+    const bool index_now = last || job->unindexed >= k_index_every;
+    done = m_store.write_unsynced(body, store::EventStore::Nesting::flat,
+                                  index_now ? store::EventStore::TextIndex::now
+                                            : store::EventStore::TextIndex::later);
     job->unsynced = job->unsynced || done.has_value();
+    if (done && index_now) {
+      job->unindexed = 0;
+    } else if (done) {
+      job->unindexed += job->added + job->updated + job->joined - job->committed;
+    }
   } else {
     done = body();
   }
@@ -900,6 +922,11 @@ void CalendarHandlers::write_chunk(const std::shared_ptr<ImportJob> &job) {
     done = m_store.sync();
   }
   if (!done) {
+    if (job->unindexed > 0) {
+      // What the chunks wrote becomes searchable now (else at the next
+      // commit, or summitd's next start).
+      (void)m_store.write_unsynced([] { return core::Result<void>{}; });
+    }
     if (job->unsynced) {
       (void)m_store.sync(); // what the reply says was written is on disk
     }

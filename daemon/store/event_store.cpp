@@ -165,7 +165,7 @@ EventStore::EventStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
   // The text index of a transaction's new events, once, before it commits
   // (schema 012): on whichever connection m_impl holds after a reopen.
   m_group.set_before_commit([this] {
-    if (m_impl->m_search_index) {
+    if (m_impl->m_search_index && !m_index_later) {
       m_impl->m_search_index->catch_up();
     }
   });
@@ -448,8 +448,10 @@ void EventStore::reopen(std::unique_ptr<Impl> impl) {
 }
 
 core::Result<void> EventStore::ensure_file() {
-  if (m_group.is_open()) {
-    return {}; // checked by the group's first write, in this turn of the loop
+  if (m_group.is_open() || m_group.in_write()) {
+    // Checked by the group's first write, in this turn of the loop, or by
+    // the write this one is part of.
+    return {};
   }
   const fs::path path = m_impl->m_path;
   const auto shared = m_impl->m_options.shared_file;
@@ -522,14 +524,22 @@ core::Result<void> EventStore::ensure_file() {
 }
 
 core::Result<core::Event> EventStore::add(core::Event event) {
+  return add_event(std::move(event), /*look_up_uid=*/true);
+}
+
+core::Result<core::Event> EventStore::add_unused_uid(core::Event event) {
+  return add_event(std::move(event), /*look_up_uid=*/false);
+}
+
+core::Result<core::Event> EventStore::add_event(core::Event event, bool look_up_uid) {
   if (auto ok = check_storable(event); !ok) {
     return tl::unexpected(ok.error());
   }
   // A uid made here is new (new_uid: time, counter, random): only one the
   // client chose is looked up first, for a conflict that names the event.
   // The UNIQUE index refuses a clash either way.
-  const bool chosen = !event.uid.empty();
-  if (!chosen) {
+  const bool chosen = !event.uid.empty() && look_up_uid;
+  if (event.uid.empty()) {
     event.uid = new_uid(event.created);
   }
   if (auto file = ensure_file(); !file) {
@@ -643,7 +653,8 @@ core::Result<std::vector<core::Event>> EventStore::find_lone_changes(const std::
       });
 }
 
-core::Result<void> EventStore::write_unsynced(const std::function<core::Result<void>()> &body) {
+core::Result<void> EventStore::write_unsynced(const std::function<core::Result<void>()> &body,
+                                              Nesting nesting, TextIndex index) {
   if (m_group.is_open()) {
     if (auto others = flush_group(); !others) {
       return others;
@@ -662,6 +673,17 @@ core::Result<void> EventStore::write_unsynced(const std::function<core::Result<v
         }
       }
     } restore{db};
+    struct IndexLater {
+      bool &flag;
+      ~IndexLater() { flag = false; }
+    } index_later{m_index_later};
+    m_index_later = index == TextIndex::later;
+    if (nesting == Nesting::flat) {
+      // Its own transaction, without savepoints (group commit is not open:
+      // flushed above).
+      const GroupCommit::Flat flat(m_group);
+      return write_together(body);
+    }
     // Its transaction ends here either way (a failed body leaves the group
     // open and empty): synchronous cannot change inside a transaction.
     auto done = write_together(body);

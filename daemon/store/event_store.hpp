@@ -104,6 +104,11 @@ public:
   // Inserts the event; assigns id (and a uid "<random>@summit" when empty).
   // `conflict` when the uid is already used. Returns the stored event.
   core::Result<core::Event> add(core::Event event);
+  // add() for a caller that found the event's uid unused in the same write
+  // (an import's chunk: find_uid, then this): the uid is not looked up a
+  // second time. The UNIQUE index still refuses a clash (a storage error
+  // then, not `conflict`).
+  core::Result<core::Event> add_unused_uid(core::Event event);
   // `not_found` naming the id when absent.
   core::Result<core::Event> get(std::int64_t id);
   // Replaces every field of the event with this id (tags and reminders too).
@@ -126,7 +131,24 @@ public:
   // crash loses nothing, a power loss may roll it back. For a long write in
   // steps whose caller answers only after sync() (an import's chunks): the
   // write lock is then held for the step's work, not for an fsync too.
-  core::Result<void> write_unsynced(const std::function<core::Result<void>()> &body);
+  //
+  // With `flat`, the writes inside `body` take no savepoint of their own
+  // (GroupCommit::Flat): one failing rolls the whole write back even if
+  // `body` carries on. An import's chunk is all or nothing either way, and
+  // the savepoints cost SQLite (and the text index) work for every event.
+  //
+  // With TextIndex::later, the text index of the events it adds is not
+  // written at its commit but left to a later one (the next write_unsynced
+  // with TextIndex::now, the next group's commit, or summitd's next start,
+  // which indexes every event above the mark): an import indexes every few
+  // thousand events and at its last chunk, instead of writing an FTS5
+  // segment (and merging it later) for each chunk of a few dozen. Until
+  // then a text search does not find those events; everything else does.
+  enum class Nesting { savepoints, flat };
+  enum class TextIndex { now, later };
+  core::Result<void> write_unsynced(const std::function<core::Result<void>()> &body,
+                                    Nesting nesting = Nesting::savepoints,
+                                    TextIndex index = TextIndex::now);
   // Waits until the disk holds every commit so far (an fsync of the WAL).
   core::Result<void> sync();
   // Request keys (schema 005, docs/PROTOCOL.md "Request keys"): the request
@@ -279,6 +301,7 @@ private:
   // ensure_file), telling the hooks.
   void reopen(std::unique_ptr<Impl> impl);
   void install_wal_hook();
+  core::Result<core::Event> add_event(core::Event event, bool look_up_uid);
 
   std::unique_ptr<Impl> m_impl;
   // After m_impl: destroyed first, with the statements it prepared on the
@@ -286,6 +309,7 @@ private:
   GroupCommit m_group;
   ReopenHooks m_hooks;
   std::function<void()> m_checkpoint_request; // set: see checkpoint_elsewhere
+  bool m_index_later = false;                 // write_unsynced(TextIndex::later) under way
   SearchPlan m_last_search_plan = SearchPlan::automatic;
 };
 

@@ -73,6 +73,19 @@ core::Result<void> GroupCommit::flush() {
   return committed;
 }
 
+GroupCommit::Flat::Flat(GroupCommit &group) : m_group(group) {
+  if (m_group.m_open || m_group.m_depth > 0 || m_group.m_flat) {
+    throw std::logic_error("a flat write must begin outside every write, with no group open");
+  }
+  m_group.m_flat = true;
+  m_group.m_flat_failed = false;
+}
+
+GroupCommit::Flat::~Flat() {
+  m_group.m_flat = false;
+  m_group.m_flat_failed = false;
+}
+
 GroupCommit::Scope::Scope(GroupCommit &group) : m_group(group) {
   if (m_group.m_db == nullptr || !m_group.m_savepoints) {
     // attach() failed after a reopen (out of memory): refuse the write.
@@ -81,6 +94,12 @@ GroupCommit::Scope::Scope(GroupCommit &group) : m_group(group) {
   // The depth counts only a scope that began: when BEGIN or SAVEPOINT
   // throws, no destructor runs to take it back.
   SQLite::Database &db = *m_group.m_db;
+  if (m_group.m_depth > 0 && m_group.m_flat) {
+    // Inside a flat write: its transaction is this write's.
+    m_flat = true;
+    ++m_group.m_depth;
+    return;
+  }
   if (m_group.m_depth > 0) {
     // Inside another write (an import, a split): a savepoint in it, so that
     // the outer write commits or rolls back the whole.
@@ -89,7 +108,7 @@ GroupCommit::Scope::Scope(GroupCommit &group) : m_group(group) {
     ++m_group.m_depth;
     return;
   }
-  if (!m_group.m_schedule_commit) {
+  if (!m_group.m_schedule_commit || m_group.m_flat) {
     db.exec("BEGIN IMMEDIATE");
     ++m_group.m_depth;
     return;
@@ -109,6 +128,10 @@ GroupCommit::Scope::~Scope() {
   if (m_done) {
     return;
   }
+  if (m_flat) {
+    m_group.m_flat_failed = true; // the flat transaction rolls back whole
+    return;
+  }
   try {
     if (m_grouped) {
       Use(m_group.m_savepoints->rollback_to)->exec();
@@ -122,6 +145,15 @@ GroupCommit::Scope::~Scope() {
 }
 
 void GroupCommit::Scope::commit() {
+  if (m_flat) {
+    m_done = true;
+    ++m_group.m_writes;
+    return;
+  }
+  if (m_group.m_flat && m_group.m_flat_failed) {
+    // Throws before COMMIT: the destructor rolls the transaction back.
+    throw std::runtime_error("a write inside it failed, so none of it was kept");
+  }
   if (m_grouped) {
     Use(m_group.m_savepoints->release)->exec();
   } else {

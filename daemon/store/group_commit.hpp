@@ -55,10 +55,31 @@ public:
   // for commit().
   core::Result<void> flush();
 
+  // While a Flat is alive (made outside every write, with no group open),
+  // the next write is a transaction of its own (BEGIN IMMEDIATE ... COMMIT,
+  // with the before-commit step) and the writes inside it take no savepoint:
+  // they share its transaction, and when one of them fails the whole
+  // transaction rolls back, also if the code around it ignored the failure
+  // (its commit() then throws). For a bulk write that is all or nothing
+  // anyway (an import's chunk): a savepoint per write costs SQLite a
+  // savepoint of every table and of the text index (FTS5's xSavepoint), and
+  // each RELEASE, for nothing.
+  class Flat {
+  public:
+    explicit Flat(GroupCommit &group);
+    ~Flat();
+    Flat(const Flat &) = delete;
+    Flat &operator=(const Flat &) = delete;
+
+  private:
+    GroupCommit &m_group;
+  };
+
   // One write: its own transaction, or a savepoint in the open group (or in
   // the Scope around it, so that several writes, such as an import, commit
-  // or roll back together). Rolls back on destruction unless commit() was
-  // called. Throws SQLite::Exception when the transaction cannot start.
+  // or roll back together; no savepoint under a Flat). Rolls back on
+  // destruction unless commit() was called. Throws SQLite::Exception when
+  // the transaction cannot start.
   class Scope {
   public:
     explicit Scope(GroupCommit &group);
@@ -70,6 +91,7 @@ public:
   private:
     GroupCommit &m_group;
     bool m_grouped = false;
+    bool m_flat = false; // inside a Flat transaction: no savepoint of its own
     bool m_done = false;
   };
 
@@ -87,7 +109,9 @@ private:
   std::function<void()> m_schedule_commit; // set: group commit is on
   std::function<void()> m_before_commit;
   bool m_open = false;
-  int m_depth = 0; // Scopes alive: nested ones are savepoints
+  int m_depth = 0;            // Scopes alive: nested ones are savepoints
+  bool m_flat = false;        // a Flat is alive
+  bool m_flat_failed = false; // a write inside the Flat transaction failed
   std::uint64_t m_writes = 0;
   std::optional<core::Error> m_failure; // from a flush, for commit()
 };

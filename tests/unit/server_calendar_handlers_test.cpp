@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <functional>
@@ -469,6 +470,115 @@ TEST_F(CalendarHandlersTest,
   EXPECT_EQ((*again)["result"]["added"], 1000 - written);
   EXPECT_EQ((*again)["result"]["unchanged"], written);
   EXPECT_EQ(count(), 1000);
+}
+
+// Issue 17: an import's chunks write the text index every 4,000 events
+// and at the last chunk, not at each chunk. Between chunks the index lags
+// the events by at most that many (plus one chunk); when the import
+// answers, every event is found by a text search and FTS5 finds its index
+// sound.
+TEST_F(CalendarHandlersTest, an_import_writes_the_text_index_every_few_thousand_events) {
+  std::deque<std::function<void()>> loop;
+  server::CalendarHandlerOptions options;
+  options.run_on_loop = [&](std::function<void()> job) { loop.push_back(std::move(job)); };
+  options.chunk_events = 100;
+  std::int64_t most_behind = 0;
+  std::size_t chunks = 0;
+  options.on_chunk = [&](std::size_t) {
+    ++chunks;
+    auto &db = m_store->database();
+    const std::int64_t behind =
+        db.execAndGet("SELECT coalesce(max(id), 0) FROM events").getInt64() -
+        db.execAndGet("SELECT id FROM events_fts_indexed WHERE only = 1").getInt64();
+    most_behind = std::max(most_behind, behind);
+  };
+  make_handlers(std::move(options));
+  auto reply = send("calendar.import", {{"ics", calendar_of(9000)}, {"tz", "UTC"}});
+  while (!loop.empty()) {
+    auto next = std::move(loop.front());
+    loop.pop_front();
+    next();
+  }
+  ASSERT_TRUE(reply->contains("result")) << reply->dump();
+  EXPECT_EQ((*reply)["result"]["added"], 9000);
+  EXPECT_GE(chunks, 90u);
+  EXPECT_GT(most_behind, 100) << "the index was written at every chunk";
+  EXPECT_LE(most_behind, 4000 + 100);
+  auto &db = m_store->database();
+  EXPECT_EQ(db.execAndGet("SELECT id FROM events_fts_indexed WHERE only = 1").getInt64(),
+            db.execAndGet("SELECT max(id) FROM events").getInt64());
+  EXPECT_EQ(
+      db.execAndGet("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'event'").getInt(),
+      9000);
+  db.exec("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')");
+}
+
+// Issue 17: a chunk's events are written without a savepoint each. An
+// event that fails after its row went in (here its tag, at event 700: a
+// trigger stands in for a full disk) takes its whole chunk with it: no
+// event without its tags or reminders is ever kept, the count the error
+// names is what the calendar holds, and importing again completes it.
+TEST_F(CalendarHandlersTest, an_event_failing_half_written_takes_its_whole_chunk_back) {
+  std::deque<std::function<void()>> loop;
+  server::CalendarHandlerOptions options;
+  options.run_on_loop = [&](std::function<void()> job) { loop.push_back(std::move(job)); };
+  options.chunk_events = 100;
+  make_handlers(std::move(options));
+  auto run_loop = [&] {
+    while (!loop.empty()) {
+      auto next = std::move(loop.front());
+      loop.pop_front();
+      next();
+    }
+  };
+  std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//summit tests//EN\r\n";
+  for (int i = 0; i < 1000; ++i) {
+    ics += fmt::format("BEGIN:VEVENT\r\nUID:ev-{}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                       "DTSTART:20250901T100000Z\r\nSUMMARY:Event {}\r\nCATEGORIES:work\r\n"
+                       "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:R\r\nTRIGGER:-PT1H\r\n"
+                       "END:VALARM\r\nEND:VEVENT\r\n",
+                       i, i);
+  }
+  ics += "END:VCALENDAR\r\n";
+  m_store->database().exec("CREATE TRIGGER full_disk BEFORE INSERT ON event_tags "
+                           "WHEN NEW.event_id = (SELECT id FROM events WHERE uid = 'ev-700@test') "
+                           "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  const json params{{"ics", ics}, {"tz", "UTC"}};
+  auto failed = send("calendar.import", params);
+  run_loop();
+  ASSERT_TRUE(failed->contains("error")) << failed->dump();
+  const std::string message = (*failed)["error"]["message"];
+  const auto at = message.find("after writing ");
+  ASSERT_NE(at, std::string::npos) << message;
+  const int written = std::stoi(message.substr(at + std::strlen("after writing ")));
+  EXPECT_GT(written, 0);
+  EXPECT_LE(written, 700) << "the chunks before event 700's";
+  EXPECT_EQ(count(), written);
+  auto &db = m_store->database();
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events WHERE uid = 'ev-700@test'").getInt(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM event_tags").getInt(), written);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM reminders").getInt(), written);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM reminder_instances WHERE event_id NOT IN "
+                          "(SELECT id FROM events)")
+                .getInt(),
+            0);
+
+  // What the chunks wrote is searchable although the index was left to a
+  // later chunk that never came.
+  EXPECT_EQ(db.execAndGet("SELECT id FROM events_fts_indexed WHERE only = 1").getInt64(),
+            db.execAndGet("SELECT max(id) FROM events").getInt64());
+  EXPECT_EQ(
+      db.execAndGet("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'event'").getInt(),
+      written);
+
+  db.exec("DROP TRIGGER full_disk");
+  auto again = send("calendar.import", params);
+  run_loop();
+  ASSERT_TRUE(again->contains("result")) << again->dump();
+  EXPECT_EQ((*again)["result"]["added"], 1000 - written);
+  EXPECT_EQ((*again)["result"]["unchanged"], written);
+  EXPECT_EQ(count(), 1000);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM event_tags").getInt(), 1000);
 }
 
 namespace {

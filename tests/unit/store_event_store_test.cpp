@@ -853,6 +853,68 @@ TEST_F(EventStoreTest, an_unsynced_write_commits_the_group_first_and_leaves_full
   EXPECT_EQ(m_store->database().execAndGet("PRAGMA synchronous").getInt(), 2);
 }
 
+// Issue 17: an import's chunk writes its events without a savepoint each
+// (Nesting::flat). What it commits is the same; and a write inside it that
+// fails takes the whole chunk with it, also when the code around it carries
+// on as if nothing happened (no half-written event is ever committed).
+TEST_F(EventStoreTest, a_flat_unsynced_write_commits_whole_or_not_at_all) {
+  m_store->enable_group_commit([] {});
+  ASSERT_TRUE(m_store->add(timed("client", sys_days{2031_y / September / 1} + 7h)));
+  auto chunk = m_store->write_unsynced(
+      [&]() -> core::Result<void> {
+        EXPECT_EQ(committed_events(m_path), 1) << "the client's write was committed first";
+        for (int day = 2; day <= 4; ++day) {
+          auto added =
+              m_store->add_unused_uid(timed("imported", sys_days{2031_y / September / day} + 7h));
+          if (!added) {
+            return tl::unexpected(added.error());
+          }
+        }
+        return {};
+      },
+      EventStore::Nesting::flat);
+  ASSERT_TRUE(chunk) << chunk.error().message;
+  EXPECT_FALSE(m_store->group_open());
+  EXPECT_EQ(committed_events(m_path), 4);
+  EXPECT_EQ(m_store->database().execAndGet("PRAGMA synchronous").getInt(), 2) << "FULL";
+
+  // The second add fails (its uid is taken); the body ignores that and
+  // reports success: nothing of the chunk is kept, and the caller hears.
+  core::Event clash = timed("clash", sys_days{2031_y / September / 6} + 7h);
+  clash.uid = "kept-once@test";
+  ASSERT_TRUE(m_store->add(clash));
+  ASSERT_TRUE(m_store->commit_group());
+  auto ignored = m_store->write_unsynced(
+      [&]() -> core::Result<void> {
+        EXPECT_TRUE(m_store->add_unused_uid(
+            timed("first of three", sys_days{2031_y / September / 7} + 7h)));
+        EXPECT_FALSE(m_store->add_unused_uid(clash)) << "the UNIQUE index still refuses it";
+        EXPECT_TRUE(m_store->add_unused_uid(
+            timed("third of three", sys_days{2031_y / September / 8} + 7h)));
+        return {};
+      },
+      EventStore::Nesting::flat);
+  ASSERT_FALSE(ignored);
+  EXPECT_NE(ignored.error().message.find("none of it was kept"), std::string::npos)
+      << ignored.error().message;
+  EXPECT_EQ(committed_events(m_path), 5);
+
+  // A body that returns the failure rolls back whole too, and the store
+  // takes client writes in groups again afterwards.
+  auto failed = m_store->write_unsynced(
+      [&]() -> core::Result<void> {
+        EXPECT_TRUE(m_store->add_unused_uid(timed("lost", sys_days{2031_y / September / 9} + 7h)));
+        return core::fail(ErrorCode::storage, "stopped on purpose");
+      },
+      EventStore::Nesting::flat);
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(committed_events(m_path), 5);
+  ASSERT_TRUE(m_store->add(timed("after", sys_days{2031_y / September / 10} + 7h)));
+  EXPECT_TRUE(m_store->group_open());
+  ASSERT_TRUE(m_store->commit_group());
+  EXPECT_EQ(committed_events(m_path), 6);
+}
+
 TEST_F(EventStoreTest, a_database_removed_during_a_group_is_written_back_by_the_next_group) {
   m_store->enable_group_commit([] {});
   ASSERT_TRUE(m_store->add(timed("before", sys_days{2031_y / September / 1} + 7h)));
