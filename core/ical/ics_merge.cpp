@@ -214,14 +214,25 @@ std::string uid_of(icalcomponent *vevent) {
   return uid != nullptr ? uid : "";
 }
 
+int sequence_of(icalcomponent *vevent) {
+  icalproperty *sequence = icalcomponent_get_first_property(vevent, ICAL_SEQUENCE_PROPERTY);
+  return sequence != nullptr ? icalproperty_get_sequence(sequence) : 0;
+}
+
 // The VEVENTs of `uid` only: one of another UID (a server may put two in a
 // resource) is not the edited event's and stays as it is.
 std::map<std::string, icalcomponent *> vevents_by_key(icalcomponent *calendar,
                                                       const std::string &uid) {
   std::map<std::string, icalcomponent *> out;
   for (icalcomponent *vevent : children_of(calendar, ICAL_VEVENT_COMPONENT)) {
-    if (uid_of(vevent) == uid) {
-      out.emplace(key_of(vevent, calendar), vevent);
+    if (uid_of(vevent) != uid) {
+      continue;
+    }
+    // The same occurrence twice: the one summit read (ics_import's
+    // fold_override), the higher SEQUENCE, else the first.
+    auto [at, added] = out.emplace(key_of(vevent, calendar), vevent);
+    if (!added && sequence_of(vevent) > sequence_of(at->second)) {
+      at->second = vevent;
     }
   }
   return out;

@@ -201,6 +201,29 @@ TEST(IcsMerge, a_nul_byte_is_not_cut_at) {
   EXPECT_NE(merged.notes[0].find("NUL"), std::string::npos);
 }
 
+TEST(IcsMerge, of_one_occurrence_twice_the_one_summit_read_gets_the_edit) {
+  // summit's import keeps the higher SEQUENCE (else the first); the merge
+  // must edit that one, or the next sync reads back the untouched one.
+  const auto change = [](const std::string &title, const std::string &extra) {
+    return "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20301011T090000Z\r\n"
+           "DTSTART:20301011T100000Z\r\nSUMMARY:" +
+           title + "\r\n" + extra + "END:VEVENT\r\n";
+  };
+  const std::string series =
+      "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20301010T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+      "SUMMARY:S\r\nEND:VEVENT\r\n";
+  const std::string text = calendar(series + change("old", "SEQUENCE:1\r\nX-OLD:1\r\n") +
+                                    change("new", "SEQUENCE:5\r\nX-NEW:1\r\n"));
+  const auto merged = merge_resource(text, calendar(series + change("new", "")),
+                                     calendar(series + change("new (edited)", "")));
+  ASSERT_TRUE(merged.merged);
+  const auto edited = merged.ics.find("SUMMARY:new (edited)");
+  ASSERT_NE(edited, std::string::npos) << merged.ics;
+  EXPECT_GT(merged.ics.rfind("BEGIN:VEVENT", edited), merged.ics.find("X-OLD:1")) << merged.ics;
+  EXPECT_NE(merged.ics.find("SUMMARY:old"), std::string::npos);
+  EXPECT_NE(merged.ics.find("X-NEW:1"), std::string::npos);
+}
+
 TEST(IcsMerge, many_replaced_lines_go_in_one_pass_and_the_rest_stays_in_order) {
   // 20,000 CATEGORIES after 20,000 X- properties, and lines libical cannot
   // read: removing the replaced ones one by one was quadratic (libical
