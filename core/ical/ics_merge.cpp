@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 #include <libical/ical.h>
 
+#include <strings.h>
+
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <set>
@@ -80,6 +83,51 @@ std::vector<icalcomponent *> children_of(icalcomponent *component, icalcomponent
   for (icalcomponent *c = icalcomponent_get_first_component(component, kind); c != nullptr;
        c = icalcomponent_get_next_component(component, kind)) {
     out.push_back(c);
+  }
+  return out;
+}
+
+// libical's icalcomponent_remove_property walks the whole property list
+// for each property removed, so removing many one by one is quadratic (a
+// kept text with 30,000 lines libical could not read took 30 s of CPU to
+// clean). A VEVENT that loses properties is made anew instead, in one pass:
+// the properties `drop` does not pick are copied, its components moved.
+template <typename Drop> icalcomponent *rebuilt_without(icalcomponent *vevent, Drop drop) {
+  icalcomponent *fresh = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+  for (icalproperty *p = icalcomponent_get_first_property(vevent, ICAL_ANY_PROPERTY); p != nullptr;
+       p = icalcomponent_get_next_property(vevent, ICAL_ANY_PROPERTY)) {
+    if (!drop(p)) {
+      icalcomponent_add_property(fresh, icalproperty_new_clone(p));
+    }
+  }
+  // Removing the first child stops at it: linear.
+  while (icalcomponent *child = icalcomponent_get_first_component(vevent, ICAL_ANY_COMPONENT)) {
+    icalcomponent_remove_component(vevent, child);
+    icalcomponent_add_component(fresh, child);
+  }
+  return fresh;
+}
+
+// The rendered text without libical's X-LIC-ERROR lines (what it could not
+// read, never sent back) and their folded continuations; dropped here in
+// one pass rather than property by property (above).
+std::string without_error_lines(const std::string &text) {
+  std::string out;
+  out.reserve(text.size());
+  bool dropping = false;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string_view line(text.data() + at, end - at);
+    const bool continuation = line.front() == ' ' || line.front() == '\t';
+    if (!continuation) {
+      dropping = line.size() >= 11 && strncasecmp(line.data(), "X-LIC-ERROR", 11) == 0 &&
+                 (line.size() == 11 || line[11] == ':' || line[11] == ';');
+    }
+    if (!dropping) {
+      out.append(line);
+    }
+    at = end;
   }
   return out;
 }
@@ -161,12 +209,61 @@ std::string key_of(icalcomponent *vevent, icalcomponent *calendar) {
                      t.second);
 }
 
-std::map<std::string, icalcomponent *> vevents_by_key(icalcomponent *calendar) {
+std::string uid_of(icalcomponent *vevent) {
+  const char *uid = icalcomponent_get_uid(vevent);
+  return uid != nullptr ? uid : "";
+}
+
+int sequence_of(icalcomponent *vevent) {
+  icalproperty *sequence = icalcomponent_get_first_property(vevent, ICAL_SEQUENCE_PROPERTY);
+  return sequence != nullptr ? icalproperty_get_sequence(sequence) : 0;
+}
+
+// The VEVENTs of `uid` only: one of another UID (a server may put two in a
+// resource) is not the edited event's and stays as it is.
+std::map<std::string, icalcomponent *> vevents_by_key(icalcomponent *calendar,
+                                                      const std::string &uid) {
   std::map<std::string, icalcomponent *> out;
   for (icalcomponent *vevent : children_of(calendar, ICAL_VEVENT_COMPONENT)) {
-    out.emplace(key_of(vevent, calendar), vevent);
+    if (uid_of(vevent) != uid) {
+      continue;
+    }
+    // The same occurrence twice: the one summit read (ics_import's
+    // fold_override), the higher SEQUENCE, else the first.
+    auto [at, added] = out.emplace(key_of(vevent, calendar), vevent);
+    if (!added && sequence_of(vevent) > sequence_of(at->second)) {
+      at->second = vevent;
+    }
   }
   return out;
+}
+
+// A kept text is one summit's import read (no NUL, components a few deep),
+// but the merge reads it again with libical whole and walks it recursively:
+// a text it could not have read is not merged.
+constexpr int k_max_depth = 8;
+
+std::string unreadable(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) {
+    return "it holds a NUL byte";
+  }
+  int depth = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.size() >= 6 && strncasecmp(line.data(), "BEGIN:", 6) == 0) {
+      if (++depth > k_max_depth) {
+        return fmt::format("its components nest more than {} deep", k_max_depth);
+      }
+    } else if (line.size() >= 4 && strncasecmp(line.data(), "END:", 4) == 0 && depth > 0) {
+      --depth;
+    }
+  }
+  return {};
 }
 
 ComponentPtr parse(std::string_view text) {
@@ -177,42 +274,18 @@ ComponentPtr parse(std::string_view text) {
   return parsed;
 }
 
-// libical marks what it could not read with X-LIC-ERROR: never sent back.
-void drop_parse_errors(icalcomponent *component) {
-  for (icalproperty *p : properties_of(component)) {
-    if (icalproperty_isa(p) == ICAL_XLICERROR_PROPERTY) {
-      icalcomponent_remove_property(component, p);
-      icalproperty_free(p);
-    }
-  }
-  for (icalcomponent *child : children_of(component, ICAL_ANY_COMPONENT)) {
-    drop_parse_errors(child);
-  }
-}
-
-void replace_property(icalcomponent *target, icalcomponent *from, icalproperty_kind kind) {
-  icalproperty *source = icalcomponent_get_first_property(from, kind);
-  for (icalproperty *p : properties_of(target)) {
-    if (icalproperty_isa(p) == kind) {
-      icalcomponent_remove_property(target, p);
-      icalproperty_free(p);
-    }
-  }
-  if (source != nullptr) {
-    icalcomponent_add_property(target, icalproperty_new_clone(source));
-  }
-}
-
 struct ComponentMerge {
   bool changed = false;
-  bool scheduling = false; // times, rule or status: SEQUENCE goes up
-  bool zones = false;      // local's time zones may be needed
+  bool scheduling = false;              // times, rule or status: SEQUENCE goes up
+  bool zones = false;                   // local's time zones may be needed
+  icalcomponent *replacement = nullptr; // the VEVENT anew, in place of `server`
 };
 
 // `server` takes what the user changed between `base` (nullptr: all of
 // it) and `local`.
 ComponentMerge merge_vevent(icalcomponent *server, icalcomponent *base, icalcomponent *local) {
   ComponentMerge out;
+  std::set<Group> replaced;
   for (const Group group : k_groups) {
     if (base != nullptr && fingerprint(base, group) == fingerprint(local, group)) {
       continue;
@@ -220,17 +293,7 @@ ComponentMerge merge_vevent(icalcomponent *server, icalcomponent *base, icalcomp
     if (base == nullptr && fingerprint(server, group) == fingerprint(local, group)) {
       continue;
     }
-    for (icalproperty *p : properties_of(server)) {
-      if (group_of(p) == group) {
-        icalcomponent_remove_property(server, p);
-        icalproperty_free(p);
-      }
-    }
-    for (icalproperty *p : properties_of(local)) {
-      if (group_of(p) == group) {
-        icalcomponent_add_property(server, icalproperty_new_clone(p));
-      }
-    }
+    replaced.insert(group);
     out.changed = true;
     if (group == Group::time || group == Group::recurrence || group == Group::status) {
       out.scheduling = true;
@@ -260,27 +323,40 @@ ComponentMerge merge_vevent(icalcomponent *server, icalcomponent *base, icalcomp
     }
     out.changed = true;
   }
-  if (out.changed) {
-    replace_property(server, local, ICAL_DTSTAMP_PROPERTY);
-    if (icalcomponent_get_first_property(server, ICAL_LASTMODIFIED_PROPERTY) != nullptr) {
-      if (icalproperty *stamp = icalcomponent_get_first_property(local, ICAL_DTSTAMP_PROPERTY)) {
-        for (icalproperty *p : properties_of(server)) {
-          if (icalproperty_isa(p) == ICAL_LASTMODIFIED_PROPERTY) {
-            icalcomponent_remove_property(server, p);
-            icalproperty_free(p);
-          }
-        }
-        icalcomponent_add_property(server,
-                                   icalproperty_new_lastmodified(icalproperty_get_dtstamp(stamp)));
-      }
+  if (!out.changed) {
+    return out;
+  }
+  // The changed fields are summit's, DTSTAMP (and LAST-MODIFIED when
+  // present) the push's: the server's go, in one pass (rebuilt_without).
+  icalproperty *stamp = icalcomponent_get_first_property(local, ICAL_DTSTAMP_PROPERTY);
+  const bool modified =
+      stamp != nullptr && icalcomponent_get_first_property(server, ICAL_LASTMODIFIED_PROPERTY);
+  icalcomponent *fresh = rebuilt_without(server, [&](icalproperty *p) {
+    const icalproperty_kind kind = icalproperty_isa(p);
+    return replaced.count(group_of(p)) != 0 || kind == ICAL_DTSTAMP_PROPERTY ||
+           (modified && kind == ICAL_LASTMODIFIED_PROPERTY);
+  });
+  for (icalproperty *p : properties_of(local)) {
+    if (replaced.count(group_of(p)) != 0) {
+      icalcomponent_add_property(fresh, icalproperty_new_clone(p));
     }
-    if (out.scheduling) {
-      if (icalproperty *sequence =
-              icalcomponent_get_first_property(server, ICAL_SEQUENCE_PROPERTY)) {
-        icalproperty_set_sequence(sequence, icalproperty_get_sequence(sequence) + 1);
+  }
+  if (stamp != nullptr) {
+    icalcomponent_add_property(fresh, icalproperty_new_clone(stamp));
+    if (modified) {
+      icalcomponent_add_property(fresh,
+                                 icalproperty_new_lastmodified(icalproperty_get_dtstamp(stamp)));
+    }
+  }
+  if (out.scheduling) {
+    if (icalproperty *sequence = icalcomponent_get_first_property(fresh, ICAL_SEQUENCE_PROPERTY)) {
+      // A server's SEQUENCE:2147483647 stays so (never wraps negative).
+      if (const int value = icalproperty_get_sequence(sequence); value < INT_MAX) {
+        icalproperty_set_sequence(sequence, std::max(value, -1) + 1);
       }
     }
   }
+  out.replacement = fresh;
   return out;
 }
 
@@ -301,6 +377,12 @@ MergedResource unmerged(std::string_view local, std::string note) {
 
 MergedResource merge_resource(std::string_view server_text, std::string_view base_text,
                               std::string_view local_text) {
+  if (auto why = unreadable(server_text); !why.empty()) {
+    return unmerged(local_text, fmt::format("the server's last copy could not be read ({}): "
+                                            "pushed summit's own rendering, without what summit "
+                                            "does not model",
+                                            why));
+  }
   ComponentPtr server = parse(server_text);
   ComponentPtr base = parse(base_text);
   ComponentPtr local = parse(local_text);
@@ -311,15 +393,19 @@ MergedResource merge_resource(std::string_view server_text, std::string_view bas
     return unmerged(local_text, "the server's last copy could not be read: pushed summit's "
                                 "own rendering, without what summit does not model");
   }
-  drop_parse_errors(server.get());
-  auto server_events = vevents_by_key(server.get());
-  const auto base_events = vevents_by_key(base.get());
-  const auto local_events = vevents_by_key(local.get());
+  icalcomponent *first_local =
+      icalcomponent_get_first_component(local.get(), ICAL_VEVENT_COMPONENT);
+  const std::string uid = first_local != nullptr ? uid_of(first_local) : "";
+  auto server_events = vevents_by_key(server.get(), uid);
+  const auto base_events = vevents_by_key(base.get(), uid);
+  const auto local_events = vevents_by_key(local.get(), uid);
   if (server_events.empty()) {
     return unmerged(local_text, "the server's last copy holds no event: pushed summit's own "
                                 "rendering");
   }
   bool zones = false;
+  std::map<icalcomponent *, icalcomponent *> replacements; // the server's VEVENT -> anew
+  std::set<icalcomponent *> removed;
   for (const auto &[key, local_event] : local_events) {
     auto found = server_events.find(key);
     if (found == server_events.end()) {
@@ -332,12 +418,36 @@ MergedResource merge_resource(std::string_view server_text, std::string_view bas
     const ComponentMerge merged = merge_vevent(
         found->second, in_base == base_events.end() ? nullptr : in_base->second, local_event);
     zones = zones || merged.zones;
+    if (merged.replacement != nullptr) {
+      replacements.emplace(found->second, merged.replacement);
+    }
   }
   for (const auto &[key, server_event] : server_events) {
     if (local_events.count(key) == 0 && base_events.count(key) != 0) {
-      // Summit had it and the user removed it here.
-      icalcomponent_remove_component(server.get(), server_event);
-      icalcomponent_free(server_event);
+      removed.insert(server_event); // summit had it and the user removed it here
+    }
+  }
+  if (!replacements.empty() || !removed.empty()) {
+    // In one pass, in place (taking each first component is linear).
+    std::vector<icalcomponent *> children;
+    while (icalcomponent *child =
+               icalcomponent_get_first_component(server.get(), ICAL_ANY_COMPONENT)) {
+      icalcomponent_remove_component(server.get(), child);
+      children.push_back(child);
+    }
+    for (icalcomponent *child : children) {
+      icalcomponent *kept = child;
+      if (removed.count(child) != 0) {
+        kept = nullptr;
+      } else if (auto fresh = replacements.find(child); fresh != replacements.end()) {
+        kept = fresh->second;
+      }
+      if (kept != child) {
+        icalcomponent_free(child);
+      }
+      if (kept != nullptr) {
+        icalcomponent_add_component(server.get(), kept);
+      }
     }
   }
   if (zones) {
@@ -352,7 +462,7 @@ MergedResource merge_resource(std::string_view server_text, std::string_view bas
     }
   }
   MergedResource out;
-  out.ics = take_string(icalcomponent_as_ical_string_r(server.get()));
+  out.ics = without_error_lines(take_string(icalcomponent_as_ical_string_r(server.get())));
   out.merged = true;
   return out;
 }

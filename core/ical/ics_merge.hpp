@@ -33,8 +33,12 @@ struct MergedResource {
 // after them. A changed occurrence made here is added; one removed here
 // (known in `base`) is removed. DTSTAMP (and LAST-MODIFIED when present)
 // become `local`'s; SEQUENCE, when present, goes up by one when the times,
-// the rule or the status changed. When `server` or `base` cannot be read,
-// `local` is returned with a note.
+// the rule or the status changed. Only the VEVENTs of `local`'s UID are
+// touched: another UID in the resource (a careless server) stays as it is.
+// When `server` or `base` cannot be read — a NUL byte, components nested
+// more than 8 deep, no VEVENT of that UID — `local` is returned with a
+// note. `server` is untrusted: the cost is linear in its size (no
+// property is removed one by one; libical's removal walks the list).
 MergedResource merge_resource(std::string_view server, std::string_view base,
                               std::string_view local);
 

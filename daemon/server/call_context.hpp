@@ -25,10 +25,12 @@ public:
   virtual ~Connection() = default;
 
   // Queues a notification line ('\n'-terminated) behind any replies. At
-  // most `bound` notifications wait (the one being written does not count);
-  // past that the oldest waiting one is dropped to make room. Never blocks.
-  // Returns how many were dropped; a closed connection drops
-  // nothing and queues nothing.
+  // most `bound` notifications queued with a bound wait (the one being
+  // written does not count); past that the oldest of those is dropped to
+  // make room. One queued with k_unbounded (a subscriber's) is never
+  // dropped, nor counted against another's bound. Never blocks. Returns how
+  // many were dropped; a closed connection drops nothing and queues nothing.
+  static constexpr std::size_t k_unbounded = static_cast<std::size_t>(-1);
   virtual std::size_t notify(std::string line, std::size_t bound) = 0;
   // Told when the dispatcher holds back a reply to this connection until a
   // group commit: the connection stays open (even if the client has closed

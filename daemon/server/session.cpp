@@ -301,14 +301,25 @@ std::size_t Session::notify(std::string line, std::size_t bound) {
   if (closed()) {
     return 0;
   }
+  // Only notifications queued with a bound give way, to one of their kind
+  // (calendar.progress): a subscriber's reminder waiting behind them is
+  // never dropped for their sake.
+  const bool bounded = bound != k_unbounded;
   std::size_t dropped = 0;
-  while (!m_notifications.empty() && m_notifications.size() >= std::max<std::size_t>(bound, 1)) {
-    m_notification_bytes -= m_notifications.front().size();
-    m_notifications.pop_front();
+  while (bounded && m_bounded_waiting > 0 && m_bounded_waiting >= std::max<std::size_t>(bound, 1)) {
+    const auto oldest =
+        std::find(m_notification_bounded.begin(), m_notification_bounded.end(), true);
+    const auto at = oldest - m_notification_bounded.begin();
+    m_notification_bytes -= m_notifications[at].size();
+    m_notifications.erase(m_notifications.begin() + at);
+    m_notification_bounded.erase(oldest);
+    --m_bounded_waiting;
     ++dropped;
   }
   m_notification_bytes += line.size();
   m_notifications.push_back(std::move(line));
+  m_notification_bounded.push_back(bounded);
+  m_bounded_waiting += bounded ? 1 : 0;
   if (!m_writing) {
     write_next();
   }
@@ -346,6 +357,8 @@ void Session::write_next() {
   }
   m_queue.clear();
   m_notifications.clear();
+  m_notification_bounded.clear();
+  m_bounded_waiting = 0;
   m_in_flight_notification_bytes = notification_bytes;
   // Replies were counted when queued; notifications count from now on.
   m_queued_bytes += notification_bytes;

@@ -92,6 +92,8 @@ private:
   bool m_input_ended = false;              // the client shut down its sending side
   std::deque<std::string> m_queue;         // replies waiting to be written
   std::deque<std::string> m_notifications; // notifications waiting (bounded)
+  std::deque<bool> m_notification_bounded; // each: queued with a bound (may give way)
+  std::size_t m_bounded_waiting = 0;       // how many of them
   std::string m_in_flight;                 // the lines the current write sends, end to end
   std::size_t m_queued_bytes = 0;
   std::size_t m_notification_bytes = 0; // queued or in flight
