@@ -26,7 +26,7 @@ namespace {
 class FeedNudge final : public scheduler::Channel {
 public:
   FeedNudge(std::function<void(std::int64_t)> on_fired,
-            std::function<void(std::int64_t)> on_prepared,
+            std::function<void(std::int64_t, std::int64_t)> on_prepared,
             std::function<void(std::int64_t)> on_withdrawn)
       : m_on_fired(std::move(on_fired)), m_on_prepared(std::move(on_prepared)),
         m_on_withdrawn(std::move(on_withdrawn)) {}
@@ -44,13 +44,16 @@ public:
   // Taken ahead of their second: the feed reads them and formats their
   // lines now, and sends them when flush() tells it they are released.
   void prepare(const std::vector<scheduler::Firing> &firings) override {
-    std::int64_t last = 0;
+    if (firings.empty() || !m_on_prepared) {
+      return;
+    }
+    std::int64_t first = firings.front().firing_id;
+    std::int64_t last = first;
     for (const auto &firing : firings) {
+      first = std::min(first, firing.firing_id);
       last = std::max(last, firing.firing_id);
     }
-    if (last > 0 && m_on_prepared) {
-      m_on_prepared(last);
-    }
+    m_on_prepared(first, last);
   }
   void withdraw(std::int64_t first_firing_id) override {
     if (m_on_withdrawn) {
@@ -60,7 +63,7 @@ public:
 
 private:
   std::function<void(std::int64_t)> m_on_fired;
-  std::function<void(std::int64_t)> m_on_prepared;
+  std::function<void(std::int64_t, std::int64_t)> m_on_prepared;
   std::function<void(std::int64_t)> m_on_withdrawn;
   std::int64_t m_last = 0;
   std::int64_t m_told = 0;

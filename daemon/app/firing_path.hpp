@@ -43,7 +43,7 @@ struct FiringPathOptions {
   // Called on the firing thread when firings up to this id were recorded
   // ahead of their second (take_ahead), and when those from this id on were
   // withdrawn before it; must only post (the feed prepares their lines).
-  std::function<void(std::int64_t)> on_prepared;
+  std::function<void(std::int64_t first, std::int64_t last)> on_prepared;
   std::function<void(std::int64_t)> on_withdrawn;
   // How long before a second its reminders are taken (recorded, their lines
   // formatted) to be handed out at the second: SchedulerOptions::take_ahead.

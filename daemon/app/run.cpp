@@ -436,10 +436,10 @@ private:
         refresh_status_soon();
       });
     };
-    options.on_prepared = [this](std::int64_t last) {
-      boost::asio::post(m_io, [this, last] {
+    options.on_prepared = [this](std::int64_t first, std::int64_t last) {
+      boost::asio::post(m_io, [this, first, last] {
         if (m_feed) {
-          m_feed->prepare(last);
+          m_feed->prepare(first, last);
         }
       });
     };

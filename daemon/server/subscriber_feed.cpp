@@ -153,7 +153,8 @@ void SubscriberFeed::advance(std::int64_t last_id) {
   caught_up_if_so();
 }
 
-void SubscriberFeed::prepare(std::int64_t recorded_to) {
+void SubscriberFeed::prepare(std::int64_t first_id, std::int64_t recorded_to) {
+  m_hold_from = m_hold_from > m_latest ? std::min(m_hold_from, first_id) : first_id;
   m_prepared = std::max({m_prepared, recorded_to, m_latest});
   m_prepare_from = std::max(m_prepare_from, m_latest);
   forget_closed();
@@ -186,12 +187,13 @@ void SubscriberFeed::prepare_step() {
     live_line(firing);
   }
   m_prepare_from = page->scanned_to;
-  prepare(m_prepared); // the next page, after whatever else the loop has waiting
+  prepare(m_hold_from, m_prepared); // the next page, after what else the loop has waiting
 }
 
 void SubscriberFeed::withdraw(std::int64_t first_id) {
   m_live_lines.erase(m_live_lines.lower_bound(first_id), m_live_lines.end());
   std::erase_if(m_pages, [&](const auto &entry) { return entry.second->scanned_to >= first_id; });
+  m_hold_from = first_id; // still held: taken again, then released by advance()
   m_prepared = std::max(m_latest, std::min(m_prepared, first_id - 1));
   m_prepare_from = std::min(m_prepare_from, m_prepared);
 }
@@ -305,9 +307,15 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
   std::string lines;
   const auto backlog = connection->notification_backlog();
   bool full = false;
+  // Recorded ahead of its second: not sent before that second (by its
+  // fired_at; this also covers the moment between the take's commit and
+  // prepare() reaching here), nor, once the held batch is known, before
+  // advance() releases it (it may still be withdrawn at its second).
+  std::int64_t limit = send_limit();
   for (const auto &firing : page->fired) {
-    if (firing.firing_id > m_latest) {
-      break; // recorded ahead of its second, which has not come: not yet
+    if (firing.firing_id > limit || firing.fired_at > now) {
+      limit = std::min(limit, firing.firing_id - 1);
+      break;
     }
     std::string shown_line;
     const std::string *line = nullptr;
@@ -341,7 +349,7 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
   }
   // Missed firings after the last one sent are passed over too (up to what
   // is released).
-  subscriber->cursor = std::max(subscriber->cursor, std::min(page->scanned_to, m_latest));
+  subscriber->cursor = std::max(subscriber->cursor, std::min(page->scanned_to, limit));
   if (subscriber->cursor < m_latest) {
     pump_soon(subscriber); // more to send (advance() pumps again for newer)
   }

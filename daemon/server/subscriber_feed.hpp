@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -81,7 +82,7 @@ public:
   // be released by advance() at it: reads them and formats their lines now,
   // a page per turn of the loop, so that at the second only the writes are
   // left. Sends nothing.
-  void prepare(std::int64_t recorded_to);
+  void prepare(std::int64_t first_id, std::int64_t recorded_to);
   // The firings from `first_id` on were withdrawn before their second (their
   // ids will be used again): forgets what was read and formatted of them.
   void withdraw(std::int64_t first_id);
@@ -130,7 +131,14 @@ private:
   static constexpr std::size_t k_live_lines_kept = 2048;
   // One page of prepare(): reads and formats, then posts itself again.
   void prepare_step();
-  std::int64_t m_prepared = 0;     // the highest firing id known recorded
+  std::int64_t m_prepared = 0; // the highest firing id known recorded
+  // The first firing of the batch held for its second (0: none): nothing
+  // from it on is sent until advance() passes it. Firings recorded and not
+  // yet advanced below it (a burst's) are sent as they are read.
+  std::int64_t m_hold_from = 0;
+  std::int64_t send_limit() const {
+    return m_hold_from > m_latest ? m_hold_from - 1 : std::numeric_limits<std::int64_t>::max();
+  }
   std::int64_t m_prepare_from = 0; // prepare_step's cursor
   bool m_prepare_posted = false;
   // The page of the log after `after`: read once for every subscriber at

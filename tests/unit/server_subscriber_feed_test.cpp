@@ -585,7 +585,7 @@ TEST_F(SubscriberFeedTest, firings_recorded_ahead_are_prepared_but_sent_only_whe
     m_log.record_ahead(id, second);
   }
   const auto reads_before = m_log.reads();
-  boost::asio::post(m_io, [this] { m_feed->prepare(41); });
+  boost::asio::post(m_io, [this] { m_feed->prepare(2, 41); });
   // Two pages (32 + 8) read ahead, one per turn of the loop.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   while (m_log.reads() < reads_before + 2 && std::chrono::steady_clock::now() < deadline) {
