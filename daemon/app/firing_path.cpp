@@ -25,8 +25,11 @@ namespace {
 // the log goes. No queue here, nothing waits on a client.
 class FeedNudge final : public scheduler::Channel {
 public:
-  explicit FeedNudge(std::function<void(std::int64_t)> on_fired)
-      : m_on_fired(std::move(on_fired)) {}
+  FeedNudge(std::function<void(std::int64_t)> on_fired,
+            std::function<void(std::int64_t, std::int64_t)> on_prepared,
+            std::function<void(std::int64_t)> on_withdrawn)
+      : m_on_fired(std::move(on_fired)), m_on_prepared(std::move(on_prepared)),
+        m_on_withdrawn(std::move(on_withdrawn)) {}
   std::string_view name() const override { return "subscribers"; }
   void deliver(const scheduler::Firing &firing, std::function<void()> on_delivered) override {
     m_last = std::max(m_last, firing.firing_id);
@@ -38,9 +41,30 @@ public:
       m_on_fired(m_last);
     }
   }
+  // Taken ahead of their second: the feed reads them and formats their
+  // lines now, and sends them when flush() tells it they are released.
+  void prepare(const std::vector<scheduler::Firing> &firings) override {
+    if (firings.empty() || !m_on_prepared) {
+      return;
+    }
+    std::int64_t first = firings.front().firing_id;
+    std::int64_t last = first;
+    for (const auto &firing : firings) {
+      first = std::min(first, firing.firing_id);
+      last = std::max(last, firing.firing_id);
+    }
+    m_on_prepared(first, last);
+  }
+  void withdraw(std::int64_t first_firing_id) override {
+    if (m_on_withdrawn) {
+      m_on_withdrawn(first_firing_id);
+    }
+  }
 
 private:
   std::function<void(std::int64_t)> m_on_fired;
+  std::function<void(std::int64_t, std::int64_t)> m_on_prepared;
+  std::function<void(std::int64_t)> m_on_withdrawn;
   std::int64_t m_last = 0;
   std::int64_t m_told = 0;
 };
@@ -73,6 +97,8 @@ FiringPath::FiringPath(FiringPathOptions options) : m_options(std::move(options)
   m_reminders = std::move(*reminders);
 
   auto scheduler_options = m_options.scheduler;
+  scheduler_options.take_ahead = m_options.take_ahead;
+  scheduler_options.fine_clock = [] { return std::chrono::system_clock::now(); };
   scheduler_options.on_armed = [this](std::optional<core::SysSeconds> when) {
     m_next_wake.store(when ? when->time_since_epoch().count() : -1);
     if (m_options.on_next_wake) {
@@ -82,12 +108,16 @@ FiringPath::FiringPath(FiringPathOptions options) : m_options(std::move(options)
   m_scheduler = std::make_unique<scheduler::Scheduler>(
       m_io.get_executor(), *m_reminders, [] { return core::system_now(); },
       std::make_unique<scheduler::WallTimer>(m_io.get_executor()), scheduler_options);
-  // Channels: "log" always, "subscribers" always, "exec" only when
+  // Channels: "subscribers" always, "log" always, "exec" only when
   // [[notify.exec]] commands are configured (no outbox rows for a channel
   // that does nothing). A delivery left owed for "exec" by a crash and found
   // after the commands were removed is dropped with a warning.
+  // The subscribers' nudge first: channels get a batch one after another,
+  // and the feed does its part on the request side's thread, in parallel
+  // with the log's here.
+  m_scheduler->add_channel(std::make_shared<FeedNudge>(m_options.on_fired, m_options.on_prepared,
+                                                       m_options.on_withdrawn));
   m_scheduler->add_channel(std::make_shared<notify::LogChannel>());
-  m_scheduler->add_channel(std::make_shared<FeedNudge>(m_options.on_fired));
   if (!m_options.exec_commands.empty()) {
     notify::ExecOptions exec_options;
     // A batch's processes start once its reminders are with the

@@ -40,6 +40,14 @@ struct FiringPathOptions {
   // Called on the firing thread after firings up to this id were recorded
   // and handed to the channels; must only post (to the request side).
   std::function<void(std::int64_t)> on_fired;
+  // Called on the firing thread when firings up to this id were recorded
+  // ahead of their second (take_ahead), and when those from this id on were
+  // withdrawn before it; must only post (the feed prepares their lines).
+  std::function<void(std::int64_t first, std::int64_t last)> on_prepared;
+  std::function<void(std::int64_t)> on_withdrawn;
+  // How long before a second its reminders are taken (recorded, their lines
+  // formatted) to be handed out at the second: SchedulerOptions::take_ahead.
+  std::chrono::milliseconds take_ahead{250};
   // Called on the firing thread whenever the next wake-up changes.
   std::function<void()> on_next_wake;
 };

@@ -112,7 +112,9 @@ public:
     }
     return Page{std::move(page->fired), page->first_scanned, page->scanned_to, page->scanned};
   }
-  core::Result<std::int64_t> last_id() override { return m_reminders.last_firing_id(); }
+  core::Result<std::int64_t> last_id(core::SysSeconds now) override {
+    return m_reminders.last_released_firing_id(now);
+  }
 
 private:
   store::ReminderStore &m_reminders;
@@ -437,6 +439,20 @@ private:
           m_store->announced();
         }
         refresh_status_soon();
+      });
+    };
+    options.on_prepared = [this](std::int64_t first, std::int64_t last) {
+      boost::asio::post(m_io, [this, first, last] {
+        if (m_feed) {
+          m_feed->prepare(first, last);
+        }
+      });
+    };
+    options.on_withdrawn = [this](std::int64_t first) {
+      boost::asio::post(m_io, [this, first] {
+        if (m_feed) {
+          m_feed->withdraw(first);
+        }
       });
     };
     options.on_next_wake = [this] { boost::asio::post(m_io, [this] { refresh_status_soon(); }); };

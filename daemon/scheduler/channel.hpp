@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string_view>
+#include <vector>
 
 namespace summit::scheduler {
 
@@ -36,6 +37,19 @@ public:
   // firing's `on_delivered` when that is done. Never blocks either. The
   // default does nothing.
   virtual void flush() {}
+
+  // Firings taken shortly before their second (SchedulerOptions::take_ahead)
+  // and recorded, to be handed to deliver() at their fired_at, not before.
+  // A channel may do now what it can of the work (the subscribers' feed
+  // formats their lines) but must not let the user see any of them yet.
+  // Never blocks. The default does nothing.
+  virtual void prepare(const std::vector<Firing> &firings) { (void)firings; }
+
+  // The firings prepared with ids from `first_firing_id` on were withdrawn
+  // before their second (an edit was committed meanwhile, or the clock was
+  // set back): forget what was prepared of them; their ids will be used
+  // again. The default does nothing.
+  virtual void withdraw(std::int64_t first_firing_id) { (void)first_firing_id; }
 };
 
 } // namespace summit::scheduler

@@ -75,6 +75,30 @@ public:
   // fired. Called once at start-up.
   virtual core::Result<std::vector<Undelivered>> undelivered() = 0;
 
+  // Undoes take_due for firings taken early and not yet handed to any
+  // channel (`held`: the newest firings of the outbox, as take_due returned
+  // them, each due at or after its fired_at - the second it was taken
+  // for). In ONE transaction: the firings and the deliveries owed for them
+  // go, each instance is pending again unless it has been acknowledged
+  // meanwhile, and each event is planned again as an edit plans it, from
+  // just before the firing's due (so an instance an edit has moved or
+  // removed meanwhile is not taken again, and the next occurrence a
+  // recurring event's take planned goes). The next take numbers its
+  // firings from the highest id left, so it reuses theirs (the log keeps no
+  // holes); whoever prepared something from them is told first
+  // (Channel::withdraw). Fails, changing nothing, when a firing newer than
+  // `held` exists.
+  virtual core::Result<void> withdraw(const std::vector<Firing> &held) {
+    (void)held;
+    return core::fail(core::ErrorCode::storage, "this queue cannot withdraw firings");
+  }
+
+  // A number that changes whenever a write by anyone but this queue (the
+  // request side's connection) has been committed since it was last read:
+  // SQLite's data_version. The scheduler compares it before releasing a
+  // batch taken early: unchanged, nothing can have edited it meanwhile.
+  virtual core::Result<std::int64_t> outside_writes() { return 0; }
+
   struct Delivery {
     std::int64_t firing_id = 0;
     std::string channel;

@@ -21,6 +21,10 @@ constexpr std::size_t k_record_at_least = 4096;
 // one: a machine back from a month offline should not flood the journal.
 constexpr std::size_t k_missed_listed = 20;
 
+// A held batch's second further ahead than take_ahead plus this means the
+// clock was set back.
+constexpr std::chrono::seconds k_clock_slack{1};
+
 } // namespace
 
 Scheduler::Scheduler(boost::asio::any_io_executor executor, ReminderQueue &queue, core::Clock clock,
@@ -74,14 +78,34 @@ void Scheduler::start() {
         m_delivered.push_back({item.firing.firing_id, std::move(name)});
       }
     }
-    item.firing.redelivery = true;
+    // Recorded ahead of a second that has not come yet (the daemon stopped
+    // between the take and the second): nothing handed it out, so it is not
+    // a redelivery; it is held until its second like any batch taken ahead.
+    const bool ahead = WallInstant(item.firing.fired_at) > fine_now();
+    item.firing.redelivery = !ahead;
     item.firing.late = item.firing.lateness > m_options.late_after;
     if (!channels.empty()) {
-      enqueue(std::move(item.firing), std::move(channels));
+      enqueue(std::move(item.firing), std::move(channels), ahead);
     }
   }
   if (!m_delivered.empty()) {
     flush_deliveries();
+  }
+  if (m_held > 0) {
+    std::vector<Firing> held;
+    for (const auto &item : m_outgoing) {
+      if (item.held) {
+        held.push_back(item.firing);
+      }
+    }
+    spdlog::info("scheduler: {} reminder(s) recorded ahead of {} before the stop; holding them "
+                 "until then",
+                 m_held, core::format_iso_utc(held.front().fired_at));
+    // Taken by an earlier process: whether an edit was committed after
+    // that take cannot be known, so at their second they are put back and
+    // taken again (fire()).
+    m_held_version.reset();
+    prepare_channels(held);
   }
   // Whatever fell due while the daemon was down fires now (late) or is
   // recorded as missed; then the timer is armed for the next one.
@@ -100,6 +124,8 @@ void Scheduler::stop() {
   // Not yet handed to channels: they stay pending in the outbox and go out
   // at the next start, so nothing is lost by dropping them here.
   m_outgoing.clear();
+  m_held = 0;
+  m_held_checked = false;
 }
 
 void Scheduler::on_timer(Timer::Outcome outcome) {
@@ -122,6 +148,12 @@ void Scheduler::arm() {
   if (!m_started || m_stopped) {
     return;
   }
+  if (const auto second = held_for()) {
+    // Nothing else is taken while a batch waits for its second.
+    set_armed(second);
+    m_timer->wait_until(*second, [this](Timer::Outcome outcome) { on_timer(outcome); });
+    return;
+  }
   std::optional<core::SysSeconds> next;
   if (auto read = m_queue.next_due()) {
     next = *read;
@@ -136,14 +168,53 @@ void Scheduler::arm() {
     return;
   }
   set_armed(next);
-  m_timer->wait_until(*next, [this](Timer::Outcome outcome) { on_timer(outcome); });
+  // Woken take_ahead before the second (at once when that has passed):
+  // fire() takes the batch then and holds it.
+  m_timer->wait_until(WallInstant(*next) - m_options.take_ahead,
+                      [this](Timer::Outcome outcome) { on_timer(outcome); });
 }
 
 void Scheduler::fire() {
   if (!m_started || m_stopped) {
     return;
   }
-  const auto now = m_clock();
+  const auto fine = fine_now();
+  const auto now = std::chrono::floor<core::Seconds>(fine);
+  if (const auto second = held_for()) {
+    if (WallInstant(*second) - fine > m_options.take_ahead + k_clock_slack) {
+      // Taken for a second the clock, set back, puts far ahead again:
+      // reminders due before it must not wait behind it. Taken again then.
+      withdraw_held("the wall clock was set back");
+    } else if (WallInstant(*second) > fine) {
+      arm();   // not yet: never before its second
+      drain(); // what is before it (a redelivery at start-up) goes now
+      return;
+    } else {
+      if (!m_held_checked) {
+        const auto version = m_queue.outside_writes();
+        if (version && m_held_version && *version == *m_held_version) {
+          m_held_checked = true;
+        } else {
+          // Something was committed since the take (an edit, a removal,
+          // an add): take the batch again now, as it is now.
+          withdraw_held(m_held_version ? "the database was changed after they were taken"
+                                       : "taken before this start");
+        }
+      }
+      if (m_held > 0) {
+        drain();
+        arm();
+        return;
+      }
+    }
+  }
+  if (m_options.take_ahead.count() > 0) {
+    const auto next = m_queue.next_due();
+    if (next && *next && **next > now && WallInstant(**next) - m_options.take_ahead <= fine) {
+      take_ahead(**next);
+      return;
+    }
+  }
   const std::size_t limit =
       m_in_burst ? m_queue.batch_limit() : std::min(m_options.first_batch, m_queue.batch_limit());
   auto taken = m_queue.take_due(now, m_options.grace, channel_names(), limit);
@@ -187,17 +258,151 @@ void Scheduler::fire() {
   drain();
 }
 
-void Scheduler::enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels) {
-  m_outgoing.push_back(Outgoing{std::move(firing), std::move(channels)});
+void Scheduler::take_ahead(core::SysSeconds due) {
+  // The whole second at once (up to the queue's batch), recorded as fired at
+  // `due`: nothing else is taken until it is handed out.
+  auto taken = m_queue.take_due(due, m_options.grace, channel_names(), m_queue.batch_limit());
+  if (!taken) {
+    spdlog::error("scheduler: cannot record the reminders due at {}: {}; trying again at {}",
+                  core::format_iso_utc(due), taken.error().message, core::format_iso_utc(due));
+    set_armed(due);
+    m_timer->wait_until(due, [this](Timer::Outcome outcome) { on_timer(outcome); });
+    return;
+  }
+  ReminderQueue::DueBatch batch = std::move(*taken);
+  if (batch.fired.empty() && batch.missed.empty()) {
+    // The queue said something was due then, but gave nothing: look again
+    // at the second itself rather than spin on it.
+    set_armed(due);
+    m_timer->wait_until(due, [this](Timer::Outcome outcome) { on_timer(outcome); });
+    return;
+  }
+  for (const auto &missed : batch.missed) {
+    // Not expected (what fell due before `due` was taken before), but kept.
+    spdlog::warn("missed {}: beyond the {} grace period", describe(missed),
+                 core::format_duration_short(m_options.grace));
+  }
+  m_in_burst = batch.fired.size() + batch.missed.size() >= m_queue.batch_limit();
+  if (!batch.fired.empty()) {
+    m_held_version.reset();
+    if (auto version = m_queue.outside_writes()) {
+      m_held_version = *version;
+    }
+    m_held_checked = false;
+    prepare_channels(batch.fired);
+    for (auto &firing : batch.fired) {
+      firing.late = firing.lateness > m_options.late_after;
+      enqueue(std::move(firing), {}, true);
+    }
+  }
+  arm();
+  drain();
+}
+
+std::optional<core::SysSeconds> Scheduler::held_for() const {
+  if (m_held == 0) {
+    return std::nullopt;
+  }
+  for (const auto &item : m_outgoing) {
+    if (item.held) {
+      return item.firing.fired_at;
+    }
+  }
+  return std::nullopt;
+}
+
+void Scheduler::withdraw_held(const char *why) {
+  std::vector<Firing> held;
+  for (auto &item : m_outgoing) {
+    if (item.held) {
+      held.push_back(std::move(item.firing));
+    }
+  }
+  std::erase_if(m_outgoing, [](const Outgoing &item) { return item.held; });
+  m_held = 0;
+  m_held_checked = false;
+  if (held.empty()) {
+    return;
+  }
+  std::int64_t first = held.front().firing_id;
+  for (const auto &firing : held) {
+    first = std::min(first, firing.firing_id);
+  }
+  for (const auto &channel : m_channels) {
+    try {
+      channel->withdraw(first);
+    } catch (const std::exception &e) {
+      spdlog::error("channel '{}' failed to withdraw firings: {}", channel->name(), e.what());
+    }
+  }
+  if (auto withdrawn = m_queue.withdraw(held); !withdrawn) {
+    // Still recorded: handed out as they were taken, now.
+    spdlog::error("scheduler: cannot put back {} reminder(s) taken ahead ({}: {}); delivering "
+                  "them as taken",
+                  held.size(), why, withdrawn.error().message);
+    prepare_channels(held);
+    for (auto &firing : held) {
+      enqueue(std::move(firing), {}, true);
+    }
+    m_held_checked = true;
+    return;
+  }
+  spdlog::info("scheduler: {} reminder(s) taken ahead of {} were put back ({}); taking them "
+               "again",
+               held.size(), core::format_iso_utc(held.front().fired_at), why);
+}
+
+void Scheduler::prepare_channels(const std::vector<Firing> &firings) {
+  for (const auto &channel : m_channels) {
+    try {
+      channel->prepare(firings);
+    } catch (const std::exception &e) {
+      spdlog::error("channel '{}' failed to prepare firings: {}", channel->name(), e.what());
+    }
+  }
+}
+
+WallInstant Scheduler::fine_now() const {
+  return m_options.fine_clock ? m_options.fine_clock() : WallInstant(m_clock());
+}
+
+bool Scheduler::handing_out() const { return m_outgoing.size() > m_held || m_held_checked; }
+
+void Scheduler::enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels, bool held) {
+  m_outgoing.push_back(Outgoing{std::move(firing), std::move(channels), held});
+  if (held) {
+    ++m_held;
+  }
 }
 
 void Scheduler::drain() {
   m_drain_posted = false;
-  std::size_t handed = 0;
-  while (!m_outgoing.empty() && handed < m_options.delivery_batch && !m_stopped) {
-    const Outgoing item = std::move(m_outgoing.front());
+  // The next batch: up to delivery_batch firings, stopping at a held one
+  // whose second has not come (or not been checked: fire() does that).
+  std::vector<Outgoing> batch;
+  const auto fine = m_held > 0 ? fine_now() : WallInstant{};
+  while (!m_outgoing.empty() && batch.size() < m_options.delivery_batch && !m_stopped) {
+    Outgoing &front = m_outgoing.front();
+    if (front.held) {
+      if (!m_held_checked || WallInstant(front.firing.fired_at) > fine) {
+        break;
+      }
+      if (--m_held == 0) {
+        m_held_checked = false;
+      }
+    }
+    batch.push_back(std::move(front));
     m_outgoing.pop_front();
-    for (const auto &channel : item.channels.empty() ? m_channels : item.channels) {
+  }
+  const std::size_t handed = batch.size();
+  // Channel by channel: the whole batch to one, then to the next, so that
+  // the first registered (the subscribers' nudge) has it all at once.
+  for (const auto &channel : m_channels) {
+    for (const Outgoing &item : batch) {
+      if (!item.channels.empty() &&
+          std::find(item.channels.begin(), item.channels.end(), channel) == item.channels.end()) {
+        continue;
+      }
       auto on_delivered = [inbox = m_inbox, alive = std::weak_ptr<Scheduler *>(m_alive),
                            executor = m_executor, firing_id = item.firing.firing_id,
                            name = std::string(channel->name())] {
@@ -225,11 +430,8 @@ void Scheduler::drain() {
                       e.what());
       }
     }
-    ++handed;
-  }
-  if (handed > 0) {
-    // The batch is handed out: channels that gather their work do it now.
-    for (const auto &channel : m_channels) {
+    if (handed > 0) {
+      // The batch is handed out: a channel that gathers its work does it now.
       try {
         channel->flush();
       } catch (const std::exception &e) {
@@ -237,7 +439,7 @@ void Scheduler::drain() {
       }
     }
   }
-  if (m_outgoing.empty() && !m_delivered.empty()) {
+  if (!handing_out() && !m_delivered.empty()) {
     // All handed out: record what take_completions() kept back.
     boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
       if (const auto self = alive.lock()) {
@@ -245,7 +447,7 @@ void Scheduler::drain() {
       }
     });
   }
-  if (!m_outgoing.empty() && !m_stopped && !m_drain_posted) {
+  if (handing_out() && !m_stopped && !m_drain_posted) {
     // Let the loop serve clients between batches.
     m_drain_posted = true;
     boost::asio::post(m_executor, [alive = std::weak_ptr<Scheduler *>(m_alive)] {
@@ -268,7 +470,7 @@ void Scheduler::collect_completions() {
 
 void Scheduler::take_completions() {
   collect_completions();
-  if (!m_outgoing.empty() && !m_stopped && m_delivered.size() < k_record_at_least) {
+  if (handing_out() && !m_stopped && m_delivered.size() < k_record_at_least) {
     // A batch is still being handed out: its completions are recorded once
     // it is all out (drain posts this again), so that the outbox write, and
     // the WAL checkpoint it may do, never holds up the rest of the batch.

@@ -32,6 +32,19 @@ struct SchedulerOptions {
   // a burst reaches the channels before the rest of it is recorded; while
   // the burst lasts, the queue's batch_limit() at a time.
   std::size_t first_batch = 64;
+  // Takes the reminders due at a second this long before it: records them
+  // (fired_at = that second, lateness 0) and lets each channel prepare()
+  // them, then hands them to the channels at the second, not before. So
+  // the work of a second's thousand firings is done before it rather than
+  // after it. A commit by anyone else in between (an edit, a removal) puts
+  // them back and takes them again at the second (ReminderQueue::withdraw),
+  // so a firing never shows an event as it was before a change committed
+  // before its second. Zero: take at the second (as before issue 17).
+  std::chrono::milliseconds take_ahead{0};
+  // The wall clock to the nanosecond, for take_ahead and for releasing at
+  // the second; empty: the Scheduler's clock (whole seconds). Must agree
+  // with the Scheduler's clock (this one, truncated, gives that one).
+  std::function<WallInstant()> fine_clock{};
   // How long to wait before asking the queue again after it failed.
   core::Seconds retry_after{5};
   // Told the instant the timer is armed for (nothing: disarmed) each time it
@@ -52,6 +65,17 @@ struct SchedulerOptions {
 // completed. After a crash
 // only the channels that had not completed get it again, marked
 // redelivery, with the same reminder and firing ids.
+//
+// Taking ahead (SchedulerOptions::take_ahead): the batch due at second T is
+// taken at T - take_ahead and held, ahead of any other take, until the wall
+// clock reaches T; a batch held is the newest firings of the outbox. It is
+// released at T if nothing else was committed to the database meanwhile
+// (ReminderQueue::outside_writes), else withdrawn and taken again at T. A
+// clock set back beyond the window withdraws it too; one set forward past
+// T releases it at once. After a crash, firings whose fired_at is still
+// ahead at start-up are held until then as well, and then put back and
+// taken again (what was committed before this process started cannot be
+// known), so they are not marked redelivery: nothing had handed them out.
 //
 // Single-threaded: construct and call it on `executor`'s thread; channels
 // may call their completions from any thread.
@@ -93,11 +117,23 @@ private:
     Firing firing;
     // Empty: every registered channel (a new firing; no copy per firing).
     std::vector<std::shared_ptr<Channel>> channels;
+    // Taken ahead of its second: handed out at firing.fired_at, not before.
+    bool held = false;
   };
 
   void arm();
   void fire();
-  void enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels);
+  void enqueue(Firing firing, std::vector<std::shared_ptr<Channel>> channels, bool held = false);
+  WallInstant fine_now() const;
+  // Takes the batch due at `due` (a second still ahead) and holds it.
+  void take_ahead(core::SysSeconds due);
+  // The held batch's second, if one is held.
+  std::optional<core::SysSeconds> held_for() const;
+  // Puts the held batch back (ReminderQueue::withdraw); `why` is logged.
+  void withdraw_held(const char *why);
+  // Something is being handed out (not only a batch waiting for its second).
+  bool handing_out() const;
+  void prepare_channels(const std::vector<Firing> &firings);
   void drain();
   // Moves what the channels reported into m_delivered.
   void collect_completions();
@@ -131,6 +167,14 @@ private:
   bool m_stopped = false;
   bool m_drain_posted = false;
   bool m_in_burst = false; // the last take was a full batch: take the next at batch_limit()
+  // Firings taken ahead and not handed out yet (the tail of m_outgoing).
+  std::size_t m_held = 0;
+  // The held batch's second has come and nothing was committed meanwhile:
+  // it is being handed out.
+  bool m_held_checked = false;
+  // ReminderQueue::outside_writes() once the held batch was recorded;
+  // nothing when unknown (held since start-up: taken by an earlier process).
+  std::optional<std::int64_t> m_held_version;
   // Completions and posted work hold a weak_ptr to this: once the scheduler
   // is gone they do nothing.
   std::shared_ptr<Scheduler *> m_alive;

@@ -2,6 +2,7 @@
 
 #include "core/time_range.hpp"
 
+#include <chrono>
 #include <functional>
 
 namespace summit::scheduler {
@@ -12,6 +13,12 @@ enum class TimerOutcome {
   clock_changed, // the wall clock was set; re-read it and re-arm
   cancelled,     // cancel() was called
 };
+
+// A wall-clock instant to the nanosecond (the system clock's own type):
+// reminders are due at whole seconds, but the scheduler wakes a little
+// before a second to take its batch early (SchedulerOptions::take_ahead).
+// A core::SysSeconds converts to it implicitly.
+using WallInstant = std::chrono::system_clock::time_point;
 
 // A one-shot wait for a wall-clock instant. The Scheduler owns one; the
 // daemon gives it a WallTimer, tests a fake they fire by hand.
@@ -25,7 +32,7 @@ public:
   // Arms the timer for `when`, replacing any pending wait (whose handler is
   // then dropped without being called). An instant in the past completes at
   // once. `handler` runs later on the timer's executor, never inside this call.
-  virtual void wait_until(core::SysSeconds when, Handler handler) = 0;
+  virtual void wait_until(WallInstant when, Handler handler) = 0;
 
   // Disarms; the pending handler, if any, runs with Outcome::cancelled.
   virtual void cancel() = 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -35,7 +36,7 @@ WallTimer::WallTimer(const boost::asio::any_io_executor &executor)
 // operation_aborted; its handler returns before touching `this`.
 WallTimer::~WallTimer() = default;
 
-void WallTimer::wait_until(core::SysSeconds when, Handler handler) {
+void WallTimer::wait_until(WallInstant when, Handler handler) {
   m_handler = std::move(handler);
   set_kernel_timer(when);
 }
@@ -96,11 +97,14 @@ void WallTimer::on_readable() {
   handler(outcome); // last: it may re-arm, or destroy this timer
 }
 
-void WallTimer::set_kernel_timer(core::SysSeconds when) {
+void WallTimer::set_kernel_timer(WallInstant when) {
   itimerspec spec{};
-  const auto seconds = when.time_since_epoch().count();
-  if (seconds > 0) {
-    spec.it_value.tv_sec = static_cast<time_t>(seconds);
+  const auto since_epoch = when.time_since_epoch();
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  if (since_epoch.count() > 0) {
+    spec.it_value.tv_sec = static_cast<time_t>(seconds.count());
+    spec.it_value.tv_nsec = static_cast<long>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count());
   } else {
     // A zero it_value would disarm; 1 ns after the epoch is "in the past,
     // fire at once".
@@ -118,7 +122,7 @@ void WallTimer::set_kernel_timer(core::SysSeconds when) {
     });
     return;
   }
-  spdlog::error("wall timer: cannot arm for {}s after the epoch: {}", seconds,
+  spdlog::error("wall timer: cannot arm for {}s after the epoch: {}", seconds.count(),
                 std::strerror(error));
 }
 

@@ -26,14 +26,14 @@ public:
   WallTimer(const WallTimer &) = delete;
   WallTimer &operator=(const WallTimer &) = delete;
 
-  void wait_until(core::SysSeconds when, Handler handler) override;
+  void wait_until(WallInstant when, Handler handler) override;
   void cancel() override;
   void disarm() override;
 
 private:
   void start_wait();
   void on_readable();
-  void set_kernel_timer(core::SysSeconds when);
+  void set_kernel_timer(WallInstant when);
   void clear_kernel_timer();
 
   boost::asio::posix::stream_descriptor m_descriptor;

@@ -132,9 +132,11 @@ SubscriberFeed::SubscriberFeed(boost::asio::any_io_executor executor, FiringLog 
     : m_executor(std::move(executor)), m_log(log), m_clock(std::move(clock)), m_options(options),
       m_alive(std::make_shared<SubscriberFeed *>(this)) {
   m_options.page = std::max<std::size_t>(m_options.page, 1);
-  if (auto last = m_log.last_id()) {
+  if (auto last = m_log.last_id(m_clock())) {
     m_latest = *last;
   }
+  m_prepared = m_latest;
+  m_prepare_from = m_latest;
 }
 
 SubscriberFeed::~SubscriberFeed() {
@@ -149,6 +151,51 @@ void SubscriberFeed::advance(std::int64_t last_id) {
   m_latest = std::max(m_latest, last_id);
   pump_all();
   caught_up_if_so();
+}
+
+void SubscriberFeed::prepare(std::int64_t first_id, std::int64_t recorded_to) {
+  m_hold_from = m_hold_from > m_latest ? std::min(m_hold_from, first_id) : first_id;
+  m_prepared = std::max({m_prepared, recorded_to, m_latest});
+  m_prepare_from = std::max(m_prepare_from, m_latest);
+  forget_closed();
+  if (m_subscribers.empty() || m_prepare_posted || m_prepare_from >= m_prepared) {
+    return; // nobody to format them for (a subscriber that comes reads the log)
+  }
+  m_prepare_posted = true;
+  boost::asio::post(m_executor, [alive = std::weak_ptr<SubscriberFeed *>(m_alive)] {
+    if (const auto self = alive.lock()) {
+      (*self)->prepare_step();
+    }
+  });
+}
+
+void SubscriberFeed::prepare_step() {
+  m_prepare_posted = false;
+  m_prepare_from = std::max(m_prepare_from, m_latest);
+  if (m_prepare_from >= m_prepared) {
+    return;
+  }
+  auto found = page_after(m_prepare_from);
+  if (!found || (*found)->scanned_to <= m_prepare_from) {
+    return; // not visible on this connection yet: the pumps read it at the second
+  }
+  const std::shared_ptr<const FiringLog::Page> page = std::move(*found);
+  for (const auto &firing : page->fired) {
+    if (firing.firing_id > m_prepared) {
+      break;
+    }
+    live_line(firing);
+  }
+  m_prepare_from = page->scanned_to;
+  prepare(m_hold_from, m_prepared); // the next page, after what else the loop has waiting
+}
+
+void SubscriberFeed::withdraw(std::int64_t first_id) {
+  m_live_lines.erase(m_live_lines.lower_bound(first_id), m_live_lines.end());
+  std::erase_if(m_pages, [&](const auto &entry) { return entry.second->scanned_to >= first_id; });
+  m_hold_from = first_id; // still held: taken again, then released by advance()
+  m_prepared = std::max(m_latest, std::min(m_prepared, first_id - 1));
+  m_prepare_from = std::min(m_prepare_from, m_prepared);
 }
 
 void SubscriberFeed::caught_up_if_so() {
@@ -182,7 +229,7 @@ SubscriberFeed::page_after(std::int64_t after) {
   // A full page never changes (firings are only appended); a shorter one
   // holds for as long as it reaches the newest firing the feed knows of.
   const auto current = [&](const FiringLog::Page &page) {
-    return page.scanned >= m_options.page || page.scanned_to >= m_latest;
+    return page.scanned >= m_options.page || page.scanned_to >= std::max(m_latest, m_prepared);
   };
   if (const auto found = m_pages.find(after); found != m_pages.end()) {
     if (current(*found->second)) {
@@ -260,7 +307,16 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
   std::string lines;
   const auto backlog = connection->notification_backlog();
   bool full = false;
+  // Recorded ahead of its second: not sent before that second (by its
+  // fired_at; this also covers the moment between the take's commit and
+  // prepare() reaching here), nor, once the held batch is known, before
+  // advance() releases it (it may still be withdrawn at its second).
+  std::int64_t limit = send_limit();
   for (const auto &firing : page->fired) {
+    if (firing.firing_id > limit || firing.fired_at > now) {
+      limit = std::min(limit, firing.firing_id - 1);
+      break;
+    }
     std::string shown_line;
     const std::string *line = nullptr;
     if (firing.firing_id <= subscriber->catch_up_to) {
@@ -291,8 +347,9 @@ void SubscriberFeed::pump(const std::shared_ptr<Subscriber> &subscriber) {
     subscriber->waiting_for_room = true;
     return;
   }
-  // Missed firings after the last one sent are passed over too.
-  subscriber->cursor = page->scanned_to;
+  // Missed firings after the last one sent are passed over too (up to what
+  // is released).
+  subscriber->cursor = std::max(subscriber->cursor, std::min(page->scanned_to, limit));
   if (subscriber->cursor < m_latest) {
     pump_soon(subscriber); // more to send (advance() pumps again for newer)
   }
@@ -402,7 +459,7 @@ HandlerResult SubscriberFeed::subscribe_method(const nlohmann::json &params,
     return core::fail(core::ErrorCode::unavailable,
                       "reminder.subscribe needs a connection to push reminders to");
   }
-  if (auto last = m_log.last_id()) {
+  if (auto last = m_log.last_id(m_clock())) {
     m_latest = std::max(m_latest, *last);
   } else {
     return tl::unexpected(last.error());

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,8 +33,11 @@ public:
   };
   // Firings with an id above `after`, in id order, at most `limit` looked at.
   virtual core::Result<Page> after(std::int64_t after, std::size_t limit) = 0;
-  // The highest firing id recorded so far (0 when none ever was).
-  virtual core::Result<std::int64_t> last_id() = 0;
+  // The highest firing id that may be shown at `now` (0 when none): every
+  // firing at or below it was released (fired_at <= now); those recorded
+  // ahead of a second still to come (the scheduler's take_ahead) are the
+  // newest of the log and stay above it.
+  virtual core::Result<std::int64_t> last_id(core::SysSeconds now) = 0;
 };
 
 struct FeedOptions {
@@ -70,9 +74,18 @@ public:
   SubscriberFeed(const SubscriberFeed &) = delete;
   SubscriberFeed &operator=(const SubscriberFeed &) = delete;
 
-  // Firings up to `last_id` are recorded: sends each subscriber what it has
-  // room for.
+  // Firings up to `last_id` are released (their second has come): sends
+  // each subscriber what it has room for. Nothing above the highest id
+  // advanced to is ever sent.
   void advance(std::int64_t last_id);
+  // Firings up to `recorded_to` are recorded ahead of their second and will
+  // be released by advance() at it: reads them and formats their lines now,
+  // a page per turn of the loop, so that at the second only the writes are
+  // left. Sends nothing.
+  void prepare(std::int64_t first_id, std::int64_t recorded_to);
+  // The firings from `first_id` on were withdrawn before their second (their
+  // ids will be used again): forgets what was read and formatted of them.
+  void withdraw(std::int64_t first_id);
   // Sends each subscriber what it has room for and can see (after a commit
   // on the request side's connection, whose open transaction may have hidden
   // the newest firings).
@@ -115,7 +128,19 @@ private:
   // The notification line of a firing sent as it fires (not catch-up),
   // formatted once for every subscriber; the newest k_live_lines_kept kept.
   const std::string &live_line(const scheduler::Firing &firing);
-  static constexpr std::size_t k_live_lines_kept = 1024;
+  static constexpr std::size_t k_live_lines_kept = 2048;
+  // One page of prepare(): reads and formats, then posts itself again.
+  void prepare_step();
+  std::int64_t m_prepared = 0; // the highest firing id known recorded
+  // The first firing of the batch held for its second (0: none): nothing
+  // from it on is sent until advance() passes it. Firings recorded and not
+  // yet advanced below it (a burst's) are sent as they are read.
+  std::int64_t m_hold_from = 0;
+  std::int64_t send_limit() const {
+    return m_hold_from > m_latest ? m_hold_from - 1 : std::numeric_limits<std::int64_t>::max();
+  }
+  std::int64_t m_prepare_from = 0; // prepare_step's cursor
+  bool m_prepare_posted = false;
   // The page of the log after `after`: read once for every subscriber at
   // that cursor (150 subscribers at the same place made 150 queries of the
   // same rows, each turn of the loop). A full page is kept as it is

@@ -24,7 +24,9 @@ ReminderInstances::ReminderInstances(SQLite::Database &db)
                           ":occurrence)"),
       m_move(db, "UPDATE reminder_instances SET due = :due WHERE id = :instance"),
       m_delete(db, "DELETE FROM reminder_instances WHERE id = :instance"),
-      m_set_state(db, "UPDATE reminder_instances SET state = :state WHERE id = :id") {}
+      m_set_state(db, "UPDATE reminder_instances SET state = :state WHERE id = :id"),
+      m_unfire(db, "UPDATE reminder_instances SET state = 'pending' WHERE id = :id "
+                   "AND state = 'fired'") {}
 
 std::vector<ReminderInstances::Pending> ReminderInstances::pending_of(std::int64_t event_id) {
   std::vector<Pending> pending;
@@ -122,6 +124,12 @@ void ReminderInstances::acknowledge(std::int64_t instance_id) {
   s->bind(":state", "acked");
   s->bind(":id", instance_id);
   s->exec();
+}
+
+bool ReminderInstances::unfire(std::int64_t instance_id) {
+  Use s(m_unfire);
+  s->bind(":id", instance_id);
+  return s->exec() > 0;
 }
 
 void ReminderInstances::prepare_outbox() {

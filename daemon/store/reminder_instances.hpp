@@ -56,6 +56,10 @@ public:
   void move(std::int64_t instance_id, core::SysSeconds due);
   void remove(std::int64_t instance_id);
   void acknowledge(std::int64_t instance_id);
+  // A fired instance pending again (its firing was withdrawn before its
+  // second: ReminderStore::withdraw). One acknowledged meanwhile stays so.
+  // Returns whether it changed.
+  bool unfire(std::int64_t instance_id);
   // Prepares take_off_schedule's statement, once the connection's
   // temp.outbox_taken exists (ReminderStore makes it): at start-up, not on
   // the firing path.
@@ -76,6 +80,7 @@ private:
   SQLite::Statement m_move;
   SQLite::Statement m_delete;
   SQLite::Statement m_set_state;
+  SQLite::Statement m_unfire;
   std::optional<SQLite::Statement> m_take_off; // prepare_outbox()
 };
 

@@ -91,10 +91,26 @@ void plan_reminders(ReminderInstances &instances, const core::Event &event, core
         }
       }
       for (const auto &next : ical::plan_occurrence_reminders(event, *zone, now, options)) {
-        if (owed_positions.count(static_cast<std::int64_t>(next.index)) == 0) {
-          planned.push_back(
-              {static_cast<std::int64_t>(next.index), next.due, local_text(next.occurrence)});
+        const auto position = static_cast<std::int64_t>(next.index);
+        if (owed_positions.count(position) > 0) {
+          continue;
         }
+        if (instances.fired_before(event.id, position, next.due)) {
+          // Taken ahead of its second (the scheduler's take_ahead), so
+          // fired though still after `now`: what is owed is the one after
+          // it, which that take planned. Planning this one instead would
+          // remove that one, and if the take is then handed out as it was
+          // (a crash before its second, the batch delivered again after
+          // it), the series would have no reminder left.
+          for (const auto &after :
+               ical::plan_occurrence_reminders(event, *zone, next.due, options)) {
+            if (after.index == next.index) {
+              planned.push_back({position, after.due, local_text(after.occurrence)});
+            }
+          }
+          continue;
+        }
+        planned.push_back({position, next.due, local_text(next.occurrence)});
       }
     } else {
       for (const auto &next : core::plan_reminders(event, *zone, options)) {

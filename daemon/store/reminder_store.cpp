@@ -208,6 +208,14 @@ struct ReminderStore::Impl {
                               "AND id < (SELECT max(id) FROM firings) "
                               "AND id < coalesce((SELECT min(first_firing) FROM owed_deliveries), "
                               "9223372036854775807)"),
+        m_last_released(m_db, "SELECT coalesce((SELECT min(id) - 1 FROM (SELECT id, fired_at "
+                              "FROM firings ORDER BY id DESC LIMIT 4096) WHERE fired_at > :now), "
+                              "(SELECT coalesce(max(id), 0) FROM firings))"),
+        m_data_version(m_db, "PRAGMA data_version"),
+        m_cut_owed(m_db, "UPDATE owed_deliveries SET last_firing = :first - 1 "
+                         "WHERE first_firing < :first AND last_firing >= :first"),
+        m_drop_owed(m_db, "DELETE FROM owed_deliveries WHERE first_firing >= :first"),
+        m_drop_firings(m_db, "DELETE FROM firings WHERE id >= :first AND missed = 0"),
         m_instances(m_db) {
     m_instances.prepare_outbox(); // outbox_taken exists by now (m_taken_table)
   }
@@ -235,6 +243,11 @@ struct ReminderStore::Impl {
   SQLite::Statement m_log_after;
   SQLite::Statement m_oldest_firings;
   SQLite::Statement m_prune_firings;
+  SQLite::Statement m_last_released;
+  SQLite::Statement m_data_version;
+  SQLite::Statement m_cut_owed;
+  SQLite::Statement m_drop_owed;
+  SQLite::Statement m_drop_firings;
   ReminderInstances m_instances;
 
   // For each taken instance of a recurring event's occurrence: the snapshot
@@ -596,6 +609,84 @@ core::Result<void> ReminderStore::mark_delivered(const std::vector<Delivery> &de
   });
 }
 
+core::Result<void> ReminderStore::withdraw(const std::vector<scheduler::Firing> &held) {
+  if (held.empty()) {
+    return {};
+  }
+  if (auto file = ensure_file(); !file) {
+    return file;
+  }
+  std::int64_t first = held.front().firing_id;
+  std::int64_t last = first;
+  core::SysSeconds earliest = held.front().due;
+  std::vector<std::int64_t> events;
+  for (const scheduler::Firing &f : held) {
+    first = std::min(first, f.firing_id);
+    last = std::max(last, f.firing_id);
+    earliest = std::min(earliest, f.due);
+    events.push_back(f.event_id);
+  }
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
+  return guarded("put back reminders taken ahead", [&]() -> core::Result<void> {
+    Impl &store = impl();
+    const EventStore::UrgentWrite urgent(m_events);
+    const RelaxedSync relaxed(store.m_db, Checkpoint::never);
+    SQLite::Transaction transaction(store.m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      Use s(store.m_last_firing);
+      if (!s->executeStep() || s->getColumn(0).getInt64() != last) {
+        return core::fail(ErrorCode::conflict, fmt::format("firings {}-{} are not the newest "
+                                                           "of the log; left as they are",
+                                                           first, last));
+      }
+    }
+    {
+      Use s(store.m_cut_owed);
+      s->bind(":first", first);
+      s->exec();
+    }
+    {
+      Use s(store.m_drop_owed);
+      s->bind(":first", first);
+      s->exec();
+    }
+    {
+      Use s(store.m_drop_firings);
+      s->bind(":first", first);
+      if (const auto dropped = s->exec(); dropped != static_cast<int>(held.size())) {
+        throw std::runtime_error(fmt::format("{} firings from {} on, {} held; nothing was changed",
+                                             dropped, first, held.size()));
+      }
+    }
+    for (const scheduler::Firing &f : held) {
+      store.m_instances.unfire(f.reminder_id);
+    }
+    // Each event planned again as an edit plans it, from just before the
+    // firings' second: an instance that still matches a reminder of the
+    // event stays pending (same id), one that no longer does goes, and the
+    // next occurrence a recurring event's take planned goes too (it is
+    // planned again when this one is taken). A removed event took its
+    // instances with it.
+    for (const std::int64_t id : events) {
+      auto event = m_events.get(id);
+      if (event) {
+        plan_reminders(store.m_instances, *event, earliest - core::Seconds{1},
+                       m_events.reminder_plan());
+      }
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+core::Result<std::int64_t> ReminderStore::outside_writes() {
+  return guarded("read the database's data version", [&]() -> core::Result<std::int64_t> {
+    Use s(impl().m_data_version);
+    return s->executeStep() ? s->getColumn(0).getInt64() : 0;
+  });
+}
+
 core::Result<std::int64_t> ReminderStore::snooze(std::int64_t reminder_id, core::Seconds duration,
                                                  core::SysSeconds now) {
   if (auto file = m_events.ensure_file(); !file) {
@@ -743,6 +834,14 @@ core::Result<ReminderStore::LogPage> ReminderStore::firings_after(std::int64_t a
 core::Result<std::int64_t> ReminderStore::last_firing_id() {
   return guarded("read the firing log", [&]() -> core::Result<std::int64_t> {
     Use s(impl().m_last_firing);
+    return s->executeStep() ? s->getColumn(0).getInt64() : 0;
+  });
+}
+
+core::Result<std::int64_t> ReminderStore::last_released_firing_id(core::SysSeconds now) {
+  return guarded("read the firing log", [&]() -> core::Result<std::int64_t> {
+    Use s(impl().m_last_released);
+    s->bind(":now", to_unix(now));
     return s->executeStep() ? s->getColumn(0).getInt64() : 0;
   });
 }

@@ -58,6 +58,8 @@ public:
                                   std::size_t limit) override;
   core::Result<std::vector<Undelivered>> undelivered() override;
   core::Result<void> mark_delivered(const std::vector<Delivery> &deliveries) override;
+  core::Result<void> withdraw(const std::vector<scheduler::Firing> &held) override;
+  core::Result<std::int64_t> outside_writes() override;
   // A burst is recorded and delivered this many at a time.
   std::size_t batch_limit() const override { return k_batch_limit; }
   static constexpr std::size_t k_batch_limit = 1000;
@@ -87,6 +89,11 @@ public:
   core::Result<LogPage> firings_after(std::int64_t after, std::size_t limit);
   // The highest firing id recorded (0 when none).
   core::Result<std::int64_t> last_firing_id();
+  // The highest firing id below every firing recorded ahead of a second
+  // still to come (fired_at > now: taken ahead, SchedulerOptions::take_ahead,
+  // and not to be shown before it); last_firing_id() when there is none.
+  // Such firings are the newest of the log, so the walk is from its end.
+  core::Result<std::int64_t> last_released_firing_id(core::SysSeconds now);
   // Removes from the log at most `limit` of the oldest firings that fired
   // before `before` and that no channel still owes (the newest firing always
   // stays, so ids keep counting up); returns how many went. Oldest first:

@@ -142,9 +142,10 @@ class ModelTimer : public Timer {
 public:
   ModelTimer(boost::asio::io_context &io, const core::SysSeconds &now) : m_io(io), m_now(now) {}
 
-  void wait_until(core::SysSeconds when, Handler handler) override {
+  void wait_until(WallInstant when, Handler handler) override {
     ++m_generation;
-    armed_for = when;
+    // take_ahead is zero here: every wait is for a whole second.
+    armed_for = std::chrono::time_point_cast<core::Seconds>(when);
     m_handler = std::move(handler);
     if (when <= m_now) {
       complete(Outcome::due);

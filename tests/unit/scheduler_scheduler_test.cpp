@@ -122,6 +122,27 @@ public:
     return {};
   }
 
+  // ReminderQueue::withdraw: the firings go (their ids are used again),
+  // their instances are pending again unless their event went meanwhile.
+  core::Result<void> withdraw(const std::vector<Firing> &held) override {
+    ++withdraws;
+    for (const auto &f : held) {
+      m_outbox.erase(f.firing_id);
+      m_next_firing_id = std::min(m_next_firing_id, f.firing_id);
+      if (gone.count(f.reminder_id) == 0) {
+        m_pending.push_back({f.reminder_id, f.event_id, f.due});
+      }
+    }
+    return {};
+  }
+  core::Result<std::int64_t> outside_writes() override { return version; }
+  // The request side removes the event of a reminder already taken (ahead):
+  // a commit the queue's connection did not make.
+  void remove_taken(std::int64_t reminder_id) {
+    gone.insert(reminder_id);
+    ++version;
+  }
+
   std::set<std::string> pending_channels(std::int64_t firing_id) {
     return m_outbox.at(firing_id).pending;
   }
@@ -135,6 +156,9 @@ public:
   int next_due_calls = 0;
   bool fail_take = false;
   bool fail_next = false;
+  int withdraws = 0;
+  std::int64_t version = 0;
+  std::set<std::int64_t> gone;
 
 private:
   struct Instance {
@@ -154,7 +178,7 @@ private:
 // A timer the test fires by hand.
 class FakeTimer : public Timer {
 public:
-  void wait_until(core::SysSeconds when, Handler handler) override {
+  void wait_until(WallInstant when, Handler handler) override {
     armed_for = when;
     m_handler = std::move(handler);
   }
@@ -174,7 +198,7 @@ public:
     armed_for.reset();
     std::exchange(m_handler, nullptr)(outcome);
   }
-  std::optional<core::SysSeconds> armed_for;
+  std::optional<WallInstant> armed_for;
 
 private:
   Handler m_handler;
@@ -202,7 +226,13 @@ public:
     }
     return ids;
   }
+  void prepare(const std::vector<Firing> &firings) override {
+    prepared.insert(prepared.end(), firings.begin(), firings.end());
+  }
+  void withdraw(std::int64_t first) override { withdrawn_from.push_back(first); }
   std::vector<Firing> got;
+  std::vector<Firing> prepared;
+  std::vector<std::int64_t> withdrawn_from;
   std::vector<std::chrono::system_clock::time_point> arrived_at;
   std::vector<std::function<void()>> held;
 
@@ -214,7 +244,10 @@ private:
 struct Fixture {
   boost::asio::io_context io;
   FakeQueue queue;
+  // The clock: `now` to the second, and `sub` within it (the scheduler sees
+  // both through SchedulerOptions::fine_clock).
   core::SysSeconds now = k_t0;
+  std::chrono::nanoseconds sub{0};
   FakeTimer *timer = nullptr;
   std::shared_ptr<RecordingChannel> log = std::make_shared<RecordingChannel>("log");
   std::unique_ptr<Scheduler> scheduler;
@@ -223,8 +256,13 @@ struct Fixture {
   void make(SchedulerOptions options = {}) {
     auto fake = std::make_unique<FakeTimer>();
     timer = fake.get();
+    options.fine_clock = [this] { return WallInstant(now) + sub; };
     scheduler = std::make_unique<Scheduler>(
         io.get_executor(), queue, [this] { return now; }, std::move(fake), options);
+  }
+  void set_clock(WallInstant at) {
+    now = std::chrono::floor<core::Seconds>(at);
+    sub = at - WallInstant(now);
   }
   // Runs posted work (batches, completions) until there is none.
   void settle() {
@@ -236,7 +274,7 @@ struct Fixture {
   // timer armed for a time already reached does.
   void advance_to_wake() {
     ASSERT_TRUE(timer->armed_for);
-    now = *timer->armed_for;
+    set_clock(*timer->armed_for);
     timer->fire();
     settle();
     while (timer->armed_for && *timer->armed_for <= now) {
@@ -653,6 +691,208 @@ TEST(Scheduler, a_burst_goes_out_head_first_then_a_full_batch_at_a_time) {
   EXPECT_EQ(f.log->reminder_ids(), expected);
   EXPECT_FALSE(f.timer->armed_for);
   EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+} // namespace
+} // namespace summit::scheduler
+
+// Issue 17: the batch due at a second is taken take_ahead before it and
+// handed out at the second, not before.
+namespace summit::scheduler {
+namespace {
+
+constexpr std::chrono::milliseconds k_ahead{250};
+const core::SysSeconds k_due = k_t0 + 10s;
+
+SchedulerOptions ahead() {
+  SchedulerOptions options;
+  options.take_ahead = k_ahead;
+  return options;
+}
+
+// Started with three reminders due at k_due, woken take_ahead before it:
+// the batch is recorded and prepared, and nobody has seen it.
+struct Ahead : Fixture {
+  Ahead() : Fixture(ahead()) {
+    for (const std::int64_t id : {1, 2, 3}) {
+      queue.add(id, k_due);
+    }
+    scheduler->add_channel(log);
+    scheduler->start();
+    settle();
+  }
+  void wake_ahead() {
+    ASSERT_TRUE(timer->armed_for);
+    EXPECT_EQ(*timer->armed_for, WallInstant(k_due) - k_ahead);
+    set_clock(*timer->armed_for);
+    timer->fire();
+    settle();
+  }
+};
+
+TEST(SchedulerAhead, takes_the_batch_ahead_and_hands_it_out_at_its_second_not_before) {
+  Ahead f;
+  const int takes = f.queue.takes;
+  f.wake_ahead();
+  EXPECT_EQ(f.queue.takes, takes + 1) << "recorded ahead of the second";
+  EXPECT_EQ(f.log->prepared.size(), 3U) << "the channel prepared them";
+  EXPECT_TRUE(f.log->got.empty()) << "handed out before the second";
+  EXPECT_EQ(f.queue.undelivered_count(), 3U);
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, WallInstant(k_due)) << "woken again at the second";
+  EXPECT_EQ(f.scheduler->next_wake(), k_due);
+
+  // A wake a millisecond early (whatever the cause) hands out nothing.
+  f.set_clock(WallInstant(k_due) - 1ms);
+  f.timer->fire();
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty()) << "handed out 1 ms before the second";
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, WallInstant(k_due));
+
+  f.set_clock(WallInstant(k_due));
+  f.timer->fire();
+  f.settle();
+  ASSERT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1, 2, 3}));
+  for (const auto &firing : f.log->got) {
+    EXPECT_EQ(firing.fired_at, k_due);
+    EXPECT_EQ(firing.lateness, 0s);
+    EXPECT_FALSE(firing.late);
+    EXPECT_FALSE(firing.redelivery);
+  }
+  EXPECT_EQ(f.queue.withdraws, 0) << "nothing was committed meanwhile: released as taken";
+  EXPECT_EQ(f.queue.takes, takes + 1);
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+  EXPECT_FALSE(f.timer->armed_for);
+}
+
+TEST(SchedulerAhead, without_take_ahead_nothing_is_taken_before_the_second) {
+  Fixture f;
+  f.queue.add(1, k_due);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, WallInstant(k_due));
+  EXPECT_TRUE(f.log->prepared.empty());
+}
+
+TEST(SchedulerAhead, a_reminder_removed_between_the_take_and_its_second_is_not_handed_out) {
+  Ahead f;
+  f.wake_ahead();
+  f.queue.remove_taken(2); // the request side removed its event and committed
+  f.set_clock(WallInstant(k_due));
+  f.timer->fire();
+  f.settle();
+  EXPECT_EQ(f.queue.withdraws, 1) << "the held batch was put back";
+  ASSERT_EQ(f.log->withdrawn_from.size(), 1U);
+  EXPECT_EQ(f.log->withdrawn_from[0], f.log->prepared.front().firing_id)
+      << "the channel forgets what it prepared";
+  // Taken again at the second, as the database is now: 2 is not there.
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1, 3}));
+  for (const auto &firing : f.log->got) {
+    EXPECT_EQ(firing.fired_at, k_due);
+  }
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(SchedulerAhead, a_commit_between_the_take_and_the_second_takes_the_batch_again) {
+  Ahead f;
+  f.wake_ahead();
+  const auto first_ids = f.log->prepared;
+  ++f.queue.version; // any commit by the request side (an add, an edit)
+  f.set_clock(WallInstant(k_due));
+  f.timer->fire();
+  f.settle();
+  EXPECT_EQ(f.queue.withdraws, 1);
+  ASSERT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1, 2, 3}));
+  // The same firing ids again: the log keeps no holes.
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(f.log->got[i].firing_id, first_ids[i].firing_id);
+  }
+}
+
+TEST(SchedulerAhead, after_a_stop_in_the_window_the_batch_is_held_until_its_second) {
+  Fixture f(ahead());
+  // A previous run took firing 7 ahead of k_due and stopped before it.
+  f.queue.add_fired(7, 1, k_due, k_due, {"log"});
+  f.set_clock(WallInstant(k_due) - 100ms);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.settle();
+  EXPECT_TRUE(f.log->got.empty()) << "handed out before its second after a restart";
+  EXPECT_EQ(f.log->prepared.size(), 1U);
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, WallInstant(k_due));
+  f.set_clock(WallInstant(k_due));
+  f.timer->fire();
+  f.settle();
+  // Put back and taken again at its second: an edit committed before this
+  // start (after the earlier take) cannot be known otherwise.
+  EXPECT_EQ(f.queue.withdraws, 1);
+  ASSERT_EQ(f.log->got.size(), 1U);
+  EXPECT_EQ(f.log->got[0].reminder_id, 1);
+  EXPECT_EQ(f.log->got[0].firing_id, 7) << "the same id again";
+  EXPECT_EQ(f.log->got[0].fired_at, k_due);
+  EXPECT_FALSE(f.log->got[0].redelivery) << "nothing had handed it out";
+  EXPECT_EQ(f.queue.undelivered_count(), 0U);
+}
+
+TEST(SchedulerAhead, after_a_stop_past_the_second_the_batch_goes_out_at_once_marked) {
+  Fixture f(ahead());
+  f.queue.add_fired(7, 1, k_due, k_due, {"log"});
+  f.set_clock(WallInstant(k_due) + 2s);
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.settle();
+  ASSERT_EQ(f.log->got.size(), 1U);
+  EXPECT_TRUE(f.log->got[0].redelivery);
+}
+
+TEST(SchedulerAhead, a_clock_set_back_puts_the_batch_back_and_takes_it_at_its_second_again) {
+  Ahead f;
+  f.wake_ahead();
+  f.set_clock(WallInstant(k_due) - 1h);
+  f.timer->fire(Timer::Outcome::clock_changed);
+  f.settle();
+  EXPECT_EQ(f.queue.withdraws, 1);
+  EXPECT_TRUE(f.log->got.empty());
+  ASSERT_TRUE(f.timer->armed_for);
+  EXPECT_EQ(*f.timer->armed_for, WallInstant(k_due) - k_ahead);
+  f.wake_ahead();
+  f.set_clock(WallInstant(k_due));
+  f.timer->fire();
+  f.settle();
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST(SchedulerAhead, a_clock_set_past_the_second_hands_the_batch_out_at_once) {
+  Ahead f;
+  f.wake_ahead();
+  f.set_clock(WallInstant(k_due) + 5s);
+  f.timer->fire(Timer::Outcome::clock_changed);
+  f.settle();
+  EXPECT_EQ(f.queue.withdraws, 0);
+  EXPECT_EQ(f.log->reminder_ids(), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST(SchedulerAhead, nothing_else_is_taken_while_a_batch_waits_and_a_burst_continues_after_it) {
+  Fixture f(ahead());
+  f.queue.limit = 100;
+  for (int id = 1; id <= 250; ++id) {
+    f.queue.add(id, k_due);
+  }
+  f.scheduler->add_channel(f.log);
+  f.scheduler->start();
+  f.set_clock(WallInstant(k_due) - k_ahead);
+  f.timer->fire();
+  f.settle();
+  EXPECT_EQ(f.log->prepared.size(), 100U) << "one batch held, not the whole burst";
+  EXPECT_TRUE(f.log->got.empty());
+  f.advance_to_wake();
+  EXPECT_EQ(f.log->got.size(), 250U);
+  std::vector<std::int64_t> expected(250);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(f.log->reminder_ids(), expected);
 }
 
 } // namespace

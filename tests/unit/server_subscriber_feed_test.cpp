@@ -88,9 +88,24 @@ public:
     }
     return page;
   }
-  core::Result<std::int64_t> last_id() override {
+  // As the store answers: below the first firing recorded ahead of a
+  // second after `now` (record_ahead), else the newest.
+  core::Result<std::int64_t> last_id(core::SysSeconds now) override {
     const std::lock_guard lock(m_mutex);
-    return m_rows.empty() ? 0 : m_rows.rbegin()->first;
+    std::int64_t last = 0;
+    for (const auto &[id, missed] : m_rows) {
+      if (const auto ahead = m_ahead.find(id); ahead != m_ahead.end() && ahead->second > now) {
+        break;
+      }
+      last = id;
+    }
+    return last;
+  }
+  // Recorded ahead of its second `at` (the scheduler's take_ahead).
+  void record_ahead(std::int64_t id, core::SysSeconds at) {
+    record(id);
+    const std::lock_guard lock(m_mutex);
+    m_ahead[id] = at;
   }
 
   std::size_t reads() {
@@ -103,6 +118,7 @@ private:
   std::size_t m_reads = 0;
   std::map<std::int64_t, bool> m_rows;
   std::map<std::int64_t, core::Seconds> m_lateness;
+  std::map<std::int64_t, core::SysSeconds> m_ahead;
 };
 
 class SubscriberFeedTest : public ::testing::Test {
@@ -554,4 +570,47 @@ TEST_F(SubscriberFeedTest, a_firing_sent_as_it_fires_is_marked_late_past_late_af
   EXPECT_EQ(late["params"]["late"], true);
   EXPECT_EQ(late["params"]["late_seconds"], 120);
   EXPECT_EQ(late["params"]["catch_up"], false);
+}
+
+// Issue 17: firings recorded ahead of their second are read and formatted
+// before it (prepare) but sent only when released (advance), to subscribers
+// already there and to one that subscribes in between, and without reading
+// the log again at the second.
+TEST_F(SubscriberFeedTest, firings_recorded_ahead_are_prepared_but_sent_only_when_released) {
+  m_log.record(1);
+  start();
+  auto early = subscriber();
+  const auto second = feed_now() + std::chrono::seconds{1};
+  for (std::int64_t id = 2; id <= 41; ++id) {
+    m_log.record_ahead(id, second);
+  }
+  const auto reads_before = m_log.reads();
+  boost::asio::post(m_io, [this] { m_feed->prepare(2, 41); });
+  // Two pages (32 + 8) read ahead, one per turn of the loop.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (m_log.reads() < reads_before + 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+  ASSERT_EQ(m_log.reads(), reads_before + 2) << "not read ahead";
+  // One that subscribes now, and one that catches up from the start: the
+  // log's end for them is before the firings still ahead.
+  json reply;
+  auto between = subscriber(json::object(), &reply);
+  EXPECT_EQ(reply["latest"], 1);
+  auto catching_up = subscriber(json{{"after", 0}});
+  ASSERT_EQ(next_message(*catching_up)["params"]["firing_id"], 1);
+  EXPECT_FALSE(early->read_line(std::chrono::milliseconds{100})) << "sent before its second";
+  EXPECT_FALSE(between->read_line(std::chrono::milliseconds{10})) << "sent before its second";
+  EXPECT_FALSE(catching_up->read_line(std::chrono::milliseconds{10})) << "sent before its second";
+
+  const auto reads_at_release = m_log.reads();
+  boost::asio::post(m_io, [this] { m_feed->advance(41); });
+  for (auto *client : {early.get(), between.get(), catching_up.get()}) {
+    for (std::int64_t id = 2; id <= 41; ++id) {
+      const auto message = next_message(*client);
+      ASSERT_EQ(message["params"]["firing_id"], id);
+      EXPECT_EQ(message["params"]["catch_up"], false);
+    }
+  }
+  EXPECT_EQ(m_log.reads(), reads_at_release) << "the log was read again at the second";
 }

@@ -499,3 +499,33 @@ TEST_F(RecurrenceStoreTest, many_minutely_series_list_only_the_first_limit_occur
 
 } // namespace
 } // namespace summit::store
+
+namespace summit::store {
+namespace {
+
+// Issue 17: a series' reminder taken ahead of its second and put back
+// (ReminderStore::withdraw): the next occurrence the take planned goes with
+// it, so taking it again plans that one once, not twice.
+TEST_F(RecurrenceStoreTest, a_series_reminder_put_back_is_taken_again_and_plans_the_next_once) {
+  json params = weekly_minsk();
+  params["reminders"] = {"PT1H"};
+  const Event series = add(params);
+  const SysSeconds first_due = sys_days{2025_y / September / 5} + 6h;
+  auto held = m_reminders->take_due(first_due, 24h, k_channels).value();
+  ASSERT_EQ(held.fired.size(), 1u);
+  ASSERT_EQ(m_reminders->next_due().value(), first_due + date::days{7});
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  auto pending = m_reminders->pending_for_event(series.id).value();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].first, held.fired[0].reminder_id);
+  EXPECT_EQ(pending[0].second, first_due);
+  auto again = m_reminders->take_due(first_due, 24h, k_channels).value();
+  ASSERT_EQ(again.fired.size(), 1u);
+  EXPECT_EQ(again.fired[0].start_local, "2025-09-05T10:00:00+03:00");
+  pending = m_reminders->pending_for_event(series.id).value();
+  ASSERT_EQ(pending.size(), 1u) << "the next occurrence planned twice";
+  EXPECT_EQ(pending[0].second, first_due + date::days{7});
+}
+
+} // namespace
+} // namespace summit::store

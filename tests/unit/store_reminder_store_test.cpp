@@ -891,3 +891,121 @@ TEST_F(ReminderStoreTest, taken_firings_stay_unannounced_for_the_request_side_un
 
 } // namespace
 } // namespace summit::store
+
+// Issue 17: reminders taken ahead of their second and put back before it
+// (ReminderStore::withdraw), on the real schema.
+namespace summit::store {
+namespace {
+
+// The reminder a day before k_start, taken 250 ms ahead of its second (the
+// clock still reads the second before it).
+class WithdrawTest : public ReminderStoreTest {
+protected:
+  const SysSeconds m_due = k_start - 24h;
+  scheduler::ReminderQueue::DueBatch take_ahead() {
+    auto batch = m_reminders->take_due(m_due, 24h, k_channels);
+    EXPECT_TRUE(batch) << batch.error().message;
+    return *batch;
+  }
+};
+
+TEST_F(WithdrawTest, an_unchanged_reminder_is_pending_again_with_its_id_and_the_log_is_as_before) {
+  add(minsk({before(24h), before(1h)}));
+  const auto last_before = m_reminders->last_firing_id().value();
+  const auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 1u);
+  EXPECT_EQ(held.fired[0].fired_at, m_due);
+  EXPECT_EQ(m_reminders->last_released_firing_id(m_due - 1s).value(), last_before)
+      << "a firing recorded ahead of its second is shown before it";
+  EXPECT_EQ(m_reminders->last_released_firing_id(m_due).value(), held.fired[0].firing_id);
+
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  EXPECT_EQ(m_reminders->last_firing_id().value(), last_before);
+  EXPECT_TRUE(m_reminders->undelivered().value().empty());
+  EXPECT_EQ(m_reminders->next_due().value(), m_due);
+  auto stats = m_reminders->stats(60s).value();
+  EXPECT_EQ(stats.pending, 2);
+  EXPECT_EQ(stats.fired, 0);
+  const auto again = take_ahead();
+  ASSERT_EQ(again.fired.size(), 1u);
+  EXPECT_EQ(again.fired[0].reminder_id, held.fired[0].reminder_id);
+  EXPECT_EQ(again.fired[0].firing_id, held.fired[0].firing_id);
+  EXPECT_EQ(m_reminders->undelivered().value().size(), 1u);
+}
+
+TEST_F(WithdrawTest, a_reminder_of_an_event_removed_meanwhile_is_gone) {
+  const Event event = add(minsk({before(24h)}));
+  const auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 1u);
+  ASSERT_TRUE(m_events->remove(event.id));
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  EXPECT_FALSE(m_reminders->next_due().value());
+  EXPECT_TRUE(take_ahead().fired.empty());
+  EXPECT_TRUE(m_reminders->undelivered().value().empty());
+  EXPECT_EQ(m_reminders->stats(60s).value().fired, 0);
+}
+
+TEST_F(WithdrawTest, a_reminder_of_an_event_moved_meanwhile_fires_once_at_its_new_instant) {
+  Event event = add(minsk({before(24h)}));
+  const auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 1u);
+  event.start_local += 1h;
+  event.end_local += 1h;
+  event.start_utc += 1h;
+  event.end_utc += 1h;
+  event.updated = m_due - 1s;
+  ASSERT_TRUE(m_events->update(event));
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  EXPECT_EQ(m_reminders->next_due().value(), m_due + 1h);
+  EXPECT_EQ(m_reminders->stats(60s).value().pending, 1) << "the old instant must not fire too";
+  EXPECT_TRUE(take_ahead().fired.empty());
+  const auto moved = m_reminders->take_due(m_due + 1h, 24h, k_channels).value();
+  ASSERT_EQ(moved.fired.size(), 1u);
+  EXPECT_EQ(moved.fired[0].start_local, "2025-09-26T11:00:00+03:00");
+}
+
+TEST_F(WithdrawTest, a_reminder_of_an_event_renamed_meanwhile_is_taken_again_with_the_new_title) {
+  Event event = add(minsk({before(24h)}));
+  const auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 1u);
+  event.title = "CIS heads of government";
+  event.updated = m_due - 1s;
+  ASSERT_TRUE(m_events->update(event));
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  const auto again = take_ahead();
+  ASSERT_EQ(again.fired.size(), 1u);
+  EXPECT_EQ(again.fired[0].reminder_id, held.fired[0].reminder_id);
+  EXPECT_EQ(again.fired[0].title, "CIS heads of government");
+}
+
+TEST_F(WithdrawTest, an_acknowledged_reminder_stays_acknowledged) {
+  add(minsk({before(24h)}));
+  const auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 1u);
+  ASSERT_TRUE(m_reminders->ack(held.fired[0].reminder_id, m_due - 1s));
+  ASSERT_TRUE(m_reminders->withdraw(held.fired));
+  EXPECT_FALSE(m_reminders->next_due().value());
+  EXPECT_TRUE(take_ahead().fired.empty());
+}
+
+TEST_F(WithdrawTest, only_the_newest_firings_can_be_withdrawn) {
+  add(minsk({before(24h)}));
+  add(minsk({before(24h)}));
+  auto held = take_ahead();
+  ASSERT_EQ(held.fired.size(), 2u);
+  held.fired.pop_back(); // not the newest: refused, nothing changed
+  EXPECT_FALSE(m_reminders->withdraw(held.fired));
+  EXPECT_EQ(m_reminders->undelivered().value().size(), 2u);
+}
+
+TEST_F(WithdrawTest, a_commit_on_another_connection_changes_outside_writes) {
+  const auto before_any = m_reminders->outside_writes().value();
+  add(minsk({before(24h)})); // this connection's own commit
+  EXPECT_EQ(m_reminders->outside_writes().value(), before_any);
+  SQLite::Database other((m_dir / "summit.db").string(), SQLite::OPEN_READWRITE);
+  other.exec("UPDATE events SET title = 'renamed'");
+  EXPECT_NE(m_reminders->outside_writes().value(), before_any);
+}
+
+} // namespace
+} // namespace summit::store
