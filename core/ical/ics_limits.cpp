@@ -53,6 +53,154 @@ LineShape shape_of(std::string_view text) {
   return shape;
 }
 
+// Whether `item` is a DATE (8 digits) or a DATE-TIME (8 digits, 'T', 6
+// digits, an optional 'Z'), with each field in its range: stricter than
+// libical, which checks the shape only.
+bool is_two_digits_in(std::string_view text, std::size_t at, int low, int high) {
+  const char a = text[at];
+  const char b = text[at + 1];
+  if (a < '0' || a > '9' || b < '0' || b > '9') {
+    return false;
+  }
+  const int value = (a - '0') * 10 + (b - '0');
+  return value >= low && value <= high;
+}
+
+bool is_plain_date(std::string_view item) {
+  if (item.size() < 8) {
+    return false;
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (item[i] < '0' || item[i] > '9') {
+      return false;
+    }
+  }
+  return is_two_digits_in(item, 4, 1, 12) && is_two_digits_in(item, 6, 1, 31);
+}
+
+enum class DateShape { date, date_time, either, period };
+
+bool is_plain_item(std::string_view item, DateShape shape) {
+  if (shape == DateShape::period) {
+    const std::size_t slash = item.find('/');
+    return slash != std::string_view::npos &&
+           is_plain_item(item.substr(0, slash), DateShape::date_time) &&
+           (is_plain_item(item.substr(slash + 1), DateShape::date_time) ||
+            (slash + 1 < item.size() &&
+             (item[slash + 1] == 'P' || item[slash + 1] == '+' || item[slash + 1] == '-')));
+  }
+  if (item.size() == 8) {
+    return shape != DateShape::date_time && is_plain_date(item);
+  }
+  if (shape == DateShape::date || (item.size() != 15 && item.size() != 16)) {
+    return false;
+  }
+  return is_plain_date(item) && item[8] == 'T' && is_two_digits_in(item, 9, 0, 23) &&
+         is_two_digits_in(item, 11, 0, 59) && is_two_digits_in(item, 13, 0, 60) &&
+         (item.size() == 15 || item[15] == 'Z');
+}
+
+bool equals_upper(std::string_view text, std::string_view upper) {
+  if (text.size() != upper.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c =
+        text[i] >= 'a' && text[i] <= 'z' ? static_cast<char>(text[i] - 'a' + 'A') : text[i];
+    if (c != upper[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The value of the VALUE parameter in the part of a line before its value
+// ("" without one); nullopt for one summit does not look into (quoted).
+std::optional<std::string_view> value_parameter(std::string_view head) {
+  for (std::size_t at = head.find(';'); at != std::string_view::npos; at = head.find(';', at + 1)) {
+    const std::string_view rest = head.substr(at + 1);
+    static constexpr std::string_view k_value = "VALUE=";
+    if (rest.size() < k_value.size()) {
+      break;
+    }
+    if (equals_upper(rest.substr(0, k_value.size()), k_value)) {
+      const std::size_t end = rest.find(';');
+      const std::string_view type =
+          rest.substr(k_value.size(), end == std::string_view::npos ? end : end - k_value.size());
+      if (type.find('"') != std::string_view::npos) {
+        return std::nullopt;
+      }
+      return type;
+    }
+  }
+  return std::string_view();
+}
+
+// Whether libical may fail to read the line's value, and so walk its
+// component's lines to take it out again (k_max_component_unreadable_cost):
+// a date property whose value is not plainly dates of the type its VALUE
+// parameter names; any other property libical parses into a type (rules,
+// durations, numbers, GEO, offsets); any other line with a VALUE
+// parameter. A well-formed EXDATE is never such a line, however many there
+// are; counting a line too many is harmless.
+bool may_fail_to_read(std::string_view name, std::string_view text) {
+  static constexpr std::string_view k_dates[] = {"DTSTART", "DTEND",    "DUE",     "RECURRENCE-ID",
+                                                 "EXDATE",  "RDATE",    "DTSTAMP", "LAST-MODIFIED",
+                                                 "CREATED", "COMPLETED"};
+  static constexpr std::string_view k_typed[] = {
+      "RRULE",        "EXRULE",           "DURATION",     "TRIGGER",         "GEO",
+      "TZOFFSETFROM", "TZOFFSETTO",       "FREEBUSY",     "PRIORITY",        "REPEAT",
+      "SEQUENCE",     "PERCENT-COMPLETE", "ACKNOWLEDGED", "REFRESH-INTERVAL"};
+  for (const std::string_view typed : k_typed) {
+    if (name == typed) {
+      return true;
+    }
+  }
+  const LineShape shape = shape_of(text);
+  if (shape.value == std::string_view::npos) {
+    return true;
+  }
+  const std::optional<std::string_view> type =
+      shape.parameters == 0 ? std::optional<std::string_view>(std::string_view())
+                            : value_parameter(text.substr(0, shape.value));
+  bool is_date_property = false;
+  for (const std::string_view date_name : k_dates) {
+    is_date_property = is_date_property || name == date_name;
+  }
+  if (!is_date_property) {
+    return !type || !type->empty();
+  }
+  if (!type) {
+    return true;
+  }
+  DateShape wanted = DateShape::either;
+  if (equals_upper(*type, "DATE")) {
+    wanted = DateShape::date;
+  } else if (equals_upper(*type, "DATE-TIME")) {
+    wanted = DateShape::date_time;
+  } else if (equals_upper(*type, "PERIOD") && name == "RDATE") {
+    wanted = DateShape::period;
+  } else if (!type->empty()) {
+    return true;
+  }
+  const std::string_view value = text.substr(shape.value);
+  if (value.empty()) {
+    return true;
+  }
+  for (std::size_t from = 0;;) {
+    const std::size_t comma = value.find(',', from);
+    const std::string_view item =
+        value.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+    if (!is_plain_item(item, wanted)) {
+      return true;
+    }
+    if (comma == std::string_view::npos) {
+      return false;
+    }
+    from = comma + 1;
+  }
+}
+
 std::string_view value_of(std::string_view text) {
   const LineShape shape = shape_of(text);
   return shape.value == std::string_view::npos ? std::string_view{} : text.substr(shape.value);
@@ -357,9 +505,13 @@ core::Result<void> check_limits(const Outline &outline) {
         component.parent == -1 ? 1 : depths[static_cast<std::size_t>(component.parent)] + 1;
     depths.push_back(depth);
     std::size_t dates = 0;
+    std::size_t typed = 0;
     for (const std::uint32_t index : outline.own_lines(component)) {
       const ContentLine &line = outline.lines[index];
       const std::string_view name = outline.name_of(line);
+      if (may_fail_to_read(name, outline.text_of(line))) {
+        ++typed;
+      }
       if (name != "EXDATE" && name != "RDATE") {
         continue;
       }
@@ -383,6 +535,15 @@ core::Result<void> check_limits(const Outline &outline) {
                                  "most {} in a {} (no calendar program writes that many): the "
                                  "file is damaged or made to exhaust memory",
                                  component.name, component.own_count, most, component.name));
+    }
+    if (typed * component.own_count > k_max_component_unreadable_cost) {
+      return at_line(
+          component.begin_line,
+          fmt::format("BEGIN:{} has {} lines whose value may not be readable (dates that are "
+                      "not plain dates, rules, numbers) among its {} lines; summit "
+                      "reads at most {} of their product in one component (libical "
+                      "would take seconds over it): remove the repeated lines",
+                      component.name, typed, component.own_count, k_max_component_unreadable_cost));
     }
     if (depth > k_max_nesting) {
       return at_line(component.begin_line,

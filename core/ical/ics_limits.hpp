@@ -32,6 +32,14 @@ constexpr std::size_t k_max_component_dates = 20'000;
 // (200,000 lines of one event took 110 MB).
 constexpr std::size_t k_max_calendar_lines = 1'000;
 constexpr std::size_t k_max_component_lines = 20'000;
+// libical takes a line whose value it cannot read out of its component
+// again by walking the component's list of lines from the start, so a
+// component of n lines with u lines it may fail to read (dates that are not
+// plain dates, rules, durations, numbers, GEO, any line with a VALUE
+// parameter) may cost u x n steps: 19,000 `DTEND:bad` lines in one VEVENT
+// (209 KB) took summitd's worker 8 s of CPU. The product is bounded per
+// component; well-formed dates do not count (20,000 EXDATE lines are read).
+constexpr std::size_t k_max_component_unreadable_cost = 5'000'000;
 // A VTIMEZONE's transitions, as libical would expand them up to the year
 // k_zone_horizon_year: DTSTARTs, RDATE values and the starts of RRULEs.
 constexpr std::size_t k_max_zone_rdates = 1000;              // per STANDARD/DAYLIGHT part
@@ -44,7 +52,8 @@ constexpr int k_zone_last_converted_year = 2399;
 
 // Refuses, naming the line: a VCALENDAR with more than
 // k_max_calendar_lines property lines of its own, any other component with
-// more than k_max_component_lines; components nested
+// more than k_max_component_lines, or whose lines libical may fail to read
+// times its lines exceed k_max_component_unreadable_cost; components nested
 // deeper than k_max_nesting; a
 // line with more than k_max_parameters parameters; an RDATE or EXDATE (or
 // any line) with more than k_max_values values; a VTIMEZONE part whose RRULE
