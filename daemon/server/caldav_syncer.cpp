@@ -520,6 +520,13 @@ void CaldavSyncer::apply(const store::Calendar &calendar, bool allow_deletions,
   if ((change->added | change->updated | change->removed) != 0 && m_options.on_change) {
     m_options.on_change();
   }
+  // A sync pushes a bounded batch (store::k_max_pushes_per_sync): when this
+  // one moved some and more wait, the next starts right away.
+  if (error.empty() && (change->pushed | change->conflicts) != 0) {
+    if (auto left = m_caldav.pending_count(calendar.id); left && *left > 0) {
+      m_soon = now;
+    }
+  }
   finish(calendar.id, std::move(outcome));
 }
 

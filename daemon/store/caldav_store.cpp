@@ -85,14 +85,17 @@ const char *conflict_kind(CaldavPending::Kind kind) {
 
 } // namespace
 
-core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id) {
+core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id, std::size_t most,
+                                                              std::size_t most_bytes) {
   std::vector<std::pair<CaldavPending, std::int64_t>> rows; // with the event id
   auto read = guarded("read a calendar's local changes", [&]() -> core::Result<void> {
     auto &db = m_events.database();
     SQLite::Statement creates(db, "SELECT e.id, e.uid, e.title FROM events e WHERE "
                                   "e.calendar_id = ? AND NOT EXISTS (SELECT 1 FROM "
-                                  "caldav_resources r WHERE r.event_id = e.id) ORDER BY e.id");
+                                  "caldav_resources r WHERE r.event_id = e.id) ORDER BY e.id "
+                                  "LIMIT ?");
     creates.bind(1, id);
+    creates.bind(2, static_cast<std::int64_t>(most));
     while (creates.executeStep()) {
       CaldavPending change;
       change.kind = CaldavPending::Kind::create;
@@ -104,7 +107,8 @@ core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id) {
                                  "caldav_resources r WHERE r.calendar_id = ? AND ((r.event_id "
                                  "IS NULL AND r.skipped = 0) OR r.dirty = 1) ORDER BY r.id");
     others.bind(1, id);
-    while (others.executeStep()) {
+    std::size_t bytes = 0;
+    while (rows.size() < most && bytes < most_bytes && others.executeStep()) {
       CaldavPending change;
       const bool removed = others.getColumn(0).isNull();
       change.kind = removed ? CaldavPending::Kind::remove : CaldavPending::Kind::change;
@@ -113,6 +117,7 @@ core::Result<std::vector<CaldavPending>> CaldavStore::pending(std::int64_t id) {
       change.etag = others.getColumn(3).getString();
       if (!removed) {
         change.server_ics = others.getColumn(4).getString();
+        bytes += change.server_ics.size();
       }
       rows.emplace_back(std::move(change), removed ? 0 : others.getColumn(0).getInt64());
     }

@@ -95,6 +95,13 @@ struct CaldavConflict {
 // the user allows it.
 inline constexpr std::int64_t k_min_guarded_removals = 3;
 
+// One sync pushes at most this many local changes, and reads server copies
+// (for the edits' merge) up to this many bytes: 1,000 edited resources with
+// 1 MiB copies were held at once. The rest go in the next sync, started
+// right after (CaldavSyncer).
+inline constexpr std::size_t k_max_pushes_per_sync = 500;
+inline constexpr std::size_t k_max_push_copy_bytes = 32U * 1024U * 1024U;
+
 // The CalDAV side of the database (schema 010): resources, pending changes
 // and conflicts, over an EventStore's connection. Every method answers with
 // a Result; nothing throws.
@@ -102,8 +109,13 @@ class CaldavStore {
 public:
   explicit CaldavStore(EventStore &events) : m_events(events) {}
 
-  // The local changes of calendar `id` to push, creates first.
-  core::Result<std::vector<CaldavPending>> pending(std::int64_t id);
+  // The local changes of calendar `id` to push, creates first: at most
+  // `most` of them, and no more once the server copies read with them
+  // (each up to k_max_kept_resource) reach `most_bytes` (at least one is
+  // returned). The rest stay pending for the next sync.
+  core::Result<std::vector<CaldavPending>> pending(std::int64_t id,
+                                                   std::size_t most = k_max_pushes_per_sync,
+                                                   std::size_t most_bytes = k_max_push_copy_bytes);
   // How many there are (calendar list).
   core::Result<std::int64_t> pending_count(std::int64_t id);
   // Every resource the server held at the last sync: href -> etag.

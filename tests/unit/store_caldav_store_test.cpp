@@ -133,6 +133,54 @@ TEST_F(CaldavStoreTest, local_adds_edits_and_removals_are_pending_until_pushed) 
   EXPECT_EQ(known->at("/alice/team/l1.ics"), "\"e2\"");
 }
 
+// A sync pushes a bounded batch: 1,000 edits with 1 MiB server copies were
+// read at once. At most `most` changes (creates first), and no more once
+// the copies read reach `most_bytes`; the rest stay pending.
+TEST_F(CaldavStoreTest, one_sync_takes_a_bounded_batch_of_local_changes) {
+  CaldavStore caldav(*m_store);
+  CaldavPull p;
+  p.collection_url = m_calendar.url;
+  p.sync_token = "t1";
+  for (const char *uid : {"s1", "s2", "s3"}) {
+    p.fetched.push_back({std::string("/alice/team/") + uid + ".ics",
+                         "\"e1\"",
+                         {timed(uid, "Server", k_now + 48h)},
+                         std::string(100, 'x')});
+  }
+  ASSERT_TRUE(caldav.apply(m_calendar, {}, p, false, 0.5, k_now));
+  for (const char *uid : {"s1", "s2", "s3"}) {
+    auto held = m_store->find_uid(uid);
+    ASSERT_TRUE(held && *held);
+    Event edited = **held;
+    edited.title = "Edited here";
+    ASSERT_TRUE(m_store->update(edited));
+  }
+  add_local("l1", "Mine");
+  add_local("l2", "Mine too");
+  EXPECT_EQ(*caldav.pending_count(m_calendar.id), 5);
+
+  auto two = caldav.pending(m_calendar.id, 2);
+  ASSERT_TRUE(two);
+  ASSERT_EQ(two->size(), 2U);
+  EXPECT_EQ((*two)[0].uid, "l1");
+  EXPECT_EQ((*two)[1].uid, "l2");
+
+  auto three = caldav.pending(m_calendar.id, 3);
+  ASSERT_TRUE(three);
+  ASSERT_EQ(three->size(), 3U);
+  EXPECT_EQ((*three)[2].server_ics.size(), 100U);
+
+  // Copies of 100 bytes against a budget of 150: the one that crosses it is
+  // the last taken.
+  auto by_bytes = caldav.pending(m_calendar.id, 500, 150);
+  ASSERT_TRUE(by_bytes);
+  EXPECT_EQ(by_bytes->size(), 4U) << "two creates, then two edits (100 + 100 bytes >= 150)";
+
+  auto all = caldav.pending(m_calendar.id);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 5U);
+}
+
 TEST_F(CaldavStoreTest, a_refused_push_keeps_the_local_version_as_a_conflict) {
   CaldavStore caldav(*m_store);
   pull({timed("s1", "Board", k_now + 48h)});
