@@ -76,7 +76,7 @@ protected:
     p.collection_url = m_calendar.url;
     p.sync_token = "t1";
     for (auto &event : events) {
-      p.fetched.push_back({"/alice/team/" + event.uid + ".ics", "\"e1\"", {event}});
+      p.fetched.push_back({"/alice/team/" + event.uid + ".ics", "\"e1\"", {event}, {}});
     }
     p.gone = std::move(gone);
     auto change = CaldavStore(*m_store).apply(m_calendar, {}, p, allow, 0.5, k_now);
@@ -199,7 +199,7 @@ TEST_F(CaldavStoreTest, a_refused_push_keeps_the_local_version_as_a_conflict) {
   CaldavPull p;
   p.sync_token = "t2";
   Event theirs = timed("s1", "Board (theirs)", k_now + 48h);
-  p.fetched.push_back({"/alice/team/s1.ics", "\"e9\"", {theirs}});
+  p.fetched.push_back({"/alice/team/s1.ics", "\"e9\"", {theirs}, {}});
   auto change = caldav.apply(m_calendar, {refused}, p, false, 0.5, k_now);
   ASSERT_TRUE(change) << change.error().message;
   EXPECT_EQ(change->conflicts, 1);
@@ -251,7 +251,7 @@ TEST_F(CaldavStoreTest, a_server_version_equal_to_the_local_one_is_no_conflict) 
   refused.href = "/alice/team/l1.ics";
   CaldavPull p;
   p.fetched.push_back(
-      {"/alice/team/l1.ics", "\"e3\"", {timed("l1", "Pushed, answer lost", k_now + 24h)}});
+      {"/alice/team/l1.ics", "\"e3\"", {timed("l1", "Pushed, answer lost", k_now + 24h)}, {}});
   auto change = caldav.apply(m_calendar, {refused}, p, false, 0.5, k_now);
   ASSERT_TRUE(change) << change.error().message;
   EXPECT_EQ(change->conflicts, 0);
