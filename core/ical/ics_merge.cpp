@@ -1,5 +1,6 @@
 #include "core/ical/ics_merge.hpp"
 
+#include "core/ical/ics_document.hpp"
 #include "core/ical/libical_handles.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +20,7 @@ namespace summit::ical {
 
 namespace {
 
+using detail::children_of;
 using detail::ComponentPtr;
 using detail::take_string;
 
@@ -74,15 +76,6 @@ std::vector<icalproperty *> properties_of(icalcomponent *component) {
   for (icalproperty *p = icalcomponent_get_first_property(component, ICAL_ANY_PROPERTY);
        p != nullptr; p = icalcomponent_get_next_property(component, ICAL_ANY_PROPERTY)) {
     out.push_back(p);
-  }
-  return out;
-}
-
-std::vector<icalcomponent *> children_of(icalcomponent *component, icalcomponent_kind kind) {
-  std::vector<icalcomponent *> out;
-  for (icalcomponent *c = icalcomponent_get_first_component(component, kind); c != nullptr;
-       c = icalcomponent_get_next_component(component, kind)) {
-    out.push_back(c);
   }
   return out;
 }
